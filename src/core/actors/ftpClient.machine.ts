@@ -1,0 +1,550 @@
+/**
+ * The FTP client: one XState machine per client, driven by socket events from its HostStack
+ * and by the replies it parses from the control connection's bytes. Which data command it
+ * uses, how it treats a 227 address and when it falls back come from ftpClient.profiles.ts.
+ */
+import { assign, setup } from 'xstate';
+import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../net/addr';
+import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../codec/ftp';
+import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../codec/hostport';
+import type { ConnectError, HostStack, TcpSocket } from './hostStack';
+import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './ftpClient.profiles';
+import { connectFailureLine, curlReplyFailure } from './ftpClient.messages';
+import { describeStep, type ScriptStep } from './ftpClient.script';
+import { TlsChannel } from './ftps';
+
+/** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
+export type Symptom =
+  | { kind: 'connect'; conn: string; target: string; err: ConnectError; role: 'control' | 'data' }
+  | { kind: 'reply'; verb: string; code: number; text: string }
+  | { kind: 'client-refused'; text: string }
+  | { kind: 'control-lost'; err?: ConnectError };
+
+export interface TransferReport {
+  client: string;
+  command: string;
+  ok: boolean;
+  bytes: number;
+  dataCommand?: DataCommand;
+  dataConn?: string;
+  symptom?: Symptom;
+}
+
+/** What the client machine needs from the simulation around it. */
+export interface FtpClientEnv {
+  clientId: string;
+  stack: HostStack;
+  /** Line the user sees (console transcript). */
+  print(text: string): void;
+  /** Protocol line sent or received on the control connection. */
+  ftp(dir: 'command' | 'reply', text: string, conn: string): void;
+  /** A fresh connection label for this client's next data connection. */
+  nextDataConn(): string;
+  controlConn: string;
+  report(r: TransferReport): void;
+  now(): number;
+}
+
+export interface FtpClientInput {
+  env: FtpClientEnv;
+  profile: ClientProfile;
+  mode: ModeChoice;
+  dataPort: 'ephemeral' | 'control+1';
+  server: Ipv4;
+  serverPort: number;
+  controlPort?: number;
+  user: string;
+  password: string;
+  script: ScriptStep[];
+  tls: boolean;
+  /** Own connect time-out (ms) or null for the kernel's. */
+  connectTimeoutMs: number | null;
+}
+
+interface Xfer {
+  step: ScriptStep;
+  commands: DataCommand[];
+  index: number;
+  triedActiveFallback: boolean;
+  target?: { ip: Ipv4; port: number };
+  dataConn?: string;
+  dataSock?: TcpSocket;
+  listener?: { close(): void; readonly port: number };
+  bytes: number;
+  dataClosed: boolean;
+  got226: boolean;
+  connectStartedUs: number;
+}
+
+interface Ctx {
+  input: FtpClientInput;
+  ctrl: TcpSocket | null;
+  parser: FtpReplyParser;
+  tls: TlsChannel | null;
+  pc: number;
+  xfer: Xfer | null;
+  typeSent: boolean;
+  aborted: boolean;
+  lastVerb: string;
+  connectStartedUs: number;
+}
+
+type Ev =
+  | { type: 'CTRL_CONNECTED' }
+  | { type: 'CTRL_FAILED'; err: ConnectError }
+  | { type: 'CTRL_CLOSED' }
+  | { type: 'REPLY'; reply: FtpReply }
+  | { type: 'DATA_CONNECTED' }
+  | { type: 'DATA_FAILED'; err: ConnectError }
+  | { type: 'DATA_ACCEPTED'; sock: TcpSocket }
+  | { type: 'DATA_BYTES'; n: number }
+  | { type: 'DATA_CLOSED' };
+
+const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
+const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
+const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
+const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
+const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+
+/** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
+function send(c: Ctx, verb: string, arg?: string): void {
+  if (!c.ctrl) return;
+  const line = formatFtpCommand(verb, arg);
+  const shown = verb === 'PASS' ? 'PASS XXXX' : line.replace(/\r\n$/, '');
+  c.input.env.print(`---> ${shown}`);
+  c.input.env.ftp('command', line.replace(/\r\n$/, ''), c.input.env.controlConn);
+  const bytes = new TextEncoder().encode(line);
+  c.ctrl.send(c.tls ? c.tls.wrap(bytes) : bytes);
+  c.lastVerb = verb;
+}
+
+function printReply(c: Ctx, r: FtpReply): void {
+  for (const l of r.lines) c.input.env.print(l);
+  c.input.env.ftp('reply', r.lines.join('\n'), c.input.env.controlConn);
+}
+
+/** Where the client connects after a 227, per its policy; or the refusal message. */
+function passiveTarget(c: Ctx, announced: Ipv4, port: number): { ip: Ipv4; port: number } | { refuse: string } {
+  const server = c.input.server;
+  switch (c.input.profile.pasvAddress) {
+    case 'trust':
+      return { ip: announced, port };
+    case 'ignore':
+      return { ip: server, port };
+    case 'refuse-mismatch':
+      return announced === server ? { ip: announced, port } : { refuse: 'Passive mode address mismatch.' };
+    case 'fix-unroutable':
+      if (isPrivateIpv4(announced) && !isPrivateIpv4(server)) {
+        if (c.input.profile.id === 'filezilla') c.input.env.print('Status: Server sent passive reply with unroutable address. Using server address instead.');
+        return { ip: server, port };
+      }
+      return { ip: announced, port };
+  }
+}
+
+export const ftpClientMachine = setup({
+  types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
+  guards: {
+    is220: ({ event }) => code(event) === 220,
+    is230: ({ event }) => code(event) === 230,
+    is331: ({ event }) => code(event) === 331,
+    is234: ({ event }) => code(event) === 234,
+    isPositive: ({ event }) => code(event) >= 200 && code(event) < 300,
+    isPreliminary: ({ event }) => code(event) >= 100 && code(event) < 200,
+    isError: ({ event }) => code(event) >= 400,
+    is226: ({ event }) => code(event) === 226,
+    isTls: ({ context }) => context.input.tls,
+    stepIsLogin: ({ context }) => current(context)?.kind === 'login',
+    stepIsTransfer: ({ context }) => isTransfer(current(context)),
+    needsType: ({ context }) => context.input.profile.sendsTypeI && !context.typeSent,
+    sendsSyst: ({ context }) => context.input.profile.sendsSyst,
+    currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
+    canFallBackOnReply: ({ context }) =>
+      !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
+    canFallBackOnConnect: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || event.type !== 'DATA_FAILED') return false;
+      const fast = event.err.kind === 'refused' || event.err.kind === 'icmp';
+      if (fast && context.input.profile.fallbackOnFastConnectFailure && x.index + 1 < x.commands.length) return true;
+      return context.input.profile.fallbackToActive && !x.triedActiveFallback;
+    },
+    transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
+    abortsAfterFailure: ({ context }) => context.input.profile.id === 'curl',
+  },
+  actions: {
+    openControl: assign(({ context, self }) => {
+      const { env, server, serverPort, controlPort } = context.input;
+      const timeoutMs = context.input.connectTimeoutMs ?? undefined;
+      const ctrl = env.stack.connect(
+        { dst: server, dstPort: serverPort, srcPort: controlPort, conn: env.controlConn, timeoutMs },
+        {
+          onConnected: () => self.send({ type: 'CTRL_CONNECTED' }),
+          onError: (err) => self.send({ type: 'CTRL_FAILED', err }),
+          onData: (bytes) => {
+            const tls = self.getSnapshot().context.tls;
+            const text = new TextDecoder('latin1').decode(tls ? tls.unwrap(bytes) : bytes);
+            for (const reply of self.getSnapshot().context.parser.push(text).replies) self.send({ type: 'REPLY', reply });
+          },
+          onPeerClosed: () => self.send({ type: 'CTRL_CLOSED' }),
+          onClosed: () => self.send({ type: 'CTRL_CLOSED' }),
+        },
+      );
+      return { ctrl, connectStartedUs: env.now() };
+    }),
+    printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
+    printReply: ({ context, event }) => {
+      if (event.type === 'REPLY') printReply(context, event.reply);
+    },
+    reportControlFailure: ({ context, event }) => {
+      if (event.type !== 'CTRL_FAILED') return;
+      const { env, profile, server, serverPort } = context.input;
+      env.print(connectFailureLine(profile, server, serverPort, event.err, env.now() - context.connectStartedUs));
+      const symptom: Symptom = { kind: 'connect', conn: env.controlConn, target: `${formatIpv4(server)}:${serverPort}`, err: event.err, role: 'control' };
+      for (const step of context.input.script.slice(context.pc)) {
+        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
+      }
+    },
+    reportRemainingAsLost: ({ context }) => {
+      const { env } = context.input;
+      const from = context.xfer ? context.pc + 1 : context.pc;
+      for (const step of context.input.script.slice(from)) {
+        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
+      }
+    },
+    sendAuthTls: ({ context }) => send(context, 'AUTH', 'TLS'),
+    startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
+    sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
+    sendProt: ({ context }) => send(context, 'PROT', 'P'),
+    sendUser: ({ context }) => {
+      const s = current(context);
+      send(context, 'USER', (s?.kind === 'login' && s.user) || context.input.user);
+    },
+    sendPass: ({ context }) => {
+      const s = current(context);
+      send(context, 'PASS', (s?.kind === 'login' && s.password) || context.input.password);
+    },
+    sendSyst: ({ context }) => send(context, 'SYST'),
+    printSystem: ({ context }) => {
+      context.input.env.print('Remote system type is UNIX.');
+      context.input.env.print('Using binary mode to transfer files.');
+    },
+    advance: assign(({ context }) => ({ pc: context.pc + 1, xfer: null })),
+    abortScript: assign(({ context }) => ({ aborted: true, pc: context.input.script.length })),
+    echoPrompt: ({ context }) => {
+      const s = current(context);
+      if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
+    },
+    beginTransfer: assign(({ context }) => {
+      const step = current(context)!;
+      const commands = dataCommandsFor(context.input.profile, context.input.mode);
+      return { xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, dataClosed: false, got226: false, connectStartedUs: 0 } };
+    }),
+    sendType: assign(({ context }) => {
+      send(context, 'TYPE', 'I');
+      return { typeSent: true };
+    }),
+    /** PASV/EPSV: ask; PORT/EPRT: listen first, then announce the address. */
+    sendDataCommand: ({ context, self }) => {
+      const x = context.xfer!;
+      const cmd = x.commands[x.index]!;
+      if (isPassive(cmd)) {
+        send(context, cmd);
+        return;
+      }
+      const { env } = context.input;
+      const ctrl = context.ctrl!;
+      const port = context.input.dataPort === 'control+1' && !env.stack.isPortInUse(ctrl.localPort + 1) ? ctrl.localPort + 1 : env.stack.ephemeralPort();
+      x.dataConn = env.nextDataConn();
+      const conn = x.dataConn;
+      x.listener = env.stack.listen(
+        port,
+        (sock) => {
+          sock.setHandlers({
+            onData: (b) => self.send({ type: 'DATA_BYTES', n: b.length }),
+            onPeerClosed: () => {
+              sock.close();
+              self.send({ type: 'DATA_CLOSED' });
+            },
+          });
+          self.send({ type: 'DATA_ACCEPTED', sock });
+        },
+        { conn: () => conn },
+      );
+      // The client announces its own address as its socket sees it: behind NAT, the private one.
+      if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
+      else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
+    },
+    nextDataCommand: ({ context }) => {
+      const x = context.xfer!;
+      x.listener?.close();
+      x.listener = undefined;
+      if (x.index + 1 < x.commands.length) x.index++;
+      else {
+        x.commands = context.input.profile.active;
+        x.index = 0;
+        x.triedActiveFallback = true;
+      }
+    },
+    connectData: ({ context, self }) => {
+      const x = context.xfer!;
+      const { env } = context.input;
+      x.dataConn = env.nextDataConn();
+      x.connectStartedUs = env.now();
+      const timeoutMs = context.input.connectTimeoutMs ?? undefined;
+      const srcPort = context.input.dataPort === 'control+1' && context.ctrl && !env.stack.isPortInUse(context.ctrl.localPort + 1) ? context.ctrl.localPort + 1 : undefined;
+      const sock = env.stack.connect(
+        { dst: x.target!.ip, dstPort: x.target!.port, srcPort, conn: x.dataConn, timeoutMs },
+        {
+          onConnected: () => self.send({ type: 'DATA_CONNECTED' }),
+          onError: (err) => self.send({ type: 'DATA_FAILED', err }),
+          onData: (b) => self.send({ type: 'DATA_BYTES', n: b.length }),
+          onPeerClosed: () => {
+            sock.close();
+            self.send({ type: 'DATA_CLOSED' });
+          },
+        },
+      );
+      x.dataSock = sock;
+    },
+    takeAccepted: ({ context, event }) => {
+      if (event.type === 'DATA_ACCEPTED' && context.xfer) {
+        context.xfer.dataSock = event.sock;
+        context.xfer.listener?.close();
+        context.xfer.listener = undefined;
+      }
+    },
+    setPassiveTarget: ({ context, event }) => {
+      if (event.type !== 'REPLY' || !context.xfer) return;
+      const x = context.xfer;
+      if (event.reply.code === 229) {
+        const p = parse229(event.reply.text);
+        if (p.ok) x.target = { ip: context.input.server, port: p.value.port };
+        return;
+      }
+      const p = parse227(event.reply.text);
+      if (!p.ok) return;
+      const t = passiveTarget(context, p.value.ip, p.value.port);
+      if ('refuse' in t) {
+        context.input.env.print(t.refuse);
+        x.target = undefined;
+        reportFailure(context, { kind: 'client-refused', text: t.refuse });
+      } else x.target = t;
+    },
+    sendTransferCommand: ({ context }) => {
+      const s = context.xfer!.step;
+      send(context, xferVerb(s), xferArg(s));
+    },
+    uploadIfStor: ({ context }) => {
+      const x = context.xfer!;
+      if (x.step.kind !== 'put' || !x.dataSock) return;
+      x.dataSock.send(uploadBytes(x.step.size));
+      x.bytes = x.step.size;
+      x.dataSock.close();
+      x.dataClosed = true;
+    },
+    countBytes: ({ context, event }) => {
+      if (event.type === 'DATA_BYTES' && context.xfer) context.xfer.bytes += event.n;
+    },
+    markDataClosed: ({ context }) => {
+      if (context.xfer) context.xfer.dataClosed = true;
+    },
+    mark226: ({ context }) => {
+      if (context.xfer) context.xfer.got226 = true;
+    },
+    reportSuccess: ({ context }) => {
+      const x = context.xfer!;
+      const { env } = context.input;
+      if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${x.step.kind === 'put' ? 'sent' : 'received'}.`);
+      env.report({ client: env.clientId, command: describeStep(x.step), ok: true, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn });
+    },
+    reportReplyFailure: ({ context, event }) => {
+      if (event.type !== 'REPLY') return;
+      if (context.input.profile.id === 'curl') context.input.env.print(curlReplyFailure(context.lastVerb, event.reply.code));
+      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+    },
+    printDataConnectFailure: ({ context, event }) => {
+      if (event.type !== 'DATA_FAILED' || !context.xfer) return;
+      const x = context.xfer;
+      const { env, profile } = context.input;
+      env.print(connectFailureLine(profile, x.target!.ip, x.target!.port, event.err, env.now() - x.connectStartedUs));
+      env.print(`Failed ${x.commands[x.index]} attempt; trying the next mode.`);
+    },
+    reportDataConnectFailure: ({ context, event }) => {
+      if (event.type !== 'DATA_FAILED' || !context.xfer) return;
+      const x = context.xfer;
+      const { env, profile } = context.input;
+      env.print(connectFailureLine(profile, x.target!.ip, x.target!.port, event.err, env.now() - x.connectStartedUs));
+      reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+    },
+    cleanupData: ({ context }) => {
+      const x = context.xfer;
+      if (!x) return;
+      x.listener?.close();
+      if (x.dataSock && x.dataSock.state !== 'CLOSED') x.dataSock.abort();
+    },
+    sendQuit: ({ context }) => send(context, 'QUIT'),
+    closeControl: ({ context }) => context.ctrl?.close(),
+  },
+}).createMachine({
+  id: 'ftpClient',
+  context: ({ input }) => ({
+    input,
+    ctrl: null,
+    parser: new FtpReplyParser(),
+    tls: null,
+    pc: 0,
+    xfer: null,
+    typeSent: false,
+    aborted: false,
+    lastVerb: '',
+    connectStartedUs: 0,
+  }),
+  initial: 'connecting',
+  states: {
+    connecting: {
+      entry: 'openControl',
+      on: {
+        CTRL_CONNECTED: { target: 'banner', actions: 'printConnected' },
+        CTRL_FAILED: { target: 'closed', actions: 'reportControlFailure' },
+      },
+    },
+    banner: {
+      on: {
+        REPLY: [
+          { guard: 'is220', target: 'tlsCheck', actions: 'printReply' },
+          { target: 'quitting', actions: ['printReply', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    tlsCheck: { always: [{ guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
+    authTls: {
+      entry: 'sendAuthTls',
+      on: {
+        REPLY: [
+          { guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] },
+          { target: 'quitting', actions: ['printReply', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    pbsz: { entry: 'sendPbsz', on: { REPLY: { target: 'prot', actions: 'printReply' } } },
+    prot: { entry: 'sendProt', on: { REPLY: { target: 'next', actions: 'printReply' } } },
+    /** Dispatch the next script line. */
+    next: {
+      always: [
+        { guard: ({ context }) => context.pc >= context.input.script.length, target: 'quitting' },
+        { guard: ({ context }) => current(context)?.kind === 'quit', target: 'quitting', actions: 'echoPrompt' },
+        { guard: 'stepIsLogin', target: 'user' },
+        { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
+        { target: 'next', reenter: true, actions: 'advance' },
+      ],
+    },
+    user: {
+      entry: 'sendUser',
+      on: {
+        REPLY: [
+          { guard: 'is331', target: 'pass', actions: 'printReply' },
+          { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    pass: {
+      entry: 'sendPass',
+      on: {
+        REPLY: [
+          { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    loggedIn: { always: [{ guard: 'sendsSyst', target: 'syst' }, { target: 'next', actions: 'advance' }] },
+    syst: { entry: 'sendSyst', on: { REPLY: { target: 'next', actions: ['printReply', 'printSystem', 'advance'] } } },
+    transfer: {
+      initial: 'start',
+      on: { CTRL_CLOSED: { target: 'closed', actions: ['cleanupData', 'reportRemainingAsLost'] } },
+      states: {
+        start: { always: [{ guard: 'needsType', target: 'type' }, { target: 'dataCommand' }] },
+        type: { entry: 'sendType', on: { REPLY: { target: 'dataCommand', actions: 'printReply' } } },
+        dataCommand: {
+          entry: 'sendDataCommand',
+          on: {
+            REPLY: [
+              { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
+              { guard: 'isPositive', target: 'sendCommand', actions: 'printReply' },
+              { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'nextDataCommand'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        resolvePassive: {
+          always: [{ guard: ({ context }) => !!context.xfer?.target, target: 'connectingData' }, { target: 'failed' }],
+        },
+        connectingData: {
+          entry: 'connectData',
+          on: {
+            DATA_CONNECTED: 'sendCommand',
+            DATA_FAILED: [
+              { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
+              { target: 'failed', actions: 'reportDataConnectFailure' },
+            ],
+          },
+        },
+        sendCommand: {
+          entry: 'sendTransferCommand',
+          on: {
+            DATA_ACCEPTED: { actions: 'takeAccepted' },
+            DATA_BYTES: { actions: 'countBytes' },
+            DATA_CLOSED: { actions: 'markDataClosed' },
+            REPLY: [
+              { guard: 'isPreliminary', target: 'transferring', actions: ['printReply', 'uploadIfStor'] },
+              { guard: 'is226', target: 'transferring', actions: ['printReply', 'mark226'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        transferring: {
+          always: { guard: 'transferComplete', target: 'done' },
+          on: {
+            DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
+            DATA_BYTES: { actions: 'countBytes' },
+            DATA_CLOSED: { actions: 'markDataClosed' },
+            REPLY: [
+              { guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { actions: ['printReply', 'mark226'] },
+            ],
+          },
+        },
+        done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
+        failed: {
+          entry: 'cleanupData',
+          always: [
+            { guard: 'abortsAfterFailure', target: '#ftpClient.quitting', actions: ['reportRemainingAsLost', 'abortScript'] },
+            { target: '#ftpClient.next', actions: 'advance' },
+          ],
+        },
+      },
+    },
+    quitting: {
+      entry: 'sendQuit',
+      on: {
+        REPLY: { target: 'closed', actions: ['printReply', 'closeControl'] },
+        CTRL_CLOSED: 'closed',
+      },
+    },
+    closed: { type: 'final' },
+  },
+});
+
+function reportFailure(c: Ctx, symptom: Symptom): void {
+  const x = c.xfer;
+  if (!x) return;
+  const { env } = c.input;
+  env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom });
+}
+
+/** Deterministic upload content: a repeating printable pattern. */
+export function uploadBytes(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = 0x41 + (i % 26);
+  return b;
+}

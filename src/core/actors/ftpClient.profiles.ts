@@ -1,0 +1,111 @@
+/**
+ * What each real FTP client does, as a table (FIDELITY.md, "Clients"). The client machine
+ * reads only this table to decide modes, fallbacks and how to treat a 227 address.
+ */
+export type ProfileId = 'curl' | 'classic' | 'inetutils' | 'filezilla' | 'lftp' | 'windows';
+export type DataCommand = 'PORT' | 'EPRT' | 'PASV' | 'EPSV';
+export type ModeChoice = 'auto' | 'active' | 'passive' | 'port' | 'eprt' | 'pasv' | 'epsv';
+
+/** How the client treats the address inside a 227 reply. */
+export type PasvAddressPolicy =
+  /** Connect where the 227 says (netkit ftp, Windows). */
+  | 'trust'
+  /** Ignore it, reuse the control connection's address (curl ≥ 7.74, Python ftplib ≥ 3.9.3). */
+  | 'ignore'
+  /** Refuse a 227 whose address is not the control peer's (inetutils ftp). */
+  | 'refuse-mismatch'
+  /** Replace a private (unroutable) address from a public server with the server's (FileZilla, lftp ftp:fix-pasv-address). */
+  | 'fix-unroutable';
+
+export interface ClientProfile {
+  id: ProfileId;
+  /** Shown in the UI and transcripts. */
+  label: string;
+  /** Commands tried in order for each mode; a later one is tried when the earlier one fails as `fallbackOn` says. */
+  active: DataCommand[];
+  passive: DataCommand[];
+  /** Mode when the scenario says "auto". */
+  defaultMode: 'active' | 'passive';
+  /** Can the client do passive mode at all? (Windows ftp.exe cannot.) */
+  supportsPassive: boolean;
+  pasvAddress: PasvAddressPolicy;
+  /**
+   * When to try the next command of the list: on an error reply to the command (500/502…),
+   * and/or when the data connection it set up fails *at once* (ICMP/RST — curl does not fall
+   * back after a time-out).
+   */
+  fallbackOnReply: boolean;
+  fallbackOnFastConnectFailure: boolean;
+  /** FileZilla retries a failed passive transfer in active mode. */
+  fallbackToActive: boolean;
+  /** Sends SYST after login and prints the system type (classic clients). */
+  sendsSyst: boolean;
+  /** Sends TYPE I before a transfer. */
+  sendsTypeI: boolean;
+  /** Default connect time-out in ms for its own sockets; null = the kernel's SYN time-out. */
+  connectTimeoutMs: number | null;
+}
+
+export const PROFILES: Record<ProfileId, ClientProfile> = {
+  // curl: passive by default, EPSV then PASV; ignores the 227 address (--ftp-skip-pasv-ip is
+  // the default since 7.74); -P - uses EPRT then PORT. Default connect time-out 300 s, so the
+  // kernel's 134 s SYN time-out wins.
+  curl: {
+    id: 'curl', label: 'curl 8', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
+    supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
+    fallbackToActive: false, sendsSyst: false, sendsTypeI: true, connectTimeoutMs: 300_000,
+  },
+  // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
+  classic: {
+    id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
+    supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
+    fallbackToActive: false, sendsSyst: true, sendsTypeI: false, connectTimeoutMs: null,
+  },
+  // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
+  inetutils: {
+    id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
+    supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
+    fallbackToActive: false, sendsSyst: true, sendsTypeI: false, connectTimeoutMs: null,
+  },
+  // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
+  // back to active when passive fails.
+  filezilla: {
+    id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
+    supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
+    fallbackToActive: true, sendsSyst: true, sendsTypeI: true, connectTimeoutMs: 20_000,
+  },
+  // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
+  lftp: {
+    id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
+    supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
+    fallbackToActive: false, sendsSyst: false, sendsTypeI: true, connectTimeoutMs: null,
+  },
+  // Windows ftp.exe: active only.
+  windows: {
+    id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
+    supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
+    fallbackToActive: false, sendsSyst: false, sendsTypeI: false, connectTimeoutMs: null,
+  },
+};
+
+/** The data commands to try, in order, for a profile and the scenario's mode choice. */
+export function dataCommandsFor(profile: ClientProfile, mode: ModeChoice): DataCommand[] {
+  switch (mode) {
+    case 'auto':
+      return profile.defaultMode === 'active' ? profile.active : profile.passive;
+    case 'active':
+      return profile.active;
+    case 'passive':
+      return profile.supportsPassive ? profile.passive : profile.active;
+    case 'port':
+      return ['PORT'];
+    case 'eprt':
+      return ['EPRT'];
+    case 'pasv':
+      return ['PASV'];
+    case 'epsv':
+      return ['EPSV'];
+  }
+}
+
+export const isPassive = (c: DataCommand): boolean => c === 'PASV' || c === 'EPSV';

@@ -1,0 +1,182 @@
+/**
+ * Why a transfer failed. The client reports what it experienced (a symptom); this module
+ * reads the trace to find the packet that was lost or refused, the device and rule (or the
+ * setting) responsible, and proposes the smallest change that would make it work.
+ */
+import { decodePacket } from '../codec/packet';
+import { formatIpv4 } from '../net/addr';
+import type { Symptom, TransferReport } from '../actors/ftpClient.machine';
+import type { Trace, TraceEvent } from '../sim/trace';
+import type { Culprit, FailureKind, TransferResult } from '../sim/verdict';
+
+/** Facts about the scenario the explanations refer to. */
+export interface ExplainContext {
+  serverHost: string;
+  controlPort: number;
+  pasvMin: number;
+  pasvMax: number;
+  pasvAddress: string | null;
+  tls: boolean;
+  /** Devices with a firewall, and the control ports their FTP helper knows. */
+  helperPorts: Record<string, number[]>;
+  /** Devices whose ruleset attaches the FTP helper (a CT --helper ftp rule). */
+  helperAttached: Record<string, boolean>;
+}
+
+type DropEvent = Extract<TraceEvent, { kind: 'drop' }>;
+
+/** First drop/refusal in the trace for connections matching `connPrefix`, at or after `fromStep`. */
+function findDrop(trace: Trace, conn: string | ((c: string) => boolean), fromStep: number): { step: number; e: DropEvent } | null {
+  const match = typeof conn === 'string' ? (c: string) => c === conn : conn;
+  for (let i = fromStep; i < trace.events.length; i++) {
+    const e = trace.events[i]!;
+    if (e.kind === 'drop' && e.conn !== undefined && match(e.conn)) return { step: i, e };
+  }
+  return null;
+}
+
+function packetSummary(trace: Trace, packetId: number): string {
+  for (const e of trace.events) {
+    if ((e.kind === 'send' || e.kind === 'recv') && e.packetId === packetId) {
+      const p = decodePacket(e.bytes);
+      if (p.ok && p.value.tcp) {
+        const t = p.value.tcp;
+        const flags = t.flags.syn ? (t.flags.ack ? 'SYN-ACK' : 'SYN') : t.flags.rst ? 'RST' : 'segment';
+        return `the ${flags} from ${formatIpv4(p.value.ip.header.src)}:${t.srcPort} to ${formatIpv4(p.value.ip.header.dst)}:${t.dstPort}`;
+      }
+      if (p.ok) return `the packet from ${formatIpv4(p.value.ip.header.src)} to ${formatIpv4(p.value.ip.header.dst)}`;
+    }
+  }
+  return 'a packet';
+}
+
+/** Destination port of the dropped packet, if it was TCP. */
+function droppedPort(trace: Trace, packetId: number): number | null {
+  for (const e of trace.events) {
+    if ((e.kind === 'send' || e.kind === 'recv') && e.packetId === packetId) {
+      const p = decodePacket(e.bytes);
+      return p.ok && p.value.tcp ? p.value.tcp.dstPort : null;
+    }
+  }
+  return null;
+}
+
+function culpritOf(d: DropEvent): Culprit {
+  if (d.rule) return { device: d.device, rule: d.rule };
+  if (d.how === 'drop' || d.how === 'helper') return { device: d.device, rule: null, policy: d.reason };
+  return { device: d.device, rule: null, setting: d.reason };
+}
+
+function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, role: 'control' | 'data', active: boolean): string {
+  if (d.how === 'no-route' || d.how === 'no-socket') {
+    if (role === 'data' && !active && ctx.pasvAddress === null)
+      return `Set pasv_address to the server's public address in vsftpd.conf, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
+    return `Give ${d.device} a route to the destination.`;
+  }
+  if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${d.device}.`;
+  const helper = `attach the FTP helper on ${d.device} (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) and accept RELATED (\`-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\`)`;
+  const helperPorts = ctx.helperPorts[d.device] ?? [21];
+  if (ctx.tls) {
+    return active
+      ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${d.device}, or use passive mode with the passive range opened.`
+      : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (\`-A ${d.rule?.chain ?? 'INPUT'} -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j ACCEPT\`).`;
+  }
+  if (ctx.helperAttached[d.device] && !helperPorts.includes(ctx.controlPort))
+    return `The FTP helper on ${d.device} only knows control port(s) ${helperPorts.join(', ')}: load it with ports=${[...helperPorts, ctx.controlPort].join(',')} (ftpHelper.ports in the scenario).`;
+  if (active) return `On ${d.device}, ${helper}; or switch the client to passive mode.`;
+  if (ctx.pasvMin > 0 && port !== null && port >= ctx.pasvMin && port <= ctx.pasvMax)
+    return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (\`-A ${d.rule?.chain ?? 'INPUT'} -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j ACCEPT\` before the rule that refused it), or narrow pasv_min_port/pasv_max_port to the ports ${d.device} allows; or ${helper}.`;
+  return `On ${d.device}, ${helper}; or allow TCP to port ${port ?? '?'}.`;
+}
+
+function failureKindFor(s: Symptom, d: DropEvent | null): FailureKind {
+  if (s.kind === 'connect') {
+    switch (s.err.kind) {
+      case 'timeout':
+        return 'syn-timeout';
+      case 'client-timeout':
+        return 'client-timeout';
+      case 'refused':
+        return 'refused';
+      case 'reset':
+        return 'stalled';
+      case 'icmp':
+        return [9, 10, 13].includes(s.err.code) ? 'icmp-prohibited' : 'icmp-unreachable';
+    }
+  }
+  if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : d && s.code === 425 ? dropKind(d) : 'ftp-error';
+  if (s.kind === 'client-refused') return 'client-refused';
+  return 'stalled';
+}
+
+/** For a 425 after the server's own data connect failed, name the underlying kind. */
+function dropKind(d: DropEvent): FailureKind {
+  return d.how === 'reject' ? 'ftp-error' : 'ftp-error';
+}
+
+export function explainTransfer(trace: Trace, r: TransferReport, startStep: number, ctx: ExplainContext, clientSees: string[]): TransferResult {
+  if (r.ok) return { client: r.client, command: r.command, ok: true, bytes: r.bytes };
+  const s = r.symptom ?? { kind: 'control-lost' as const };
+  const dataOf = (c: string) => c.startsWith(`${r.client}/data`);
+  let drop: { step: number; e: DropEvent } | null = null;
+  let culprit: Culprit | null = null;
+  let explanation = '';
+  let fix = '';
+  const active = r.dataCommand === 'PORT' || r.dataCommand === 'EPRT';
+
+  if (s.kind === 'connect') {
+    drop = findDrop(trace, s.conn, startStep);
+    const errText = s.err.kind === 'timeout' ? `went unanswered (${s.err.synCount} SYNs over ${Math.round(s.err.elapsedUs / 1e6)} s)` : s.err.kind === 'refused' ? 'was refused with a TCP RST' : s.err.kind === 'icmp' ? `was answered by ICMP type ${s.err.type} code ${s.err.code} from ${formatIpv4(s.err.from)}` : s.err.kind === 'client-timeout' ? `went unanswered until the client's own time-out` : 'was reset';
+    if (drop) {
+      culprit = culpritOf(drop.e);
+      explanation = `The ${s.role} connection to ${s.target} ${errText}: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`;
+      fix = fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), s.role, false);
+    } else if (s.err.kind === 'refused') {
+      culprit = { device: ctx.serverHost, rule: null, setting: `nothing listens on ${s.target}` };
+      explanation = `The ${s.role} connection to ${s.target} was refused: nothing listens there, so the host answered the SYN with RST.`;
+      fix = s.role === 'control' ? `Connect to the port the server listens on (listen_port).` : `Check that the server listens on the announced data port.`;
+    } else {
+      explanation = `The ${s.role} connection to ${s.target} ${errText}.`;
+      fix = 'Look at the ladder for where the SYN stopped.';
+    }
+  } else if (s.kind === 'reply') {
+    if (s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text)) {
+      culprit = { device: ctx.serverHost, rule: null, setting: 'port_promiscuous=NO' };
+      explanation = `The server refused ${s.verb}: the address in it is not the address the control connection comes from (the client is behind NAT and nothing rewrote the ${s.verb} text), and vsftpd with port_promiscuous=NO refuses a data address other than the control peer's.`;
+      fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}, or use passive mode.`;
+    } else if (s.code === 425) {
+      drop = findDrop(trace, dataOf, startStep);
+      if (/Bad IP/.test(s.text)) {
+        culprit = { device: ctx.serverHost, rule: null, setting: 'pasv_promiscuous=NO' };
+        explanation = `The data connection came from another address than the control connection, and vsftpd (pasv_promiscuous=NO) refuses it.`;
+        fix = `Make both connections leave through the same NAT address, or set pasv_promiscuous=YES.`;
+      } else if (drop) {
+        culprit = culpritOf(drop.e);
+        explanation = `The server could not establish the data connection: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. The server gave up and answered ${s.text}`;
+        fix = fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), 'data', active);
+      } else {
+        explanation = `The server could not establish the data connection and answered ${s.text}`;
+        fix = 'Look at the ladder for the data connection.';
+      }
+    } else {
+      culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
+      explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;
+      fix = s.code === 530 ? 'Log in with an account the server accepts (anonymous_enable / local_enable).' : s.code === 550 ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).' : 'See the reply text.';
+    }
+  } else if (s.kind === 'client-refused') {
+    culprit = { device: ctx.serverHost, rule: null, setting: 'pasv_address unset' };
+    explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;
+    fix = `Set pasv_address to the public address in vsftpd.conf, or attach the FTP helper on the server's NAT router so it rewrites the 227.`;
+  } else {
+    explanation = 'An earlier failure ended the session before this command ran.';
+    fix = 'Fix the first failure.';
+  }
+  const step = drop?.step ?? Math.max(0, trace.events.length - 1);
+  return {
+    client: r.client,
+    command: r.command,
+    ok: false,
+    bytes: r.bytes,
+    failure: { kind: failureKindFor(s, drop?.e ?? null), step, culprit, clientSees, explanation, fix },
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * One simulation run: builds the network and the actors from a SimInput, runs the scheduler
+ * until every client is done (or the event budget is spent), and derives the verdict.
+ */
+import { createActor } from 'xstate';
+import type { Ipv4 } from '../net/addr';
+import { Netfilter } from '../net/netfilter';
+import type { Ruleset } from '../net/iptables/parse';
+import type { VsftpdConf } from '../scenario/vsftpdConf';
+import { HostStack, type SynSchedule } from '../actors/hostStack';
+import { ftpClientMachine, type TransferReport } from '../actors/ftpClient.machine';
+import { PROFILES, type ModeChoice, type ProfileId } from '../actors/ftpClient.profiles';
+import type { ScriptStep } from '../actors/ftpClient.script';
+import { startFtpServer } from '../actors/ftpServer.machine';
+import { explainTransfer, type ExplainContext } from '../explain/explain';
+import { Network, type IfaceSpec, type RouteSpec } from './network';
+import { Prng } from './prng';
+import { Scheduler, seconds } from './scheduler';
+import { TraceRecorder, type Trace } from './trace';
+import type { TransferResult, Verdict } from './verdict';
+
+export interface SimDevice {
+  id: string;
+  kind: 'host' | 'router';
+  ifaces: IfaceSpec[];
+  routes: RouteSpec[];
+  /** Parsed iptables-save text, or null for a device with no firewall. */
+  ruleset: Ruleset | null;
+  helper: { ports: number[]; loose: boolean };
+}
+
+export interface SimClient {
+  id: string;
+  host: string;
+  profile: ProfileId;
+  mode: ModeChoice;
+  dataPort: 'ephemeral' | 'control+1';
+  connectTo: Ipv4;
+  serverPort: number;
+  controlPort?: number;
+  user: string;
+  password: string;
+  script: ScriptStep[];
+  tls: boolean;
+  connectTimeoutMs: number | null;
+}
+
+export interface SimInput {
+  seed: number;
+  synSchedule: SynSchedule;
+  devices: SimDevice[];
+  latencyUs: Record<string, number>;
+  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string }>; style: 'vsftpd' | 'proftpd' };
+  clients: SimClient[];
+  explain: Omit<ExplainContext, 'tls'>;
+  /** Maximum events before the run stops and says so. */
+  budget: number;
+}
+
+export interface RunResult {
+  trace: Trace;
+  verdict: Verdict;
+}
+
+/** Simulated time after the last client finished, to let FINs and ACKs settle. */
+const SETTLE_US = seconds(1);
+
+export function simulate(input: SimInput): RunResult {
+  const scheduler = new Scheduler();
+  const trace = new TraceRecorder(() => scheduler.now);
+  const prng = new Prng(input.seed);
+  const ordered = orderDevices(input);
+  const devices = ordered.map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    ifaces: d.ifaces,
+    routes: d.routes,
+    netfilter: d.ruleset
+      ? new Netfilter({ device: d.id, ruleset: d.ruleset, interfaces: d.ifaces.map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix })), helper: d.helper })
+      : null,
+  }));
+  const net = new Network(devices, (seg) => input.latencyUs[seg] ?? 500, scheduler, trace);
+
+  const stacks = new Map<string, HostStack>();
+  for (const d of devices) {
+    if (d.kind !== 'host') continue;
+    const stack = new HostStack({
+      id: d.id,
+      ip: d.ifaces[0]!.ip,
+      scheduler,
+      prng: prng.fork(`tcp:${d.id}`),
+      trace,
+      synSchedule: input.synSchedule,
+      transmit: (bytes, meta) => net.transmitFromHost(d.id, bytes, meta.conn),
+    });
+    stacks.set(d.id, stack);
+    net.attach(d.id, stack);
+  }
+
+  // Connection registry: who opened which connection, for the UI's arrows.
+  const dataCounters = new Map<string, number>();
+  const nextDataConn = (client: string): string => {
+    const n = (dataCounters.get(client) ?? 0) + 1;
+    dataCounters.set(client, n);
+    return `${client}/data${n}`;
+  };
+
+  const serverStack = stacks.get(input.server.host);
+  if (serverStack) {
+    startFtpServer({
+      stack: serverStack,
+      hostId: input.server.host,
+      conf: input.server.conf,
+      files: input.server.files,
+      style: input.server.style,
+      prng: prng.fork('server'),
+      scheduler,
+      trace,
+      // Connections the server accepts carry the label of the client's SYN; the data
+      // connections it opens (active mode) belong to the client of that control connection.
+      connLabel: (kind, _ip, _port, controlConn) => (kind === 'control' ? (net.currentConn ?? 'unknown/control') : nextDataConn((controlConn ?? net.currentConn ?? 'unknown/').split('/')[0]!)),
+    });
+  }
+
+  const reports: { r: TransferReport; startStep: number }[] = [];
+  const starts = new Map<string, number>();
+  let running = 0;
+  for (const c of input.clients) {
+    const stack = stacks.get(c.host);
+    if (!stack) continue;
+    running++;
+    const profile = PROFILES[c.profile];
+    const actor = createActor(ftpClientMachine, {
+      clock: scheduler.clock,
+      input: {
+        env: {
+          clientId: c.id,
+          stack,
+          controlConn: `${c.id}/control`,
+          print: (text) => trace.emit({ kind: 'console', client: c.id, text }),
+          ftp: (dir, text, conn) => trace.emit({ kind: 'ftp', host: c.host, client: c.id, conn, dir, text }),
+          nextDataConn: () => nextDataConn(c.id),
+          report: (r) => {
+            reports.push({ r, startStep: starts.get(c.id) ?? 0 });
+            trace.emit({ kind: 'transfer', client: c.id, command: r.command, ok: r.ok, bytes: r.bytes, note: r.ok ? 'complete' : (r.symptom?.kind ?? 'failed') });
+          },
+          now: () => scheduler.now,
+        },
+        profile,
+        mode: c.mode,
+        dataPort: c.dataPort,
+        server: c.connectTo,
+        serverPort: c.serverPort,
+        controlPort: c.controlPort,
+        user: c.user,
+        password: c.password,
+        script: c.script,
+        tls: c.tls,
+        connectTimeoutMs: c.connectTimeoutMs ?? profile.connectTimeoutMs,
+      },
+    });
+    let last = '';
+    actor.subscribe((snap) => {
+      const value = JSON.stringify(snap.value);
+      if (value !== last) {
+        trace.emit({ kind: 'state', actor: c.id, machine: 'ftpClient', from: last, to: value });
+        if (value.includes('"transfer"') && !last.includes('"transfer"')) starts.set(c.id, trace.events.length - 1);
+        last = value;
+      }
+      if (snap.status === 'done') running--;
+    });
+    actor.start();
+  }
+
+  let budgetExhausted = false;
+  while (running > 0) {
+    const why = scheduler.run({ budget: input.budget - scheduler.executed });
+    if (why === 'budget') {
+      budgetExhausted = true;
+      trace.emit({ kind: 'budget', note: `stopped after ${scheduler.executed} events (budget ${input.budget})` });
+      break;
+    }
+    if (why === 'idle') break;
+  }
+  if (!budgetExhausted) scheduler.run({ until: scheduler.now + SETTLE_US, budget: Math.max(0, input.budget - scheduler.executed) });
+
+  const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
+  registerConnections(finalTrace, input);
+  const transfers: TransferResult[] = reports.map(({ r, startStep }) => {
+    const sees = trace.events.filter((e, i) => i >= startStep && e.kind === 'console' && e.client === r.client).map((e) => (e.kind === 'console' ? e.text : ''));
+    const client = input.clients.find((c) => c.id === r.client);
+    return explainTransfer(finalTrace, r, startStep, { ...input.explain, tls: client?.tls ?? false }, sees.slice(-4));
+  });
+  const failed = transfers.filter((t) => !t.ok);
+  const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
+  const summary = budgetExhausted
+    ? `The run stopped after its budget of ${input.budget} events.`
+    : transfers.length === 0
+      ? 'No transfer ran.'
+      : failed.length === 0
+        ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
+        : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
+  return { trace: finalTrace, verdict: { ok, transfers, budgetExhausted, endTime: scheduler.now, summary } };
+}
+
+/** Client hosts first, then routers from the client side, then the server. */
+function orderDevices(input: SimInput): SimDevice[] {
+  const clientHosts = new Set(input.clients.map((c) => c.host));
+  const rank = (d: SimDevice) => (clientHosts.has(d.id) ? 0 : d.id === input.server.host ? 3 : d.kind === 'router' ? 1 : 2);
+  return input.devices.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map((x) => x.d);
+}
+
+/** One ConnectionInfo per conn label, from the first packet sent with it. */
+function registerConnections(trace: Trace, input: SimInput): void {
+  const seen = new Set<string>();
+  const owner = new Map<string, string>();
+  for (const d of input.devices) for (const i of d.ifaces) owner.set(String(i.ip), d.id);
+  trace.events.forEach((e, step) => {
+    if (e.kind !== 'send' || !e.conn || seen.has(e.conn)) return;
+    seen.add(e.conn);
+    const [client = '', role = ''] = e.conn.split('/');
+    const dst = (e.bytes[16]! << 24 | e.bytes[17]! << 16 | e.bytes[18]! << 8 | e.bytes[19]!) >>> 0;
+    const port = (e.bytes[22]! << 8) | e.bytes[23]!;
+    trace.connections.push({
+      id: e.conn,
+      role: role === 'control' ? 'control' : 'data',
+      opener: e.device,
+      acceptor: owner.get(String(dst)) ?? 'unknown',
+      dialled: `${dst >>> 24}.${(dst >>> 16) & 255}.${(dst >>> 8) & 255}.${dst & 255}:${port}`,
+      client,
+      firstStep: step,
+    });
+  });
+}

@@ -1,0 +1,279 @@
+/**
+ * Links, routing and forwarding. Every device is a host (with a TCP stack) or a router; a
+ * packet moves as bytes from interface to interface over L2 segments, through each device's
+ * netfilter model. Next-hop resolution stands in for ARP: the device on the segment that owns
+ * the next-hop address receives the packet.
+ */
+import { formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
+import { decodeIpv4, decrementTtl, encodeIpv4, IPPROTO } from '../codec/ipv4';
+import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
+import type { Netfilter, NfEvent, NfResult } from '../net/netfilter';
+import type { Scheduler } from './scheduler';
+import type { RuleRef, TraceRecorder } from './trace';
+
+export interface IfaceSpec {
+  name: string;
+  ip: Ipv4;
+  prefix: number;
+  net: Cidr;
+  segment: string;
+}
+
+export interface RouteSpec {
+  net: Cidr;
+  via: Ipv4;
+}
+
+export interface DeviceSpec {
+  id: string;
+  kind: 'host' | 'router';
+  ifaces: IfaceSpec[];
+  /** Static routes; a host's gateway is a 0.0.0.0/0 route here. */
+  routes: RouteSpec[];
+  netfilter: Netfilter | null;
+}
+
+/** What a host's TCP stack exposes to the network. */
+export interface LocalReceiver {
+  receive(bytes: Uint8Array): void;
+}
+
+interface PacketMeta {
+  packetId: number;
+  conn?: string;
+}
+
+interface Device extends DeviceSpec {
+  receiver?: LocalReceiver;
+}
+
+interface Hop {
+  iface: IfaceSpec;
+  nextHop: Ipv4;
+}
+
+export class Network {
+  private devices = new Map<string, Device>();
+  /** segment → interfaces on it (device id + iface). */
+  private segments = new Map<string, { device: Device; iface: IfaceSpec }[]>();
+  /** The conn label of the packet being delivered right now (for replies such as RST). */
+  currentConn: string | undefined;
+
+  constructor(
+    specs: DeviceSpec[],
+    private readonly latencyUs: (segment: string) => number,
+    private readonly scheduler: Scheduler,
+    private readonly trace: TraceRecorder,
+  ) {
+    for (const s of specs) {
+      const d: Device = { ...s };
+      this.devices.set(s.id, d);
+      for (const iface of s.ifaces) {
+        const list = this.segments.get(iface.segment) ?? [];
+        list.push({ device: d, iface });
+        this.segments.set(iface.segment, list);
+      }
+    }
+  }
+
+  attach(deviceId: string, receiver: LocalReceiver): void {
+    const d = this.devices.get(deviceId);
+    if (d) d.receiver = receiver;
+  }
+
+  /** A host's TCP stack hands over a packet it generated. */
+  transmitFromHost(deviceId: string, bytes: Uint8Array, conn?: string): void {
+    const d = this.devices.get(deviceId)!;
+    const meta: PacketMeta = { packetId: this.trace.newPacketId(), conn: conn ?? this.currentConn };
+    const ip = decodeIpv4(bytes);
+    if (!ip.ok) return;
+    const hop = this.route(d, ip.value.header.dst);
+    if (!hop) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(ip.value.header.dst)}`, rule: null });
+      return;
+    }
+    let out = bytes;
+    if (d.netfilter) {
+      const r = d.netfilter.output(bytes, hop.iface.name, this.scheduler.now);
+      this.record(d, meta, r);
+      if (r.verdict !== 'accept') {
+        this.refuse(d, meta, r, 'OUTPUT');
+        return;
+      }
+      out = r.bytes;
+    }
+    this.send(d, hop, out, meta);
+  }
+
+  private send(d: Device, hop: Hop, bytes: Uint8Array, meta: PacketMeta): void {
+    const peers = this.segments.get(hop.iface.segment) ?? [];
+    const peer = peers.find((p) => p.iface.ip === hop.nextHop && p.device !== d);
+    if (!peer) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `nothing on ${hop.iface.segment} answers for ${formatIpv4(hop.nextHop)} (ARP failed)`, rule: null });
+      if (d.kind === 'router') this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST, meta);
+      return;
+    }
+    this.trace.emit({ kind: 'send', device: d.id, iface: hop.iface.name, packetId: meta.packetId, conn: meta.conn, bytes, to: peer.device.id });
+    this.scheduler.after(this.latencyUs(hop.iface.segment), () => this.arrive(peer.device, peer.iface, bytes, meta, d.id));
+  }
+
+  private arrive(d: Device, iface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta, from: string): void {
+    this.trace.emit({ kind: 'recv', device: d.id, iface: iface.name, packetId: meta.packetId, conn: meta.conn, bytes, from });
+    if (d.kind === 'host') this.deliverLocal(d, iface, bytes, meta);
+    else this.forward(d, iface, bytes, meta);
+  }
+
+  private deliverLocal(d: Device, iface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
+    const ip = decodeIpv4(bytes);
+    if (!ip.ok) return;
+    if (!d.ifaces.some((i) => i.ip === ip.value.header.dst)) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} is not ${formatIpv4(ip.value.header.dst)} and does not forward`, rule: null });
+      return;
+    }
+    let inb = bytes;
+    if (d.netfilter) {
+      const r = d.netfilter.input(bytes, iface.name, this.scheduler.now);
+      this.record(d, meta, r);
+      if (r.verdict !== 'accept') {
+        this.refuse(d, meta, r, 'INPUT');
+        return;
+      }
+      inb = r.bytes;
+    }
+    const prev = this.currentConn;
+    this.currentConn = meta.conn;
+    try {
+      d.receiver?.receive(inb);
+    } finally {
+      this.currentConn = prev;
+    }
+  }
+
+  private forward(d: Device, inIface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
+    const ip = decodeIpv4(bytes);
+    if (!ip.ok) return;
+    const own = d.ifaces.some((i) => i.ip === ip.value.header.dst);
+    if (ip.value.header.ttl <= 1 && !own) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'ttl', reason: `TTL expired at ${d.id} (a routing loop?)`, rule: null });
+      this.icmpBack(d, bytes, ICMP_TYPE.TIME_EXCEEDED, 0, meta);
+      return;
+    }
+    let out = bytes;
+    let outIfaceName: string | undefined;
+    if (d.netfilter) {
+      const r = d.netfilter.forward(bytes, inIface.name, (dst) => this.route(d, dst)?.iface.name ?? null, this.scheduler.now);
+      this.record(d, meta, r);
+      if (r.verdict !== 'accept') {
+        this.refuse(d, meta, r, 'FORWARD');
+        return;
+      }
+      if (r.local) {
+        this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} has no service on that port`, rule: null });
+        return;
+      }
+      out = r.bytes;
+      outIfaceName = r.outIface;
+    } else if (own) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} has no service on that port`, rule: null });
+      return;
+    }
+    const dst = decodeIpv4(out);
+    if (!dst.ok) return;
+    const hop = this.route(d, dst.value.header.dst);
+    if (!hop || (outIfaceName && hop.iface.name !== outIfaceName && !d.ifaces.some((i) => i.name === outIfaceName))) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(dst.value.header.dst)}`, rule: null });
+      this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.NET, meta);
+      return;
+    }
+    this.send(d, hop, decrementTtl(out), meta);
+  }
+
+  /** Records the netfilter's decisions and rewrites in the trace. */
+  private record(d: Device, meta: PacketMeta, r: NfResult): void {
+    for (const e of r.events) this.trace.emit(nfEventToTrace(d.id, meta.packetId, e));
+  }
+
+  private refuse(d: Device, meta: PacketMeta, r: NfResult, chain: string): void {
+    const rule: RuleRef | null = r.culprit?.rule ? { table: r.culprit.table, chain: r.culprit.chain, ...r.culprit.rule } : null;
+    const where = rule ? `rule ${rule.index} of ${rule.table}/${rule.chain}: ${rule.text}` : `the ${r.culprit?.chain ?? chain} chain's policy`;
+    this.trace.emit({
+      kind: 'drop',
+      device: d.id,
+      packetId: meta.packetId,
+      conn: meta.conn,
+      how: r.verdict === 'reject' ? 'reject' : r.culprit ? 'drop' : 'helper',
+      reason: `${r.verdict === 'reject' ? 'Rejected' : 'Dropped'} by ${d.id}, ${where}`,
+      rule,
+    });
+    if (r.verdict === 'reject' && r.reply) this.emitLocal(d, r.reply, { packetId: this.trace.newPacketId(), conn: meta.conn });
+  }
+
+  /** Sends a packet the device generated itself (ICMP errors, RSTs from REJECT). */
+  private emitLocal(d: Device, bytes: Uint8Array, meta: PacketMeta): void {
+    const ip = decodeIpv4(bytes);
+    if (!ip.ok) return;
+    const hop = this.route(d, ip.value.header.dst);
+    if (hop) this.send(d, hop, bytes, meta);
+  }
+
+  private icmpBack(d: Device, offending: Uint8Array, type: number, code: number, meta: PacketMeta): void {
+    const ip = decodeIpv4(offending);
+    if (!ip.ok || ip.value.header.protocol === IPPROTO.ICMP) return; // never an ICMP error about an ICMP packet
+    const back = this.route(d, ip.value.header.src);
+    if (!back) return;
+    const icmp = encodeIcmpError(type, code, offending);
+    const bytes = encodeIpv4({ src: back.iface.ip, dst: ip.value.header.src, protocol: IPPROTO.ICMP, payload: icmp, dontFragment: false });
+    this.send(d, back, bytes, { packetId: this.trace.newPacketId(), conn: meta.conn });
+  }
+
+  /** Longest-prefix match over connected networks and static routes. */
+  route(d: DeviceSpec, dst: Ipv4): Hop | null {
+    let best: Hop | null = null;
+    let bestLen = -1;
+    for (const iface of d.ifaces) {
+      if (inCidr(dst, iface.net) && iface.net.prefix > bestLen) {
+        best = { iface, nextHop: dst };
+        bestLen = iface.net.prefix;
+      }
+    }
+    for (const r of d.routes) {
+      if (inCidr(dst, r.net) && r.net.prefix > bestLen) {
+        const iface = d.ifaces.find((i) => inCidr(r.via, i.net));
+        if (iface) {
+          best = { iface, nextHop: r.via };
+          bestLen = r.net.prefix;
+        }
+      }
+    }
+    return best;
+  }
+}
+
+function nfEventToTrace(device: string, packetId: number, e: NfEvent) {
+  switch (e.kind) {
+    case 'filter':
+      return {
+        kind: 'filter' as const,
+        device,
+        packetId,
+        table: e.table,
+        chain: e.chain,
+        verdict: e.verdict,
+        rule: e.rule ? { table: e.table, chain: e.chain, ...e.rule } : null,
+        ctState: e.ctState,
+      };
+    case 'nat':
+      return {
+        kind: 'nat' as const,
+        device,
+        packetId,
+        what: e.what,
+        before: e.before,
+        after: e.after,
+        rule: e.rule ? { table: 'nat', chain: '', ...e.rule } : null,
+        note: e.note,
+      };
+    case 'conntrack':
+      return { kind: 'conntrack' as const, device, packetId, action: e.action, tuple: e.tuple, note: e.note };
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The trace: the ordered list of events a run produced. It is the only contract between the
+ * core and the UI/CLI: the UI renders it and moves a cursor over it; it never re-derives
+ * network behaviour.
+ */
+import type { SimTime } from './scheduler';
+
+/** Which logical connection a segment belongs to, as its opener sees it. */
+export interface ConnectionInfo {
+  /** Stable id within a run: "c1-control", "c1-data-1", … */
+  id: string;
+  role: 'control' | 'data';
+  /** The host that sent the SYN, and the host it was addressed to (as the opener dialled it). */
+  opener: string;
+  acceptor: string;
+  /** Destination address and port the opener dialled, e.g. "203.0.113.1:21". */
+  dialled: string;
+  /** Client id that owns this connection (multi-client runs). */
+  client: string;
+  /** Step index of the first SYN. */
+  firstStep: number;
+}
+
+export interface RuleRef {
+  table: string;
+  chain: string;
+  /** 1-based position in the chain, as `iptables -L --line-numbers` shows it. */
+  index: number;
+  /** Line in the device's iptables-save text. */
+  line: number;
+  text: string;
+}
+
+interface Base {
+  /** Simulated time in microseconds. */
+  t: SimTime;
+}
+
+export type TraceEvent = Base &
+  (
+    | {
+        /** A packet leaves a device through an interface onto a link. */
+        kind: 'send';
+        device: string;
+        iface: string;
+        /** Same id on every hop of one packet (a NAT rewrite keeps it). */
+        packetId: number;
+        conn?: string;
+        bytes: Uint8Array;
+        /** Next device on the link (the one that will receive it). */
+        to: string;
+      }
+    | {
+        /** A packet arrives at a device's interface. */
+        kind: 'recv';
+        device: string;
+        iface: string;
+        packetId: number;
+        conn?: string;
+        bytes: Uint8Array;
+        from: string;
+      }
+    | {
+        /** A device decided a packet's fate in one chain. */
+        kind: 'filter';
+        device: string;
+        packetId: number;
+        table: string;
+        chain: string;
+        verdict: string;
+        rule: RuleRef | null;
+        ctState: string;
+      }
+    | {
+        /** A packet was dropped or refused here; `reason` says why in plain words. */
+        kind: 'drop';
+        device: string;
+        packetId: number;
+        conn?: string;
+        how: 'drop' | 'reject' | 'no-route' | 'ttl' | 'no-socket' | 'helper';
+        reason: string;
+        rule: RuleRef | null;
+      }
+    | {
+        kind: 'nat';
+        device: string;
+        packetId: number;
+        what: string;
+        before: Uint8Array;
+        after: Uint8Array;
+        rule: RuleRef | null;
+        note: string;
+      }
+    | { kind: 'conntrack'; device: string; packetId: number; action: string; tuple: string; note: string }
+    | {
+        /** An FTP command or reply line as an endpoint sent it (one event per line/reply). */
+        kind: 'ftp';
+        host: string;
+        client: string;
+        conn: string;
+        dir: 'command' | 'reply';
+        text: string;
+      }
+    | { kind: 'state'; actor: string; machine: string; from: string; to: string }
+    | { kind: 'timer'; actor: string; name: string; note: string }
+    | {
+        /** A line the client's user sees on screen (the transcript, `ftp -d` style). */
+        kind: 'console';
+        client: string;
+        text: string;
+      }
+    | {
+        kind: 'transfer';
+        client: string;
+        command: string;
+        ok: boolean;
+        bytes: number;
+        note: string;
+      }
+    | { kind: 'budget'; note: string }
+  );
+
+export type TraceKind = TraceEvent['kind'];
+
+export interface Trace {
+  events: TraceEvent[];
+  connections: ConnectionInfo[];
+  /** Device ids in topology order (client side first): lifelines of the ladder diagram. */
+  devices: string[];
+}
+
+/** Append-only recorder handed to every component of a run. */
+export class TraceRecorder {
+  readonly events: TraceEvent[] = [];
+  readonly connections: ConnectionInfo[] = [];
+  private nextPacket = 1;
+
+  constructor(private readonly now: () => SimTime) {}
+
+  newPacketId(): number {
+    return this.nextPacket++;
+  }
+
+  /** Records an event stamped with the current simulated time; returns its step index. */
+  emit(e: DistributiveOmit<TraceEvent, 't'>): number {
+    this.events.push({ ...e, t: this.now() } as TraceEvent);
+    return this.events.length - 1;
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+export type TraceEventInput = DistributiveOmit<TraceEvent, 't'>;
