@@ -136,7 +136,7 @@ describe('serializeVsftpdConf', () => {
     ftpd_banner: fc.option(fc.string({ minLength: 1, maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, 'x').trim()).filter((s) => s !== '')),
     bools: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
     xferlog: fc.option(fc.constantFrom('YES', 'NO')),
-  }).map((r) => ({
+  }).map((r): VsftpdConf => ({
     ...defaultVsftpdConf(),
     listen_port: r.listen_port,
     pasv_min_port: r.pasv_min_port,
