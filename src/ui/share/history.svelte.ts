@@ -1,0 +1,52 @@
+/**
+ * Undo/redo over whole values (scenario files are replaced, never mutated). The entries
+ * are $state.raw and the cursor $state, so canUndo/canRedo update buttons reactively.
+ */
+export const HISTORY_LIMIT = 100;
+
+export class History<T> {
+  #entries: T[] = $state.raw([]);
+  #index = $state(0);
+  readonly #limit: number;
+
+  constructor(initial: T, limit = HISTORY_LIMIT) {
+    this.#limit = Math.max(1, Math.floor(limit));
+    this.#entries = [initial];
+  }
+
+  get current(): T {
+    return this.#entries[this.#index] as T;
+  }
+  get canUndo(): boolean {
+    return this.#index > 0;
+  }
+  get canRedo(): boolean {
+    return this.#index < this.#entries.length - 1;
+  }
+
+  /** Records a new value; the redo branch is discarded, the oldest entry dropped past the limit. */
+  push(v: T): void {
+    const kept = [...this.#entries.slice(0, this.#index + 1), v];
+    const overflow = Math.max(0, kept.length - this.#limit);
+    this.#entries = kept.slice(overflow);
+    this.#index = this.#entries.length - 1;
+  }
+
+  undo(): T | undefined {
+    if (!this.canUndo) return undefined;
+    this.#index -= 1;
+    return this.current;
+  }
+
+  redo(): T | undefined {
+    if (!this.canRedo) return undefined;
+    this.#index += 1;
+    return this.current;
+  }
+
+  /** Starts over from a value (a newly loaded scenario), with nothing to undo. */
+  reset(v: T): void {
+    this.#entries = [v];
+    this.#index = 0;
+  }
+}
