@@ -1,0 +1,392 @@
+/**
+ * ScenarioFile (shape already checked by the schema) → Scenario: addresses parsed, defaults
+ * filled, references resolved, embedded iptables and vsftpd texts parsed. Every problem is
+ * collected with its JSON path; nothing here throws on bad content.
+ */
+import { formatCidr, formatIpv4, inCidr, parseCidr, parseIpv4, prefixMask, asPort, asIpv4, type Ipv4 } from '../net/addr';
+import { parseIptablesSave } from '../net/iptables/parse';
+import { parseScriptLine } from '../actors/ftpClient.script';
+import { parseVsftpdConf, type VsftpdConf } from './vsftpdConf';
+import { findPath } from './reach';
+import {
+  DEFAULT_LATENCY_MS, DEFAULT_SCRIPT, DEFAULT_SEED,
+  type Client, type ClientSpec, type Firewall, type FtpHelper, type FtpHelperSpec, type Host, type Interface, type Route,
+  type RouteSpecFile, type Router, type Scenario, type ScenarioError, type ScenarioFile, type Segment, type ServerFile,
+  type TextOrLines,
+} from './types';
+
+export class Problems {
+  readonly errors: ScenarioError[] = [];
+  readonly warnings: ScenarioError[] = [];
+  constructor(private readonly file: string | undefined) {}
+  private make(path: string, message: string, line?: number, column?: number): ScenarioError {
+    const e: ScenarioError = { path, message };
+    if (this.file !== undefined) e.file = this.file;
+    if (line !== undefined) e.line = line;
+    if (column !== undefined) e.column = column;
+    return e;
+  }
+  error(path: string, message: string, line?: number, column?: number): void {
+    this.errors.push(this.make(path, message, line, column));
+  }
+  warn(path: string, message: string, line?: number, column?: number): void {
+    this.warnings.push(this.make(path, message, line, column));
+  }
+}
+
+export function joinText(t: TextOrLines | undefined): string {
+  if (t === undefined) return '';
+  return Array.isArray(t) ? t.map((l) => `${l}\n`).join('') : t;
+}
+
+/** "192.168.1.100/24" (or a bare address, meaning /24) → address, prefix and network. */
+export function parseAddress(text: string): { ip: Ipv4; prefix: number } | string {
+  const [addr, len, ...rest] = text.trim().split('/');
+  if (rest.length > 0 || addr === undefined) return `"${text}" is not an address like 192.168.1.100/24`;
+  const ip = parseIpv4(addr);
+  if (ip === null) return `"${addr}" is not an IPv4 address (four numbers 0–255 separated by dots)`;
+  if (len === undefined) return { ip, prefix: 24 };
+  if (!/^\d{1,2}$/.test(len) || Number(len) > 32) return `"/${len}" is not a prefix length 0–32`;
+  return { ip, prefix: Number(len) };
+}
+
+function makeInterface(name: string, ip: Ipv4, prefix: number, segment: string | undefined): Interface {
+  const network = { network: asIpv4(ip & prefixMask(prefix)), prefix };
+  return { name, ip, prefix, network, segment: segment ?? formatCidr(network) };
+}
+
+function checkHostAddress(p: Problems, path: string, ip: Ipv4, prefix: number): void {
+  if (prefix >= 31) return;
+  const net = asIpv4(ip & prefixMask(prefix));
+  const bcast = asIpv4(net | (~prefixMask(prefix) >>> 0));
+  if (ip === net) p.error(path, `${formatIpv4(ip)} is the network address of ${formatIpv4(net)}/${prefix}, not usable by a device`);
+  else if (ip === bcast) p.error(path, `${formatIpv4(ip)} is the broadcast address of ${formatIpv4(net)}/${prefix}, not usable by a device`);
+}
+
+function buildRoutes(p: Problems, path: string, specs: RouteSpecFile[] | undefined, ifaces: Interface[]): Route[] {
+  const out: Route[] = [];
+  (specs ?? []).forEach((r, i) => {
+    const rp = `${path}[${i}]`;
+    const to = parseCidr(r.to);
+    if (!to) return p.error(`${rp}.to`, `"${r.to}" is not a network like 10.0.0.0/8 (0.0.0.0/0 for the default route)`);
+    const addrPart = parseIpv4(r.to.split('/')[0] ?? '');
+    if (addrPart !== null && addrPart !== to.network) {
+      return p.error(`${rp}.to`, `"${r.to}" has host bits set: the network is ${formatCidr(to)}`);
+    }
+    let via: Ipv4 | null = null;
+    if (r.via !== undefined) {
+      via = parseIpv4(r.via);
+      if (via === null) return p.error(`${rp}.via`, `"${r.via}" is not an IPv4 address`);
+      const v = via;
+      if (!ifaces.some((f) => inCidr(v, f.network))) {
+        return p.error(`${rp}.via`, `next hop ${r.via} is not on any directly connected network (${ifaces.map((f) => formatCidr(f.network)).join(', ')})`);
+      }
+    }
+    if (r.dev !== undefined && !ifaces.some((f) => f.name === r.dev)) {
+      return p.error(`${rp}.dev`, `no interface "${r.dev}" (interfaces: ${ifaces.map((f) => f.name).join(', ')})`);
+    }
+    if (via === null && r.dev === undefined) return p.error(rp, 'a route needs "via" (a next hop) or "dev" (an on-link interface)');
+    out.push({ to, via, dev: r.dev ?? null });
+  });
+  return out;
+}
+
+function buildHelper(spec: FtpHelperSpec | undefined): FtpHelper {
+  const ports = [...new Set(spec?.ports ?? [21])].map((n) => asPort(n));
+  return { ports, loose: spec?.loose ?? false };
+}
+
+function buildFirewall(p: Problems, path: string, t: TextOrLines | undefined): Firewall | null {
+  if (t === undefined) return null;
+  const text = joinText(t);
+  let r: ReturnType<typeof parseIptablesSave>;
+  try {
+    r = parseIptablesSave(text);
+  } catch (e) {
+    p.error(path, `the iptables reader failed on this text: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+  if (!r.ok) {
+    for (const e of r.errors) p.error(path, e.message, e.line, e.column);
+    return null;
+  }
+  for (const w of r.warnings) p.warn(path, w.message, w.line, w.column);
+  return { text, ruleset: r.ruleset };
+}
+
+/** Builds the scenario; returns null when any error was found (they are in `p`). */
+export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
+  // ── devices ──
+  const idPaths = new Map<string, string>();
+  const claimId = (id: string, path: string) => {
+    const prev = idPaths.get(id);
+    if (prev !== undefined) p.error(`${path}.id`, `duplicate id "${id}" (already used by ${prev})`);
+    else idPaths.set(id, path);
+  };
+
+  const hosts: Host[] = [];
+  f.hosts.forEach((h, i) => {
+    const path = `hosts[${i}]`;
+    claimId(h.id, path);
+    const a = parseAddress(h.ip);
+    if (typeof a === 'string') return p.error(`${path}.ip`, a);
+    checkHostAddress(p, `${path}.ip`, a.ip, a.prefix);
+    const iface = makeInterface('eth0', a.ip, a.prefix, h.segment);
+    let gateway: Ipv4 | null = null;
+    if (h.gateway !== undefined) {
+      gateway = parseIpv4(h.gateway);
+      if (gateway === null) p.error(`${path}.gateway`, `"${h.gateway}" is not an IPv4 address`);
+      else if (!inCidr(gateway, iface.network)) p.error(`${path}.gateway`, `gateway ${h.gateway} is not on the host's network ${formatCidr(iface.network)}`);
+      else if (gateway === a.ip) p.error(`${path}.gateway`, `the gateway ${h.gateway} is the host's own address`);
+    }
+    const routes = buildRoutes(p, `${path}.routes`, h.routes, [iface]);
+    const role = h.role ?? (f.server.host === h.id ? 'server' : [...(f.clients ?? []), ...(f.client ? [f.client] : [])].some((c) => c.host === h.id) ? 'client' : 'other');
+    hosts.push({
+      kind: 'host', id: h.id, label: h.label ?? h.id, role, interfaces: [iface], routes, gateway,
+      firewall: buildFirewall(p, `${path}.iptables`, h.iptables), ftpHelper: buildHelper(h.ftpHelper),
+    });
+  });
+
+  const routers: Router[] = [];
+  (f.routers ?? []).forEach((r, i) => {
+    const path = `routers[${i}]`;
+    claimId(r.id, path);
+    const ifaces: Interface[] = [];
+    const names = new Set<string>();
+    r.interfaces.forEach((f2, j) => {
+      const ip = `${path}.interfaces[${j}]`;
+      if (names.has(f2.name)) p.error(`${ip}.name`, `duplicate interface name "${f2.name}"`);
+      names.add(f2.name);
+      const a = parseAddress(f2.ip);
+      if (typeof a === 'string') return p.error(`${ip}.ip`, a);
+      checkHostAddress(p, `${ip}.ip`, a.ip, a.prefix);
+      ifaces.push(makeInterface(f2.name, a.ip, a.prefix, f2.segment));
+    });
+    routers.push({
+      kind: 'router', id: r.id, label: r.label ?? r.id, role: r.role ?? 'other', interfaces: ifaces,
+      routes: buildRoutes(p, `${path}.routes`, r.routes, ifaces),
+      firewall: buildFirewall(p, `${path}.iptables`, r.iptables), ftpHelper: buildHelper(r.ftpHelper),
+    });
+  });
+  const devices = [...hosts, ...routers];
+  const devicePath = (id: string) => (hosts.some((h) => h.id === id) ? `hosts[${hosts.findIndex((h) => h.id === id)}]` : `routers[${routers.findIndex((r) => r.id === id)}]`);
+
+  // ── segments ──
+  const segments = buildSegments(f, devices, p);
+  for (const h of hosts) {
+    if (h.gateway === null) continue;
+    const gw = h.gateway;
+    const seg = h.interfaces[0]!.segment;
+    if (!devices.some((d) => d !== h && d.interfaces.some((i) => i.segment === seg && i.ip === gw))) {
+      p.error(`${devicePath(h.id)}.gateway`, `no router on segment "${seg}" has the gateway address ${formatIpv4(gw)}`);
+    }
+  }
+
+  // ── server ──
+  const hostIds = hosts.map((h) => h.id);
+  const refHost = (path: string, id: string): Host | undefined => {
+    const h = hosts.find((x) => x.id === id);
+    if (!h) {
+      const isRouter = routers.some((r) => r.id === id);
+      p.error(path, isRouter ? `"${id}" is a router; it must be one of the hosts (${hostIds.join(', ')})` : `no host "${id}" (hosts: ${hostIds.join(', ')})`);
+    }
+    return h;
+  };
+  const serverHost = refHost('server.host', f.server.host);
+  const vsftpdText = joinText(f.server.vsftpd);
+  const vr = parseVsftpdConf(vsftpdText);
+  const vsftpd: VsftpdConf = vr.ok ? vr.conf : vr.partial;
+  if (!vr.ok) for (const e of vr.errors) p.error('server.vsftpd', e.message, e.line);
+  else for (const w of vr.warnings) p.warn('server.vsftpd', w.message, w.line);
+  const files = buildFiles(f, p);
+  const users = f.server.users ?? [];
+  const userNames = new Set<string>();
+  users.forEach((u, i) => {
+    if (userNames.has(u.name)) p.error(`server.users[${i}].name`, `duplicate user "${u.name}"`);
+    userNames.add(u.name);
+  });
+
+  // ── clients ──
+  const clients = buildClients(f, p, { refHost, serverHost, vsftpd, userNames });
+
+  // ── routing, only on an otherwise sound topology ──
+  if (p.errors.length === 0 && serverHost) {
+    clients.forEach(({ client, path }) => checkReachability(p, path, devices, client, serverHost));
+  }
+
+  if (p.errors.length > 0 || !serverHost) return null;
+  return {
+    name: f.name,
+    teaches: f.teaches,
+    description: joinText(f.description).replace(/\n$/, ''),
+    seed: f.seed ?? DEFAULT_SEED,
+    tcp: { synSchedule: f.tcp?.synSchedule ?? 'linux' },
+    segments,
+    hosts,
+    routers,
+    server: { host: serverHost.id, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users },
+    clients: clients.map((c) => c.client),
+    expect: f.expect ?? null,
+  };
+}
+
+function buildSegments(f: ScenarioFile, devices: (Host | Router)[], p: Problems): Segment[] {
+  const out = new Map<string, Segment>();
+  (f.segments ?? []).forEach((s, i) => {
+    if (out.has(s.id)) return p.error(`segments[${i}].id`, `duplicate segment "${s.id}"`);
+    out.set(s.id, { id: s.id, label: s.label ?? s.id, latencyMs: s.latencyMs ?? DEFAULT_LATENCY_MS, members: [] });
+  });
+  const seen = new Map<string, string>();
+  for (const d of devices) {
+    for (const i of d.interfaces) {
+      let seg = out.get(i.segment);
+      if (!seg) {
+        seg = { id: i.segment, label: i.segment, latencyMs: DEFAULT_LATENCY_MS, members: [] };
+        out.set(i.segment, seg);
+      }
+      seg.members.push({ device: d.id, iface: i.name });
+      const key = `${i.segment} ${i.ip}`;
+      const prev = seen.get(key);
+      if (prev !== undefined) p.error(`${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`, `address ${formatIpv4(i.ip)} on segment "${i.segment}" is also used by "${prev}"`);
+      else seen.set(key, d.id);
+    }
+  }
+  (f.segments ?? []).forEach((s, i) => {
+    if (out.get(s.id)?.members.length === 0) p.error(`segments[${i}]`, `segment "${s.id}" has no host or router interface on it (name it in a "segment" field)`);
+  });
+  return [...out.values()];
+}
+
+function buildFiles(f: ScenarioFile, p: Problems): ServerFile[] {
+  const specs = f.server.files ?? { '/readme.txt': { size: 1024 } };
+  const out: ServerFile[] = [];
+  for (const [path, spec] of Object.entries(specs)) {
+    const fp = `server.files[${JSON.stringify(path)}]`;
+    if (!path.startsWith('/') || path.split('/').some((s) => s === '..' || s === '.') || /\/\/|[\r\n]/.test(path) || path === '/') {
+      p.error(fp, `"${path}" is not an absolute file path like /pub/readme.txt`);
+      continue;
+    }
+    if (spec.dir) {
+      if (spec.size !== undefined || spec.text !== undefined) p.error(fp, 'a directory has no size or text');
+      out.push({ path: path.replace(/\/$/, ''), dir: true, size: 0, text: null });
+      continue;
+    }
+    const textBytes = spec.text === undefined ? undefined : utf8Length(spec.text);
+    if (spec.size !== undefined && textBytes !== undefined && spec.size !== textBytes) {
+      p.error(`${fp}.size`, `size ${spec.size} does not match the text, which is ${textBytes} bytes (leave size out)`);
+    }
+    out.push({ path: path.replace(/\/$/, ''), dir: false, size: textBytes ?? spec.size ?? 1024, text: spec.text ?? null });
+  }
+  return out;
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+interface ClientCtx {
+  refHost: (path: string, id: string) => Host | undefined;
+  serverHost: Host | undefined;
+  vsftpd: VsftpdConf;
+  userNames: Set<string>;
+}
+
+function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: Client; path: string }[] {
+  let specs: { spec: ClientSpec; path: string }[];
+  if (f.client && f.clients) {
+    p.error('clients', 'give either "client" or "clients", not both');
+    return [];
+  } else if (f.client) specs = [{ spec: f.client, path: 'client' }];
+  else if (f.clients) specs = f.clients.map((spec, i) => ({ spec, path: `clients[${i}]` }));
+  else {
+    p.error('client', 'missing field "client" (or "clients" for several)');
+    return [];
+  }
+  const ids = new Map<string, string>();
+  const out: { client: Client; path: string }[] = [];
+  for (const { spec: c, path } of specs) {
+    const host = ctx.refHost(`${path}.host`, c.host);
+    const id = c.id ?? c.host;
+    const prev = ids.get(id);
+    if (prev !== undefined) p.error(`${path}.id`, `duplicate client id "${id}" (also ${prev}); give each client an "id"`);
+    ids.set(id, path);
+    if (host && ctx.serverHost && host === ctx.serverHost) p.error(`${path}.host`, 'the client must run on another host than the server');
+
+    let connectTo: Ipv4 | null = ctx.serverHost?.interfaces[0]?.ip ?? null;
+    if (c.connectTo !== undefined) {
+      connectTo = parseIpv4(c.connectTo);
+      if (connectTo === null) p.error(`${path}.connectTo`, `"${c.connectTo}" is not an IPv4 address`);
+    }
+    const mode = c.mode ?? 'auto';
+    if (c.profile === 'windows' && (mode === 'pasv' || mode === 'epsv')) {
+      p.error(`${path}.mode`, `Windows ftp.exe has no passive mode and cannot send ${mode.toUpperCase()}: use mode "active" or another profile`);
+    } else if (c.profile === 'windows' && mode === 'passive') {
+      p.warn(`${path}.mode`, 'Windows ftp.exe has no passive mode: it will use PORT');
+    }
+    const dataPort = c.dataPort ?? 'ephemeral';
+    if (c.controlPort !== undefined) {
+      if (c.controlPort < 1024) p.warn(`${path}.controlPort`, `control port ${c.controlPort} is privileged; clients use ephemeral ports ≥ 1024`);
+      if (dataPort === 'control+1' && c.controlPort === 65535) p.error(`${path}.controlPort`, 'with dataPort "control+1" the control port must be below 65535');
+    }
+    if (c.tls && !ctx.vsftpd.ssl_enable) p.warn(`${path}.tls`, 'the server has ssl_enable=NO: it will refuse AUTH TLS');
+    const user = c.user ?? 'anonymous';
+    const anonymous = user === 'anonymous' || user === 'ftp';
+    if (anonymous && !ctx.vsftpd.anonymous_enable) p.warn(`${path}.user`, 'anonymous_enable=NO on the server: this login will fail with 530');
+    if (!anonymous && !ctx.userNames.has(user)) p.warn(`${path}.user`, `"${user}" is not one of server.users: this login will fail with 530`);
+    if (!anonymous && ctx.userNames.has(user) && !ctx.vsftpd.local_enable) p.warn(`${path}.user`, 'local_enable=NO on the server: local users cannot log in (530)');
+
+    const scriptPath = c.script ? `${path}.script` : 'script';
+    const script = c.script ?? f.script ?? DEFAULT_SCRIPT;
+    script.forEach((line, i) => {
+      const r = parseScriptLine(line);
+      if (!r.ok) p.error(`${scriptPath}[${i}]`, r.message);
+    });
+    if (connectTo === null) continue;
+    out.push({
+      path,
+      client: {
+        id, host: c.host, profile: c.profile, mode, dataPort, connectTo,
+        connectPort: asPort(c.connectPort ?? ctx.vsftpd.listen_port),
+        controlPort: c.controlPort === undefined ? null : asPort(c.controlPort),
+        connectTimeoutS: c.connectTimeoutS ?? null,
+        user, password: c.password ?? 'guest@', tls: c.tls ?? false, script: [...script],
+      },
+    });
+  }
+  return out;
+}
+
+
+function checkReachability(p: Problems, path: string, devices: (Host | Router)[], c: Client, server: Host): void {
+  const to = findPath(devices, c.host, c.connectTo);
+  const at = `${path}.connectTo`;
+  if (!to.ok) return p.error(at, `no route from "${c.host}" to ${formatIpv4(c.connectTo)}: ${to.message}`);
+  const reached = devices.find((d) => d.id === to.reached)!;
+  const serverIp = server.interfaces[0]!.ip;
+  if (reached.kind === 'host' && reached !== server) {
+    return p.error(at, `${formatIpv4(c.connectTo)} belongs to host "${reached.id}", not to the server "${server.id}"`);
+  }
+  if (reached.kind === 'router') {
+    // DNAT: the client dials the router, which must then reach the server.
+    const on = findPath(devices, reached.id, serverIp);
+    if (!on.ok) return p.error(at, `the client reaches router "${reached.id}" but it cannot forward to the server ${formatIpv4(serverIp)}: ${on.message}`);
+  }
+  // Back: to the client itself, or to a router on the way that rewrites the source
+  // (MASQUERADE/SNAT in its nat table): replies then go to that router.
+  const client = devices.find((d) => d.id === c.host)!;
+  const candidates: Ipv4[] = [client.interfaces[0]!.ip];
+  for (const id of to.hops.slice(1)) {
+    const d = devices.find((x) => x.id === id);
+    if (d && d.kind === 'router' && /-j\s+(MASQUERADE|SNAT)\b/.test(d.firewall?.text ?? '')) candidates.push(...d.interfaces.map((i) => i.ip));
+  }
+  const back = candidates.map((ip) => findPath(devices, server.id, ip));
+  if (!back.some((b) => b.ok)) {
+    const first = back[0]!;
+    p.error(at, `no route back from the server "${server.id}" to the client ${formatIpv4(client.interfaces[0]!.ip)} or any router on its way: ${first.ok ? '' : first.message}`);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Can a packet get from one device to an address? Static routing only, as a scenario check
+ * before any simulation: connected networks, static routes and host gateways, longest
+ * prefix first, next hop resolved to the device on the egress segment owning that address
+ * (ARP). NAT and firewalls are deliberately ignored: they are what the simulation shows.
+ */
+import { formatCidr, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
+import type { Interface, Route } from './types';
+
+export interface RoutingDevice {
+  id: string;
+  kind: 'host' | 'router';
+  interfaces: Interface[];
+  routes: Route[];
+  /** Host default gateway; a 0.0.0.0/0 route. */
+  gateway?: Ipv4 | null;
+}
+
+export type PathResult =
+  | { ok: true; reached: string; hops: string[] }
+  | { ok: false; message: string; hops: string[] };
+
+interface Choice {
+  prefix: number;
+  iface: Interface;
+  nextHop: Ipv4;
+  why: string;
+}
+
+const ANY: Cidr = { network: 0 as Ipv4, prefix: 0 };
+
+function owns(d: RoutingDevice, ip: Ipv4): boolean {
+  return d.interfaces.some((i) => i.ip === ip);
+}
+
+/** The route a device would use for `dst`, or null. Connected networks win ties. */
+export function lookupRoute(d: RoutingDevice, dst: Ipv4): Choice | null {
+  let best: Choice | null = null;
+  const consider = (c: Choice) => {
+    if (!best || c.prefix > best.prefix) best = c;
+  };
+  for (const iface of d.interfaces) {
+    if (inCidr(dst, iface.network)) consider({ prefix: iface.prefix, iface, nextHop: dst, why: `connected ${formatCidr(iface.network)}` });
+  }
+  const statics: Route[] = [...d.routes];
+  if (d.gateway != null) statics.push({ to: ANY, via: d.gateway, dev: null });
+  for (const r of statics) {
+    if (!inCidr(dst, r.to)) continue;
+    const iface = r.dev !== null
+      ? d.interfaces.find((i) => i.name === r.dev)
+      : d.interfaces.find((i) => r.via !== null && inCidr(r.via, i.network));
+    if (!iface) continue;
+    consider({ prefix: r.to.prefix, iface, nextHop: r.via ?? dst, why: `route ${formatCidr(r.to)}${r.via !== null ? ` via ${formatIpv4(r.via)}` : ''}` });
+  }
+  return best;
+}
+
+/** Follows the routing tables from `fromId` to the device owning `dst`. */
+export function findPath(devices: readonly RoutingDevice[], fromId: string, dst: Ipv4): PathResult {
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  const hops: string[] = [fromId];
+  let cur = byId.get(fromId);
+  const seen = new Set<string>();
+  for (let ttl = 0; cur && ttl < 64; ttl++) {
+    if (owns(cur, dst)) return { ok: true, reached: cur.id, hops };
+    if (cur.kind === 'host' && ttl > 0) {
+      return { ok: false, hops, message: `host "${cur.id}" received a packet for ${formatIpv4(dst)} but hosts do not forward` };
+    }
+    if (seen.has(cur.id)) return { ok: false, hops, message: `routing loop: ${hops.join(' → ')}` };
+    seen.add(cur.id);
+    const choice = lookupRoute(cur, dst);
+    if (!choice) {
+      const nets = cur.interfaces.map((i) => formatCidr(i.network)).join(', ');
+      const gw = cur.kind === 'host' && cur.gateway == null ? ' and no gateway' : '';
+      return { ok: false, hops, message: `${cur.kind} "${cur.id}" has no route to ${formatIpv4(dst)} (it is on ${nets}${gw})` };
+    }
+    const here = cur;
+    const next = devices.find((d) => d !== here && d.interfaces.some((i) => i.segment === choice.iface.segment && i.ip === choice.nextHop));
+    if (!next) {
+      return {
+        ok: false,
+        hops,
+        message: `${here.kind} "${here.id}" sends to ${formatIpv4(dst)} by its ${choice.why} out of ${choice.iface.name}, but nothing on segment "${choice.iface.segment}" has the address ${formatIpv4(choice.nextHop)}`,
+      };
+    }
+    hops.push(next.id);
+    cur = next;
+  }
+  return { ok: false, hops, message: `no path to ${formatIpv4(dst)} within 64 hops: ${hops.join(' → ')}` };
+}
