@@ -1,0 +1,103 @@
+/**
+ * npm run bench — speed figures of the simulation core, printed as JSON. Targets (issue):
+ * 1 MB RETR session ≤ 50 ms; 1,000 clients through one NAT ≤ 5 s; ≥ 10^6 simulated seconds
+ * per wall second on the DROP time-out scenario. Wall time is read here, never in src/core.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadScenario } from '../../src/core/scenario/load';
+import { runScenario } from '../../src/core/sim/runScenario';
+import type { ScenarioFile } from '../../src/core/scenario/types';
+
+const SERVER_FW = `*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+-A INPUT -p tcp -m state --state NEW -m tcp --dport 21 -j ACCEPT
+-A INPUT -p tcp -m state --state NEW -m tcp --dport 3001:3300 -j ACCEPT
+-A INPUT -j DROP
+COMMIT
+`;
+
+/** Clients on one LAN behind a masquerading router; the server behind a firewall with a passive range. */
+function natScenario(clients: number, opts: { fileSize?: number; script?: string[]; serverFw?: string } = {}): ScenarioFile {
+  const hosts: ScenarioFile['hosts'] = [];
+  // One /16 LAN for every client keeps the topology simple.
+  for (let i = 0; i < clients; i++) {
+    const n = i + 10;
+    hosts.push({ id: `c${i + 1}`, role: 'client', ip: `10.1.${n >> 8}.${n & 255}/16`, gateway: '10.1.0.1', segment: 'lan' });
+  }
+  hosts.push({ id: 'srv', role: 'server', ip: '203.0.113.10/24', gateway: '203.0.113.1', iptables: opts.serverFw ?? SERVER_FW });
+  return {
+    name: `bench ${clients} clients`,
+    teaches: 'benchmark',
+    seed: 7,
+    hosts,
+    routers: [
+      {
+        id: 'nat', role: 'client-edge',
+        interfaces: [{ name: 'eth0', ip: '10.1.0.1/16', segment: 'lan' }, { name: 'eth1', ip: '198.51.100.1/24' }],
+        routes: [{ to: '0.0.0.0/0', via: '198.51.100.254' }],
+        iptables: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n',
+      },
+      {
+        id: 'isp', role: 'internet',
+        interfaces: [{ name: 'eth0', ip: '198.51.100.254/24' }, { name: 'eth1', ip: '203.0.113.1/24' }],
+      },
+    ],
+    server: { host: 'srv', vsftpd: 'pasv_min_port=3001\npasv_max_port=3300\n', files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } } },
+    clients: hosts.filter((h) => h.role === 'client').map((h) => ({ host: h.id, profile: 'curl' as const, connectTo: '203.0.113.10' })),
+    script: opts.script ?? ['login', 'get readme.txt', 'quit'],
+  };
+}
+
+function load(file: ScenarioFile) {
+  const r = loadScenario(file);
+  if (!r.ok) throw new Error(`bench scenario does not load: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return r.scenario;
+}
+
+function time<T>(fn: () => T, repeat = 1): { ms: number; result: T } {
+  let result!: T;
+  const t0 = performance.now();
+  for (let i = 0; i < repeat; i++) result = fn();
+  return { ms: (performance.now() - t0) / repeat, result };
+}
+
+function countSegments(events: { kind: string }[]): number {
+  return events.filter((e) => e.kind === 'send').length;
+}
+
+const out: Record<string, unknown> = {};
+
+// 1 MB and 10 MB RETR sessions.
+for (const [label, file] of [['retr1MB', '/big1.bin'], ['retr10MB', '/big10.bin']] as const) {
+  const s = load(natScenario(1, { script: ['login', `get ${file.slice(1)}`, 'quit'] }));
+  runScenario(s); // warm-up
+  const { ms, result } = time(() => runScenario(s), label === 'retr1MB' ? 5 : 1);
+  const hops = countSegments(result.trace.events);
+  out[label] = { ok: result.verdict.ok, wallMs: +ms.toFixed(1), segmentHops: hops, segmentHopsPerWallSecond: Math.round(hops / (ms / 1000)) };
+}
+
+// Simulated seconds per wall second on the DROP time-out scenario (server drops the passive range).
+{
+  const dropAll = SERVER_FW.replace('-A INPUT -p tcp -m state --state NEW -m tcp --dport 3001:3300 -j ACCEPT\n', '');
+  const s = load(natScenario(1, { serverFw: dropAll, script: ['login', 'ls', 'quit'] }));
+  s.clients[0]!.connectTimeoutS = null;
+  const { ms, result } = time(() => runScenario(s), 20);
+  const simSeconds = result.verdict.endTime / 1e6;
+  out.dropTimeout = { ok: result.verdict.ok, failure: result.verdict.transfers[0]?.failure?.kind, simulatedSeconds: +simSeconds.toFixed(3), wallMs: +ms.toFixed(2), simulatedSecondsPerWallSecond: Math.round(simSeconds / (ms / 1000)) };
+}
+
+// Concurrent clients through one NAT with a passive range: cost should grow linearly.
+const scaling: Record<string, unknown>[] = [];
+for (const n of [1, 10, 100, 1000]) {
+  const s = load(natScenario(n));
+  const { ms, result } = time(() => runScenario(s));
+  const okCount = result.verdict.transfers.filter((t) => t.ok).length;
+  scaling.push({ clients: n, wallMs: +ms.toFixed(1), msPerClient: +(ms / n).toFixed(3), transfersOk: okCount, transfers: result.verdict.transfers.length, events: result.trace.events.length });
+}
+out.concurrentClients = scaling;
+out.targets = { retr1MBms: 50, clients1000ms: 5000, simulatedSecondsPerWallSecond: 1e6 };
+
+process.stdout.write(JSON.stringify(out, null, 2) + '\n');
