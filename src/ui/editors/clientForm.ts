@@ -1,0 +1,38 @@
+/** Choices and checks for the client editor; labels come from the profile table. */
+import { PROFILES } from '../../core/actors/ftpClient.profiles';
+import { parseScriptLine } from '../../core/actors/ftpClient.script';
+import { CLIENT_MODES, CLIENT_PROFILES, type ClientMode, type DataPortChoice } from '../../core/scenario/types';
+
+export const PROFILE_OPTIONS = CLIENT_PROFILES.map((id) => ({ value: id, label: PROFILES[id].label }));
+
+const MODE_LABELS: Record<ClientMode, string> = {
+  auto: "auto (the client's default)",
+  active: "active (the client's commands: PORT/EPRT)",
+  passive: "passive (the client's commands: PASV/EPSV)",
+  port: 'PORT only',
+  eprt: 'EPRT only',
+  pasv: 'PASV only',
+  epsv: 'EPSV only',
+};
+export const MODE_OPTIONS = CLIENT_MODES.map((value) => ({ value, label: MODE_LABELS[value] }));
+
+export const DATA_PORT_OPTIONS: { value: DataPortChoice; label: string }[] = [
+  { value: 'ephemeral', label: 'a fresh ephemeral port' },
+  { value: 'control+1', label: 'control port + 1 (classic clients)' },
+];
+
+export type ScriptCheck = { ok: true; lines: string[] } | { ok: false; errors: { line: number; message: string }[] };
+
+/** One command per line; blank lines are ignored, a bad line is reported with its number. */
+export function checkScript(text: string): ScriptCheck {
+  const errors: { line: number; message: string }[] = [];
+  const lines: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const p = parseScriptLine(line);
+    if (p.ok) lines.push(line);
+    else errors.push({ line: i + 1, message: p.message });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
