@@ -183,10 +183,11 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
   }
 
   // ── server ──
-  const hostIds = hosts.map((h) => h.id);
+  const hostIds = f.hosts.map((h) => h.id);
   const refHost = (path: string, id: string): Host | undefined => {
     const h = hosts.find((x) => x.id === id);
-    if (!h) {
+    // A host whose own fields were wrong is already reported; do not cascade.
+    if (!h && !f.hosts.some((x) => x.id === id)) {
       const isRouter = routers.some((r) => r.id === id);
       p.error(path, isRouter ? `"${id}" is a router; it must be one of the hosts (${hostIds.join(', ')})` : `no host "${id}" (hosts: ${hostIds.join(', ')})`);
     }

@@ -1,0 +1,47 @@
+/**
+ * The built-in scenarios, in teaching order. They are plain JSON files loaded by the same
+ * loadScenario() that reads a user's file; `id` is the file name without .json.
+ */
+import seedActiveSession from './seed-active-session.json';
+import seedPassiveSession from './seed-passive-session.json';
+import activeClientFirewallBlocked from './active-client-firewall-blocked.json';
+import activeClientFirewallHelper from './active-client-firewall-helper.json';
+import passiveServerFirewallReject from './passive-server-firewall-reject.json';
+import passiveServerFirewallDrop from './passive-server-firewall-drop.json';
+import passiveServerFirewallHelper from './passive-server-firewall-helper.json';
+import seedIncidentPasvRange from './seed-incident-pasv-range.json';
+import seedIncidentPasvRangeFixed from './seed-incident-pasv-range-fixed.json';
+import clientNatActiveNoHelper from './client-nat-active-no-helper.json';
+import clientNatActiveHelper from './client-nat-active-helper.json';
+import serverNatClassicNoPasvAddress from './server-nat-classic-no-pasv-address.json';
+import serverNatCurlNoPasvAddress from './server-nat-curl-no-pasv-address.json';
+import serverNatPasvAddress from './server-nat-pasv-address.json';
+import serverNatHelperRewritesX227 from './server-nat-helper-rewrites-227.json';
+import serverNatHelperAndPasvAddress from './server-nat-helper-and-pasv-address.json';
+import port3069HelperWrongPort from './port-3069-helper-wrong-port.json';
+import port3069HelperFixed from './port-3069-helper-fixed.json';
+import ftpsHelperBlind from './ftps-helper-blind.json';
+import ftpsPassiveRangeOpened from './ftps-passive-range-opened.json';
+
+export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
+  { id: 'seed-active-session', json: seedActiveSession },
+  { id: 'seed-passive-session', json: seedPassiveSession },
+  { id: 'active-client-firewall-blocked', json: activeClientFirewallBlocked },
+  { id: 'active-client-firewall-helper', json: activeClientFirewallHelper },
+  { id: 'passive-server-firewall-reject', json: passiveServerFirewallReject },
+  { id: 'passive-server-firewall-drop', json: passiveServerFirewallDrop },
+  { id: 'passive-server-firewall-helper', json: passiveServerFirewallHelper },
+  { id: 'seed-incident-pasv-range', json: seedIncidentPasvRange },
+  { id: 'seed-incident-pasv-range-fixed', json: seedIncidentPasvRangeFixed },
+  { id: 'client-nat-active-no-helper', json: clientNatActiveNoHelper },
+  { id: 'client-nat-active-helper', json: clientNatActiveHelper },
+  { id: 'server-nat-classic-no-pasv-address', json: serverNatClassicNoPasvAddress },
+  { id: 'server-nat-curl-no-pasv-address', json: serverNatCurlNoPasvAddress },
+  { id: 'server-nat-pasv-address', json: serverNatPasvAddress },
+  { id: 'server-nat-helper-rewrites-227', json: serverNatHelperRewritesX227 },
+  { id: 'server-nat-helper-and-pasv-address', json: serverNatHelperAndPasvAddress },
+  { id: 'port-3069-helper-wrong-port', json: port3069HelperWrongPort },
+  { id: 'port-3069-helper-fixed', json: port3069HelperFixed },
+  { id: 'ftps-helper-blind', json: ftpsHelperBlind },
+  { id: 'ftps-passive-range-opened', json: ftpsPassiveRangeOpened },
+];
