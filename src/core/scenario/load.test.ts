@@ -86,7 +86,8 @@ describe('loadScenario: a valid file', () => {
 });
 
 describe('loadScenario: bad files name the field and the line', () => {
-  const cases: [string, () => unknown, Partial<ScenarioError> & { message: RegExp }][] = [
+  type Want = Partial<Omit<ScenarioError, 'message'>> & { message: RegExp };
+  const cases: [string, () => unknown, Want][] = [
     ['JSON syntax error with line and column', () => '{\n  "name": "x",\n  "hosts": [1, 2,]\n}', { path: '', line: 3, column: 18, message: /trailing comma/ }],
     ['JSON with a comment', () => '{\n  // hi\n}', { line: 2, column: 3, message: /comments are not allowed/ }],
     ['missing field', () => { const f = base(); delete f.hosts[1].ip; return f; }, { path: 'hosts[1].ip', message: /missing field "ip"/ }],
