@@ -96,9 +96,22 @@ function buildHelper(spec: FtpHelperSpec | undefined): FtpHelper {
   return { ports, loose: spec?.loose ?? false };
 }
 
-function buildFirewall(p: Problems, path: string, t: TextOrLines | undefined): Firewall | null {
+/** A rule naming an interface the device does not have never matches: almost always a typo. */
+function checkInterfaceNames(p: Problems, path: string, text: string, ifaces: Interface[]): void {
+  text.split('\n').forEach((line, i) => {
+    if (!line.startsWith('-A ')) return;
+    for (const m of line.matchAll(/(?:^|\s)(?:-i|-o|--in-interface|--out-interface)\s+!?\s*(\S+)/g)) {
+      const name = m[1]!;
+      const known = name.endsWith('+') ? ifaces.some((f) => f.name.startsWith(name.slice(0, -1))) : ifaces.some((f) => f.name === name);
+      if (!known) p.warn(path, `interface "${name}" does not exist here (${ifaces.map((f) => f.name).join(', ')}): this rule never matches`, i + 1);
+    }
+  });
+}
+
+function buildFirewall(p: Problems, path: string, t: TextOrLines | undefined, ifaces: Interface[]): Firewall | null {
   if (t === undefined) return null;
   const text = joinText(t);
+  checkInterfaceNames(p, path, text, ifaces);
   let r: ReturnType<typeof parseIptablesSave>;
   try {
     r = parseIptablesSave(text);
@@ -143,7 +156,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     const role = h.role ?? (f.server.host === h.id ? 'server' : [...(f.clients ?? []), ...(f.client ? [f.client] : [])].some((c) => c.host === h.id) ? 'client' : 'other');
     hosts.push({
       kind: 'host', id: h.id, label: h.label ?? h.id, role, interfaces: [iface], routes, gateway,
-      firewall: buildFirewall(p, `${path}.iptables`, h.iptables), ftpHelper: buildHelper(h.ftpHelper),
+      firewall: buildFirewall(p, `${path}.iptables`, h.iptables, [iface]), ftpHelper: buildHelper(h.ftpHelper),
     });
   });
 
@@ -165,7 +178,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     routers.push({
       kind: 'router', id: r.id, label: r.label ?? r.id, role: r.role ?? 'other', interfaces: ifaces,
       routes: buildRoutes(p, `${path}.routes`, r.routes, ifaces),
-      firewall: buildFirewall(p, `${path}.iptables`, r.iptables), ftpHelper: buildHelper(r.ftpHelper),
+      firewall: buildFirewall(p, `${path}.iptables`, r.iptables, ifaces), ftpHelper: buildHelper(r.ftpHelper),
     });
   });
   const devices = [...hosts, ...routers];

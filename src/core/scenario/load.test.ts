@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { formatIpv4 } from '../net/addr';
 import { formatScenarioError, loadScenario } from './load';
 import type { ScenarioError } from './types';
@@ -146,6 +147,37 @@ describe('loadScenario: bad files name the field and the line', () => {
 
   it('formats an error for a terminal', () => {
     expect(formatScenarioError({ file: 'a.json', path: 'server.vsftpd', line: 2, message: 'bad' })).toBe('a.json: server.vsftpd: line 2: bad');
+  });
+});
+
+describe('loadScenario: warnings', () => {
+  it('a rule naming an interface the device lacks', () => {
+    const f = base();
+    f.routers[0].iptables.splice(5, 0, '-A FORWARD -i eth2 -j ACCEPT', '-A FORWARD -o eth+ -j ACCEPT');
+    const r = loadScenario(f);
+    if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
+    expect(r.warnings).toEqual([{ path: 'routers[0].iptables', line: 6, message: expect.stringMatching(/interface "eth2" does not exist here \(eth0, eth1\)/) }]);
+  });
+
+  it('a login the server will refuse', () => {
+    const f = base();
+    f.client.user = 'slacker';
+    const r = loadScenario(f);
+    expect(r.ok && r.warnings.map((w) => w.path)).toEqual(['client.user']);
+  });
+});
+
+describe('the example in docs/scenario-format.md', () => {
+  it('loads, with the segments it describes', () => {
+    const doc = readFileSync(new URL('../../../docs/scenario-format.md', import.meta.url), 'utf8');
+    const json = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    const r = loadScenario(json, 'example.json');
+    if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
+    expect(r.warnings).toEqual([]);
+    expect(r.scenario.segments.map((g) => [g.id, g.label, g.latencyMs, g.members.length])).toEqual([
+      ['203.0.113.0/24', 'Server LAN', 2, 2],
+      ['192.168.1.0/24', '192.168.1.0/24', 0.5, 2],
+    ]);
   });
 });
 
