@@ -361,11 +361,15 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
       if (!r.ok) p.error(`${scriptPath}[${i}]`, r.message);
     });
     if (connectTo === null) continue;
+    const port = c.connectPort ?? ctx.vsftpd.listen_port;
+    if (connectTo === ctx.serverHost?.interfaces[0]?.ip && port !== ctx.vsftpd.listen_port) {
+      p.warn(`${path}.connectPort`, `the client dials port ${port} but vsftpd listens on ${ctx.vsftpd.listen_port}: the connection will be refused`);
+    }
     out.push({
       path,
       client: {
         id, host: c.host, profile: c.profile, mode, dataPort, connectTo,
-        connectPort: asPort(c.connectPort ?? ctx.vsftpd.listen_port),
+        connectPort: asPort(port),
         controlPort: c.controlPort === undefined ? null : asPort(c.controlPort),
         connectTimeoutS: c.connectTimeoutS ?? null,
         user, password: c.password ?? 'guest@', tls: c.tls ?? false, script: [...script],
