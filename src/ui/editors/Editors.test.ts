@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
-import Editors from './Editors.svelte';
 import type { ScenarioFile } from '../../core/scenario/types';
+
+// The core iptables reader may not be in the tree yet: see iptablesCheck.fake.ts.
+vi.mock('./iptablesCheck', () => import('./iptablesCheck.fake'));
+const { default: Editors } = await import('./Editors.svelte');
 
 const file: ScenarioFile = {
   name: 'Passive range wider than the firewall allows',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addRule, removeRules, ruleLines, tokenize } from './iptablesText';
+import { addRule, chainsOf, moveRule, removeRules, ruleLines, setPolicy, tokenize } from './iptablesText';
 
 // The seed's server firewall (Red Hat style), as iptables-save prints it.
 const seed = [
@@ -50,5 +50,28 @@ describe('iptables-save text edits', () => {
   it('removes exactly the lines asked for, and add then remove gives the text back', () => {
     const added = addRule(seed, 'filter', 'INPUT', '-p tcp --dport 3001:3100 -j ACCEPT');
     expect(removeRules(added, (r) => r.args.includes('3001:3100'))).toBe(seed);
+  });
+});
+
+describe('chains view and row operations', () => {
+  it('lists chains in declaration order with policies and rules', () => {
+    const v = chainsOf(seed);
+    expect(v.map((c) => [c.table, c.chain, c.policy, c.rules.length])).toEqual([
+      ['filter', 'INPUT', 'ACCEPT', 3], ['filter', 'FORWARD', 'ACCEPT', 0], ['filter', 'OUTPUT', 'ACCEPT', 0],
+    ]);
+    expect(chainsOf('*raw\n-A PREROUTING -j CT --helper ftp\nCOMMIT\n')[0]).toMatchObject({ table: 'raw', chain: 'PREROUTING', declIndex: -1 });
+  });
+
+  it('sets a policy, keeping the counters', () => {
+    const out = setPolicy(seed, 2, 'DROP');
+    expect(out.split('\n')[2]).toBe(':INPUT DROP [0:0]');
+  });
+
+  it('moves a rule up and down within its chain', () => {
+    const rules = chainsOf(seed)[0]!.rules;
+    const up = moveRule(seed, rules, 2, -1);
+    expect(up.split('\n').slice(5, 8)).toEqual([rules[0]!.text, rules[2]!.text, rules[1]!.text]);
+    expect(moveRule(seed, rules, 0, -1)).toBe(seed);
+    expect(moveRule(up, chainsOf(up)[0]!.rules, 1, 1)).toBe(seed);
   });
 });

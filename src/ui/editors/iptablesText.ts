@@ -8,7 +8,7 @@
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 
 /** Built-in chains, declared when a section is created (iptables-save always lists them). */
-const BUILTIN: Record<TableName, string[]> = {
+const BUILTIN: Record<string, string[]> = {
   raw: ['PREROUTING', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
@@ -74,8 +74,9 @@ export function addRule(text: string, table: TableName, chain: string, args: str
   const ruleText = `-A ${chain} ${args}`;
   const start = lines.findIndex((l) => l.trim() === `*${table}`);
   if (start < 0) {
-    const chains = BUILTIN[table].includes(chain) ? BUILTIN[table] : [...BUILTIN[table], chain];
-    const decl = chains.map((c) => (BUILTIN[table].includes(c) ? `:${c} ACCEPT [0:0]` : `:${c} - [0:0]`));
+    const builtin = BUILTIN[table] ?? [];
+    const chains = builtin.includes(chain) ? builtin : [...builtin, chain];
+    const decl = chains.map((c) => (builtin.includes(c) ? `:${c} ACCEPT [0:0]` : `:${c} - [0:0]`));
     return join([...lines, `*${table}`, ...decl, ruleText, 'COMMIT']);
   }
   let end = lines.findIndex((l, i) => i > start && l.trim() === 'COMMIT');
@@ -88,7 +89,7 @@ export function addRule(text: string, table: TableName, chain: string, args: str
   else {
     // No rule in this chain yet: after the other rules (iptables-save order), before COMMIT.
     at = end;
-    if (declIndex < 0 && !BUILTIN[table].includes(chain)) {
+    if (declIndex < 0 && !(BUILTIN[table] ?? []).includes(chain)) {
       lines.splice(start + 1, 0, `:${chain} - [0:0]`);
       at += 1;
     }
@@ -101,4 +102,57 @@ export function addRule(text: string, table: TableName, chain: string, args: str
 export function removeRules(text: string, drop: (r: RuleLine) => boolean): string {
   const gone = new Set(ruleLines(text).filter(drop).map((r) => r.index));
   return join(linesOf(text).filter((_, i) => !gone.has(i)));
+}
+
+export interface ChainView {
+  table: string;
+  chain: string;
+  /** ACCEPT/DROP for a built-in chain, null for a user chain ("-"). */
+  policy: string | null;
+  /** Line index of the `:CHAIN POLICY [0:0]` declaration, -1 when undeclared. */
+  declIndex: number;
+  rules: RuleLine[];
+}
+
+/** Tables and chains in the order the text declares them, with their rules. */
+export function chainsOf(text: string): ChainView[] {
+  const out: ChainView[] = [];
+  const find = (table: string, chain: string) => out.find((c) => c.table === table && c.chain === chain);
+  let table = '';
+  linesOf(text).forEach((line, index) => {
+    const t = line.trim();
+    if (t.startsWith('*')) table = t.slice(1).trim();
+    else if (t === 'COMMIT') table = '';
+    else if (t.startsWith(':')) {
+      const [name, policy] = t.slice(1).split(/\s+/);
+      if (name && !find(table, name)) out.push({ table, chain: name, policy: policy && policy !== '-' ? policy : null, declIndex: index, rules: [] });
+    }
+  });
+  for (const r of ruleLines(text)) {
+    const c = find(r.table, r.chain) ?? out[out.push({ table: r.table, chain: r.chain, policy: null, declIndex: -1, rules: [] }) - 1]!;
+    c.rules.push(r);
+  }
+  return out;
+}
+
+/** Replaces one whole line. */
+export function replaceLine(text: string, index: number, line: string): string {
+  const lines = linesOf(text);
+  if (index < 0 || index >= lines.length) return text;
+  lines[index] = line;
+  return join(lines);
+}
+
+export function setPolicy(text: string, declIndex: number, policy: 'ACCEPT' | 'DROP'): string {
+  const lines = linesOf(text);
+  const m = /^(\s*:\S+\s+)\S+(.*)$/.exec(lines[declIndex] ?? '');
+  return m ? replaceLine(text, declIndex, `${m[1]}${policy}${m[2]}`) : text;
+}
+
+/** Swaps a rule with its neighbour in the same chain; comments stay where they are. */
+export function moveRule(text: string, rules: RuleLine[], at: number, dir: -1 | 1): string {
+  const a = rules[at];
+  const b = rules[at + dir];
+  if (!a || !b) return text;
+  return replaceLine(replaceLine(text, a.index, b.text), b.index, a.text);
 }
