@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioFile } from '../../core/scenario/types';
 import { devicesOf } from './fileOps';
 import {
-  acceptsRelated, addPortForward, addRelatedRule, checkForward, controlPort, helperChain, helperOn, masqueradeOn,
+  acceptsRelated, relatedHintNeeded, addPortForward, addRelatedRule, checkForward, controlPort, helperChain, helperOn, masqueradeOn,
   portForwards, removeLine, relatedChain, setHelper, setMasquerade,
 } from './firewallOps';
 
@@ -48,6 +48,14 @@ describe('accept RELATED hint', () => {
     expect(acceptsRelated('*filter\n-A FORWARD -m conntrack --ctstate RELATED -j ACCEPT\nCOMMIT\n', 'INPUT')).toBe(false);
     expect(acceptsRelated('*filter\n-A INPUT -m state --state ESTABLISHED -j ACCEPT\nCOMMIT\n', 'INPUT')).toBe(false);
     expect(acceptsRelated('*filter\n-A INPUT -m state --state RELATED -j DROP\nCOMMIT\n', 'INPUT')).toBe(false);
+  });
+
+  it('hints only where something can be refused', () => {
+    expect(relatedHintNeeded('', 'INPUT')).toBe(false);
+    expect(relatedHintNeeded('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 21 -j ACCEPT\nCOMMIT\n', 'INPUT')).toBe(false);
+    expect(relatedHintNeeded('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j REJECT\nCOMMIT\n', 'INPUT')).toBe(true);
+    expect(relatedHintNeeded('*filter\n:FORWARD DROP [0:0]\nCOMMIT\n', 'FORWARD')).toBe(true);
+    expect(relatedHintNeeded('*filter\n:FORWARD DROP [0:0]\n-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n', 'FORWARD')).toBe(false);
   });
 
   it('adds the rule first in INPUT (host) or FORWARD (router)', () => {

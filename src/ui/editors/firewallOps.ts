@@ -5,7 +5,7 @@
  */
 import type { ScenarioFile } from '../../core/scenario/types';
 import { parseIpv4 } from '../../core/net/addr';
-import { addRule, hasOpt, optValue, removeRules, ruleLines, type RuleLine } from './iptablesText';
+import { addRule, chainsOf, hasOpt, optValue, removeRules, ruleLines, type RuleLine } from './iptablesText';
 import { clientsOf, type DeviceRef } from './fileOps';
 import { formConf } from './vsftpdForm';
 import { textOf } from './fileOps';
@@ -47,6 +47,17 @@ export function acceptsRelated(text: string, chain: string): boolean {
     const states = optValue(r.args, '--state', '--ctstate') ?? '';
     return states.toUpperCase().split(',').includes('RELATED');
   });
+}
+
+/**
+ * Worth a hint only when the chain can refuse something (a DROP policy, or a DROP/REJECT
+ * rule) and no rule accepts RELATED; an all-ACCEPT chain lets the data connection through.
+ */
+export function relatedHintNeeded(text: string, chain: string): boolean {
+  const c = chainsOf(text).find((x) => x.table === 'filter' && x.chain === chain);
+  if (!c) return false;
+  const refuses = c.policy === 'DROP' || c.rules.some((r) => hasOpt(r.args, '-j', 'DROP') || hasOpt(r.args, '-j', 'REJECT'));
+  return refuses && !acceptsRelated(text, chain);
 }
 
 export function addRelatedRule(text: string, chain: 'INPUT' | 'FORWARD'): string {
