@@ -1,0 +1,141 @@
+/**
+ * Whole packets: IPv4 + TCP or ICMP, as devices see them. Devices decide from
+ * `decodePacket(bytes)`; senders build with encodeTcpPacket / encodeIcmpPacket.
+ */
+import { formatIpv4, type Ipv4, type Port } from '../net/addr';
+import { describeIcmp, decodeIcmp, type IcmpMessage } from './icmp';
+import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, type Ipv4Build, type Ipv4Packet } from './ipv4';
+import { ok, type Decoded, type DecodeError } from './result';
+import { decodeTcp, encodeTcp, formatTcpFlags, tcpBuildOf, type TcpBuild, type TcpSegment } from './tcp';
+
+export interface DecodedPacket {
+  ip: Ipv4Packet;
+  tcp?: TcpSegment;
+  icmp?: IcmpMessage;
+}
+
+/**
+ * Decodes IPv4 and, for an unfragmented TCP or ICMP packet, the transport header.
+ * Checksums (IP header, TCP with pseudo-header, ICMP) are verified unless
+ * `verifyChecksums: false`. Fragments are returned without a transport layer: only the
+ * first fragment holds the header and the simulator never fragments.
+ */
+export function decodePacket(bytes: Uint8Array, opts: { verifyChecksums?: boolean } = {}): Decoded<DecodedPacket> {
+  const verify = opts.verifyChecksums !== false;
+  const ip = decodeIpv4(bytes, { verifyChecksum: verify });
+  if (!ip.ok) return ip;
+  const { header, payload } = ip.value;
+  if (header.moreFragments || header.fragmentOffset !== 0) return ok({ ip: ip.value });
+  const headerLen = header.ihl * 4;
+  if (header.protocol === IPPROTO.TCP) {
+    const tcp = decodeTcp(payload, verify ? { src: header.src, dst: header.dst } : undefined);
+    if (!tcp.ok) return shift(tcp, headerLen);
+    return ok({ ip: ip.value, tcp: tcp.value });
+  }
+  if (header.protocol === IPPROTO.ICMP) {
+    const icmp = decodeIcmp(payload, { verifyChecksum: verify });
+    if (!icmp.ok) return shift(icmp, headerLen);
+    return ok({ ip: ip.value, icmp: icmp.value });
+  }
+  return ok({ ip: ip.value });
+}
+
+/** Transport errors carry offsets within the transport header; report them within the packet. */
+function shift(r: { ok: false; error: DecodeError }, by: number): Decoded<never> {
+  return { ok: false, error: { ...r.error, offset: r.error.offset + by } };
+}
+
+export type PacketIp = Omit<Ipv4Build, 'protocol' | 'payload'>;
+
+export function encodeTcpPacket(ip: PacketIp, tcp: TcpBuild): Uint8Array {
+  return encodeIpv4({ ...ip, protocol: IPPROTO.TCP, payload: encodeTcp(tcp, ip.src, ip.dst) });
+}
+
+export function encodeIcmpPacket(ip: PacketIp, icmp: Uint8Array): Uint8Array {
+  return encodeIpv4({ ...ip, protocol: IPPROTO.ICMP, payload: icmp });
+}
+
+export interface TcpPacketEdit {
+  src?: Ipv4;
+  dst?: Ipv4;
+  srcPort?: number;
+  dstPort?: number;
+  seq?: number;
+  ack?: number;
+  payload?: Uint8Array;
+}
+
+/**
+ * NAT's rewrite of a TCP packet: new addresses, ports, seq/ack or payload, keeping every
+ * other IP and TCP field (TTL, id, options), with totalLength and both checksums
+ * recomputed — what nf_nat does. Returns null if the bytes are not an unfragmented
+ * TCP packet.
+ */
+export function rewriteTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | null {
+  const p = decodePacket(bytes, { verifyChecksums: false });
+  if (!p.ok || !p.value.tcp) return null;
+  const h = p.value.ip.header;
+  const src = edit.src ?? h.src;
+  const dst = edit.dst ?? h.dst;
+  const b = tcpBuildOf(p.value.tcp);
+  const seg = encodeTcp(
+    {
+      ...b,
+      srcPort: edit.srcPort ?? b.srcPort,
+      dstPort: edit.dstPort ?? b.dstPort,
+      seq: edit.seq ?? b.seq,
+      ack: edit.ack ?? b.ack,
+      payload: edit.payload ?? b.payload,
+    },
+    src,
+    dst,
+  );
+  const header = { ...h, src, dst, totalLength: h.ihl * 4 + seg.length, checksum: 0 };
+  return fixIpv4Checksum(emitIpv4({ header, payload: seg }));
+}
+
+const MAX_TEXT = 60;
+
+/** The first line of a payload if it looks like text (FTP), else null. */
+function textPreview(payload: Uint8Array): string | null {
+  if (payload.length === 0) return null;
+  const n = Math.min(payload.length, 200);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const c = payload[i]!;
+    if (c === 13 || c === 10) break;
+    if (c < 32 || c > 126) return null;
+    s += String.fromCharCode(c);
+  }
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s;
+}
+
+const endpoint = (ip: Ipv4, port: Port | number) => `${formatIpv4(ip)}:${port}`;
+
+/**
+ * One line for logs and the CLI, e.g.
+ * `192.168.150.80:3762 → 192.168.150.90:21 [PSH, ACK] seq=1 ack=1 len=6 "PASV"`.
+ * Never throws: undecodable bytes are described as such.
+ */
+export function describePacket(bytes: Uint8Array): string {
+  const p = decodePacket(bytes, { verifyChecksums: false });
+  if (!p.ok) return `undecodable ${p.error.layer} (${p.error.kind} at byte ${p.error.offset}): ${p.error.message}`;
+  const { ip, tcp, icmp } = p.value;
+  const h = ip.header;
+  if (tcp) {
+    const text = textPreview(tcp.payload);
+    return (
+      `${endpoint(h.src, tcp.srcPort)} → ${endpoint(h.dst, tcp.dstPort)} [${formatTcpFlags(tcp.flags)}] ` +
+      `seq=${tcp.seq} ack=${tcp.ack} len=${tcp.payload.length}` +
+      (text !== null ? ` ${JSON.stringify(text)}` : '')
+    );
+  }
+  if (icmp) {
+    const o = icmp.original;
+    const about = o
+      ? ` about ${o.srcPort !== undefined ? endpoint(o.header.src, o.srcPort) : formatIpv4(o.header.src)} → ${o.dstPort !== undefined ? endpoint(o.header.dst, o.dstPort) : formatIpv4(o.header.dst)}`
+      : '';
+    return `${formatIpv4(h.src)} → ${formatIpv4(h.dst)} ICMP ${describeIcmp(icmp.type, icmp.code)}${about}`;
+  }
+  return `${formatIpv4(h.src)} → ${formatIpv4(h.dst)} protocol ${h.protocol} len=${ip.payload.length}`;
+}
