@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { asIpv4, formatIpv4 } from '../net/addr';
+import { ipv4BuildArb } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
 import { internetChecksum } from './checksum';
-import { decodeIpv4, decrementTtl, emitIpv4, encodeIpv4, IPPROTO, IPV4_FIELDS, setIpv4Addresses, type Ipv4Build } from './ipv4';
-
-const ipArb = fc.integer({ min: 0, max: 0xffffffff }).map(asIpv4);
-export const ipv4BuildArb: fc.Arbitrary<Ipv4Build> = fc.record({
-  src: ipArb,
-  dst: ipArb,
-  protocol: fc.integer({ min: 0, max: 255 }),
-  payload: fc.uint8Array({ maxLength: 200 }),
-  ttl: fc.integer({ min: 0, max: 255 }),
-  identification: fc.integer({ min: 0, max: 0xffff }),
-  dontFragment: fc.boolean(),
-  dscp: fc.integer({ min: 0, max: 63 }),
-  ecn: fc.integer({ min: 0, max: 3 }),
-});
+import { decodeIpv4, decrementTtl, emitIpv4, encodeIpv4, IPPROTO, IPV4_FIELDS, setIpv4Addresses } from './ipv4';
 
 describe('IPv4 fixture (SYN 192.168.150.80 → 192.168.150.90)', () => {
   const bytes = FIXTURES.syn;
@@ -44,7 +32,7 @@ describe('IPv4 fixture (SYN 192.168.150.80 → 192.168.150.90)', () => {
   it('its header checksum verifies, and a flipped bit is reported as bad-checksum', () => {
     expect(internetChecksum(bytes.subarray(0, 20))).toBe(0);
     const bad = bytes.slice();
-    bad[IPV4_FIELDS.identification] ^= 0x01;
+    bad[IPV4_FIELDS.identification] = bad[IPV4_FIELDS.identification]! ^ 0x01;
     const r = decodeIpv4(bad);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatchObject({ layer: 'ipv4', kind: 'bad-checksum', offset: IPV4_FIELDS.checksum });
