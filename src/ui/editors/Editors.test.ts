@@ -1,11 +1,8 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import type { ScenarioFile } from '../../core/scenario/types';
-
-// The core iptables reader may not be in the tree yet: see iptablesCheck.fake.ts.
-vi.mock('./iptablesCheck', () => import('./iptablesCheck.fake'));
-const { default: Editors } = await import('./Editors.svelte');
+import Editors from './Editors.svelte';
 
 const file: ScenarioFile = {
   name: 'Passive range wider than the firewall allows',

@@ -1,12 +1,8 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import type { ScenarioFile } from '../../core/scenario/types';
-
-// The core iptables reader may not be in the tree yet: see iptablesCheck.fake.ts.
-vi.mock('./iptablesCheck', () => import('./iptablesCheck.fake'));
-
-const { default: Editors } = await import('./Editors.svelte');
+import Editors from './Editors.svelte';
 
 const serverRules = ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT', '-A INPUT -j REJECT --reject-with icmp-host-prohibited', 'COMMIT'];
 const file: ScenarioFile = {
@@ -73,6 +69,15 @@ describe('firewall editor', () => {
     expect(document.body.textContent).toContain('Rule 3 not applied: source "10.0.0" is not an address');
   });
 
+  it('a row the core reader refuses (CT outside raw) is explained in the row and not applied', () => {
+    const changes = render(file);
+    const target = labelled<HTMLSelectElement>('Target of rule 2 in filter INPUT');
+    target.value = 'CT';
+    fire(target, 'change');
+    expect(changes).toHaveLength(0);
+    expect(document.body.textContent).toContain('Rule 2 not applied: CT target: only valid in the raw table');
+  });
+
   it('moves, deletes, and sets the policy', () => {
     const changes = render(file);
     button('Move rule 3 in filter INPUT up').click();
@@ -88,9 +93,11 @@ describe('firewall editor', () => {
   it('text edits: an error shows its line and is not applied; a fix is applied', () => {
     const changes = render(file);
     const text = labelled<HTMLTextAreaElement>('iptables-save text of FTP server');
-    type(text, `${serverRules.join('\n')}\nbogus line\n`);
+    const bad = [...serverRules.slice(0, 5), '-A INPUT -p tcp --dport 99999 -j ACCEPT', 'COMMIT'];
+    type(text, `${bad.join('\n')}\n`);
     expect(changes).toHaveLength(0);
-    expect(document.body.textContent).toContain('Line 7: cannot read "bogus line"');
+    expect(text.getAttribute('aria-invalid')).toBe('true');
+    expect(document.body.textContent).toContain('Line 6, column 25: invalid port/service "99999" specified');
     expect(document.querySelector('[data-chain]')).toBeNull();
     type(text, `${serverRules.join('\n')}\n`);
     expect(changes).toHaveLength(1);
