@@ -1,0 +1,117 @@
+/**
+ * The iptables ruleset as data: what `iptables-restore` would load into the kernel, kept close
+ * to iptables-save's own structure so the UI can edit a rule and print it back.
+ */
+import type { Cidr, Ipv4 } from '../addr';
+
+export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
+export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
+
+/** Built-in chains per table, in the order iptables-save prints them (FIDELITY.md). */
+export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
+  raw: ['PREROUTING', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+};
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+export interface PortSpec extends PortRange {
+  invert: boolean;
+}
+
+/** One `-m` module (or one basic option) of a rule. */
+export type Match =
+  | { kind: 'protocol'; proto: number; invert: boolean }
+  | { kind: 'source'; cidr: Cidr; invert: boolean }
+  | { kind: 'destination'; cidr: Cidr; invert: boolean }
+  | { kind: 'inIface'; name: string; invert: boolean }
+  | { kind: 'outIface'; name: string; invert: boolean }
+  /** `-m tcp` / `-m udp` (loaded explicitly or implied by `-p tcp --dport …`). */
+  | { kind: 'tcp' | 'udp'; sport?: PortSpec; dport?: PortSpec; tcpFlags?: { mask: string[]; comp: string[]; invert: boolean } }
+  | { kind: 'icmp'; type: number; code?: number; invert: boolean }
+  | { kind: 'multiport'; dir: 'sports' | 'dports' | 'ports'; ranges: PortRange[]; invert: boolean }
+  /** `-m state --state` and `-m conntrack --ctstate` mean the same here; `module` keeps the spelling. */
+  | { kind: 'state'; module: 'state' | 'conntrack'; states: CtStateName[]; invert: boolean }
+  | { kind: 'helper'; name: string; invert: boolean }
+  | { kind: 'comment'; text: string };
+
+export type RejectWith =
+  | 'icmp-net-unreachable'
+  | 'icmp-host-unreachable'
+  | 'icmp-proto-unreachable'
+  | 'icmp-port-unreachable'
+  | 'icmp-net-prohibited'
+  | 'icmp-host-prohibited'
+  | 'icmp-admin-prohibited'
+  | 'tcp-reset';
+
+export interface NatRange {
+  /** Absent for MASQUERADE/REDIRECT (the address comes from the interface). */
+  ip?: Ipv4;
+  ports?: PortRange;
+}
+
+export type Target =
+  | { kind: 'ACCEPT' }
+  | { kind: 'DROP' }
+  | { kind: 'RETURN' }
+  /** A rule without `-j`: counts packets, decides nothing. */
+  | { kind: 'NONE' }
+  | { kind: 'REJECT'; with: RejectWith }
+  | { kind: 'LOG'; prefix?: string; level?: string }
+  | { kind: 'JUMP'; chain: string }
+  | { kind: 'DNAT'; to: NatRange & { ip: Ipv4 } }
+  | { kind: 'SNAT'; to: NatRange & { ip: Ipv4 } }
+  | { kind: 'MASQUERADE'; ports?: PortRange }
+  | { kind: 'REDIRECT'; ports?: PortRange }
+  | { kind: 'CT'; helper?: string; notrack: boolean };
+
+export interface Rule {
+  table: TableName;
+  chain: string;
+  /** 1-based position in its chain, as `iptables -L --line-numbers` counts. */
+  index: number;
+  /** 1-based line in the source text (0 when built in code). */
+  line: number;
+  /** Canonical text as iptables-save prints it. */
+  text: string;
+  /** Basic matches first (-s -d -i -o -p), then modules in the order they were loaded. */
+  matches: Match[];
+  target: Target;
+}
+
+export interface Chain {
+  name: string;
+  builtin: boolean;
+  /** Built-in chains only. */
+  policy: 'ACCEPT' | 'DROP' | null;
+  rules: Rule[];
+}
+
+export interface Table {
+  name: TableName;
+  /** Built-in chains first (iptables-save order), then user chains in declaration order. */
+  chains: Chain[];
+  /** Lines kept verbatim but not modelled (the mangle table). */
+  ignored: string[];
+}
+
+export interface Ruleset {
+  tables: Table[];
+}
+
+export interface Diag {
+  line: number;
+  column?: number;
+  message: string;
+}
+
+export const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
+
+/** Terminal targets end the traversal; LOG, CT and NONE let it continue. */
+export const isTerminal = (t: Target): boolean => t.kind !== 'LOG' && t.kind !== 'NONE' && t.kind !== 'CT';
