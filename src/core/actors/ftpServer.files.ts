@@ -1,0 +1,223 @@
+/**
+ * The server's virtual file tree, built from the scenario's `files` map
+ * (`{ "/pub/readme.txt": { size: 1024 } | { text: "…" } }`). Directories are implied by the
+ * paths (and by MKD). Listings are formatted the way vsftpd's ls.c builds a `LIST` line:
+ *
+ *   perms ␠ links(right, 4) ␠ uid(left, 8) ␠ gid(left, 8) ␠ size(right, 8) ␠ date ␠ name CRLF
+ *   -rw-r--r--    1 0        0            1024 Jan 01 00:00 readme.txt
+ *
+ * Numeric owner 0/0 (vsftpd prints ids unless text_userdb_names). Scenario files are dated
+ * at simulated time 0 (1 Jan 1970, 00:00 UTC); an upload is dated when it completes. Entries
+ * are sorted by name, as vsftpd sorts them; dot files are hidden, as without `-a`.
+ */
+
+export interface FileSpec {
+  size?: number;
+  text?: string;
+}
+
+interface FileNode {
+  kind: 'file';
+  size: number;
+  /** Explicit content; absent = the deterministic pattern for `size`. */
+  text?: Uint8Array;
+  mtimeS: number;
+}
+interface DirNode {
+  kind: 'dir';
+  mtimeS: number;
+}
+type Node = FileNode | DirNode;
+
+export interface DirEntry {
+  name: string;
+  node: Node;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** vsftpd prints the year instead of the time for files older than about six months. */
+const SIX_MONTHS_S = 60 * 60 * 24 * 182;
+
+export class VirtualFs {
+  private nodes = new Map<string, Node>([['/', { kind: 'dir', mtimeS: 0 }]]);
+
+  constructor(spec: Record<string, FileSpec> = {}) {
+    for (const [path, f] of Object.entries(spec)) {
+      const p = normalizePath('/', path);
+      if (p === '/') continue;
+      const text = f.text !== undefined ? latin1(f.text) : undefined;
+      this.ensureParents(p);
+      this.nodes.set(p, { kind: 'file', size: text ? text.length : Math.max(0, Math.floor(f.size ?? 0)), text, mtimeS: 0 });
+    }
+  }
+
+  /** The absolute, normalized path `arg` names from `cwd` (no arg = cwd). */
+  resolve(cwd: string, arg: string | undefined): string {
+    return normalizePath(cwd, arg ?? '');
+  }
+
+  isDir(path: string): boolean {
+    return this.nodes.get(path)?.kind === 'dir';
+  }
+
+  isFile(path: string): boolean {
+    return this.nodes.get(path)?.kind === 'file';
+  }
+
+  /** Size of a regular file, or null. */
+  size(path: string): number | null {
+    const n = this.nodes.get(path);
+    return n?.kind === 'file' ? n.size : null;
+  }
+
+  /** A file's bytes: its text, or a repeatable pattern of its size. */
+  content(path: string): Uint8Array | null {
+    const n = this.nodes.get(path);
+    if (n?.kind !== 'file') return null;
+    return n.text ?? patternBytes(path, n.size);
+  }
+
+  /** Entries directly inside a directory, sorted by name. */
+  entries(dir: string): DirEntry[] {
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const out: DirEntry[] = [];
+    for (const [p, node] of this.nodes) {
+      if (p === dir || !p.startsWith(prefix)) continue;
+      const name = p.slice(prefix.length);
+      if (name.includes('/')) continue;
+      out.push({ name, node });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * What LIST (full) or NLST sends for `arg` from `cwd`, and whether the directory could be
+   * opened (vsftpd: "226 Transfer done (but failed to open directory)." when not). An arg
+   * starting with "-" is an ls option word and is skipped; a file arg lists that file.
+   */
+  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number): { text: string; opened: boolean } {
+    let target = (arg ?? '').trim();
+    if (target.startsWith('-')) {
+      const sp = target.indexOf(' ');
+      target = sp < 0 ? '' : target.slice(sp + 1).trim();
+    }
+    const path = this.resolve(cwd, target);
+    const line = (e: DirEntry): string => (full ? listLine(e, nowS) : `${e.name}\r\n`);
+    if (this.isDir(path)) {
+      return { text: this.entries(path).filter((e) => !e.name.startsWith('.')).map(line).join(''), opened: true };
+    }
+    const node = this.nodes.get(path);
+    const parent = parentOf(path);
+    if (node) return { text: line({ name: target.includes('/') ? target : baseName(path), node }), opened: true };
+    return { text: '', opened: this.isDir(parent) };
+  }
+
+  /** MKD: false when it exists or the parent is missing. */
+  mkdir(path: string, nowS: number): boolean {
+    if (path === '/' || this.nodes.has(path) || !this.isDir(parentOf(path))) return false;
+    this.nodes.set(path, { kind: 'dir', mtimeS: nowS });
+    return true;
+  }
+
+  /** RMD: only an empty directory. */
+  rmdir(path: string): boolean {
+    if (path === '/' || !this.isDir(path) || this.entries(path).length > 0) return false;
+    this.nodes.delete(path);
+    return true;
+  }
+
+  /** DELE: only a regular file. */
+  remove(path: string): boolean {
+    if (!this.isFile(path)) return false;
+    this.nodes.delete(path);
+    return true;
+  }
+
+  /** Whether STOR could create `path` (parent is a directory, path is not a directory). */
+  canCreate(path: string, exclusive: boolean): boolean {
+    if (this.isDir(path) || !this.isDir(parentOf(path))) return false;
+    return !(exclusive && this.nodes.has(path));
+  }
+
+  /** STOR: records the uploaded size (the bytes themselves are not kept). */
+  store(path: string, size: number, nowS: number): void {
+    this.nodes.set(path, { kind: 'file', size, mtimeS: nowS });
+  }
+
+  private ensureParents(path: string): void {
+    for (let p = parentOf(path); p !== '/' && !this.nodes.has(p); p = parentOf(p)) this.nodes.set(p, { kind: 'dir', mtimeS: 0 });
+  }
+}
+
+/** One `ls -l` line as vsftpd's build_dir_line writes it. */
+export function listLine(e: DirEntry, nowS: number): string {
+  const isDir = e.node.kind === 'dir';
+  const perms = isDir ? 'drwxr-xr-x' : '-rw-r--r--';
+  const links = isDir ? 2 : 1;
+  const size = e.node.kind === 'file' ? e.node.size : 4096;
+  return `${perms} ${String(links).padStart(4)} ${'0'.padEnd(8)} ${'0'.padEnd(8)} ${String(size).padStart(8)} ${lsDate(e.node.mtimeS, nowS)} ${e.name}\r\n`;
+}
+
+/** "Mon DD HH:MM" (recent) or "Mon DD  YYYY" (older than ~6 months), UTC. */
+export function lsDate(mtimeS: number, nowS: number): string {
+  const days = Math.floor(mtimeS / 86400);
+  const { y, m, d } = civilFromDays(days);
+  const dd = String(d).padStart(2, '0');
+  if (Math.abs(nowS - mtimeS) > SIX_MONTHS_S) return `${MONTHS[m - 1]} ${dd}  ${y}`;
+  const secs = mtimeS - days * 86400;
+  const hh = String(Math.floor(secs / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((secs % 3600) / 60)).padStart(2, '0');
+  return `${MONTHS[m - 1]} ${dd} ${hh}:${mm}`;
+}
+
+/** Days since 1970-01-01 → proleptic Gregorian date (H. Hinnant's algorithm). */
+function civilFromDays(z0: number): { y: number; m: number; d: number } {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+/**
+ * Content of a size-only file: printable text lines (so a packet view shows readable
+ * payload), the same for the same path and size in every run.
+ */
+export function patternBytes(path: string, size: number): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let h = 0;
+  for (let i = 0; i < path.length; i++) h = (h * 31 + path.charCodeAt(i)) >>> 0;
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = i % 64 === 63 ? 0x0a : alphabet.charCodeAt((i + h) % alphabet.length);
+  return out;
+}
+
+/** Joins `arg` onto `cwd` and folds "." and ".." (never above "/"). */
+export function normalizePath(cwd: string, arg: string): string {
+  const start = arg.startsWith('/') ? [] : cwd.split('/').filter(Boolean);
+  for (const part of arg.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') start.pop();
+    else start.push(part);
+  }
+  return `/${start.join('/')}`;
+}
+
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function latin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
