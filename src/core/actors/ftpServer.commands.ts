@@ -226,7 +226,7 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
     case 'SMNT':
       return out(env, 'notImplemented', { what: c.verb });
   }
-  if (conf.pasv_enable && !s.epsvAll && c.verb === 'PASV') return { replies: [], patch: { dataMode: 'none' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: false }] };
+  if (conf.pasv_enable && !s.epsvAll && c.verb === 'PASV') return { replies: [], patch: { dataMode: 'pasv' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: false }] };
   if (conf.pasv_enable && c.verb === 'EPSV') return decideEpsv(env, c.arg);
   if (conf.port_enable && !s.epsvAll && c.verb === 'PORT') return decidePort(env, c.arg);
   if (conf.port_enable && !s.epsvAll && c.verb === 'EPRT') return decideEprt(env, c.arg);
@@ -254,7 +254,7 @@ function decideEpsv(env: SessionEnv, arg: string): Outcome {
     // atoi of the argument; IPv4 only, so "2" (IPv6) is as bad as anything else.
     if (Number.parseInt(a, 10) !== 1) return out(env, 'epsvBadProtocol');
   }
-  return { replies: [], patch: { dataMode: 'none' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: true }] };
+  return { replies: [], patch: { dataMode: 'pasv' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: true }] };
 }
 
 function checkActiveTarget(env: SessionEnv, ip: Ipv4, port: number, illegal: ReplyId, ok: ReplyId): Outcome {
