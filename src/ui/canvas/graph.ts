@@ -1,0 +1,135 @@
+/**
+ * The canvas as xyflow nodes and edges for one cursor position: devices and links from the
+ * layout, the connections that exist so far (opener → acceptor), and the current step's
+ * packet on its link or at the device that refused it. Pure: tests and the component share it.
+ */
+import type { Edge, Node } from '@xyflow/svelte';
+import { MarkerType } from '@xyflow/svelte';
+import { describePacket } from '../../core/codec/packet';
+import type { Trace, TraceEvent } from '../../core/sim/trace';
+import type { VisibleConnection } from '../playback/context';
+import { packetLabel } from '../playback/label';
+import { COLUMN_WIDTH, ROW_HEIGHT, type DeviceView, type LinkView } from './layout';
+
+export type DeviceState = 'idle' | 'sending' | 'receiving' | 'dropped' | 'nat' | 'done' | 'failed';
+
+export interface DeviceData extends Record<string, unknown> {
+  device: DeviceView;
+  state: DeviceState;
+  /** Set when this device refused the current packet. */
+  drop?: { how: string; reason: string; rule: string | null };
+  /** Set when this device rewrote the current packet. */
+  nat?: { before: string; after: string; note: string };
+}
+
+export interface PacketMark {
+  /** 0 = at the link's source end, 1 = at its target end. */
+  at: number;
+  /** Travelling source → target (true) or target → source. */
+  forward: boolean;
+  label: string;
+  refused: 'DROP' | 'REJECT' | null;
+}
+
+export interface LinkData extends Record<string, unknown> {
+  packet: PacketMark | null;
+}
+
+export interface ConnData extends Record<string, unknown> {
+  conn: VisibleConnection;
+  label: string;
+  /** Stacking of several data connections on the same side. */
+  lane: number;
+}
+
+const linkBetween = (links: LinkView[], a: string, b: string) =>
+  links.find((l) => (l.source === a && l.target === b) || (l.source === b && l.target === a));
+
+/** Where the current step's packet is drawn (link and position) and which devices are involved. */
+export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]) {
+  const e = trace.events[eventIndex];
+  const states = new Map<string, Partial<DeviceData>>();
+  let packet: { link: string; mark: PacketMark } | null = null;
+  if (!e) return { states, packet };
+  if (e.kind === 'send') {
+    states.set(e.device, { state: 'sending' });
+    states.set(e.to, { state: 'receiving' });
+    const l = linkBetween(links, e.device, e.to);
+    if (l) packet = { link: l.id, mark: { at: 0.5, forward: l.source === e.device, label: packetLabel(e.bytes), refused: null } };
+  } else if (e.kind === 'drop') {
+    states.set(e.device, { state: 'dropped', drop: { how: e.how, reason: e.reason, rule: e.rule ? e.rule.text : null } });
+    const hop = lastSend(trace, eventIndex, e.packetId);
+    const l = hop && linkBetween(links, hop.device, e.device);
+    if (hop && l) {
+      const forward = l.source === hop.device;
+      const refused = e.how === 'reject' ? 'REJECT' : 'DROP';
+      packet = { link: l.id, mark: { at: forward ? 0.85 : 0.15, forward, label: packetLabel(hop.bytes), refused } };
+    }
+  } else if (e.kind === 'nat') {
+    states.set(e.device, { state: 'nat', nat: { before: describePacket(e.before), after: describePacket(e.after), note: e.note || e.what } });
+  } else if (e.kind === 'transfer') {
+    const host = trace.connections.find((c) => c.client === e.client)?.opener ?? e.client;
+    states.set(host, { state: e.ok ? 'done' : 'failed' });
+  }
+  return { states, packet };
+}
+
+function lastSend(trace: Trace, before: number, packetId: number): Extract<TraceEvent, { kind: 'send' }> | null {
+  for (let i = before - 1; i >= 0; i--) {
+    const p = trace.events[i]!;
+    if (p.kind === 'send' && p.packetId === packetId) return p;
+  }
+  return null;
+}
+
+export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>): Node<DeviceData>[] {
+  return devices.map((d) => {
+    const s = states.get(d.id);
+    const state = s?.state ?? 'idle';
+    return {
+      id: d.id,
+      type: 'device',
+      position: { x: d.column * COLUMN_WIDTH, y: d.row * ROW_HEIGHT },
+      data: { device: d, state, drop: s?.drop, nat: s?.nat },
+      draggable: false,
+      connectable: false,
+      ariaLabel: `${d.label} (${d.kind})`,
+      domAttributes: { 'data-kind': d.kind, 'data-state': state, 'data-device': d.id } as Record<string, string>,
+    };
+  });
+}
+
+export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet: { link: string; mark: PacketMark } | null): Edge[] {
+  const linkEdges: Edge<LinkData>[] = links.map((l) => ({
+    id: l.id,
+    type: 'link',
+    source: l.source,
+    target: l.target,
+    sourceHandle: 'r',
+    targetHandle: 'l',
+    data: { packet: packet?.link === l.id ? packet.mark : null },
+    ariaLabel: `link ${l.label}`,
+    domAttributes: { 'data-kind': 'link', 'data-state': packet?.link === l.id ? 'packet' : 'idle' } as Record<string, string>,
+  }));
+  let dataLane = 0;
+  let controlLane = 0;
+  const connEdges: Edge<ConnData>[] = conns.map((c) => {
+    const control = c.role === 'control';
+    const lane = control ? controlLane++ : dataLane++;
+    const label = control ? `control :${c.port}` : `data → :${c.port}`;
+    return {
+      id: `conn:${c.id}`,
+      type: 'conn',
+      source: c.opener,
+      target: c.acceptor,
+      sourceHandle: control ? 'ts' : 'bs',
+      targetHandle: control ? 'tt' : 'bt',
+      data: { conn: c, label, lane },
+      markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: control ? 'var(--control)' : 'var(--data)' },
+      ariaLabel: `${label}: ${c.opener} connected to ${c.acceptor} (${c.dialled})${c.state === 'refused' ? ', refused' : ''}`,
+      zIndex: 2,
+      domAttributes: { 'data-kind': c.role, 'data-state': c.state, 'data-opener': c.opener, 'data-acceptor': c.acceptor } as Record<string, string>,
+    };
+  });
+  return [...linkEdges, ...connEdges];
+}

@@ -1,0 +1,96 @@
+/**
+ * Where devices sit on the canvas and which links join them, from the normalized
+ * scenario: left to right by hops from the client (breadth-first over shared segments),
+ * devices at the same distance stacked. A segment with two members is one link; a LAN
+ * with more is drawn as a star from its router (or a chain when it has none).
+ */
+import { formatIpv4 } from '../../core/net/addr';
+import type { Device, Scenario } from '../../core/scenario/types';
+import { badgesOf, type Badge } from './badges';
+
+export type DeviceKind = 'client' | 'server' | 'router' | 'internet' | 'host';
+
+export interface DeviceView {
+  id: string;
+  label: string;
+  kind: DeviceKind;
+  addresses: string[];
+  badges: Badge[];
+  column: number;
+  row: number;
+}
+
+export interface LinkView {
+  id: string;
+  source: string;
+  target: string;
+  label: string;
+}
+
+export const COLUMN_WIDTH = 210;
+export const ROW_HEIGHT = 150;
+
+function kindOf(d: Device, s: Scenario): DeviceKind {
+  if (d.kind === 'router') return d.role === 'internet' ? 'internet' : 'router';
+  if (s.clients.some((c) => c.host === d.id) || d.role === 'client') return 'client';
+  if (s.server.host === d.id || d.role === 'server') return 'server';
+  return 'host';
+}
+
+export function layoutTopology(s: Scenario): { devices: DeviceView[]; links: LinkView[] } {
+  const all: Device[] = [...s.hosts, ...s.routers];
+  const links: LinkView[] = [];
+  for (const seg of s.segments) {
+    const ids = [...new Set(seg.members.map((m) => m.device))];
+    if (ids.length < 2) continue;
+    const hub = ids.length > 2 ? ids.find((id) => s.routers.some((r) => r.id === id)) : undefined;
+    const pairs: [string, string][] = hub
+      ? ids.filter((id) => id !== hub).map((id) => [hub, id])
+      : ids.slice(1).map((id, i) => [ids[i]!, id]);
+    for (const [a, b] of pairs) links.push({ id: `link:${seg.id}:${a}:${b}`, source: a, target: b, label: seg.label });
+  }
+  const depth = bfsDepth(all, links, s.clients[0]?.host ?? all[0]?.id);
+  const rows = new Map<number, number>();
+  const devices = all.map((d): DeviceView => {
+    const column = depth.get(d.id) ?? 0;
+    const row = rows.get(column) ?? 0;
+    rows.set(column, row + 1);
+    return {
+      id: d.id,
+      label: d.label,
+      kind: kindOf(d, s),
+      addresses: d.interfaces.map((i) => `${i.name} ${formatIpv4(i.ip)}/${i.prefix}`),
+      badges: badgesOf(d.firewall?.text),
+      column,
+      row,
+    };
+  });
+  // Links point left to right so the left/right handles line up.
+  for (const l of links) {
+    if ((depth.get(l.source) ?? 0) > (depth.get(l.target) ?? 0)) [l.source, l.target] = [l.target, l.source];
+  }
+  return { devices, links };
+}
+
+function bfsDepth(all: Device[], links: LinkView[], start: string | undefined): Map<string, number> {
+  const depth = new Map<string, number>();
+  const queue: string[] = [];
+  const visit = (id: string, d: number) => {
+    if (!depth.has(id)) {
+      depth.set(id, d);
+      queue.push(id);
+    }
+  };
+  for (const root of [start, ...all.map((d) => d.id)]) {
+    if (root === undefined || depth.has(root)) continue;
+    visit(root, root === start ? 0 : Math.max(0, ...depth.values()) + 1);
+    while (queue.length) {
+      const id = queue.shift()!;
+      for (const l of links) {
+        if (l.source === id) visit(l.target, depth.get(id)! + 1);
+        if (l.target === id) visit(l.source, depth.get(id)! + 1);
+      }
+    }
+  }
+  return depth;
+}

@@ -1,0 +1,120 @@
+/**
+ * What the panels show "up to the cursor": pure projections of the trace prefix
+ * events[0..eventIndex]. Nothing here decides network behaviour; it only selects and
+ * groups what the core recorded.
+ */
+import type { ConnectionInfo, Trace, TraceEvent } from '../../core/sim/trace';
+
+export type ConnState = 'open' | 'current' | 'refused';
+
+export interface VisibleConnection extends ConnectionInfo {
+  state: ConnState;
+  /** Port the opener dialled, from `dialled` ("ip:port"). */
+  port: string;
+}
+
+/** Connections whose first SYN is at or before the cursor; refused if a drop on them was recorded. */
+export function visibleConnections(trace: Trace, eventIndex: number): VisibleConnection[] {
+  const current = connOf(trace.events[eventIndex]);
+  const refused = new Set<string>();
+  for (let i = 0; i <= eventIndex && i < trace.events.length; i++) {
+    const e = trace.events[i]!;
+    if (e.kind === 'drop' && e.conn) refused.add(e.conn);
+  }
+  return trace.connections
+    .filter((c) => c.firstStep <= eventIndex)
+    .map((c) => ({
+      ...c,
+      port: c.dialled.slice(c.dialled.lastIndexOf(':') + 1),
+      state: refused.has(c.id) ? 'refused' : c.id === current ? 'current' : 'open',
+    }));
+}
+
+function connOf(e: TraceEvent | undefined): string | undefined {
+  if (!e) return undefined;
+  if (e.kind === 'send' || e.kind === 'recv' || e.kind === 'drop' || e.kind === 'ftp') return e.conn;
+  return undefined;
+}
+
+/** The client's screen up to the cursor (`ftp -d` style lines), prefixed by client id when several. */
+export function transcript(trace: Trace, eventIndex: number): { client: string; text: string }[] {
+  const out: { client: string; text: string }[] = [];
+  for (let i = 0; i <= eventIndex && i < trace.events.length; i++) {
+    const e = trace.events[i]!;
+    if (e.kind === 'console') out.push({ client: e.client, text: e.text });
+  }
+  return out;
+}
+
+export interface ConntrackRow {
+  tuple: string;
+  action: string;
+  note: string;
+  /** Event index of the last update, so the panel can highlight what just changed. */
+  at: number;
+}
+
+export interface ConntrackDevice {
+  device: string;
+  entries: ConntrackRow[];
+  expectations: ConntrackRow[];
+}
+
+/** Actions after which an entry is gone from the table (as the core names them). */
+const GONE = /destroy|delete|expire|removed|remove|gone|fulfil|fulfill|matched/i;
+const EXPECT = /expect/i;
+
+/**
+ * The conntrack table per stateful device as recorded: the latest action per tuple,
+ * entries and expectations apart; rows whose last action removed them are dropped.
+ */
+export function conntrackAt(trace: Trace, eventIndex: number): ConntrackDevice[] {
+  const byDevice = new Map<string, { entries: Map<string, ConntrackRow>; expectations: Map<string, ConntrackRow> }>();
+  for (let i = 0; i <= eventIndex && i < trace.events.length; i++) {
+    const e = trace.events[i]!;
+    if (e.kind !== 'conntrack') continue;
+    let d = byDevice.get(e.device);
+    if (!d) byDevice.set(e.device, (d = { entries: new Map(), expectations: new Map() }));
+    const table = EXPECT.test(e.action) ? d.expectations : d.entries;
+    if (GONE.test(e.action)) table.delete(e.tuple);
+    else table.set(e.tuple, { tuple: e.tuple, action: e.action, note: e.note, at: i });
+  }
+  return [...byDevice].map(([device, d]) => ({ device, entries: [...d.entries.values()], expectations: [...d.expectations.values()] }));
+}
+
+/**
+ * The bytes to inspect for a step: the packet itself for a send, both versions for a NAT
+ * rewrite, and for a drop the last copy of that packet the device received or sent.
+ */
+export function stepPackets(trace: Trace, eventIndex: number): { title: string; bytes: Uint8Array }[] {
+  const e = trace.events[eventIndex];
+  if (!e) return [];
+  if (e.kind === 'send') return [{ title: `Sent by ${e.device} (${e.iface}) to ${e.to}`, bytes: e.bytes }];
+  if (e.kind === 'recv') return [{ title: `Received by ${e.device} (${e.iface})`, bytes: e.bytes }];
+  if (e.kind === 'nat') return [
+    { title: `Before NAT at ${e.device}`, bytes: e.before },
+    { title: `After NAT at ${e.device}`, bytes: e.after },
+  ];
+  if (e.kind === 'drop') {
+    for (let i = eventIndex - 1; i >= 0; i--) {
+      const p = trace.events[i]!;
+      if ((p.kind === 'recv' || p.kind === 'send') && p.packetId === e.packetId) {
+        return [{ title: `Refused by ${e.device} (as it arrived)`, bytes: p.bytes }];
+      }
+    }
+  }
+  return [];
+}
+
+/** The filter decisions recorded for the step's packet since its previous hop (which rule matched). */
+export function filterDecisions(trace: Trace, eventIndex: number): Extract<TraceEvent, { kind: 'filter' }>[] {
+  const e = trace.events[eventIndex];
+  if (!e || !('packetId' in e)) return [];
+  const out: Extract<TraceEvent, { kind: 'filter' }>[] = [];
+  for (let i = eventIndex - 1; i >= 0; i--) {
+    const p = trace.events[i]!;
+    if (p.kind === 'send' && p.packetId === e.packetId) break;
+    if (p.kind === 'filter' && p.packetId === e.packetId) out.unshift(p);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * One short line per step for the ladder and the canvas marker, read from the packet's
+ * bytes through the core's decoder (the UI never builds its own view of a packet).
+ */
+import { decodePacket } from '../../core/codec/packet';
+import { formatTcpFlags } from '../../core/codec/tcp';
+import { describeIcmp } from '../../core/codec/icmp';
+import type { TraceEvent } from '../../core/sim/trace';
+
+const MAX = 60;
+
+/** The FTP line carried by a TCP payload, if it is printable text (else null). */
+export function payloadText(payload: Uint8Array): string | null {
+  if (payload.length === 0) return null;
+  let s = '';
+  for (const b of payload) {
+    if (b === 0x0d || b === 0x0a) continue;
+    if (b < 0x20 || b > 0x7e) return null;
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
+const cut = (s: string) => (s.length > MAX ? `${s.slice(0, MAX - 1)}…` : s);
+
+/** e.g. `SYN`, `PSH, ACK "PASV"`, `ICMP Destination unreachable (…)`. */
+export function packetLabel(bytes: Uint8Array): string {
+  const p = decodePacket(bytes, { verifyChecksums: false });
+  if (!p.ok) return `undecodable ${p.error.layer}`;
+  const { tcp, icmp } = p.value;
+  if (tcp) {
+    const text = payloadText(tcp.payload);
+    const flags = formatTcpFlags(tcp.flags);
+    if (text !== null) return cut(`"${text}"`);
+    if (tcp.payload.length > 0) return `${flags} ${tcp.payload.length} bytes`;
+    return flags;
+  }
+  if (icmp) return cut(`ICMP ${describeIcmp(icmp.type, icmp.code)}`);
+  return `IP protocol ${p.value.ip.header.protocol}`;
+}
+
+/** What a step is, in words, for the ladder row's accessible name and the canvas. */
+export function stepLabel(e: TraceEvent): string {
+  switch (e.kind) {
+    case 'send':
+      return packetLabel(e.bytes);
+    case 'drop':
+      return `✗ ${e.how.toUpperCase()} at ${e.device}: ${e.reason}`;
+    case 'nat':
+      return `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`;
+    case 'transfer':
+      return `${e.ok ? '✓' : '✗'} ${e.command}: ${e.note}`;
+    default:
+      return e.kind;
+  }
+}

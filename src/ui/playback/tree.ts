@@ -1,0 +1,121 @@
+/**
+ * The inspector's field tree for one packet, like Wireshark's middle pane: sections for
+ * IPv4, TCP (or ICMP with its quoted header) and FTP, each a list of name/value fields.
+ * Everything is read from the bytes with the core's decoders.
+ */
+import { decodePacket } from '../../core/codec/packet';
+import { formatTcpFlags, type TcpOption } from '../../core/codec/tcp';
+import { describeIcmp } from '../../core/codec/icmp';
+import { formatIpv4 } from '../../core/net/addr';
+import { payloadText } from './label';
+
+export interface TreeSection {
+  title: string;
+  fields: [string, string][];
+  children?: TreeSection[];
+}
+
+const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, '0')}`;
+const PROTO: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP' };
+
+function optionText(o: TcpOption): string {
+  switch (o.kind) {
+    case 'mss': return `MSS ${o.value}`;
+    case 'wscale': return `Window scale ${o.shift} (×${2 ** o.shift})`;
+    case 'sack-permitted': return 'SACK permitted';
+    case 'timestamps': return `Timestamps TSval ${o.tsval} TSecr ${o.tsecr}`;
+    case 'nop': return 'NOP';
+    case 'eol': return 'End of options';
+    default: return `Option ${o.type} (${o.data.length} bytes)`;
+  }
+}
+
+export function packetTree(bytes: Uint8Array): TreeSection[] {
+  const p = decodePacket(bytes, { verifyChecksums: false });
+  if (!p.ok) return [{ title: `Undecodable ${p.error.layer}`, fields: [['Error', `${p.error.kind} at byte ${p.error.offset}: ${p.error.message}`]] }];
+  const { ip, tcp, icmp } = p.value;
+  const h = ip.header;
+  const out: TreeSection[] = [
+    {
+      title: `Internet Protocol Version 4, Src: ${formatIpv4(h.src)}, Dst: ${formatIpv4(h.dst)}`,
+      fields: [
+        ['Version', String(h.version)],
+        ['Header length', `${h.ihl * 4} bytes (${h.ihl})`],
+        ['DSCP / ECN', `${h.dscp} / ${h.ecn}`],
+        ['Total length', String(h.totalLength)],
+        ['Identification', `${hex(h.identification, 4)} (${h.identification})`],
+        ['Flags', [h.dontFragment ? "Don't fragment" : '', h.moreFragments ? 'More fragments' : ''].filter(Boolean).join(', ') || 'none'],
+        ['Fragment offset', String(h.fragmentOffset * 8)],
+        ['Time to live', String(h.ttl)],
+        ['Protocol', `${PROTO[h.protocol] ?? 'unknown'} (${h.protocol})`],
+        ['Header checksum', hex(h.checksum, 4)],
+        ['Source address', formatIpv4(h.src)],
+        ['Destination address', formatIpv4(h.dst)],
+      ],
+    },
+  ];
+  if (tcp) {
+    out.push({
+      title: `Transmission Control Protocol, Src Port: ${tcp.srcPort}, Dst Port: ${tcp.dstPort}, Seq: ${tcp.seq}, Ack: ${tcp.ack}, Len: ${tcp.payload.length}`,
+      fields: [
+        ['Source port', String(tcp.srcPort)],
+        ['Destination port', String(tcp.dstPort)],
+        ['Sequence number', `${tcp.seq} (raw)`],
+        ['Acknowledgment number', `${tcp.ack} (raw)`],
+        ['Header length', `${tcp.dataOffset * 4} bytes (${tcp.dataOffset})`],
+        ['Flags', formatTcpFlags(tcp.flags)],
+        ['Window', String(tcp.window)],
+        ['Checksum', hex(tcp.checksum, 4)],
+        ['Urgent pointer', String(tcp.urgentPointer)],
+        ['Payload', `${tcp.payload.length} bytes`],
+      ],
+      children: tcp.options.length ? [{ title: `Options (${tcp.options.length})`, fields: tcp.options.map((o, i) => [`#${i + 1}`, optionText(o)]) }] : undefined,
+    });
+    const text = payloadText(tcp.payload);
+    if (text !== null) {
+      const reply = /^\d{3}[ -]/.test(text);
+      out.push({
+        title: 'File Transfer Protocol (FTP)',
+        fields: [[reply ? 'Response' : 'Request', text], ...(reply ? [['Response code', text.slice(0, 3)] as [string, string]] : [['Request command', text.split(' ')[0] ?? ''] as [string, string]])],
+      });
+    }
+  } else if (icmp) {
+    const o = icmp.original;
+    out.push({
+      title: `Internet Control Message Protocol: ${describeIcmp(icmp.type, icmp.code)}`,
+      fields: [
+        ['Type', String(icmp.type)],
+        ['Code', String(icmp.code)],
+        ['Checksum', hex(icmp.checksum, 4)],
+      ],
+      children: o
+        ? [{
+            title: `Quoted packet: ${formatIpv4(o.header.src)}${o.srcPort !== undefined ? `:${o.srcPort}` : ''} → ${formatIpv4(o.header.dst)}${o.dstPort !== undefined ? `:${o.dstPort}` : ''}`,
+            fields: [
+              ['Protocol', `${PROTO[o.header.protocol] ?? 'unknown'} (${o.header.protocol})`],
+              ['Source', formatIpv4(o.header.src)],
+              ['Destination', formatIpv4(o.header.dst)],
+              ...(o.srcPort !== undefined ? [['Source port', String(o.srcPort)] as [string, string]] : []),
+              ...(o.dstPort !== undefined ? [['Destination port', String(o.dstPort)] as [string, string]] : []),
+              ...(o.tcpSeq !== undefined ? [['TCP sequence', String(o.tcpSeq)] as [string, string]] : []),
+            ],
+          }]
+        : undefined,
+    });
+  }
+  return out;
+}
+
+/** Wireshark-style hex dump lines: offset, 16 bytes in hex, printable ASCII. */
+export function hexDump(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const chunk = bytes.subarray(off, off + 16);
+    const hexPart = [...chunk].map((b) => b.toString(16).padStart(2, '0'));
+    const left = hexPart.slice(0, 8).join(' ');
+    const right = hexPart.slice(8).join(' ');
+    const ascii = [...chunk].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${off.toString(16).padStart(4, '0')}  ${`${left}  ${right}`.padEnd(48)}  ${ascii}`);
+  }
+  return lines;
+}
