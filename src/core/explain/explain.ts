@@ -21,6 +21,8 @@ export interface ExplainContext {
   helperPorts: Record<string, number[]>;
   /** Devices whose ruleset attaches the FTP helper (a CT --helper ftp rule). */
   helperAttached: Record<string, boolean>;
+  /** The --dport values of each device's CT --helper ftp rules (empty when a rule names no port). */
+  helperRulePorts: Record<string, number[]>;
 }
 
 type DropEvent = Extract<TraceEvent, { kind: 'drop' }>;
@@ -75,14 +77,14 @@ function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, 
   }
   if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${d.device}.`;
   const helper = `attach the FTP helper on ${d.device} (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) and accept RELATED (\`-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\`)`;
-  const helperPorts = ctx.helperPorts[d.device] ?? [21];
   if (ctx.tls) {
     return active
       ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${d.device}, or use passive mode with the passive range opened.`
       : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (\`-A ${d.rule?.chain ?? 'INPUT'} -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j ACCEPT\`).`;
   }
-  if (ctx.helperAttached[d.device] && !helperPorts.includes(ctx.controlPort))
-    return `The FTP helper on ${d.device} only knows control port(s) ${helperPorts.join(', ')}: load it with ports=${[...helperPorts, ctx.controlPort].join(',')} (ftpHelper.ports in the scenario).`;
+  const ctPorts = ctx.helperRulePorts[d.device] ?? [];
+  if (ctx.helperAttached[d.device] && ctPorts.length > 0 && !ctPorts.includes(ctx.controlPort))
+    return `The CT --helper ftp rule on ${d.device} matches port ${ctPorts.join(', ')}, but the control connection uses port ${ctx.controlPort}: the helper never sees it. Attach the helper to --dport ${ctx.controlPort}.`;
   if (active) return `On ${d.device}, ${helper}; or switch the client to passive mode.`;
   if (ctx.pasvMin > 0 && port !== null && port >= ctx.pasvMin && port <= ctx.pasvMax)
     return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (\`-A ${d.rule?.chain ?? 'INPUT'} -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j ACCEPT\` before the rule that refused it), or narrow pasv_min_port/pasv_max_port to the ports ${d.device} allows; or ${helper}.`;

@@ -32,9 +32,12 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
   for (const f of s.server.files) if (!f.dir) files[f.path] = f.text !== null ? { text: f.text } : { size: f.size };
   const helperAttached: Record<string, boolean> = {};
   const helperPorts: Record<string, number[]> = {};
+  const helperRulePorts: Record<string, number[]> = {};
   for (const d of [...s.hosts, ...s.routers]) {
     helperPorts[d.id] = [...d.ftpHelper.ports];
-    helperAttached[d.id] = /-j CT\b[^\n]*--helper ftp/.test(d.firewall?.text ?? '');
+    const ctLines = (d.firewall?.text ?? '').split('\n').filter((l) => /-j CT\b.*--helper ftp/.test(l));
+    helperAttached[d.id] = ctLines.length > 0;
+    helperRulePorts[d.id] = ctLines.flatMap((l) => [...l.matchAll(/--dport (\d+)/g)].map((m) => Number(m[1])));
   }
   return {
     seed: s.seed,
@@ -65,6 +68,7 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
       pasvAddress: conf.pasv_address ?? null,
       helperPorts,
       helperAttached,
+      helperRulePorts,
     },
     budget: opts.budget ?? DEFAULT_BUDGET,
   };
