@@ -139,4 +139,11 @@ describe('host-port properties', () => {
       }),
     );
   });
+  it('every truncation of valid text gives a value or a typed error', () => {
+    const prefixes = (t: string) => Array.from({ length: t.length + 1 }, (_, n) => t.slice(0, n));
+    for (const t of prefixes('192,168,150,80,14,178')) expectDecodedShape(() => decodeHostPort(t));
+    for (const t of prefixes('227 Entering Passive Mode (192,168,150,90,195,149).')) expectDecodedShape(() => parse227(t));
+    for (const t of prefixes('229 Entering Extended Passive Mode (|||50069|).')) expectDecodedShape(() => parse229(t));
+    for (const t of prefixes('|1|192.168.1.100|3762|')) expectDecodedShape(() => parseEprtArg(t));
+  });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { formatIpv4, parseIpv4 } from '../net/addr';
 import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
-import { decodeIpv4, emitIpv4, fixIpv4Checksum } from './ipv4';
+import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum } from './ipv4';
 import { decodePacket, describePacket, encodeTcpPacket, rewriteTcpPacket } from './packet';
 import { decodeTcp } from './tcp';
 
@@ -88,4 +88,13 @@ describe('encodeTcpPacket / rewriteTcpPacket', () => {
     }
     fc.assert(fc.property(fc.uint8Array({ maxLength: 19 }), (tail) => void expectDecodedShape(() => decodeTcp(tail))));
   });
+  it('random bytes behind a valid IPv4 header (TCP or ICMP) never throw', () => {
+    fc.assert(
+      fc.property(ipv4BuildArb, fc.constantFrom(1, 6), fc.uint8Array({ maxLength: 70 }), fc.boolean(), (ip, protocol, payload, verify) => {
+        const r = expectDecodedShape(() => decodePacket(encodeIpv4({ ...ip, protocol, payload }), { verifyChecksums: verify }));
+        if (r.ok && verify) expect(r.value.tcp ?? r.value.icmp).toBeDefined();
+      }),
+    );
+  });
 });
+
