@@ -27,7 +27,7 @@ export interface LinkView {
   label: string;
 }
 
-export const COLUMN_WIDTH = 210;
+export const COLUMN_WIDTH = 200;
 export const ROW_HEIGHT = 150;
 
 function kindOf(d: Device, s: Scenario): DeviceKind {

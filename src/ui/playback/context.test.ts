@@ -68,5 +68,9 @@ describe('ladder and inspector projections', () => {
     const dump = hexDump(e.bytes);
     expect(dump).toHaveLength(Math.ceil(e.bytes.length / 16));
     expect(dump[0]!.startsWith('0000  45 ')).toBe(true);
+    // Every line has the same layout, so the ASCII column lines up; it shows the FTP text.
+    expect(new Set(dump.slice(0, -1).map((l) => l.length)).size).toBe(1);
+    expect(hexDump(e.bytes, 8).join('').replace(/\s/g, '')).toContain('227.Entering'.slice(0, 3));
+    expect(dump.join('\n')).toContain('227 Ente');
   });
 });

@@ -4,7 +4,7 @@ import { packetLabel } from './label';
 import { stepLabel } from './label';
 
 /** Width of one lifeline column in pixels. */
-export const COL = 120;
+export const COL = 112;
 
 export interface LadderRow {
   step: number;
@@ -18,6 +18,7 @@ export interface LadderRow {
   conn: 'control' | 'data' | 'none';
   text: string;
   textX: number;
+  anchor: 'start' | 'middle' | 'end';
   title: string;
   ok: boolean;
 }
@@ -28,16 +29,23 @@ export function ladderRows(trace: Trace, steps: readonly number[]): LadderRow[] 
   const center = (i: number) => i * COL + COL / 2;
   return steps.map((ev, step): LadderRow => {
     const e = trace.events[ev]!;
-    const base = { step, t: e.t, from: null, to: null, at: null, conn: 'none' as const, ok: true, title: stepLabel(e) };
+    const base = { step, t: e.t, from: null, to: null, at: null, conn: 'none' as const, ok: true, title: stepLabel(e), anchor: 'middle' as const };
     if (e.kind === 'send') {
       const from = col.get(e.device) ?? 0;
       const to = col.get(e.to) ?? from;
       const text = packetLabel(e.bytes);
-      return { ...base, kind: 'send', from, to, conn: (e.conn && role.get(e.conn)) || 'none', text, textX: (center(from) + center(to)) / 2, title: `${e.device} → ${e.to}: ${text}` };
+      // A label wider than the arrow starts at its left end, or ends at its right end in the right half, so it stays inside the diagram.
+      const lo = Math.min(center(from), center(to));
+      const hi = Math.max(center(from), center(to));
+      const wide = text.length * 6.2 > hi - lo;
+      const rightHalf = lo + hi > trace.devices.length * COL;
+      const anchor = !wide ? 'middle' : rightHalf ? 'end' : 'start';
+      const textX = anchor === 'middle' ? (lo + hi) / 2 : anchor === 'start' ? lo + 4 : hi - 4;
+      return { ...base, kind: 'send', from, to, conn: (e.conn && role.get(e.conn)) || 'none', text, textX, anchor, title: `${e.device} → ${e.to}: ${text}` };
     }
     if (e.kind === 'drop') {
       const at = col.get(e.device) ?? 0;
-      return { ...base, kind: 'drop', at, text: `${e.how.toUpperCase()} ${e.rule ? e.rule.text : e.reason}`.slice(0, 48), textX: clampX(center(at), trace.devices.length) };
+      return { ...base, kind: 'drop', at, text: `${e.how.toUpperCase()}: ${e.rule ? e.rule.text : e.reason}`.slice(0, 52), textX: clampX(center(at), trace.devices.length) };
     }
     if (e.kind === 'nat') {
       const at = col.get(e.device) ?? 0;

@@ -106,16 +106,16 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
   return out;
 }
 
-/** Wireshark-style hex dump lines: offset, 16 bytes in hex, printable ASCII. */
-export function hexDump(bytes: Uint8Array): string[] {
+/** Wireshark-style hex dump lines: offset, `perLine` bytes in hex (grouped by 8), printable ASCII. */
+export function hexDump(bytes: Uint8Array, perLine = 16): string[] {
   const lines: string[] = [];
-  for (let off = 0; off < bytes.length; off += 16) {
-    const chunk = bytes.subarray(off, off + 16);
-    const hexPart = [...chunk].map((b) => b.toString(16).padStart(2, '0'));
-    const left = hexPart.slice(0, 8).join(' ');
-    const right = hexPart.slice(8).join(' ');
-    const ascii = [...chunk].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    lines.push(`${off.toString(16).padStart(4, '0')}  ${`${left}  ${right}`.padEnd(48)}  ${ascii}`);
+  const width = perLine * 3 + Math.ceil(perLine / 8) - 2;
+  for (let off = 0; off < bytes.length; off += perLine) {
+    const chunk = [...bytes.subarray(off, off + perLine)];
+    const groups: string[] = [];
+    for (let g = 0; g < chunk.length; g += 8) groups.push(chunk.slice(g, g + 8).map((b) => b.toString(16).padStart(2, '0')).join(' '));
+    const ascii = chunk.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${off.toString(16).padStart(4, '0')}  ${groups.join('  ').padEnd(width)}  ${ascii}`);
   }
   return lines;
 }
