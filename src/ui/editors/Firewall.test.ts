@@ -47,7 +47,7 @@ describe('firewall editor', () => {
   it('opens on the device that has rules and shows them as a table', () => {
     render(file);
     expect(labelled<HTMLSelectElement>('Device').selectedOptions[0]!.textContent).toBe('FTP server (host)');
-    expect(document.querySelectorAll('[data-chain="filter INPUT"] tbody tr')).toHaveLength(3);
+    expect(document.querySelectorAll('[data-chain="filter INPUT"] li.rule')).toHaveLength(3);
     expect(labelled<HTMLInputElement>('Destination port of rule 2 in filter INPUT').value).toBe('21');
   });
 
