@@ -1,0 +1,79 @@
+/**
+ * Kernel vs simulator, check by check: transfer outcome, failure kind, the announcements on
+ * every segment, and the data connections' opener and target.
+ */
+import type { WorldResult } from './kernelSide';
+
+export type Status = 'agree' | 'disagree' | 'not-comparable' | 'error';
+
+export interface Row {
+  scenario: string;
+  check: string;
+  status: Status;
+  kernel: string;
+  sim: string;
+  note?: string;
+}
+
+/**
+ * Failure kinds agree when equal, or when the kernel saw both a network cause and a reply code
+ * ("timeout+425": the server's SYN went unanswered and it said 425) and the simulator named
+ * either one. `illegal-port` is vsftpd's 500 to PORT/EPRT.
+ */
+export function kindsAgree(kernel: string, sim: string): boolean {
+  if (kernel === sim) return true;
+  const [cause, code] = kernel.split('+');
+  if (code !== undefined && (sim === cause || sim === `ftp-${code}`)) return true;
+  if ((kernel === 'illegal-port' && sim === 'ftp-500') || (sim === 'illegal-port' && kernel === 'ftp-500')) return true;
+  return false;
+}
+
+export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult): Row[] {
+  const rows: Row[] = [];
+  const n = Math.max(k.transfers.length, s.transfers.length);
+  for (let i = 0; i < n; i++) {
+    const kt = k.transfers[i];
+    const st = s.transfers[i];
+    const name = kt?.command ?? st?.command ?? `#${i}`;
+    const ko = kt ? (kt.ok ? 'ok' : 'failed') : '(no transfer)';
+    const so = st ? (st.ok ? 'ok' : 'failed') : '(no transfer)';
+    rows.push({ scenario, check: `outcome ${name}`, status: ko === so ? 'agree' : 'disagree', kernel: ko, sim: so });
+    if (kt && st && !kt.ok && !st.ok) {
+      rows.push({
+        scenario,
+        check: `kind ${name}`,
+        status: kindsAgree(kt.kind, st.kind) ? 'agree' : 'disagree',
+        kernel: kt.detail ? `${kt.kind} (${kt.detail})` : kt.kind,
+        sim: st.detail ? `${st.kind} (${st.detail})` : st.kind,
+      });
+    }
+  }
+  const segs = new Set([...Object.keys(k.obs.texts), ...Object.keys(s.obs.texts)]);
+  for (const seg of segs) {
+    const kt = (k.obs.texts[seg] ?? []).join(', ') || '—';
+    const st = (s.obs.texts[seg] ?? []).join(', ') || '—';
+    rows.push({ scenario, check: `text @${seg}`, status: kt === st ? 'agree' : 'disagree', kernel: kt, sim: st });
+  }
+  const kd = k.obs.data.join(', ') || '—';
+  const sd = s.obs.data.join(', ') || '—';
+  rows.push({ scenario, check: 'data opener → target', status: kd === sd ? 'agree' : 'disagree', kernel: kd, sim: sd });
+  return rows;
+}
+
+/** The agreement table as plain text, one row per check; both values shown on disagreement. */
+export function formatTable(rows: Row[]): string {
+  const mark: Record<Status, string> = { agree: 'agree', disagree: 'DISAGREE', 'not-comparable': 'n/c', error: 'ERROR' };
+  const w1 = Math.min(40, Math.max(8, ...rows.map((r) => r.scenario.length)));
+  const w2 = Math.min(34, Math.max(5, ...rows.map((r) => r.check.length)));
+  const lines = [`${'scenario'.padEnd(w1)}  ${'check'.padEnd(w2)}  result    details`];
+  lines.push('-'.repeat(w1 + w2 + 30));
+  for (const r of rows) {
+    let det = '';
+    if (r.status === 'agree') det = r.kernel;
+    else if (r.status === 'disagree') det = `kernel: ${r.kernel} | sim: ${r.sim}`;
+    else det = r.note ? `${r.kernel}  [${r.note}]` : r.kernel;
+    if (r.note && r.status !== 'not-comparable' && r.status !== 'error') det += `  [${r.note}]`;
+    lines.push(`${r.scenario.slice(0, w1).padEnd(w1)}  ${r.check.slice(0, w2).padEnd(w2)}  ${mark[r.status].padEnd(8)}  ${det}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,132 @@
+/**
+ * One scenario on the real kernel: namespaces, iptables-restore, vsftpd, captures, the real
+ * client; then the comparable shape. Everything it starts is stopped by PID and every namespace
+ * removed in `finally`, whatever happened.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { buildTopology, loadIptables, sh, teardown } from './netns';
+import { startCaptures, stopCaptures, type Capture } from './capture';
+import { clientCommand, runClient, splitTransfers, type RealTransfer } from './realClients';
+import { observe, dataCause, type Observation } from './observe';
+import { confValue, type KScenario } from './scenarioFile';
+import { prepareVsftpd, startVsftpd, stopProc, type VsftpdRun } from './vsftpd';
+
+export interface TransferView {
+  command: string;
+  ok: boolean;
+  /** ok, timeout, refused, icmp-unreachable, icmp-prohibited, illegal-port, client-refused, ftp-NNN, or cause+NNN. */
+  kind: string;
+  detail: string;
+}
+
+export interface WorldResult {
+  transfers: TransferView[];
+  obs: Observation;
+  notes: string[];
+}
+
+export type KernelOutcome = { ok: true; result: WorldResult } | { ok: false; notComparable: string } | { ok: false; error: string };
+
+/** Kernel facts that decide whether a scenario's helper settings can be reproduced. */
+export function helperPortsOnKernel(): number[] | null {
+  try {
+    return readFileSync('/sys/module/nf_conntrack_ftp/parameters/ports', 'utf8').trim().split(',').map(Number);
+  } catch {
+    return null;
+  }
+}
+
+export function classifyReal(t: RealTransfer, cause: string | null): { kind: string; detail: string } {
+  const text = t.lines.join('\n');
+  const replies = t.lines.map((l) => l.replace(/^< /, '')).filter((l) => /^[45]\d\d[ -]/.test(l));
+  const last = replies[replies.length - 1];
+  const detail = last ?? t.lines.filter((l) => /curl: \(|ftp: |Connection|timed out|No route|refused/i.test(l)).slice(-1)[0] ?? '';
+  if (t.ok) return { kind: 'ok', detail: '' };
+  if (/Illegal (PORT|EPRT)/i.test(text)) return { kind: 'illegal-port', detail };
+  if (/address mismatch/i.test(text)) return { kind: 'client-refused', detail };
+  const code = last?.slice(0, 3);
+  if (cause !== null) return { kind: code ? `${cause}+${code}` : cause, detail };
+  if (code) return { kind: `ftp-${code}`, detail };
+  if (/Connection refused/i.test(text)) return { kind: 'refused', detail };
+  if (/No route to host/i.test(text)) return { kind: 'icmp-prohibited', detail };
+  if (/timed out|Timeout/i.test(text)) return { kind: 'timeout', detail };
+  return { kind: 'other', detail: detail || t.lines.slice(-1)[0] || '(no output)' };
+}
+
+export async function runOnKernel(s: KScenario, prefix: string, workDir: string, pasvPort: number | null, literalPorts: Set<number>): Promise<KernelOutcome> {
+  const notes: string[] = [];
+  const kernelHelperPorts = helperPortsOnKernel();
+  for (const d of s.devices) {
+    const wanted = [...d.helperPorts].sort((a, b) => a - b).join(',');
+    const have = kernelHelperPorts?.sort((a, b) => a - b).join(',') ?? '?';
+    if (d.helperLoose) return { ok: false, notComparable: `${d.id} needs nf_conntrack_ftp loose=1; the kernel's module parameters are fixed (built-in, read-only) here` };
+    if (wanted !== have && /--helper ftp/.test(d.iptables ?? '')) {
+      // An explicit CT --helper assignment finds the helper by name, not by port: ports= only
+      // matters for automatic assignment (off since 4.7). Run it, and say so.
+      notes.push(`${d.id}: scenario sets nf_conntrack_ftp ports=${wanted}; the kernel's is ports=${have} (built-in, read-only, no modprobe); the helper is assigned explicitly by CT, which does not consult ports=`);
+    }
+  }
+  const client = s.clients[0];
+  if (!client) return { ok: false, notComparable: 'scenario has no client' };
+  if (s.clients.length > 1) notes.push(`only the first of ${s.clients.length} clients is run on the kernel`);
+  mkdirSync(workDir, { recursive: true });
+  const cmd = clientCommand(client, workDir);
+  if ('unsupported' in cmd) return { ok: false, notComparable: `client ${client.profile}: ${cmd.unsupported}` };
+
+  let topo: ReturnType<typeof buildTopology> | null = null;
+  let vs: VsftpdRun | null = null;
+  let caps: Capture[] = [];
+  try {
+    topo = buildTopology(s, prefix);
+    for (const d of s.devices) {
+      if (d.iptables === null) continue;
+      const err = loadIptables(topo.ns.get(d.id)!, d.iptables);
+      if (err !== null) return { ok: false, error: `iptables-restore on ${d.id}: ${err}` };
+    }
+    prepareVsftpd(s, topo, workDir, pasvPort);
+    const listenPort = Number(confValue(s.server.conf, 'listen_port') ?? '21');
+    vs = await startVsftpd(topo.ns.get(s.server.host)!, workDir, listenPort);
+    caps = await startCaptures(topo.captures, workDir);
+    const out = await runClient(topo.ns.get(client.host)!, cmd, 60);
+    const packets = await stopCaptures(caps);
+    caps = [];
+    const real = splitTransfers(client, out);
+    const transfers = real.map((t) => {
+      const c = t.ok ? null : dataCause(s, packets, t.from, t.to, client.connectPort);
+      const k = classifyReal(t, c);
+      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail };
+    });
+    const obs = observe(s, packets, literalPorts, client.connectPort);
+    if (process.env.FTTW_DEBUG) {
+      console.log(out.lines.map((l) => l.text).join('\n'));
+      console.log(vs.log());
+    }
+    return { ok: true, result: { transfers, obs, notes } };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    for (const c of caps) stopProc(c.proc, 'SIGKILL');
+    if (vs) stopProc(vs.proc);
+    if (topo) teardown(topo);
+  }
+}
+
+/** Is this machine able to run the kernel check at all? null = yes, else the one-line reason. */
+export function kernelSkipReason(): string | null {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'not root (network namespaces need CAP_NET_ADMIN)';
+  const need: [string, string[]][] = [
+    ['ip', ['-V']], ['iptables-restore', ['--version']], ['tcpdump', ['--version']], ['timeout', ['--version']],
+    ['stdbuf', ['--version']], ['curl', ['--version']], ['openssl', ['version']],
+  ];
+  for (const [cmd, args] of need) {
+    const r = sh(cmd, args);
+    if (r.code === -1) return `no ${cmd} (${r.err.trim()})`;
+  }
+  try {
+    readFileSync('/usr/sbin/vsftpd');
+  } catch {
+    return 'no vsftpd (/usr/sbin/vsftpd)';
+  }
+  return null;
+}

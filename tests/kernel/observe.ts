@@ -1,0 +1,126 @@
+/**
+ * The comparable shape, derived the same way for both worlds from the packets seen on each
+ * segment (the kernel's pcap files, the simulator's 'send' events): the PORT/EPRT/227/229 texts
+ * on each side of every NAT, and who opened each data connection to which address and port.
+ * Ports that are random in both worlds (ephemeral ones) are named p1, p2… in order of first
+ * appearance, so "the NAT kept the port" still compares; well-known and pinned ports stay literal.
+ */
+import type { Pkt } from './pcap';
+import { deviceOfIp, type KScenario } from './scenarioFile';
+
+export type SegmentPackets = Map<string, Pkt[]>;
+
+export interface Observation {
+  /** Segment id → the announcements seen there, in order (retransmissions removed). */
+  texts: Record<string, string[]>;
+  /** "opener → address:port" as the opener dialled it, in order. */
+  data: string[];
+}
+
+export class PortNames {
+  private readonly names = new Map<number, string>();
+  constructor(private readonly literal: Set<number>) {}
+  name(p: number): string {
+    if (this.literal.has(p)) return String(p);
+    let n = this.names.get(p);
+    if (n === undefined) {
+      n = `p${this.names.size + 1}`;
+      this.names.set(p, n);
+    }
+    return n;
+  }
+}
+
+/** One announcement line → "PORT a.b.c.d:port" etc., or null when the line is not one. */
+export function announcement(line: string, names: PortNames): string | null {
+  let m = line.match(/^PORT (\d+),(\d+),(\d+),(\d+),(\d+),(\d+)/i);
+  if (m) return `PORT ${m.slice(1, 5).join('.')}:${names.name(Number(m[5]) * 256 + Number(m[6]))}`;
+  m = line.match(/^227 [^\d]*(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)/);
+  if (m) return `227 ${m.slice(1, 5).join('.')}:${names.name(Number(m[5]) * 256 + Number(m[6]))}`;
+  m = line.match(/^EPRT \|1\|([\d.]+)\|(\d+)\|/i);
+  if (m) return `EPRT ${m[1]}:${names.name(Number(m[2]))}`;
+  m = line.match(/^229 .*\(\|\|\|(\d+)\|\)/);
+  if (m) return `229 :${names.name(Number(m[1]))}`;
+  return null;
+}
+
+interface Ev {
+  t: number;
+  order: number;
+  apply: () => void;
+}
+
+export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set<number>, controlPort: number): Observation {
+  const names = new PortNames(literalPorts);
+  const texts: Record<string, string[]> = {};
+  const data: string[] = [];
+  const evs: Ev[] = [];
+  let order = 0;
+  const segIfaceIps = new Map<string, Set<string>>();
+  // Only hosts run FTP: a router's address on a segment is a NATed copy, not an opener.
+  for (const d of s.devices) if (d.kind === 'host') for (const i of d.ifaces) {
+    const set = segIfaceIps.get(i.segment) ?? new Set<string>();
+    set.add(i.ip);
+    segIfaceIps.set(i.segment, set);
+  }
+  for (const [seg, pkts] of packets) {
+    texts[seg] = [];
+    const seen = new Set<string>();
+    const local = segIfaceIps.get(seg) ?? new Set<string>();
+    for (const p of pkts) {
+      if (p.proto !== 'tcp') continue;
+      if (p.payload.length > 0) {
+        const key = `${p.src}:${p.sport}>${p.dst}:${p.dport}#${p.seq}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const text = Buffer.from(p.payload).toString('latin1');
+        for (const line of text.split('\r\n')) {
+          if (!/^(PORT|EPRT|227 |229 )/i.test(line)) continue;
+          evs.push({ t: p.t, order: order++, apply: () => {
+            const a = announcement(line, names);
+            if (a !== null) texts[seg]!.push(a);
+          } });
+        }
+      } else if (p.syn && !p.ack && local.has(p.src) && !(p.dport === controlPort)) {
+        // A data connection's first SYN, seen on the opener's own segment (before any NAT).
+        const key = `${p.src}:${p.sport}>${p.dst}:${p.dport}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const opener = deviceOfIp(s, p.src) ?? p.src;
+        evs.push({ t: p.t, order: order++, apply: () => data.push(`${opener} → ${p.dst}:${names.name(p.dport)}`) });
+      }
+    }
+  }
+  evs.sort((a, b) => a.t - b.t || a.order - b.order);
+  for (const e of evs) e.apply();
+  return { texts, data };
+}
+
+/**
+ * Why a data connection opened in [from, to] failed, read off the packets:
+ * an answer to its SYN (RST, ICMP error) or none at all.
+ */
+export function dataCause(s: KScenario, packets: SegmentPackets, from: number, to: number, controlPort: number): string | null {
+  let cause: string | null = null;
+  for (const [seg, pkts] of packets) {
+    const local = new Set(s.devices.filter((d) => d.kind === 'host').flatMap((d) => d.ifaces.filter((i) => i.segment === seg).map((i) => i.ip)));
+    for (const p of pkts) {
+      if (p.t < from - 0.05 || p.t > to + 0.05) continue;
+      if (!(p.proto === 'tcp' && p.syn && !p.ack && local.has(p.src) && p.dport !== controlPort)) continue;
+      const answers = pkts.filter((q) => q.t >= p.t && (
+        (q.proto === 'tcp' && q.src === p.dst && q.dst === p.src && q.sport === p.dport && q.dport === p.sport) ||
+        (q.proto === 'icmp' && q.quoted !== null && q.quoted.sport === p.sport && q.quoted.dport === p.dport)));
+      const synack = answers.find((q) => q.proto === 'tcp' && q.syn && q.ack);
+      if (synack) {
+        cause = cause ?? null;
+        continue;
+      }
+      const rst = answers.find((q) => q.proto === 'tcp' && q.rst);
+      const icmp = answers.find((q) => q.proto === 'icmp' && q.icmpType === 3);
+      if (rst) cause = 'refused';
+      else if (icmp) cause = [9, 10, 13].includes(icmp.icmpCode) ? 'icmp-prohibited' : 'icmp-unreachable';
+      else cause = 'timeout';
+    }
+  }
+  return cause;
+}

@@ -1,0 +1,151 @@
+/**
+ * npm run test:kernel [scenario.json …] — every built-in scenario (or the files given) on a real
+ * Linux kernel (namespaces, iptables-restore, vsftpd, curl/tnftp), compared with the simulator.
+ * Prints the agreement table, writes test-results/kernel.json, exits 1 on any disagreement or
+ * harness error. Skips with one line where it cannot run (not Linux, not root, a tool missing).
+ *
+ * Options: --kernel-only (no simulator), --only ID[,ID…], FTTW_DEBUG=1 (client and vsftpd output).
+ */
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { ScenarioFile } from '../../src/core/scenario/types';
+import { cleanupStale, killInNamespace, listNamespaces, sh } from './netns';
+import { kernelSkipReason, runOnKernel, type WorldResult } from './kernelSide';
+import { runOnSimulator } from './simSide';
+import { compareWorlds, formatTable, type Row } from './compare';
+import { confValue, readScenario } from './scenarioFile';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const RESULTS = `${ROOT}/test-results/kernel.json`;
+const prefix = `fttw-${process.pid}-`;
+const workRoot = `/tmp/${prefix}work`;
+
+function writeSummary(rows: Row[], extra: Record<string, unknown>): { passed: number; failed: number; skipped: number } {
+  const passed = rows.filter((r) => r.status === 'agree').length;
+  const failed = rows.filter((r) => r.status === 'disagree' || r.status === 'error').length;
+  const skipped = rows.filter((r) => r.status === 'not-comparable').length + Number(extra.skippedAll ?? 0);
+  mkdirSync(`${ROOT}/test-results`, { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify({ passed, failed, skipped, ...extra, rows }, null, 2) + '\n');
+  return { passed, failed, skipped };
+}
+
+/** Removes everything this run created; safe to call twice. */
+function cleanupOwn(): void {
+  for (const n of listNamespaces()) {
+    if (!n.startsWith(prefix)) continue;
+    killInNamespace(n);
+    sh('ip', ['netns', 'del', n]);
+    rmSync(`/etc/netns/${n}`, { recursive: true, force: true });
+  }
+  if (!process.env.FTTW_KEEP) rmSync(workRoot, { recursive: true, force: true });
+}
+
+/**
+ * vsftpd draws passive ports at random: both worlds are pinned to one port (the top of the
+ * range: for the seed incident that is a port the firewall does not open), never papered over.
+ */
+function pinPassive(file: ScenarioFile): { file: ScenarioFile; port: number | null; note: string | null } {
+  const conf = (Array.isArray(file.server.vsftpd) ? file.server.vsftpd.join('\n') : (file.server.vsftpd ?? '')).split('\n');
+  const min = Number(confValue(conf, 'pasv_min_port') ?? '0');
+  const max = Number(confValue(conf, 'pasv_max_port') ?? '0');
+  const lo = min > 1024 && min <= 65535 ? min : 1024;
+  const hi = max >= lo && max < 65535 ? max : 65535;
+  if (lo === hi) return { file, port: lo, note: null };
+  if (min === 0 && max === 0) return { file, port: null, note: null };
+  const kept = conf.filter((l) => !/^\s*pasv_(min|max)_port=/.test(l));
+  const pinned: ScenarioFile = { ...file, server: { ...file.server, vsftpd: [...kept, `pasv_min_port=${hi}`, `pasv_max_port=${hi}`] } };
+  return { file: pinned, port: hi, note: `passive range ${lo}–${hi} pinned to ${hi} in both worlds` };
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const kernelOnly = argv.includes('--kernel-only');
+  const onlyArg = argv.find((a) => a.startsWith('--only'));
+  const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : argv[argv.indexOf(onlyArg) + 1] ?? '').split(',') : null;
+  const files = argv.filter((a) => a.endsWith('.json'));
+  const skip = kernelSkipReason();
+  if (skip !== null) {
+    console.log(`test:kernel skipped: ${skip}`);
+    writeSummary([], { skippedAll: 1, skipReason: skip });
+    return 0;
+  }
+  const stale = cleanupStale(prefix);
+  if (stale.length > 0) console.log(`removed ${stale.length} stale namespace(s) from an earlier run: ${stale.join(' ')}`);
+  const onSignal = (sig: string) => {
+    console.log(`\n${sig}: removing this run's namespaces`);
+    cleanupOwn();
+    process.exit(130);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  const paths = files.length > 0
+    ? files.map((f) => resolve(f))
+    : readdirSync(`${ROOT}/src/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/src/scenarios/${f}`);
+  const rows: Row[] = [];
+  const t0 = Date.now();
+  let n = 0;
+  for (const path of paths) {
+    const id = basename(path, '.json');
+    if (only && !only.includes(id)) continue;
+    const started = Date.now();
+    let file: ScenarioFile;
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as ScenarioFile;
+    } catch (e) {
+      rows.push({ scenario: id, check: 'load', status: 'error', kernel: String(e), sim: '' });
+      continue;
+    }
+    const pin = pinPassive(file);
+    const ks = readScenario(id, pin.file);
+    const listen = Number(confValue(ks.server.conf, 'listen_port') ?? '21');
+    const ctl = ks.clients[0]?.connectPort ?? listen;
+    const literal = new Set([20, 21, listen, ctl, ...(pin.port !== null ? [pin.port] : [])]);
+    const kernel = await runOnKernel(ks, `${prefix}${n++}-`, `${workRoot}/${id}`, pin.port, literal);
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (!kernel.ok) {
+      const nc = 'notComparable' in kernel;
+      rows.push({ scenario: id, check: 'kernel run', status: nc ? 'not-comparable' : 'error', kernel: nc ? kernel.notComparable : kernel.error, sim: '' });
+      console.log(`${id}: ${nc ? 'not comparable' : 'ERROR'} (${secs} s): ${nc ? kernel.notComparable : kernel.error}`);
+      continue;
+    }
+    const k = kernel.result;
+    const notes = [...(pin.note ? [pin.note] : []), ...k.notes];
+    console.log(`${id}: kernel ${secs} s — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
+    if (kernelOnly) {
+      rows.push(...kernelRows(id, k, 'kernel only (--kernel-only)'));
+      continue;
+    }
+    const sim = await runOnSimulator(ks, JSON.stringify(pin.file), literal, ctl);
+    if (!sim.ok) {
+      rows.push(...kernelRows(id, k, sim.error, sim.phase === 'run' ? 'error' : 'not-comparable'));
+      continue;
+    }
+    const r = compareWorlds(id, k, sim.result);
+    if (notes.length > 0 && r[0]) r[0].note = notes.join('; ');
+    rows.push(...r);
+  }
+  const elapsed = ((Date.now() - t0) / 1000).toFixed(1);
+  console.log('\n' + formatTable(rows));
+  const sum = writeSummary(rows, { seconds: Number(elapsed), kernel: sh('uname', ['-r']).out.trim() });
+  console.log(`\nkernel: ${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped (${elapsed} s) → test-results/kernel.json`);
+  cleanupOwn();
+  return sum.failed > 0 ? 1 : 0;
+}
+
+/** Kernel facts recorded as rows when there is nothing to compare them with. */
+function kernelRows(id: string, k: WorldResult, why: string, status: Row['status'] = 'not-comparable'): Row[] {
+  const rows: Row[] = k.transfers.map((t) => ({ scenario: id, check: `outcome ${t.command}`, status, kernel: `${t.kind}${t.detail ? ` (${t.detail})` : ''}`, sim: '', note: why }));
+  for (const [seg, list] of Object.entries(k.obs.texts)) rows.push({ scenario: id, check: `text @${seg}`, status, kernel: list.join(', ') || '—', sim: '', note: why });
+  rows.push({ scenario: id, check: 'data opener → target', status, kernel: k.obs.data.join(', ') || '—', sim: '', note: why });
+  return rows;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    cleanupOwn();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,176 @@
+/**
+ * The scenario as the real-kernel run needs it, read straight from the JSON file.
+ * Deliberately independent of src/core/scenario/load: the reality check must not inherit a
+ * loader bug, and it must run while the simulator is still being built. Only the fields a
+ * namespace topology, vsftpd and a real client need are read; defaults follow
+ * docs/scenario-format.md.
+ */
+import type { ScenarioFile, TextOrLines } from '../../src/core/scenario/types';
+
+export interface KIface {
+  name: string;
+  ip: string;
+  prefix: number;
+  segment: string;
+}
+
+export interface KRoute {
+  to: string;
+  via: string | null;
+  dev: string | null;
+}
+
+export interface KDevice {
+  id: string;
+  kind: 'host' | 'router';
+  ifaces: KIface[];
+  gateway: string | null;
+  routes: KRoute[];
+  iptables: string | null;
+  helperPorts: number[];
+  helperLoose: boolean;
+}
+
+export interface KClient {
+  id: string;
+  host: string;
+  profile: string;
+  mode: string;
+  dataPort: string;
+  connectTo: string;
+  connectPort: number;
+  user: string;
+  password: string;
+  tls: boolean;
+  script: string[];
+}
+
+export interface KScenario {
+  id: string;
+  name: string;
+  devices: KDevice[];
+  /** Segment id → its members, in declaration order. */
+  segments: Map<string, { device: string; iface: string }[]>;
+  server: {
+    host: string;
+    /** vsftpd.conf lines as written. */
+    conf: string[];
+    files: { path: string; dir: boolean; size: number; text: string | null }[];
+    users: { name: string; password: string }[];
+  };
+  clients: KClient[];
+  raw: ScenarioFile;
+}
+
+const DEFAULT_SCRIPT = ['login', 'ls', 'get readme.txt', 'quit'];
+
+export function joinText(t: TextOrLines | undefined): string | null {
+  if (t === undefined) return null;
+  return Array.isArray(t) ? t.join('\n') : t;
+}
+
+/** Last value of a vsftpd key (vsftpd keeps the last one), or null. */
+export function confValue(conf: string[], key: string): string | null {
+  let v: string | null = null;
+  for (const line of conf) {
+    if (line.startsWith('#')) continue;
+    const body = line.replace(/^\s+/, '');
+    const eq = body.indexOf('=');
+    if (eq > 0 && body.slice(0, eq) === key) v = body.slice(eq + 1);
+  }
+  return v;
+}
+
+function splitAddr(text: string): { ip: string; prefix: number } {
+  const [ip, p] = text.split('/');
+  return { ip: ip ?? text, prefix: p === undefined ? 24 : Number(p) };
+}
+
+function networkOf(ip: string, prefix: number): string {
+  const n = ip.split('.').reduce((a, o) => (a << 8) | Number(o), 0) >>> 0;
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const m = (n & mask) >>> 0;
+  return `${m >>> 24}.${(m >>> 16) & 255}.${(m >>> 8) & 255}.${m & 255}/${prefix}`;
+}
+
+export function readScenario(id: string, file: ScenarioFile): KScenario {
+  const devices: KDevice[] = [];
+  for (const h of file.hosts) {
+    const a = splitAddr(h.ip);
+    devices.push({
+      id: h.id,
+      kind: 'host',
+      ifaces: [{ name: 'eth0', ip: a.ip, prefix: a.prefix, segment: h.segment ?? networkOf(a.ip, a.prefix) }],
+      gateway: h.gateway ?? null,
+      routes: (h.routes ?? []).map((r) => ({ to: r.to, via: r.via ?? null, dev: r.dev ?? null })),
+      iptables: joinText(h.iptables),
+      helperPorts: h.ftpHelper?.ports ?? [21],
+      helperLoose: h.ftpHelper?.loose ?? false,
+    });
+  }
+  for (const r of file.routers ?? []) {
+    devices.push({
+      id: r.id,
+      kind: 'router',
+      ifaces: r.interfaces.map((i) => {
+        const a = splitAddr(i.ip);
+        return { name: i.name, ip: a.ip, prefix: a.prefix, segment: i.segment ?? networkOf(a.ip, a.prefix) };
+      }),
+      gateway: null,
+      routes: (r.routes ?? []).map((x) => ({ to: x.to, via: x.via ?? null, dev: x.dev ?? null })),
+      iptables: joinText(r.iptables),
+      helperPorts: r.ftpHelper?.ports ?? [21],
+      helperLoose: r.ftpHelper?.loose ?? false,
+    });
+  }
+  const segments = new Map<string, { device: string; iface: string }[]>();
+  for (const d of devices) for (const i of d.ifaces) {
+    const list = segments.get(i.segment) ?? [];
+    list.push({ device: d.id, iface: i.name });
+    segments.set(i.segment, list);
+  }
+  const conf = (joinText(file.server.vsftpd) ?? '').split('\n').map((l) => l.replace(/\r$/, ''));
+  const serverDev = devices.find((d) => d.id === file.server.host);
+  const serverIp = serverDev?.ifaces[0]?.ip ?? '0.0.0.0';
+  const listenPort = Number(confValue(conf, 'listen_port') ?? '21');
+  const files = Object.entries(file.server.files ?? { '/readme.txt': { size: 1024 } }).map(([path, f]) => ({
+    path,
+    dir: f.dir ?? false,
+    size: f.text !== undefined ? Buffer.byteLength(f.text) : (f.size ?? 1024),
+    text: f.text ?? null,
+  }));
+  const specs = file.clients ?? (file.client ? [file.client] : []);
+  const clients: KClient[] = specs.map((c) => ({
+    id: c.id ?? c.host,
+    host: c.host,
+    profile: c.profile,
+    mode: c.mode ?? 'auto',
+    dataPort: c.dataPort ?? 'ephemeral',
+    connectTo: c.connectTo ?? serverIp,
+    connectPort: c.connectPort ?? listenPort,
+    user: c.user ?? 'anonymous',
+    password: c.password ?? 'guest@',
+    tls: c.tls ?? false,
+    script: c.script ?? file.script ?? DEFAULT_SCRIPT,
+  }));
+  return {
+    id,
+    name: file.name,
+    devices,
+    segments,
+    server: { host: file.server.host, conf, files, users: file.server.users ?? [] },
+    clients,
+    raw: file,
+  };
+}
+
+/** Device id owning an address (first match), for naming who opened a connection. */
+export function deviceOfIp(s: KScenario, ip: string): string | null {
+  for (const d of s.devices) for (const i of d.ifaces) if (i.ip === ip) return d.id;
+  return null;
+}
+
+/** The script's transfers in order: ls/dir → LIST, get → RETR, put → STOR. */
+export function transfersOf(script: string[]): string[] {
+  return script.filter((l) => /^(ls|dir|get|put)\b/.test(l.trim())).map((l) => l.trim());
+}

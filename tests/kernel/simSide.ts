@@ -1,0 +1,62 @@
+/**
+ * The same scenario through the simulator, read into the same comparable shape as the kernel
+ * run: packets per segment rebuilt from the trace's 'send' events (the simulator's real bytes),
+ * transfers from its verdict. Loaded lazily so the kernel half runs while the simulator is
+ * still incomplete; any failure to load or run is reported, never hidden.
+ */
+import type { Pkt } from './pcap';
+import { parseIpv4 } from './pcap';
+import { observe } from './observe';
+import type { KScenario } from './scenarioFile';
+import type { TransferView, WorldResult } from './kernelSide';
+
+export type SimOutcome = { ok: true; result: WorldResult } | { ok: false; error: string; phase: 'import' | 'run' };
+
+interface FailureLike {
+  kind: string;
+  clientSees: string[];
+  explanation: string;
+}
+
+export function simKind(ok: boolean, f: FailureLike | undefined): { kind: string; detail: string } {
+  if (ok || !f) return { kind: 'ok', detail: '' };
+  const code = f.clientSees.join('\n').match(/(?:^|\n|\s)([45]\d\d)[ -]/)?.[1];
+  const detail = f.clientSees.join(' / ');
+  if (f.kind === 'syn-timeout' || f.kind === 'client-timeout') return { kind: 'timeout', detail };
+  if (f.kind === 'ftp-error') return { kind: code ? `ftp-${code}` : 'ftp-error', detail };
+  return { kind: f.kind, detail };
+}
+
+export async function runOnSimulator(s: KScenario, fileText: string, literalPorts: Set<number>, controlPort: number): Promise<SimOutcome> {
+  let load: typeof import('../../src/core/scenario/load');
+  let run: typeof import('../../src/core/sim/runScenario');
+  try {
+    load = await import('../../src/core/scenario/load');
+    run = await import('../../src/core/sim/runScenario');
+  } catch (e) {
+    return { ok: false, phase: 'import', error: `simulator not loadable yet: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  }
+  try {
+    const loaded = load.loadScenario(fileText, `${s.id}.json`);
+    if (!loaded.ok) return { ok: false, phase: 'run', error: `loadScenario: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` };
+    const { trace, verdict } = run.runScenario(loaded.scenario);
+    const segOf = new Map<string, string>();
+    for (const d of s.devices) for (const i of d.ifaces) segOf.set(`${d.id}/${i.name}`, i.segment);
+    const packets = new Map<string, Pkt[]>();
+    for (const seg of s.segments.keys()) packets.set(seg, []);
+    for (const e of trace.events) {
+      if (e.kind !== 'send') continue;
+      const seg = segOf.get(`${e.device}/${e.iface}`);
+      const p = parseIpv4(e.bytes, e.t / 1e6);
+      if (seg !== undefined && p) packets.get(seg)!.push(p);
+    }
+    const transfers: TransferView[] = verdict.transfers.map((t) => {
+      const k = simKind(t.ok, t.failure);
+      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail };
+    });
+    const notes = verdict.budgetExhausted ? ['simulator hit its event budget'] : [];
+    return { ok: true, result: { transfers, obs: observe(s, packets, literalPorts, controlPort), notes } };
+  } catch (e) {
+    return { ok: false, phase: 'run', error: `simulator threw: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  }
+}

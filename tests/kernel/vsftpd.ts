@@ -1,0 +1,133 @@
+/**
+ * A real vsftpd in the server's namespace with the scenario's vsftpd.conf, plus only what it
+ * needs to run in the foreground here: its own anon_root and secure_chroot_dir, a throw-away
+ * certificate when ssl_enable=YES, and local accounts given through /etc/netns overlays (ip
+ * netns exec binds them over /etc/passwd, /etc/shadow, /etc/group for that namespace only).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { confValue, type KScenario } from './scenarioFile';
+import { must, nsExec, writeEtcOverlay, type Topology } from './netns';
+
+/** Keys the harness sets itself (the scenario's values for them are replaced, saying so). */
+const OVERRIDDEN = new Set([
+  'listen', 'listen_ipv6', 'background', 'secure_chroot_dir', 'anon_root', 'local_root', 'rsa_cert_file',
+  'rsa_private_key_file', 'seccomp_sandbox', 'pam_service_name', 'pasv_min_port', 'pasv_max_port', 'xferlog_enable',
+  'vsftpd_log_file', 'isolate', 'isolate_network',
+]);
+
+export interface VsftpdRun {
+  proc: ChildProcess;
+  pid: number;
+  conf: string;
+  log: () => string;
+}
+
+function patternContent(size: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = 0x41 + (i % 26);
+  return b;
+}
+
+function writeTree(root: string, files: KScenario['server']['files']): void {
+  mkdirSync(root, { recursive: true });
+  chmodSync(root, 0o755);
+  for (const f of files) {
+    const p = `${root}${f.path.startsWith('/') ? '' : '/'}${f.path}`;
+    if (f.dir) {
+      mkdirSync(p, { recursive: true });
+      chmodSync(p, 0o755);
+    } else {
+      mkdirSync(p.slice(0, p.lastIndexOf('/')), { recursive: true });
+      writeFileSync(p, f.text !== null ? Buffer.from(f.text) : patternContent(f.size), { mode: 0o644 });
+    }
+  }
+}
+
+/**
+ * Writes the real vsftpd.conf. `pasvPort` pins pasv_min_port = pasv_max_port (the comparison
+ * pins the simulator to the same port).
+ */
+export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPort: number | null): string {
+  const ns = topo.ns.get(s.server.host)!;
+  mkdirSync(`${dir}/empty`, { recursive: true });
+  chmodSync(`${dir}/empty`, 0o755);
+  writeTree(`${dir}/root`, s.server.files);
+  const kept = s.server.conf.filter((l) => {
+    if (l.startsWith('#') || l.trim() === '') return false;
+    const key = l.replace(/^\s+/, '').split('=')[0] ?? '';
+    return !OVERRIDDEN.has(key);
+  });
+  const extra = [
+    'listen=YES',
+    'listen_ipv6=NO',
+    'background=NO',
+    `secure_chroot_dir=${dir}/empty`,
+    `anon_root=${dir}/root`,
+    'seccomp_sandbox=NO',
+    'xferlog_enable=NO',
+    'pam_service_name=vsftpd',
+  ];
+  const min = confValue(s.server.conf, 'pasv_min_port');
+  const max = confValue(s.server.conf, 'pasv_max_port');
+  if (pasvPort !== null) extra.push(`pasv_min_port=${pasvPort}`, `pasv_max_port=${pasvPort}`);
+  else {
+    if (min !== null) extra.push(`pasv_min_port=${min}`);
+    if (max !== null) extra.push(`pasv_max_port=${max}`);
+  }
+  if (/^YES$/i.test(confValue(s.server.conf, 'ssl_enable') ?? '')) {
+    must('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=fttw-test',
+      '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`]);
+    extra.push(`rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`);
+  }
+  if (s.server.users.length > 0) {
+    // Local accounts exist only inside the server's namespace (overlay files), homes under dir.
+    const passwd = readFileSync('/etc/passwd', 'utf8').trimEnd().split('\n');
+    const shadow = readFileSync('/etc/shadow', 'utf8').trimEnd().split('\n');
+    const group = readFileSync('/etc/group', 'utf8').trimEnd().split('\n');
+    s.server.users.forEach((u, k) => {
+      const uid = 64100 + k;
+      const home = `${dir}/home/${u.name}`;
+      writeTree(home, s.server.files);
+      const hash = must('openssl', ['passwd', '-6', u.password]).trim();
+      passwd.push(`${u.name}:x:${uid}:${uid}::${home}:/bin/sh`);
+      shadow.push(`${u.name}:${hash}:19000:0:99999:7:::`);
+      group.push(`${u.name}:x:${uid}:`);
+    });
+    writeEtcOverlay(topo, ns, {
+      passwd: passwd.join('\n') + '\n',
+      shadow: shadow.join('\n') + '\n',
+      group: group.join('\n') + '\n',
+    });
+  }
+  const conf = [...kept, ...extra].join('\n') + '\n';
+  writeFileSync(`${dir}/vsftpd.conf`, conf, { mode: 0o600 });
+  return conf;
+}
+
+export async function startVsftpd(ns: string, dir: string, port: number): Promise<VsftpdRun> {
+  const proc = spawn('ip', ['netns', 'exec', ns, '/usr/sbin/vsftpd', `${dir}/vsftpd.conf`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`vsftpd exited at start (${proc.exitCode}): ${log.trim()}`);
+    const ss = nsExec(ns, 'ss', ['-Hltn', `sport = :${port}`]).out;
+    if (ss.trim() !== '') return { proc, pid: proc.pid!, conf: `${dir}/vsftpd.conf`, log: () => log };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  stopProc(proc);
+  throw new Error(`vsftpd did not listen on ${port} within 5 s: ${log.trim()}`);
+}
+
+/** Stops a process we started, by its PID. */
+export function stopProc(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null) {
+    try {
+      process.kill(proc.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
