@@ -43,7 +43,7 @@ export function classifyReal(t: RealTransfer, cause: string | null): { kind: str
   const detail = last ?? t.lines.filter((l) => /curl: \(|ftp: |Connection|timed out|No route|refused/i.test(l)).slice(-1)[0] ?? '';
   if (t.ok) return { kind: 'ok', detail: '' };
   if (/Illegal (PORT|EPRT)/i.test(text)) return { kind: 'illegal-port', detail };
-  if (/address mismatch/i.test(text)) return { kind: 'client-refused', detail };
+  if (/address mismatch/i.test(text)) return { kind: 'client-refused', detail: t.lines.find((l) => /address mismatch/i.test(l)) ?? detail };
   const code = last?.slice(0, 3);
   if (cause !== null) return { kind: code ? `${cause}+${code}` : cause, detail };
   if (code) return { kind: `ftp-${code}`, detail };

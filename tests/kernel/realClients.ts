@@ -86,7 +86,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     const passive = ['passive', 'pasv', 'epsv'].includes(c.mode);
     return {
       program: 'stdbuf',
-      args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 2), c.connectTo, String(c.connectPort)],
+      args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 3), c.connectTo, String(c.connectPort)],
       input: lines.join('\n') + '\n',
       env: { FTPMODE: passive ? 'passive' : 'active' },
       marker: MARK,
