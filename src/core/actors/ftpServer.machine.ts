@@ -10,7 +10,7 @@
  *             connect_timeout: the SYN goes out before any 150, a failure is a bare 425.
  * vsftpd is blocking: commands that arrive during a transfer wait their turn.
  */
-import { assign, createActor, enqueueActions, setup } from 'xstate';
+import { assign, createActor, raise, setup } from 'xstate';
 import { LineSplitter } from '../codec/ftp';
 import { encodeHostPort } from '../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../net/addr';
@@ -83,7 +83,9 @@ interface Ctx {
 }
 
 type Ev =
-  | { type: 'CMD'; cmd: Cmd }
+  /** `queued`: replayed from the queue of commands that arrived while the session was busy. */
+  | { type: 'CMD'; cmd: Cmd; queued?: boolean }
+  | { type: 'QUEUE_EMPTY' }
   | { type: 'CTRL_CLOSED' }
   | { type: 'PASV_ACCEPT'; pasvId: number; sock: TcpSocket }
   | { type: 'DATA_CONNECTED'; xferId: number }
@@ -110,6 +112,7 @@ const latin1Text = (b: Uint8Array): string => {
   for (const x of b) s += String.fromCharCode(x);
   return s;
 };
+const dequeued = (c: Ctx, e: Ev): Ctx => (e.type === 'CMD' && e.queued ? { ...c, queue: c.queue.slice(1) } : c);
 const isCurrentXfer = (c: Ctx, e: Ev): boolean => 'xferId' in e && c.xfer?.id === e.xferId;
 
 /**
@@ -255,21 +258,20 @@ export const ftpServerMachine = setup({
   },
   actions: {
     greet: ({ context }) => say(context, 'greeting', { banner: context.env.conf.ftpd_banner ?? undefined, host: context.env.hostId }),
-    enqueue: assign(({ context, event }) => (event.type === 'CMD' ? { queue: [...context.queue, event.cmd] } : {})),
-    /** Process the oldest command that arrived while the session was busy. */
-    drainQueue: enqueueActions(({ context, enqueue }) => {
-      const [head, ...rest] = context.queue;
-      if (!head) return;
-      enqueue.assign({ queue: rest });
-      enqueue.raise({ type: 'CMD', cmd: head });
-    }),
+    enqueue: assign(({ context, event }) => (event.type === 'CMD' && !event.queued ? { queue: [...context.queue, event.cmd] } : {})),
+    /**
+     * Replays the oldest command that arrived while the session was busy (the handler
+     * drops it from the queue). A static action: creating actions at run time warns when
+     * another actor (the TCP endpoint) is mid-action on the same call stack.
+     */
+    drainQueue: raise(({ context }): Ev => (context.queue[0] ? { type: 'CMD', cmd: context.queue[0], queued: true } : { type: 'QUEUE_EMPTY' })),
     handlePreLogin: assign(({ context, event, self }) => {
       const cmd = cmdOf(event);
-      return cmd ? apply(context, decidePreLogin(context.s, envFor(context), cmd), self) : {};
+      return cmd ? apply(dequeued(context, event), decidePreLogin(context.s, envFor(context), cmd), self) : {};
     }),
     handleLoggedIn: assign(({ context, event, self }) => {
       const cmd = cmdOf(event);
-      return cmd ? apply(context, decideLoggedIn(context.s, envFor(context), cmd), self) : {};
+      return cmd ? apply(dequeued(context, event), decideLoggedIn(context.s, envFor(context), cmd), self) : {};
     }),
     replyIdleTimeout: assign(({ context }) => {
       say(context, 'idleTimeout');
