@@ -106,7 +106,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   } finally {
     for (const c of caps) stopProc(c.proc, 'SIGKILL');
-    if (vs) stopProc(vs.proc);
+    if (vs) stopProc(vs.proc, 'SIGTERM', true);
     if (topo) teardown(topo);
   }
 }

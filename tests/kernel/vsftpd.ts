@@ -67,6 +67,10 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
     'seccomp_sandbox=NO',
     'xferlog_enable=NO',
     'pam_service_name=vsftpd',
+    // Sandboxing only: with YES, session processes leave the namespace (CLONE_NEWNET/NEWPID)
+    // and `ip netns pids` could not find them to stop them.
+    'isolate=NO',
+    'isolate_network=NO',
   ];
   const min = confValue(s.server.conf, 'pasv_min_port');
   const max = confValue(s.server.conf, 'pasv_max_port');
@@ -106,7 +110,8 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
 }
 
 export async function startVsftpd(ns: string, dir: string, port: number): Promise<VsftpdRun> {
-  const proc = spawn('ip', ['netns', 'exec', ns, '/usr/sbin/vsftpd', `${dir}/vsftpd.conf`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: stopping it by -PID also stops the per-session children.
+  const proc = spawn('ip', ['netns', 'exec', ns, '/usr/sbin/vsftpd', `${dir}/vsftpd.conf`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -122,10 +127,10 @@ export async function startVsftpd(ns: string, dir: string, port: number): Promis
 }
 
 /** Stops a process we started, by its PID. */
-export function stopProc(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+export function stopProc(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', group = false): void {
   if (proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null) {
     try {
-      process.kill(proc.pid, signal);
+      process.kill(group ? -proc.pid : proc.pid, signal);
     } catch {
       // already gone
     }
