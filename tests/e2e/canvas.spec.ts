@@ -1,10 +1,22 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
-test('the start page renders the default topology on the canvas', async ({ page }) => {
+const seed = JSON.parse(readFileSync('src/scenarios/seed-active-session.json', 'utf8')) as { client: { host: string } };
+
+test('the canvas draws devices, links and the connections opener → acceptor', async ({ page }) => {
   await page.goto('./');
+  await page.locator('[data-scenario="seed-active-session"]').click();
   const canvas = page.getByTestId('topology');
-  await expect(canvas.locator('.svelte-flow__node')).toHaveCount(5);
-  await expect(canvas.locator('.svelte-flow__edge')).toHaveCount(4);
-  await expect(canvas.getByText('client 192.168.1.100')).toBeVisible();
-  await page.screenshot({ path: 'screenshots/start.png' });
+  await expect(canvas.locator('.svelte-flow__node').first()).toBeVisible();
+  const nodes = await canvas.locator('.svelte-flow__node').count();
+  expect(nodes).toBeGreaterThanOrEqual(2);
+  await page.keyboard.press('End');
+  // Active mode: the control connection is opened by the client, the data connection by the server.
+  const control = canvas.locator('.svelte-flow__edge[data-kind="control"]').first();
+  const data = canvas.locator('.svelte-flow__edge[data-kind="data"]').first();
+  await expect(control).toHaveAttribute('data-opener', seed.client.host);
+  await expect(data).toHaveAttribute('data-acceptor', seed.client.host);
+  await expect(canvas.getByTestId('conn-label').filter({ hasText: 'control :21' })).toBeVisible();
+  await expect(canvas.getByTestId('conn-label').filter({ hasText: 'data →' }).first()).toBeVisible();
+  await page.screenshot({ path: 'screenshots/canvas-active.png' });
 });

@@ -1,0 +1,42 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+async function noSeriousViolations(page: Page) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme} colour scheme`, () => {
+    test.use({ colorScheme: scheme });
+
+    test('picker, main view and inspector pass axe; screenshots saved', async ({ page }) => {
+      await page.goto('./');
+      await expect(page.locator('[data-scenario]').first()).toBeVisible();
+      await noSeriousViolations(page);
+      await page.screenshot({ path: `screenshots/picker-${scheme}.png` });
+
+      // A scenario that fails, seen mid-way and at the failure.
+      const failing = page.locator('[data-scenario="passive-server-firewall-reject"]');
+      await failing.click();
+      for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+      await noSeriousViolations(page);
+      await page.screenshot({ path: `screenshots/main-${scheme}.png` });
+
+      await page.getByRole('button', { name: 'Jump to the failure' }).click();
+      await page.screenshot({ path: `screenshots/failure-${scheme}.png` });
+
+      await page.getByRole('tab', { name: 'Packet' }).click();
+      await expect(page.getByTestId('inspector')).toBeVisible();
+      await noSeriousViolations(page);
+      await page.screenshot({ path: `screenshots/inspector-${scheme}.png` });
+
+      await page.getByRole('tab', { name: 'Client screen' }).click();
+      await page.screenshot({ path: `screenshots/client-${scheme}.png` });
+      await page.getByRole('tab', { name: 'Conntrack' }).click();
+      await noSeriousViolations(page);
+      await page.screenshot({ path: `screenshots/conntrack-${scheme}.png` });
+    });
+  });
+}

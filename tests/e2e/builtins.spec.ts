@@ -1,0 +1,43 @@
+import { test, expect } from '@playwright/test';
+import { coreResults } from './core';
+
+// Every built-in opens from the picker and plays to its end; what the app shows is what the
+// core computed for the same file.
+const results = coreResults();
+
+for (const [id, expected] of Object.entries(results)) {
+  test(`built-in ${id}: plays to the end and shows the core's verdict`, async ({ page }) => {
+    expect(expected.error, `the core could not load ${id}`).toBeUndefined();
+    await page.goto('./');
+    await page.locator(`[data-scenario="${id}"]`).click();
+    const position = page.getByTestId('position');
+    await expect(position).toContainText(`step 1 of ${expected.steps}`);
+    await page.keyboard.press('End');
+    await expect(position).toContainText(`step ${expected.steps} of ${expected.steps}`);
+
+    const verdict = page.getByTestId('verdict');
+    await expect(verdict).toHaveAttribute('data-verdict', expected.ok ? 'success' : 'failure');
+    await expect(verdict.getByRole('heading')).toContainText(expected.summary);
+    const rows = verdict.getByTestId('transfer');
+    await expect(rows).toHaveCount(expected.transfers.length);
+    for (const [i, t] of expected.transfers.entries()) {
+      await expect(rows.nth(i)).toHaveAttribute('data-ok', String(t.ok));
+      await expect(rows.nth(i)).toContainText(t.command);
+    }
+    // At the end every connection of the run is drawn, from its opener to its acceptor.
+    const canvas = page.getByTestId('topology');
+    for (const role of ['control', 'data'] as const) {
+      const want = expected.connections.filter((c) => c.role === role);
+      const edges = canvas.locator(`.svelte-flow__edge[data-kind="${role}"]`);
+      await expect(edges).toHaveCount(want.length);
+      for (const [i, c] of want.entries()) {
+        await expect(edges.nth(i)).toHaveAttribute('data-opener', c.opener);
+        await expect(edges.nth(i)).toHaveAttribute('data-acceptor', c.acceptor);
+      }
+    }
+    if (!expected.ok) {
+      await verdict.getByRole('button', { name: 'Jump to the failure' }).click();
+      await expect(page.locator('.ladder [aria-current="step"]')).toBeVisible();
+    }
+  });
+}
