@@ -333,7 +333,8 @@ function buildTarget(
     case 'CT': {
       const helper = opt('--helper');
       const notrack = t.opts.has('--notrack');
-      if (helper !== undefined && helper !== 'ftp')
+      // nf_conntrack_ftp names its helper "ftp" for port 21 and "ftp-<n>" for the n-th other entry of ports=.
+      if (helper !== undefined && !/^ftp(-\d+)?$/.test(helper))
         throw new Fail(col('--helper'), `CT: no helper "${helper}" (only ftp is modelled; the kernel says: No such file or directory)`);
       if (helper !== undefined && notrack) throw new Fail(col('--helper'), 'CT: --helper and --notrack cannot be combined');
       if (helper !== undefined && !tcp) throw new Fail(col('--helper'), 'CT: the ftp helper needs -p tcp (the kernel refuses it: Invalid argument)');

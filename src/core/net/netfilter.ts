@@ -1,0 +1,474 @@
+/**
+ * One device's netfilter: the hooks a packet passes, in the kernel's order, with conntrack,
+ * NAT, the FTP helper and nf_nat_ftp where the kernel runs them.
+ *   forward: raw PREROUTING → conntrack → nat PREROUTING → route → filter FORWARD → nat POSTROUTING → helper → seqadj → confirm
+ *   input:   raw PREROUTING → conntrack → nat PREROUTING → filter INPUT → nat INPUT → helper → seqadj → confirm
+ *   output:  raw OUTPUT → conntrack → nat OUTPUT → filter OUTPUT → nat POSTROUTING → helper → seqadj → confirm
+ * Every decision and rewrite is reported as an event with the rule (table, chain, number, text, line).
+ */
+import { formatIpv4, parseIpv4, type Ipv4 } from './addr';
+import { rewriteTcpPacket } from '../codec/packet';
+import {
+  ConntrackTable, ctStateOf, formatTuple, hasDnat, hasSnat, invert, isNatted, timeoutUs,
+  type Conn, type Dir, type Tuple, EXPECT_TIMEOUT_US,
+} from './conntrack';
+import { ftpHelp, helperNames, type HelperConfig } from './ftpHelper';
+import { natFtp } from './ftpNat';
+import { evaluateChain, type ChainVerdict, type MatchContext } from './iptables/match';
+import type { CtStateName, Rule, Ruleset, Target } from './iptables/types';
+import { applyManip, bindDst, bindSrc, seqAdjust, translateIcmpError, type Manip } from './nat';
+import { isIcmpError, packetInfo, tupleOf, type PacketInfo } from './packetInfo';
+import { rejectReply } from './reject';
+
+export interface NetfilterConfig {
+  device: string;
+  ruleset: Ruleset;
+  interfaces: { name: string; ip: Ipv4; prefix: number }[];
+  helper: HelperConfig;
+}
+
+export interface RuleRefLite {
+  index: number;
+  text: string;
+  line: number;
+}
+
+export type NfEvent =
+  | { kind: 'filter'; device: string; table: string; chain: string; verdict: string; rule: RuleRefLite | null; policy?: string; ctState: string; logs: { text: string; prefix?: string }[] }
+  | { kind: 'nat'; device: string; what: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' | 'reply-translate' | 'ftp-payload' | 'seq-adjust'; before: Uint8Array; after: Uint8Array; rule?: RuleRefLite; note: string }
+  | {
+      kind: 'conntrack'; device: string;
+      action: 'new' | 'established' | 'related' | 'invalid' | 'untracked' | 'expect' | 'expect-used' | 'expect-replaced' | 'expect-expired' | 'helper-assigned' | 'helper-ignored' | 'helper-drop';
+      tuple: string; note: string;
+    };
+
+export interface NfResult {
+  verdict: 'accept' | 'drop' | 'reject';
+  bytes: Uint8Array;
+  events: NfEvent[];
+  reply?: Uint8Array;
+  culprit?: { table: string; chain: string; rule: RuleRefLite | null };
+}
+
+export interface ConntrackSnapshot {
+  entries: {
+    id: number; orig: string; reply: string; state: 'UNREPLIED' | 'ASSURED' | 'CLOSING';
+    helper: string | null; nat: string | null; master: number | null; expectation: string | null; expiresInUs: number;
+  }[];
+  expectations: { id: number; master: number; tuple: string; announced: string; nat: string | null; expiresInUs: number }[];
+}
+
+const ref = (r: Rule): RuleRefLite => ({ index: r.index, text: r.text, line: r.line });
+
+/** One packet's way through the hooks. */
+interface Walk {
+  bytes: Uint8Array;
+  readonly original: Uint8Array;
+  readonly info0: PacketInfo;
+  events: NfEvent[];
+  conn: Conn | null;
+  dir: Dir;
+  ctState: CtStateName;
+  icmpRelated: boolean;
+  inIface?: string;
+  outIface?: string;
+  ctHelper?: string;
+  notrack: boolean;
+}
+
+type Stop = NfResult;
+
+export class Netfilter {
+  private readonly table = new ConntrackTable();
+
+  constructor(private readonly cfg: NetfilterConfig) {}
+
+  /** A router forwarding (or receiving for itself, then `local`). */
+  forward(bytes: Uint8Array, inIface: string, route: (dst: Ipv4) => string | null, nowUs: number): NfResult & { outIface?: string; local?: boolean; noRoute?: boolean } {
+    const w = this.begin(bytes, nowUs, { inIface });
+    if ('verdict' in w) return w;
+    const stop = this.raw(w, 'PREROUTING') ?? this.track(w, nowUs) ?? this.nat(w, 'PREROUTING', 'dst');
+    if (stop) return stop;
+    const cur = packetInfo(w.bytes) ?? w.info0;
+    if (this.cfg.interfaces.some((i) => i.ip === cur.dst)) {
+      const r = this.filter(w, 'INPUT') ?? this.nat(w, 'INPUT', 'src') ?? this.finish(w, nowUs);
+      return { ...r, local: true };
+    }
+    const out = route(cur.dst);
+    if (out === null) {
+      // Not confirmed: the simulator reports "no route" and sends ICMP net-unreachable itself.
+      this.note(w, 'invalid', `${this.cfg.device} has no route to ${formatIpv4(cur.dst)}: not forwarded`);
+      return { verdict: 'accept', bytes: w.bytes, events: w.events, noRoute: true };
+    }
+    w.outIface = out;
+    const r = this.filter(w, 'FORWARD') ?? this.nat(w, 'POSTROUTING', 'src') ?? this.finish(w, nowUs);
+    return r.verdict === 'accept' ? { ...r, outIface: out } : r;
+  }
+
+  /** Received by this host. */
+  input(bytes: Uint8Array, inIface: string, nowUs: number): NfResult {
+    const w = this.begin(bytes, nowUs, { inIface });
+    if ('verdict' in w) return w;
+    return this.raw(w, 'PREROUTING') ?? this.track(w, nowUs) ?? this.nat(w, 'PREROUTING', 'dst') ??
+      this.filter(w, 'INPUT') ?? this.nat(w, 'INPUT', 'src') ?? this.finish(w, nowUs);
+  }
+
+  /** Generated by this host. */
+  output(bytes: Uint8Array, outIface: string, nowUs: number): NfResult {
+    const w = this.begin(bytes, nowUs, { outIface });
+    if ('verdict' in w) return w;
+    return this.raw(w, 'OUTPUT') ?? this.track(w, nowUs) ?? this.nat(w, 'OUTPUT', 'dst') ??
+      this.filter(w, 'OUTPUT') ?? this.nat(w, 'POSTROUTING', 'src') ?? this.finish(w, nowUs);
+  }
+
+  snapshot(nowUs: number): ConntrackSnapshot {
+    this.table.expire(nowUs);
+    const natText = (c: Conn): string | null => {
+      const parts: string[] = [];
+      if (hasDnat(c)) parts.push(`DNAT to ${formatIpv4(c.reply.src)}:${c.reply.sport}`);
+      if (hasSnat(c)) parts.push(`SNAT to ${formatIpv4(c.reply.dst)}:${c.reply.dport}`);
+      return parts.length ? parts.join(', ') : null;
+    };
+    return {
+      entries: this.table.conns.map((c) => ({
+        id: c.id,
+        orig: formatTuple(c.orig),
+        reply: formatTuple(c.reply),
+        state: !c.seenReply ? 'UNREPLIED' : c.rst || (c.fin[0] && c.fin[1]) ? 'CLOSING' : 'ASSURED',
+        helper: c.helper,
+        nat: natText(c),
+        master: c.master?.id ?? null,
+        expectation: c.expectation ? `${formatIpv4(c.expectation.src)}:* -> ${formatIpv4(c.expectation.dst)}:${c.expectation.dport}` : null,
+        expiresInUs: c.expiresUs - nowUs,
+      })),
+      expectations: this.table.expectations.map((e) => ({
+        id: e.id,
+        master: e.master.id,
+        tuple: `tcp ${formatIpv4(e.src)}:* -> ${formatIpv4(e.dst)}:${e.dport}`,
+        announced: e.announced,
+        nat: e.nat ? `to ${formatIpv4(e.nat.dnatTo.ip)}:${e.nat.dnatTo.port}` : null,
+        expiresInUs: e.expiresUs - nowUs,
+      })),
+    };
+  }
+
+  // ── hooks ──
+
+  private begin(bytes: Uint8Array, nowUs: number, ifaces: { inIface?: string; outIface?: string }): Walk | Stop {
+    const events: NfEvent[] = [];
+    for (const e of this.table.expire(nowUs)) {
+      events.push({ kind: 'conntrack', device: this.cfg.device, action: 'expect-expired', tuple: `tcp ${formatIpv4(e.src)}:* -> ${formatIpv4(e.dst)}:${e.dport}`, note: `expectation from "${e.announced}" expired after ${EXPECT_TIMEOUT_US / 60_000_000} minutes` });
+    }
+    const info0 = packetInfo(bytes);
+    if (!info0) {
+      events.push({ kind: 'conntrack', device: this.cfg.device, action: 'invalid', tuple: '?', note: 'undecodable packet: dropped' });
+      return { verdict: 'drop', bytes, events };
+    }
+    return { bytes, original: bytes, info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false };
+  }
+
+  private ctx(w: Walk, chain: string): MatchContext {
+    const p = packetInfo(w.bytes) ?? w.info0;
+    const c: MatchContext = { src: p.src, dst: p.dst, protocol: p.proto, ctState: w.ctState };
+    if (p.sport !== undefined && p.proto !== 1) c.srcPort = p.sport;
+    if (p.dport !== undefined && p.proto !== 1) c.dstPort = p.dport;
+    if (p.flags) c.tcpFlags = p.flags;
+    if (p.icmpType !== undefined) c.icmpType = p.icmpType;
+    if (p.icmpCode !== undefined) c.icmpCode = p.icmpCode;
+    // No in-interface on the way out, no out-interface on the way in (as the kernel leaves them empty).
+    if (w.inIface !== undefined && chain !== 'OUTPUT' && chain !== 'POSTROUTING') c.inIface = w.inIface;
+    if (w.outIface !== undefined && chain !== 'PREROUTING' && chain !== 'INPUT') c.outIface = w.outIface;
+    // xt_helper looks at the master connection's helper.
+    const h = w.conn?.master?.helper;
+    if (h) c.helper = h;
+    return c;
+  }
+
+  private report(w: Walk, table: string, chain: string, v: ChainVerdict): void {
+    const e: NfEvent = {
+      kind: 'filter', device: this.cfg.device, table, chain, verdict: v.target.kind, rule: v.rule ? ref(v.rule) : null, ctState: w.ctState,
+      logs: v.logs.map((r) => (r.target.kind === 'LOG' && r.target.prefix !== undefined ? { text: r.text, prefix: r.target.prefix } : { text: r.text })),
+    };
+    if (!v.rule) e.policy = v.target.kind;
+    w.events.push(e);
+  }
+
+  private hasChain(table: string, chain: string): boolean {
+    return this.cfg.ruleset.tables.some((t) => t.name === table && t.chains.some((c) => c.name === chain && (c.rules.length > 0 || c.policy === 'DROP')));
+  }
+
+  private raw(w: Walk, chain: 'PREROUTING' | 'OUTPUT'): Stop | null {
+    if (!this.hasChain('raw', chain)) return null;
+    const v = evaluateChain(this.cfg.ruleset, 'raw', chain, this.ctx(w, chain));
+    if (v.rule || v.ct || v.logs.length || v.target.kind === 'DROP') this.report(w, 'raw', chain, v);
+    if (v.ct && v.ct.target.kind === 'CT') {
+      if (v.ct.target.notrack) w.notrack = true;
+      if (v.ct.target.helper !== undefined) w.ctHelper = v.ct.target.helper;
+    }
+    return this.decide(w, 'raw', chain, v);
+  }
+
+  /** ACCEPT goes on; DROP/REJECT stop with the culprit. */
+  private decide(w: Walk, table: string, chain: string, v: ChainVerdict): Stop | null {
+    const t: Target = v.target;
+    const culprit = { table, chain, rule: v.rule ? ref(v.rule) : null };
+    if (t.kind === 'DROP') return { verdict: 'drop', bytes: w.bytes, events: w.events, culprit };
+    if (t.kind === 'REJECT') {
+      const iface = this.cfg.interfaces.find((i) => i.name === (w.inIface ?? w.outIface)) ?? this.cfg.interfaces[0];
+      const reply = iface ? rejectReply(w.original, w.info0, t.with, iface.ip) : undefined;
+      const r: Stop = { verdict: 'reject', bytes: w.bytes, events: w.events, culprit };
+      if (reply) r.reply = reply;
+      return r;
+    }
+    return null;
+  }
+
+  private note(w: Walk, action: Extract<NfEvent, { kind: 'conntrack' }>['action'], note: string, tuple?: Tuple): void {
+    const t = tuple ?? tupleOf(w.info0);
+    w.events.push({ kind: 'conntrack', device: this.cfg.device, action, tuple: t ? formatTuple(t) : describe(w.info0), note });
+  }
+
+  /** Connection tracking: find the packet's connection (or an ICMP error's), or start one. */
+  private track(w: Walk, nowUs: number): Stop | null {
+    const p = w.info0;
+    if (w.notrack) {
+      w.ctState = 'UNTRACKED';
+      this.note(w, 'untracked', 'CT --notrack in the raw table: not tracked');
+      return null;
+    }
+    if (p.badChecksum) {
+      this.note(w, 'invalid', 'bad checksum: conntrack marks it INVALID');
+      return null;
+    }
+    if (p.proto === 1 && isIcmpError(p.icmpType)) {
+      const found = p.inner ? this.table.lookup(invert(p.inner)) : null;
+      if (!found) {
+        this.note(w, 'invalid', 'ICMP error about no connection this device tracks: INVALID', p.inner);
+        return null;
+      }
+      w.conn = found.conn;
+      w.dir = found.dir;
+      w.icmpRelated = true;
+      w.ctState = 'RELATED';
+      this.note(w, 'related', `ICMP error about a tracked connection (${formatTuple(found.conn.orig)}): RELATED`, p.inner);
+      return null;
+    }
+    const t = tupleOf(p);
+    if (!t) {
+      this.note(w, 'invalid', 'not a trackable packet: INVALID');
+      return null;
+    }
+    let found = this.table.lookup(t);
+    const f = p.flags;
+    if (found && found.dir === 0 && f?.syn && !f.ack && (found.conn.rst || (found.conn.fin[0] && found.conn.fin[1]))) {
+      // A new SYN on a closed connection's tuple starts a new connection.
+      this.table.remove(found.conn);
+      found = null;
+    }
+    if (found) {
+      const c = found.conn;
+      w.conn = c;
+      w.dir = found.dir;
+      if (found.dir === 1 && !c.seenReply) {
+        c.seenReply = true;
+        this.note(w, 'established', `first reply seen: ${formatTuple(c.orig)} is ESTABLISHED`, c.orig);
+      }
+      if (f?.fin) c.fin[found.dir] = true;
+      if (f?.rst) c.rst = true;
+      w.ctState = ctStateOf(c, found.dir);
+      c.expiresUs = nowUs + timeoutUs(c);
+      return null;
+    }
+    // No connection: an expected one, a new one, or (TCP) something conntrack will not pick up.
+    const exp = this.table.findExpectation(t);
+    if (exp) {
+      this.table.take(exp);
+      const c = this.table.create(t, nowUs, exp.master);
+      if (exp.nat) {
+        // nf_nat_follow_master: translated like the control connection, no nat table lookup.
+        c.reply = invert({ ...t, src: exp.nat.snatIp, dst: exp.nat.dnatTo.ip, dport: exp.nat.dnatTo.port });
+        c.natDstDone = true;
+        c.natSrcDone = true;
+      }
+      w.conn = c;
+      w.dir = 0;
+      w.ctState = 'RELATED';
+      this.note(w, 'expect-used', `matches the expectation from "${exp.announced}"${exp.nat ? `, translated to ${formatIpv4(exp.nat.dnatTo.ip)}:${exp.nat.dnatTo.port}` : ''}`, t);
+      this.note(w, 'related', 'expected by the FTP helper: RELATED', t);
+      return null;
+    }
+    if (t.proto === 6 && f && (f.rst || f.fin || (f.syn && f.ack) || (!f.syn && !f.ack))) {
+      // nf_conntrack_proto_tcp: no SYN-ACK, FIN or RST opens a connection.
+      this.note(w, 'invalid', `${f.rst ? 'RST' : f.fin ? 'FIN' : f.syn ? 'SYN-ACK' : 'segment'} for no known connection: INVALID`, t);
+      w.ctState = 'INVALID';
+      return null;
+    }
+    const c = this.table.create(t, nowUs);
+    w.conn = c;
+    w.dir = 0;
+    w.ctState = 'NEW';
+    // nf_conntrack_tcp_loose=1: an ACK in mid-stream is picked up as a new connection.
+    this.note(w, 'new', t.proto === 6 && !f?.syn ? 'mid-stream segment picked up (nf_conntrack_tcp_loose=1): NEW' : 'first packet: NEW', t);
+    if (w.ctHelper !== undefined) {
+      if (t.proto !== 6) {
+        this.note(w, 'helper-ignored', `CT --helper ${w.ctHelper} on a non-TCP packet: no helper`, t);
+      } else if (helperNames(this.cfg.helper).includes(w.ctHelper)) {
+        c.helper = w.ctHelper;
+        this.note(w, 'helper-assigned', `raw table CT --helper ${w.ctHelper}: the FTP helper watches this connection`, t);
+      } else {
+        const names = helperNames(this.cfg.helper);
+        this.note(w, 'helper-ignored', `no helper named "${w.ctHelper}": with ports=${this.cfg.helper.ports.join(',')} the module registers ${names.join(', ') || 'none'} (a real kernel refuses to load the rule)`, t);
+      }
+    }
+    return null;
+  }
+
+  /** nat table hook: decide on the first packet, then translate every packet of the connection. */
+  private nat(w: Walk, chain: 'PREROUTING' | 'OUTPUT' | 'POSTROUTING' | 'INPUT', manip: Manip): Stop | null {
+    const c = w.conn;
+    if (!c) return null;
+    let decided: { what: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT'; rule: Rule } | null = null;
+    const done = manip === 'dst' ? c.natDstDone : c.natSrcDone;
+    if (!done && !c.confirmed && !w.icmpRelated) {
+      if (manip === 'dst') c.natDstDone = true;
+      else c.natSrcDone = true;
+      if (this.cfg.ruleset.tables.some((t) => t.name === 'nat')) {
+        const v = evaluateChain(this.cfg.ruleset, 'nat', chain, this.ctx(w, chain));
+        if (v.rule || v.logs.length) this.report(w, 'nat', chain, v);
+        const stop = this.decide(w, 'nat', chain, v);
+        if (stop) return stop;
+        const t = v.target;
+        if (v.rule && (t.kind === 'DNAT' || t.kind === 'REDIRECT' || t.kind === 'SNAT' || t.kind === 'MASQUERADE')) {
+          const ok = this.bind(c, t, w);
+          if (!ok) {
+            this.note(w, 'invalid', `${t.kind}: no free port left for this connection: dropped`);
+            return { verdict: 'drop', bytes: w.bytes, events: w.events, culprit: { table: 'nat', chain, rule: ref(v.rule) } };
+          }
+          decided = { what: t.kind, rule: v.rule };
+          if (manip === 'dst') c.natRules.dst = ref(v.rule);
+          else c.natRules.src = ref(v.rule);
+        }
+      }
+    }
+    const before = w.bytes;
+    const after = w.icmpRelated ? translateIcmpError(before, c, w.dir, manip) : applyManip(before, c, w.dir, manip);
+    if (!after) return null;
+    w.bytes = after;
+    const tgt = invert(w.dir === 0 ? c.reply : c.orig);
+    const where = manip === 'dst' ? `destination → ${formatIpv4(tgt.dst)}:${tgt.dport}` : `source → ${formatIpv4(tgt.src)}:${tgt.sport}`;
+    if (decided) {
+      w.events.push({ kind: 'nat', device: this.cfg.device, what: decided.what, before, after, rule: ref(decided.rule), note: `${decided.what} decided on the connection's first packet (nat ${chain}): ${where}` });
+    } else {
+      const rule = manip === 'dst' ? (w.dir === 0 ? c.natRules.dst : c.natRules.src) : w.dir === 0 ? c.natRules.src : c.natRules.dst;
+      const e: NfEvent = {
+        kind: 'nat', device: this.cfg.device, what: w.dir === 1 || w.icmpRelated ? 'reply-translate' : manip === 'dst' ? 'DNAT' : 'SNAT', before, after,
+        note: `${w.icmpRelated ? 'ICMP error and the packet it quotes' : w.dir === 1 ? 'reply' : 'packet'} translated by the connection's NAT binding (nat ${chain}): ${where}`,
+      };
+      if (rule) e.rule = rule;
+      w.events.push(e);
+    }
+    return null;
+  }
+
+  private bind(c: Conn, t: Target, w: Walk): boolean {
+    switch (t.kind) {
+      case 'DNAT':
+        return bindDst(this.table, c, t.to.ip, t.to.ports);
+      case 'REDIRECT': {
+        const ip = w.inIface !== undefined ? this.ifaceIp(w.inIface) : parseIpv4('127.0.0.1')!;
+        return ip !== null && bindDst(this.table, c, ip, t.ports);
+      }
+      case 'SNAT':
+        return bindSrc(this.table, c, t.to.ip, t.to.ports);
+      case 'MASQUERADE': {
+        const ip = w.outIface !== undefined ? this.ifaceIp(w.outIface) : null;
+        return ip !== null && bindSrc(this.table, c, ip, t.ports);
+      }
+      default:
+        return true;
+    }
+  }
+
+  private ifaceIp(name: string): Ipv4 | null {
+    return this.cfg.interfaces.find((i) => i.name === name)?.ip ?? null;
+  }
+
+  private filter(w: Walk, chain: 'INPUT' | 'FORWARD' | 'OUTPUT'): Stop | null {
+    if (!this.cfg.ruleset.tables.some((t) => t.name === 'filter')) return null;
+    const v = evaluateChain(this.cfg.ruleset, 'filter', chain, this.ctx(w, chain));
+    this.report(w, 'filter', chain, v);
+    return this.decide(w, 'filter', chain, v);
+  }
+
+  /** The helper (and nf_nat_ftp), sequence adjustment, then the connection is confirmed. */
+  private finish(w: Walk, nowUs: number): NfResult {
+    const c = w.conn;
+    if (c && c.helper && !w.icmpRelated && w.info0.proto === 6) {
+      const stop = this.help(w, c, nowUs);
+      if (stop) return stop;
+    }
+    if (c && c.seqadj && !w.icmpRelated) {
+      const before = w.bytes;
+      const after = seqAdjust(before, c, w.dir);
+      if (after) {
+        w.bytes = after;
+        const o = packetInfo(before);
+        const n = packetInfo(after);
+        w.events.push({ kind: 'nat', device: this.cfg.device, what: 'seq-adjust', before, after, note: `seq ${o?.seq} → ${n?.seq}, ack ${o?.ack} → ${n?.ack}: the FTP text changed length earlier on this connection` });
+      }
+    }
+    if (c && !c.confirmed) this.table.confirm(c);
+    return { verdict: 'accept', bytes: w.bytes, events: w.events };
+  }
+
+  private help(w: Walk, c: Conn, nowUs: number): Stop | null {
+    const p = packetInfo(w.bytes);
+    if (!p || p.seq === undefined) return null;
+    // The helper sees the segment before sequence adjustment: its seq as the sender wrote it.
+    const d = ftpHelp(c, w.dir, p.seq, p.payload, this.cfg.helper);
+    const tuple = c.orig;
+    switch (d.kind) {
+      case 'skip':
+        if (d.why) this.note(w, 'helper-ignored', d.why, tuple);
+        return null;
+      case 'drop':
+        this.note(w, 'helper-drop', d.why, tuple);
+        return { verdict: 'drop', bytes: w.bytes, events: w.events };
+      case 'ignored':
+        this.note(w, 'helper-ignored', d.why, tuple);
+        return null;
+      case 'expect': {
+        const expTuple = { proto: 6, src: d.src, dst: d.dst, sport: 0, dport: d.dport };
+        if (isNatted(c)) {
+          const r = natFtp(this.table, c, w.dir, p.seq, p.payload, d.match, d, nowUs);
+          if (!r) {
+            this.note(w, 'helper-drop', 'nf_nat_ftp: all ports in use: dropped', tuple);
+            return { verdict: 'drop', bytes: w.bytes, events: w.events };
+          }
+          const before = w.bytes;
+          const after = rewriteTcpPacket(before, { payload: r.payload }) ?? before;
+          w.bytes = after;
+          w.events.push({
+            kind: 'nat', device: this.cfg.device, what: 'ftp-payload', before, after,
+            note: r.before === r.after ? `nf_nat_ftp: "${r.before}" needs no change` : `nf_nat_ftp rewrote "${r.before}" to "${r.after}"${r.payload.length !== p.payload.length ? ` (${r.payload.length - p.payload.length > 0 ? '+' : ''}${r.payload.length - p.payload.length} bytes: later seq/ack are shifted)` : ''}`,
+          });
+          if (r.replaced) this.note(w, 'expect-replaced', `replaces the expectation from "${r.replaced.announced}"`, tuple);
+          this.note(w, 'expect', `"${d.announced}": expecting tcp ${formatIpv4(r.expectation.src)}:* -> ${formatIpv4(r.expectation.dst)}:${r.expectation.dport}, translated to ${formatIpv4(d.dst)}:${d.dport}`, { ...expTuple, dst: r.expectation.dst, dport: r.expectation.dport });
+          return null;
+        }
+        if (this.table.clashes(d.dst, d.dport, c)) {
+          this.note(w, 'helper-drop', 'cannot add expectation (another connection expects the same address and port): dropped', tuple);
+          return { verdict: 'drop', bytes: w.bytes, events: w.events };
+        }
+        const { replaced } = this.table.expect({ master: c, src: d.src, dst: d.dst, dport: d.dport, createdUs: nowUs, expiresUs: nowUs + EXPECT_TIMEOUT_US, announced: d.announced });
+        if (replaced) this.note(w, 'expect-replaced', `replaces the expectation from "${replaced.announced}"`, tuple);
+        this.note(w, 'expect', `"${d.announced}": expecting tcp ${formatIpv4(d.src)}:* -> ${formatIpv4(d.dst)}:${d.dport} for 5 minutes`, expTuple);
+        return null;
+      }
+    }
+  }
+}
+
+function describe(p: PacketInfo): string {
+  return `proto ${p.proto} ${formatIpv4(p.src)} -> ${formatIpv4(p.dst)}`;
+}

@@ -1,0 +1,79 @@
+/** What netfilter reads from a packet's bytes: the 5-tuple, TCP flags and seq, ICMP type and quote. */
+import type { Ipv4 } from './addr';
+import { decodePacket } from '../codec/packet';
+import type { TcpFlags } from '../codec/tcp';
+import { IPPROTO } from '../codec/ipv4';
+import type { Tuple } from './conntrack';
+
+export interface PacketInfo {
+  src: Ipv4;
+  dst: Ipv4;
+  proto: number;
+  sport?: number;
+  dport?: number;
+  flags?: TcpFlags;
+  seq?: number;
+  ack?: number;
+  payload: Uint8Array;
+  icmpType?: number;
+  icmpCode?: number;
+  /** For an ICMP error: the quoted packet's tuple. */
+  inner?: Tuple;
+  /** Checksums were wrong (conntrack calls such packets INVALID). */
+  badChecksum: boolean;
+}
+
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+export const isIcmpError = (t: number | undefined): boolean => t !== undefined && ICMP_ERRORS.has(t);
+
+export function packetInfo(bytes: Uint8Array): PacketInfo | null {
+  let badChecksum = false;
+  let d = decodePacket(bytes);
+  if (!d.ok) {
+    if (d.error.kind !== 'bad-checksum') return null;
+    badChecksum = true;
+    d = decodePacket(bytes, { verifyChecksums: false });
+    if (!d.ok) return null;
+  }
+  const { ip, tcp, icmp } = d.value;
+  const h = ip.header;
+  const info: PacketInfo = { src: h.src, dst: h.dst, proto: h.protocol, payload: ip.payload, badChecksum };
+  if (tcp) {
+    info.sport = tcp.srcPort;
+    info.dport = tcp.dstPort;
+    info.flags = tcp.flags;
+    info.seq = tcp.seq;
+    info.ack = tcp.ack;
+    info.payload = tcp.payload;
+  } else if (h.protocol === IPPROTO.UDP && ip.payload.length >= 8) {
+    info.sport = (ip.payload[0]! << 8) | ip.payload[1]!;
+    info.dport = (ip.payload[2]! << 8) | ip.payload[3]!;
+    info.payload = ip.payload.slice(8);
+  } else if (icmp) {
+    info.icmpType = icmp.type;
+    info.icmpCode = icmp.code;
+    const o = icmp.original;
+    if (o && isIcmpError(icmp.type)) {
+      info.inner = { proto: o.header.protocol, src: o.header.src, dst: o.header.dst, sport: o.srcPort ?? 0, dport: o.dstPort ?? 0 };
+    }
+    if (icmp.type === 8 || icmp.type === 0) {
+      // Echo: the identifier plays the port (request: source side, reply: destination side).
+      const id = icmp.rest >>> 16;
+      if (icmp.type === 8) info.sport = id;
+      else info.dport = id;
+    }
+  }
+  return info;
+}
+
+/** The conntrack tuple of a packet, or null for what is not tracked (other ICMP, unknown protocols' ports). */
+export function tupleOf(p: PacketInfo): Tuple | null {
+  if (p.proto === IPPROTO.TCP || p.proto === IPPROTO.UDP) {
+    if (p.sport === undefined || p.dport === undefined) return null;
+    return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
+  }
+  if (p.proto === IPPROTO.ICMP && (p.icmpType === 8 || p.icmpType === 0)) {
+    return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport ?? 0, dport: p.dport ?? 0 };
+  }
+  return null;
+}
