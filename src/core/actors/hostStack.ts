@@ -79,6 +79,8 @@ class Socket implements TcpSocket, EndpointHooks {
   readonly remotePort: number;
   readonly key: string;
   actor!: Actor<typeof tcpEndpointMachine>;
+  /** Counted in the host's tables (until its endpoint reaches CLOSED). */
+  registered = false;
   /** Payload that arrived before anyone set onData. */
   private held: Uint8Array[] | null = null;
 
@@ -231,8 +233,9 @@ export class HostStack {
 
   /** Called by a socket whose endpoint reached CLOSED. */
   forget(sock: Socket): void {
-    if (this.sockets.get(sock.key) !== sock) return;
-    this.sockets.delete(sock.key);
+    if (!sock.registered) return;
+    sock.registered = false;
+    if (this.sockets.get(sock.key) === sock) this.sockets.delete(sock.key);
     const n = (this.portUse.get(sock.localPort) ?? 1) - 1;
     if (n > 0) this.portUse.set(sock.localPort, n);
     else this.portUse.delete(sock.localPort);
@@ -315,6 +318,7 @@ export class HostStack {
 
   private start(sock: Socket, mode: 'active' | 'passive', connectTimeoutMs?: number): void {
     this.sockets.set(sock.key, sock);
+    sock.registered = true;
     this.portUse.set(sock.localPort, (this.portUse.get(sock.localPort) ?? 0) + 1);
     const t = sock.tcb;
     sock.actor = createActor(tcpEndpointMachine, {

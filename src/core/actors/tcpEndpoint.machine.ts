@@ -13,7 +13,7 @@
  * - TIME_WAIT 60 s (TCP_TIMEWAIT_LEN), FIN_WAIT_2 60 s (tcp_fin_timeout, orphaned socket).
  * Every RFC state change is a trace 'state' event; every timer firing a 'timer' event.
  */
-import { enqueueActions, setup } from 'xstate';
+import { enqueueActions, raise, setup } from 'xstate';
 import type { Ipv4 } from '../net/addr';
 import type { TcpSegment } from '../codec/tcp';
 import type { TraceRecorder } from '../sim/trace';
@@ -157,18 +157,22 @@ export const tcpEndpointMachine = setup({
       const t = context.tcb;
       const elapsedUs = context.now() - t.synStartUs;
       timer(context, 'syn-timeout', `no answer to ${t.synCount} SYNs after ${elapsedUs / 1e6} s: connect() fails with ETIMEDOUT`);
-      context.hooks.error({ kind: 'timeout', synCount: t.synCount, elapsedUs });
+      t.errorNotice = { kind: 'timeout', synCount: t.synCount, elapsedUs };
     },
     failClientTimeout: ({ context }) => {
       const elapsedUs = context.now() - context.tcb.synStartUs;
       timer(context, 'connect-timeout', `the application's connect time-out (${context.connectTimeoutMs} ms) fired`);
-      context.hooks.error({ kind: 'client-timeout', elapsedUs });
+      context.tcb.errorNotice = { kind: 'client-timeout', elapsedUs };
     },
-    failRefused: ({ context }) => context.hooks.error({ kind: 'refused' }),
+    failRefused: ({ context }) => {
+      context.tcb.errorNotice = { kind: 'refused' };
+    },
     failIcmp: ({ context, event }) => {
-      if (event.type === 'ICMP') context.hooks.error({ kind: 'icmp', type: event.icmpType, code: event.code, from: event.from });
+      if (event.type === 'ICMP') context.tcb.errorNotice = { kind: 'icmp', type: event.icmpType, code: event.code, from: event.from };
     },
-    failReset: ({ context }) => context.hooks.error({ kind: 'reset' }),
+    failReset: ({ context }) => {
+      context.tcb.errorNotice = { kind: 'reset' };
+    },
     resetForBadAck: ({ context, event }) => {
       const s = segOf(event);
       if (s) context.tcb.sendBareReset(s.ack);
@@ -184,10 +188,13 @@ export const tcpEndpointMachine = setup({
       t.takePeerSyn(s);
       t.takeAck(s);
       t.sendAck();
-      context.hooks.established();
-      t.pump();
+      t.establishedNotice = true;
     },
-    establishPassive: ({ context }) => context.hooks.established(),
+    establishPassive: ({ context }) => {
+      context.tcb.establishedNotice = true;
+    },
+    /** The handshake ACK may carry data (or a FIN): process it again as ESTABLISHED. */
+    reprocess: raise(({ event }) => event),
     /** ACK field and in-order payload; the app gets the bytes at once. */
     absorb: ({ context, event }) => {
       const s = segOf(event);
@@ -201,7 +208,7 @@ export const tcpEndpointMachine = setup({
     consumeFin: ({ context }) => {
       context.tcb.takeFin();
       context.tcb.ackPending = true;
-      context.hooks.peerClosed();
+      context.tcb.peerFinNotice = true;
     },
     /** Sends what the window allows; a bare ACK only when nothing else carried one. */
     respond: ({ context }) => {
@@ -244,7 +251,22 @@ export const tcpEndpointMachine = setup({
     }),
     traceTimeWait: ({ context }) => timer(context, 'time-wait', `TIME_WAIT over after ${TIME_WAIT_MS / 1000} s`),
     traceFinWait2: ({ context }) => timer(context, 'fin-wait-2', `no FIN from the peer within ${FIN_WAIT_2_MS / 1000} s (tcp_fin_timeout)`),
-    notifyClosed: ({ context }) => context.hooks.closed(),
+    noteClosed: ({ context }) => {
+      context.tcb.closedNotice = true;
+    },
+    /**
+     * Tells the owner what the last transition meant, after the new state is entered, so
+     * a handler that reads `state` or calls close() sees the connection as it now is.
+     */
+    flushNotices: ({ context }) => {
+      const t = context.tcb;
+      const h = context.hooks;
+      if (t.establishedNotice) (t.establishedNotice = false), h.established();
+      if (t.peerFinNotice) (t.peerFinNotice = false), h.peerClosed();
+      if (t.closedNotice) (t.closedNotice = false), h.closed();
+      const err = t.errorNotice;
+      if (err) (t.errorNotice = null), h.error(err);
+    },
     release: ({ context }) => context.hooks.released(),
   },
 }).createMachine({
@@ -266,7 +288,7 @@ export const tcpEndpointMachine = setup({
     },
 
     SYN_SENT: {
-      entry: { type: 'noteState', params: { to: 'SYN_SENT' } },
+      entry: [{ type: 'noteState', params: { to: 'SYN_SENT' } }, 'flushNotices'],
       initial: 'trying',
       states: {
         trying: {
@@ -295,7 +317,7 @@ export const tcpEndpointMachine = setup({
     },
 
     SYN_RECEIVED: {
-      entry: { type: 'noteState', params: { to: 'SYN_RECEIVED' } },
+      entry: [{ type: 'noteState', params: { to: 'SYN_RECEIVED' } }, 'flushNotices'],
       initial: 'waiting',
       states: {
         waiting: {
@@ -312,7 +334,7 @@ export const tcpEndpointMachine = setup({
         SEGMENT: [
           // Back to LISTEN, i.e. gone: nobody has accepted this connection yet.
           { guard: 'rstAcceptable', target: 'CLOSED' },
-          { guard: 'handshakeAck', target: 'ESTABLISHED', actions: ['establishPassive', 'absorb', 'respond', 'syncRtx'] },
+          { guard: 'handshakeAck', target: 'ESTABLISHED', actions: ['establishPassive', 'reprocess'] },
           // The peer did not get our SYN-ACK and sent its SYN again.
           { guard: 'peerSynAgain', actions: 'sendSynAck' },
           { guard: 'unacceptableAck', actions: 'resetForBadAck' },
@@ -324,7 +346,8 @@ export const tcpEndpointMachine = setup({
     },
 
     ESTABLISHED: {
-      entry: { type: 'noteState', params: { to: 'ESTABLISHED' } },
+      // Data written during the handshake goes out now.
+      entry: [{ type: 'noteState', params: { to: 'ESTABLISHED' } }, 'flushNotices', 'pump', 'syncRtx'],
       on: {
         SEGMENT: [
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
@@ -337,7 +360,7 @@ export const tcpEndpointMachine = setup({
     },
 
     FIN_WAIT_1: {
-      entry: { type: 'noteState', params: { to: 'FIN_WAIT_1' } },
+      entry: [{ type: 'noteState', params: { to: 'FIN_WAIT_1' } }, 'flushNotices'],
       on: {
         SEGMENT: [
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
@@ -350,7 +373,7 @@ export const tcpEndpointMachine = setup({
     },
 
     FIN_WAIT_2: {
-      entry: { type: 'noteState', params: { to: 'FIN_WAIT_2' } },
+      entry: [{ type: 'noteState', params: { to: 'FIN_WAIT_2' } }, 'flushNotices'],
       after: { finWait2: { target: 'CLOSED', actions: 'traceFinWait2' } },
       on: {
         SEGMENT: [
@@ -362,7 +385,7 @@ export const tcpEndpointMachine = setup({
     },
 
     CLOSE_WAIT: {
-      entry: { type: 'noteState', params: { to: 'CLOSE_WAIT' } },
+      entry: [{ type: 'noteState', params: { to: 'CLOSE_WAIT' } }, 'flushNotices'],
       on: {
         SEGMENT: [
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
@@ -374,7 +397,7 @@ export const tcpEndpointMachine = setup({
     },
 
     CLOSING: {
-      entry: { type: 'noteState', params: { to: 'CLOSING' } },
+      entry: [{ type: 'noteState', params: { to: 'CLOSING' } }, 'flushNotices'],
       on: {
         SEGMENT: [
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
@@ -385,18 +408,18 @@ export const tcpEndpointMachine = setup({
     },
 
     LAST_ACK: {
-      entry: { type: 'noteState', params: { to: 'LAST_ACK' } },
+      entry: [{ type: 'noteState', params: { to: 'LAST_ACK' } }, 'flushNotices'],
       on: {
         SEGMENT: [
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
-          { guard: 'acksFin', target: 'CLOSED', actions: ['absorb', 'syncRtx', 'notifyClosed'] },
+          { guard: 'acksFin', target: 'CLOSED', actions: ['absorb', 'syncRtx', 'noteClosed'] },
           { actions: ['absorb', 'respond', 'syncRtx'] },
         ],
       },
     },
 
     TIME_WAIT: {
-      entry: [{ type: 'noteState', params: { to: 'TIME_WAIT' } }, 'notifyClosed'],
+      entry: [{ type: 'noteState', params: { to: 'TIME_WAIT' } }, 'noteClosed', 'flushNotices'],
       after: { timeWait: { target: 'CLOSED', actions: 'traceTimeWait' } },
       on: {
         // The peer did not get our last ACK and sent its FIN again: ACK it again.
@@ -406,7 +429,8 @@ export const tcpEndpointMachine = setup({
 
     CLOSED: {
       type: 'final',
-      entry: [{ type: 'noteState', params: { to: 'CLOSED' } }, 'release'],
+      // Forget the 4-tuple first: an error handler may reconnect from the same port.
+      entry: [{ type: 'noteState', params: { to: 'CLOSED' } }, 'release', 'flushNotices'],
     },
   },
 });

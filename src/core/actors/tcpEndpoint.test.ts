@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeTestNet, SERVER_IP, pattern, concat, type TestNet } from './tcpTestNet';
+import { makeTestNet, CLIENT_IP, SERVER_IP, pattern, concat, type TestNet } from './tcpTestNet';
 import type { ConnectError, TcpSocket } from './hostStack';
 import type { TraceEvent } from '../sim/trace';
 import { encodeTcpPacket } from '../codec/packet';
@@ -66,6 +66,56 @@ describe('three-way handshake', () => {
     c.send(new TextEncoder().encode('USER anonymous\r\n'));
     net.scheduler.run({ until: 10 * MS });
     expect(new TextDecoder().decode(concat(got))).toBe('USER anonymous\r\n');
+  });
+});
+
+describe('what the application sees', () => {
+  it('handlers run after the state changed: ESTABLISHED in onConnected, CLOSED in onError', () => {
+    const net = makeTestNet();
+    serve(net);
+    const seen: string[] = [];
+    const c = net.client.connect({ dst: SERVER_IP, dstPort: 21, conn: 'c' }, { onConnected: () => seen.push(c.state) });
+    const r = net.client.connect({ dst: SERVER_IP, dstPort: 2121, conn: 'r' }, { onError: () => seen.push(r.state) });
+    net.scheduler.run({ until: 10 * MS });
+    expect(seen).toEqual(['ESTABLISHED', 'CLOSED']);
+  });
+
+  it('an error handler may reconnect from the same local port at once', () => {
+    const net = makeTestNet();
+    serve(net);
+    let second: TcpSocket | null = null;
+    const first = net.client.connect({ dst: SERVER_IP, dstPort: 2121, srcPort: 40001, conn: 'a' }, {
+      onError: () => (second = net.client.connect({ dst: SERVER_IP, dstPort: 21, srcPort: 40001, conn: 'b' }, {})),
+    });
+    net.scheduler.run({ until: 10 * MS });
+    expect(first.state).toBe('CLOSED');
+    expect(second!.state).toBe('ESTABLISHED');
+    expect(net.client.isPortInUse(40001)).toBe(true);
+    second!.abort();
+    expect(net.client.isPortInUse(40001)).toBe(false);
+  });
+
+  it('a handshake ACK carrying data and FIN is accepted, delivered, and closes the peer side', () => {
+    // Server only: its replies are recorded but not delivered, so we can play the client by hand.
+    const net = makeTestNet({ filter: (p) => (p.from === 'server' ? 'drop' : 'pass') });
+    const got: string[] = [];
+    let peerClosed = false;
+    let acc: TcpSocket | null = null;
+    net.server.listen(21, (s) => {
+      acc = s;
+      s.setHandlers({ onData: (b) => got.push(new TextDecoder().decode(b)), onPeerClosed: () => (peerClosed = true) });
+    });
+    const isn = 1000;
+    const mk = (seq: number, ack: number, flags: object, text = '') =>
+      encodeTcpPacket({ src: CLIENT_IP, dst: SERVER_IP }, { srcPort: 5555, dstPort: 21, seq, ack, flags, window: 65535, payload: new TextEncoder().encode(text) });
+    net.server.receive(mk(isn, 0, { syn: true }));
+    const synAck = net.sentBy('server')[0]!.p.tcp!;
+    net.server.receive(mk(isn + 1, (synAck.seq + 1) >>> 0, { ack: true, psh: true, fin: true }, 'QUIT\r\n'));
+    expect(got).toEqual(['QUIT\r\n']);
+    expect(peerClosed).toBe(true);
+    expect(acc!.state).toBe('CLOSE_WAIT');
+    const ack = net.sentBy('server')[1]!.p.tcp!;
+    expect(ack.ack).toBe(isn + 1 + 6 + 1);
   });
 });
 

@@ -24,7 +24,7 @@
 import type { Ipv4 } from '../net/addr';
 import { encodeTcpPacket } from '../codec/packet';
 import type { TcpFlags, TcpOption, TcpSegment } from '../codec/tcp';
-import type { TcpStateName } from './tcpTypes';
+import type { ConnectError, TcpStateName } from './tcpTypes';
 
 /** Our MSS (Ethernet MTU 1500 − 40), sent as an option on SYN and SYN-ACK. */
 export const OUR_MSS = 1460;
@@ -108,6 +108,12 @@ export class Tcb {
   rtxArmed = false;
   /** An ACK advanced SND.UNA: restart the timer (RFC 6298 5.3). */
   rtxRestart = false;
+
+  // --- news for the owner, delivered once the new state is entered ---
+  establishedNotice = false;
+  peerFinNotice = false;
+  closedNotice = false;
+  errorNotice: ConnectError | null = null;
 
   // --- counters for tests and the trace ---
   segmentsSent = 0;
