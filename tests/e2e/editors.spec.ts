@@ -1,0 +1,86 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+// The learner's loop: open a failing built-in scenario, fix it in the editors, and watch the
+// app's verdict (data-verdict) flip. Each edit re-runs the simulation.
+
+async function open(page: Page, id: string) {
+  await page.goto('./');
+  await page.locator(`[data-scenario="${id}"]`).click();
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+}
+const verdict = (page: Page) => page.getByTestId('verdict-badge');
+
+test.describe('scenario editors', () => {
+  test('passive blocked by the server firewall: a rule opening the passive range fixes it', async ({ page }) => {
+    await open(page, 'passive-server-firewall-reject');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    await expect(page.getByLabel('Device')).toHaveValue('host:1');
+    await page.getByRole('button', { name: 'Add rule at top of filter INPUT' }).click();
+    await page.getByRole('textbox', { name: 'Destination port of rule 1 in filter INPUT' }).fill('50000:50100');
+    await expect(page.getByRole('textbox', { name: 'iptables-save text of FTP server' })).toHaveValue(/-A INPUT -p tcp -m tcp --dport 50000:50100 -j ACCEPT/);
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+  });
+
+  test('passive blocked by the server firewall: the FTP helper toggle fixes it, undo brings the failure back', async ({ page }) => {
+    await open(page, 'passive-server-firewall-reject');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    await page.getByRole('checkbox', { name: /FTP helper for FTP server/ }).check();
+    await expect(page.getByRole('textbox', { name: 'iptables-save text of FTP server' })).toHaveValue(/-A PREROUTING -p tcp --dport 21 -j CT --helper ftp/);
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    await expect(page.getByRole('checkbox', { name: /FTP helper for FTP server/ })).not.toBeChecked();
+  });
+
+  test('passive range wider than the firewall: narrowing pasv_max_port fixes it', async ({ page }) => {
+    await open(page, 'seed-incident-pasv-range');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    await page.getByRole('tab', { name: /Server/ }).click();
+    await page.getByRole('textbox', { name: 'Highest passive port (pasv_max_port)' }).fill('3100');
+    await expect(page.getByRole('textbox', { name: 'vsftpd.conf text' })).toHaveValue(/^pasv_max_port=3100$/m);
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+  });
+
+  test('a bad line is shown with its number and reason, and the last good run stays', async ({ page }) => {
+    await open(page, 'seed-incident-pasv-range');
+    await page.getByRole('tab', { name: /Server/ }).click();
+    await page.getByRole('textbox', { name: 'Highest passive port (pasv_max_port)' }).fill('3100');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+    const text = page.getByRole('textbox', { name: 'vsftpd.conf text' });
+    await text.fill('listen=YES\npasv_min_port=3001\npasv_max_port=31OO\n');
+    await expect(page.getByText('Line 3: pasv_max_port must be a whole number, not "31OO"')).toBeVisible();
+    await expect(text).toHaveAttribute('aria-invalid', 'true');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+  });
+
+  test('active mode behind NAT: the helper on the client router fixes it', async ({ page }) => {
+    await open(page, 'client-nat-active-no-helper');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    await page.getByLabel('Device').selectOption({ label: 'Client router (router)' });
+    await page.getByRole('checkbox', { name: /FTP helper for Client router/ }).check();
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+  });
+
+  test('the editor tabs are keyboard operable', async ({ page }) => {
+    await open(page, 'passive-server-firewall-reject');
+    await page.getByRole('tab', { name: 'Firewalls' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: 'NAT' })).toBeFocused();
+    await expect(page.getByRole('tab', { name: 'NAT' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('checkbox', { name: /Masquerade connections leaving eth1/ })).toBeChecked();
+  });
+
+  test('every editor tab passes axe (names, roles, contrast) in light and dark', async ({ page }) => {
+    test.setTimeout(120_000); // eight axe runs; slow on a busy machine
+    await open(page, 'server-nat-pasv-address');
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      for (const name of [/^Firewalls/, /^NAT/, /^Server/, /^Client/]) {
+        await page.getByTestId('editors').getByRole('tab', { name }).click();
+        const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();
+        expect(result.violations.map((v) => `${colorScheme} ${String(name)} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+      }
+    }
+  });
+});
