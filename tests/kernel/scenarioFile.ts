@@ -42,6 +42,8 @@ export interface KClient {
   user: string;
   password: string;
   tls: boolean;
+  /** The client's own connect time-out in seconds, or null for the profile's. */
+  connectTimeoutS: number | null;
   script: string[];
 }
 
@@ -154,6 +156,7 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
     user: c.user ?? 'anonymous',
     password: c.password ?? 'guest@',
     tls: c.tls ?? false,
+    connectTimeoutS: c.connectTimeoutS ?? null,
     script: c.script ?? file.script ?? DEFAULT_SCRIPT,
   }));
   return {
