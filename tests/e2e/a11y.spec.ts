@@ -12,6 +12,7 @@ for (const scheme of ['light', 'dark'] as const) {
     test.use({ colorScheme: scheme });
 
     test('picker, main view and inspector pass axe; screenshots saved', async ({ page }) => {
+      test.setTimeout(240_000);
       await page.goto('./');
       await expect(page.locator('[data-scenario]').first()).toBeVisible();
       await noSeriousViolations(page);
@@ -32,7 +33,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await noSeriousViolations(page);
       await page.screenshot({ path: `screenshots/inspector-${scheme}.png` });
 
-      await page.getByRole('tab', { name: 'Client screen' }).click();
+      await page.getByRole('tab', { name: 'Transcript' }).click();
       await page.screenshot({ path: `screenshots/client-${scheme}.png` });
       await page.getByRole('tab', { name: 'Conntrack' }).click();
       await noSeriousViolations(page);
