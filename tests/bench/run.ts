@@ -45,7 +45,7 @@ function natScenario(clients: number, opts: { fileSize?: number; script?: string
         interfaces: [{ name: 'eth0', ip: '198.51.100.254/24' }, { name: 'eth1', ip: '203.0.113.1/24' }],
       },
     ],
-    server: { host: 'srv', vsftpd: 'pasv_min_port=3001\npasv_max_port=3300\n', files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } } },
+    server: { host: 'srv', vsftpd: 'pasv_min_port=3001\npasv_max_port=3300\nmax_per_ip=0\nmax_clients=0\n', files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } } },
     clients: hosts.filter((h) => h.role === 'client').map((h) => ({ host: h.id, profile: 'curl' as const, connectTo: '203.0.113.10' })),
     script: opts.script ?? ['login', 'get readme.txt', 'quit'],
   };

@@ -118,7 +118,13 @@ export function simulate(input: SimInput): RunResult {
       trace,
       // Connections the server accepts carry the label of the client's SYN; the data
       // connections it opens (active mode) belong to the client of that control connection.
-      connLabel: (kind, _ip, _port, controlConn) => (kind === 'control' ? (net.currentConn ?? 'unknown/control') : nextDataConn((controlConn ?? net.currentConn ?? 'unknown/').split('/')[0]!)),
+      connLabel: (kind, _ip, _port, controlConn) => {
+        const incoming = net.currentConn;
+        if (kind === 'control') return incoming ?? 'unknown/control';
+        // A passive data connection is labelled by the client's SYN that opened it.
+        if (incoming?.includes('/data')) return incoming;
+        return nextDataConn((controlConn ?? incoming ?? 'unknown/').split('/')[0]!);
+      },
     });
   }
 
@@ -173,15 +179,14 @@ export function simulate(input: SimInput): RunResult {
   }
 
   let budgetExhausted = false;
-  while (running > 0) {
-    const why = scheduler.run({ budget: input.budget - scheduler.executed });
+  if (running > 0) {
+    const why = scheduler.run({ budget: input.budget, stop: () => running <= 0 });
     if (why === 'budget') {
       budgetExhausted = true;
       trace.emit({ kind: 'budget', note: `stopped after ${scheduler.executed} events (budget ${input.budget})` });
-      break;
     }
-    if (why === 'idle') break;
   }
+  const finishedAt = scheduler.now;
   if (!budgetExhausted) scheduler.run({ until: scheduler.now + SETTLE_US, budget: Math.max(0, input.budget - scheduler.executed) });
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
@@ -200,7 +205,7 @@ export function simulate(input: SimInput): RunResult {
       : failed.length === 0
         ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
         : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
-  return { trace: finalTrace, verdict: { ok, transfers, budgetExhausted, endTime: scheduler.now, summary } };
+  return { trace: finalTrace, verdict: { ok, transfers, budgetExhausted, endTime: finishedAt, summary } };
 }
 
 /** Client hosts first, then routers from the client side, then the server. */

@@ -54,10 +54,11 @@ export class Scheduler {
   }
 
   /**
-   * Runs events until the queue is empty, `until` is passed, or `budget` events have run.
+   * Runs events until the queue is empty, `until` is passed, `budget` events have run, or
+   * `stop()` (checked after each event) says so.
    * Returns why it stopped.
    */
-  run(opts: { budget?: number; until?: number } = {}): 'idle' | 'budget' | 'until' {
+  run(opts: { budget?: number; until?: number; stop?: () => boolean } = {}): 'idle' | 'budget' | 'until' | 'stopped' {
     const budget = opts.budget ?? Infinity;
     let ran = 0;
     while (this.heap.length > 0) {
@@ -77,6 +78,7 @@ export class Scheduler {
       ran++;
       this.executed++;
       top.fn();
+      if (opts.stop?.()) return 'stopped';
     }
     return 'idle';
   }

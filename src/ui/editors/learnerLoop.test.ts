@@ -9,7 +9,7 @@ import { runScenario } from '../../core/sim/runScenario';
 import type { ScenarioFile } from '../../core/scenario/types';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { devicesOf, setDeviceIptables, setServerVsftpd, textOf, deviceSpec } from './fileOps';
-import { controlPort, helperChain, setHelper } from './firewallOps';
+import { addPortForward, controlPort, helperChain, portForwards, removeLine, setHelper } from './firewallOps';
 import { addRule } from './iptablesText';
 import { argsOf, emptyRule } from './ruleFields';
 import { applyVsftpdField } from './vsftpdForm';
@@ -67,5 +67,25 @@ describe('learner loop through the editors\' edits', () => {
     const edge = devicesOf(file).find((d) => d.kind === 'router' && file.routers?.[d.index]?.role === 'client-edge');
     expect(edge).toBeDefined();
     expect(verdictOf(toggleHelper(file, edge!.id))).toBe(true);
+  });
+
+  it('server behind DNAT, classic client: setting pasv_address in the form fixes it', () => {
+    const file = builtin('server-nat-classic-no-pasv-address');
+    expect(verdictOf(file)).toBe(false);
+    const edit = applyVsftpdField(textOf(file.server.vsftpd), 'pasv_address', '203.0.113.1');
+    expect(verdictOf(setServerVsftpd(file, edit.ok ? edit.text : ''))).toBe(true);
+  });
+
+  it('server behind DNAT: removing the passive-range forward breaks it, adding it in the NAT form mends it', () => {
+    const file = builtin('server-nat-pasv-address');
+    expect(verdictOf(file)).toBe(true);
+    const edge = device(file, 'server-edge');
+    const text = textOf(deviceSpec(file, edge)?.iptables);
+    const range = portForwards(text).find((f) => f.dport === '50000:50100');
+    expect(range).toBeDefined();
+    const broken = setDeviceIptables(file, edge, removeLine(text, range!.index));
+    expect(verdictOf(broken)).toBe(false);
+    const mended = addPortForward(textOf(deviceSpec(broken, edge)?.iptables), { inIface: 'eth1', dport: '50000:50100', to: '10.0.0.10' });
+    expect(verdictOf(setDeviceIptables(broken, edge, mended))).toBe(true);
   });
 });
