@@ -71,6 +71,7 @@ interface Xfer {
   dataSock?: TcpSocket;
   listener?: { close(): void; readonly port: number };
   bytes: number;
+  listing: string;
   dataClosed: boolean;
   got226: boolean;
   connectStartedUs: number;
@@ -84,7 +85,6 @@ interface Ctx {
   pc: number;
   xfer: Xfer | null;
   typeSent: boolean;
-  aborted: boolean;
   lastVerb: string;
   connectStartedUs: number;
 }
@@ -97,7 +97,7 @@ type Ev =
   | { type: 'DATA_CONNECTED' }
   | { type: 'DATA_FAILED'; err: ConnectError }
   | { type: 'DATA_ACCEPTED'; sock: TcpSocket }
-  | { type: 'DATA_BYTES'; n: number }
+  | { type: 'DATA_BYTES'; bytes: Uint8Array }
   | { type: 'DATA_CLOSED' };
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
@@ -169,7 +169,6 @@ export const ftpClientMachine = setup({
       return context.input.profile.fallbackToActive && !x.triedActiveFallback;
     },
     transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
-    abortsAfterFailure: ({ context }) => context.input.profile.id === 'curl',
   },
   actions: {
     openControl: assign(({ context, self }) => {
@@ -229,7 +228,6 @@ export const ftpClientMachine = setup({
       context.input.env.print('Using binary mode to transfer files.');
     },
     advance: assign(({ context }) => ({ pc: context.pc + 1, xfer: null })),
-    abortScript: assign(({ context }) => ({ aborted: true, pc: context.input.script.length })),
     echoPrompt: ({ context }) => {
       const s = current(context);
       if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
@@ -237,7 +235,7 @@ export const ftpClientMachine = setup({
     beginTransfer: assign(({ context }) => {
       const step = current(context)!;
       const commands = dataCommandsFor(context.input.profile, context.input.mode);
-      return { xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, dataClosed: false, got226: false, connectStartedUs: 0 } };
+      return { xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, listing: '', dataClosed: false, got226: false, connectStartedUs: 0 } };
     }),
     sendType: assign(({ context }) => {
       send(context, 'TYPE', 'I');
@@ -260,7 +258,7 @@ export const ftpClientMachine = setup({
         port,
         (sock) => {
           sock.setHandlers({
-            onData: (b) => self.send({ type: 'DATA_BYTES', n: b.length }),
+            onData: (b) => self.send({ type: 'DATA_BYTES', bytes: b }),
             onPeerClosed: () => {
               sock.close();
               self.send({ type: 'DATA_CLOSED' });
@@ -297,7 +295,7 @@ export const ftpClientMachine = setup({
         {
           onConnected: () => self.send({ type: 'DATA_CONNECTED' }),
           onError: (err) => self.send({ type: 'DATA_FAILED', err }),
-          onData: (b) => self.send({ type: 'DATA_BYTES', n: b.length }),
+          onData: (b) => self.send({ type: 'DATA_BYTES', bytes: b }),
           onPeerClosed: () => {
             sock.close();
             self.send({ type: 'DATA_CLOSED' });
@@ -343,10 +341,17 @@ export const ftpClientMachine = setup({
       x.dataClosed = true;
     },
     countBytes: ({ context, event }) => {
-      if (event.type === 'DATA_BYTES' && context.xfer) context.xfer.bytes += event.n;
+      if (event.type !== 'DATA_BYTES' || !context.xfer) return;
+      context.xfer.bytes += event.bytes.length;
+      if (context.xfer.step.kind === 'ls') context.xfer.listing += new TextDecoder('latin1').decode(event.bytes);
     },
     markDataClosed: ({ context }) => {
-      if (context.xfer) context.xfer.dataClosed = true;
+      const x = context.xfer;
+      if (!x) return;
+      x.dataClosed = true;
+      // A directory listing appears on screen between 150 and 226, as the data arrives.
+      for (const line of x.listing.split(/\r?\n/)) if (line) context.input.env.print(line);
+      x.listing = '';
     },
     mark226: ({ context }) => {
       if (context.xfer) context.xfer.got226 = true;
@@ -395,7 +400,6 @@ export const ftpClientMachine = setup({
     pc: 0,
     xfer: null,
     typeSent: false,
-    aborted: false,
     lastVerb: '',
     connectStartedUs: 0,
   }),
@@ -517,10 +521,8 @@ export const ftpClientMachine = setup({
         done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
           entry: 'cleanupData',
-          always: [
-            { guard: 'abortsAfterFailure', target: '#ftpClient.quitting', actions: ['reportRemainingAsLost', 'abortScript'] },
-            { target: '#ftpClient.next', actions: 'advance' },
-          ],
+          // Every profile goes on with the next command (curl with several URLs does too).
+          always: { target: '#ftpClient.next', actions: 'advance' },
         },
       },
     },

@@ -14,6 +14,8 @@
 export interface FileSpec {
   size?: number;
   text?: string;
+  /** An (empty) directory. */
+  dir?: boolean;
 }
 
 interface FileNode {
@@ -47,6 +49,10 @@ export class VirtualFs {
       if (p === '/') continue;
       const text = f.text !== undefined ? latin1(f.text) : undefined;
       this.ensureParents(p);
+      if (f.dir) {
+        this.nodes.set(p, { kind: 'dir', mtimeS: 0 });
+        continue;
+      }
       this.nodes.set(p, { kind: 'file', size: text ? text.length : Math.max(0, Math.floor(f.size ?? 0)), text, mtimeS: 0 });
     }
   }

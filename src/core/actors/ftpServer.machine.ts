@@ -154,7 +154,9 @@ function cleanupData(c: Ctx): Pick<Ctx, 'pasv' | 'port'> {
 /** PASV/EPSV: listen on a drawn port and announce it. */
 function openPassive(c: Ctx, self: { send(e: Ev): void }, epsv: boolean): Partial<Ctx> {
   const { stack, conf, prng, connLabel } = c.env;
-  const port = drawPasvPort(prng, conf, (p) => stack.isPortInUse(p));
+  // vsftpd binds its passive socket with SO_REUSEADDR: only another listener makes a port busy
+  // (an earlier data connection on the same port in TIME_WAIT does not).
+  const port = drawPasvPort(prng, conf, (p) => stack.isListening(p));
   if (port === null) {
     say(c, 'oops', { what: 'vsf_sysutil_bind' });
     return { closing: 'abort' };

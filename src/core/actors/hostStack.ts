@@ -227,6 +227,11 @@ export class HostStack {
     throw new Error(`${this.id}: no free ephemeral port (EADDRNOTAVAIL)`);
   }
 
+  /** Is a listener bound to the port? (A server binding with SO_REUSEADDR, as vsftpd does, only collides with a listener.) */
+  isListening(port: number): boolean {
+    return this.listeners.has(port);
+  }
+
   isPortInUse(port: number): boolean {
     return this.listeners.has(port) || (this.portUse.get(port) ?? 0) > 0;
   }

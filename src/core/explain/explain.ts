@@ -70,6 +70,8 @@ function culpritOf(d: DropEvent): Culprit {
 }
 
 function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, role: 'control' | 'data', active: boolean): string {
+  if (d.how === 'no-socket' && role === 'data' && !active)
+    return `${d.device} does not forward port ${port ?? '?'} to the server: forward the passive range (\`-t nat -A PREROUTING -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j DNAT --to-destination <server>\`). The FTP helper would do it by itself only for a 227 that carries the server's own address${ctx.pasvAddress ? ' — with pasv_address set, it ignores the reply' : ''}.`;
   if (d.how === 'no-route' || d.how === 'no-socket') {
     if (role === 'data' && !active && ctx.pasvAddress === null)
       return `Set pasv_address to the server's public address in vsftpd.conf, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;

@@ -50,7 +50,7 @@ export interface SimInput {
   synSchedule: SynSchedule;
   devices: SimDevice[];
   latencyUs: Record<string, number>;
-  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string }>; style: 'vsftpd' | 'proftpd' };
+  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd' };
   clients: SimClient[];
   explain: Omit<ExplainContext, 'tls'>;
   /** Maximum events before the run stops and says so. */
@@ -128,7 +128,7 @@ export function simulate(input: SimInput): RunResult {
     });
   }
 
-  const reports: { r: TransferReport; startStep: number }[] = [];
+  const reports: { r: TransferReport; startStep: number; sees: string[] }[] = [];
   const starts = new Map<string, number>();
   let running = 0;
   for (const c of input.clients) {
@@ -143,11 +143,17 @@ export function simulate(input: SimInput): RunResult {
           clientId: c.id,
           stack,
           controlConn: `${c.id}/control`,
-          print: (text) => trace.emit({ kind: 'console', client: c.id, text }),
+          print: (text) => {
+            const step = trace.emit({ kind: 'console', client: c.id, text });
+            // A transfer starts where the user typed its command.
+            if (text.startsWith('ftp> ')) starts.set(c.id, step);
+          },
           ftp: (dir, text, conn) => trace.emit({ kind: 'ftp', host: c.host, client: c.id, conn, dir, text }),
           nextDataConn: () => nextDataConn(c.id),
           report: (r) => {
-            reports.push({ r, startStep: starts.get(c.id) ?? 0 });
+            const startStep = starts.get(c.id) ?? 0;
+            const sees = trace.events.slice(startStep).flatMap((e) => (e.kind === 'console' && e.client === c.id ? [e.text] : []));
+            reports.push({ r, startStep, sees });
             trace.emit({ kind: 'transfer', client: c.id, command: r.command, ok: r.ok, bytes: r.bytes, note: r.ok ? 'complete' : (r.symptom?.kind ?? 'failed') });
           },
           now: () => scheduler.now,
@@ -170,7 +176,6 @@ export function simulate(input: SimInput): RunResult {
       const value = JSON.stringify(snap.value);
       if (value !== last) {
         trace.emit({ kind: 'state', actor: c.id, machine: 'ftpClient', from: last, to: value });
-        if (value.includes('"transfer"') && !last.includes('"transfer"')) starts.set(c.id, trace.events.length - 1);
         last = value;
       }
       if (snap.status === 'done') running--;
@@ -191,10 +196,9 @@ export function simulate(input: SimInput): RunResult {
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
   registerConnections(finalTrace, input);
-  const transfers: TransferResult[] = reports.map(({ r, startStep }) => {
-    const sees = trace.events.filter((e, i) => i >= startStep && e.kind === 'console' && e.client === r.client).map((e) => (e.kind === 'console' ? e.text : ''));
+  const transfers: TransferResult[] = reports.map(({ r, startStep, sees }) => {
     const client = input.clients.find((c) => c.id === r.client);
-    return explainTransfer(finalTrace, r, startStep, { ...input.explain, tls: client?.tls ?? false }, sees.slice(-4));
+    return explainTransfer(finalTrace, r, startStep, { ...input.explain, tls: client?.tls ?? false }, sees.filter((l) => !l.startsWith('ftp> ')).slice(-6));
   });
   const failed = transfers.filter((t) => !t.ok);
   const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;

@@ -8,6 +8,8 @@ import { formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
 import { decodeIpv4, decrementTtl, encodeIpv4, IPPROTO } from '../codec/ipv4';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import type { Netfilter, NfEvent, NfResult } from '../net/netfilter';
+import { packetInfo } from '../net/packetInfo';
+import { rejectReply } from '../net/reject';
 import type { Scheduler } from './scheduler';
 import type { RuleRef, TraceRecorder } from './trace';
 
@@ -168,13 +170,13 @@ export class Network {
         return;
       }
       if (r.local) {
-        this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} has no service on that port`, rule: null });
+        this.closedPort(d, inIface, r.bytes, meta);
         return;
       }
       out = r.bytes;
       outIfaceName = r.outIface;
     } else if (own) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} has no service on that port`, rule: null });
+      this.closedPort(d, inIface, bytes, meta);
       return;
     }
     const dst = decodeIpv4(out);
@@ -186,6 +188,19 @@ export class Network {
       return;
     }
     this.send(d, hop, decrementTtl(out), meta);
+  }
+
+  /**
+   * A packet for the router itself: no service listens there, so the kernel answers a TCP
+   * segment with RST ("Connection refused" at the sender) and anything else with ICMP port
+   * unreachable.
+   */
+  private closedPort(d: Device, inIface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
+    this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `nothing listens on ${d.id} at that port, so it answers with RST (TCP) or ICMP port unreachable`, rule: null });
+    const p = packetInfo(bytes);
+    if (!p) return;
+    const reply = p.proto === IPPROTO.TCP ? rejectReply(bytes, p, 'tcp-reset', inIface.ip) : rejectReply(bytes, p, 'icmp-port-unreachable', inIface.ip);
+    if (reply) this.emitLocal(d, reply, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }
 
   /** Records the netfilter's decisions and rewrites in the trace. */

@@ -28,8 +28,8 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
   for (const seg of s.segments) latencyUs[seg.id] = Math.round(seg.latencyMs * 1000);
   const conf = s.server.vsftpd;
   const range = effectivePasvRange(conf);
-  const files: Record<string, { size?: number; text?: string }> = {};
-  for (const f of s.server.files) if (!f.dir) files[f.path] = f.text !== null ? { text: f.text } : { size: f.size };
+  const files: Record<string, { size?: number; text?: string; dir?: boolean }> = {};
+  for (const f of s.server.files) files[f.path] = f.dir ? { dir: true } : f.text !== null ? { text: f.text } : { size: f.size };
   const helperAttached: Record<string, boolean> = {};
   const helperPorts: Record<string, number[]> = {};
   const helperRulePorts: Record<string, number[]> = {};
