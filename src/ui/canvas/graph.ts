@@ -16,6 +16,8 @@ export type DeviceState = 'idle' | 'sending' | 'receiving' | 'dropped' | 'nat' |
 export interface DeviceData extends Record<string, unknown> {
   device: DeviceView;
   state: DeviceState;
+  /** Where callouts anchor so they stay on the canvas: the first/last column align to that side. */
+  align: 'left' | 'center' | 'right';
   /** Set when this device refused the current packet. */
   drop?: { how: string; reason: string; rule: string | null };
   /** Set when this device rewrote the current packet. */
@@ -83,14 +85,16 @@ function lastSend(trace: Trace, before: number, packetId: number): Extract<Trace
 }
 
 export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>): Node<DeviceData>[] {
+  const last = Math.max(0, ...devices.map((d) => d.column));
   return devices.map((d) => {
     const s = states.get(d.id);
+    const align = d.column === 0 ? 'left' : d.column === last ? 'right' : 'center';
     const state = s?.state ?? 'idle';
     return {
       id: d.id,
       type: 'device',
       position: { x: d.column * COLUMN_WIDTH, y: d.row * ROW_HEIGHT },
-      data: { device: d, state, drop: s?.drop, nat: s?.nat },
+      data: { device: d, state, align, drop: s?.drop, nat: s?.nat },
       draggable: false,
       connectable: false,
       ariaLabel: `${d.label} (${d.kind})`,
@@ -127,7 +131,6 @@ export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet
       data: { conn: c, label, lane },
       markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: control ? 'var(--control)' : 'var(--data)' },
       ariaLabel: `${label}: ${c.opener} connected to ${c.acceptor} (${c.dialled})${c.state === 'refused' ? ', refused' : ''}`,
-      zIndex: 2,
       domAttributes: { 'data-kind': c.role, 'data-state': c.state, 'data-opener': c.opener, 'data-acceptor': c.acceptor } as Record<string, string>,
     };
   });
