@@ -62,6 +62,21 @@ test.describe('scenario editors', () => {
     await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
   });
 
+  test('server behind DNAT: the NAT form removes and re-adds the passive-range forward', async ({ page }) => {
+    await open(page, 'server-nat-pasv-address');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+    await page.getByTestId('editors').getByRole('tab', { name: 'NAT' }).click();
+    await page.getByLabel('Router', { exact: true }).selectOption({ label: 'Server firewall' });
+    await page.getByRole('button', { name: 'Remove forward of port 50000:50100 to 10.0.0.10' }).click();
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    await page.getByLabel('Arriving on', { exact: true }).selectOption('eth1');
+    await page.getByRole('textbox', { name: 'TCP port or range' }).fill('50000:50100');
+    await page.getByRole('textbox', { name: 'Forward to' }).fill('10.0.0.10');
+    await page.getByRole('button', { name: 'Add port forward' }).click();
+    await expect(page.getByRole('list', { name: 'Port forwards on Server firewall' })).toContainText('tcp port 50000:50100 arriving on eth1 → 10.0.0.10');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+  });
+
   test('the editor tabs are keyboard operable', async ({ page }) => {
     await open(page, 'passive-server-firewall-reject');
     await page.getByRole('tab', { name: 'Firewalls' }).focus();
