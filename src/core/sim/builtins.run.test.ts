@@ -1,0 +1,230 @@
+/**
+ * Every built-in scenario, run through the whole simulator: outcome, failure kind and where
+ * it happened, and the bytes on the wire at the step the scenario is about.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SCENARIOS } from '../../scenarios/index';
+import { formatScenarioError, loadScenario } from '../scenario/load';
+import type { Scenario } from '../scenario/types';
+import { decodePacket } from '../codec/packet';
+import { parse227, parse229 } from '../codec/hostport';
+import { runScenario, type RunResult } from './runScenario';
+import type { TraceEvent } from './trace';
+
+function load(id: string, edit?: (json: any) => void): Scenario {
+  const entry = BUILTIN_SCENARIOS.find((s) => s.id === id);
+  if (!entry) throw new Error(`no built-in ${id}`);
+  const json = structuredClone(entry.json) as any;
+  edit?.(json);
+  const r = loadScenario(json, `${id}.json`);
+  if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
+  return r.scenario;
+}
+
+const run = (id: string, edit?: (json: any) => void): RunResult => runScenario(load(id, edit));
+
+type Send = Extract<TraceEvent, { kind: 'send' }>;
+const sends = (r: RunResult): Send[] => r.trace.events.filter((e): e is Send => e.kind === 'send');
+const text = (e: Send): string => {
+  const p = decodePacket(e.bytes);
+  return p.ok && p.value.tcp ? new TextDecoder('latin1').decode(p.value.tcp.payload) : '';
+};
+const tcp = (e: Send) => {
+  const p = decodePacket(e.bytes);
+  if (!p.ok || !p.value.tcp) throw new Error('not TCP');
+  return { ip: p.value.ip.header, tcp: p.value.tcp };
+};
+/** Segments whose payload starts with `prefix`, as sent by `device`. */
+const payloads = (r: RunResult, device: string, prefix: string): string[] => sends(r).filter((e) => e.device === device && text(e).startsWith(prefix)).map(text);
+const isTcp = (e: Send) => { const p = decodePacket(e.bytes); return p.ok && !!p.value.tcp; };
+/** The SYNs of a connection as its opener sent them (first hop only). */
+const synsOf = (r: RunResult, conn: string, opener = 'client') =>
+  sends(r).filter((e) => e.conn === conn && e.device === opener && isTcp(e) && tcp(e).tcp.flags.syn && !tcp(e).tcp.flags.ack);
+const firstFailure = (r: RunResult) => r.verdict.transfers.find((t) => !t.ok)?.failure;
+
+describe('built-in scenarios through the simulator', () => {
+  it('every built-in ends as its file says it does', () => {
+    for (const s of BUILTIN_SCENARIOS) {
+      const scenario = load(s.id);
+      const r = runScenario(scenario);
+      expect(r.verdict.budgetExhausted, s.id).toBe(false);
+      expect(r.verdict.ok ? 'success' : 'failure', s.id).toBe(scenario.expect?.outcome);
+    }
+  });
+
+  it('the seed active session: PORT 192,168,150,80,14,178 and the server connects from port 20 to 3762', () => {
+    const r = run('seed-active-session');
+    expect(r.verdict.ok).toBe(true);
+    expect(payloads(r, 'testbox1', 'PORT')).toEqual(['PORT 192,168,150,80,14,178\r\n']);
+    const dataSyn = sends(r).find((e) => e.device === 'server' && tcp(e).tcp.flags.syn && !tcp(e).tcp.flags.ack)!;
+    expect([tcp(dataSyn).tcp.srcPort, tcp(dataSyn).tcp.dstPort]).toEqual([20, 3762]);
+    expect(payloads(r, 'server', '220')).toEqual(['220 testbox2.slacksite.com FTP server ready.\r\n']);
+    const screen = r.trace.events.flatMap((e) => (e.kind === 'console' ? [e.text] : []));
+    expect(screen).toContain('---> PORT 192,168,150,80,14,178');
+    expect(screen).toContain('drwxr-xr-x    2 0        0            4096 Jan 01 00:00 public_html');
+  });
+
+  it('the seed passive session: 227 (192,168,150,90,195,149) and the client connects to 50069', () => {
+    const r = run('seed-passive-session');
+    expect(r.verdict.ok).toBe(true);
+    expect(payloads(r, 'server', '227')).toEqual(['227 Entering Passive Mode (192,168,150,90,195,149).\r\n']);
+    const syn = synsOf(r, 'testbox1/data1', 'testbox1')[0]!;
+    expect(tcp(syn).tcp.dstPort).toBe(50069);
+  });
+
+  it('active mode through a stateful client firewall: the server gives up with 425, its SYNs from :20 dropped there', () => {
+    const r = run('active-client-firewall-blocked');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('ftp-error');
+    expect(f.clientSees).toContain('425 Failed to establish connection.');
+    expect(f.culprit?.device).toBe('client-edge');
+    const drop = r.trace.events[f.step]!;
+    expect(drop.kind).toBe('drop');
+    // No 150 before the 425: vsftpd connects first.
+    expect(payloads(r, 'server', '150')).toEqual([]);
+  });
+
+  it('the same with the FTP helper: the data SYN passes as RELATED', () => {
+    const r = run('active-client-firewall-helper');
+    expect(r.verdict.ok).toBe(true);
+    expect(r.trace.events.some((e) => e.kind === 'conntrack' && e.device === 'client-edge' && e.action === 'expect')).toBe(true);
+    expect(r.trace.events.some((e) => e.kind === 'filter' && e.device === 'client-edge' && e.ctState === 'RELATED' && e.verdict === 'ACCEPT')).toBe(true);
+  });
+
+  it("passive through the seed's REJECT file: ICMP host-prohibited, the client fails at once", () => {
+    const r = run('passive-server-firewall-reject');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('icmp-prohibited');
+    expect(f.culprit?.rule?.text).toContain('REJECT --reject-with icmp-host-prohibited');
+    const syns = synsOf(r, 'client/data1');
+    expect(syns).toHaveLength(1);
+    const icmp = sends(r).find((e) => { const p = decodePacket(e.bytes); return p.ok && p.value.icmp?.type === 3 && p.value.icmp.code === 10; });
+    expect(icmp).toBeDefined();
+    expect(icmp!.t - syns[0]!.t).toBeLessThan(100_000);
+  });
+
+  it('passive through DROP: the data SYN is retransmitted 10 times, connect fails 131 s after the first', () => {
+    const r = run('passive-server-firewall-drop');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('syn-timeout');
+    const syns = synsOf(r, 'client/data1');
+    const gaps = syns.slice(1).map((s, i) => (s.t - syns[i]!.t) / 1e6);
+    expect(gaps).toEqual([1, 1, 1, 1, 1, 2, 4, 8, 16, 32]);
+    expect(f.culprit?.device).toBe('server');
+  });
+
+  it('passive with the helper on the server: passes', () => {
+    expect(run('passive-server-firewall-helper').verdict.ok).toBe(true);
+  });
+
+  it('the seed incident: ports above 3100 fail, ports up to 3100 pass, across seeds', () => {
+    const seen = { pass: 0, fail: 0 };
+    for (let seed = 1; seed <= 16; seed++) {
+      const r = run('seed-incident-pasv-range', (j) => (j.seed = seed));
+      // curl asks EPSV first: the port comes in a 229.
+      const reply = payloads(r, 'server', '229')[0] ?? payloads(r, 'server', '227')[0]!;
+      const parsed = reply.startsWith('229') ? parse229(reply) : parse227(reply);
+      if (!parsed.ok) throw new Error(reply);
+      const port = parsed.value.port;
+      expect(port).toBeGreaterThanOrEqual(3001);
+      expect(port).toBeLessThanOrEqual(3300);
+      const ok = r.verdict.transfers[0]!.ok;
+      expect(ok, `seed ${seed} port ${port}`).toBe(port <= 3100);
+      seen[ok ? 'pass' : 'fail']++;
+    }
+    expect(seen.pass).toBeGreaterThan(0);
+    expect(seen.fail).toBeGreaterThan(0);
+    expect(run('seed-incident-pasv-range-fixed').verdict.ok).toBe(true);
+  });
+
+  it('client behind masquerade, active, no helper: 500 Illegal PORT command.', () => {
+    const r = run('client-nat-active-no-helper');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('illegal-port');
+    expect(payloads(r, 'server', '500')).toContain('500 Illegal PORT command.\r\n');
+    // The server saw the private address: nothing rewrote it.
+    const portAtServer = r.trace.events.find((e) => e.kind === 'recv' && e.device === 'server' && text(e as never).startsWith('PORT'));
+    expect(text(portAtServer as never)).toMatch(/^PORT 192,168,1,100,/);
+  });
+
+  it('client behind masquerade with the helper: PORT rewritten to the public address, later seq shifted', () => {
+    const r = run('client-nat-active-helper');
+    expect(r.verdict.ok).toBe(true);
+    const rewrite = r.trace.events.find((e) => e.kind === 'nat' && e.what === 'ftp-payload');
+    expect(rewrite).toBeDefined();
+    const recvAtServer = r.trace.events.filter((e): e is Extract<TraceEvent, { kind: 'recv' }> => e.kind === 'recv' && e.device === 'server');
+    const port = recvAtServer.find((e) => text(e as never).startsWith('PORT'))!;
+    expect(text(port as never)).toMatch(/^PORT 198,51,100,1,/);
+    // Sequence numbers of the next command differ on the two sides by the length change.
+    const sent = payloads(r, 'client', 'PORT')[0]!;
+    const delta = text(port as never).length - sent.length;
+    const clientList = sends(r).find((e) => e.device === 'client' && text(e).startsWith('LIST'))!;
+    const serverList = recvAtServer.find((e) => text(e as never).startsWith('LIST'))!;
+    const seqClient = tcp(clientList).tcp.seq;
+    const seqServer = tcp(serverList as never).tcp.seq;
+    expect(delta).not.toBe(0);
+    expect((seqServer - seqClient) >>> 0).toBe(delta >>> 0);
+    expect(decodePacket(serverList.bytes, { verifyChecksums: true }).ok).toBe(true);
+  });
+
+  it('server behind NAT without pasv_address: the classic client times out on the private address', () => {
+    const r = run('server-nat-classic-no-pasv-address');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('syn-timeout');
+    expect(payloads(r, 'server', '227')[0]).toMatch(/\(10,0,0,10,/);
+    expect(synsOf(r, 'client/data1').every((s) => tcp(s).ip.dst === 0x0a00000a)).toBe(true);
+  });
+
+  it('the same server: inetutils refuses the 227, curl, lftp and FileZilla succeed', () => {
+    const inetutils = run('server-nat-classic-no-pasv-address', (j) => (j.client.profile = 'inetutils'));
+    expect(firstFailure(inetutils)?.kind).toBe('client-refused');
+    expect(firstFailure(inetutils)?.clientSees).toContain('Passive mode address mismatch.');
+    for (const profile of ['lftp', 'filezilla']) {
+      expect(run('server-nat-classic-no-pasv-address', (j) => (j.client.profile = profile)).verdict.ok, profile).toBe(true);
+    }
+    expect(run('server-nat-curl-no-pasv-address').verdict.ok).toBe(true);
+  });
+
+  it('pasv_address or the helper on the NAT box fixes it; both together fail', () => {
+    const withAddress = run('server-nat-pasv-address');
+    expect(withAddress.verdict.ok).toBe(true);
+    expect(payloads(withAddress, 'server', '227')[0]).toMatch(/\(203,0,113,1,/);
+    const helper = run('server-nat-helper-rewrites-227');
+    expect(helper.verdict.ok).toBe(true);
+    expect(payloads(helper, 'server', '227')[0]).toMatch(/\(10,0,0,10,/);
+    const atClient = helper.trace.events.find((e) => e.kind === 'recv' && e.device === 'client' && text(e as never).startsWith('227'));
+    expect(text(atClient as never)).toMatch(/\(203,0,113,1,/);
+    const both = run('server-nat-helper-and-pasv-address');
+    expect(both.verdict.ok).toBe(false);
+    expect(firstFailure(both)?.culprit?.device).toBe('server-edge');
+  });
+
+  it('control port 3069: the helper rule on port 21 never sees it; on 3069 it works', () => {
+    const wrong = run('port-3069-helper-wrong-port');
+    expect(wrong.verdict.ok).toBe(false);
+    expect(wrong.trace.events.some((e) => e.kind === 'conntrack' && e.action === 'expect')).toBe(false);
+    expect(firstFailure(wrong)?.fix).toMatch(/3069/);
+    expect(run('port-3069-helper-fixed').verdict.ok).toBe(true);
+  });
+
+  it('FTPS through a helper-only firewall fails; with the passive range opened it passes', () => {
+    const blind = run('ftps-helper-blind');
+    expect(blind.verdict.ok).toBe(false);
+    expect(payloads(blind, 'client', 'AUTH TLS')).toHaveLength(1);
+    // After 234 nothing on the control connection reads as FTP text.
+    expect(payloads(blind, 'client', 'PASV')).toEqual([]);
+    expect(blind.trace.events.some((e) => e.kind === 'conntrack' && e.action === 'expect')).toBe(false);
+    expect(run('ftps-passive-range-opened').verdict.ok).toBe(true);
+  });
+
+  it('is deterministic: the same scenario and seed give byte-identical traces', () => {
+    const a = run('client-nat-active-helper');
+    const b = run('client-nat-active-helper');
+    expect(a.trace.events.length).toBe(b.trace.events.length);
+    expect(sends(a).map((e) => `${e.t}|${e.device}|${Buffer.from(e.bytes).toString('hex')}`)).toEqual(
+      sends(b).map((e) => `${e.t}|${e.device}|${Buffer.from(e.bytes).toString('hex')}`),
+    );
+    const c = run('client-nat-active-helper', (j) => (j.seed = 99));
+    expect(sends(c).map((e) => Buffer.from(e.bytes).toString('hex'))).not.toEqual(sends(a).map((e) => Buffer.from(e.bytes).toString('hex')));
+  });
+});
