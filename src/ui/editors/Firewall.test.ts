@@ -78,6 +78,15 @@ describe('firewall editor', () => {
     expect(document.body.textContent).toContain('Rule 2 not applied: CT target: only valid in the raw table');
   });
 
+  it('changing the target drops the old target\'s options', () => {
+    const withCt = { ...file, hosts: [file.hosts[0]!, { ...file.hosts[1]!, iptables: '*raw\n-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n' }] };
+    const changes = render(withCt);
+    const target = labelled<HTMLSelectElement>('Target of rule 1 in raw PREROUTING');
+    target.value = 'ACCEPT';
+    fire(target, 'change');
+    expect(iptablesOf(changes[0]!)).toBe('*raw\n-A PREROUTING -p tcp -m tcp --dport 21 -j ACCEPT\nCOMMIT\n');
+  });
+
   it('moves, deletes, and sets the policy', () => {
     const changes = render(file);
     button('Move rule 3 in filter INPUT up').click();
