@@ -136,6 +136,18 @@ describe('firewall editor', () => {
     expect(iptablesOf(changes[0]!)).toContain(':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 21 -j ACCEPT');
   });
 
+  it('hints when the helper is attached to another port than the control port, and re-attaches it', () => {
+    const on2121 = {
+      ...file,
+      server: { host: 'server', vsftpd: 'listen_port=2121\n' },
+      hosts: [file.hosts[0]!, { ...file.hosts[1]!, iptables: '*raw\n-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n' }],
+    };
+    const changes = render(on2121);
+    expect(document.body.textContent).toContain('the control connection uses port 2121');
+    button('Attach the helper to port 2121 instead').click();
+    expect(iptablesOf(changes[0]!)).toBe('*raw\n-A PREROUTING -p tcp --dport 2121 -j CT --helper ftp\nCOMMIT\n');
+  });
+
   it('helper ports: a bad list is explained, a good one is saved', () => {
     const changes = render(file);
     const ports = labelled<HTMLInputElement>('Control ports the helper parses');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioFile } from '../../core/scenario/types';
 import { devicesOf } from './fileOps';
 import {
-  acceptsRelated, relatedHintNeeded, addPortForward, addRelatedRule, checkForward, controlPort, helperChain, helperOn, masqueradeOn,
+  acceptsRelated, relatedHintNeeded, helperCoversPort, addPortForward, addRelatedRule, checkForward, controlPort, helperChain, helperOn, masqueradeOn,
   portForwards, removeLine, relatedChain, setHelper, setMasquerade,
 } from './firewallOps';
 
@@ -38,6 +38,17 @@ describe('FTP helper toggle', () => {
     const off = setHelper(both, false, 'PREROUTING', 21);
     expect(helperOn(off, 'PREROUTING') || helperOn(off, 'OUTPUT')).toBe(false);
     expect(off).not.toContain('CT');
+  });
+});
+
+describe('helper port coverage', () => {
+  it('sees whether an assignment covers the control port', () => {
+    const on21 = setHelper('', true, 'PREROUTING', 21);
+    expect(helperCoversPort(on21, 'PREROUTING', 21)).toBe(true);
+    expect(helperCoversPort(on21, 'PREROUTING', 3069)).toBe(false);
+    expect(helperCoversPort('*raw\n-A PREROUTING -p tcp -j CT --helper ftp\nCOMMIT\n', 'PREROUTING', 3069)).toBe(true);
+    expect(helperCoversPort('*raw\n-A PREROUTING -p tcp --dport 3000:3100 -j CT --helper ftp\nCOMMIT\n', 'PREROUTING', 3069)).toBe(true);
+    expect(helperCoversPort(on21, 'OUTPUT', 21)).toBe(false);
   });
 });
 

@@ -31,6 +31,20 @@ export function helperOn(text: string, chain: string): boolean {
   return ruleLines(text).some((r) => isHelperRule(r) && r.chain === chain);
 }
 
+/**
+ * Does an assignment in this chain cover the control port? A rule without --dport covers
+ * every port; `--dport 21` does not see a server on 3069.
+ */
+export function helperCoversPort(text: string, chain: string, port: number): boolean {
+  return ruleLines(text).some((r) => {
+    if (!isHelperRule(r) || r.chain !== chain) return false;
+    const d = optValue(r.args, '--dport', '--destination-port');
+    if (d === undefined) return true;
+    const [from, to = from] = d.split(':').map(Number);
+    return port >= from! && port <= to!;
+  });
+}
+
 /** On: one assignment in the right chain. Off: every ftp helper assignment goes. */
 export function setHelper(text: string, on: boolean, chain: 'PREROUTING' | 'OUTPUT', port: number): string {
   const without = removeRules(text, isHelperRule);

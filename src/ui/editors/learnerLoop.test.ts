@@ -9,7 +9,7 @@ import { runScenario } from '../../core/sim/runScenario';
 import type { ScenarioFile } from '../../core/scenario/types';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { devicesOf, setDeviceIptables, setServerVsftpd, textOf, deviceSpec } from './fileOps';
-import { addPortForward, controlPort, helperChain, portForwards, removeLine, setHelper } from './firewallOps';
+import { addPortForward, controlPort, helperChain, helperCoversPort, portForwards, removeLine, setHelper } from './firewallOps';
 import { addRule } from './iptablesText';
 import { argsOf, emptyRule } from './ruleFields';
 import { applyVsftpdField } from './vsftpdForm';
@@ -87,5 +87,20 @@ describe('learner loop through the editors\' edits', () => {
     expect(verdictOf(broken)).toBe(false);
     const mended = addPortForward(textOf(deviceSpec(broken, edge)?.iptables), { inIface: 'eth1', dport: '50000:50100', to: '10.0.0.10' });
     expect(verdictOf(setDeviceIptables(broken, edge, mended))).toBe(true);
+  });
+
+  it('FTP on port 3069: re-attaching the helper to the real control port fixes it', () => {
+    const file = builtin('port-3069-helper-wrong-port');
+    expect(verdictOf(file)).toBe(false);
+    const d = devicesOf(file).find((x) => /PREROUTING.*CT --helper ftp/.test(textOf(deviceSpec(file, x)?.iptables)));
+    expect(d).toBeDefined();
+    const port = controlPort(file);
+    expect(port).toBe(3069);
+    const text = textOf(deviceSpec(file, d!)?.iptables);
+    expect(helperCoversPort(text, helperChain(file, d!), port)).toBe(false);
+    const reattached = setDeviceIptables(file, d!, setHelper(text, true, helperChain(file, d!), port));
+    // An explicit CT --helper ftp assignment finds the helper by name; the core does not also
+    // need 3069 in ports= (the built-in "fixed" scenario sets both).
+    expect(verdictOf(reattached)).toBe(true);
   });
 });
