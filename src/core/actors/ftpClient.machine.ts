@@ -75,6 +75,10 @@ interface Xfer {
   dataClosed: boolean;
   got226: boolean;
   connectStartedUs: number;
+  /** When the client's own connect time-out for this transfer's data connection runs out. */
+  connectDeadlineUs?: number;
+  /** The error of an earlier data connect attempt of this transfer. */
+  lastConnectError?: { err: ConnectError; target: { ip: Ipv4; port: number }; conn: string };
 }
 
 interface Ctx {
@@ -165,8 +169,14 @@ export const ftpClientMachine = setup({
       const x = context.xfer;
       if (!x || event.type !== 'DATA_FAILED') return false;
       const fast = event.err.kind === 'refused' || event.err.kind === 'icmp';
-      if (fast && context.input.profile.fallbackOnFastConnectFailure && x.index + 1 < x.commands.length) return true;
+      const timedOut = event.err.kind === 'timeout' || event.err.kind === 'client-timeout';
+      const p = context.input.profile;
+      if (((fast && p.fallbackOnFastConnectFailure) || (timedOut && p.fallbackOnConnectTimeout)) && x.index + 1 < x.commands.length) return true;
       return context.input.profile.fallbackToActive && !x.triedActiveFallback;
+    },
+    connectTimeUsedUp: ({ context }) => {
+      const x = context.xfer;
+      return !!x && x.connectDeadlineUs !== undefined && context.input.env.now() >= x.connectDeadlineUs;
     },
     transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
   },
@@ -288,7 +298,9 @@ export const ftpClientMachine = setup({
       const { env } = context.input;
       x.dataConn = env.nextDataConn();
       x.connectStartedUs = env.now();
-      const timeoutMs = context.input.connectTimeoutMs ?? undefined;
+      const budget = context.input.connectTimeoutMs;
+      if (budget !== null && x.connectDeadlineUs === undefined) x.connectDeadlineUs = env.now() + budget * 1000;
+      const timeoutMs = x.connectDeadlineUs !== undefined ? Math.max(1, (x.connectDeadlineUs - env.now()) / 1000) : undefined;
       const srcPort = context.input.dataPort === 'control+1' && context.ctrl && !env.stack.isPortInUse(context.ctrl.localPort + 1) ? context.ctrl.localPort + 1 : undefined;
       const sock = env.stack.connect(
         { dst: x.target!.ip, dstPort: x.target!.port, srcPort, conn: x.dataConn, timeoutMs },
@@ -373,6 +385,15 @@ export const ftpClientMachine = setup({
       const { env, profile } = context.input;
       env.print(connectFailureLine(profile, x.target!.ip, x.target!.port, event.err, env.now() - x.connectStartedUs));
       env.print(`Failed ${x.commands[x.index]} attempt; trying the next mode.`);
+      x.lastConnectError = { err: event.err, target: x.target!, conn: x.dataConn! };
+    },
+    reportConnectTimeUsedUp: ({ context }) => {
+      const x = context.xfer!;
+      const { env, profile } = context.input;
+      const last = x.lastConnectError;
+      if (!last) return;
+      env.print(connectFailureLine(profile, last.target.ip, last.target.port, { kind: 'client-timeout', elapsedUs: env.now() - x.connectStartedUs }, env.now() - x.connectStartedUs));
+      reportFailure(context, { kind: 'connect', conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' });
     },
     reportDataConnectFailure: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
@@ -481,7 +502,11 @@ export const ftpClientMachine = setup({
           },
         },
         resolvePassive: {
-          always: [{ guard: ({ context }) => !!context.xfer?.target, target: 'connectingData' }, { target: 'failed' }],
+          always: [
+            { guard: 'connectTimeUsedUp', target: 'failed', actions: 'reportConnectTimeUsedUp' },
+            { guard: ({ context }) => !!context.xfer?.target, target: 'connectingData' },
+            { target: 'failed' },
+          ],
         },
         connectingData: {
           entry: 'connectData',

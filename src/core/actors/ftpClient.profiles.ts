@@ -36,6 +36,12 @@ export interface ClientProfile {
    */
   fallbackOnReply: boolean;
   fallbackOnFastConnectFailure: boolean;
+  /**
+   * curl also sends the next command after a data connect that timed out, but its connect
+   * time-out covers both attempts: measured with curl 7.88, PASV is sent and answered, and
+   * curl exits 28 without dialling again when the time is already used up.
+   */
+  fallbackOnConnectTimeout: boolean;
   /** FileZilla retries a failed passive transfer in active mode. */
   fallbackToActive: boolean;
   /** Sends SYST after login and prints the system type (classic clients). */
@@ -53,38 +59,38 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   curl: {
     id: 'curl', label: 'curl 8', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackToActive: false, sendsSyst: false, sendsTypeI: true, connectTimeoutMs: 300_000,
+    fallbackOnConnectTimeout: true, fallbackToActive: false, sendsSyst: false, sendsTypeI: true, connectTimeoutMs: 300_000,
   },
   // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
   classic: {
     id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackToActive: false, sendsSyst: true, sendsTypeI: false, connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, connectTimeoutMs: null,
   },
   // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
   inetutils: {
     id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackToActive: false, sendsSyst: true, sendsTypeI: false, connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, connectTimeoutMs: null,
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
     id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackToActive: true, sendsSyst: true, sendsTypeI: true, connectTimeoutMs: 20_000,
+    fallbackOnConnectTimeout: false, fallbackToActive: true, sendsSyst: true, sendsTypeI: true, connectTimeoutMs: 20_000,
   },
   // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
   lftp: {
     id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackToActive: false, sendsSyst: false, sendsTypeI: true, connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: true, connectTimeoutMs: null,
   },
   // Windows ftp.exe: active only.
   windows: {
     id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
     supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackToActive: false, sendsSyst: false, sendsTypeI: false, connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, connectTimeoutMs: null,
   },
 };
 

@@ -68,6 +68,10 @@ class FakeStack {
   isPortInUse(p: number) {
     return this.used.has(p) || this.listeners.has(p);
   }
+  /** `used` stands for a port another listener holds, so a bind there fails. */
+  isListening(p: number) {
+    return this.used.has(p) || this.listeners.has(p);
+  }
   ephemeralPort() {
     return 40001;
   }
