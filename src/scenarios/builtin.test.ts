@@ -88,13 +88,16 @@ describe('the seed sessions are set up to reproduce the transcripts', () => {
     }
   });
 
-  it('port 3069: the fix loads the helper with ports 21 and 3069', () => {
+  it('port 3069: the fix moves the CT rule to port 3069; the module keeps ports=21', () => {
     const broken = load('port-3069-helper-wrong-port');
     const fixed = load('port-3069-helper-fixed');
     expect(broken.server.vsftpd.listen_port).toBe(3069);
     expect(broken.clients[0]!.connectPort).toBe(3069);
     expect(broken.routers.find((r) => r.id === 'server-edge')!.ftpHelper.ports).toEqual([21]);
-    expect(fixed.routers.find((r) => r.id === 'server-edge')!.ftpHelper.ports).toEqual([21, 3069]);
+    const edge = fixed.routers.find((r) => r.id === 'server-edge')!;
+    expect(edge.ftpHelper.ports).toEqual([21]);
+    expect(edge.firewall!.text).toMatch(/--dport 3069 -j CT --helper ftp/);
+    expect(broken.routers.find((r) => r.id === 'server-edge')!.firewall!.text).toMatch(/--dport 21 -j CT --helper ftp/);
   });
 
   it('FTPS scenarios turn TLS on at both ends', () => {
