@@ -17,7 +17,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   reporter: process.env.CI_JSON
-    ? [['list'], ['json', { outputFile: 'test-results/playwright.json' }]]
+    ? [['list'], ['json', { outputFile: 'reports/playwright.json' }]]
     : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,

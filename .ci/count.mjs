@@ -19,7 +19,7 @@ if (v) {
   passed += v.numPassedTests ?? 0;
   failed += v.numFailedTests ?? 0;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  if (v.numFailedTestSuites) failed += 0, broken = broken || v.numFailedTestSuites > 0;
+  if (v.numFailedTestSuites > 0) broken = true;
 }
 const p = read(playwright, true);
 if (p?.stats) {
