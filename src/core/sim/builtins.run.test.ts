@@ -218,6 +218,15 @@ describe('built-in scenarios through the simulator', () => {
     expect(run('ftps-passive-range-opened').verdict.ok).toBe(true);
   });
 
+  it('records who opened which connection: behind DNAT the acceptor is the server; active data is opened by the server', () => {
+    const nat = run('server-nat-pasv-address');
+    const control = nat.trace.connections.find((c) => c.role === 'control')!;
+    expect([control.opener, control.acceptor, control.dialled]).toEqual(['client', 'server', '203.0.113.1:21']);
+    const active = run('seed-active-session');
+    const data = active.trace.connections.find((c) => c.role === 'data')!;
+    expect([data.opener, data.acceptor, data.dialled]).toEqual(['server', 'testbox1', '192.168.150.80:3762']);
+  });
+
   it('is deterministic: the same scenario and seed give byte-identical traces', () => {
     const a = run('client-nat-active-helper');
     const b = run('client-nat-active-helper');

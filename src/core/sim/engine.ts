@@ -3,7 +3,8 @@
  * until every client is done (or the event budget is spent), and derives the verdict.
  */
 import { createActor } from 'xstate';
-import type { Ipv4 } from '../net/addr';
+import { formatIpv4, type Ipv4 } from '../net/addr';
+import { decodePacket } from '../codec/packet';
 import { Netfilter } from '../net/netfilter';
 import type { Ruleset } from '../net/iptables/parse';
 import type { VsftpdConf } from '../scenario/vsftpdConf';
@@ -219,23 +220,34 @@ function orderDevices(input: SimInput): SimDevice[] {
   return input.devices.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map((x) => x.d);
 }
 
-/** One ConnectionInfo per conn label, from the first packet sent with it. */
+/**
+ * One ConnectionInfo per conn label, from the first packet sent with it. The acceptor is the
+ * host that received the connection's first packet (behind DNAT: the server, not the router
+ * whose address was dialled).
+ */
 function registerConnections(trace: Trace, input: SimInput): void {
+  const hosts = new Set(input.devices.filter((d) => d.kind === 'host').map((d) => d.id));
+  const owner = new Map<number, string>();
+  for (const d of input.devices) for (const i of d.ifaces) owner.set(i.ip, d.id);
+  const acceptor = new Map<string, string>();
+  trace.events.forEach((e) => {
+    if (e.kind === 'recv' && e.conn && hosts.has(e.device) && !acceptor.has(e.conn)) acceptor.set(e.conn, e.device);
+  });
   const seen = new Set<string>();
-  const owner = new Map<string, string>();
-  for (const d of input.devices) for (const i of d.ifaces) owner.set(String(i.ip), d.id);
   trace.events.forEach((e, step) => {
     if (e.kind !== 'send' || !e.conn || seen.has(e.conn)) return;
+    const p = decodePacket(e.bytes, { verifyChecksums: false });
+    if (!p.ok || !p.value.tcp) return;
     seen.add(e.conn);
     const [client = '', role = ''] = e.conn.split('/');
-    const dst = (e.bytes[16]! << 24 | e.bytes[17]! << 16 | e.bytes[18]! << 8 | e.bytes[19]!) >>> 0;
-    const port = (e.bytes[22]! << 8) | e.bytes[23]!;
+    const dst = p.value.ip.header.dst;
+    const got = acceptor.get(e.conn);
     trace.connections.push({
       id: e.conn,
       role: role === 'control' ? 'control' : 'data',
       opener: e.device,
-      acceptor: owner.get(String(dst)) ?? 'unknown',
-      dialled: `${dst >>> 24}.${(dst >>> 16) & 255}.${(dst >>> 8) & 255}.${dst & 255}:${port}`,
+      acceptor: got && got !== e.device ? got : (owner.get(dst) ?? 'unknown'),
+      dialled: `${formatIpv4(dst)}:${p.value.tcp.dstPort}`,
       client,
       firstStep: step,
     });

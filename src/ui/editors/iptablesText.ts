@@ -4,16 +4,12 @@
  * toggles (FTP helper, MASQUERADE, port forwards) so a user's own layout and comments stay
  * as written. Whether a text is valid is still the core parser's call.
  */
+import { BUILTIN_CHAINS } from '../../core/net/iptables/types';
 
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 
 /** Built-in chains, declared when a section is created (iptables-save always lists them). */
-const BUILTIN: Record<string, string[]> = {
-  raw: ['PREROUTING', 'OUTPUT'],
-  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
-  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-};
+const BUILTIN: Record<string, readonly string[]> = BUILTIN_CHAINS;
 
 export interface RuleLine {
   /** 0-based index in the text's lines. */
