@@ -1,0 +1,352 @@
+/**
+ * npm run bench (second half) — speed figures of the browser app, printed as one JSON
+ * object. Targets (issue): built JS ≤ 300 kB gzipped; first canvas ≤ 1 s on localhost;
+ * edit → new verdict on screen ≤ 100 ms; one step rendered ≤ 16 ms; 60 fps while playing a
+ * trace of ≥ 1,000 events. Measured in Debian's chromium driven by Playwright against
+ * `vite preview`; times are read in the page (performance.now, requestAnimationFrame).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
+import { loadScenario } from '../../src/core/scenario/load';
+import { runScenario } from '../../src/core/sim/runScenario';
+import { packetSteps } from '../../src/ui/playback/steps';
+
+// src/ui/share/share.ts's fragment format (#s=<lz-string>&step=n). Node's ESM loader cannot
+// take lz-string's named exports (it is CommonJS), so the encoder is loaded through require.
+const lz = createRequire(import.meta.url)('lz-string') as { compressToEncodedURIComponent: (s: string) => string };
+const encodeShare = (file: unknown, step: number) => `#s=${lz.compressToEncodedURIComponent(JSON.stringify(file))}&step=${step}`;
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+const TARGETS = { jsGzipKB: 300, firstCanvasMs: 1000, editToVerdictMs: 100, stepRenderMs: 16, playFps: 60 };
+
+/** Newest modification time under a folder (files only). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const s = statSync(join(dir, name));
+    if (s.isFile()) t = Math.max(t, s.mtimeMs);
+  }
+  return t;
+}
+
+/** dist/ is fresh when it is newer than every source the build reads. */
+function buildIfStale(): boolean {
+  const index = join(DIST, 'index.html');
+  const inputs = [join(ROOT, 'src'), join(ROOT, 'static')].filter(existsSync).map(newest);
+  for (const f of ['index.html', 'vite.config.ts', 'package.json']) if (existsSync(join(ROOT, f))) inputs.push(statSync(join(ROOT, f)).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...inputs)) return false;
+  execFileSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return true;
+}
+
+function jsGzipKB(): { files: number; rawKB: number; gzipKB: number } {
+  const dir = join(DIST, 'assets');
+  let raw = 0;
+  let gz = 0;
+  let files = 0;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+    const bytes = readFileSync(join(dir, f));
+    raw += bytes.length;
+    gz += gzipSync(bytes, { level: 9 }).length;
+    files++;
+  }
+  return { files, rawKB: +(raw / 1024).toFixed(1), gzipKB: +(gz / 1024).toFixed(1) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPreview(port: number): Promise<ChildProcess> {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const child = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('vite preview did not start within 15 s');
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
+};
+const round = (x: number) => +x.toFixed(1);
+const stats = (xs: number[]) => ({ median: round(median(xs)), max: round(Math.max(...xs)), n: xs.length });
+
+function builtin(id: string): unknown {
+  const s = BUILTIN_SCENARIOS.find((b) => b.id === id);
+  if (!s) throw new Error(`no built-in scenario ${id}`);
+  return s.json;
+}
+
+/**
+ * A 1280×720 context. tsx compiles this file with esbuild's keepNames, so functions handed
+ * to the page call a `__name` helper that only exists in Node: the page gets a no-op one.
+ */
+async function newContext(browser: Browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  return ctx;
+}
+
+/**
+ * Navigation start → first `.svelte-flow__node` in the DOM and then painted (next frame
+ * after it appeared). A fresh context each time, so nothing comes from the HTTP cache.
+ */
+async function firstCanvas(browser: Browser, base: string, runs: number): Promise<{ dom: number[]; painted: number[] }> {
+  const url = base + encodeShare(builtin('active-client-firewall-helper'), 0);
+  const dom: number[] = [];
+  const painted: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      const w = window as unknown as { __firstNode?: Promise<[number, number]> };
+      w.__firstNode = new Promise((resolve) => {
+        const check = () => {
+          const el = document.querySelector('.svelte-flow__node');
+          if (!el || !(el as HTMLElement).offsetParent) return false;
+          const seen = performance.now();
+          requestAnimationFrame(() => setTimeout(() => resolve([seen, performance.now()]), 0));
+          return true;
+        };
+        new MutationObserver((_, obs) => {
+          if (check()) obs.disconnect();
+        }).observe(document, { childList: true, subtree: true, attributes: true });
+      });
+    });
+    await page.goto(url);
+    const [seen, paint] = await page.evaluate(() => (window as unknown as { __firstNode: Promise<[number, number]> }).__firstNode);
+    dom.push(seen);
+    painted.push(paint);
+    await ctx.close();
+  }
+  return { dom, painted };
+}
+
+/**
+ * Runs `act` in the page and returns the time until the verdict badge's data-verdict
+ * changed (DOM) and until the frame after it (on screen).
+ */
+async function timeVerdictFlip(page: Page, act: string): Promise<{ dom: number; frame: number }> {
+  return page.evaluate(async (actSrc) => {
+    const badge = document.querySelector('[data-testid="verdict-badge"]')!;
+    const before = badge.getAttribute('data-verdict');
+    const done = new Promise<{ dom: number; frame: number }>((resolve) => {
+      const obs = new MutationObserver(() => {
+        const b = document.querySelector('[data-testid="verdict-badge"]');
+        if (!b || b.getAttribute('data-verdict') === before) return;
+        obs.disconnect();
+        const dom = performance.now() - t0;
+        requestAnimationFrame(() => setTimeout(() => resolve({ dom, frame: performance.now() - t0 }), 0));
+      });
+      obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-verdict'], childList: true });
+    });
+    const t0 = performance.now();
+    new Function(actSrc)();
+    return done;
+  }, act);
+}
+
+async function openBuiltin(page: Page, base: string, id: string) {
+  await page.goto(base);
+  await page.locator(`[data-scenario="${id}"]`).click();
+  await page.locator('.svelte-flow__node').first().waitFor();
+}
+
+/** Edits through the editors' own controls, timed from the DOM event to the new verdict. */
+async function editToVerdict(browser: Browser, base: string, rounds: number) {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const helper: number[] = [];
+  const helperFrame: number[] = [];
+  const pasv: number[] = [];
+  const pasvFrame: number[] = [];
+  try {
+    // The FTP helper checkbox fixes passive-server-firewall-reject (and unchecking breaks it again).
+    await openBuiltin(page, base, 'passive-server-firewall-reject');
+    await page.getByRole('tab', { name: 'Edit scenario' }).click();
+    const box = page.getByRole('checkbox', { name: /FTP helper for FTP server/ });
+    await box.waitFor();
+    await box.evaluate((el) => el.setAttribute('data-bench', 'helper'));
+    for (let i = 0; i < rounds; i++) {
+      const r = await timeVerdictFlip(page, `document.querySelector('[data-bench="helper"]').click()`);
+      helper.push(r.dom);
+      helperFrame.push(r.frame);
+    }
+    // pasv_max_port in the vsftpd text fixes seed-incident-pasv-range.
+    await openBuiltin(page, base, 'seed-incident-pasv-range');
+    await page.getByRole('tab', { name: 'Edit scenario' }).click();
+    await page.getByRole('tab', { name: /Server/ }).click();
+    const text = page.getByRole('textbox', { name: 'vsftpd.conf text' });
+    await text.waitFor();
+    await text.evaluate((el) => el.setAttribute('data-bench', 'vsftpd'));
+    const original = await text.inputValue();
+    const m = /^pasv_max_port=(\d+)$/m.exec(original);
+    if (!m) throw new Error('seed-incident-pasv-range has no pasv_max_port line');
+    const fixed = original.replace(/^pasv_max_port=\d+$/m, 'pasv_max_port=3100');
+    for (let i = 0; i < rounds; i++) {
+      const next = i % 2 === 0 ? fixed : original;
+      const r = await timeVerdictFlip(page, `const t = document.querySelector('[data-bench="vsftpd"]'); t.value = ${JSON.stringify(next)}; t.dispatchEvent(new Event('input', { bubbles: true }));`);
+      pasv.push(r.dom);
+      pasvFrame.push(r.frame);
+    }
+  } finally {
+    await ctx.close();
+  }
+  return { helperToggle: { dom: stats(helper), onScreen: stats(helperFrame) }, pasvMaxPortEdit: { dom: stats(pasv), onScreen: stats(pasvFrame) } };
+}
+
+/**
+ * Per step: the key press handled, Svelte's flush done and style + layout forced (the
+ * synchronous work of a step); and the same up to the frame that shows it.
+ */
+async function stepRender(browser: Browser, base: string, url: string, n: number) {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  try {
+    await page.goto(url);
+    await page.locator('.svelte-flow__node').first().waitFor();
+    return await page.evaluate(async (count) => {
+      const work: number[] = [];
+      const frame: number[] = [];
+      const pos = () => document.querySelector('[data-testid="position"] strong')?.textContent;
+      for (let i = 0; i < count; i++) {
+        const was = pos();
+        const t0 = performance.now();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+        for (let k = 0; k < 5; k++) await Promise.resolve();
+        void document.body.offsetHeight;
+        work.push(performance.now() - t0);
+        await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        frame.push(performance.now() - t0);
+        if (pos() === was) throw new Error('a step did not move the position');
+      }
+      return { work, frame };
+    }, n);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** requestAnimationFrame callbacks per second while Play runs at the highest speed. */
+async function playFps(browser: Browser, url: string, seconds: number) {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  try {
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.locator('.svelte-flow__node').first().waitFor();
+    const openMs = Date.now() - t0;
+    const select = page.getByRole('combobox', { name: 'Speed' });
+    const top = (await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).at(-1)!;
+    await select.selectOption(top);
+    await page.getByRole('button', { name: /^Play/ }).click();
+    const r = await page.evaluate(async (ms) => {
+      const pos = () => Number(document.querySelector('[data-testid="position"] strong')?.textContent ?? 0);
+      const startStep = pos();
+      let frames = 0;
+      let worst = 0;
+      let last = performance.now();
+      const start = last;
+      await new Promise<void>((resolve) => {
+        const tick = (now: number) => {
+          frames++;
+          worst = Math.max(worst, now - last);
+          last = now;
+          if (now - start < ms) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      const elapsed = performance.now() - start;
+      return { fps: frames / (elapsed / 1000), worstFrameMs: worst, steps: pos() - startStep };
+    }, seconds * 1000);
+    return { ...r, speed: `${top}×`, openMs };
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The 1-MB-get variant of a built-in, for a trace well over 1,000 events. */
+function bigTraceScenario(): { file: unknown; events: number; steps: number } {
+  const file = structuredClone(builtin('active-client-firewall-helper')) as { name: string; server: { files?: unknown }; script: string[] };
+  file.name = 'Bench: 1 MB get through the client firewall with the FTP helper';
+  file.server.files = { '/big.bin': { size: 1_000_000 } };
+  file.script = ['login', 'get big.bin', 'quit'];
+  const loaded = loadScenario(file);
+  if (!loaded.ok) throw new Error(`bench scenario does not load: ${loaded.errors.map((e) => e.message).join('; ')}`);
+  const { trace } = runScenario(loaded.scenario);
+  return { file, events: trace.events.length, steps: packetSteps(trace).length };
+}
+
+async function main() {
+  const built = buildIfStale();
+  const js = jsGzipKB();
+  const port = await freePort();
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const executablePath = candidates.find((p): p is string => !!p && existsSync(p));
+  let preview: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  try {
+    preview = await startPreview(port);
+    const base = `http://127.0.0.1:${port}/`;
+    browser = await chromium.launch({
+      ...(executablePath ? { executablePath } : {}),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const canvas = await firstCanvas(browser, base, 5);
+    const edit = await editToVerdict(browser, base, 6);
+    const steps = await stepRender(browser, base, base + encodeShare(builtin('active-client-firewall-helper'), 0), 60);
+    const big = bigTraceScenario();
+    const bigUrl = base + encodeShare(big.file, 0);
+    const bigSteps = await stepRender(browser, base, bigUrl, 30);
+    const play = await playFps(browser, bigUrl, 4);
+    const out = {
+      build: { rebuilt: built, jsFiles: js.files, jsRawKB: js.rawKB, jsGzipKB: js.gzipKB },
+      firstCanvasMs: { scenario: 'active-client-firewall-helper (share URL, cold cache)', dom: stats(canvas.dom), painted: stats(canvas.painted) },
+      editToVerdictMs: edit,
+      stepRenderMs: {
+        builtin: { scenario: 'active-client-firewall-helper', work: stats(steps.work), toFrame: stats(steps.frame) },
+        bigTrace: { events: big.events, steps: big.steps, work: stats(bigSteps.work), toFrame: stats(bigSteps.frame) },
+      },
+      play: { events: big.events, steps: big.steps, speed: play.speed, fps: round(play.fps), worstFrameMs: round(play.worstFrameMs), stepsAdvanced: play.steps, openMs: play.openMs },
+      targets: TARGETS,
+      met: {
+        jsGzip: js.gzipKB <= TARGETS.jsGzipKB,
+        firstCanvas: median(canvas.painted) <= TARGETS.firstCanvasMs,
+        editToVerdict: Math.max(edit.helperToggle.onScreen.median, edit.pasvMaxPortEdit.onScreen.median) <= TARGETS.editToVerdictMs,
+        stepRender: Math.max(median(steps.work), median(bigSteps.work)) <= TARGETS.stepRenderMs,
+        playFps: play.fps >= TARGETS.playFps * 0.95,
+      },
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } finally {
+    await browser?.close().catch(() => {});
+    if (preview?.pid !== undefined && preview.exitCode === null) process.kill(preview.pid, 'SIGTERM');
+  }
+}
+
+await main();
