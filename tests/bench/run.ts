@@ -14,7 +14,7 @@ const SERVER_FW = `*filter
 :OUTPUT ACCEPT [0:0]
 -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
 -A INPUT -p tcp -m state --state NEW -m tcp --dport 21 -j ACCEPT
--A INPUT -p tcp -m state --state NEW -m tcp --dport 3001:3300 -j ACCEPT
+-A INPUT -p tcp -m state --state NEW -m tcp --dport 10000:60000 -j ACCEPT
 -A INPUT -j DROP
 COMMIT
 `;
@@ -45,7 +45,7 @@ function natScenario(clients: number, opts: { fileSize?: number; script?: string
         interfaces: [{ name: 'eth0', ip: '198.51.100.254/24' }, { name: 'eth1', ip: '203.0.113.1/24' }],
       },
     ],
-    server: { host: 'srv', vsftpd: 'pasv_min_port=3001\npasv_max_port=3300\nmax_per_ip=0\nmax_clients=0\n', files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } } },
+    server: { host: 'srv', vsftpd: 'pasv_min_port=10000\npasv_max_port=60000\nmax_per_ip=0\nmax_clients=0\n', files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } } },
     clients: hosts.filter((h) => h.role === 'client').map((h) => ({ host: h.id, profile: 'curl' as const, connectTo: '203.0.113.10' })),
     script: opts.script ?? ['login', 'get readme.txt', 'quit'],
   };
@@ -81,7 +81,7 @@ for (const [label, file] of [['retr1MB', '/big1.bin'], ['retr10MB', '/big10.bin'
 
 // Simulated seconds per wall second on the DROP time-out scenario (server drops the passive range).
 {
-  const dropAll = SERVER_FW.replace('-A INPUT -p tcp -m state --state NEW -m tcp --dport 3001:3300 -j ACCEPT\n', '');
+  const dropAll = SERVER_FW.replace('-A INPUT -p tcp -m state --state NEW -m tcp --dport 10000:60000 -j ACCEPT\n', '');
   const s = load(natScenario(1, { serverFw: dropAll, script: ['login', 'ls', 'quit'] }));
   s.clients[0]!.connectTimeoutS = null;
   const { ms, result } = time(() => runScenario(s), 20);

@@ -18,7 +18,9 @@ export type Symptom =
   | { kind: 'connect'; conn: string; target: string; err: ConnectError; role: 'control' | 'data' }
   | { kind: 'reply'; verb: string; code: number; text: string }
   | { kind: 'client-refused'; text: string }
-  | { kind: 'control-lost'; err?: ConnectError };
+  | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
+  /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
+  | { kind: 'unfinished'; state: string; budget: boolean };
 
 export interface TransferReport {
   client: string;
@@ -75,6 +77,8 @@ interface Xfer {
   dataClosed: boolean;
   got226: boolean;
   connectStartedUs: number;
+  /** Has this transfer's outcome been reported? */
+  reported?: boolean;
   /** When the client's own connect time-out for this transfer's data connection runs out. */
   connectDeadlineUs?: number;
   /** The error of an earlier data connect attempt of this transfer. */
@@ -90,6 +94,7 @@ interface Ctx {
   xfer: Xfer | null;
   typeSent: boolean;
   lastVerb: string;
+  lastReply: string;
   connectStartedUs: number;
 }
 
@@ -123,6 +128,7 @@ function send(c: Ctx, verb: string, arg?: string): void {
 }
 
 function printReply(c: Ctx, r: FtpReply): void {
+  c.lastReply = r.lines.join('\n');
   for (const l of r.lines) c.input.env.print(l);
   c.input.env.ftp('reply', r.lines.join('\n'), c.input.env.controlConn);
 }
@@ -212,6 +218,13 @@ export const ftpClientMachine = setup({
       for (const step of context.input.script.slice(context.pc)) {
         if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
       }
+    },
+    /** The control connection went away in the middle of a command. */
+    reportInterrupted: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || x.reported) return;
+      const err = event.type === 'CTRL_FAILED' ? event.err : undefined;
+      reportFailure(context, { kind: 'control-lost', err, lastReply: context.lastReply, during: true });
     },
     reportRemainingAsLost: ({ context }) => {
       const { env } = context.input;
@@ -372,6 +385,7 @@ export const ftpClientMachine = setup({
       const x = context.xfer!;
       const { env } = context.input;
       if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${x.step.kind === 'put' ? 'sent' : 'received'}.`);
+      x.reported = true;
       env.report({ client: env.clientId, command: describeStep(x.step), ok: true, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn });
     },
     reportReplyFailure: ({ context, event }) => {
@@ -422,9 +436,15 @@ export const ftpClientMachine = setup({
     xfer: null,
     typeSent: false,
     lastVerb: '',
+    lastReply: '',
     connectStartedUs: 0,
   }),
   initial: 'connecting',
+  // The server may close or reset the control connection at any point (421, 500 OOPS …).
+  on: {
+    CTRL_FAILED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
+    CTRL_CLOSED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
+  },
   states: {
     connecting: {
       entry: 'openControl',
@@ -486,7 +506,7 @@ export const ftpClientMachine = setup({
     syst: { entry: 'sendSyst', on: { REPLY: { target: 'next', actions: ['printReply', 'printSystem', 'advance'] } } },
     transfer: {
       initial: 'start',
-      on: { CTRL_CLOSED: { target: 'closed', actions: ['cleanupData', 'reportRemainingAsLost'] } },
+
       states: {
         start: { always: [{ guard: 'needsType', target: 'type' }, { target: 'dataCommand' }] },
         type: { entry: 'sendType', on: { REPLY: { target: 'dataCommand', actions: 'printReply' } } },
@@ -564,7 +584,8 @@ export const ftpClientMachine = setup({
 
 function reportFailure(c: Ctx, symptom: Symptom): void {
   const x = c.xfer;
-  if (!x) return;
+  if (!x || x.reported) return;
+  x.reported = true;
   const { env } = c.input;
   env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom });
 }

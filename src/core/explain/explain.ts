@@ -25,6 +25,10 @@ export interface ExplainContext {
   helperRulePorts: Record<string, number[]>;
 }
 
+/** vsftpd's answer when it cannot bind a data socket. */
+const BIND_FIX =
+  'The server could not bind a data port: widen pasv_min_port–pasv_max_port (every port in the range was taken by other sessions), or with port_promiscuous=YES set connect_from_port_20=NO.';
+
 type DropEvent = Extract<TraceEvent, { kind: 'drop' }>;
 
 /** First drop/refusal in the trace for connections matching `connPrefix`, at or after `fromStep`. */
@@ -110,6 +114,7 @@ function failureKindFor(s: Symptom, d: DropEvent | null): FailureKind {
   }
   if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : d && s.code === 425 ? dropKind(d) : 'ftp-error';
   if (s.kind === 'client-refused') return 'client-refused';
+  if (s.kind === 'unfinished' && s.budget) return 'budget';
   return 'stalled';
 }
 
@@ -165,12 +170,21 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     } else {
       culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
       explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;
-      fix = s.code === 530 ? 'Log in with an account the server accepts (anonymous_enable / local_enable).' : s.code === 550 ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).' : 'See the reply text.';
+      fix = /OOPS: vsf_sysutil_bind/.test(s.text) ? BIND_FIX : s.code === 530 ? 'Log in with an account the server accepts (anonymous_enable / local_enable).' : s.code === 550 ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).' : 'See the reply text.';
     }
   } else if (s.kind === 'client-refused') {
     culprit = { device: ctx.serverHost, rule: null, setting: 'pasv_address unset' };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;
     fix = `Set pasv_address to the public address in vsftpd.conf, or attach the FTP helper on the server's NAT router so it rewrites the 227.`;
+  } else if (s.kind === 'unfinished') {
+    explanation = s.budget
+      ? `The run reached its event budget while the client was still in state ${s.state}.`
+      : `Nothing was left to happen, but the client was still waiting in state ${s.state}: the conversation stalled.`;
+    fix = s.budget ? 'Shorten the script or the files, or raise the budget.' : 'Look at the ladder for the last packet each side sent.';
+  } else if (s.kind === 'control-lost' && s.during) {
+    culprit = { device: ctx.serverHost, rule: null, setting: s.lastReply ? `reply: ${s.lastReply.split('\n')[0]}` : 'control connection closed' };
+    explanation = `The control connection was ${s.err?.kind === 'reset' ? 'reset' : 'closed'} by the server during this command${s.lastReply ? `; its last reply was "${s.lastReply.split('\n')[0]}"` : ''}.`;
+    fix = /OOPS: vsf_sysutil_bind/.test(s.lastReply ?? '') ? BIND_FIX : "See the server's last reply.";
   } else {
     explanation = 'An earlier failure ended the session before this command ran.';
     fix = 'Fix the first failure.';

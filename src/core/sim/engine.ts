@@ -11,7 +11,7 @@ import type { VsftpdConf } from '../scenario/vsftpdConf';
 import { HostStack, type SynSchedule } from '../actors/hostStack';
 import { ftpClientMachine, type TransferReport } from '../actors/ftpClient.machine';
 import { PROFILES, type ModeChoice, type ProfileId } from '../actors/ftpClient.profiles';
-import type { ScriptStep } from '../actors/ftpClient.script';
+import { describeStep, type ScriptStep } from '../actors/ftpClient.script';
 import { startFtpServer } from '../actors/ftpServer.machine';
 import { explainTransfer, type ExplainContext } from '../explain/explain';
 import { Network, type IfaceSpec, type RouteSpec } from './network';
@@ -132,6 +132,7 @@ export function simulate(input: SimInput): RunResult {
   const reports: { r: TransferReport; startStep: number; sees: string[] }[] = [];
   const starts = new Map<string, number>();
   let running = 0;
+  const actors: { c: SimClient; actor: { getSnapshot(): { status: string; value: unknown } } }[] = [];
   for (const c of input.clients) {
     const stack = stacks.get(c.host);
     if (!stack) continue;
@@ -182,6 +183,7 @@ export function simulate(input: SimInput): RunResult {
       if (snap.status === 'done') running--;
     });
     actor.start();
+    actors.push({ c, actor });
   }
 
   let budgetExhausted = false;
@@ -194,6 +196,18 @@ export function simulate(input: SimInput): RunResult {
   }
   const finishedAt = scheduler.now;
   if (!budgetExhausted) scheduler.run({ until: scheduler.now + SETTLE_US, budget: Math.max(0, input.budget - scheduler.executed) });
+
+  // A client still waiting when the run ended: its unreported transfers failed.
+  for (const { c, actor } of actors) {
+    const snap = actor.getSnapshot();
+    if (snap.status === 'done') continue;
+    const done = reports.filter((x) => x.r.client === c.id).length;
+    const pending = c.script.filter((s) => s.kind === 'ls' || s.kind === 'get' || s.kind === 'put').slice(done);
+    for (const step of pending) {
+      const r: TransferReport = { client: c.id, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'unfinished', state: JSON.stringify(snap.value), budget: budgetExhausted } };
+      reports.push({ r, startStep: starts.get(c.id) ?? 0, sees: [] });
+    }
+  }
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
   registerConnections(finalTrace, input);

@@ -28,6 +28,22 @@ describe('run limits', () => {
     expect(timeExceeded).toBe(true);
   });
 
+  it('a server that cannot bind a passive port resets the session; the transfer is reported, not lost', () => {
+    const json = structuredClone(BUILTIN_SCENARIOS.find((s) => s.id === 'seed-passive-session')!.json) as any;
+    // A second client at the same time: the pinned single passive port is still taken.
+    json.hosts.push({ id: 'testbox3', role: 'client', ip: '192.168.150.81/24' });
+    json.clients = [json.client, { ...json.client, id: 'second', host: 'testbox3', controlPort: undefined }];
+    delete json.client;
+    const loaded = loadScenario(json);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    const r = runScenario(loaded.scenario);
+    expect(r.verdict.transfers).toHaveLength(2);
+    const failed = r.verdict.transfers.filter((t) => !t.ok);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.failure!.clientSees.join('\n')).toMatch(/500 OOPS: vsf_sysutil_bind/);
+    expect(failed[0]!.failure!.fix).toMatch(/pasv_min_port/);
+  });
+
   it('stops at the event budget and says so', () => {
     const r = runScenario(load('seed-passive-session'), { budget: 10 });
     expect(r.verdict.budgetExhausted).toBe(true);
