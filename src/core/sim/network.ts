@@ -4,8 +4,8 @@
  * netfilter model. Next-hop resolution stands in for ARP: the device on the segment that owns
  * the next-hop address receives the packet.
  */
-import { formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
-import { decodeIpv4, decrementTtl, encodeIpv4, IPPROTO } from '../codec/ipv4';
+import { asIpv4, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
+import { decrementTtl, encodeIpv4, IPPROTO, IPV4_FIELDS } from '../codec/ipv4';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import type { Netfilter, NfEvent, NfResult } from '../net/netfilter';
 import { packetInfo } from '../net/packetInfo';
@@ -87,11 +87,11 @@ export class Network {
   transmitFromHost(deviceId: string, bytes: Uint8Array, conn?: string): void {
     const d = this.devices.get(deviceId)!;
     const meta: PacketMeta = { packetId: this.trace.newPacketId(), conn: conn ?? this.currentConn };
-    const ip = decodeIpv4(bytes);
-    if (!ip.ok) return;
-    const hop = this.route(d, ip.value.header.dst);
+    const ip = peekIpv4(bytes);
+    if (!ip) return;
+    const hop = this.route(d, ip.dst);
     if (!hop) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(ip.value.header.dst)}`, rule: null });
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(ip.dst)}`, rule: null });
       return;
     }
     let out = bytes;
@@ -126,10 +126,10 @@ export class Network {
   }
 
   private deliverLocal(d: Device, iface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
-    const ip = decodeIpv4(bytes);
-    if (!ip.ok) return;
-    if (!d.ifaces.some((i) => i.ip === ip.value.header.dst)) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} is not ${formatIpv4(ip.value.header.dst)} and does not forward`, rule: null });
+    const ip = peekIpv4(bytes);
+    if (!ip) return;
+    if (!d.ifaces.some((i) => i.ip === ip.dst)) {
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} is not ${formatIpv4(ip.dst)} and does not forward`, rule: null });
       return;
     }
     let inb = bytes;
@@ -152,10 +152,10 @@ export class Network {
   }
 
   private forward(d: Device, inIface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
-    const ip = decodeIpv4(bytes);
-    if (!ip.ok) return;
-    const own = d.ifaces.some((i) => i.ip === ip.value.header.dst);
-    if (ip.value.header.ttl <= 1 && !own) {
+    const ip = peekIpv4(bytes);
+    if (!ip) return;
+    const own = d.ifaces.some((i) => i.ip === ip.dst);
+    if (ip.ttl <= 1 && !own) {
       this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'ttl', reason: `TTL expired at ${d.id} (a routing loop?)`, rule: null });
       this.icmpBack(d, bytes, ICMP_TYPE.TIME_EXCEEDED, 0, meta);
       return;
@@ -179,11 +179,11 @@ export class Network {
       this.closedPort(d, inIface, bytes, meta);
       return;
     }
-    const dst = decodeIpv4(out);
-    if (!dst.ok) return;
-    const hop = this.route(d, dst.value.header.dst);
+    const dst = peekIpv4(out);
+    if (!dst) return;
+    const hop = this.route(d, dst.dst);
     if (!hop || (outIfaceName && hop.iface.name !== outIfaceName && !d.ifaces.some((i) => i.name === outIfaceName))) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(dst.value.header.dst)}`, rule: null });
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(dst.dst)}`, rule: null });
       this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.NET, meta);
       return;
     }
@@ -225,19 +225,19 @@ export class Network {
 
   /** Sends a packet the device generated itself (ICMP errors, RSTs from REJECT). */
   private emitLocal(d: Device, bytes: Uint8Array, meta: PacketMeta): void {
-    const ip = decodeIpv4(bytes);
-    if (!ip.ok) return;
-    const hop = this.route(d, ip.value.header.dst);
+    const ip = peekIpv4(bytes);
+    if (!ip) return;
+    const hop = this.route(d, ip.dst);
     if (hop) this.send(d, hop, bytes, meta);
   }
 
   private icmpBack(d: Device, offending: Uint8Array, type: number, code: number, meta: PacketMeta): void {
-    const ip = decodeIpv4(offending);
-    if (!ip.ok || ip.value.header.protocol === IPPROTO.ICMP) return; // never an ICMP error about an ICMP packet
-    const back = this.route(d, ip.value.header.src);
+    const ip = peekIpv4(offending);
+    if (!ip || ip.protocol === IPPROTO.ICMP) return; // never an ICMP error about an ICMP packet
+    const back = this.route(d, ip.src);
     if (!back) return;
     const icmp = encodeIcmpError(type, code, offending);
-    const bytes = encodeIpv4({ src: back.iface.ip, dst: ip.value.header.src, protocol: IPPROTO.ICMP, payload: icmp, dontFragment: false });
+    const bytes = encodeIpv4({ src: back.iface.ip, dst: ip.src, protocol: IPPROTO.ICMP, payload: icmp, dontFragment: false });
     this.send(d, back, bytes, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }
 
@@ -291,4 +291,15 @@ function nfEventToTrace(device: string, packetId: number, e: NfEvent) {
     case 'conntrack':
       return { kind: 'conntrack' as const, device, packetId, action: e.action, tuple: e.tuple, note: e.note };
   }
+}
+
+/**
+ * The IPv4 header fields forwarding needs, read at their offsets. Every packet on a link was
+ * encoded by the codec and its stack checks it fully on delivery; a router reads only what
+ * it routes on, as a kernel's fast path does.
+ */
+function peekIpv4(bytes: Uint8Array): { src: Ipv4; dst: Ipv4; ttl: number; protocol: number } | null {
+  if (bytes.length < 20 || bytes[0]! >> 4 !== 4) return null;
+  const u32 = (o: number) => asIpv4(((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) >>> 0);
+  return { src: u32(IPV4_FIELDS.src), dst: u32(IPV4_FIELDS.dst), ttl: bytes[IPV4_FIELDS.ttl]!, protocol: bytes[IPV4_FIELDS.protocol]! };
 }
