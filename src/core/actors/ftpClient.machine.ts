@@ -42,6 +42,8 @@ export interface FtpClientEnv {
   ftp(dir: 'command' | 'reply', text: string, conn: string): void;
   /** A fresh connection label for this client's next data connection. */
   nextDataConn(): string;
+  /** The label of the connection whose packet is being delivered right now, if any. */
+  incomingConn(): string | undefined;
   controlConn: string;
   report(r: TransferReport): void;
   now(): number;
@@ -275,8 +277,8 @@ export const ftpClientMachine = setup({
       const { env } = context.input;
       const ctrl = context.ctrl!;
       const port = context.input.dataPort === 'control+1' && !env.stack.isPortInUse(ctrl.localPort + 1) ? ctrl.localPort + 1 : env.stack.ephemeralPort();
-      x.dataConn = env.nextDataConn();
-      const conn = x.dataConn;
+      // The data connection is the server's: it is labelled by the server's SYN when it arrives.
+      x.dataConn = undefined;
       x.listener = env.stack.listen(
         port,
         (sock) => {
@@ -289,7 +291,7 @@ export const ftpClientMachine = setup({
           });
           self.send({ type: 'DATA_ACCEPTED', sock });
         },
-        { conn: () => conn },
+        { conn: () => env.incomingConn() ?? env.nextDataConn() },
       );
       // The client announces its own address as its socket sees it: behind NAT, the private one.
       if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
@@ -332,6 +334,7 @@ export const ftpClientMachine = setup({
     takeAccepted: ({ context, event }) => {
       if (event.type === 'DATA_ACCEPTED' && context.xfer) {
         context.xfer.dataSock = event.sock;
+        context.xfer.dataConn = event.sock.conn;
         context.xfer.listener?.close();
         context.xfer.listener = undefined;
       }

@@ -223,7 +223,9 @@ describe('built-in scenarios through the simulator', () => {
     const control = nat.trace.connections.find((c) => c.role === 'control')!;
     expect([control.opener, control.acceptor, control.dialled]).toEqual(['client', 'server', '203.0.113.1:21']);
     const active = run('seed-active-session');
-    const data = active.trace.connections.find((c) => c.role === 'data')!;
+    const dataConns = active.trace.connections.filter((c) => c.role === 'data');
+    expect(dataConns).toHaveLength(1);
+    const data = dataConns[0]!;
     expect([data.opener, data.acceptor, data.dialled]).toEqual(['server', 'testbox1', '192.168.150.80:3762']);
   });
 

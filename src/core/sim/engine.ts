@@ -152,6 +152,7 @@ export function simulate(input: SimInput): RunResult {
           },
           ftp: (dir, text, conn) => trace.emit({ kind: 'ftp', host: c.host, client: c.id, conn, dir, text }),
           nextDataConn: () => nextDataConn(c.id),
+          incomingConn: () => net.currentConn,
           report: (r) => {
             const startStep = starts.get(c.id) ?? 0;
             const sees = trace.events.slice(startStep).flatMap((e) => (e.kind === 'console' && e.client === c.id ? [e.text] : []));
@@ -251,7 +252,8 @@ function registerConnections(trace: Trace, input: SimInput): void {
   trace.events.forEach((e, step) => {
     if (e.kind !== 'send' || !e.conn || seen.has(e.conn)) return;
     const p = decodePacket(e.bytes, { verifyChecksums: false });
-    if (!p.ok || !p.value.tcp) return;
+    // The opener is whoever sent the connection's first SYN.
+    if (!p.ok || !p.value.tcp || !p.value.tcp.flags.syn || p.value.tcp.flags.ack) return;
     seen.add(e.conn);
     const [client = '', role = ''] = e.conn.split('/');
     const dst = p.value.ip.header.dst;
