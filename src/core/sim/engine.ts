@@ -138,6 +138,9 @@ export function simulate(input: SimInput): RunResult {
     if (!stack) continue;
     running++;
     const profile = PROFILES[c.profile];
+    // This client's console lines with their steps: a report reads its own lines instead of
+    // scanning the whole trace (that scan made 1,000 concurrent clients quadratic).
+    const consoleLines: { step: number; text: string }[] = [];
     const actor = createActor(ftpClientMachine, {
       clock: scheduler.clock,
       input: {
@@ -147,6 +150,7 @@ export function simulate(input: SimInput): RunResult {
           controlConn: `${c.id}/control`,
           print: (text) => {
             const step = trace.emit({ kind: 'console', client: c.id, text });
+            consoleLines.push({ step, text });
             // A transfer starts where the user typed its command.
             if (text.startsWith('ftp> ')) starts.set(c.id, step);
           },
@@ -155,7 +159,7 @@ export function simulate(input: SimInput): RunResult {
           incomingConn: () => net.currentConn,
           report: (r) => {
             const startStep = starts.get(c.id) ?? 0;
-            const sees = trace.events.slice(startStep).flatMap((e) => (e.kind === 'console' && e.client === c.id ? [e.text] : []));
+            const sees = consoleLines.filter((l) => l.step >= startStep).map((l) => l.text);
             reports.push({ r, startStep, sees });
             trace.emit({ kind: 'transfer', client: c.id, command: r.command, ok: r.ok, bytes: r.bytes, note: r.ok ? 'complete' : (r.symptom?.kind ?? 'failed') });
           },
@@ -175,11 +179,17 @@ export function simulate(input: SimInput): RunResult {
       },
     });
     let last = '';
+    let lastValue: unknown;
     actor.subscribe((snap) => {
-      const value = JSON.stringify(snap.value);
-      if (value !== last) {
-        trace.emit({ kind: 'state', actor: c.id, machine: 'ftpClient', from: last, to: value });
-        last = value;
+      // XState hands the same value object back when an event changed no state (most data
+      // events): only a new object can serialise differently, so only that one is stringified.
+      if (snap.value !== lastValue) {
+        lastValue = snap.value;
+        const value = JSON.stringify(snap.value);
+        if (value !== last) {
+          trace.emit({ kind: 'state', actor: c.id, machine: 'ftpClient', from: last, to: value });
+          last = value;
+        }
       }
       if (snap.status === 'done') running--;
     });
