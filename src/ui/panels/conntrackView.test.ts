@@ -70,19 +70,18 @@ describe('conntrackView', () => {
     expect(view.expectations.every((x) => x.status === 'used')).toBe(true);
   });
 
-  it('an ICMP error about a tracked connection does not turn the entry RELATED', () => {
-    const t: Trace = {
-      devices: ['r'], connections: [],
-      events: [
-        { t: simTime(0), kind: 'conntrack', device: 'r', packetId: 1, action: 'new', tuple: 'tcp 10.0.0.1:1000 -> 10.0.0.2:21', note: 'first packet: NEW' },
-        { t: simTime(1), kind: 'conntrack', device: 'r', packetId: 2, action: 'established', tuple: 'tcp 10.0.0.1:1000 -> 10.0.0.2:21', note: 'first reply seen' },
-        { t: simTime(2), kind: 'conntrack', device: 'r', packetId: 3, action: 'related', tuple: 'tcp 10.0.0.1:1000 -> 10.0.0.2:21', note: 'ICMP error about a tracked connection: RELATED' },
-        { t: simTime(3), kind: 'conntrack', device: 'r', packetId: 4, action: 'invalid', tuple: 'tcp 10.0.0.9:5 -> 10.0.0.2:6', note: 'RST for no known connection: INVALID' },
-      ],
-    };
-    const [d] = conntrackView(t, 3);
-    expect(d!.entries[0]!.state).toBe('ESTABLISHED');
-    expect(d!.untrackedCount).toBe(1);
+  it('an ICMP error about a NATed connection is noted on that entry, not added as a RELATED entry', () => {
+    const t = traceOf('passive-server-firewall-reject');
+    const icmp = ctEvents(t).filter((x) => x.e.action === 'related' && !ctEvents(t).some((u) => u.e.action === 'expect-used' && u.e.device === x.e.device && u.e.tuple === x.e.tuple));
+    expect(icmp.length).toBeGreaterThan(0);
+    const view = conntrackView(t, t.events.length - 1);
+    for (const { e } of icmp) {
+      const d = view.find((v) => v.device === e.device)!;
+      expect(d.entries.some((x) => x.first === 'RELATED')).toBe(false);
+      const about = d.entries.find((x) => e.note.includes(`(${x.tuple})`));
+      expect(about?.helperNote).toBe(e.note);
+      expect(about?.state).not.toBe('RELATED');
+    }
   });
 
   it('expectations replaced or expired leave the pending list', () => {

@@ -24,7 +24,7 @@ export interface CtEntry {
   nat: string[];
   /** The PORT/227/EPRT/EPSV text of the expectation it came from. */
   expectedBy: string | null;
-  /** The helper's last remark (ignored or dropped text), if any. */
+  /** The last remark on it: the helper's (ignored or dropped text), or an ICMP error about it. */
   helperNote: string | null;
   created: number;
   updated: number;
@@ -57,7 +57,7 @@ export interface CtDevice {
   entries: CtEntry[];
   /** Pending first, then the ones used, replaced or expired (newest first). */
   expectations: CtExpectation[];
-  /** Packets that were not put in the table (INVALID, untracked): the latest few. */
+  /** Packets that were not put in the table (INVALID, untracked, RELATED ICMP about no listed entry): the latest few. */
   untracked: CtPacketNote[];
   untrackedCount: number;
 }
@@ -136,14 +136,19 @@ export function conntrackView(trace: Trace, eventIndex: number): CtDevice[] {
     switch (what) {
       case 'entry-new':
       case 'entry-related': {
-        if (entry && what === 'entry-related') {
-          // An ICMP error about this connection: the packet is RELATED, the entry stays as it is.
-          entry.helperNote = e.note;
-          entry.updated = i;
+        const used = what === 'entry-related' ? d.expectations.find((x) => x.usedBy === e.tuple && x.updated === i - 1) : undefined;
+        if (what === 'entry-related' && !used) {
+          // Not an expected connection: an ICMP error about a tracked one (the core names its
+          // original tuple in parentheses). The packet is RELATED; the entry keeps its state.
+          const about = /\((\S+ \S+ -> \S+)\)/.exec(e.note)?.[1];
+          const target = (about && d.entries.get(about)) || entry;
+          if (target) {
+            target.helperNote = e.note;
+            target.updated = i;
+          } else packet(d, e, i);
           return;
         }
         const first = what === 'entry-new' ? 'NEW' : 'RELATED';
-        const used = what === 'entry-related' ? d.expectations.find((x) => x.usedBy === e.tuple) : undefined;
         const fresh: CtEntry = { tuple: e.tuple, state: first, first, helper: null, nat: [], expectedBy: used?.announced ?? null, helperNote: null, created: i, updated: i };
         d.entries.set(e.tuple, fresh);
         d.createdBy.set(e.packetId, fresh);
@@ -192,11 +197,15 @@ export function conntrackView(trace: Trace, eventIndex: number): CtDevice[] {
         return;
       }
       case 'packet':
-        d.untrackedCount++;
-        d.untracked.push({ action: e.action, tuple: e.tuple, note: e.note, at: i });
-        if (d.untracked.length > KEEP_UNTRACKED) d.untracked.shift();
+        packet(d, e, i);
         return;
     }
+  }
+
+  function packet(d: Dev, e: CtEvent, i: number): void {
+    d.untrackedCount++;
+    d.untracked.push({ action: e.action, tuple: e.tuple, note: e.note, at: i });
+    if (d.untracked.length > KEEP_UNTRACKED) d.untracked.shift();
   }
 
   return [...byDevice].map(([device, d]) => ({
