@@ -113,38 +113,104 @@ export function timeoutUs(c: Conn): number {
 /** FTP expectations live 5 minutes (nf_conntrack_ftp's expect policy). */
 export const EXPECT_TIMEOUT_US = 300 * S;
 
+const tupleKey = (t: Tuple): string => `${t.proto}:${t.src}:${t.dst}:${t.sport}:${t.dport}`;
+
+interface Indexed {
+  conn: Conn;
+  dir: Dir;
+}
+
 export class ConntrackTable {
   conns: Conn[] = [];
   expectations: Expectation[] = [];
   private nextId = 1;
+  /**
+   * Hash of both tuples of every confirmed connection, as nf_conntrack's hash table: a
+   * per-packet scan of `conns` made 1,000 clients through one NAT quadratic. `conns` stays
+   * the ordered list (first confirmed first); among several matches the earliest wins, as
+   * the scan did.
+   */
+  private index = new Map<string, Indexed[]>();
+  private order = new WeakMap<Conn, number>();
+  private confirmedCount = 0;
+  /** No connection expires before this (a lower bound): expire() sweeps only past it. */
+  private earliest = Infinity;
 
   /** Forgets what has timed out. */
   expire(nowUs: number): Expectation[] {
-    this.conns = this.conns.filter((c) => c.expiresUs > nowUs);
-    const gone = this.expectations.filter((e) => e.expiresUs <= nowUs);
-    if (gone.length) {
-      this.expectations = this.expectations.filter((e) => e.expiresUs > nowUs);
-      for (const e of gone) if (e.master.expectation === e) e.master.expectation = null;
+    if (nowUs >= this.earliest) {
+      const kept: Conn[] = [];
+      let earliest = Infinity;
+      for (const c of this.conns) {
+        if (c.expiresUs > nowUs) {
+          kept.push(c);
+          if (c.expiresUs < earliest) earliest = c.expiresUs;
+        } else this.unindex(c);
+      }
+      this.conns = kept;
+      this.earliest = earliest;
     }
+    if (!this.expectations.some((e) => e.expiresUs <= nowUs)) return [];
+    const gone = this.expectations.filter((e) => e.expiresUs <= nowUs);
+    this.expectations = this.expectations.filter((e) => e.expiresUs > nowUs);
+    for (const e of gone) if (e.master.expectation === e) e.master.expectation = null;
     return gone;
   }
 
+  /** A packet of the connection was seen: its time-out starts again (may shorten, e.g. after a RST). */
+  touch(c: Conn, expiresUs: number): void {
+    c.expiresUs = expiresUs;
+    if (c.confirmed && expiresUs < this.earliest) this.earliest = expiresUs;
+  }
+
   lookup(t: Tuple): { conn: Conn; dir: Dir } | null {
-    for (const c of this.conns) {
-      if (sameTuple(c.orig, t)) return { conn: c, dir: 0 };
-      if (sameTuple(c.reply, t)) return { conn: c, dir: 1 };
+    const list = this.index.get(tupleKey(t));
+    if (!list) return null;
+    let best: Indexed | null = null;
+    let bestOrder = Infinity;
+    for (const x of list) {
+      const o = this.order.get(x.conn)!;
+      // Same connection under both tuples (orig = reply): the original direction, as the scan checked it first.
+      if (o < bestOrder || (o === bestOrder && x.dir === 0)) {
+        best = x;
+        bestOrder = o;
+      }
     }
-    return null;
+    return best ? { conn: best.conn, dir: best.dir } : null;
   }
 
   /** Is a reply tuple taken by another connection? (nf_nat_used_tuple) */
   replyTaken(reply: Tuple, except: Conn): boolean {
-    return this.conns.some((c) => c !== except && (sameTuple(c.reply, reply) || sameTuple(c.orig, invert(reply))));
+    const asReply = this.index.get(tupleKey(reply));
+    if (asReply?.some((x) => x.dir === 1 && x.conn !== except)) return true;
+    const asOrig = this.index.get(tupleKey(invert(reply)));
+    return !!asOrig?.some((x) => x.dir === 0 && x.conn !== except);
   }
 
   findExpectation(t: Tuple): Expectation | null {
     if (t.proto !== 6) return null;
     return this.expectations.find((e) => e.src === t.src && e.dst === t.dst && e.dport === t.dport) ?? null;
+  }
+
+  private indexAs(t: Tuple, x: Indexed): void {
+    const k = tupleKey(t);
+    const list = this.index.get(k);
+    if (list) list.push(x);
+    else this.index.set(k, [x]);
+  }
+
+  private unindexAs(t: Tuple, c: Conn): void {
+    const k = tupleKey(t);
+    const list = this.index.get(k);
+    if (!list) return;
+    const rest = list.filter((x) => x.conn !== c);
+    if (rest.length) this.index.set(k, rest);
+    else this.index.delete(k);
+  }
+
+  private unindex(c: Conn): void {
+    this.unindexAs(c.orig, c);
+    this.unindexAs(c.reply, c);
   }
 
   /** A connection for a packet's first appearance; not in the table until confirmed. */
@@ -177,10 +243,17 @@ export class ConntrackTable {
     if (c.confirmed) return;
     c.confirmed = true;
     this.conns.push(c);
+    // Tuples are final once confirmed (NAT binds before): index them now.
+    this.order.set(c, this.confirmedCount++);
+    this.indexAs(c.orig, { conn: c, dir: 0 });
+    this.indexAs(c.reply, { conn: c, dir: 1 });
+    if (c.expiresUs < this.earliest) this.earliest = c.expiresUs;
   }
 
   remove(c: Conn): void {
+    const before = this.conns.length;
     this.conns = this.conns.filter((x) => x !== c);
+    if (this.conns.length !== before) this.unindex(c);
     if (c.expectation) this.removeExpectation(c.expectation);
   }
 

@@ -276,7 +276,7 @@ export class Netfilter {
       if (f?.fin) c.fin[found.dir] = true;
       if (f?.rst) c.rst = true;
       w.ctState = ctStateOf(c, found.dir);
-      c.expiresUs = nowUs + timeoutUs(c);
+      this.table.touch(c, nowUs + timeoutUs(c));
       return null;
     }
     // No connection: an expected one, a new one, or (TCP) something conntrack will not pick up.
