@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticRun } from './synthetic.testkit';
 import { packetSteps, stepForEvent } from './steps';
-import { conntrackAt, filterDecisions, stepPackets, transcript, visibleConnections } from './context';
+import { filterDecisions, stepPackets, transcript, visibleConnections } from './context';
 import { ladderRows } from './ladder';
 import { hexDump, packetTree } from './tree';
 import { packetLabel } from './label';
@@ -33,11 +33,9 @@ describe('context up to the cursor', () => {
     const atDrop = visibleConnections(trace, drop);
     expect(atDrop.map((c) => [c.role, c.state, c.port])).toEqual([['control', 'open', '21'], ['data', 'refused', '50000']]);
   });
-  it('collects console lines and conntrack rows up to the cursor only', () => {
+  it('collects console lines up to the cursor only', () => {
     expect(transcript(trace, 0)).toEqual([]);
     expect(transcript(trace, trace.events.length - 1).map((l) => l.text)).toContain('---> PASV');
-    expect(conntrackAt(trace, 0)).toEqual([]);
-    expect(conntrackAt(trace, trace.events.length - 1)[0]!.entries).toHaveLength(1);
   });
   it('inspects the refused packet as it arrived, and NAT before/after', () => {
     const p = stepPackets(trace, drop);

@@ -46,42 +46,6 @@ export function transcript(trace: Trace, eventIndex: number): { client: string; 
   return out;
 }
 
-export interface ConntrackRow {
-  tuple: string;
-  action: string;
-  note: string;
-  /** Event index of the last update, so the panel can highlight what just changed. */
-  at: number;
-}
-
-export interface ConntrackDevice {
-  device: string;
-  entries: ConntrackRow[];
-  expectations: ConntrackRow[];
-}
-
-/** Actions after which an entry is gone from the table (as the core names them). */
-const GONE = /destroy|delete|expire|removed|remove|gone|fulfil|fulfill|matched/i;
-const EXPECT = /expect/i;
-
-/**
- * The conntrack table per stateful device as recorded: the latest action per tuple,
- * entries and expectations apart; rows whose last action removed them are dropped.
- */
-export function conntrackAt(trace: Trace, eventIndex: number): ConntrackDevice[] {
-  const byDevice = new Map<string, { entries: Map<string, ConntrackRow>; expectations: Map<string, ConntrackRow> }>();
-  for (let i = 0; i <= eventIndex && i < trace.events.length; i++) {
-    const e = trace.events[i]!;
-    if (e.kind !== 'conntrack') continue;
-    let d = byDevice.get(e.device);
-    if (!d) byDevice.set(e.device, (d = { entries: new Map(), expectations: new Map() }));
-    const table = EXPECT.test(e.action) ? d.expectations : d.entries;
-    if (GONE.test(e.action)) table.delete(e.tuple);
-    else table.set(e.tuple, { tuple: e.tuple, action: e.action, note: e.note, at: i });
-  }
-  return [...byDevice].map(([device, d]) => ({ device, entries: [...d.entries.values()], expectations: [...d.expectations.values()] }));
-}
-
 /**
  * The bytes to inspect for a step: the packet itself for a send, both versions for a NAT
  * rewrite, and for a drop the last copy of that packet the device received or sent.
