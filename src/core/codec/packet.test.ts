@@ -79,6 +79,35 @@ describe('encodeTcpPacket / rewriteTcpPacket', () => {
     expect(rewriteTcpPacket(FIXTURES.icmpHostProhibited, { src: pub })).toBeNull();
   });
 
+  it('a header-only rewrite (NAT) gives the bytes that re-encoding the edited segment gives, options or not', () => {
+    const edit = fc.record(
+      { src: fc.integer({ min: 0, max: 0xffffffff }), dst: fc.integer({ min: 0, max: 0xffffffff }), srcPort: fc.integer({ min: 0, max: 0xffff }), dstPort: fc.integer({ min: 0, max: 0xffff }), seq: fc.integer({ min: 0, max: 0xffffffff }), ack: fc.integer({ min: 0, max: 0xffffffff }) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(ipv4BuildArb, tcpBuildArb, fc.boolean(), edit, (ip, tcp, noOptions, e) => {
+        const seg = noOptions ? { ...tcp, options: [] } : tcp;
+        const before = encodeTcpPacket(ip, seg);
+        const out = rewriteTcpPacket(before, e as never);
+        const ed = e as { src?: number; dst?: number; srcPort?: number; dstPort?: number; seq?: number; ack?: number };
+        const expected = encodeTcpPacket(
+          { ...ip, src: (ed.src ?? ip.src) as never, dst: (ed.dst ?? ip.dst) as never },
+          { ...seg, srcPort: ed.srcPort ?? seg.srcPort, dstPort: ed.dstPort ?? seg.dstPort, seq: ed.seq ?? seg.seq, ack: ed.ack ?? seg.ack },
+        );
+        expect(out).toEqual(expected);
+      }),
+    );
+  });
+
+  it('a rewrite re-encodes what it cannot patch as is (reserved TCP bits are cleared, as before)', () => {
+    const bytes = encodeTcpPacket({ src: parseIpv4('10.0.0.1')!, dst: parseIpv4('10.0.0.2')! }, { srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: { ack: true }, window: 5 });
+    bytes[20 + 12] = 0x51; // a reserved bit in the data-offset byte
+    const out = rewriteTcpPacket(bytes, { srcPort: 9 });
+    expect(out?.[20 + 12]).toBe(0x50);
+    const r = decodePacket(out!);
+    expect(r.ok && r.value.tcp?.srcPort).toBe(9);
+  });
+
   it('every truncation of a valid packet gives an error, never a throw', () => {
     for (const f of Object.values(FIXTURES)) {
       for (const t of truncations(f)) {

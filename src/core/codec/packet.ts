@@ -2,11 +2,12 @@
  * Whole packets: IPv4 + TCP or ICMP, as devices see them. Devices decide from
  * `decodePacket(bytes)`; senders build with encodeTcpPacket / encodeIcmpPacket.
  */
-import { formatIpv4, type Ipv4, type Port } from '../net/addr';
+import { asIpv4, formatIpv4, type Ipv4, type Port } from '../net/addr';
+import { readU16, readU32, writeU16, writeU32 } from './bytes';
 import { describeIcmp, decodeIcmp, type IcmpMessage } from './icmp';
-import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, type Ipv4Build, type Ipv4Packet } from './ipv4';
+import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, IPV4_FIELDS, IPV4_MIN_HEADER, type Ipv4Build, type Ipv4Packet } from './ipv4';
 import { ok, type Decoded, type DecodeError } from './result';
-import { decodeTcp, encodeTcp, formatTcpFlags, tcpBuildOf, type TcpBuild, type TcpSegment } from './tcp';
+import { decodeTcp, encodeTcp, fixTcpChecksum, formatTcpFlags, tcpBuildOf, TCP_FIELDS, TCP_MIN_HEADER, type TcpBuild, type TcpSegment } from './tcp';
 
 export interface DecodedPacket {
   ip: Ipv4Packet;
@@ -72,6 +73,10 @@ export interface TcpPacketEdit {
  * TCP packet.
  */
 export function rewriteTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | null {
+  if (edit.payload === undefined) {
+    const patched = patchTcpPacket(bytes, edit);
+    if (patched) return patched;
+  }
   const p = decodePacket(bytes, { verifyChecksums: false });
   if (!p.ok || !p.value.tcp) return null;
   const h = p.value.ip.header;
@@ -92,6 +97,32 @@ export function rewriteTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8A
   );
   const header = { ...h, src, dst, totalLength: h.ihl * 4 + seg.length, checksum: 0 };
   return fixIpv4Checksum(emitIpv4({ header, payload: seg }));
+}
+
+/**
+ * rewriteTcpPacket's fast path (NAT rewrites every forwarded segment): patch the fields in a
+ * copy and recompute both checksums. Taken only for a packet that decoding and re-encoding
+ * would reproduce unchanged (no TCP options, no reserved bits, nothing after totalLength,
+ * unfragmented), so the result is byte for byte the same as the general path's; anything
+ * else returns null and goes the general way.
+ */
+function patchTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | null {
+  if (bytes.length < IPV4_MIN_HEADER || bytes[0]! >> 4 !== 4) return null;
+  const ihl = (bytes[0]! & 0x0f) * 4;
+  const total = readU16(bytes, IPV4_FIELDS.totalLength);
+  if (ihl < IPV4_MIN_HEADER || total !== bytes.length || total < ihl + TCP_MIN_HEADER) return null;
+  if (readU16(bytes, IPV4_FIELDS.flagsFragment) & 0xbfff) return null; // reserved bit, MF or an offset
+  if (bytes[IPV4_FIELDS.protocol] !== IPPROTO.TCP) return null;
+  if (bytes[ihl + TCP_FIELDS.dataOffset] !== 0x50) return null; // 5 words, reserved bits clear
+  const out = bytes.slice();
+  if (edit.src !== undefined) writeU32(out, IPV4_FIELDS.src, edit.src);
+  if (edit.dst !== undefined) writeU32(out, IPV4_FIELDS.dst, edit.dst);
+  if (edit.srcPort !== undefined) writeU16(out, ihl + TCP_FIELDS.srcPort, edit.srcPort);
+  if (edit.dstPort !== undefined) writeU16(out, ihl + TCP_FIELDS.dstPort, edit.dstPort);
+  if (edit.seq !== undefined) writeU32(out, ihl + TCP_FIELDS.seq, edit.seq >>> 0);
+  if (edit.ack !== undefined) writeU32(out, ihl + TCP_FIELDS.ack, edit.ack >>> 0);
+  fixTcpChecksum(out.subarray(ihl), asIpv4(readU32(out, IPV4_FIELDS.src)), asIpv4(readU32(out, IPV4_FIELDS.dst)));
+  return fixIpv4Checksum(out);
 }
 
 const MAX_TEXT = 60;

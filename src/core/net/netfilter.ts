@@ -65,6 +65,9 @@ interface Walk {
   bytes: Uint8Array;
   readonly original: Uint8Array;
   readonly info0: PacketInfo;
+  /** packetInfo of `bytes` as it stands, decoded once per rewrite rather than at every chain. */
+  infoOf: Uint8Array;
+  info: PacketInfo | null;
   events: NfEvent[];
   conn: Conn | null;
   dir: Dir;
@@ -89,7 +92,7 @@ export class Netfilter {
     if ('verdict' in w) return w;
     const stop = this.raw(w, 'PREROUTING') ?? this.track(w, nowUs) ?? this.nat(w, 'PREROUTING', 'dst');
     if (stop) return stop;
-    const cur = packetInfo(w.bytes) ?? w.info0;
+    const cur = current(w) ?? w.info0;
     if (this.cfg.interfaces.some((i) => i.ip === cur.dst)) {
       const r = this.filter(w, 'INPUT') ?? this.nat(w, 'INPUT', 'src') ?? this.finish(w, nowUs);
       return { ...r, local: true };
@@ -164,11 +167,11 @@ export class Netfilter {
       events.push({ kind: 'conntrack', device: this.cfg.device, action: 'invalid', tuple: '?', note: 'undecodable packet: dropped' });
       return { verdict: 'drop', bytes, events };
     }
-    return { bytes, original: bytes, info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false };
+    return { bytes, original: bytes, info0, infoOf: bytes, info: info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false };
   }
 
   private ctx(w: Walk, chain: string): MatchContext {
-    const p = packetInfo(w.bytes) ?? w.info0;
+    const p = current(w) ?? w.info0;
     const c: MatchContext = { src: p.src, dst: p.dst, protocol: p.proto, ctState: w.ctState };
     if (p.sport !== undefined && p.proto !== 1) c.srcPort = p.sport;
     if (p.dport !== undefined && p.proto !== 1) c.dstPort = p.dport;
@@ -422,7 +425,7 @@ export class Netfilter {
   }
 
   private help(w: Walk, c: Conn, nowUs: number): Stop | null {
-    const p = packetInfo(w.bytes);
+    const p = current(w);
     if (!p || p.seq === undefined) return null;
     // The helper sees the segment before sequence adjustment: its seq as the sender wrote it.
     const d = ftpHelp(c, w.dir, p.seq, p.payload, this.cfg.helper);
@@ -467,6 +470,17 @@ export class Netfilter {
       }
     }
   }
+}
+
+/** The walk's packet as it stands now; the same bytes are decoded once per walk. */
+function current(w: Walk): PacketInfo | null {
+  if (w.infoOf !== w.bytes) {
+    // Only info0 (the packet as it arrived) answers whether its checksums were right; a
+    // rewrite's fields read the same either way, so its checksums are not verified again.
+    w.info = packetInfo(w.bytes, { verifyChecksums: false });
+    w.infoOf = w.bytes;
+  }
+  return w.info;
 }
 
 function describe(p: PacketInfo): string {

@@ -26,9 +26,9 @@ export interface PacketInfo {
 const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
 export const isIcmpError = (t: number | undefined): boolean => t !== undefined && ICMP_ERRORS.has(t);
 
-export function packetInfo(bytes: Uint8Array): PacketInfo | null {
+export function packetInfo(bytes: Uint8Array, opts: { verifyChecksums?: boolean } = {}): PacketInfo | null {
   let badChecksum = false;
-  let d = decodePacket(bytes);
+  let d = decodePacket(bytes, opts);
   if (!d.ok) {
     if (d.error.kind !== 'bad-checksum') return null;
     badChecksum = true;
