@@ -104,7 +104,9 @@ export function decodeIpv4(bytes: Uint8Array, opts: { verifyChecksum?: boolean }
     const sum = internetChecksum(bytes.subarray(0, header.ihl * 4));
     if (sum !== 0) return err('bad-checksum', IPV4_FIELDS.checksum, `header checksum 0x${hex4(header.checksum)} is wrong`);
   }
-  return ok({ header, payload: bytes.slice(header.ihl * 4, header.totalLength) });
+  // A view, not a copy: the transport decoder reads it (and copies what it hands out), and
+  // copying every segment twice per decode was a large share of the per-hop cost.
+  return ok({ header, payload: bytes.subarray(header.ihl * 4, header.totalLength) });
 }
 
 export interface Ipv4Build {

@@ -80,9 +80,17 @@ const OPT_LEN: Record<number, number> = { [OPT.mss]: 4, [OPT.wscale]: 3, [OPT['s
 const err = (kind: 'truncated' | 'bad-value' | 'bad-checksum', offset: number, message: string) => fail('tcp', kind, offset, message);
 
 export function flagsFromByte(b: number): TcpFlags {
-  const f = {} as TcpFlags;
-  for (const [name, bit] of TCP_FLAG_BITS) f[name] = (b & bit) !== 0;
-  return f;
+  // Spelled out (same keys and order as TCP_FLAG_BITS): it runs for every decoded segment.
+  return {
+    fin: (b & 0x01) !== 0,
+    syn: (b & 0x02) !== 0,
+    rst: (b & 0x04) !== 0,
+    psh: (b & 0x08) !== 0,
+    ack: (b & 0x10) !== 0,
+    urg: (b & 0x20) !== 0,
+    ece: (b & 0x40) !== 0,
+    cwr: (b & 0x80) !== 0,
+  };
 }
 
 export function flagsToByte(f: Partial<TcpFlags>): number {

@@ -300,6 +300,10 @@ function nfEventToTrace(device: string, packetId: number, e: NfEvent) {
  */
 function peekIpv4(bytes: Uint8Array): { src: Ipv4; dst: Ipv4; ttl: number; protocol: number } | null {
   if (bytes.length < 20 || bytes[0]! >> 4 !== 4) return null;
-  const u32 = (o: number) => asIpv4(((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) >>> 0);
-  return { src: u32(IPV4_FIELDS.src), dst: u32(IPV4_FIELDS.dst), ttl: bytes[IPV4_FIELDS.ttl]!, protocol: bytes[IPV4_FIELDS.protocol]! };
+  return { src: u32At(bytes, IPV4_FIELDS.src), dst: u32At(bytes, IPV4_FIELDS.dst), ttl: bytes[IPV4_FIELDS.ttl]!, protocol: bytes[IPV4_FIELDS.protocol]! };
+}
+
+/** A module-level helper rather than a closure per call (this runs several times per hop). */
+function u32At(bytes: Uint8Array, o: number): Ipv4 {
+  return asIpv4(((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) >>> 0);
 }
