@@ -198,7 +198,11 @@ export function patternBytes(path: string, size: number): Uint8Array {
   let h = 0;
   for (let i = 0; i < path.length; i++) h = (h * 31 + path.charCodeAt(i)) >>> 0;
   const out = new Uint8Array(size);
-  for (let i = 0; i < size; i++) out[i] = i % 64 === 63 ? 0x0a : alphabet.charCodeAt((i + h) % alphabet.length);
+  // The pattern repeats every lcm(64, 62) = 1984 bytes: compute one period, then copy it
+  // (a byte-by-byte loop cost ~5 ms per MB, on every RETR of a big file).
+  const period = Math.min(size, 1984);
+  for (let i = 0; i < period; i++) out[i] = i % 64 === 63 ? 0x0a : alphabet.charCodeAt((i + h) % alphabet.length);
+  for (let filled = period; filled < size; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, size - filled));
   return out;
 }
 
