@@ -18,10 +18,11 @@ export interface DecodedPacket {
 /**
  * Decodes IPv4 and, for an unfragmented TCP or ICMP packet, the transport header.
  * Checksums (IP header, TCP with pseudo-header, ICMP) are verified unless
- * `verifyChecksums: false`. Fragments are returned without a transport layer: only the
+ * `verifyChecksums: false`; `copyPayload: false` returns the TCP payload as a view of `bytes`
+ * (for read-only callers). Fragments are returned without a transport layer: only the
  * first fragment holds the header and the simulator never fragments.
  */
-export function decodePacket(bytes: Uint8Array, opts: { verifyChecksums?: boolean } = {}): Decoded<DecodedPacket> {
+export function decodePacket(bytes: Uint8Array, opts: { verifyChecksums?: boolean; copyPayload?: boolean } = {}): Decoded<DecodedPacket> {
   const verify = opts.verifyChecksums !== false;
   const ip = decodeIpv4(bytes, { verifyChecksum: verify });
   if (!ip.ok) return ip;
@@ -29,7 +30,7 @@ export function decodePacket(bytes: Uint8Array, opts: { verifyChecksums?: boolea
   if (header.moreFragments || header.fragmentOffset !== 0) return ok({ ip: ip.value });
   const headerLen = header.ihl * 4;
   if (header.protocol === IPPROTO.TCP) {
-    const tcp = decodeTcp(payload, verify ? { src: header.src, dst: header.dst } : undefined);
+    const tcp = decodeTcp(payload, verify ? { src: header.src, dst: header.dst } : undefined, opts.copyPayload);
     if (!tcp.ok) return shift(tcp, headerLen);
     return ok({ ip: ip.value, tcp: tcp.value });
   }

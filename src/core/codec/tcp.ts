@@ -180,7 +180,7 @@ export function encodeTcpOptions(options: readonly TcpOption[]): Uint8Array {
  * Decodes a segment (the IPv4 payload). With `pseudo` the checksum is verified over the
  * pseudo-header, as the receiving host does; without it the field is only reported.
  */
-export function decodeTcp(bytes: Uint8Array, pseudo?: { src: Ipv4; dst: Ipv4 }): Decoded<TcpSegment> {
+export function decodeTcp(bytes: Uint8Array, pseudo?: { src: Ipv4; dst: Ipv4 }, copyPayload = true): Decoded<TcpSegment> {
   if (bytes.length < TCP_MIN_HEADER) return err('truncated', bytes.length, `TCP header needs 20 bytes, got ${bytes.length}`);
   const dataOffset = bytes[TCP_FIELDS.dataOffset]! >>> 4;
   if (dataOffset < 5) return err('bad-value', TCP_FIELDS.dataOffset, `data offset ${dataOffset} is below the minimum of 5 words`);
@@ -201,7 +201,8 @@ export function decodeTcp(bytes: Uint8Array, pseudo?: { src: Ipv4; dst: Ipv4 }):
     checksum: readU16(bytes, TCP_FIELDS.checksum),
     urgentPointer: readU16(bytes, TCP_FIELDS.urgentPointer),
     options: options.value,
-    payload: bytes.slice(dataOffset * 4),
+    // A copy by default (a host hands it to its application); a read-only caller may take a view.
+    payload: copyPayload ? bytes.slice(dataOffset * 4) : bytes.subarray(dataOffset * 4),
   });
 }
 

@@ -28,11 +28,12 @@ export const isIcmpError = (t: number | undefined): boolean => t !== undefined &
 
 export function packetInfo(bytes: Uint8Array, opts: { verifyChecksums?: boolean } = {}): PacketInfo | null {
   let badChecksum = false;
-  let d = decodePacket(bytes, opts);
+  // Netfilter only reads the payload (the helper), so it gets a view instead of a copy.
+  let d = decodePacket(bytes, { ...opts, copyPayload: false });
   if (!d.ok) {
     if (d.error.kind !== 'bad-checksum') return null;
     badChecksum = true;
-    d = decodePacket(bytes, { verifyChecksums: false });
+    d = decodePacket(bytes, { verifyChecksums: false, copyPayload: false });
     if (!d.ok) return null;
   }
   const { ip, tcp, icmp } = d.value;
