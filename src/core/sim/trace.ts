@@ -143,7 +143,11 @@ export class TraceRecorder {
 
   /** Records an event stamped with the current simulated time; returns its step index. */
   emit(e: DistributiveOmit<TraceEvent, 't'>): number {
-    this.events.push({ ...e, t: this.now() } as TraceEvent);
+    // Every caller passes a fresh object literal, so it is stamped in place rather than
+    // copied (one allocation less per event; `t` still comes last, as with a spread).
+    const stamped = e as TraceEvent;
+    stamped.t = this.now();
+    this.events.push(stamped);
     return this.events.length - 1;
   }
 }
