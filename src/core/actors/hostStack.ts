@@ -173,7 +173,10 @@ export class HostStack {
   }
 
   receive(bytes: Uint8Array): void {
-    const p = decodePacket(bytes);
+    // Checksums verified here, once per delivery. The payload is a view of the packet's bytes
+    // (never mutated: they are the trace's), not a copy: applications only read it, and a
+    // socket that must hold it before a handler exists copies it (Socket.data).
+    const p = decodePacket(bytes, { copyPayload: false });
     if (!p.ok) {
       if (p.error.kind === 'bad-checksum') this.stats.badChecksum++;
       else this.stats.malformed++;
