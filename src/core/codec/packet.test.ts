@@ -5,7 +5,7 @@ import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitra
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum } from './ipv4';
 import { decodePacket, describePacket, encodeTcpPacket, rewriteTcpPacket } from './packet';
-import { decodeTcp } from './tcp';
+import { decodeTcp, encodeTcp } from './tcp';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -77,6 +77,16 @@ describe('encodeTcpPacket / rewriteTcpPacket', () => {
     expect(r.value.tcp?.options).toHaveLength(3);
     expect(new TextDecoder().decode(r.value.tcp?.payload)).toBe('PORT 203,0,113,7,156,64\r\n');
     expect(rewriteTcpPacket(FIXTURES.icmpHostProhibited, { src: pub })).toBeNull();
+  });
+
+  it('encodeTcpPacket gives the bytes of encodeIpv4 around encodeTcp', () => {
+    fc.assert(
+      fc.property(ipv4BuildArb, tcpBuildArb, (ip, tcp) => {
+        const { protocol: _p, payload: _pl, ...fields } = ip;
+        expect(encodeTcpPacket(fields, tcp)).toEqual(encodeIpv4({ ...fields, protocol: 6, payload: encodeTcp(tcp, ip.src, ip.dst) }));
+        expect(encodeTcpPacket({ src: ip.src, dst: ip.dst }, tcp)).toEqual(encodeIpv4({ src: ip.src, dst: ip.dst, protocol: 6, payload: encodeTcp(tcp, ip.src, ip.dst) }));
+      }),
+    );
   });
 
   it('a header-only rewrite (NAT) gives the bytes that re-encoding the edited segment gives, options or not', () => {

@@ -7,7 +7,7 @@ import { readU16, readU32, writeU16, writeU32 } from './bytes';
 import { describeIcmp, decodeIcmp, type IcmpMessage } from './icmp';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, IPV4_FIELDS, IPV4_MIN_HEADER, type Ipv4Build, type Ipv4Packet } from './ipv4';
 import { ok, type Decoded, type DecodeError } from './result';
-import { decodeTcp, encodeTcp, fixTcpChecksum, formatTcpFlags, tcpBuildOf, TCP_FIELDS, TCP_MIN_HEADER, type TcpBuild, type TcpSegment } from './tcp';
+import { decodeTcp, encodeTcp, encodeTcpOptions, fixTcpChecksum, formatTcpFlags, tcpBuildOf, TCP_FIELDS, TCP_MIN_HEADER, writeTcp, type TcpBuild, type TcpSegment } from './tcp';
 
 export interface DecodedPacket {
   ip: Ipv4Packet;
@@ -49,8 +49,27 @@ function shift(r: { ok: false; error: DecodeError }, by: number): Decoded<never>
 
 export type PacketIp = Omit<Ipv4Build, 'protocol' | 'payload'>;
 
+/**
+ * Same bytes as encodeIpv4 around encodeTcp, built in one array: every segment a stack sends
+ * comes through here, and the two-step build copied each one twice.
+ */
 export function encodeTcpPacket(ip: PacketIp, tcp: TcpBuild): Uint8Array {
-  return encodeIpv4({ ...ip, protocol: IPPROTO.TCP, payload: encodeTcp(tcp, ip.src, ip.dst) });
+  const opts = encodeTcpOptions(tcp.options ?? []);
+  const tcpLen = TCP_MIN_HEADER + opts.length + (tcp.payload?.length ?? 0);
+  const total = IPV4_MIN_HEADER + tcpLen;
+  if (total > 0xffff) throw new RangeError(`IPv4 packet of ${total} bytes exceeds 65535`);
+  const out = new Uint8Array(total);
+  writeTcp(out.subarray(IPV4_MIN_HEADER), tcp, opts, ip.src, ip.dst);
+  out[0] = 0x45; // version 4, IHL 5
+  out[IPV4_FIELDS.tos] = (((ip.dscp ?? 0) & 0x3f) << 2) | ((ip.ecn ?? 0) & 3);
+  writeU16(out, IPV4_FIELDS.totalLength, total);
+  writeU16(out, IPV4_FIELDS.identification, ip.identification ?? 0);
+  writeU16(out, IPV4_FIELDS.flagsFragment, (ip.dontFragment ?? true) ? 0x4000 : 0);
+  out[IPV4_FIELDS.ttl] = (ip.ttl ?? 64) & 0xff;
+  out[IPV4_FIELDS.protocol] = IPPROTO.TCP;
+  writeU32(out, IPV4_FIELDS.src, ip.src);
+  writeU32(out, IPV4_FIELDS.dst, ip.dst);
+  return fixIpv4Checksum(out);
 }
 
 export function encodeIcmpPacket(ip: PacketIp, icmp: Uint8Array): Uint8Array {

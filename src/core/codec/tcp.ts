@@ -221,9 +221,16 @@ export interface TcpBuild {
 /** A segment with options padded, data offset set and the pseudo-header checksum filled in. */
 export function encodeTcp(seg: TcpBuild, src: Ipv4, dst: Ipv4): Uint8Array {
   const opts = encodeTcpOptions(seg.options ?? []);
-  const payload = seg.payload ?? new Uint8Array(0);
+  const out = new Uint8Array(TCP_MIN_HEADER + opts.length + (seg.payload?.length ?? 0));
+  return writeTcp(out, seg, opts, src, dst);
+}
+
+/**
+ * Writes the segment into `out` (exactly its length: header, encoded options, payload) and
+ * fills in the checksum; encodeTcpPacket uses it to build a whole packet in one array.
+ */
+export function writeTcp(out: Uint8Array, seg: TcpBuild, opts: Uint8Array, src: Ipv4, dst: Ipv4): Uint8Array {
   const headerLen = TCP_MIN_HEADER + opts.length;
-  const out = new Uint8Array(headerLen + payload.length);
   writeU16(out, TCP_FIELDS.srcPort, seg.srcPort);
   writeU16(out, TCP_FIELDS.dstPort, seg.dstPort);
   writeU32(out, TCP_FIELDS.seq, seg.seq >>> 0);
@@ -233,7 +240,7 @@ export function encodeTcp(seg: TcpBuild, src: Ipv4, dst: Ipv4): Uint8Array {
   writeU16(out, TCP_FIELDS.window, seg.window);
   writeU16(out, TCP_FIELDS.urgentPointer, seg.urgentPointer ?? 0);
   out.set(opts, TCP_FIELDS.options);
-  out.set(payload, headerLen);
+  if (seg.payload) out.set(seg.payload, headerLen);
   return fixTcpChecksum(out, src, dst);
 }
 
