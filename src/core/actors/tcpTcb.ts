@@ -292,7 +292,7 @@ export class Tcb {
     return this.finSent && seg.flags.ack && seg.ack === ((this.seqOf(this.written) + 1) >>> 0);
   }
 
-  /** A RST we must honour: its sequence number falls inside our receive window. */
+  /** A RST we must honour: its sequence number falls inside the receive window we advertised. */
   rstAcceptable(seg: TcpSegment): boolean {
     return seg.flags.rst && ((seg.seq - this.rcvNxt) >>> 0) < OUR_WINDOW;
   }
@@ -305,7 +305,7 @@ export class Tcb {
     return startDiff <= 0 && endDiff >= 0;
   }
 
-  /** Peer's SYN: its ISN, MSS option and window. */
+  /** Peer's SYN: its ISN, MSS option and window size. */
   takePeerSyn(seg: TcpSegment): void {
     this.irs = seg.seq;
     this.rcvNxt = (seg.seq + 1) >>> 0;
