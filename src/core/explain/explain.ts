@@ -17,8 +17,6 @@ export interface ExplainContext {
   pasvMax: number;
   pasvAddress: string | null;
   tls: boolean;
-  /** Devices with a firewall, and the control ports their FTP helper knows. */
-  helperPorts: Record<string, number[]>;
   /** Devices whose ruleset attaches the FTP helper (a CT --helper ftp rule). */
   helperAttached: Record<string, boolean>;
   /** The --dport values of each device's CT --helper ftp rules (empty when a rule names no port). */

@@ -9,9 +9,9 @@ import { Netfilter } from '../net/netfilter';
 import type { Ruleset } from '../net/iptables/parse';
 import type { VsftpdConf } from '../scenario/vsftpdConf';
 import { HostStack, type SynSchedule } from '../actors/hostStack';
-import { ftpClientMachine, type TransferReport } from '../actors/ftpClient.machine';
-import { PROFILES, type ModeChoice, type ProfileId } from '../actors/ftpClient.profiles';
-import { describeStep, type ScriptStep } from '../actors/ftpClient.script';
+import { ftpClientMachine, type FtpClientInput, type TransferReport } from '../actors/ftpClient.machine';
+import { PROFILES, type ProfileId } from '../actors/ftpClient.profiles';
+import { describeStep } from '../actors/ftpClient.script';
 import { startFtpServer } from '../actors/ftpServer.machine';
 import { explainTransfer, type ExplainContext } from '../explain/explain';
 import { Network, type IfaceSpec, type RouteSpec } from './network';
@@ -30,20 +30,13 @@ export interface SimDevice {
   helper: { ports: number[]; loose: boolean };
 }
 
-export interface SimClient {
+/** A client as the engine starts it: the machine's input, minus what the engine supplies. */
+export interface SimClient extends Omit<FtpClientInput, 'env' | 'profile' | 'server'> {
   id: string;
   host: string;
   profile: ProfileId;
-  mode: ModeChoice;
-  dataPort: 'ephemeral' | 'control+1';
+  /** The address the client dials (the machine's `server`). */
   connectTo: Ipv4;
-  serverPort: number;
-  controlPort?: number;
-  user: string;
-  password: string;
-  script: ScriptStep[];
-  tls: boolean;
-  connectTimeoutMs: number | null;
 }
 
 export interface SimInput {

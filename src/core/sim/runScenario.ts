@@ -3,6 +3,7 @@
  * and the tests. Deterministic: the same scenario and seed give a byte-identical trace.
  */
 import type { Scenario } from '../scenario/types';
+import type { Rule, Ruleset } from '../net/iptables/types';
 import { effectivePasvRange } from '../scenario/vsftpdConf';
 import { parseScriptLine, type ScriptStep } from '../actors/ftpClient.script';
 import { simulate, type RunResult, type SimDevice, type SimInput } from './engine';
@@ -31,13 +32,11 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
   const files: Record<string, { size?: number; text?: string; dir?: boolean }> = {};
   for (const f of s.server.files) files[f.path] = f.dir ? { dir: true } : f.text !== null ? { text: f.text } : { size: f.size };
   const helperAttached: Record<string, boolean> = {};
-  const helperPorts: Record<string, number[]> = {};
   const helperRulePorts: Record<string, number[]> = {};
   for (const d of [...s.hosts, ...s.routers]) {
-    helperPorts[d.id] = [...d.ftpHelper.ports];
-    const ctLines = (d.firewall?.text ?? '').split('\n').filter((l) => /-j CT\b.*--helper ftp/.test(l));
-    helperAttached[d.id] = ctLines.length > 0;
-    helperRulePorts[d.id] = ctLines.flatMap((l) => [...l.matchAll(/--dport (\d+)/g)].map((m) => Number(m[1])));
+    const ct = ftpHelperRules(d.firewall?.ruleset ?? null);
+    helperAttached[d.id] = ct.length > 0;
+    helperRulePorts[d.id] = ct.flatMap((r) => r.matches.flatMap((m) => (m.kind === 'tcp' && m.dport && !m.dport.invert && m.dport.from === m.dport.to ? [m.dport.from] : [])));
   }
   return {
     seed: s.seed,
@@ -66,12 +65,17 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
       pasvMin: range.min,
       pasvMax: range.max,
       pasvAddress: conf.pasv_address ?? null,
-      helperPorts,
       helperAttached,
       helperRulePorts,
     },
     budget: opts.budget ?? DEFAULT_BUDGET,
   };
+}
+
+/** The rules that attach the FTP helper (`-j CT --helper ftp`) in a device's ruleset. */
+function ftpHelperRules(ruleset: Ruleset | null): Rule[] {
+  if (!ruleset) return [];
+  return ruleset.tables.flatMap((t) => t.chains.flatMap((c) => c.rules)).filter((r) => r.target.kind === 'CT' && r.target.helper?.startsWith('ftp'));
 }
 
 export function runScenario(s: Scenario, opts: { budget?: number } = {}): RunResult {
