@@ -5,7 +5,7 @@
  * identical bytes.
  */
 import { asIpv4, type Ipv4 } from '../net/addr';
-import { readU16, readU32, writeU16, writeU32 } from './bytes';
+import { allocBytes, copyBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
 import { internetChecksum } from './checksum';
 import { fail, ok, type Decoded } from './result';
 
@@ -56,6 +56,8 @@ export interface Ipv4Packet {
 
 const err = (kind: 'truncated' | 'bad-value' | 'bad-checksum', offset: number, message: string) => fail('ipv4', kind, offset, message);
 
+const NO_OPTIONS = new Uint8Array(0);
+
 /**
  * Reads the header only; the payload may be shorter than totalLength. This is what an
  * ICMP error quotes (header + 8 bytes), so icmp.ts uses it too.
@@ -86,7 +88,8 @@ export function decodeIpv4Header(bytes: Uint8Array): Decoded<Ipv4Header> {
     checksum: readU16(bytes, IPV4_FIELDS.checksum),
     src: asIpv4(readU32(bytes, IPV4_FIELDS.src)),
     dst: asIpv4(readU32(bytes, IPV4_FIELDS.dst)),
-    options: bytes.slice(IPV4_FIELDS.options, ihl * 4),
+    // Almost every header has none: one shared empty array instead of a new buffer per decode.
+    options: ihl === 5 ? NO_OPTIONS : bytes.slice(IPV4_FIELDS.options, ihl * 4),
   });
 }
 
@@ -155,7 +158,7 @@ export function encodeIpv4(p: Ipv4Build): Uint8Array {
 export function emitIpv4(p: Ipv4Packet): Uint8Array {
   const h = p.header;
   const headerLen = h.ihl * 4;
-  const out = new Uint8Array(headerLen + p.payload.length);
+  const out = allocBytes(headerLen + p.payload.length);
   out[0] = ((h.version & 0x0f) << 4) | (h.ihl & 0x0f);
   out[IPV4_FIELDS.tos] = ((h.dscp & 0x3f) << 2) | (h.ecn & 3);
   writeU16(out, IPV4_FIELDS.totalLength, h.totalLength);
@@ -182,7 +185,7 @@ export function fixIpv4Checksum(bytes: Uint8Array): Uint8Array {
 
 /** A copy with the given TTL and a correct header checksum. */
 export function setIpv4Ttl(bytes: Uint8Array, ttl: number): Uint8Array {
-  const out = bytes.slice();
+  const out = copyBytes(bytes);
   if (out.length < IPV4_MIN_HEADER) return out;
   out[IPV4_FIELDS.ttl] = ttl & 0xff;
   return fixIpv4Checksum(out);
@@ -200,7 +203,7 @@ export function decrementTtl(bytes: Uint8Array): Uint8Array {
 /** A copy with new source and/or destination addresses and a fixed header checksum (NAT).
  * Transport checksums cover these addresses too: see rewriteAddresses in packet.ts. */
 export function setIpv4Addresses(bytes: Uint8Array, addr: { src?: Ipv4; dst?: Ipv4 }): Uint8Array {
-  const out = bytes.slice();
+  const out = copyBytes(bytes);
   if (out.length < IPV4_MIN_HEADER) return out;
   if (addr.src !== undefined) writeU32(out, IPV4_FIELDS.src, addr.src);
   if (addr.dst !== undefined) writeU32(out, IPV4_FIELDS.dst, addr.dst);

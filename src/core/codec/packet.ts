@@ -3,7 +3,7 @@
  * `decodePacket(bytes)`; senders build with encodeTcpPacket / encodeIcmpPacket.
  */
 import { asIpv4, formatIpv4, type Ipv4, type Port } from '../net/addr';
-import { readU16, readU32, writeU16, writeU32 } from './bytes';
+import { allocBytes, copyBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
 import { describeIcmp, decodeIcmp, type IcmpMessage } from './icmp';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, IPV4_FIELDS, IPV4_MIN_HEADER, type Ipv4Build, type Ipv4Packet } from './ipv4';
 import { ok, type Decoded, type DecodeError } from './result';
@@ -58,7 +58,7 @@ export function encodeTcpPacket(ip: PacketIp, tcp: TcpBuild): Uint8Array {
   const tcpLen = TCP_MIN_HEADER + opts.length + (tcp.payload?.length ?? 0);
   const total = IPV4_MIN_HEADER + tcpLen;
   if (total > 0xffff) throw new RangeError(`IPv4 packet of ${total} bytes exceeds 65535`);
-  const out = new Uint8Array(total);
+  const out = allocBytes(total);
   writeTcp(out.subarray(IPV4_MIN_HEADER), tcp, opts, ip.src, ip.dst);
   out[0] = 0x45; // version 4, IHL 5
   out[IPV4_FIELDS.tos] = (((ip.dscp ?? 0) & 0x3f) << 2) | ((ip.ecn ?? 0) & 3);
@@ -134,7 +134,7 @@ function patchTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | nu
   if (readU16(bytes, IPV4_FIELDS.flagsFragment) & 0xbfff) return null; // reserved bit, MF or an offset
   if (bytes[IPV4_FIELDS.protocol] !== IPPROTO.TCP) return null;
   if (bytes[ihl + TCP_FIELDS.dataOffset] !== 0x50) return null; // 5 words, reserved bits clear
-  const out = bytes.slice();
+  const out = copyBytes(bytes);
   if (edit.src !== undefined) writeU32(out, IPV4_FIELDS.src, edit.src);
   if (edit.dst !== undefined) writeU32(out, IPV4_FIELDS.dst, edit.dst);
   if (edit.srcPort !== undefined) writeU16(out, ihl + TCP_FIELDS.srcPort, edit.srcPort);

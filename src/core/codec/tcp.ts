@@ -4,7 +4,7 @@
  * needs the addresses and decoding verifies only when they are given.
  */
 import { asPort, type Ipv4, type Port } from '../net/addr';
-import { readU16, readU32, writeU16, writeU32 } from './bytes';
+import { allocBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
 import { internetChecksum, pseudoHeaderSum } from './checksum';
 import { IPPROTO } from './ipv4';
 import { fail, ok, type Decoded } from './result';
@@ -221,7 +221,7 @@ export interface TcpBuild {
 /** A segment with options padded, data offset set and the pseudo-header checksum filled in. */
 export function encodeTcp(seg: TcpBuild, src: Ipv4, dst: Ipv4): Uint8Array {
   const opts = encodeTcpOptions(seg.options ?? []);
-  const out = new Uint8Array(TCP_MIN_HEADER + opts.length + (seg.payload?.length ?? 0));
+  const out = allocBytes(TCP_MIN_HEADER + opts.length + (seg.payload?.length ?? 0));
   return writeTcp(out, seg, opts, src, dst);
 }
 
