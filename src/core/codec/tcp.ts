@@ -79,9 +79,14 @@ const OPT_LEN: Record<number, number> = { [OPT.mss]: 4, [OPT.wscale]: 3, [OPT['s
 
 const err = (kind: 'truncated' | 'bad-value' | 'bad-checksum', offset: number, message: string) => fail('tcp', kind, offset, message);
 
+/** The flags of a flags byte. Decoded flags are shared, frozen objects: one per byte value. */
 export function flagsFromByte(b: number): TcpFlags {
-  // Spelled out (same keys and order as TCP_FLAG_BITS): it runs for every decoded segment.
-  return {
+  return FLAGS_BY_BYTE[b & 0xff]!;
+}
+
+const FLAGS_BY_BYTE: readonly TcpFlags[] = Array.from({ length: 256 }, (_, b) =>
+  // Spelled out, same keys and order as TCP_FLAG_BITS.
+  Object.freeze({
     fin: (b & 0x01) !== 0,
     syn: (b & 0x02) !== 0,
     rst: (b & 0x04) !== 0,
@@ -90,8 +95,8 @@ export function flagsFromByte(b: number): TcpFlags {
     urg: (b & 0x20) !== 0,
     ece: (b & 0x40) !== 0,
     cwr: (b & 0x80) !== 0,
-  };
-}
+  }),
+);
 
 export function flagsToByte(f: Partial<TcpFlags>): number {
   let b = 0;

@@ -47,6 +47,10 @@ interface PacketMeta {
 
 interface Device extends DeviceSpec {
   receiver?: LocalReceiver;
+  /** Routing decisions by destination: routes never change during a run. */
+  routeCache: Map<number, Hop | null>;
+  /** The route callback handed to netfilter (one closure per device, not per packet). */
+  routeIface: (dst: Ipv4) => string | null;
 }
 
 interface Hop {
@@ -68,7 +72,7 @@ export class Network {
     private readonly trace: TraceRecorder,
   ) {
     for (const s of specs) {
-      const d: Device = { ...s };
+      const d: Device = { ...s, routeCache: new Map(), routeIface: (dst) => this.route(d, dst)?.iface.name ?? null };
       this.devices.set(s.id, d);
       for (const iface of s.ifaces) {
         const list = this.segments.get(iface.segment) ?? [];
@@ -116,7 +120,7 @@ export class Network {
       return;
     }
     this.trace.emit({ kind: 'send', device: d.id, iface: hop.iface.name, packetId: meta.packetId, conn: meta.conn, bytes, to: peer.device.id });
-    this.scheduler.after(this.latencyUs(hop.iface.segment), () => this.arrive(peer.device, peer.iface, bytes, meta, d.id));
+    this.scheduler.post(this.latencyUs(hop.iface.segment), () => this.arrive(peer.device, peer.iface, bytes, meta, d.id));
   }
 
   private arrive(d: Device, iface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta, from: string): void {
@@ -163,7 +167,7 @@ export class Network {
     let out = bytes;
     let outIfaceName: string | undefined;
     if (d.netfilter) {
-      const r = d.netfilter.forward(bytes, inIface.name, (dst) => this.route(d, dst)?.iface.name ?? null, this.scheduler.now);
+      const r = d.netfilter.forward(bytes, inIface.name, d.routeIface, this.scheduler.now);
       this.record(d, meta, r);
       if (r.verdict !== 'accept') {
         this.refuse(d, meta, r, 'FORWARD');
@@ -241,27 +245,36 @@ export class Network {
     this.send(d, back, bytes, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }
 
-  /** Longest-prefix match over connected networks and static routes. */
-  route(d: DeviceSpec, dst: Ipv4): Hop | null {
-    let best: Hop | null = null;
-    let bestLen = -1;
-    for (const iface of d.ifaces) {
-      if (inCidr(dst, iface.net) && iface.net.prefix > bestLen) {
-        best = { iface, nextHop: dst };
-        bestLen = iface.net.prefix;
-      }
-    }
-    for (const r of d.routes) {
-      if (inCidr(dst, r.net) && r.net.prefix > bestLen) {
-        const iface = d.ifaces.find((i) => inCidr(r.via, i.net));
-        if (iface) {
-          best = { iface, nextHop: r.via };
-          bestLen = r.net.prefix;
-        }
-      }
-    }
-    return best;
+  /** The route to dst (lookupRoute), remembered per device. */
+  route(d: Device, dst: Ipv4): Hop | null {
+    const cached = d.routeCache.get(dst);
+    if (cached !== undefined) return cached;
+    const hop = lookupRoute(d, dst);
+    d.routeCache.set(dst, hop);
+    return hop;
   }
+}
+
+/** Longest-prefix match over connected networks and static routes. */
+function lookupRoute(d: DeviceSpec, dst: Ipv4): Hop | null {
+  let best: Hop | null = null;
+  let bestLen = -1;
+  for (const iface of d.ifaces) {
+    if (inCidr(dst, iface.net) && iface.net.prefix > bestLen) {
+      best = { iface, nextHop: dst };
+      bestLen = iface.net.prefix;
+    }
+  }
+  for (const r of d.routes) {
+    if (inCidr(dst, r.net) && r.net.prefix > bestLen) {
+      const iface = d.ifaces.find((i) => inCidr(r.via, i.net));
+      if (iface) {
+        best = { iface, nextHop: r.via };
+        bestLen = r.net.prefix;
+      }
+    }
+  }
+  return best;
 }
 
 function nfEventToTrace(device: string, packetId: number, e: NfEvent) {

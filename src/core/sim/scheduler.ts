@@ -20,7 +20,10 @@ export type TimerId = number;
 export class Scheduler {
   private heap: Entry[] = [];
   private counter = 0;
+  /** Cancellable entries by id (timers); events posted with `post` are not kept here. */
   private byId = new Map<TimerId, Entry>();
+  /** Entries queued and neither run nor cancelled. */
+  private live = 0;
   private current = 0;
   /** Events run so far. */
   executed = 0;
@@ -35,10 +38,24 @@ export class Scheduler {
   }
 
   at(time: number, fn: () => void): TimerId {
-    const e: Entry = { at: Math.max(time, this.current), order: this.counter++, fn, cancelled: false };
-    this.push(e);
+    const e = this.enqueue(time, fn);
     this.byId.set(e.order, e);
     return e.order;
+  }
+
+  /**
+   * Like `after`, for an event nobody will cancel (a packet in flight): same ordering, without
+   * the id bookkeeping a timer needs.
+   */
+  post(delayUs: number, fn: () => void): void {
+    this.enqueue(this.current + Math.max(0, Math.round(delayUs)), fn);
+  }
+
+  private enqueue(time: number, fn: () => void): Entry {
+    const e: Entry = { at: Math.max(time, this.current), order: this.counter++, fn, cancelled: false };
+    this.push(e);
+    this.live++;
+    return e;
   }
 
   cancel(id: TimerId): void {
@@ -46,11 +63,12 @@ export class Scheduler {
     if (e) {
       e.cancelled = true;
       this.byId.delete(id);
+      this.live--;
     }
   }
 
   get pending(): number {
-    return this.byId.size;
+    return this.live;
   }
 
   /**
@@ -74,6 +92,7 @@ export class Scheduler {
       if (ran >= budget) return 'budget';
       this.pop();
       this.byId.delete(top.order);
+      this.live--;
       this.current = top.at;
       ran++;
       this.executed++;
