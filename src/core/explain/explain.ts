@@ -65,6 +65,12 @@ function droppedPort(trace: Trace, packetId: number): number | null {
   return null;
 }
 
+/** The address a connection dialled (its first SYN's destination), or null if it never opened. */
+function dialledIp(trace: Trace, conn: string): string | null {
+  const c = trace.connections.find((x) => x.id === conn);
+  return c ? c.dialled.split(':')[0]! : null;
+}
+
 function culpritOf(d: DropEvent): Culprit {
   if (d.rule) return { device: d.device, rule: d.rule };
   if (d.how === 'drop' || d.how === 'helper') return { device: d.device, rule: null, policy: d.reason };
@@ -134,7 +140,22 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   if (s.kind === 'connect') {
     drop = findDrop(trace, s.conn, startStep);
     const errText = s.err.kind === 'timeout' ? `went unanswered (${s.err.synCount} SYNs over ${Math.round(s.err.elapsedUs / 1e6)} s)` : s.err.kind === 'refused' ? 'was refused with a TCP RST' : s.err.kind === 'icmp' ? `was answered by ICMP type ${s.err.type} code ${s.err.code} from ${formatIpv4(s.err.from)}` : s.err.kind === 'client-timeout' ? `went unanswered until the client's own time-out` : 'was reset';
-    if (drop) {
+    const controlIp = dialledIp(trace, `${r.client}/control`);
+    const dataIp = s.target.split(':')[0];
+    if (s.role === 'data' && !active && controlIp !== null && dataIp !== controlIp) {
+      // The client trusted a 227 that named another address than the server it talks to:
+      // the server's private address behind NAT, which the path does not reach.
+      culprit = { device: ctx.serverHost, rule: null, setting: ctx.pasvAddress === null ? 'pasv_address unset' : `pasv_address=${ctx.pasvAddress}` };
+      const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
+      explanation =
+        `The 227 reply named ${dataIp}, not ${controlIp}, the address the client is connected to` +
+        (ctx.pasvAddress === null ? ` (the server's private address: behind NAT, vsftpd without pasv_address announces its own)` : '') +
+        `. This client trusts the 227 address, so the data connection went to ${s.target} and ${errText}${how}.`;
+      fix =
+        ctx.pasvAddress === null
+          ? `Set pasv_address=${controlIp} in vsftpd.conf, or attach the FTP helper on the server's NAT router so it rewrites the 227, or use a client that ignores the 227 address (curl, lftp, FileZilla).`
+          : `Set pasv_address to the address clients connect to (${controlIp}), or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
+    } else if (drop) {
       culprit = culpritOf(drop.e);
       explanation = `The ${s.role} connection to ${s.target} ${errText}: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`;
       fix = fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), s.role, false);

@@ -174,6 +174,10 @@ describe('built-in scenarios through the simulator', () => {
     expect(f.kind).toBe('syn-timeout');
     expect(payloads(r, 'server', '227')[0]).toMatch(/\(10,0,0,10,/);
     expect(synsOf(r, 'client/data1').every((s) => tcp(s).ip.dst === 0x0a00000a)).toBe(true);
+    // The reason named is the 227 address, not the router that drops private addresses.
+    expect(f.culprit).toMatchObject({ device: 'server', setting: 'pasv_address unset' });
+    expect(f.explanation).toMatch(/227 reply named 10\.0\.0\.10, not 203\.0\.113\.1/);
+    expect(f.fix).toMatch(/^Set pasv_address=203\.0\.113\.1/);
   });
 
   it('the same server: inetutils refuses the 227, curl, lftp and FileZilla succeed', () => {
