@@ -86,20 +86,27 @@ function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, 
     return `Give ${d.device} a route to the destination.`;
   }
   if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${d.device}.`;
+  // The chain that refused the packet (a router's FORWARD, a host's INPUT), and where a new
+  // ACCEPT goes: before the refusing rule, or anywhere when the chain's policy refused it.
+  const chain = d.rule?.chain ?? d.where?.chain ?? 'INPUT';
+  const where = d.rule ? ' before the rule that refused it' : `; the ${chain} policy refused it`;
+  const accept = (ports: string) => `\`-A ${chain} -p tcp --dport ${ports} -j ACCEPT\`${where}`;
   const helper = `attach the FTP helper on ${d.device} (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) and accept RELATED (\`-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\`)`;
   if (ctx.tls) {
     return active
       ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${d.device}, or use passive mode with the passive range opened.`
-      : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (\`-A ${d.rule?.chain ?? 'INPUT'} -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j ACCEPT\`).`;
+      : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}).`;
   }
   const ctPorts = ctx.helperRulePorts[d.device] ?? [];
   if (ctx.helperAttached[d.device] && ctPorts.length > 0 && !ctPorts.includes(ctx.controlPort))
     return `The CT --helper ftp rule on ${d.device} matches port ${ctPorts.join(', ')}, but the control connection uses port ${ctx.controlPort}: the helper never sees it. Attach the helper to --dport ${ctx.controlPort}.`;
-  if (active) return `On ${d.device}, ${helper}; or switch the client to passive mode.`;
+  if (active) return `${capitalise(helper)}; or switch the client to passive mode.`;
   if (ctx.pasvMin > 0 && port !== null && port >= ctx.pasvMin && port <= ctx.pasvMax)
-    return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (\`-A ${d.rule?.chain ?? 'INPUT'} -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j ACCEPT\` before the rule that refused it), or narrow pasv_min_port/pasv_max_port to the ports ${d.device} allows; or ${helper}.`;
-  return `On ${d.device}, ${helper}; or allow TCP to port ${port ?? '?'}.`;
+    return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}), or narrow pasv_min_port/pasv_max_port to the ports ${d.device} allows; or ${helper}.`;
+  return `${capitalise(helper)}; or allow TCP to port ${port ?? '?'} on ${d.device} (${accept(String(port ?? '?'))}).`;
 }
+
+const capitalise = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
 
 function failureKindFor(s: Symptom, d: DropEvent | null): FailureKind {
   if (s.kind === 'connect') {

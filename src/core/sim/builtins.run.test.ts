@@ -81,6 +81,7 @@ describe('built-in scenarios through the simulator', () => {
     expect(drop.kind).toBe('drop');
     // No 150 before the 425: vsftpd connects first.
     expect(payloads(r, 'server', '150')).toEqual([]);
+    expect(f.fix).toMatch(/^Attach the FTP helper on client-edge .*; or switch the client to passive mode\.$/);
   });
 
   it('the same with the FTP helper: the data SYN passes as RELATED', () => {
@@ -135,6 +136,9 @@ describe('built-in scenarios through the simulator', () => {
     expect(seen.high).toBeGreaterThan(0);
     expect(seen.pass).toBeGreaterThan(0);
     expect(seen.fail).toBeGreaterThan(0);
+    // The fix names the router's chain that refused the SYN (FORWARD, by its policy).
+    const failed = run('seed-incident-pasv-range', (j) => (j.seed = 1));
+    expect(firstFailure(failed)?.fix).toContain('`-A FORWARD -p tcp --dport 3001:3300 -j ACCEPT`; the FORWARD policy refused it');
     expect(run('seed-incident-pasv-range-fixed').verdict.ok).toBe(true);
   });
 

@@ -223,6 +223,7 @@ export class Network {
       how: r.verdict === 'reject' ? 'reject' : r.culprit ? 'drop' : 'helper',
       reason: `${r.verdict === 'reject' ? 'Rejected' : 'Dropped'} by ${d.id}, ${where}`,
       rule,
+      where: { table: r.culprit?.table ?? 'filter', chain: r.culprit?.chain ?? chain },
     });
     if (r.verdict === 'reject' && r.reply) this.emitLocal(d, r.reply, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }

@@ -80,6 +80,8 @@ export type TraceEvent = Base &
         how: 'drop' | 'reject' | 'no-route' | 'ttl' | 'no-socket' | 'helper';
         reason: string;
         rule: RuleRef | null;
+        /** For a netfilter verdict: the table and chain whose rule or policy decided. */
+        where?: { table: string; chain: string };
       }
     | {
         kind: 'nat';
