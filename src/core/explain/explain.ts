@@ -108,7 +108,7 @@ function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, 
 
 const capitalise = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
 
-function failureKindFor(s: Symptom, d: DropEvent | null): FailureKind {
+function failureKindFor(s: Symptom): FailureKind {
   if (s.kind === 'connect') {
     switch (s.err.kind) {
       case 'timeout':
@@ -123,15 +123,11 @@ function failureKindFor(s: Symptom, d: DropEvent | null): FailureKind {
         return [9, 10, 13].includes(s.err.code) ? 'icmp-prohibited' : 'icmp-unreachable';
     }
   }
-  if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : d && s.code === 425 ? dropKind(d) : 'ftp-error';
+  // A 425 stays an FTP error whatever stopped the server's data connection: the culprit says what.
+  if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : 'ftp-error';
   if (s.kind === 'client-refused') return 'client-refused';
   if (s.kind === 'unfinished' && s.budget) return 'budget';
   return 'stalled';
-}
-
-/** For a 425 after the server's own data connect failed, name the underlying kind. */
-function dropKind(d: DropEvent): FailureKind {
-  return d.how === 'reject' ? 'ftp-error' : 'ftp-error';
 }
 
 export function explainTransfer(trace: Trace, r: TransferReport, startStep: number, ctx: ExplainContext, clientSees: string[]): TransferResult {
@@ -221,6 +217,6 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     command: r.command,
     ok: false,
     bytes: r.bytes,
-    failure: { kind: failureKindFor(s, drop?.e ?? null), step, culprit, clientSees, explanation, fix },
+    failure: { kind: failureKindFor(s), step, culprit, clientSees, explanation, fix },
   };
 }
