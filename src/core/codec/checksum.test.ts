@@ -33,3 +33,24 @@ describe('internetChecksum (RFC 1071)', () => {
     );
   });
 });
+
+describe('onesComplementSum', () => {
+  /** The RFC 1071 loop, one 16-bit word at a time: what the unrolled version must equal. */
+  const wordByWord = (bytes: Uint8Array, initial: number): number => {
+    let sum = initial;
+    for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i]! << 8) | (bytes[i + 1] ?? 0);
+    while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+    return sum;
+  };
+
+  it('equals the word-by-word sum for any length, content and initial sum', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1600 }), fc.integer({ min: 0, max: 0x3ffff }), (data, initial) => {
+        expect(onesComplementSum(data, initial)).toBe(wordByWord(data, initial));
+      }),
+      { numRuns: 500 },
+    );
+    const ff = new Uint8Array(65535).fill(0xff);
+    expect(onesComplementSum(ff, 0x3fffc)).toBe(wordByWord(ff, 0x3fffc));
+  });
+});

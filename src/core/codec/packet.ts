@@ -135,13 +135,29 @@ function patchTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | nu
   if (bytes[IPV4_FIELDS.protocol] !== IPPROTO.TCP) return null;
   if (bytes[ihl + TCP_FIELDS.dataOffset] !== 0x50) return null; // 5 words, reserved bits clear
   const out = copyBytes(bytes);
-  if (edit.src !== undefined) writeU32(out, IPV4_FIELDS.src, edit.src);
-  if (edit.dst !== undefined) writeU32(out, IPV4_FIELDS.dst, edit.dst);
-  if (edit.srcPort !== undefined) writeU16(out, ihl + TCP_FIELDS.srcPort, edit.srcPort);
-  if (edit.dstPort !== undefined) writeU16(out, ihl + TCP_FIELDS.dstPort, edit.dstPort);
-  if (edit.seq !== undefined) writeU32(out, ihl + TCP_FIELDS.seq, edit.seq >>> 0);
-  if (edit.ack !== undefined) writeU32(out, ihl + TCP_FIELDS.ack, edit.ack >>> 0);
-  fixTcpChecksum(out.subarray(ihl), asIpv4(readU32(out, IPV4_FIELDS.src)), asIpv4(readU32(out, IPV4_FIELDS.dst)));
+  // The TCP checksum is updated for the words that change (RFC 1624 eqn. 3), as nf_nat does
+  // with inet_proto_csum_replace4, instead of summing the whole segment again. For a segment
+  // whose checksum was right this gives exactly the recomputed value (the sum over a TCP
+  // pseudo-header is never zero, so both land in 1..0xffff); NAT never sees any other kind,
+  // since conntrack marks a bad checksum INVALID before the nat table.
+  const at = ihl + TCP_FIELDS.checksum;
+  let sum = ~readU16(out, at) & 0xffff;
+  const put16 = (o: number, v: number): void => {
+    sum += (~readU16(out, o) & 0xffff) + v;
+    writeU16(out, o, v);
+  };
+  const put32 = (o: number, v: number): void => {
+    put16(o, v >>> 16);
+    put16(o + 2, v & 0xffff);
+  };
+  if (edit.src !== undefined) put32(IPV4_FIELDS.src, edit.src >>> 0);
+  if (edit.dst !== undefined) put32(IPV4_FIELDS.dst, edit.dst >>> 0);
+  if (edit.srcPort !== undefined) put16(ihl + TCP_FIELDS.srcPort, edit.srcPort & 0xffff);
+  if (edit.dstPort !== undefined) put16(ihl + TCP_FIELDS.dstPort, edit.dstPort & 0xffff);
+  if (edit.seq !== undefined) put32(ihl + TCP_FIELDS.seq, edit.seq >>> 0);
+  if (edit.ack !== undefined) put32(ihl + TCP_FIELDS.ack, edit.ack >>> 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  writeU16(out, at, ~sum & 0xffff);
   return fixIpv4Checksum(out);
 }
 
