@@ -39,30 +39,42 @@ function findDrop(trace: Trace, conn: string | ((c: string) => boolean), fromSte
   return null;
 }
 
-function packetSummary(trace: Trace, packetId: number): string {
-  for (const e of trace.events) {
-    if ((e.kind === 'send' || e.kind === 'recv') && e.packetId === packetId) {
-      const p = decodePacket(e.bytes);
-      if (p.ok && p.value.tcp) {
-        const t = p.value.tcp;
-        const flags = t.flags.syn ? (t.flags.ack ? 'SYN-ACK' : 'SYN') : t.flags.rst ? 'RST' : 'segment';
-        return `the ${flags} from ${formatIpv4(p.value.ip.header.src)}:${t.srcPort} to ${formatIpv4(p.value.ip.header.dst)}:${t.dstPort}`;
-      }
-      if (p.ok) return `the packet from ${formatIpv4(p.value.ip.header.src)} to ${formatIpv4(p.value.ip.header.dst)}`;
-    }
+/** Each packet's first appearance on a link (index of its first send/recv), built once per trace. */
+const firstStepOf = new WeakMap<Trace, Map<number, number>>();
+
+/** The packet as its sender put it on the wire (before any NAT on the way), decoded. */
+function firstSeen(trace: Trace, packetId: number) {
+  let index = firstStepOf.get(trace);
+  if (!index) {
+    const built = new Map<number, number>();
+    trace.events.forEach((e, i) => {
+      if ((e.kind === 'send' || e.kind === 'recv') && !built.has(e.packetId)) built.set(e.packetId, i);
+    });
+    firstStepOf.set(trace, built);
+    index = built;
   }
-  return 'a packet';
+  const step = index.get(packetId);
+  const e = step === undefined ? undefined : trace.events[step];
+  if (!e || (e.kind !== 'send' && e.kind !== 'recv')) return null;
+  const p = decodePacket(e.bytes);
+  return p.ok ? p.value : null;
+}
+
+function packetSummary(trace: Trace, packetId: number): string {
+  const p = firstSeen(trace, packetId);
+  if (!p) return 'a packet';
+  const h = p.ip.header;
+  if (p.tcp) {
+    const t = p.tcp;
+    const flags = t.flags.syn ? (t.flags.ack ? 'SYN-ACK' : 'SYN') : t.flags.rst ? 'RST' : 'segment';
+    return `the ${flags} from ${formatIpv4(h.src)}:${t.srcPort} to ${formatIpv4(h.dst)}:${t.dstPort}`;
+  }
+  return `the packet from ${formatIpv4(h.src)} to ${formatIpv4(h.dst)}`;
 }
 
 /** Destination port of the dropped packet, if it was TCP. */
 function droppedPort(trace: Trace, packetId: number): number | null {
-  for (const e of trace.events) {
-    if ((e.kind === 'send' || e.kind === 'recv') && e.packetId === packetId) {
-      const p = decodePacket(e.bytes);
-      return p.ok && p.value.tcp ? p.value.tcp.dstPort : null;
-    }
-  }
-  return null;
+  return firstSeen(trace, packetId)?.tcp?.dstPort ?? null;
 }
 
 /** The address a connection dialled (its first SYN's destination), or null if it never opened. */
