@@ -1,6 +1,6 @@
 /**
  * Kernel vs simulator, check by check: transfer outcome, failure kind, the announcements on
- * every segment, and the data connections' opener and target.
+ * every segment, the commands the client sent, and the data connections' opener and target.
  */
 import type { WorldResult } from './kernelSide';
 
@@ -54,6 +54,9 @@ export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult):
     const st = (s.obs.texts[seg] ?? []).join(', ') || '—';
     rows.push({ scenario, check: `text @${seg}`, status: kt === st ? 'agree' : 'disagree', kernel: kt, sim: st });
   }
+  const kc = k.obs.commands.join(', ') || '—';
+  const sc = s.obs.commands.join(', ') || '—';
+  rows.push({ scenario, check: 'client commands', status: kc === sc ? 'agree' : 'disagree', kernel: kc, sim: sc });
   const kd = k.obs.data.join(', ') || '—';
   const sd = s.obs.data.join(', ') || '—';
   rows.push({ scenario, check: 'data opener → target', status: kd === sd ? 'agree' : 'disagree', kernel: kd, sim: sd });

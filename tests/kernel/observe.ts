@@ -13,6 +13,8 @@ export type SegmentPackets = Map<string, Pkt[]>;
 export interface Observation {
   /** Segment id → the announcements seen there, in order (retransmissions removed). */
   texts: Record<string, string[]>;
+  /** The FTP commands the client sent, in order, as seen on its own segment (PASS masked). */
+  commands: string[];
   /** "opener → address:port" as the opener dialled it, in order. */
   data: string[];
 }
@@ -54,6 +56,7 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   const names = new PortNames(literalPorts);
   const texts: Record<string, string[]> = {};
   const data: string[] = [];
+  const commands: string[] = [];
   const evs: Ev[] = [];
   let order = 0;
   const segIfaceIps = new Map<string, Set<string>>();
@@ -74,6 +77,13 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
         if (seen.has(key)) continue;
         seen.add(key);
         const text = Buffer.from(p.payload).toString('latin1');
+        if (local.has(p.src) && p.dport === controlPort) {
+          // The client's own command lines, before any NAT could rewrite them.
+          for (const line of text.split('\r\n')) {
+            const m = line.match(FTP_COMMAND);
+            if (m) evs.push({ t: p.t, order: order++, apply: () => commands.push(m[1] === 'PASS' ? 'PASS ***' : line.trim()) });
+          }
+        }
         for (const line of text.split('\r\n')) {
           if (!/^(PORT|EPRT|227 |229 )/i.test(line)) continue;
           evs.push({ t: p.t, order: order++, apply: () => {
@@ -93,8 +103,11 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   }
   evs.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const e of evs) e.apply();
-  return { texts, data };
+  return { texts, data, commands };
 }
+
+/** Command verbs the clients here send (an encrypted control connection matches none). */
+const FTP_COMMAND = /^(USER|PASS|ACCT|PWD|CWD|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|PORT|EPRT|LIST|NLST|RETR|STOR|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR)(?: .*)?$/;
 
 /**
  * Why a data connection opened in [from, to] failed, read off the packets:

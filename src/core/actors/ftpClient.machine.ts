@@ -81,6 +81,10 @@ interface Xfer {
   connectStartedUs: number;
   /** Has this transfer's outcome been reported? */
   reported?: boolean;
+  /** SIZE sent for this transfer (curl, before RETR). */
+  sizeAsked?: boolean;
+  /** What the reported failure was (a data connect that failed drops curl's control connection). */
+  symptomKind?: Symptom['kind'];
   /** When the client's own connect time-out for this transfer's data connection runs out. */
   connectDeadlineUs?: number;
   /** The error of an earlier data connect attempt of this transfer. */
@@ -94,7 +98,14 @@ interface Ctx {
   tls: TlsChannel | null;
   pc: number;
   xfer: Xfer | null;
-  typeSent: boolean;
+  /** The transfer type the server was last told (TYPE A / TYPE I), if any. */
+  currentType: 'A' | 'I' | null;
+  /** The control connection was dropped after a failed transfer; the next one reconnects. */
+  ctrlDead: boolean;
+  /** Logging in again on a new control connection, for the transfer at `pc`. */
+  relogin: boolean;
+  /** The user and password of the script's login, for logging in again. */
+  credentials: { user: string; password: string } | null;
   lastVerb: string;
   lastReply: string;
   connectStartedUs: number;
@@ -115,6 +126,8 @@ const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
 const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
 const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
 const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
+/** The transfer type curl asks for: ASCII for a listing, binary for a file. */
+const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
 const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
@@ -168,8 +181,14 @@ export const ftpClientMachine = setup({
     isTls: ({ context }) => context.input.tls,
     stepIsLogin: ({ context }) => current(context)?.kind === 'login',
     stepIsTransfer: ({ context }) => isTransfer(current(context)),
-    needsType: ({ context }) => context.input.profile.sendsTypeI && !context.typeSent,
+    needsType: ({ context }) => context.input.profile.sendsTypeI && context.currentType !== 'I',
     sendsSyst: ({ context }) => context.input.profile.sendsSyst,
+    sendsPwd: ({ context }) => context.input.profile.curlSequence,
+    controlDead: ({ context }) => context.ctrlDead,
+    relogin: ({ context }) => context.relogin,
+    dropsControl: ({ context }) => context.input.profile.reconnectAfterDataConnectFailure && context.xfer?.symptomKind === 'connect',
+    needsTypeForStep: ({ context }) => context.input.profile.curlSequence && !!context.xfer && context.currentType !== typeFor(context.xfer.step),
+    needsSize: ({ context }) => context.input.profile.curlSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
     canFallBackOnReply: ({ context }) =>
       !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
@@ -195,18 +214,21 @@ export const ftpClientMachine = setup({
       const ctrl = env.stack.connect(
         { dst: server, dstPort: serverPort, srcPort: controlPort, conn: env.controlConn, timeoutMs },
         {
-          onConnected: () => self.send({ type: 'CTRL_CONNECTED' }),
-          onError: (err) => self.send({ type: 'CTRL_FAILED', err }),
+          onConnected: () => mine() && self.send({ type: 'CTRL_CONNECTED' }),
+          onError: (err) => mine() && self.send({ type: 'CTRL_FAILED', err }),
           onData: (bytes) => {
+            if (!mine()) return;
             const tls = self.getSnapshot().context.tls;
             const text = new TextDecoder('latin1').decode(tls ? tls.unwrap(bytes) : bytes);
             for (const reply of self.getSnapshot().context.parser.push(text).replies) self.send({ type: 'REPLY', reply });
           },
-          onPeerClosed: () => self.send({ type: 'CTRL_CLOSED' }),
-          onClosed: () => self.send({ type: 'CTRL_CLOSED' }),
+          onPeerClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
+          onClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
         },
       );
-      return { ctrl, connectStartedUs: env.now() };
+      // A control connection the client dropped (curl after a failed transfer) says nothing more.
+      const mine = (): boolean => self.getSnapshot().context.ctrl === ctrl;
+      return { ctrl, connectStartedUs: env.now(), parser: new FtpReplyParser(), tls: null, currentType: null };
     }),
     printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
     printReply: ({ context, event }) => {
@@ -235,18 +257,26 @@ export const ftpClientMachine = setup({
         if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
       }
     },
-    sendAuthTls: ({ context }) => send(context, 'AUTH', 'TLS'),
+    sendAuthTls: ({ context }) => send(context, 'AUTH', context.input.profile.authArg),
     startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
     sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
     sendProt: ({ context }) => send(context, 'PROT', 'P'),
-    sendUser: ({ context }) => {
+    /** The script's login step's user and password (or the client's), kept for logging in again. */
+    takeCredentials: assign(({ context }) => {
+      if (context.relogin && context.credentials) return {};
       const s = current(context);
-      send(context, 'USER', (s?.kind === 'login' && s.user) || context.input.user);
-    },
-    sendPass: ({ context }) => {
-      const s = current(context);
-      send(context, 'PASS', (s?.kind === 'login' && s.password) || context.input.password);
-    },
+      return { credentials: { user: (s?.kind === 'login' && s.user) || context.input.user, password: (s?.kind === 'login' && s.password) || context.input.password } };
+    }),
+    sendUser: ({ context }) => send(context, 'USER', context.credentials!.user),
+    sendPass: ({ context }) => send(context, 'PASS', context.credentials!.password),
+    /** After login: the next script line, or (logging in again) the transfer that is waiting. */
+    afterLogin: assign(({ context }) => (context.relogin ? { relogin: false } : { pc: context.pc + 1, xfer: null })),
+    /** curl after a failed data connect: FIN on the control connection, no QUIT. */
+    dropControl: assign(({ context }) => {
+      context.ctrl?.close();
+      return { ctrl: null, ctrlDead: true };
+    }),
+    prepareRelogin: assign({ ctrlDead: false, relogin: true }),
     sendSyst: ({ context }) => send(context, 'SYST'),
     printSystem: ({ context }) => {
       context.input.env.print('Remote system type is UNIX.');
@@ -264,8 +294,17 @@ export const ftpClientMachine = setup({
     }),
     sendType: assign(({ context }) => {
       send(context, 'TYPE', 'I');
-      return { typeSent: true };
+      return { currentType: 'I' as const };
     }),
+    sendTypeForStep: ({ context }) => send(context, 'TYPE', typeFor(context.xfer!.step)),
+    /** The server accepted the TYPE just sent. */
+    noteType: assign(({ context }) => ({ currentType: context.xfer ? typeFor(context.xfer.step) : context.currentType })),
+    sendPwd: ({ context }) => send(context, 'PWD'),
+    sendSize: ({ context }) => {
+      const x = context.xfer!;
+      x.sizeAsked = true;
+      send(context, 'SIZE', xferArg(x.step));
+    },
     /** PASV/EPSV: ask; PORT/EPRT: listen first, then announce the address. */
     sendDataCommand: ({ context, self }) => {
       const x = context.xfer!;
@@ -437,7 +476,10 @@ export const ftpClientMachine = setup({
     tls: null,
     pc: 0,
     xfer: null,
-    typeSent: false,
+    currentType: null,
+    ctrlDead: false,
+    relogin: false,
+    credentials: null,
     lastVerb: '',
     lastReply: '',
     connectStartedUs: 0,
@@ -481,13 +523,16 @@ export const ftpClientMachine = setup({
       always: [
         { guard: ({ context }) => context.pc >= context.input.script.length, target: 'quitting' },
         { guard: ({ context }) => current(context)?.kind === 'quit', target: 'quitting', actions: 'echoPrompt' },
+        { guard: 'relogin', target: 'user' },
         { guard: 'stepIsLogin', target: 'user' },
+        // curl dropped the control connection after a failed transfer: a new one for this one.
+        { guard: ({ context }) => context.ctrlDead && isTransfer(current(context)), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
         { target: 'next', reenter: true, actions: 'advance' },
       ],
     },
     user: {
-      entry: 'sendUser',
+      entry: ['takeCredentials', 'sendUser'],
       on: {
         REPLY: [
           { guard: 'is331', target: 'pass', actions: 'printReply' },
@@ -505,8 +550,11 @@ export const ftpClientMachine = setup({
         ],
       },
     },
-    loggedIn: { always: [{ guard: 'sendsSyst', target: 'syst' }, { target: 'next', actions: 'advance' }] },
-    syst: { entry: 'sendSyst', on: { REPLY: { target: 'next', actions: ['printReply', 'printSystem', 'advance'] } } },
+    loggedIn: { always: [{ guard: 'sendsSyst', target: 'syst' }, { target: 'afterSyst' }] },
+    syst: { entry: 'sendSyst', on: { REPLY: { target: 'afterSyst', actions: ['printReply', 'printSystem'] } } },
+    afterSyst: { always: [{ guard: 'sendsPwd', target: 'pwd' }, { target: 'next', actions: 'afterLogin' }] },
+    /** curl asks for the entry path; any answer will do (it only remembers it). */
+    pwd: { entry: 'sendPwd', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
     transfer: {
       initial: 'start',
 
@@ -518,7 +566,7 @@ export const ftpClientMachine = setup({
           on: {
             REPLY: [
               { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
-              { guard: 'isPositive', target: 'sendCommand', actions: 'printReply' },
+              { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
               { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'nextDataCommand'] },
               { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
             ],
@@ -534,10 +582,31 @@ export const ftpClientMachine = setup({
         connectingData: {
           entry: 'connectData',
           on: {
-            DATA_CONNECTED: 'sendCommand',
+            DATA_CONNECTED: 'beforeCommand',
             DATA_FAILED: [
               { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
               { target: 'failed', actions: 'reportDataConnectFailure' },
+            ],
+          },
+        },
+        /** With the data connection set up (curl): TYPE if it changes, SIZE before RETR. */
+        beforeCommand: { always: [{ guard: 'needsTypeForStep', target: 'typeForStep' }, { guard: 'needsSize', target: 'size' }, { target: 'sendCommand' }] },
+        typeForStep: {
+          entry: 'sendTypeForStep',
+          on: {
+            REPLY: [
+              { guard: 'isPositive', target: 'beforeCommand', actions: ['printReply', 'noteType'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        size: {
+          entry: 'sendSize',
+          on: {
+            REPLY: [
+              // curl stops at a 550 here: "The file does not exist".
+              { guard: ({ event }) => code(event) === 550, target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { target: 'beforeCommand', actions: 'printReply' },
             ],
           },
         },
@@ -569,12 +638,18 @@ export const ftpClientMachine = setup({
         done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
           entry: 'cleanupData',
-          // Every profile goes on with the next command (curl with several URLs does too).
-          always: { target: '#ftpClient.next', actions: 'advance' },
+          // Every profile goes on with the next command; curl, after a data connection it could
+          // not open, on a new control connection (the next URL logs in again).
+          always: [
+            { guard: 'dropsControl', target: '#ftpClient.next', actions: ['dropControl', 'advance'] },
+            { target: '#ftpClient.next', actions: 'advance' },
+          ],
         },
       },
     },
     quitting: {
+      // With the control connection already dropped there is nobody to say QUIT to.
+      always: { guard: 'controlDead', target: 'closed' },
       entry: 'sendQuit',
       on: {
         REPLY: { target: 'closed', actions: ['printReply', 'closeControl'] },
@@ -589,6 +664,7 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
   const x = c.xfer;
   if (!x || x.reported) return;
   x.reported = true;
+  x.symptomKind = symptom.kind;
   const { env } = c.input;
   env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom });
 }

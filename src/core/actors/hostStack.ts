@@ -108,7 +108,7 @@ class Socket implements TcpSocket, EndpointHooks {
   }
 
   send(bytes: Uint8Array): void {
-    this.deliver({ type: 'SEND', bytes });
+    if (this.tcb.write(bytes)) this.deliver({ type: 'SEND' });
   }
   close(): void {
     this.deliver({ type: 'CLOSE' });

@@ -50,7 +50,8 @@ interface Ctx extends TcpEndpointInput {
 export type TcpEndpointEvent =
   | { type: 'SEGMENT'; seg: TcpSegment }
   | { type: 'ICMP'; icmpType: number; code: number; from: Ipv4; seq?: number }
-  | { type: 'SEND'; bytes: Uint8Array }
+  /** The application wrote into the send buffer (Tcb.write): send what the window allows. */
+  | { type: 'SEND' }
   | { type: 'CLOSE' }
   | { type: 'ABORT' }
   /** Forget the connection without a word (evicted TIME_WAIT, a closed listener's half-open child). */
@@ -210,17 +211,13 @@ export const tcpEndpointMachine = setup({
       context.tcb.ackPending = true;
       context.tcb.peerFinNotice = true;
     },
-    /** Sends what the window allows; a bare ACK only when nothing else carried one. */
+    /** Sends what the window allows, and a bare ACK only if no segment carried the one owed. */
     respond: ({ context }) => {
       const t = context.tcb;
-      const sent = t.pump();
-      if (t.ackPending && !sent) t.sendAck();
-      t.ackPending = false;
+      t.pump(); // every segment it sends carries the ACK (Tcb.emit clears ackPending)
+      if (t.ackPending) t.sendAck();
     },
     ackOnly: ({ context }) => context.tcb.sendAck(),
-    queueData: ({ context, event }) => {
-      if (event.type === 'SEND') context.tcb.append(event.bytes);
-    },
     queueFin: ({ context }) => {
       context.tcb.finQueued = true;
     },
@@ -310,7 +307,6 @@ export const tcpEndpointMachine = setup({
           { guard: 'unacceptableAck', actions: 'resetForBadAck' },
         ],
         ICMP: { guard: 'icmpAbortsConnect', target: 'CLOSED', actions: 'failIcmp' },
-        SEND: { actions: 'queueData' },
         // The application gave up: the kernel forgets the attempt without a RST.
         CLOSE: { target: 'CLOSED' },
       },
@@ -340,7 +336,6 @@ export const tcpEndpointMachine = setup({
           { guard: 'unacceptableAck', actions: 'resetForBadAck' },
         ],
         ICMP: { guard: 'icmpDropsHalfOpen', target: 'CLOSED' },
-        SEND: { actions: 'queueData' },
         CLOSE: { target: 'CLOSED', actions: 'sendReset' },
       },
     },
@@ -354,7 +349,8 @@ export const tcpEndpointMachine = setup({
           { guard: 'finInOrder', target: 'CLOSE_WAIT', actions: ['absorb', 'consumeFin', 'respond', 'syncRtx'] },
           { actions: ['absorb', 'respond', 'syncRtx'] },
         ],
-        SEND: { actions: ['queueData', 'pump', 'syncRtx'] },
+        // Tcb.write has sent what the window allows: arm the retransmission timer for it.
+        SEND: { actions: 'syncRtx' },
         CLOSE: { target: 'FIN_WAIT_1', actions: ['queueFin', 'pump', 'syncRtx'] },
       },
     },
@@ -391,7 +387,8 @@ export const tcpEndpointMachine = setup({
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
           { actions: ['absorb', 'respond', 'syncRtx'] },
         ],
-        SEND: { actions: ['queueData', 'pump', 'syncRtx'] },
+        // Tcb.write has sent what the window allows: arm the retransmission timer for it.
+        SEND: { actions: 'syncRtx' },
         CLOSE: { target: 'LAST_ACK', actions: ['queueFin', 'pump', 'syncRtx'] },
       },
     },

@@ -39,6 +39,8 @@ export const MAX_DATA_RETRANSMITS = 15;
 export const IP_TTL = 64;
 
 const MSS_OPTION: TcpOption[] = [{ kind: 'mss', value: OUR_MSS }];
+/** States in which an application write is accepted (before close(); data queued during the handshake waits for ESTABLISHED). */
+const WRITABLE: ReadonlySet<TcpStateName> = new Set(['LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT']);
 type Flags = Partial<TcpFlags>;
 const SYN: Flags = { syn: true };
 const SYN_ACK: Flags = { syn: true, ack: true };
@@ -164,6 +166,8 @@ export class Tcb {
     );
     this.ipId = (this.ipId + 1) & 0xffff;
     this.segmentsSent++;
+    // Any segment acknowledging RCV.NXT carries the ACK a received segment was owed.
+    if (flags.ack && ack === this.rcvNxt) this.ackPending = false;
     this.transmit(bytes);
   }
 
@@ -191,7 +195,22 @@ export class Tcb {
     this.emit(RST, seq, 0);
   }
 
-  /** Application write: copied into the send buffer. */
+  /**
+   * The application's write(), as Linux's tcp_sendmsg does it: the bytes join the send
+   * buffer and, on an established connection, go out at once as far as the window allows
+   * (tcp_push) — before the application's next write to another socket, and carrying the
+   * ACK of what it is answering. Data written during the handshake waits for ESTABLISHED.
+   * Refused (false) once the application has closed or the connection is gone. The endpoint
+   * machine is told afterwards (SEND) to arm its retransmission timer.
+   */
+  write(bytes: Uint8Array): boolean {
+    if (this.finQueued || !WRITABLE.has(this.state)) return false;
+    this.append(bytes);
+    if (this.state === 'ESTABLISHED' || this.state === 'CLOSE_WAIT') this.pump();
+    return true;
+  }
+
+  /** Copies bytes into the send buffer. */
   append(bytes: Uint8Array): void {
     const n = bytes.length;
     if (n === 0) return;
