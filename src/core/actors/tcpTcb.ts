@@ -11,8 +11,9 @@
  * - no congestion control: send while bytes in flight < the peer's window (65535, no
  *   window scaling on either side); SWS avoidance only (no partial segment while data
  *   is in flight unless it is the end of what was written);
- * - every data segment is ACKed at once (no delayed ACK), out-of-order data is dropped
- *   and RCV.NXT re-ACKed (no SACK, no reassembly queue);
+ * - every data segment is ACKed at once (no delayed ACK) — by the application's answer when
+ *   it writes one while the segment is processed, else by a bare ACK; out-of-order data is
+ *   dropped and RCV.NXT re-ACKed (no SACK, no reassembly queue);
  * - RTO: 1 s, doubled per consecutive time-out up to 120 s, reset when an ACK advances
  *   SND.UNA; after 15 time-outs (tcp_retries2) the connection is reset. Linux starts
  *   near RTT + 200 ms from its RTT estimate and also fast-retransmits; neither is
