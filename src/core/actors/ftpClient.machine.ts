@@ -211,7 +211,10 @@ export const ftpClientMachine = setup({
     openControl: assign(({ context, self }) => {
       const { env, server, serverPort, controlPort } = context.input;
       const timeoutMs = context.input.connectTimeoutMs ?? undefined;
-      const ctrl = env.stack.connect(
+      // A control connection the client dropped (curl after a failed transfer) says nothing more.
+      let ctrl: TcpSocket | null = null;
+      const mine = (): boolean => ctrl !== null && self.getSnapshot().context.ctrl === ctrl;
+      ctrl = env.stack.connect(
         { dst: server, dstPort: serverPort, srcPort: controlPort, conn: env.controlConn, timeoutMs },
         {
           onConnected: () => mine() && self.send({ type: 'CTRL_CONNECTED' }),
@@ -226,8 +229,6 @@ export const ftpClientMachine = setup({
           onClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
         },
       );
-      // A control connection the client dropped (curl after a failed transfer) says nothing more.
-      const mine = (): boolean => self.getSnapshot().context.ctrl === ctrl;
       return { ctrl, connectStartedUs: env.now(), parser: new FtpReplyParser(), tls: null, currentType: null };
     }),
     printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
