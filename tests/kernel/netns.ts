@@ -133,6 +133,9 @@ export function buildTopology(s: KScenario, prefix: string): Topology {
     for (const f of d.ifaces) {
       ipn(ns, ['addr', 'add', `${f.ip}/${f.prefix}`, 'dev', f.name]);
       ipn(ns, ['link', 'set', f.name, 'up']);
+      // No segmentation or receive offloads: the capture shows the segments TCP really sent
+      // (at most one MSS each) and the receiver ACKs what arrived, not what GRO merged.
+      nsExec(ns, 'ethtool', ['-K', f.name, 'tso', 'off', 'gso', 'off', 'gro', 'off']);
       // No IPv6 chatter on the links: only the scenario's IPv4 traffic is captured.
       nsExec(ns, 'sysctl', ['-q', '-w', `net.ipv6.conf.${f.name}.disable_ipv6=1`]);
     }
