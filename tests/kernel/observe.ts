@@ -81,7 +81,8 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
           // The client's own command lines, before any NAT could rewrite them.
           for (const line of text.split('\r\n')) {
             const m = line.match(FTP_COMMAND);
-            if (m) evs.push({ t: p.t, order: order++, apply: () => commands.push(m[1] === 'PASS' ? 'PASS ***' : line.trim()) });
+            // PORT/EPRT carry a random port in both worlds: named like the announcements (p1, p2…).
+            if (m) evs.push({ t: p.t, order: order++, apply: () => commands.push(m[1] === 'PASS' ? 'PASS ***' : (announcement(line, names) ?? line.trim())) });
           }
         }
         for (const line of text.split('\r\n')) {
