@@ -86,6 +86,18 @@ test.describe('scenario editors', () => {
     await expect(page.getByRole('checkbox', { name: /Masquerade connections leaving eth1/ })).toBeChecked();
   });
 
+  test('every editor tab fits its panel at 1280 px (nothing cut off on the right)', async ({ page }) => {
+    await open(page, 'passive-server-firewall-reject');
+    for (const name of [/^Firewalls/, /^NAT/, /^Server/, /^Client/]) {
+      await page.getByTestId('editors').getByRole('tab', { name }).click();
+      const sticking = await page.getByTestId('editors').evaluate((root) => {
+        const edge = root.getBoundingClientRect().right + 1;
+        return [...root.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > edge).map((e) => `${e.tagName.toLowerCase()}#${e.id}`);
+      });
+      expect(sticking, String(name)).toEqual([]);
+    }
+  });
+
   test('every editor tab passes axe (names, roles, contrast) in light and dark', async ({ page }) => {
     test.setTimeout(120_000); // eight axe runs; slow on a busy machine
     await open(page, 'server-nat-pasv-address');
