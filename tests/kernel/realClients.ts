@@ -69,11 +69,12 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     });
     return { program: 'curl', args, input: '', env: {}, marker: MARK };
   }
-  if (c.profile === 'classic' || c.profile === 'inetutils') {
+  if (c.profile === 'classic' || c.profile === 'inetutils' || c.profile === 'tnftp') {
     if (c.tls) return { unsupported: 'tnftp is built without FTPS here' };
     const lines: string[] = [];
-    // Netkit/inetutils speak PORT/PASV only; tnftp would try EPSV/EPRT first.
-    if (!['epsv', 'eprt'].includes(c.mode)) lines.push('epsv4 off');
+    // Netkit/inetutils speak PORT/PASV only; tnftp itself tries EPSV/EPRT first.
+    const extended = c.profile === 'tnftp' ? !['pasv', 'port'].includes(c.mode) : ['epsv', 'eprt'].includes(c.mode);
+    if (!extended) lines.push('epsv4 off');
     lines.push('prompt off'); // else `ls DIR FILE` asks to confirm and eats the next line
     lines.push(`user ${c.user} ${c.password}`);
     transfers.forEach((t, k) => {
@@ -83,7 +84,8 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       lines.push(`!echo ${MARK}`);
     });
     lines.push('quit');
-    const passive = ['passive', 'pasv', 'epsv'].includes(c.mode);
+    // tnftp's own default is passive; netkit's and inetutils' is active.
+    const passive = ['passive', 'pasv', 'epsv'].includes(c.mode) || (c.profile === 'tnftp' && c.mode === 'auto');
     return {
       program: 'stdbuf',
       args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 3), c.connectTo, String(c.connectPort)],

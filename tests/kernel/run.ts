@@ -76,6 +76,15 @@ function withClientTimeouts(file: ScenarioFile): ScenarioFile {
  * (as inetutils does); netkit trusts it. Where that check decided the real run, the kernel run
  * says nothing about the classic profile: those rows are not comparable.
  */
+/** The scenario with its netkit/inetutils client replaced by the tnftp model, as the harness drives tnftp. */
+function tnftpModelOf(file: ScenarioFile): ScenarioFile | null {
+  const c = file.client;
+  if (!c || (c.profile !== 'classic' && c.profile !== 'inetutils') || c.tls) return null;
+  const passive = ['passive', 'pasv', 'epsv'].includes(c.mode ?? 'auto');
+  const ls = (l: string) => (/^(ls|dir)\s*$/.test(l) ? 'ls .' : l);
+  return { ...file, client: { ...c, profile: 'tnftp', mode: passive ? 'pasv' : 'port' }, script: file.script?.map(ls) };
+}
+
 function markSubstitutes(rows: Row[], profile: string | undefined): void {
   if (profile !== 'classic' && profile !== 'inetutils') return;
   // tnftp's command set (FEAT, `LIST .`, EPSV off by a setting) is its own, not netkit's or inetutils'.
@@ -161,6 +170,14 @@ async function main(): Promise<number> {
     markSubstitutes(r, ks.clients[0]?.profile);
     if (notes.length > 0 && r[0]) r[0].note = notes.join('; ');
     rows.push(...r);
+    // tnftp stood in for netkit/inetutils: compare the same kernel run with the simulator's
+    // tnftp model too, driven as the real one was (PORT/PASV only, `ls .`).
+    const model = tnftpModelOf(pin.file);
+    if (model) {
+      const simT = await runOnSimulator(ks, JSON.stringify(model), literal, ctl);
+      if (simT.ok) rows.push(...compareWorlds(`${id} · tnftp model`, k, simT.result));
+      else rows.push({ scenario: `${id} · tnftp model`, check: 'simulator run', status: 'error', kernel: '', sim: simT.error });
+    }
   }
   const elapsed = ((Date.now() - t0) / 1000).toFixed(1);
   console.log('\n' + formatTable(rows));

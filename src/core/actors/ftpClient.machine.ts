@@ -3,7 +3,7 @@
  * and by the replies it parses from the control connection's bytes. Which data command it
  * uses, how it treats a 227 address and when it falls back come from ftpClient.profiles.ts.
  */
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../net/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../codec/hostport';
@@ -81,8 +81,10 @@ interface Xfer {
   connectStartedUs: number;
   /** Has this transfer's outcome been reported? */
   reported?: boolean;
-  /** SIZE sent for this transfer (curl, before RETR). */
+  /** SIZE sent for this transfer (curl, before RETR; tnftp, before the data command). */
   sizeAsked?: boolean;
+  /** MDTM sent after this download (tnftp). */
+  mdtmAsked?: boolean;
   /** What the reported failure was (a data connect that failed drops curl's control connection). */
   symptomKind?: Symptom['kind'];
   /** When the client's own connect time-out for this transfer's data connection runs out. */
@@ -184,6 +186,10 @@ export const ftpClientMachine = setup({
     needsType: ({ context }) => context.input.profile.sendsTypeI && context.currentType !== 'I',
     sendsSyst: ({ context }) => context.input.profile.sendsSyst,
     sendsPwd: ({ context }) => context.input.profile.curlSequence,
+    sendsFeat: ({ context }) => context.input.profile.tnftpSequence,
+    tnftpNeedsType: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
+    tnftpNeedsSize: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
+    tnftpNeedsMdtm: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.mdtmAsked,
     controlDead: ({ context }) => context.ctrlDead,
     relogin: ({ context }) => context.relogin,
     dropsControl: ({ context }) => context.input.profile.reconnectAfterDataConnectFailure && context.xfer?.symptomKind === 'connect',
@@ -301,6 +307,12 @@ export const ftpClientMachine = setup({
     /** The server accepted the TYPE just sent. */
     noteType: assign(({ context }) => ({ currentType: context.xfer ? typeFor(context.xfer.step) : context.currentType })),
     sendPwd: ({ context }) => send(context, 'PWD'),
+    sendFeat: ({ context }) => send(context, 'FEAT'),
+    sendMdtm: ({ context }) => {
+      const x = context.xfer!;
+      x.mdtmAsked = true;
+      send(context, 'MDTM', xferArg(x.step));
+    },
     sendSize: ({ context }) => {
       const x = context.xfer!;
       x.sizeAsked = true;
@@ -553,15 +565,36 @@ export const ftpClientMachine = setup({
     },
     loggedIn: { always: [{ guard: 'sendsSyst', target: 'syst' }, { target: 'afterSyst' }] },
     syst: { entry: 'sendSyst', on: { REPLY: { target: 'afterSyst', actions: ['printReply', 'printSystem'] } } },
-    afterSyst: { always: [{ guard: 'sendsPwd', target: 'pwd' }, { target: 'next', actions: 'afterLogin' }] },
+    afterSyst: { always: [{ guard: 'sendsFeat', target: 'feat' }, { guard: 'sendsPwd', target: 'pwd' }, { target: 'next', actions: 'afterLogin' }] },
+    /** tnftp asks what the server supports; it goes on whatever the answer. */
+    feat: { entry: 'sendFeat', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
     /** curl asks for the entry path; any answer will do (it only remembers it). */
     pwd: { entry: 'sendPwd', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
     transfer: {
       initial: 'start',
 
       states: {
-        start: { always: [{ guard: 'needsType', target: 'type' }, { target: 'dataCommand' }] },
+        start: {
+          always: [
+            { guard: 'needsType', target: 'type' },
+            { guard: 'tnftpNeedsType', target: 'typeFirst' },
+            { guard: 'tnftpNeedsSize', target: 'sizeFirst' },
+            { target: 'dataCommand' },
+          ],
+        },
         type: { entry: 'sendType', on: { REPLY: { target: 'dataCommand', actions: 'printReply' } } },
+        /** tnftp: TYPE I and SIZE before the data command of a download. */
+        typeFirst: {
+          entry: 'sendTypeForStep',
+          on: {
+            REPLY: [
+              { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteType'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        // Its answer only sets the progress bar's total: the download goes on either way.
+        sizeFirst: { entry: 'sendSize', on: { REPLY: { target: 'start', actions: 'printReply' } } },
         dataCommand: {
           entry: 'sendDataCommand',
           on: {
@@ -625,7 +658,10 @@ export const ftpClientMachine = setup({
           },
         },
         transferring: {
-          always: { guard: 'transferComplete', target: 'done' },
+          always: [
+            { guard: and(['transferComplete', 'tnftpNeedsMdtm']), target: 'mdtm' },
+            { guard: 'transferComplete', target: 'done' },
+          ],
           on: {
             DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
             DATA_BYTES: { actions: 'countBytes' },
@@ -636,6 +672,8 @@ export const ftpClientMachine = setup({
             ],
           },
         },
+        /** tnftp asks for the file's time after a download (to set the local copy's). */
+        mdtm: { entry: 'sendMdtm', on: { REPLY: { target: 'done', actions: 'printReply' } } },
         done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
           entry: 'cleanupData',

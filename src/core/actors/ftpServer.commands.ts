@@ -8,7 +8,7 @@ import { decodeHostPort } from '../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../net/addr';
 import type { VsftpdConf } from '../scenario/vsftpdConf';
 import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from './ftpServer.replies';
-import type { VirtualFs } from './ftpServer.files';
+import { mdtmTime, type VirtualFs } from './ftpServer.files';
 
 /** One command line as vsftpd splits it: verb up to the first space (upper-cased), the rest. */
 export interface Cmd {
@@ -210,6 +210,11 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
       const size = fs.size(path);
       return size === null ? out(env, 'sizeFail') : out(env, 'size', { size });
     }
+    case 'MDTM': {
+      // vsftpd answers with the file's time in UTC as YYYYMMDDHHMMSS.
+      const t = fs.mtime(path);
+      return t === null ? out(env, 'mdtmFail') : out(env, 'mdtm', { what: mdtmTime(t) });
+    }
     case 'USER':
       if (s.anonymous) return out(env, 'cantChangeGuest');
       return out(env, c.arg === s.user ? 'anyPassword' : 'cantChangeUser');
@@ -312,3 +317,4 @@ function decideTransfer(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
 function transfer(env: SessionEnv, verb: TransferVerb, arg: string, path: string, mark: ReplyId, args: ReplyArgs = {}): Outcome {
   return { replies: [], patch: {}, effects: [{ kind: 'transfer', plan: { verb, arg, path, mark: reply(env.style, mark, args) } }] };
 }
+

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualFs, listLine, lsDate, normalizePath, patternBytes } from './ftpServer.files';
+import { VirtualFs, listLine, lsDate, mdtmTime, normalizePath, patternBytes } from './ftpServer.files';
 import { TlsChannel, looksLikeTlsRecord } from './ftps';
 import { encodeReplyText, featReply, reply } from './ftpServer.replies';
 
@@ -118,5 +118,14 @@ describe('reply texts', () => {
     expect(reply('proftpd', 'badIp')).toEqual(reply('vsftpd', 'badIp'));
     expect(reply('proftpd', 'transferOk').lines).toEqual(['Transfer complete.']);
     expect(reply('proftpd', 'goodbye').lines).toEqual(['Goodbye.']);
+  });
+});
+
+describe('MDTM time', () => {
+  it('formats simulated seconds as UTC YYYYMMDDHHMMSS, leap years included', () => {
+    expect(mdtmTime(0)).toBe('19700101000000');
+    expect(mdtmTime(365 * 86400 + 3661)).toBe('19710101010101');
+    expect(mdtmTime(951782400)).toBe('20000229000000'); // 2000 is a leap year
+    expect(mdtmTime(4107542400 + 59)).toBe('21000301000059'); // 2100 is not
   });
 });

@@ -76,6 +76,12 @@ export class VirtualFs {
     return n?.kind === 'file' ? n.size : null;
   }
 
+  /** A file's modification time in seconds of simulated time (0 = 1 Jan 1970), or null. */
+  mtime(path: string): number | null {
+    const n = this.nodes.get(path);
+    return n?.kind === 'file' ? n.mtimeS : null;
+  }
+
   /** A file's bytes: its text, or a repeatable pattern of its size. */
   content(path: string): Uint8Array | null {
     const n = this.nodes.get(path);
@@ -174,6 +180,15 @@ export function lsDate(mtimeS: number, nowS: number): string {
   const hh = String(Math.floor(secs / 3600)).padStart(2, '0');
   const mm = String(Math.floor((secs % 3600) / 60)).padStart(2, '0');
   return `${MONTHS[m - 1]} ${dd} ${hh}:${mm}`;
+}
+
+/** MDTM's answer: the time as YYYYMMDDHHMMSS, UTC. */
+export function mdtmTime(mtimeS: number): string {
+  const days = Math.floor(mtimeS / 86400);
+  const { y, m, d } = civilFromDays(days);
+  const secs = mtimeS - days * 86400;
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(y, 4)}${p(m)}${p(d)}${p(Math.floor(secs / 3600))}${p(Math.floor((secs % 3600) / 60))}${p(secs % 60)}`;
 }
 
 /** Days since 1970-01-01 → proleptic Gregorian date (H. Hinnant's algorithm). */

@@ -80,6 +80,8 @@ const TABLE = {
   optsBad: { code: 501, vsftpd: 'Option not understood.' },
   size: { code: 213, vsftpd: (a) => String(a.size ?? 0) },
   sizeFail: { code: 550, vsftpd: 'Could not get file size.' },
+  mdtm: { code: 213, vsftpd: (a) => a.what ?? '' },
+  mdtmFail: { code: 550, vsftpd: 'Could not get file modification time.' },
   mkdOk: { code: 257, vsftpd: (a) => `${q(a.path)} created` },
   mkdFail: { code: 550, vsftpd: 'Create directory operation failed.' },
   rmdOk: { code: 250, vsftpd: 'Remove directory operation successful.' },

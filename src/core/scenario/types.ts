@@ -10,7 +10,7 @@ import type { VsftpdConf } from './vsftpdConf';
 // ───────────────────────── shared vocabularies ─────────────────────────
 
 /** Real FTP clients the simulator imitates (FIDELITY.md "Clients"). */
-export const CLIENT_PROFILES = ['curl', 'classic', 'inetutils', 'filezilla', 'lftp', 'windows'] as const;
+export const CLIENT_PROFILES = ['curl', 'classic', 'inetutils', 'tnftp', 'filezilla', 'lftp', 'windows'] as const;
 export type ClientProfileId = (typeof CLIENT_PROFILES)[number];
 
 /**

@@ -127,6 +127,26 @@ describe('built-in scenarios through the simulator', () => {
     expect(firstFailure(missing)?.clientSees).toContain('curl: (78) The file does not exist');
   });
 
+  it("tnftp (Debian's ftp) in tnftp's order, as captured against vsftpd; it refuses a 227 naming another host", () => {
+    const commands = (r: RunResult, device = 'client') => payloads(r, device, '').filter((t) => /^[A-Z]{3,4}\b/.test(t)).map((t) => t.trim().replace(/^(PORT) .*/, '$1'));
+    const asTnftp = (j: any) => {
+      j.client.profile = 'tnftp';
+      j.client.mode = 'port';
+      j.script = ['login', 'ls .', 'get readme.txt', 'quit'];
+    };
+    const ok = run('client-nat-active-helper', asTnftp);
+    expect(ok.verdict.ok).toBe(true);
+    expect(commands(ok)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'FEAT', 'PORT', 'LIST .', 'TYPE I', 'SIZE readme.txt', 'PORT', 'RETR readme.txt', 'MDTM readme.txt', 'QUIT']);
+    expect(payloads(ok, 'server', '213 1970')).toEqual(['213 19700101000000\r\n']);
+    // With PASV (epsv4 off) it refuses the private address; with its default EPSV there is none to refuse.
+    const refused = run('server-nat-classic-no-pasv-address', (j) => ((j.client.profile = 'tnftp'), (j.client.mode = 'pasv')));
+    expect(firstFailure(refused)?.kind).toBe('client-refused');
+    expect(firstFailure(refused)?.clientSees).toContain('Passive mode address mismatch.');
+    expect(run('server-nat-classic-no-pasv-address', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)).verdict.ok).toBe(true);
+    // Its own default: passive, EPSV first.
+    expect(commands(run('seed-passive-session', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)), 'testbox1')).toContain('EPSV');
+  });
+
   it('a reply leaves before the data it announces and carries the ACK of the command', () => {
     const r = run('seed-passive-session');
     const all = sends(r);
