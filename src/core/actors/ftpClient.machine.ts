@@ -108,6 +108,8 @@ interface Ctx {
   relogin: boolean;
   /** The user and password of the script's login, for logging in again. */
   credentials: { user: string; password: string } | null;
+  /** The AUTH argument for the next try (curl: SSL, then TLS). */
+  authArg: 'TLS' | 'SSL';
   lastVerb: string;
   lastReply: string;
   connectStartedUs: number;
@@ -193,6 +195,8 @@ export const ftpClientMachine = setup({
     controlDead: ({ context }) => context.ctrlDead,
     relogin: ({ context }) => context.relogin,
     dropsControl: ({ context }) => context.input.profile.reconnectAfterDataConnectFailure && context.xfer?.symptomKind === 'connect',
+    dropsControlOnFailure: ({ context }) => context.input.profile.reconnectAfterDataConnectFailure,
+    mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     needsTypeForStep: ({ context }) => context.input.profile.curlSequence && !!context.xfer && context.currentType !== typeFor(context.xfer.step),
     needsSize: ({ context }) => context.input.profile.curlSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
@@ -235,7 +239,7 @@ export const ftpClientMachine = setup({
           onClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
         },
       );
-      return { ctrl, connectStartedUs: env.now(), parser: new FtpReplyParser(), tls: null, currentType: null };
+      return { ctrl, connectStartedUs: env.now(), parser: new FtpReplyParser(), tls: null, currentType: null, authArg: context.input.profile.authArg };
     }),
     printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
     printReply: ({ context, event }) => {
@@ -264,7 +268,19 @@ export const ftpClientMachine = setup({
         if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
       }
     },
-    sendAuthTls: ({ context }) => send(context, 'AUTH', context.input.profile.authArg),
+    sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
+    askAuthTls: assign({ authArg: 'TLS' as const }),
+    /** curl: AUTH refused, so this URL fails (exit 64) before logging in. */
+    failNextTransferOnAuth: assign(({ context, event }) => {
+      const i = context.input.script.findIndex((step, k) => k >= context.pc && isTransfer(step));
+      if (i < 0 || event.type !== 'REPLY') return { pc: context.input.script.length };
+      authFailure(context, [context.input.script[i]!], event.reply);
+      return { pc: i + 1 };
+    }),
+    /** AUTH refused: every transfer still to come fails before logging in. */
+    failRemainingOnAuth: ({ context, event }) => {
+      if (event.type === 'REPLY') authFailure(context, context.input.script.slice(context.pc).filter(isTransfer), event.reply);
+    },
     startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
     sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
     sendProt: ({ context }) => send(context, 'PROT', 'P'),
@@ -493,6 +509,7 @@ export const ftpClientMachine = setup({
     ctrlDead: false,
     relogin: false,
     credentials: null,
+    authArg: input.profile.authArg,
     lastVerb: '',
     lastReply: '',
     connectStartedUs: 0,
@@ -525,7 +542,12 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] },
-          { target: 'quitting', actions: ['printReply', 'reportRemainingAsLost'] },
+          // curl asks AUTH SSL, then AUTH TLS.
+          { guard: 'mayAskAuthTls', target: 'authTls', reenter: true, actions: ['printReply', 'askAuthTls'] },
+          // Refused: FTPS is required, so no login. curl fails this URL and drops the connection
+          // (the next URL tries again on a new one); the others give up on the rest.
+          { guard: 'dropsControlOnFailure', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
+          { target: 'quitting', actions: ['printReply', 'failRemainingOnAuth'] },
         ],
       },
     },
@@ -698,6 +720,15 @@ export const ftpClientMachine = setup({
     closed: { type: 'final' },
   },
 });
+
+/** The server refused AUTH: these transfers fail with its reply (curl prints exit 64). */
+function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
+  const { env, profile } = c.input;
+  if (profile.id === 'curl') env.print(curlReplyFailure('AUTH', reply.code));
+  for (const step of steps) {
+    env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') } });
+  }
+}
 
 function reportFailure(c: Ctx, symptom: Symptom): void {
   const x = c.xfer;

@@ -201,6 +201,10 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
         explanation = `The server could not establish the data connection and answered ${s.text}`;
         fix = 'Look at the ladder for the data connection.';
       }
+    } else if (s.verb === 'AUTH') {
+      culprit = { device: ctx.serverHost, rule: null, setting: 'ssl_enable=NO' };
+      explanation = `The server refused AUTH with ${s.text.split('\n')[0]} — what vsftpd answers when FTPS is off (ssl_enable=NO). The client requires FTPS, so it gives up before logging in.`;
+      fix = 'Turn FTPS on in vsftpd.conf (ssl_enable=YES, with a certificate), or turn it off in the client.';
     } else {
       culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
       explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;

@@ -271,6 +271,16 @@ describe('built-in scenarios through the simulator', () => {
     expect(run('ftps-passive-range-opened').verdict.ok).toBe(true);
   });
 
+  it('FTPS refused by a server without ssl_enable: curl asks AUTH SSL, then AUTH TLS, fails each URL on a new connection', () => {
+    const r = run('ftps-passive-range-opened', (j) => (j.server.vsftpd = j.server.vsftpd.filter((l: string) => !l.startsWith('ssl_enable'))));
+    // As captured with curl 7.88 against vsftpd 3.0.3 (ssl_enable=NO): no login, no QUIT.
+    expect(payloads(r, 'client', '').map((t) => t.trim()).filter(Boolean)).toEqual(['AUTH SSL', 'AUTH TLS', 'AUTH SSL', 'AUTH TLS']);
+    const f = firstFailure(r)!;
+    expect(f.culprit).toMatchObject({ device: 'server', setting: 'ssl_enable=NO' });
+    expect(f.clientSees).toContain('curl: (64) Requested SSL level failed');
+    expect(r.verdict.transfers.map((t) => t.ok)).toEqual([false, false]);
+  });
+
   it('records who opened which connection: behind DNAT the acceptor is the server; active data is opened by the server', () => {
     const nat = run('server-nat-pasv-address');
     const control = nat.trace.connections.find((c) => c.role === 'control')!;
