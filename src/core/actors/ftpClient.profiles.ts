@@ -60,11 +60,12 @@ export interface ClientProfile {
    */
   tnftpSequence: boolean;
   /**
-   * After a data connection it could not open (refused, unreachable, timed out), the client
-   * drops the control connection without QUIT and logs in again on a new one for its next
-   * transfer — curl with several URLs (exit 7 or 28 marks the connection dead), as captured.
+   * After an error curl counts as fatal for the connection — a data connection it could not
+   * open (refused, unreachable, timed out: exit 7 or 28), or AUTH refused (exit 64) — the
+   * client drops the control connection without QUIT and logs in again on a new one for its
+   * next transfer, as curl with several URLs does (captured).
    */
-  reconnectAfterDataConnectFailure: boolean;
+  dropsControlAfterFatalError: boolean;
   /** The AUTH argument for FTPS: curl asks for SSL first, the others for TLS. */
   authArg: 'TLS' | 'SSL';
   /** Default connect time-out in ms for its own sockets; null = the kernel's SYN time-out. */
@@ -78,45 +79,45 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   curl: {
     id: 'curl', label: 'curl 8', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackOnConnectTimeout: true, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, reconnectAfterDataConnectFailure: true, authArg: 'SSL', connectTimeoutMs: 300_000,
+    fallbackOnConnectTimeout: true, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000,
   },
   // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
   classic: {
     id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, reconnectAfterDataConnectFailure: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
   },
   // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
   inetutils: {
     id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, reconnectAfterDataConnectFailure: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host.
   tnftp: {
     id: 'tnftp', label: "ftp (tnftp, Debian's ftp)", active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, reconnectAfterDataConnectFailure: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
     id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: true, sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, reconnectAfterDataConnectFailure: false, authArg: 'TLS', connectTimeoutMs: 20_000,
+    fallbackOnConnectTimeout: false, fallbackToActive: true, sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000,
   },
   // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
   lftp: {
     id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, reconnectAfterDataConnectFailure: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
   },
   // Windows ftp.exe: active only.
   windows: {
     id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
     supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, reconnectAfterDataConnectFailure: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
   },
 };
 
