@@ -505,11 +505,19 @@ export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
   const fs = opts.files instanceof VirtualFs ? opts.files : new VirtualFs(opts.files);
   const env: ServerEnv = { ...opts, fs };
   const live = new Map<TcpSocket, { stop(): void }>();
+  /** Open sessions per client address (max_per_ip), kept with `live`. */
+  const perIp = new Map<Ipv4, number>();
+  const forget = (sock: TcpSocket) => {
+    if (!live.delete(sock)) return;
+    const n = (perIp.get(sock.remoteIp) ?? 1) - 1;
+    if (n > 0) perIp.set(sock.remoteIp, n);
+    else perIp.delete(sock.remoteIp);
+  };
   const { conf, trace, hostId, connLabel } = opts;
 
   const listener = opts.stack.listen(conf.listen_port, (sock) => {
     const conn = sock.conn;
-    const sameIp = [...live.keys()].filter((s) => s.remoteIp === sock.remoteIp).length + 1;
+    const sameIp = (perIp.get(sock.remoteIp) ?? 0) + 1;
     const refusal = limitReply(conf, live.size + 1, sameIp);
     if (refusal) {
       trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'reply', text: replyTraceText(refusal) });
@@ -526,7 +534,7 @@ export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
         trace.emit({ kind: 'state', actor: actorName, machine: 'ftpServer', from: last, to: value });
         last = value;
       }
-      if (snap.status === 'done') live.delete(sock);
+      if (snap.status === 'done') forget(sock);
     });
     const lines = new LineSplitter();
     sock.setHandlers({
@@ -544,6 +552,7 @@ export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
       onClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
     });
     live.set(sock, actor);
+    perIp.set(sock.remoteIp, sameIp);
     actor.start();
   }, { conn: (ip, port) => connLabel('control', ip, port) });
 
@@ -552,6 +561,7 @@ export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
       listener.close();
       for (const a of live.values()) a.stop();
       live.clear();
+      perIp.clear();
     },
     fs,
     get sessions() {

@@ -153,4 +153,28 @@ describe('ftpServer over HostStack', () => {
     w.cmd('PORT 10,0,0,20,156,188');
     expect(w.cmd('LIST')).toBe('425 Failed to establish connection.\r\n');
   });
+
+  it('max_per_ip and max_clients: 421 before any greeting; a session that ends frees its place', () => {
+    const w = world({ max_per_ip: 1, max_clients: 2 });
+    login(w);
+    const open = (stack: HostStack, port: number) => {
+      let got = '';
+      const sock = stack.connect({ dst: SERVER, dstPort: 21, srcPort: port, conn: `c${port}/control` }, { onData: (b) => (got += dec(b)) });
+      w.settle();
+      return { sock, got: () => got };
+    };
+    // A second session from the same address is one too many for max_per_ip=1.
+    expect(open(w.cli, 40001).got()).toBe('421 There are too many connections from your internet address.\r\n');
+    // Another address is let in: two sessions, max_clients=2.
+    const other = open(w.other, 40002);
+    expect(other.got()).toBe('220 (vsFTPd 3.0.3)\r\n');
+    expect(w.server.sessions).toBe(2);
+    // A third session goes over max_clients (checked first, as vsftpd does).
+    expect(open(w.other, 40003).got()).toBe('421 There are too many connected users, please try later.\r\n');
+    // The first client quits: its address may connect again.
+    expect(w.cmd('QUIT')).toBe('221 Goodbye.\r\n');
+    w.settle();
+    expect(w.server.sessions).toBe(1);
+    expect(open(w.cli, 40004).got()).toBe('220 (vsFTPd 3.0.3)\r\n');
+  });
 });

@@ -56,8 +56,35 @@ export function lookupRoute(d: RoutingDevice, dst: Ipv4): Choice | null {
 }
 
 /** Follows the routing tables from `fromId` to the device owning `dst`. */
+interface DeviceIndex {
+  byId: Map<string, RoutingDevice>;
+  /** "segment ip" → the devices with that address on that segment, in the list's order. */
+  onSegment: Map<string, RoutingDevice[]>;
+}
+
+/** Built once per device list (a scenario with 1,000 clients asks for thousands of paths). */
+const indexes = new WeakMap<readonly RoutingDevice[], DeviceIndex>();
+
+function indexOf(devices: readonly RoutingDevice[]): DeviceIndex {
+  let ix = indexes.get(devices);
+  if (ix) return ix;
+  ix = { byId: new Map(), onSegment: new Map() };
+  for (const d of devices) {
+    if (!ix.byId.has(d.id)) ix.byId.set(d.id, d);
+    for (const i of d.interfaces) {
+      const key = `${i.segment} ${i.ip}`;
+      const list = ix.onSegment.get(key) ?? [];
+      if (!list.includes(d)) list.push(d);
+      ix.onSegment.set(key, list);
+    }
+  }
+  indexes.set(devices, ix);
+  return ix;
+}
+
+/** The device list must not change after its first path is asked for (the index is kept). */
 export function findPath(devices: readonly RoutingDevice[], fromId: string, dst: Ipv4): PathResult {
-  const byId = new Map(devices.map((d) => [d.id, d]));
+  const { byId, onSegment } = indexOf(devices);
   const hops: string[] = [fromId];
   let cur = byId.get(fromId);
   const seen = new Set<string>();
@@ -75,7 +102,7 @@ export function findPath(devices: readonly RoutingDevice[], fromId: string, dst:
       return { ok: false, hops, message: `${cur.kind} "${cur.id}" has no route to ${formatIpv4(dst)} (it is on ${nets}${gw})` };
     }
     const here = cur;
-    const next = devices.find((d) => d !== here && d.interfaces.some((i) => i.segment === choice.iface.segment && i.ip === choice.nextHop));
+    const next = onSegment.get(`${choice.iface.segment} ${choice.nextHop}`)?.find((d) => d !== here);
     if (!next) {
       return {
         ok: false,

@@ -60,8 +60,8 @@ interface Hop {
 
 export class Network {
   private devices = new Map<string, Device>();
-  /** segment → interfaces on it (device id + iface). */
-  private segments = new Map<string, { device: Device; iface: IfaceSpec }[]>();
+  /** segment → address → the interfaces with it there, in device order (who answers ARP). */
+  private onSegment = new Map<string, Map<Ipv4, { device: Device; iface: IfaceSpec }[]>>();
   /** The conn label of the packet being delivered right now (for replies such as RST). */
   currentConn: string | undefined;
 
@@ -75,9 +75,11 @@ export class Network {
       const d: Device = { ...s, routeCache: new Map(), routeIface: (dst) => this.route(d, dst)?.iface.name ?? null };
       this.devices.set(s.id, d);
       for (const iface of s.ifaces) {
-        const list = this.segments.get(iface.segment) ?? [];
+        const byIp = this.onSegment.get(iface.segment) ?? new Map<Ipv4, { device: Device; iface: IfaceSpec }[]>();
+        const list = byIp.get(iface.ip) ?? [];
         list.push({ device: d, iface });
-        this.segments.set(iface.segment, list);
+        byIp.set(iface.ip, list);
+        this.onSegment.set(iface.segment, byIp);
       }
     }
   }
@@ -112,8 +114,8 @@ export class Network {
   }
 
   private send(d: Device, hop: Hop, bytes: Uint8Array, meta: PacketMeta): void {
-    const peers = this.segments.get(hop.iface.segment) ?? [];
-    const peer = peers.find((p) => p.iface.ip === hop.nextHop && p.device !== d);
+    // A map lookup, not a scan: a LAN of 1,000 clients is crossed by every packet.
+    const peer = this.onSegment.get(hop.iface.segment)?.get(hop.nextHop)?.find((p) => p.device !== d);
     if (!peer) {
       this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `nothing on ${hop.iface.segment} answers for ${formatIpv4(hop.nextHop)} (ARP failed)`, rule: null });
       if (d.kind === 'router') this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST, meta);
