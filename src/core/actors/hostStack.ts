@@ -13,9 +13,9 @@ import type { IcmpMessage } from '../codec/icmp';
 import { IPPROTO } from '../codec/ipv4';
 import type { TcpSegment } from '../codec/tcp';
 import type { Prng } from '../sim/prng';
-import type { Scheduler } from '../sim/scheduler';
+import type { Scheduler, TimerId } from '../sim/scheduler';
 import type { TraceRecorder } from '../sim/trace';
-import { tcpEndpointMachine, type TcpEndpointEvent } from './tcpEndpoint.machine';
+import { syncRtx, tcpEndpointMachine, type TcpEndpointEvent } from './tcpEndpoint.machine';
 import type { SynSchedule } from './tcpSchedule';
 import { IP_TTL, Tcb } from './tcpTcb';
 import type { ConnectError, EndpointHooks } from './tcpTypes';
@@ -107,8 +107,10 @@ class Socket implements TcpSocket, EndpointHooks {
     if (this.tcb.state !== 'CLOSED') this.actor.send(e);
   }
 
+  /** Writes, and (Tcb.write having sent what the window allows) arms the retransmission timer. */
   send(bytes: Uint8Array): void {
-    if (this.tcb.write(bytes)) this.deliver({ type: 'SEND' });
+    const t = this.tcb;
+    if (t.write(bytes) && (t.state === 'ESTABLISHED' || t.state === 'CLOSE_WAIT')) syncRtx(t, this);
   }
   close(): void {
     this.deliver({ type: 'CLOSE' });
@@ -150,6 +152,19 @@ class Socket implements TcpSocket, EndpointHooks {
     this.listener?.pending.delete(this);
     this.stack.forget(this);
   }
+  private rtxTimer: TimerId | null = null;
+  armRtx(delayMs: number): void {
+    this.stopRtx();
+    this.rtxTimer = this.stack.scheduler.after(delayMs * 1000, () => {
+      this.rtxTimer = null;
+      this.deliver({ type: 'RTO' });
+    });
+  }
+  stopRtx(): void {
+    if (this.rtxTimer === null) return;
+    this.stack.scheduler.cancel(this.rtxTimer);
+    this.rtxTimer = null;
+  }
 }
 
 export class HostStack {
@@ -165,6 +180,11 @@ export class HostStack {
   constructor(private readonly opts: HostStackOptions) {
     this.id = opts.id;
     this.ip = opts.ip;
+  }
+
+  /** The simulated clock's scheduler (its sockets' retransmission timers run on it). */
+  get scheduler(): Scheduler {
+    return this.opts.scheduler;
   }
 
   /** Open connections (any state but CLOSED), for tests and views. */

@@ -9,11 +9,13 @@
  *   delays from the kernel rule in tcpSchedule.ts;
  * - the caller's connect time-out: `after` on SYN_SENT itself, so retransmissions do not
  *   restart it;
- * - data/FIN retransmission: one delayed `RTO` event (id 'rto'), re-armed as RFC 6298 says;
+ * - data/FIN retransmission: the owner's timer (EndpointHooks.armRtx/stopRtx) delivers an `RTO`
+ *   event; `syncRtx` arms, restarts and stops it as RFC 6298 says, after every segment in or
+ *   out. Arming is not an event of the machine: the timer changes no state until it fires;
  * - TIME_WAIT 60 s (TCP_TIMEWAIT_LEN), FIN_WAIT_2 60 s (tcp_fin_timeout, orphaned socket).
  * Every RFC state change is a trace 'state' event; every timer firing a 'timer' event.
  */
-import { enqueueActions, raise, setup } from 'xstate';
+import { raise, setup } from 'xstate';
 import type { Ipv4 } from '../net/addr';
 import type { TcpSegment } from '../codec/tcp';
 import type { TraceRecorder } from '../sim/trace';
@@ -50,8 +52,6 @@ interface Ctx extends TcpEndpointInput {
 export type TcpEndpointEvent =
   | { type: 'SEGMENT'; seg: TcpSegment }
   | { type: 'ICMP'; icmpType: number; code: number; from: Ipv4; seq?: number }
-  /** The application wrote into the send buffer (Tcb.write): send what the window allows. */
-  | { type: 'SEND' }
   | { type: 'CLOSE' }
   | { type: 'ABORT' }
   /** Forget the connection without a word (evicted TIME_WAIT, a closed listener's half-open child). */
@@ -66,6 +66,24 @@ const SYNCHRONIZED: ReadonlySet<TcpStateName> = new Set(['SYN_RECEIVED', 'ESTABL
 
 function timer(c: Ctx, name: string, note: string): void {
   c.trace.emit({ kind: 'timer', actor: c.actorId, name, note });
+}
+
+/**
+ * Arms, restarts or stops the retransmission timer (RFC 6298 §5.1–5.3): armed while data or a
+ * FIN is unacknowledged, restarted when an ACK took something new. Run by the machine after
+ * each segment, and by the socket after a write that sent (Tcb.write pumps at once).
+ */
+export function syncRtx(t: Tcb, timer: Pick<EndpointHooks, 'armRtx' | 'stopRtx'>): void {
+  if (t.outstanding) {
+    if (!t.rtxArmed || t.rtxRestart) {
+      timer.armRtx(t.rtoMs);
+      t.rtxArmed = true;
+    }
+  } else if (t.rtxArmed) {
+    timer.stopRtx();
+    t.rtxArmed = false;
+  }
+  t.rtxRestart = false;
 }
 
 export const tcpEndpointMachine = setup({
@@ -231,21 +249,8 @@ export const tcpEndpointMachine = setup({
       t.retransmitOnTimeout();
     },
     traceRtxGiveUp: ({ context }) => timer(context, 'rto', `${context.tcb.rtxCount} retransmission time-outs: connection reset`),
-    /** Arms, restarts or stops the retransmission timer (RFC 6298 §5.1–5.3). */
-    syncRtx: enqueueActions(({ context, enqueue }) => {
-      const t = context.tcb;
-      if (t.outstanding) {
-        if (!t.rtxArmed || t.rtxRestart) {
-          enqueue.cancel('rto');
-          enqueue.raise({ type: 'RTO' }, { id: 'rto', delay: t.rtoMs });
-          t.rtxArmed = true;
-        }
-      } else if (t.rtxArmed) {
-        enqueue.cancel('rto');
-        t.rtxArmed = false;
-      }
-      t.rtxRestart = false;
-    }),
+    syncRtx: ({ context }) => syncRtx(context.tcb, context.hooks),
+    stopRtx: ({ context }) => context.hooks.stopRtx(),
     traceTimeWait: ({ context }) => timer(context, 'time-wait', `TIME_WAIT over after ${TIME_WAIT_MS / 1000} s`),
     traceFinWait2: ({ context }) => timer(context, 'fin-wait-2', `no FIN from the peer within ${FIN_WAIT_2_MS / 1000} s (tcp_fin_timeout)`),
     noteClosed: ({ context }) => {
@@ -349,8 +354,6 @@ export const tcpEndpointMachine = setup({
           { guard: 'finInOrder', target: 'CLOSE_WAIT', actions: ['absorb', 'consumeFin', 'respond', 'syncRtx'] },
           { actions: ['absorb', 'respond', 'syncRtx'] },
         ],
-        // Tcb.write has sent what the window allows: arm the retransmission timer for it.
-        SEND: { actions: 'syncRtx' },
         CLOSE: { target: 'FIN_WAIT_1', actions: ['queueFin', 'pump', 'syncRtx'] },
       },
     },
@@ -387,8 +390,6 @@ export const tcpEndpointMachine = setup({
           { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
           { actions: ['absorb', 'respond', 'syncRtx'] },
         ],
-        // Tcb.write has sent what the window allows: arm the retransmission timer for it.
-        SEND: { actions: 'syncRtx' },
         CLOSE: { target: 'LAST_ACK', actions: ['queueFin', 'pump', 'syncRtx'] },
       },
     },
@@ -427,7 +428,7 @@ export const tcpEndpointMachine = setup({
     CLOSED: {
       type: 'final',
       // Forget the 4-tuple first: an error handler may reconnect from the same port.
-      entry: [{ type: 'noteState', params: { to: 'CLOSED' } }, 'release', 'flushNotices'],
+      entry: [{ type: 'noteState', params: { to: 'CLOSED' } }, 'stopRtx', 'release', 'flushNotices'],
     },
   },
 });

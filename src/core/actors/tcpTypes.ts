@@ -41,4 +41,10 @@ export interface EndpointHooks {
   error(err: ConnectError): void;
   /** The endpoint reached CLOSED and holds nothing any more: forget its 4-tuple. */
   released(): void;
+  /**
+   * The retransmission timer, a kernel timer rather than a state (inet_csk_reset_xmit_timer):
+   * (re)arm it to deliver RTO to the endpoint after delayMs, or stop it.
+   */
+  armRtx(delayMs: number): void;
+  stopRtx(): void;
 }
