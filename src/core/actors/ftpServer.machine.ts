@@ -10,7 +10,7 @@
  *             connect_timeout: the SYN goes out before any 150, a failure is a bare 425.
  * vsftpd is blocking: commands that arrive during a transfer wait their turn.
  */
-import { assign, createActor, raise, setup } from 'xstate';
+import { assign, createActor, enqueueActions, setup } from 'xstate';
 import { LineSplitter } from '../codec/ftp';
 import { encodeHostPort } from '../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../net/addr';
@@ -85,7 +85,6 @@ interface Ctx {
 type Ev =
   /** `queued`: replayed from the queue of commands that arrived while the session was busy. */
   | { type: 'CMD'; cmd: Cmd; queued?: boolean }
-  | { type: 'QUEUE_EMPTY' }
   | { type: 'CTRL_CLOSED' }
   | { type: 'PASV_ACCEPT'; pasvId: number; sock: TcpSocket }
   | { type: 'DATA_CONNECTED'; xferId: number }
@@ -266,7 +265,10 @@ export const ftpServerMachine = setup({
      * drops it from the queue). A static action: creating actions at run time warns when
      * another actor (the TCP endpoint) is mid-action on the same call stack.
      */
-    drainQueue: raise(({ context }): Ev => (context.queue[0] ? { type: 'CMD', cmd: context.queue[0], queued: true } : { type: 'QUEUE_EMPTY' })),
+    drainQueue: enqueueActions(({ context, enqueue }) => {
+      const cmd = context.queue[0];
+      if (cmd) enqueue.raise({ type: 'CMD', cmd, queued: true });
+    }),
     handlePreLogin: assign(({ context, event, self }) => {
       const cmd = cmdOf(event);
       return cmd ? apply(dequeued(context, event), decidePreLogin(context.s, envFor(context), cmd), self) : {};
