@@ -105,7 +105,24 @@ function xstateCostsUs(): { actorStartUs: number; synTimerEventUs: number } {
   return { actorStartUs: actorStart * 1000, synTimerEventUs: synTimer * 1000 };
 }
 
+/**
+ * A fixed pure-JS loop (10^8 additions), timed at the start and the end: how fast this machine
+ * was during the run. On a shared VM it moves by tens of percent within an hour, and every
+ * figure below moves with it.
+ */
+function referenceLoopMs(): number {
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    let s = 0;
+    for (let i = 0; i < 1e8; i++) s += i & 7;
+    best = Math.min(best, performance.now() - t0 + (s < 0 ? 1 : 0));
+  }
+  return +best.toFixed(1);
+}
+
 const out: Record<string, unknown> = {};
+const referenceAtStart = referenceLoopMs();
 
 // 1 MB and 10 MB RETR sessions.
 for (const [label, file] of [['retr1MB', '/big1.bin'], ['retr10MB', '/big10.bin']] as const) {
@@ -201,6 +218,7 @@ for (const n of [1, 10, 100, 1000]) {
   scaling.push({ clients: n, wallMs: +ms.toFixed(1), msPerClient: +(ms / n).toFixed(3), transfersOk: okCount, transfers: result.verdict.transfers.length, events: result.trace.events.length });
 }
 out.concurrentClients = scaling;
+out.machineReference = { loop1e8AtStartMs: referenceAtStart, loop1e8AtEndMs: referenceLoopMs() };
 out.targets = { retr1MBms: 50, clients1000ms: 5000, simulatedSecondsPerWallSecond: 1e6 };
 
 process.stdout.write(JSON.stringify(out, null, 2) + '\n');
