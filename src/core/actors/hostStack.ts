@@ -153,6 +153,9 @@ class Socket implements TcpSocket, EndpointHooks {
     this.stack.forget(this);
   }
   private rtxTimer: TimerId | null = null;
+  get rtxArmed(): boolean {
+    return this.rtxTimer !== null;
+  }
   armRtx(delayMs: number): void {
     this.stopRtx();
     this.rtxTimer = this.stack.scheduler.after(delayMs * 1000, () => {

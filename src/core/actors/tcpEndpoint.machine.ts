@@ -73,16 +73,10 @@ function timer(c: Ctx, name: string, note: string): void {
  * FIN is unacknowledged, restarted when an ACK took something new. Run by the machine after
  * each segment, and by the socket after a write that sent (Tcb.write pumps at once).
  */
-export function syncRtx(t: Tcb, timer: Pick<EndpointHooks, 'armRtx' | 'stopRtx'>): void {
+export function syncRtx(t: Tcb, timer: Pick<EndpointHooks, 'armRtx' | 'stopRtx' | 'rtxArmed'>): void {
   if (t.outstanding) {
-    if (!t.rtxArmed || t.rtxRestart) {
-      timer.armRtx(t.rtoMs);
-      t.rtxArmed = true;
-    }
-  } else if (t.rtxArmed) {
-    timer.stopRtx();
-    t.rtxArmed = false;
-  }
+    if (!timer.rtxArmed || t.rtxRestart) timer.armRtx(t.rtoMs);
+  } else if (timer.rtxArmed) timer.stopRtx();
   t.rtxRestart = false;
 }
 

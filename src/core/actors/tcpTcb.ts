@@ -108,7 +108,6 @@ export class Tcb {
   rtoMs = INITIAL_RTO_MS;
   /** Consecutive data time-outs. */
   rtxCount = 0;
-  rtxArmed = false;
   /** An ACK advanced SND.UNA: restart the timer (RFC 6298 5.3). */
   rtxRestart = false;
 
@@ -293,7 +292,6 @@ export class Tcb {
   retransmitOnTimeout(): void {
     this.rtxCount++;
     this.rtoMs = Math.min(this.rtoMs * 2, MAX_RTO_MS);
-    this.rtxArmed = false;
     this.nxt = this.una;
     this.finOut = false;
     if (this.written > this.una) this.sendData(Math.min(this.effectiveMss, this.written - this.una));

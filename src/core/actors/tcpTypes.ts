@@ -47,4 +47,6 @@ export interface EndpointHooks {
    */
   armRtx(delayMs: number): void;
   stopRtx(): void;
+  /** Armed and not yet fired. */
+  readonly rtxArmed: boolean;
 }
