@@ -9,7 +9,7 @@ import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from './hostStack';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './ftpClient.profiles';
-import { connectFailureLine, curlReplyFailure } from './ftpClient.messages';
+import { connectFailureLine, connectTimeUsedUpLine, curlReplyFailure, type ConnectTarget } from './ftpClient.messages';
 import { describeStep, type ScriptStep } from './ftpClient.script';
 import { TlsChannel } from './ftps';
 
@@ -79,6 +79,8 @@ interface Xfer {
   dataClosed: boolean;
   got226: boolean;
   connectStartedUs: number;
+  /** When the transfer began (curl's t_startsingle). */
+  startedUs: number;
   /** Has this transfer's outcome been reported? */
   reported?: boolean;
   /** SIZE sent for this transfer (curl, before RETR; tnftp, before the data command). */
@@ -113,6 +115,12 @@ interface Ctx {
   lastVerb: string;
   lastReply: string;
   connectStartedUs: number;
+  /**
+   * When the transfer about to begin began, if it began before it: the login step's
+   * connection belongs to the first transfer (curl counts a transfer's time, and its connect
+   * time-out, from the transfer's start, connect and login included).
+   */
+  urlStartUs: number | null;
 }
 
 type Ev =
@@ -135,6 +143,11 @@ const LATIN1 = new TextDecoder('latin1');
 function receiveData(x: Xfer, b: Uint8Array): void {
   x.bytes += b.length;
   if (x.step.kind === 'ls') x.listing += LATIN1.decode(b);
+}
+
+/** The data connection being opened, as a failure message names it. */
+function dataTarget(c: Ctx): ConnectTarget {
+  return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlPort: c.input.serverPort, role: 'data' };
 }
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
@@ -250,7 +263,15 @@ export const ftpClientMachine = setup({
           onClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
         },
       );
-      return { ctrl, connectStartedUs: env.now(), parser: new FtpReplyParser(), tls: null, currentType: null, authArg: context.input.profile.authArg };
+      return {
+        ctrl,
+        connectStartedUs: env.now(),
+        urlStartUs: context.relogin ? context.urlStartUs : env.now(),
+        parser: new FtpReplyParser(),
+        tls: null,
+        currentType: null,
+        authArg: context.input.profile.authArg,
+      };
     }),
     printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
     printReply: ({ context, event }) => {
@@ -259,7 +280,8 @@ export const ftpClientMachine = setup({
     reportControlFailure: ({ context, event }) => {
       if (event.type !== 'CTRL_FAILED') return;
       const { env, profile, server, serverPort } = context.input;
-      env.print(connectFailureLine(profile, server, serverPort, event.err, env.now() - context.connectStartedUs));
+      const startedUs = context.xfer?.startedUs ?? context.connectStartedUs;
+      env.print(connectFailureLine(profile, { ip: server, port: serverPort, controlPort: serverPort, role: 'control' }, event.err, env.now() - startedUs));
       const symptom: Symptom = { kind: 'connect', conn: env.controlConn, target: `${formatIpv4(server)}:${serverPort}`, err: event.err, role: 'control' };
       for (const step of context.input.script.slice(context.pc)) {
         if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
@@ -324,7 +346,11 @@ export const ftpClientMachine = setup({
     beginTransfer: assign(({ context }) => {
       const step = current(context)!;
       const commands = dataCommandsFor(context.input.profile, context.input.mode);
-      return { xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, listing: '', dataClosed: false, got226: false, connectStartedUs: 0 } };
+      const startedUs = context.urlStartUs ?? context.input.env.now();
+      return {
+        xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, listing: '', dataClosed: false, got226: false, connectStartedUs: 0, startedUs },
+        urlStartUs: null,
+      };
     }),
     sendType: assign(({ context }) => {
       send(context, 'TYPE', 'I');
@@ -393,7 +419,10 @@ export const ftpClientMachine = setup({
       x.dataConn = env.nextDataConn();
       x.connectStartedUs = env.now();
       const budget = context.input.connectTimeoutMs;
-      if (budget !== null && x.connectDeadlineUs === undefined) x.connectDeadlineUs = env.now() + budget * 1000;
+      if (budget !== null && x.connectDeadlineUs === undefined) {
+        const from = context.input.profile.connectBudgetFrom === 'transfer' ? x.startedUs : env.now();
+        x.connectDeadlineUs = from + budget * 1000;
+      }
       const timeoutMs = x.connectDeadlineUs !== undefined ? Math.max(1, (x.connectDeadlineUs - env.now()) / 1000) : undefined;
       const srcPort = context.input.dataPort === 'control+1' && context.ctrl && !env.stack.isPortInUse(context.ctrl.localPort + 1) ? context.ctrl.localPort + 1 : undefined;
       const sock = env.stack.connect(
@@ -474,8 +503,9 @@ export const ftpClientMachine = setup({
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
       const x = context.xfer;
       const { env, profile } = context.input;
-      env.print(connectFailureLine(profile, x.target!.ip, x.target!.port, event.err, env.now() - x.connectStartedUs));
-      env.print(`Failed ${x.commands[x.index]} attempt; trying the next mode.`);
+      env.print(connectFailureLine(profile, dataTarget(context), event.err, env.now() - x.startedUs));
+      // curl -v's own words; the others' in plain English.
+      env.print(profile.id === 'curl' ? `Failed ${x.commands[x.index]} attempt. Disabling ${x.commands[x.index]}` : `Failed ${x.commands[x.index]} attempt; trying the next mode.`);
       x.lastConnectError = { err: event.err, target: x.target!, conn: x.dataConn! };
     },
     reportConnectTimeUsedUp: ({ context }) => {
@@ -483,14 +513,14 @@ export const ftpClientMachine = setup({
       const { env, profile } = context.input;
       const last = x.lastConnectError;
       if (!last) return;
-      env.print(connectFailureLine(profile, last.target.ip, last.target.port, { kind: 'client-timeout', elapsedUs: env.now() - x.connectStartedUs }, env.now() - x.connectStartedUs));
+      env.print(connectTimeUsedUpLine(profile, { ...dataTarget(context), ip: last.target.ip, port: last.target.port }, env.now() - x.startedUs));
       reportFailure(context, { kind: 'connect', conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' });
     },
     reportDataConnectFailure: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
       const x = context.xfer;
       const { env, profile } = context.input;
-      env.print(connectFailureLine(profile, x.target!.ip, x.target!.port, event.err, env.now() - x.connectStartedUs));
+      env.print(connectFailureLine(profile, dataTarget(context), event.err, env.now() - x.startedUs));
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
     cleanupData: ({ context }) => {
@@ -519,6 +549,7 @@ export const ftpClientMachine = setup({
     lastVerb: '',
     lastReply: '',
     connectStartedUs: 0,
+    urlStartUs: null,
   }),
   initial: 'connecting',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).

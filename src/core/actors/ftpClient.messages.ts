@@ -40,14 +40,30 @@ export function icmpErrno(type: number, code: number): string {
   return UNREACH_ERRNO[code] ?? 'No route to host';
 }
 
-/** The line the client prints when a connect to ip:port failed. */
-export function connectFailureLine(profile: ClientProfile, ip: Ipv4, port: number, err: ConnectError, elapsedUs: number): string {
+/** A connection that could not be opened: where to, and the control connection's port. */
+export interface ConnectTarget {
+  ip: Ipv4;
+  port: number;
+  role: 'control' | 'data';
+  controlPort: number;
+}
+
+/**
+ * The line the client prints when a connect failed. `sinceStartUs` counts from the start of
+ * the transfer (curl prints it).
+ */
+export function connectFailureLine(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string {
   const errno = connectErrno(err);
+  const { ip } = to;
   switch (profile.id) {
     case 'curl': {
-      const code = err.kind === 'timeout' || err.kind === 'client-timeout' ? 28 : 7;
-      const what = code === 28 ? 'Timeout was reached' : `Could not connect to server`;
-      return `curl: (${code}) Failed to connect to ${formatIpv4(ip)} port ${port} after ${Math.round(elapsedUs / 1000)} ms: ${what} (${errno})`;
+      // curl 7.88, captured (tests/kernel and by hand): the port is the control connection's
+      // even for a data connection, the time runs from the start of the transfer, and the text
+      // is curl's own for its result code, not errno's. The kernel's ETIMEDOUT and curl's own
+      // time-out both exit 28; only the control connection's own time-out says so.
+      const timedOut = err.kind === 'timeout' || err.kind === 'client-timeout';
+      const text = to.role === 'control' && err.kind === 'client-timeout' ? 'Timeout was reached' : "Couldn't connect to server";
+      return `curl: (${timedOut ? 28 : 7}) Failed to connect to ${formatIpv4(ip)} port ${to.controlPort} after ${Math.round(sinceStartUs / 1000)} ms: ${text}`;
     }
     case 'filezilla':
       return err.kind === 'timeout' || err.kind === 'client-timeout'
@@ -60,6 +76,15 @@ export function connectFailureLine(profile: ClientProfile, ip: Ipv4, port: numbe
     default:
       return `ftp: connect: ${errno}`;
   }
+}
+
+/**
+ * The client's own connect time-out ran out before its next data connection attempt (curl:
+ * EPSV used it all, PASV has none left — captured with --connect-timeout).
+ */
+export function connectTimeUsedUpLine(profile: ClientProfile, to: ConnectTarget, sinceStartUs: number): string {
+  if (profile.id === 'curl') return 'curl: (28) Connection time-out';
+  return connectFailureLine(profile, to, { kind: 'client-timeout', elapsedUs: sinceStartUs }, sinceStartUs);
 }
 
 /** curl's exit line when the server refused a command. */

@@ -70,6 +70,12 @@ export interface ClientProfile {
   authArg: 'TLS' | 'SSL';
   /** Default connect time-out in ms for its own sockets; null = the kernel's SYN time-out. */
   connectTimeoutMs: number | null;
+  /**
+   * Where the connect time-out of a data connection counts from: the start of the transfer
+   * (curl: connect and login included, and EPSV's attempt and PASV's share it — captured), or
+   * the transfer's first data connect attempt.
+   */
+  connectBudgetFrom: 'transfer' | 'data-connect';
 }
 
 export const PROFILES: Record<ProfileId, ClientProfile> = {
@@ -79,45 +85,45 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   curl: {
     id: 'curl', label: 'curl 8', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackOnConnectTimeout: true, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000,
+    fallbackOnConnectTimeout: true, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer',
   },
   // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
   classic: {
     id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect',
   },
   // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
   inetutils: {
     id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect',
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host.
   tnftp: {
     id: 'tnftp', label: "ftp (tnftp, Debian's ftp)", active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect',
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
     id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: true, sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000,
+    fallbackOnConnectTimeout: false, fallbackToActive: true, sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect',
   },
   // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
   lftp: {
     id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect',
   },
   // Windows ftp.exe: active only.
   windows: {
     id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
     supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null,
+    fallbackOnConnectTimeout: false, fallbackToActive: false, sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect',
   },
 };
 

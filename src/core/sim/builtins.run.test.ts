@@ -115,6 +115,30 @@ describe('built-in scenarios through the simulator', () => {
     expect(f.culprit?.device).toBe('server');
   });
 
+  // curl 7.88.1's lines, captured in network namespaces against vsftpd 3.0.3: the port is the
+  // control connection's, the time counts from the start of the transfer (login included).
+  it("curl's words for a data connection it could not open, as curl 7.88 prints them", () => {
+    const lastLine = (r: RunResult) => firstFailure(r)!.clientSees.filter((l) => l.startsWith('curl:')).at(-1);
+    const rejected = run('passive-server-firewall-reject');
+    expect(firstFailure(rejected)!.clientSees).toContain('Failed EPSV attempt. Disabling EPSV');
+    expect(lastLine(rejected)).toMatch(/^curl: \(7\) Failed to connect to 203\.0\.113\.10 port 21 after \d+ ms: Couldn't connect to server$/);
+    // The kernel's ETIMEDOUT (131 s of SYNs, EPSV then PASV): exit 28, the same words.
+    const dropped = run('passive-server-firewall-drop');
+    expect(lastLine(dropped)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 262\d{3} ms: Couldn't connect to server$/);
+    // --connect-timeout 5 counts from the transfer's start: EPSV's attempt uses it up and PASV
+    // has none left.
+    const budget = run('passive-server-firewall-drop', (j) => (j.client.connectTimeoutS = 5));
+    const sees = firstFailure(budget)!.clientSees;
+    expect(sees.find((l) => l.startsWith('curl: (28) Failed to connect'))).toMatch(/port 21 after 5000 ms: Couldn't connect to server$/);
+    expect(lastLine(budget)).toBe('curl: (28) Connection time-out');
+    // The control connection itself: curl's own time-out says so.
+    const noServer = run('passive-server-firewall-drop', (j) => {
+      j.client.connectTimeoutS = 2;
+      j.hosts.find((h: any) => h.id === 'server').iptables = j.hosts.find((h: any) => h.id === 'server').iptables.map((l: string) => l.replace('--dport 21 -j ACCEPT', '--dport 21 -j DROP'));
+    });
+    expect(lastLine(noServer)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 2000 ms: Timeout was reached$/);
+  });
+
   it('passive with the helper on the server: passes', () => {
     expect(run('passive-server-firewall-helper').verdict.ok).toBe(true);
   });
