@@ -9,7 +9,7 @@ import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from './hostStack';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './ftpClient.profiles';
-import { connectFailureLine, connectTimeUsedUpLine, curlReplyFailure, type ConnectTarget } from './ftpClient.messages';
+import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './ftpClient.messages';
 import { describeStep, type ScriptStep } from './ftpClient.script';
 import { TlsChannel } from './ftps';
 
@@ -121,6 +121,10 @@ interface Ctx {
    * time-out, from the transfer's start, connect and login included).
    */
   urlStartUs: number | null;
+  /** Passive mode failed in auto mode; active for the rest of the session (tnftp). */
+  passiveOff: boolean;
+  /** EPSV or EPRT was refused; PASV and PORT only for the rest of the session (tnftp). */
+  extendedOff: boolean;
 }
 
 type Ev =
@@ -143,6 +147,15 @@ const LATIN1 = new TextDecoder('latin1');
 function receiveData(x: Xfer, b: Uint8Array): void {
   x.bytes += b.length;
   if (x.step.kind === 'ls') x.listing += LATIN1.decode(b);
+}
+
+/** The data commands a transfer tries, in order, given what this session has learnt. */
+function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
+  const { profile, mode } = c.input;
+  const cmds = c.passiveOff ? profile.active : dataCommandsFor(profile, mode);
+  if (!c.extendedOff) return cmds;
+  const plain = cmds.filter((x) => x === 'PASV' || x === 'PORT');
+  return plain.length > 0 ? plain : cmds;
 }
 
 /** The data connection being opened, as a failure message names it. */
@@ -226,6 +239,12 @@ export const ftpClientMachine = setup({
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
     canFallBackOnReply: ({ context }) =>
       !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
+    /** tnftp in its default mode: passive failed, go on in active mode. */
+    abandonsPassive: ({ context }) => {
+      const x = context.xfer;
+      const { profile, mode } = context.input;
+      return !!x && profile.activeFallback === 'session-in-auto' && mode === 'auto' && isPassive(x.commands[x.index]!);
+    },
     canFallBackOnConnect: ({ context, event }) => {
       const x = context.xfer;
       if (!x || event.type !== 'DATA_FAILED') return false;
@@ -233,7 +252,7 @@ export const ftpClientMachine = setup({
       const timedOut = event.err.kind === 'timeout' || event.err.kind === 'client-timeout';
       const p = context.input.profile;
       if (((fast && p.fallbackOnFastConnectFailure) || (timedOut && p.fallbackOnConnectTimeout)) && x.index + 1 < x.commands.length) return true;
-      return context.input.profile.fallbackToActive && !x.triedActiveFallback;
+      return context.input.profile.activeFallback === 'transfer' && !x.triedActiveFallback;
     },
     connectTimeUsedUp: ({ context }) => {
       const x = context.xfer;
@@ -281,7 +300,7 @@ export const ftpClientMachine = setup({
       if (event.type !== 'CTRL_FAILED') return;
       const { env, profile, server, serverPort } = context.input;
       const startedUs = context.xfer?.startedUs ?? context.connectStartedUs;
-      env.print(connectFailureLine(profile, { ip: server, port: serverPort, controlPort: serverPort, role: 'control' }, event.err, env.now() - startedUs));
+      for (const l of connectFailureLines(profile, { ip: server, port: serverPort, controlPort: serverPort, role: 'control' }, event.err, env.now() - startedUs)) env.print(l);
       const symptom: Symptom = { kind: 'connect', conn: env.controlConn, target: `${formatIpv4(server)}:${serverPort}`, err: event.err, role: 'control' };
       for (const step of context.input.script.slice(context.pc)) {
         if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
@@ -345,7 +364,7 @@ export const ftpClientMachine = setup({
     },
     beginTransfer: assign(({ context }) => {
       const step = current(context)!;
-      const commands = dataCommandsFor(context.input.profile, context.input.mode);
+      const commands = commandsFor(context);
       const startedUs = context.urlStartUs ?? context.input.env.now();
       return {
         xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, listing: '', dataClosed: false, got226: false, connectStartedUs: 0, startedUs },
@@ -402,6 +421,23 @@ export const ftpClientMachine = setup({
       if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
       else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
     },
+    abandonPassive: assign(({ context }) => {
+      const x = context.xfer!;
+      x.listener?.close();
+      x.listener = undefined;
+      x.commands = commandsFor({ ...context, passiveOff: true });
+      x.index = 0;
+      x.triedActiveFallback = true;
+      return { passiveOff: true };
+    }),
+    /** tnftp: EPSV/EPRT refused, so the extended commands are off for the session. */
+    noteExtendedRefused: assign(({ context }) => {
+      const x = context.xfer;
+      const cmd = x?.commands[x.index];
+      if (!context.input.profile.extendedOffAfterRefusal || (cmd !== 'EPSV' && cmd !== 'EPRT')) return {};
+      context.input.env.print('disabling epsv4 for this connection');
+      return { extendedOff: true };
+    }),
     nextDataCommand: ({ context }) => {
       const x = context.xfer!;
       x.listener?.close();
@@ -497,15 +533,19 @@ export const ftpClientMachine = setup({
     reportReplyFailure: ({ context, event }) => {
       if (event.type !== 'REPLY') return;
       if (context.input.profile.id === 'curl') context.input.env.print(curlReplyFailure(context.lastVerb, event.reply.code));
+      // tnftp told to stay passive (captured); in its default mode it would have gone active.
+      if (context.input.profile.id === 'tnftp' && (context.lastVerb === 'PASV' || context.lastVerb === 'EPSV')) context.input.env.print('Passive mode refused.');
       reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
     },
     printDataConnectFailure: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
       const x = context.xfer;
       const { env, profile } = context.input;
-      env.print(connectFailureLine(profile, dataTarget(context), event.err, env.now() - x.startedUs));
-      // curl -v's own words; the others' in plain English.
-      env.print(profile.id === 'curl' ? `Failed ${x.commands[x.index]} attempt. Disabling ${x.commands[x.index]}` : `Failed ${x.commands[x.index]} attempt; trying the next mode.`);
+      for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
+      // curl -v's own words; tnftp says nothing more; the others' in plain English.
+      const cmd = x.commands[x.index];
+      if (profile.id === 'curl') env.print(`Failed ${cmd} attempt. Disabling ${cmd}`);
+      else if (profile.id !== 'tnftp') env.print(`Failed ${cmd} attempt; trying the next mode.`);
       x.lastConnectError = { err: event.err, target: x.target!, conn: x.dataConn! };
     },
     reportConnectTimeUsedUp: ({ context }) => {
@@ -513,14 +553,14 @@ export const ftpClientMachine = setup({
       const { env, profile } = context.input;
       const last = x.lastConnectError;
       if (!last) return;
-      env.print(connectTimeUsedUpLine(profile, { ...dataTarget(context), ip: last.target.ip, port: last.target.port }, env.now() - x.startedUs));
+      for (const l of connectTimeUsedUpLines(profile, { ...dataTarget(context), ip: last.target.ip, port: last.target.port }, env.now() - x.startedUs)) env.print(l);
       reportFailure(context, { kind: 'connect', conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' });
     },
     reportDataConnectFailure: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
       const x = context.xfer;
       const { env, profile } = context.input;
-      env.print(connectFailureLine(profile, dataTarget(context), event.err, env.now() - x.startedUs));
+      for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
     cleanupData: ({ context }) => {
@@ -550,6 +590,8 @@ export const ftpClientMachine = setup({
     lastReply: '',
     connectStartedUs: 0,
     urlStartUs: null,
+    passiveOff: false,
+    extendedOff: false,
   }),
   initial: 'connecting',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -660,7 +702,8 @@ export const ftpClientMachine = setup({
             REPLY: [
               { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
               { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
-              { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'nextDataCommand'] },
+              { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'nextDataCommand'] },
+              { guard: 'abandonsPassive', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'abandonPassive'] },
               { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
             ],
           },
@@ -677,6 +720,7 @@ export const ftpClientMachine = setup({
           on: {
             DATA_CONNECTED: 'beforeCommand',
             DATA_FAILED: [
+              { guard: 'abandonsPassive', target: 'dataCommand', actions: ['printDataConnectFailure', 'abandonPassive'] },
               { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
               { target: 'failed', actions: 'reportDataConnectFailure' },
             ],

@@ -49,10 +49,21 @@ export interface ConnectTarget {
 }
 
 /**
- * The line the client prints when a connect failed. `sinceStartUs` counts from the start of
+ * The lines the client prints when a connect failed. `sinceStartUs` counts from the start of
  * the transfer (curl prints it).
  */
-export function connectFailureLine(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string {
+export function connectFailureLines(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string[] {
+  if (profile.id === 'tnftp') {
+    // tnftp 20230507, captured: warn() after the socket is closed, so an ICMP error (any
+    // unreachable code) reaches the user as EBADF; a RST and the kernel's time-out keep theirs.
+    const where = `\`${formatIpv4(to.ip)}:${to.port}'`;
+    const line = `ftp: Can't connect to ${where}: ${err.kind === 'icmp' ? 'Bad file descriptor' : connectErrno(err)}`;
+    return to.role === 'control' ? [line, `ftp: Can't connect to ${where}`] : [line];
+  }
+  return [connectFailureLine(profile, to, err, sinceStartUs)];
+}
+
+function connectFailureLine(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string {
   const errno = connectErrno(err);
   const { ip } = to;
   switch (profile.id) {
@@ -82,9 +93,9 @@ export function connectFailureLine(profile: ClientProfile, to: ConnectTarget, er
  * The client's own connect time-out ran out before its next data connection attempt (curl:
  * EPSV used it all, PASV has none left — captured with --connect-timeout).
  */
-export function connectTimeUsedUpLine(profile: ClientProfile, to: ConnectTarget, sinceStartUs: number): string {
-  if (profile.id === 'curl') return 'curl: (28) Connection time-out';
-  return connectFailureLine(profile, to, { kind: 'client-timeout', elapsedUs: sinceStartUs }, sinceStartUs);
+export function connectTimeUsedUpLines(profile: ClientProfile, to: ConnectTarget, sinceStartUs: number): string[] {
+  if (profile.id === 'curl') return ['curl: (28) Connection time-out'];
+  return connectFailureLines(profile, to, { kind: 'client-timeout', elapsedUs: sinceStartUs }, sinceStartUs);
 }
 
 /** curl's exit line when the server refused a command. */

@@ -139,6 +139,42 @@ describe('built-in scenarios through the simulator', () => {
     expect(lastLine(noServer)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 2000 ms: Timeout was reached$/);
   });
 
+  // tnftp 20230507 (Debian's ftp), captured in network namespaces against vsftpd 3.0.3.
+  it("tnftp's words for a connection it could not open, and its fallback to active in its default mode", () => {
+    const consoleOf = (r: RunResult) => r.trace.events.flatMap((e) => (e.kind === 'console' ? [e.text] : []));
+    const dataCommands = (r: RunResult) => commandsOf(r).filter((c) => /^(EPSV|PASV|EPRT|PORT)\b/.test(c)).map((c) => c.split(' ')[0]);
+    const tnftp = (mode: string) => (j: any) => {
+      j.client.profile = 'tnftp';
+      j.client.mode = mode;
+    };
+    // Auto (tnftp's default): the data SYN meets ICMP host-prohibited; tnftp reports EBADF
+    // (it warns after closing the socket) and goes active for the rest of the session.
+    const auto = run('passive-server-firewall-reject', tnftp('auto'));
+    expect(consoleOf(auto).some((l) => /^ftp: Can't connect to `203\.0\.113\.10:\d+': Bad file descriptor$/.test(l))).toBe(true);
+    // Behind this masquerading router vsftpd refuses the private address: EPRT, then PORT
+    // (epsv4 off after EPRT's refusal); the next transfer starts with PORT.
+    expect(dataCommands(auto)).toEqual(['EPSV', 'EPRT', 'PORT', 'PORT']);
+    // Told to stay passive, it fails the transfer instead.
+    const passive = run('passive-server-firewall-reject', tnftp('passive'));
+    expect(dataCommands(passive)).toEqual(['EPSV', 'EPSV']);
+    // Passive refused by reply: EPSV then PASV, "Passive mode refused."; epsv4 stays off.
+    const noPasv = (mode: string) => (j: any) => {
+      tnftp(mode)(j);
+      j.server.vsftpd = [...(Array.isArray(j.server.vsftpd) ? j.server.vsftpd : [j.server.vsftpd]), 'pasv_enable=NO'];
+    };
+    const refused = run('passive-server-firewall-helper', noPasv('passive'));
+    expect(consoleOf(refused)).toContain('Passive mode refused.');
+    expect(dataCommands(refused)).toEqual(['EPSV', 'PASV', 'PASV']);
+    expect(dataCommands(run('passive-server-firewall-helper', noPasv('auto')))).toEqual(['EPSV', 'PASV', 'PORT', 'PORT']);
+    // The control connection refused: two lines.
+    const noServer = run('passive-server-firewall-drop', (j) => {
+      tnftp('auto')(j);
+      const srv = j.hosts.find((h: any) => h.id === 'server');
+      srv.iptables = srv.iptables.map((l: string) => l.replace('--dport 21 -j ACCEPT', '--dport 21 -j REJECT --reject-with tcp-reset'));
+    });
+    expect(consoleOf(noServer)).toEqual(expect.arrayContaining(["ftp: Can't connect to `203.0.113.10:21': Connection refused", "ftp: Can't connect to `203.0.113.10:21'"]));
+  });
+
   it('passive with the helper on the server: passes', () => {
     expect(run('passive-server-firewall-helper').verdict.ok).toBe(true);
   });
