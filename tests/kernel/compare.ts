@@ -1,6 +1,7 @@
 /**
- * Kernel vs simulator, check by check: transfer outcome, failure kind, the announcements on
- * every segment, the commands the client sent, and the data connections' opener and target.
+ * Kernel vs simulator, check by check: transfer outcome, failure kind, what the client said
+ * about a failure, the announcements on every segment, the commands the client sent, and the
+ * data connections' opener and target.
  */
 import type { WorldResult } from './kernelSide';
 
@@ -28,6 +29,18 @@ export function kindsAgree(kernel: string, sim: string): boolean {
   return false;
 }
 
+/**
+ * The client's own last error line for a failed transfer (curl's `curl: (N) …`, tnftp's
+ * `ftp: …`, `Passive mode refused.`), not a server reply; with times as `after N ms` (links
+ * have latency in the simulator, none between namespaces) and tnftp's program name as the
+ * `ftp` a user types (the harness runs /usr/bin/tnftp).
+ */
+export function clientSays(lines: readonly string[]): string | undefined {
+  const own = lines.filter((l) => /^(curl: \(\d+\)|t?n?ftp: |Passive mode )/.test(l));
+  const last = own[own.length - 1];
+  return last?.replace(/^tnftp: /, 'ftp: ').replace(/ after \d+ ms/, ' after N ms');
+}
+
 export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult): Row[] {
   const rows: Row[] = [];
   const n = Math.max(k.transfers.length, s.transfers.length);
@@ -46,6 +59,11 @@ export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult):
         kernel: kt.detail ? `${kt.kind} (${kt.detail})` : kt.kind,
         sim: st.detail ? `${st.kind} (${st.detail})` : st.kind,
       });
+      if (kt.says !== undefined || st.says !== undefined) {
+        const ks = kt.says ?? '—';
+        const ss = st.says ?? '—';
+        rows.push({ scenario, check: `client says ${name}`, status: ks === ss ? 'agree' : 'disagree', kernel: ks, sim: ss });
+      }
     }
   }
   const segs = new Set([...Object.keys(k.obs.texts), ...Object.keys(s.obs.texts)]);

@@ -9,6 +9,7 @@ import { startCaptures, stopCaptures, type Capture } from './capture';
 import { clientCommand, runClient, splitTransfers, type RealTransfer } from './realClients';
 import { observe, dataCause, type Observation } from './observe';
 import { confValue, type KScenario } from './scenarioFile';
+import { clientSays } from './compare';
 import { prepareVsftpd, startVsftpd, stopProc, type VsftpdRun } from './vsftpd';
 
 export interface TransferView {
@@ -17,6 +18,8 @@ export interface TransferView {
   /** ok, timeout, refused, icmp-unreachable, icmp-prohibited, illegal-port, client-refused, ftp-NNN, or cause+NNN. */
   kind: string;
   detail: string;
+  /** The client's own last error line, normalised (clientSays in compare.ts). */
+  says?: string;
 }
 
 export interface WorldResult {
@@ -94,7 +97,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     const transfers = real.map((t) => {
       const c = t.ok ? null : dataCause(s, packets, t.from, t.to, client.connectPort);
       const k = classifyReal(t, c);
-      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail };
+      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.ok ? undefined : clientSays(t.lines) };
     });
     const obs = observe(s, packets, literalPorts, client.connectPort);
     if (process.env.FTTW_DEBUG) {

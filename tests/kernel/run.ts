@@ -89,9 +89,13 @@ function markSubstitutes(rows: Row[], profile: string | undefined): void {
   if (profile !== 'classic' && profile !== 'inetutils') return;
   // tnftp's command set (FEAT, `LIST .`, EPSV off by a setting) is its own, not netkit's or inetutils'.
   for (const r of rows) {
-    if (r.check !== 'client commands' || r.status !== 'disagree') continue;
-    r.status = 'not-comparable';
-    r.note = 'tnftp stands in for netkit/inetutils ftp; its commands differ (FEAT, LIST .)';
+    if (r.check === 'client commands' && r.status === 'disagree') {
+      r.status = 'not-comparable';
+      r.note = 'tnftp stands in for netkit/inetutils ftp; its commands differ (FEAT, LIST .)';
+    } else if (r.check.startsWith('client says ') && r.status === 'disagree') {
+      r.status = 'not-comparable';
+      r.note = "tnftp stands in for netkit/inetutils ftp; its words differ (the tnftp model's row compares them)";
+    }
   }
   if (profile !== 'classic') return;
   if (!rows.some((r) => r.check.startsWith('kind ') && r.kernel.startsWith('client-refused'))) return;

@@ -7,6 +7,7 @@
 import type { Pkt } from './pcap';
 import { parseIpv4 } from './pcap';
 import { observe } from './observe';
+import { clientSays } from './compare';
 import type { KScenario } from './scenarioFile';
 import type { TransferView, WorldResult } from './kernelSide';
 
@@ -52,7 +53,7 @@ export async function runOnSimulator(s: KScenario, fileText: string, literalPort
     }
     const transfers: TransferView[] = verdict.transfers.map((t) => {
       const k = simKind(t.ok, t.failure);
-      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail };
+      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.failure ? clientSays(t.failure.clientSees) : undefined };
     });
     const notes = verdict.budgetExhausted ? ['simulator hit its event budget'] : [];
     return { ok: true, result: { transfers, obs: observe(s, packets, literalPorts, controlPort), notes } };

@@ -125,6 +125,8 @@ interface Ctx {
   passiveOff: boolean;
   /** EPSV or EPRT was refused; PASV and PORT only for the rest of the session (tnftp). */
   extendedOff: boolean;
+  /** A PORT was refused once already (tnftp's default-port retry is spent). */
+  portRefused: boolean;
 }
 
 type Ev =
@@ -430,6 +432,13 @@ export const ftpClientMachine = setup({
       x.triedActiveFallback = true;
       return { passiveOff: true };
     }),
+    /** tnftp's first PORT refused: it tries the default data port, which is taken. */
+    notePortRefused: assign(({ context, event }) => {
+      if (event.type !== 'REPLY' || event.reply.code < 500 || context.portRefused) return {};
+      if (context.lastVerb !== 'PORT' && context.lastVerb !== 'EPRT') return {};
+      if (context.input.profile.defaultPortRetry) context.input.env.print("ftp: Can't bind for data connection: Address already in use");
+      return { portRefused: true };
+    }),
     /** tnftp: EPSV/EPRT refused, so the extended commands are off for the session. */
     noteExtendedRefused: assign(({ context }) => {
       const x = context.xfer;
@@ -592,6 +601,7 @@ export const ftpClientMachine = setup({
     urlStartUs: null,
     passiveOff: false,
     extendedOff: false,
+    portRefused: false,
   }),
   initial: 'connecting',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -704,7 +714,7 @@ export const ftpClientMachine = setup({
               { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
               { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'nextDataCommand'] },
               { guard: 'abandonsPassive', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'abandonPassive'] },
-              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { target: 'failed', actions: ['printReply', 'notePortRefused', 'reportReplyFailure'] },
             ],
           },
         },

@@ -52,6 +52,12 @@ export interface ClientProfile {
   activeFallback: 'none' | 'transfer' | 'session-in-auto';
   /** An EPSV or EPRT refused turns both off for the session (tnftp's epsv4, captured). */
   extendedOffAfterRefusal: boolean;
+  /**
+   * After its first PORT refused (5xx), tnftp tries RFC 959's default data port — its control
+   * connection's own, which is taken: "Can't bind for data connection: Address already in
+   * use" (captured); from then on it only sends PORT.
+   */
+  defaultPortRetry: boolean;
   /** Sends SYST after login and prints the system type (classic clients). */
   sendsSyst: boolean;
   /** Sends TYPE I once, before its first transfer. */
@@ -93,19 +99,19 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   curl: {
     id: 'curl', label: 'curl 8', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: false,
+    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },
   // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
   classic: {
     id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },
   // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
   inetutils: {
     id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host; in
@@ -113,26 +119,26 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   tnftp: {
     id: 'tnftp', label: "ftp (tnftp, Debian's ftp)", active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: true,
+    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: true, defaultPortRetry: true,
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
     id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },
   // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
   lftp: {
     id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },
   // Windows ftp.exe: active only.
   windows: {
     id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
     supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },
 };
 

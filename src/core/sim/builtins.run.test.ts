@@ -154,6 +154,9 @@ describe('built-in scenarios through the simulator', () => {
     // Behind this masquerading router vsftpd refuses the private address: EPRT, then PORT
     // (epsv4 off after EPRT's refusal); the next transfer starts with PORT.
     expect(dataCommands(auto)).toEqual(['EPSV', 'EPRT', 'PORT', 'PORT']);
+    // After its first PORT refused it tries the default data port, its control connection's
+    // own, which is taken; never again after that.
+    expect(consoleOf(auto).filter((l) => l === "ftp: Can't bind for data connection: Address already in use")).toHaveLength(1);
     // Told to stay passive, it fails the transfer instead.
     const passive = run('passive-server-firewall-reject', tnftp('passive'));
     expect(dataCommands(passive)).toEqual(['EPSV', 'EPSV']);
