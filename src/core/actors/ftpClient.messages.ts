@@ -54,7 +54,7 @@ export interface ConnectTarget {
  */
 export function connectFailureLines(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string[] {
   if (profile.id === 'tnftp') {
-    // tnftp 20230507, captured: warn() after the socket is closed, so an ICMP error (any
+    // tnftp 20210827, captured: warn() after the socket is closed, so an ICMP error (any
     // unreachable code) reaches the user as EBADF; a RST and the kernel's time-out keep theirs.
     const where = `\`${formatIpv4(to.ip)}:${to.port}'`;
     const line = `ftp: Can't connect to ${where}: ${err.kind === 'icmp' ? 'Bad file descriptor' : connectErrno(err)}`;

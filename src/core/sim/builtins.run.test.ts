@@ -139,7 +139,7 @@ describe('built-in scenarios through the simulator', () => {
     expect(lastLine(noServer)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 2000 ms: Timeout was reached$/);
   });
 
-  // tnftp 20230507 (Debian's ftp), captured in network namespaces against vsftpd 3.0.3.
+  // tnftp 20210827 (Debian's ftp), captured in network namespaces against vsftpd 3.0.3.
   it("tnftp's words for a connection it could not open, and its fallback to active in its default mode", () => {
     const consoleOf = (r: RunResult) => r.trace.events.flatMap((e) => (e.kind === 'console' ? [e.text] : []));
     const dataCommands = (r: RunResult) => commandsOf(r).filter((c) => /^(EPSV|PASV|EPRT|PORT)\b/.test(c)).map((c) => c.split(' ')[0]);
