@@ -142,6 +142,16 @@ function failureKindFor(s: Symptom): FailureKind {
   return 'stalled';
 }
 
+/**
+ * curl names its control connection's port when a data connection fails ("Failed to connect
+ * to … port 21"): say so, or the line on screen contradicts the explanation.
+ */
+function curlPortNote(clientSees: string[], target: string): string {
+  const dataPort = target.split(':')[1];
+  const named = clientSees.map((l) => /^curl: \(\d+\) Failed to connect to \S+ port (\d+) after/.exec(l)?.[1]).find((p) => p !== undefined);
+  return named !== undefined && named !== dataPort ? ` (curl's message names port ${named}, its control connection's, not the data port ${dataPort}.)` : '';
+}
+
 export function explainTransfer(trace: Trace, r: TransferReport, startStep: number, ctx: ExplainContext, clientSees: string[]): TransferResult {
   if (r.ok) return { client: r.client, command: r.command, ok: true, bytes: r.bytes };
   const s = r.symptom ?? { kind: 'control-lost' as const };
@@ -182,6 +192,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       explanation = `The ${s.role} connection to ${s.target} ${errText}.`;
       fix = 'Look at the ladder for where the SYN stopped.';
     }
+    if (s.role === 'data') explanation += curlPortNote(clientSees, s.target);
   } else if (s.kind === 'reply') {
     if (s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text)) {
       culprit = { device: ctx.serverHost, rule: null, setting: 'port_promiscuous=NO' };

@@ -122,6 +122,8 @@ describe('built-in scenarios through the simulator', () => {
     const rejected = run('passive-server-firewall-reject');
     expect(firstFailure(rejected)!.clientSees).toContain('Failed EPSV attempt. Disabling EPSV');
     expect(lastLine(rejected)).toMatch(/^curl: \(7\) Failed to connect to 203\.0\.113\.10 port 21 after \d+ ms: Couldn't connect to server$/);
+    // The explanation says why the port on screen is not the data port.
+    expect(firstFailure(rejected)!.explanation).toMatch(/curl's message names port 21, its control connection's, not the data port \d+/);
     // The kernel's ETIMEDOUT (131 s of SYNs, EPSV then PASV): exit 28, the same words.
     const dropped = run('passive-server-firewall-drop');
     expect(lastLine(dropped)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 262\d{3} ms: Couldn't connect to server$/);
