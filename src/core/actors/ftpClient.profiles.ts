@@ -97,7 +97,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   // the default since 7.74); -P - uses EPRT then PORT. Default connect time-out 300 s, so the
   // kernel's 134 s SYN time-out wins.
   curl: {
-    id: 'curl', label: 'curl 8', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
+    id: 'curl', label: 'curl 7.88', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
     fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: false, defaultPortRetry: false,
   },

@@ -93,7 +93,7 @@ describe('Editors', () => {
     const changes = render(file);
     tab('Client');
     const profile = byLabel<HTMLSelectElement>('Client program');
-    expect([...profile.options].map((o) => o.textContent)).toContain('curl 8');
+    expect([...profile.options].map((o) => o.textContent)).toContain('curl 7.88');
     profile.value = 'classic';
     profile.dispatchEvent(new Event('change', { bubbles: true }));
     const mode = byLabel<HTMLSelectElement>('Data connection mode');
