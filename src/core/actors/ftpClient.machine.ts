@@ -30,6 +30,11 @@ export interface TransferReport {
   dataCommand?: DataCommand;
   dataConn?: string;
   symptom?: Symptom;
+  /**
+   * A passive data connection that failed before the client fell back to active mode
+   * (FileZilla, tnftp in its default mode): the cause of the fallback.
+   */
+  passiveFailure?: Extract<Symptom, { kind: 'connect' }>;
 }
 
 /** What the client machine needs from the simulation around it. */
@@ -825,7 +830,11 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
   x.reported = true;
   x.symptomKind = symptom.kind;
   const { env } = c.input;
-  env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom });
+  const last = x.lastConnectError;
+  const passiveFailure = x.triedActiveFallback && last && symptom !== undefined
+    ? { kind: 'connect' as const, conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' as const }
+    : undefined;
+  env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom, ...(passiveFailure ? { passiveFailure } : {}) });
 }
 
 /** Deterministic upload content: a repeating printable pattern. */

@@ -142,6 +142,22 @@ function failureKindFor(s: Symptom): FailureKind {
   return 'stalled';
 }
 
+/** How a connect attempt ended, as a clause: "was refused with a TCP RST". */
+function connectErrText(err: Extract<Symptom, { kind: 'connect' }>['err']): string {
+  switch (err.kind) {
+    case 'timeout':
+      return `went unanswered (${err.synCount} SYNs over ${Math.round(err.elapsedUs / 1e6)} s)`;
+    case 'refused':
+      return 'was refused with a TCP RST';
+    case 'icmp':
+      return `was answered by ICMP type ${err.type} code ${err.code} from ${formatIpv4(err.from)}`;
+    case 'client-timeout':
+      return "went unanswered until the client's own time-out";
+    default:
+      return 'was reset';
+  }
+}
+
 /**
  * curl names its control connection's port when a data connection fails ("Failed to connect
  * to … port 21"): say so, or the line on screen contradicts the explanation.
@@ -164,7 +180,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
 
   if (s.kind === 'connect') {
     drop = findDrop(trace, s.conn, startStep);
-    const errText = s.err.kind === 'timeout' ? `went unanswered (${s.err.synCount} SYNs over ${Math.round(s.err.elapsedUs / 1e6)} s)` : s.err.kind === 'refused' ? 'was refused with a TCP RST' : s.err.kind === 'icmp' ? `was answered by ICMP type ${s.err.type} code ${s.err.code} from ${formatIpv4(s.err.from)}` : s.err.kind === 'client-timeout' ? `went unanswered until the client's own time-out` : 'was reset';
+    const errText = connectErrText(s.err);
     const controlIp = dialledIp(trace, `${r.client}/control`);
     const dataIp = s.target.split(':')[0];
     if (s.role === 'data' && !active && controlIp !== null && dataIp !== controlIp) {
@@ -197,7 +213,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     if (s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text)) {
       culprit = { device: ctx.serverHost, rule: null, setting: 'port_promiscuous=NO' };
       explanation = `The server refused ${s.verb}: the address in it is not the address the control connection comes from (the client is behind NAT and nothing rewrote the ${s.verb} text), and vsftpd with port_promiscuous=NO refuses a data address other than the control peer's.`;
-      fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}, or use passive mode.`;
+      fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}${r.passiveFailure ? '' : ', or use passive mode'}.`;
     } else if (s.code === 425) {
       drop = findDrop(trace, dataOf, startStep);
       if (/Bad IP/.test(s.text)) {
@@ -237,6 +253,15 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   } else {
     explanation = 'An earlier failure ended the session before this command ran.';
     fix = 'Fix the first failure.';
+  }
+  // The client fell back to active mode after a passive data connection failed: that failure
+  // is why active mode was tried at all, so it comes first, and so does its fix.
+  const pf = r.passiveFailure;
+  if (pf) {
+    const first = findDrop(trace, pf.conn, startStep);
+    const how = first ? `: ${packetSummary(trace, first.e.packetId)} — ${first.e.reason}` : '';
+    explanation = `Passive mode failed first: the data connection to ${pf.target} ${connectErrText(pf.err)}${how}. The client then fell back to active mode. ${explanation}`;
+    if (first) fix = `${fixForDataDrop(ctx, first.e, droppedPort(trace, first.e.packetId), 'data', false)} Or, for active mode: ${fix}`;
   }
   const step = drop?.step ?? Math.max(0, trace.events.length - 1);
   return {

@@ -156,6 +156,10 @@ describe('built-in scenarios through the simulator', () => {
     // Behind this masquerading router vsftpd refuses the private address: EPRT, then PORT
     // (epsv4 off after EPRT's refusal); the next transfer starts with PORT.
     expect(dataCommands(auto)).toEqual(['EPSV', 'EPRT', 'PORT', 'PORT']);
+    // The verdict leads with the passive failure that made it go active, and its fix.
+    const why = firstFailure(auto)!;
+    expect(why.explanation).toMatch(/^Passive mode failed first: the data connection to 203\.0\.113\.10:\d+ was answered by ICMP type 3 code 10 .* The client then fell back to active mode\. The server refused PORT/);
+    expect(why.fix).toMatch(/^Open the whole passive range 50000:50100 on server .* Or, for active mode: Attach the FTP helper on the client's NAT router .* rewrites PORT\.$/);
     // After its first PORT refused it tries the default data port, its control connection's
     // own, which is taken; never again after that.
     expect(consoleOf(auto).filter((l) => l === "ftp: Can't bind for data connection: Address already in use")).toHaveLength(1);
@@ -178,6 +182,17 @@ describe('built-in scenarios through the simulator', () => {
       srv.iptables = srv.iptables.map((l: string) => l.replace('--dport 21 -j ACCEPT', '--dport 21 -j REJECT --reject-with tcp-reset'));
     });
     expect(consoleOf(noServer)).toEqual(expect.arrayContaining(["ftp: Can't connect to `203.0.113.10:21': Connection refused", "ftp: Can't connect to `203.0.113.10:21'"]));
+  });
+
+  it('FileZilla retries a refused passive transfer in active mode; the verdict leads with the passive failure', () => {
+    const r = run('passive-server-firewall-reject', (j) => {
+      j.client.profile = 'filezilla';
+      j.client.mode = 'auto';
+    });
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('illegal-port');
+    expect(f.explanation).toMatch(/^Passive mode failed first: the data connection to 203\.0\.113\.10:\d+ was answered by ICMP type 3 code 10/);
+    expect(f.fix).not.toMatch(/use passive mode/);
   });
 
   it('passive with the helper on the server: passes', () => {
