@@ -257,13 +257,15 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   // The client fell back to active mode after a passive data connection failed: that failure
   // is why active mode was tried at all, so it comes first, and so does its fix.
   const pf = r.passiveFailure;
+  let first: { step: number; e: DropEvent } | null = null;
   if (pf) {
-    const first = findDrop(trace, pf.conn, startStep);
+    first = findDrop(trace, pf.conn, startStep);
     const how = first ? `: ${packetSummary(trace, first.e.packetId)} — ${first.e.reason}` : '';
     explanation = `Passive mode failed first: the data connection to ${pf.target} ${connectErrText(pf.err)}${how}. The client then fell back to active mode. ${explanation}`;
     if (first) fix = `${fixForDataDrop(ctx, first.e, droppedPort(trace, first.e.packetId), 'data', false)} Or, for active mode: ${fix}`;
   }
-  const step = drop?.step ?? Math.max(0, trace.events.length - 1);
+  // "Jump to the failure" goes to the refused packet: this failure's, else the passive one's.
+  const step = drop?.step ?? first?.step ?? Math.max(0, trace.events.length - 1);
   return {
     client: r.client,
     command: r.command,

@@ -193,6 +193,8 @@ describe('built-in scenarios through the simulator', () => {
     expect(f.kind).toBe('illegal-port');
     expect(f.explanation).toMatch(/^Passive mode failed first: the data connection to 203\.0\.113\.10:\d+ was answered by ICMP type 3 code 10/);
     expect(f.fix).not.toMatch(/use passive mode/);
+    // Jumping to the failure shows the refused passive SYN.
+    expect(r.trace.events[f.step]).toMatchObject({ kind: 'drop', device: 'server', how: 'reject' });
   });
 
   it('passive with the helper on the server: passes', () => {
