@@ -165,6 +165,15 @@ function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): Data
   return plain.length > 0 ? plain : cmds;
 }
 
+/** Passive failed: the transfer goes on with these active commands (the client's fallback). */
+function goActive(x: Xfer, commands: DataCommand[]): void {
+  x.listener?.close();
+  x.listener = undefined;
+  x.commands = commands;
+  x.index = 0;
+  x.triedActiveFallback = true;
+}
+
 /** The data connection being opened, as a failure message names it. */
 function dataTarget(c: Ctx): ConnectTarget {
   return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlPort: c.input.serverPort, role: 'data' };
@@ -429,19 +438,14 @@ export const ftpClientMachine = setup({
       else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
     },
     abandonPassive: assign(({ context }) => {
-      const x = context.xfer!;
-      x.listener?.close();
-      x.listener = undefined;
-      x.commands = commandsFor({ ...context, passiveOff: true });
-      x.index = 0;
-      x.triedActiveFallback = true;
+      goActive(context.xfer!, commandsFor({ ...context, passiveOff: true }));
       return { passiveOff: true };
     }),
     /** tnftp's first PORT refused: it tries the default data port, which is taken. */
     notePortRefused: assign(({ context, event }) => {
-      if (event.type !== 'REPLY' || event.reply.code < 500 || context.portRefused) return {};
+      if (!context.input.profile.defaultPortRetry || event.type !== 'REPLY' || event.reply.code < 500 || context.portRefused) return {};
       if (context.lastVerb !== 'PORT' && context.lastVerb !== 'EPRT') return {};
-      if (context.input.profile.defaultPortRetry) context.input.env.print("ftp: Can't bind for data connection: Address already in use");
+      context.input.env.print("ftp: Can't bind for data connection: Address already in use");
       return { portRefused: true };
     }),
     /** tnftp: EPSV/EPRT refused, so the extended commands are off for the session. */
@@ -454,14 +458,11 @@ export const ftpClientMachine = setup({
     }),
     nextDataCommand: ({ context }) => {
       const x = context.xfer!;
-      x.listener?.close();
-      x.listener = undefined;
-      if (x.index + 1 < x.commands.length) x.index++;
-      else {
-        x.commands = context.input.profile.active;
-        x.index = 0;
-        x.triedActiveFallback = true;
-      }
+      if (x.index + 1 < x.commands.length) {
+        x.listener?.close();
+        x.listener = undefined;
+        x.index++;
+      } else goActive(x, context.input.profile.active);
     },
     connectData: ({ context, self }) => {
       const x = context.xfer!;
