@@ -1,8 +1,5 @@
 /** Plain-text and JSON renderings of a run for the command line. */
-import { describePacket } from '../core/codec/packet';
-import type { Trace } from '../core/sim/trace';
-import type { Verdict } from '../core/sim/verdict';
-import type { RunResult } from '../core/sim/runScenario';
+import { describePacket, type Trace, type Verdict, type RunResult } from '../core/index';
 
 const secs = (us: number): string => (us / 1e6).toFixed(6).padStart(12);
 

@@ -4,9 +4,7 @@
  * Exit status: 0 every transfer succeeded, 1 a transfer failed, 2 bad input.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadScenario } from '../core/scenario/load';
-import { runScenario } from '../core/sim/runScenario';
-import { capturePoints, pcapAt } from '../core/sim/capture';
+import { loadScenario, runScenario, capturePoints, pcapAt } from '../core/index';
 import { formatPacketLog, formatTranscript, formatVerdict, verdictJson } from './format';
 
 interface Args {

@@ -5,8 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import { MarkerType } from '@xyflow/svelte';
-import { describePacket } from '../../core/codec/packet';
-import type { Trace, TraceEvent } from '../../core/sim/trace';
+import { describePacket, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel } from '../playback/label';
 import { COLUMN_WIDTH, ROW_HEIGHT, type DeviceView, type LinkView } from './layout';

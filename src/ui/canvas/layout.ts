@@ -4,8 +4,7 @@
  * devices at the same distance stacked. A segment with two members is one link; a LAN
  * with more is drawn as a star from its router (or a chain when it has none).
  */
-import { formatIpv4 } from '../../core/net/addr';
-import type { Device, Scenario } from '../../core/scenario/types';
+import { formatIpv4, type Device, type Scenario } from '../../core/index';
 import { badgesOf, type Badge } from './badges';
 
 export type DeviceKind = 'client' | 'server' | 'router' | 'internet' | 'host';

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
-import type { ScenarioFile } from '../../core/scenario/types';
+import type { ScenarioFile } from '../../core/index';
 import Editors from './Editors.svelte';
 
 const file: ScenarioFile = {

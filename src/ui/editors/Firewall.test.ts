@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
-import type { ScenarioFile } from '../../core/scenario/types';
+import type { ScenarioFile } from '../../core/index';
 import Editors from './Editors.svelte';
 
 const serverRules = ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT', '-A INPUT -j REJECT --reject-with icmp-host-prohibited', 'COMMIT'];

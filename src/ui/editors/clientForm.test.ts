@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../core/actors/ftpClient.profiles';
+import { PROFILES } from '../../core/index';
 import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript } from './clientForm';
 
 describe('client editor choices', () => {

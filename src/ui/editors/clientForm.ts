@@ -1,7 +1,5 @@
 /** Choices and checks for the client editor; labels come from the profile table. */
-import { PROFILES } from '../../core/actors/ftpClient.profiles';
-import { parseScriptLine } from '../../core/actors/ftpClient.script';
-import { CLIENT_MODES, CLIENT_PROFILES, type ClientMode, type DataPortChoice } from '../../core/scenario/types';
+import { PROFILES, parseScriptLine, CLIENT_MODES, CLIENT_PROFILES, type ClientMode, type DataPortChoice } from '../../core/index';
 
 export const PROFILE_OPTIONS = CLIENT_PROFILES.map((id) => ({ value: id, label: PROFILES[id].label }));
 

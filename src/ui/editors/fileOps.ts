@@ -3,7 +3,7 @@
  * returns a new file and leaves its argument untouched, so undo history and re-runs can
  * compare by identity. The UI never decides network behaviour: these only move text/fields.
  */
-import type { ClientSpec, HostSpec, RouterSpec, ScenarioFile, TextOrLines } from '../../core/scenario/types';
+import type { ClientSpec, HostSpec, RouterSpec, ScenarioFile, TextOrLines } from '../../core/index';
 
 /** A multi-line field as one string (files may hold an array of lines). */
 export function textOf(t: TextOrLines | undefined): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioFile } from '../../core/scenario/types';
+import type { ScenarioFile } from '../../core/index';
 import { devicesOf } from './fileOps';
 import {
   acceptsRelated, relatedHintNeeded, helperCoversPort, addPortForward, addRelatedRule, checkForward, controlPort, helperChain, helperOn, masqueradeOn,

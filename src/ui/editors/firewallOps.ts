@@ -3,8 +3,7 @@
  * MASQUERADE and port forwards. Each reads and writes iptables-save lines; what they do to
  * packets is the core's business (FIDELITY.md "iptables / netfilter").
  */
-import type { ScenarioFile } from '../../core/scenario/types';
-import { parseIpv4 } from '../../core/net/addr';
+import { type ScenarioFile, parseIpv4 } from '../../core/index';
 import { addRule, chainsOf, hasOpt, optValue, removeRules, ruleLines, type RuleLine } from './iptablesText';
 import { clientsOf, type DeviceRef } from './fileOps';
 import { formConf } from './vsftpdForm';

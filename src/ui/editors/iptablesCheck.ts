@@ -2,7 +2,7 @@
  * The one place the editors ask the core whether iptables-save text is valid: the same
  * reader the loader uses, so the editor never accepts what the simulator would refuse.
  */
-import { parseIptablesSave } from '../../core/net/iptables/parse';
+import { parseIptablesSave } from '../../core/index';
 
 export interface IptablesDiag {
   line?: number;

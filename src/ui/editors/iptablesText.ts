@@ -4,7 +4,7 @@
  * toggles (FTP helper, MASQUERADE, port forwards) so a user's own layout and comments stay
  * as written. Whether a text is valid is still the core parser's call.
  */
-import { BUILTIN_CHAINS } from '../../core/net/iptables/types';
+import { BUILTIN_CHAINS } from '../../core/index';
 
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 

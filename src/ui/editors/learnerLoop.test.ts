@@ -4,9 +4,7 @@
  * (and a real kernel) needs, without the UI deciding anything itself.
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../core/scenario/load';
-import { runScenario } from '../../core/sim/runScenario';
-import type { ScenarioFile } from '../../core/scenario/types';
+import { loadScenario, runScenario, type ScenarioFile } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { devicesOf, setDeviceIptables, setServerVsftpd, textOf, deviceSpec } from './fileOps';
 import { addPortForward, controlPort, helperChain, helperCoversPort, portForwards, removeLine, setHelper } from './firewallOps';

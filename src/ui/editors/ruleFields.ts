@@ -4,7 +4,7 @@
  * (`! -s …`, `-m multiport --dports …`, `-m comment …`) are kept verbatim in `extra`.
  * Whether the result is valid iptables is still the core parser's decision.
  */
-import { parseCidr, parseIpv4 } from '../../core/net/addr';
+import { parseCidr, parseIpv4 } from '../../core/index';
 import { tokenize } from './iptablesText';
 
 export interface RuleFields {

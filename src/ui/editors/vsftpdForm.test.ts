@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVsftpdConf } from '../../core/scenario/vsftpdConf';
+import { parseVsftpdConf } from '../../core/index';
 import { applyVsftpdField, fieldValue, formConf } from './vsftpdForm';
 
 const base = '# passive range opened on the firewall\nlisten_port=21\npasv_min_port=3001\npasv_max_port=3300\n';

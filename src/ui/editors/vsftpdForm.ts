@@ -3,7 +3,7 @@
  * The text stays the source of truth: a field edit rewrites that key's line (comments and
  * order kept by serializeVsftpdConf) and the result is parsed again like typed text.
  */
-import { parseVsftpdConf, serializeVsftpdConf, type VsftpdConf } from '../../core/scenario/vsftpdConf';
+import { parseVsftpdConf, serializeVsftpdConf, type VsftpdConf } from '../../core/index';
 
 export type FieldKind = 'port' | 'bool' | 'address';
 

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
-import { loadScenario } from '../../core/scenario/load';
-import { runScenario } from '../../core/sim/runScenario';
-import type { Trace, TraceEvent } from '../../core/sim/trace';
-import { simTime } from '../../core/sim/scheduler';
+import { loadScenario, runScenario, type Trace, type TraceEvent, simTime } from '../../core/index';
 import { conntrackView } from './conntrackView';
 
 function traceOf(id: string): Trace {

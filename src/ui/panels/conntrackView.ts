@@ -4,7 +4,7 @@
  * 0..eventIndex). It only groups the core's 'conntrack' events (and the 'nat' events of an
  * entry's first packet) by their tuple and note text; it decides nothing about the network.
  */
-import type { Trace, TraceEvent } from '../../core/sim/trace';
+import type { Trace, TraceEvent } from '../../core/index';
 
 type CtEvent = Extract<TraceEvent, { kind: 'conntrack' }>;
 type NatEvent = Extract<TraceEvent, { kind: 'nat' }>;

@@ -3,7 +3,7 @@
  * events[0..eventIndex]. Nothing here decides network behaviour; it only selects and
  * groups what the core recorded.
  */
-import type { ConnectionInfo, Trace, TraceEvent } from '../../core/sim/trace';
+import type { ConnectionInfo, Trace, TraceEvent } from '../../core/index';
 
 export type ConnState = 'open' | 'current' | 'refused';
 

@@ -2,10 +2,7 @@
  * One short line per step for the ladder and the canvas marker, read from the packet's
  * bytes through the core's decoder (the UI never builds its own view of a packet).
  */
-import { decodePacket } from '../../core/codec/packet';
-import { formatTcpFlags } from '../../core/codec/tcp';
-import { describeIcmp } from '../../core/codec/icmp';
-import type { TraceEvent } from '../../core/sim/trace';
+import { decodePacket, formatTcpFlags, describeIcmp, type TraceEvent } from '../../core/index';
 
 const MAX = 60;
 

@@ -1,5 +1,5 @@
 /** Rows of the ladder diagram: one per packet step, placed on the devices' lifelines. */
-import type { Trace } from '../../core/sim/trace';
+import type { Trace } from '../../core/index';
 import { packetLabel } from './label';
 import { stepLabel } from './label';
 

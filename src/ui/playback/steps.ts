@@ -9,7 +9,7 @@
  * Everything else (recv, filter, conntrack, ftp, console, state, timer) is shown as
  * context "up to the cursor": the panels read all events with index ≤ the step's event.
  */
-import type { Trace, TraceEvent, TraceKind } from '../../core/sim/trace';
+import type { Trace, TraceEvent, TraceKind } from '../../core/index';
 
 export const STEP_KINDS: ReadonlySet<TraceKind> = new Set(['send', 'drop', 'nat', 'transfer']);
 

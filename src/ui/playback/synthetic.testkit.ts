@@ -4,10 +4,7 @@
  * firewall. It exercises every step kind; it is not a claim about network behaviour —
  * real runs come from the core's runScenario.
  */
-import { encodeTcpPacket } from '../../core/codec/packet';
-import { parseIpv4, type Ipv4 } from '../../core/net/addr';
-import type { Trace, TraceEvent, TraceEventInput } from '../../core/sim/trace';
-import type { Verdict } from '../../core/sim/verdict';
+import { encodeTcpPacket, parseIpv4, type Ipv4, type Trace, type TraceEvent, type TraceEventInput, type Verdict } from '../../core/index';
 
 const ip = (s: string) => parseIpv4(s) as Ipv4;
 const enc = new TextEncoder();

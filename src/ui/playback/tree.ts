@@ -3,10 +3,7 @@
  * IPv4, TCP (or ICMP with its quoted header) and FTP, each a list of name/value fields.
  * Everything is read from the bytes with the core's decoders.
  */
-import { decodePacket } from '../../core/codec/packet';
-import { formatTcpFlags, type TcpOption } from '../../core/codec/tcp';
-import { describeIcmp } from '../../core/codec/icmp';
-import { formatIpv4 } from '../../core/net/addr';
+import { decodePacket, formatTcpFlags, type TcpOption, describeIcmp, formatIpv4 } from '../../core/index';
 import { payloadText } from './label';
 
 export interface TreeSection {

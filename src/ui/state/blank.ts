@@ -3,7 +3,7 @@
  * router — server, no firewall rules; the client's router masquerades its LAN as every
  * home router does, the server has a public address. Learners add rules from here.
  */
-import type { ScenarioFile } from '../../core/scenario/types';
+import type { ScenarioFile } from '../../core/index';
 
 export const BLANK_SCENARIO: ScenarioFile = {
   name: 'Blank network',

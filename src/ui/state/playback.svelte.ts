@@ -3,7 +3,7 @@
  * moving an index; nothing is undone or recomputed. Playing advances the same index on a
  * wall-clock timer, so seeking, pausing and reduced motion all behave the same.
  */
-import type { Trace, TraceEvent } from '../../core/sim/trace';
+import type { Trace, TraceEvent } from '../../core/index';
 import { packetSteps, stepForEvent } from '../playback/steps';
 
 /** Wall-clock time per step at 1×. */

@@ -4,9 +4,7 @@
  * loader; when it loads, the core runs it and the trace and verdict are replaced whole.
  * When it does not load, the errors are shown and the last good run stays on screen.
  */
-import { loadScenario } from '../../core/scenario/load';
-import { runScenario, type RunResult } from '../../core/sim/runScenario';
-import type { Scenario, ScenarioError, ScenarioFile } from '../../core/scenario/types';
+import { loadScenario, runScenario, type RunResult, type Scenario, type ScenarioError, type ScenarioFile } from '../../core/index';
 import { Playback } from './playback.svelte';
 
 export type CursorAfterRun = 'start' | 'end' | number;

@@ -1,0 +1,52 @@
+/**
+ * The core's public face: everything the UI, the CLI and the teaching layer use. They import
+ * from here only; what is not exported here is the core's own business and may move.
+ *
+ * The pipeline: loadScenario(text) → Scenario; runScenario(scenario) → { trace, verdict }
+ * (simulate, then explain); capture/pcap and packet description read the trace.
+ */
+
+// Scenario files: load and validate, types of the file and of the loaded model.
+export { loadScenario, formatScenarioError, type LoadResult } from './scenario/load';
+export {
+  CLIENT_MODES,
+  CLIENT_PROFILES,
+  DATA_PORT_CHOICES,
+  DEFAULT_SCRIPT,
+  type ClientMode,
+  type ClientProfileId,
+  type ClientSpec,
+  type DataPortChoice,
+  type Device,
+  type HostSpec,
+  type RouterSpec,
+  type Scenario,
+  type ScenarioError,
+  type ScenarioFile,
+  type TextOrLines,
+} from './scenario/types';
+
+// Running: the simulation and its verdict.
+export { runScenario, DEFAULT_BUDGET, type RunResult } from './sim/runScenario';
+export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
+export type { Culprit, FailureKind, TransferResult, Verdict } from './sim/verdict';
+export { simTime, type SimTime } from './sim/scheduler';
+
+// Captures: what a capture at device:interface would have seen, as a .pcap file.
+export { capturePoints, captureRecords, pcapAt } from './sim/capture';
+export { readPcap, type PcapRecord } from './codec/pcap';
+
+// Packets: decode and describe the bytes of a trace event.
+export { decodePacket, describePacket, encodeTcpPacket, type DecodedPacket } from './codec/packet';
+export { formatTcpFlags, type TcpOption, type TcpFlags } from './codec/tcp';
+export { describeIcmp } from './codec/icmp';
+
+// Addresses.
+export { asIpv4, formatIpv4, parseCidr, parseIpv4, type Ipv4 } from './net/addr';
+
+// The texts a learner edits: iptables-save, vsftpd.conf, the client's script and profile.
+export { parseIptablesSave, serializeIptablesSave, ruleText, type ParseResult as IptablesParse, type Rule, type Ruleset, type TableName } from './net/iptables/parse';
+export { BUILTIN_CHAINS } from './net/iptables/types';
+export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './scenario/vsftpdConf';
+export { parseScriptLine, type ScriptStep } from './actors/ftpClient.script';
+export { PROFILES, type ClientProfile, type ProfileId } from './actors/ftpClient.profiles';
