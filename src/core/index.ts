@@ -50,3 +50,6 @@ export { BUILTIN_CHAINS } from './net/iptables/types';
 export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './scenario/vsftpdConf';
 export { parseScriptLine, type ScriptStep } from './actors/ftpClient.script';
 export { PROFILES, type ClientProfile, type ProfileId } from './actors/ftpClient.profiles';
+
+// Probing a firewall: which inbound TCP ports a NEW SYN gets through (the teaching layer's checker uses it).
+export { probeInboundTcp, ALL_PORTS, type InboundProbe, type PortRun, type AdmittedBy, type ProbeDevice } from './net/probe';
