@@ -53,3 +53,6 @@ export { PROFILES, type ClientProfile, type ProfileId } from './actors/ftpClient
 
 // Probing a firewall: which inbound TCP ports a NEW SYN gets through (the teaching layer's checker uses it).
 export { probeInboundTcp, ALL_PORTS, type InboundProbe, type PortRun, type AdmittedBy, type ProbeDevice } from './net/probe';
+// JSON text with located syntax errors, and zod issues as path + sentence (other data formats reuse them).
+export { parseJsonText, type JsonParse } from './scenario/jsonText';
+export { issueToErrors, formatPath } from './scenario/issues';
