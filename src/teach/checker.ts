@@ -119,7 +119,7 @@ function topologyKey(s: Scenario): string {
 export function serverChanges(a: Scenario, b: Scenario): string[] {
   const x = a.server.vsftpd as unknown as Record<string, unknown>;
   const y = b.server.vsftpd as unknown as Record<string, unknown>;
-  const flat = (o: Record<string, unknown>) => ({ ...o, ...((o.other as Record<string, unknown>) ?? {}), other: undefined });
+  const flat = (o: Record<string, unknown>): Record<string, unknown> => ({ ...o, ...((o.other as Record<string, unknown>) ?? {}), other: undefined });
   const fx = flat(x);
   const fy = flat(y);
   const keys = [...new Set([...Object.keys(fx), ...Object.keys(fy)])].filter((k) => k !== 'other');
