@@ -169,12 +169,7 @@ function editableItem(ch: Challenge, s: Scenario): CheckItem {
     const c = clientChanges(o, s);
     if (c.length) broken.push(`the client (${c.join(', ')})`);
   }
-  const allowed = [
-    ...ch.editable.devices.map((d) => `the firewall of ${deviceOf(o, d)?.label ?? d}`),
-    ...(ch.editable.server ? ["the server's settings"] : []),
-    ...(ch.editable.client ? ['the client'] : []),
-  ];
-  const label = `Change only what this challenge lets you change: ${allowed.length ? allowed.join(', ') : 'nothing'}.`;
+  const label = editableLabel(ch);
   return broken.length
     ? { id: 'editable', kind: 'editable', label, ok: false, detail: `You changed ${broken.join('; ')}, which is not yours to change here.` }
     : { id: 'editable', kind: 'editable', label, ok: true, detail: 'Only the parts you may edit were changed.' };
@@ -214,48 +209,75 @@ interface VariantRuns {
 const PASSIVE = ['passive', 'pasv', 'epsv'];
 const ACTIVE = ['active', 'port', 'eprt'];
 
+/** A constraint in words, as the learner reads it before checking (with its reason when the challenge gives one). */
+export function constraintLabel(s: Scenario, k: Constraint): string {
+  const label = (dev: string) => deviceOf(s, dev)?.label ?? dev;
+  const text = {
+    maxInboundPortsOpen: () => `At most ${plural((k as { max: number }).max, 'port')} open to new connections from the internet through ${label((k as { device: string }).device)}.`,
+    noAcceptAllNew: () => `${label((k as { device: string }).device)} must not accept every new connection.`,
+    clientUnchanged: () => 'Leave the client as it is.',
+    serverSettingsUnchanged: () => "Leave the server's settings as they are.",
+    keepMode: () => `Keep ${(k as { mode: string }).mode} mode.`,
+    keepTls: () => 'Keep FTPS (TLS on the control connection).',
+  }[k.kind]();
+  return k.why ? `${text} ${k.why}` : text;
+}
+
+/** A goal variant in words. */
+export function goalLabel(ch: Challenge, v: ClientVariant): string {
+  const wanted = ch.goal.transfers;
+  const what = wanted ? wanted.map((t) => `\`${t}\``).join(' and ') : 'every transfer';
+  return `${what} ${wanted && wanted.length === 1 ? 'succeeds' : 'succeed'} — ${describeVariant(v, ch.scenario)} — in all ${plural(ch.goal.seeds, 'run')} (each run picks other ports).`;
+}
+
+/** What the learner may change, in words. */
+export function editableLabel(ch: Challenge): string {
+  const o = ch.scenario;
+  const allowed = [
+    ...ch.editable.devices.map((d) => `the firewall of ${deviceOf(o, d)?.label ?? d}`),
+    ...(ch.editable.server ? ["the server's settings"] : []),
+    ...(ch.editable.client ? ['the client'] : []),
+  ];
+  return `Change only what this challenge lets you change: ${allowed.length ? allowed.join(', ') : 'nothing'}.`;
+}
+
 function constraintItem(ch: Challenge, s: Scenario, k: Constraint, i: number, runs: VariantRuns[]): CheckItem {
   const id = `constraint-${i}`;
-  const why = k.why ? ` ${k.why}` : '';
-  const item = (label: string, ok: boolean, detail: string): CheckItem => ({ id, kind: 'constraint', label: label + why, ok, detail });
-  const label = (dev: string) => deviceOf(s, dev)?.label ?? dev;
+  const item = (ok: boolean, detail: string): CheckItem => ({ id, kind: 'constraint', label: constraintLabel(ch.scenario, k), ok, detail });
   switch (k.kind) {
     case 'maxInboundPortsOpen': {
       const p = probeDevice(s, k.device, k.to);
-      const what = `At most ${plural(k.max, 'port')} open to new connections from the internet through ${label(k.device)}.`;
-      if ('error' in p) return item(what, false, `Could not probe: ${p.error}.`);
+      if ('error' in p) return item(false, `Could not probe: ${p.error}.`);
       const target = formatIpv4(p.to);
-      if (p.count <= k.max) return item(what, true, `A new connection from the internet gets through to ${target} on ${plural(p.count, 'port')} (${listPorts(p)}), within the ${n(k.max)} allowed.`);
-      return item(what, false, `${plural(p.count, 'port')} of ${target} accept a new connection from the internet — ${n(p.count - k.max)} more than the ${n(k.max)} allowed: ${listRuns(p)}.`);
+      if (p.count <= k.max) return item(true, `A new connection from the internet gets through to ${target} on ${plural(p.count, 'port')} (${listPorts(p)}), within the ${n(k.max)} allowed.`);
+      return item(false, `${plural(p.count, 'port')} of ${target} accept a new connection from the internet — ${n(p.count - k.max)} more than the ${n(k.max)} allowed: ${listRuns(p)}.`);
     }
     case 'noAcceptAllNew': {
       const p = probeDevice(s, k.device, k.to);
-      const what = `${label(k.device)} must not accept every new connection.`;
-      if ('error' in p) return item(what, false, `Could not probe: ${p.error}.`);
+      if ('error' in p) return item(false, `Could not probe: ${p.error}.`);
       const target = formatIpv4(p.to);
-      if (p.count < ALL_PORTS) return item(what, true, `${plural(ALL_PORTS - p.count, 'port')} of ${target} stay closed to new connections from the internet.`);
+      if (p.count < ALL_PORTS) return item(true, `${plural(ALL_PORTS - p.count, 'port')} of ${target} stay closed to new connections from the internet.`);
       const big = [...p.admitted].sort((a, b) => b.to - b.from - (a.to - a.from))[0]!;
       const who = big.by.rule
         ? `Rule ${big.by.rule.index} of ${big.by.chain} (\`${big.by.rule.text}\`) accepts`
         : big.by.policy === 'no firewall'
           ? 'With no firewall, the device accepts'
           : `The ${big.by.chain} chain's policy ${big.by.policy} accepts`;
-      return item(what, false, `${who} every new connection to ${target}: ${n(ALL_PORTS)} ports exposed.`);
+      return item(false, `${who} every new connection to ${target}: ${n(ALL_PORTS)} ports exposed.`);
     }
     case 'clientUnchanged': {
       const c = clientChanges(ch.scenario, s);
-      return item('Leave the client as it is.', c.length === 0, c.length ? `You changed the client: ${c.join(', ')}.` : 'The client is unchanged.');
+      return item(c.length === 0, c.length ? `You changed the client: ${c.join(', ')}.` : 'The client is unchanged.');
     }
     case 'serverSettingsUnchanged': {
       const c = serverChanges(ch.scenario, s);
-      return item("Leave the server's settings as they are.", c.length === 0, c.length ? `You changed vsftpd.conf: ${c.join(', ')}.` : "The server's settings are unchanged.");
+      return item(c.length === 0, c.length ? `You changed vsftpd.conf: ${c.join(', ')}.` : "The server's settings are unchanged.");
     }
     case 'keepMode': {
       const fam = k.mode === 'passive' ? PASSIVE : ACTIVE;
       const other = k.mode === 'passive' ? ['PORT', 'EPRT'] : ['PASV', 'EPSV'];
-      const what = `Keep ${k.mode} mode.`;
       const wrong = s.clients.filter((c) => !fam.includes(c.mode) && c.mode !== ch.scenario.clients.find((o) => o.id === c.id)?.mode);
-      if (wrong.length) return item(what, false, `The client is set to mode ${wrong.map((c) => `"${c.mode}"`).join(', ')}, not ${k.mode}.`);
+      if (wrong.length) return item(false, `The client is set to mode ${wrong.map((c) => `"${c.mode}"`).join(', ')}, not ${k.mode}.`);
       let used = 0;
       let total = 0;
       for (const v of runs)
@@ -263,14 +285,13 @@ function constraintItem(ch: Challenge, s: Scenario, k: Constraint, i: number, ru
           total++;
           if (r.run.trace.events.some((e) => e.kind === 'ftp' && e.dir === 'command' && other.includes(e.text.split(' ')[0]!.toUpperCase()))) used++;
         }
-      if (used) return item(what, false, `In ${n(used)} of ${plural(total, 'run')} the client sent ${other.join(' or ')}: it used ${k.mode === 'passive' ? 'active' : 'passive'} mode.`);
-      return item(what, true, `No run used ${k.mode === 'passive' ? 'active' : 'passive'} mode (${other.join('/')}).`);
+      if (used) return item(false, `In ${n(used)} of ${plural(total, 'run')} the client sent ${other.join(' or ')}: it used ${k.mode === 'passive' ? 'active' : 'passive'} mode.`);
+      return item(true, `No run used ${k.mode === 'passive' ? 'active' : 'passive'} mode (${other.join('/')}).`);
     }
     case 'keepTls': {
-      const what = 'Keep FTPS (TLS on the control connection).';
       const dropped = ch.scenario.clients.filter((o) => o.tls && s.clients.find((c) => c.id === o.id)?.tls !== true);
-      if (dropped.length) return item(what, false, `You turned TLS off for ${dropped.map((c) => c.id).join(', ')}.`);
-      if (ch.scenario.server.vsftpd.ssl_enable && !s.server.vsftpd.ssl_enable) return item(what, false, 'You set ssl_enable=NO on the server.');
+      if (dropped.length) return item(false, `You turned TLS off for ${dropped.map((c) => c.id).join(', ')}.`);
+      if (ch.scenario.server.vsftpd.ssl_enable && !s.server.vsftpd.ssl_enable) return item(false, 'You set ssl_enable=NO on the server.');
       let plain = 0;
       let total = 0;
       for (const v of runs)
@@ -280,8 +301,8 @@ function constraintItem(ch: Challenge, s: Scenario, k: Constraint, i: number, ru
           const started = r.run.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && /^234\b/.test(e.text)).length;
           if (started < tlsClients || tlsClients === 0) plain++;
         }
-      if (plain) return item(what, false, `In ${n(plain)} of ${plural(total, 'run')} the control connection was not encrypted (no "234" answer to AUTH).`);
-      return item(what, true, `Every run encrypted its control connection (the server answered AUTH with 234).`);
+      if (plain) return item(false, `In ${n(plain)} of ${plural(total, 'run')} the control connection was not encrypted (no "234" answer to AUTH).`);
+      return item(true, `Every run encrypted its control connection (the server answered AUTH with 234).`);
     }
   }
 }
@@ -289,8 +310,7 @@ function constraintItem(ch: Challenge, s: Scenario, k: Constraint, i: number, ru
 function goalItems(ch: Challenge, s: Scenario, runs: VariantRuns[]): CheckItem[] {
   const wanted = ch.goal.transfers;
   return runs.map((v, i) => {
-    const what = wanted ? wanted.map((t) => `\`${t}\``).join(' and ') : 'every transfer';
-    const label = `${what} ${wanted && wanted.length === 1 ? 'succeeds' : 'succeed'} — ${describeVariant(v.variant, s)} — in all ${plural(v.runs.length, 'run')} (each run picks other ports).`;
+    const label = goalLabel(ch, v.variant);
     const failed: { seed: number; why: string }[] = [];
     for (const { seed, run } of v.runs) {
       const bad: string[] = [];
