@@ -1,0 +1,96 @@
+import { test, expect, type Page } from '@playwright/test';
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/challenges-${name}.png`, fullPage: false });
+
+test('the challenge list gives no answers away', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('open-challenges').click();
+  await expect(page).toHaveURL(/#\/challenges$/);
+  const list = page.getByTestId('challenge-list');
+  await expect(list.locator('[data-challenge]')).toHaveCount(12);
+  await expect(list).not.toContainText(/expected|fails|helper|pasv_address|DROP/i);
+  await shot(page, 'list-1280');
+});
+
+test('a trainee finds the fault, is told why a wrong fix fails, fixes it properly and sees it solved', async ({ page }) => {
+  await page.goto('./#/challenges');
+  await page.locator('[data-challenge="seed-incident"]').click();
+  await expect(page).toHaveURL(/#\/challenge\/seed-incident$/);
+  // The symptom first; name and badge neutral; the verdict hidden.
+  await expect(page.getByTestId('symptom')).toContainText('`ls` hangs'.replace(/`/g, ''));
+  await expect(page.locator('h1')).toHaveText('The listing that works on some days');
+  await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'hidden');
+  await page.getByRole('tab', { name: 'Verdict' }).click();
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  await expect(page.getByTestId('verdict-hidden')).toBeVisible();
+  await page.getByRole('tab', { name: 'Challenge' }).click();
+  await shot(page, 'trainee-1280');
+
+  // A fix that misses the top of the passive range.
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await page.getByLabel('Device').selectOption({ label: 'Server firewall (router)' });
+  const dport = page.getByRole('textbox', { name: 'Destination port of rule 4 in filter FORWARD' });
+  await dport.fill('3001:3200');
+  await dport.press('Tab');
+  await page.getByRole('tab', { name: 'Challenge' }).click();
+  await page.getByTestId('check-fix').click();
+  const results = page.getByTestId('check-results');
+  await expect(results).toHaveAttribute('data-solved', 'false', { timeout: 30_000 });
+  await expect(results.locator('[data-item="goal-0"]')).toContainText(/✗ Not met:.*Fails in \d+ of 20 runs/);
+  await expect(page.getByTestId('debrief')).toHaveCount(0);
+  await shot(page, 'wrong-fix-1280');
+
+  // An over-broad one.
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await page.getByLabel('Device').selectOption({ label: 'Server firewall (router)' });
+  await dport.fill('1024:65535');
+  await dport.press('Tab');
+  await page.getByRole('tab', { name: 'Challenge' }).click();
+  await page.getByTestId('check-fix').click();
+  await expect(results.locator('[data-item="constraint-0"]')).toContainText(/✗ Not met:.*64,513 ports of 203\.0\.113\.10/, { timeout: 30_000 });
+
+  // A hint on request.
+  await page.getByTestId('show-hint').click();
+  await expect(page.getByTestId('hints').locator('li')).toHaveCount(1);
+
+  // The proper fix.
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await page.getByLabel('Device').selectOption({ label: 'Server firewall (router)' });
+  await dport.fill('3001:3300');
+  await dport.press('Tab');
+  await page.getByRole('tab', { name: 'Challenge' }).click();
+  await page.getByTestId('check-fix').click();
+  await expect(results).toHaveAttribute('data-solved', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('debrief')).toContainText('3001–3300');
+  await expect(page.getByTestId('challenge-stats')).toContainText('Checks so far: 3 · solved on check 3 · hints used: 1 of 3');
+  await shot(page, 'solved-1280');
+
+  // Progress survives a reload, and the list shows it.
+  await page.reload();
+  await expect(page.getByTestId('challenge-stats')).toContainText('solved on check 3');
+  await page.goto('./#/challenges');
+  await expect(page.locator('[data-challenge="seed-incident"]')).toContainText('Solved (3 checks)');
+});
+
+test('asking for the verdict is recorded; the start page holds the scenario library back in trainee mode', async ({ page }) => {
+  await page.goto('./#/challenge/silent-hang');
+  await page.getByRole('tab', { name: 'Verdict' }).click();
+  await page.getByTestId('reveal-verdict').click();
+  await expect(page.getByTestId('verdict')).toBeVisible();
+  await page.getByRole('tab', { name: 'Challenge' }).click();
+  await expect(page.getByTestId('challenge-stats')).toContainText('you looked at the verdict before solving');
+  await page.goto('./');
+  await expect(page.getByTestId('scenarios-held-back')).toBeVisible();
+  await expect(page.getByTestId('scenario-list')).toHaveCount(0);
+});
+
+test.describe('phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+  test('the challenge and its check fit a phone', async ({ page }) => {
+    await page.goto('./#/challenges');
+    await shot(page, 'list-390');
+    await page.goto('./#/challenge/mode-choice');
+    await expect(page.getByTestId('symptom')).toBeVisible();
+    await shot(page, 'trainee-390');
+  });
+});
