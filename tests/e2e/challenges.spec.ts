@@ -94,3 +94,42 @@ test.describe('phone', () => {
     await shot(page, 'trainee-390');
   });
 });
+
+test('an instructor makes a challenge from a scenario; its link round-trips into trainee mode', async ({ page }) => {
+  await page.goto('./#/scenario/passive-server-firewall-drop');
+  await page.getByRole('tab', { name: 'Make a challenge' }).click();
+  const form = page.getByTestId('challenge-author');
+  // Nothing typed is lost when the learner looks at another tab.
+  await form.getByLabel('Title (do not name the cause)').fill('Monday <b>morning</b>');
+  await page.getByRole('tab', { name: 'Packet' }).click();
+  await page.getByRole('tab', { name: 'Make a challenge' }).click();
+  await expect(form.getByLabel('Title (do not name the cause)')).toHaveValue('Monday <b>morning</b>');
+  await form.getByTestId('make-challenge-link').click();
+  await expect(form.getByRole('status')).toContainText('Write the symptom');
+
+  await form.getByLabel('The symptom, as a user would report it').fill('"ls just sits there" — a user');
+  await form.getByRole('checkbox', { name: 'At most' }).check();
+  await form.getByLabel('Number of ports').fill('103');
+  await form.getByLabel('Hints, one per line, in the order they are given').fill('Look at the ladder after ls.\nWhat answers the data SYN?');
+  await form.getByLabel('Debrief, shown after solving').fill('The server firewall dropped the data connection.');
+  await form.getByRole('button', { name: 'Check the scenario as it stands' }).click();
+  await expect(form.getByTestId('author-trial')).toContainText(/fails \d of \d checks/, { timeout: 30_000 });
+  await form.getByTestId('make-challenge-link').click();
+  const link = await form.getByTestId('challenge-link').inputValue();
+  expect(link).toMatch(/#\/challenge\/custom\?c=/);
+  await shot(page, 'author-1280');
+
+  await page.goto(link);
+  await expect(page.locator('h1')).toHaveText('Monday <b>morning</b>'); // text, never HTML
+  await expect(page.locator('h1 b')).toHaveCount(0);
+  await expect(page.getByTestId('symptom')).toContainText('ls just sits there');
+  await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'hidden');
+  await page.getByTestId('check-fix').click();
+  await expect(page.getByTestId('check-results')).toHaveAttribute('data-solved', 'false', { timeout: 30_000 });
+  await page.getByTestId('show-hint').click();
+  await expect(page.getByTestId('hints')).toContainText('Look at the ladder after ls.');
+
+  // A damaged link says why on the start page.
+  await page.goto(link.slice(0, link.length - 40));
+  await expect(page.getByTestId('load-errors')).toContainText('challenge');
+});
