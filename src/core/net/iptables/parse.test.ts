@@ -79,7 +79,7 @@ describe('parseIptablesSave: errors, every bad line with its number', () => {
     ['rule before a table', '-A INPUT -j ACCEPT', 1, /no table given/],
     ['unterminated quote', '*filter\n-A INPUT -m comment --comment "oops -j ACCEPT\nCOMMIT', 2, /unterminated/],
     ['-m tcp with udp', '*filter\n-A INPUT -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT', 2, /-m tcp needs -p tcp/],
-    ['loop', '*filter\n:A - [0:0]\n:B - [0:0]\n-A A -j B\n-A B -j A\nCOMMIT', 6, /chain loop/],
+    ['loop', '*filter\n:A - [0:0]\n:B - [0:0]\n-A A -j B\n-A B -j A\n-A INPUT -j A\nCOMMIT', 6, /chain loop A -> B -> A/],
   ];
   it.each(bad)('%s', (_name, text, line, message) => {
     const r = parseIptablesSave(text);
