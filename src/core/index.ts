@@ -50,3 +50,8 @@ export { BUILTIN_CHAINS } from './net/iptables/types';
 export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './scenario/vsftpdConf';
 export { parseScriptLine, type ScriptStep } from './actors/ftpClient.script';
 export { PROFILES, type ClientProfile, type ProfileId } from './actors/ftpClient.profiles';
+
+// Wire texts (fuzzed with the parsers above).
+export { parseFtpCommand, parseFtpReply } from './codec/ftp';
+export { parse227, parse229, parseEprtArg } from './codec/hostport';
+export { writePcap } from './codec/pcap';
