@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from './args';
-import { loadScenario, runScenario, capturePoints, pcapAt } from '../core/index';
+import { decodeTextBytes, loadScenario, runScenario, capturePoints, pcapAt } from '../core/index';
 import { formatPacketLog, formatTranscript, formatVerdict, verdictJson } from './format';
 
 function main(argv: string[]): number {
@@ -16,7 +16,9 @@ function main(argv: string[]): number {
   }
   let text: string;
   try {
-    text = readFileSync(args.file!, 'utf8');
+    const decoded = decodeTextBytes(readFileSync(args.file!));
+    text = decoded.text;
+    if (decoded.note) process.stderr.write(`${args.file}: ${decoded.note}\n`);
   } catch (e) {
     process.stderr.write(`sim: cannot read ${args.file}: ${(e as Error).message}\n`);
     return 2;

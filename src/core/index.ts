@@ -8,6 +8,7 @@
 
 // Scenario files: load and validate, types of the file and of the loaded model.
 export { loadScenario, formatScenarioError, type LoadResult } from './scenario/load';
+export { decodeTextBytes, type DecodedText } from './scenario/textBytes';
 export {
   CLIENT_MODES,
   CLIENT_PROFILES,
