@@ -27,13 +27,13 @@ export {
 } from './scenario/types';
 
 // Running: the simulation and its verdict.
-export { runScenario, DEFAULT_BUDGET, type RunResult } from './sim/runScenario';
+export { runScenario, DEFAULT_BUDGET, type RunResult } from './run/runScenario';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
-export type { Culprit, FailureKind, TransferResult, Verdict } from './sim/verdict';
+export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
 export { simTime, type SimTime } from './sim/scheduler';
 
 // Captures: what a capture at device:interface would have seen, as a .pcap file.
-export { capturePoints, captureRecords, pcapAt } from './sim/capture';
+export { capturePoints, captureRecords, pcapAt } from './run/capture';
 export { readPcap, type PcapRecord } from './codec/pcap';
 
 // Packets: decode and describe the bytes of a trace event.
@@ -42,11 +42,11 @@ export { formatTcpFlags, type TcpOption, type TcpFlags } from './codec/tcp';
 export { describeIcmp } from './codec/icmp';
 
 // Addresses.
-export { asIpv4, formatIpv4, parseCidr, parseIpv4, type Ipv4 } from './net/addr';
+export { asIpv4, formatIpv4, parseCidr, parseIpv4, type Ipv4 } from './codec/addr';
 
 // The texts a learner edits: iptables-save, vsftpd.conf, the client's script and profile.
 export { parseIptablesSave, serializeIptablesSave, ruleText, type ParseResult as IptablesParse, type Rule, type Ruleset, type TableName } from './net/iptables/parse';
 export { BUILTIN_CHAINS } from './net/iptables/types';
-export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './scenario/vsftpdConf';
-export { parseScriptLine, type ScriptStep } from './actors/ftpClient.script';
-export { PROFILES, type ClientProfile, type ProfileId } from './actors/ftpClient.profiles';
+export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './ftp/vsftpd/conf';
+export { parseScriptLine, type ScriptStep } from './ftp/client/script';
+export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profiles';

@@ -5,10 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadScenario } from '../../src/core/scenario/load';
-import { runScenario } from '../../src/core/sim/runScenario';
+import { runScenario } from '../../src/core/run/runScenario';
 import type { ScenarioFile } from '../../src/core/scenario/types';
 import { createActor } from 'xstate';
-import { tcpEndpointMachine, type TcpEndpointInput } from '../../src/core/actors/tcpEndpoint.machine';
+import { tcpEndpointMachine, type TcpEndpointInput } from '../../src/core/tcp/endpoint.machine';
 
 const SERVER_FW = `*filter
 :INPUT DROP [0:0]

@@ -5,7 +5,7 @@
  */
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
 import { loadScenario } from '../../src/core/scenario/load';
-import { runScenario } from '../../src/core/sim/runScenario';
+import { runScenario } from '../../src/core/run/runScenario';
 import { packetSteps } from '../../src/ui/playback/steps';
 
 const out: Record<string, unknown> = {};

@@ -30,10 +30,10 @@ export function simKind(ok: boolean, f: FailureLike | undefined): { kind: string
 
 export async function runOnSimulator(s: KScenario, fileText: string, literalPorts: Set<number>, controlPort: number): Promise<SimOutcome> {
   let load: typeof import('../../src/core/scenario/load');
-  let run: typeof import('../../src/core/sim/runScenario');
+  let run: typeof import('../../src/core/run/runScenario');
   try {
     load = await import('../../src/core/scenario/load');
-    run = await import('../../src/core/sim/runScenario');
+    run = await import('../../src/core/run/runScenario');
   } catch (e) {
     return { ok: false, phase: 'import', error: `simulator not loadable yet: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }

@@ -4,10 +4,10 @@
  * setting) responsible, and proposes the smallest change that would make it work.
  */
 import { decodePacket } from '../codec/packet';
-import { formatIpv4 } from '../net/addr';
-import type { Symptom, TransferReport } from '../actors/ftpClient.machine';
+import { formatIpv4 } from '../codec/addr';
+import type { Symptom, TransferReport } from '../ftp/client/machine';
 import type { Trace, TraceEvent } from '../sim/trace';
-import type { Culprit, FailureKind, TransferResult } from '../sim/verdict';
+import type { Culprit, FailureKind, TransferResult } from './verdict';
 
 /** Facts about the scenario the explanations refer to. */
 export interface ExplainContext {

@@ -4,7 +4,7 @@
  * prefix first, next hop resolved to the device on the egress segment owning that address
  * (ARP). NAT and firewalls are deliberately ignored: they are what the simulation shows.
  */
-import { formatCidr, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
+import { formatCidr, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../codec/addr';
 import type { Interface, Route } from './types';
 
 export interface RoutingDevice {

@@ -3,9 +3,9 @@
  * (Scenario, after loadScenario has validated it and filled every default).
  * docs/scenario-format.md is the user-facing description of the same fields.
  */
-import type { Cidr, Ipv4, Port } from '../net/addr';
+import type { Cidr, Ipv4, Port } from '../codec/addr';
 import type { Ruleset } from '../net/iptables/parse';
-import type { VsftpdConf } from './vsftpdConf';
+import type { VsftpdConf } from '../ftp/vsftpd/conf';
 
 // ───────────────────────── shared vocabularies ─────────────────────────
 

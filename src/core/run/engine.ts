@@ -3,22 +3,22 @@
  * until every client is done (or the event budget is spent), and derives the verdict.
  */
 import { createActor } from 'xstate';
-import { formatIpv4, type Ipv4 } from '../net/addr';
+import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
 import { Netfilter } from '../net/netfilter';
 import type { Ruleset } from '../net/iptables/parse';
-import type { VsftpdConf } from '../scenario/vsftpdConf';
-import { HostStack, type SynSchedule } from '../actors/hostStack';
-import { ftpClientMachine, type FtpClientInput, type TransferReport } from '../actors/ftpClient.machine';
-import { PROFILES, type ProfileId } from '../actors/ftpClient.profiles';
-import { describeStep } from '../actors/ftpClient.script';
-import { startFtpServer } from '../actors/ftpServer.machine';
+import type { VsftpdConf } from '../ftp/vsftpd/conf';
+import { HostStack, type SynSchedule } from '../tcp/hostStack';
+import { ftpClientMachine, type FtpClientInput, type TransferReport } from '../ftp/client/machine';
+import { PROFILES, type ProfileId } from '../ftp/client/profiles';
+import { describeStep } from '../ftp/client/script';
+import { startFtpServer } from '../ftp/vsftpd/session.machine';
 import { explainTransfer, type ExplainContext } from '../explain/explain';
 import { Network, type IfaceSpec, type RouteSpec } from './network';
-import { Prng } from './prng';
-import { Scheduler, seconds } from './scheduler';
-import { TraceRecorder, type Trace } from './trace';
-import type { TransferResult, Verdict } from './verdict';
+import { Prng } from '../sim/prng';
+import { Scheduler, seconds } from '../sim/scheduler';
+import { TraceRecorder, type Trace } from '../sim/trace';
+import type { TransferResult, Verdict } from '../explain/verdict';
 
 export interface SimDevice {
   id: string;

@@ -4,11 +4,11 @@
  * passive listener, start a transfer, close). Order of checks follows vsftpd 3.0.x
  * (prelogin.c parse_username_password, postlogin.c process_post_login and handlers).
  */
-import { decodeHostPort } from '../codec/hostport';
-import { parseIpv4, type Ipv4 } from '../net/addr';
-import type { VsftpdConf } from '../scenario/vsftpdConf';
-import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from './ftpServer.replies';
-import { mdtmTime, type VirtualFs } from './ftpServer.files';
+import { decodeHostPort } from '../../codec/hostport';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
+import type { VsftpdConf } from './conf';
+import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
+import { mdtmTime, type VirtualFs } from '../server/files';
 
 /** One command line as vsftpd splits it: verb up to the first space (upper-cased), the rest. */
 export interface Cmd {

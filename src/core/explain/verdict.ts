@@ -2,7 +2,7 @@
  * The outcome of a run, as the verdict panel and the CLI's --json show it.
  * Keep this shape stable: the CLI documents it.
  */
-import type { RuleRef } from './trace';
+import type { RuleRef } from '../sim/trace';
 
 export type FailureKind =
   /** The SYN went unanswered: retransmitted until the connect gave up. */

@@ -3,7 +3,7 @@
  * as bytes, with the simulated time. Used by the CLI's --pcap and the UI's export.
  */
 import { writePcap, type PcapRecord } from '../codec/pcap';
-import type { Trace } from './trace';
+import type { Trace } from '../sim/trace';
 
 /** "device:iface" names of every interface that saw traffic, in order of first use. */
 export function capturePoints(trace: Trace): string[] {

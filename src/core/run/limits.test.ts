@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { loadScenario } from '../scenario/load';
-import { parseCidr, parseIpv4 } from '../net/addr';
+import { parseCidr, parseIpv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
 import { runScenario } from './runScenario';
 

@@ -22,10 +22,10 @@
  * - IP identification: a per-connection counter starting at a PRNG value, +1 per
  *   segment, as Linux does for DF packets of a connected socket (inet_id).
  */
-import type { Ipv4 } from '../net/addr';
+import type { Ipv4 } from '../codec/addr';
 import { encodeTcpPacket } from '../codec/packet';
 import type { TcpFlags, TcpOption, TcpSegment } from '../codec/tcp';
-import type { ConnectError, TcpStateName } from './tcpTypes';
+import type { ConnectError, TcpStateName } from './types';
 
 /** Our MSS (Ethernet MTU 1500 − 40), sent as an option on SYN and SYN-ACK. */
 export const OUR_MSS = 1460;

@@ -1,5 +1,5 @@
 /** Types shared by the TCP endpoint machine and the host stack's socket layer. */
-import type { Ipv4 } from '../net/addr';
+import type { Ipv4 } from '../codec/addr';
 
 /** Why a connect failed or a connection died, as the application learns it. */
 export type ConnectError =

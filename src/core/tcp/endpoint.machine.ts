@@ -2,11 +2,11 @@
  * One TCP connection endpoint with the RFC 793 states. The host stack creates it for an
  * active open (starts in SYN_SENT) or for a SYN that reached a listening port (starts in
  * SYN_RECEIVED; LISTEN itself lives in the host stack). Sequence numbers and buffers live
- * in the Tcb (tcpTcb.ts); this file decides states, timers and what the owner is told.
+ * in the Tcb (tcb.ts); this file decides states, timers and what the owner is told.
  *
  * Timers run on the simulated clock (`createActor(m, { clock: scheduler.clock })`):
  * - SYN / SYN-ACK retransmission: `after` on a child state re-entered per retransmission,
- *   delays from the kernel rule in tcpSchedule.ts;
+ *   delays from the kernel rule in schedule.ts;
  * - the caller's connect time-out: `after` on SYN_SENT itself, so retransmissions do not
  *   restart it;
  * - data/FIN retransmission: the owner's timer (EndpointHooks.armRtx/stopRtx) delivers an `RTO`
@@ -16,13 +16,13 @@
  * Every RFC state change is a trace 'state' event; every timer firing a 'timer' event.
  */
 import { raise, setup } from 'xstate';
-import type { Ipv4 } from '../net/addr';
+import type { Ipv4 } from '../codec/addr';
 import type { TcpSegment } from '../codec/tcp';
 import type { TraceRecorder } from '../sim/trace';
-import { planFor, nextDelayMs, type RetransmitPlan, type SynSchedule } from './tcpSchedule';
-import { MAX_DATA_RETRANSMITS, type Tcb } from './tcpTcb';
-import { abortsConnect, dropsHalfOpen } from './tcpIcmp';
-import type { EndpointHooks, TcpStateName } from './tcpTypes';
+import { planFor, nextDelayMs, type RetransmitPlan, type SynSchedule } from './schedule';
+import { MAX_DATA_RETRANSMITS, type Tcb } from './tcb';
+import { abortsConnect, dropsHalfOpen } from './icmp';
+import type { EndpointHooks, TcpStateName } from './types';
 
 /** TCP_TIMEWAIT_LEN. */
 export const TIME_WAIT_MS = 60_000;

@@ -1,17 +1,17 @@
 /**
  * The FTP client: one XState machine per client, driven by socket events from its HostStack
  * and by the replies it parses from the control connection's bytes. Which data command it
- * uses, how it treats a 227 address and when it falls back come from ftpClient.profiles.ts.
+ * uses, how it treats a 227 address and when it falls back come from profiles.ts.
  */
 import { and, assign, setup } from 'xstate';
-import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../net/addr';
-import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../codec/ftp';
-import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../codec/hostport';
-import type { ConnectError, HostStack, TcpSocket } from './hostStack';
-import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './ftpClient.profiles';
-import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './ftpClient.messages';
-import { describeStep, type ScriptStep } from './ftpClient.script';
-import { TlsChannel } from './ftps';
+import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../../codec/addr';
+import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
+import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
+import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
+import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './profiles';
+import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './messages';
+import { describeStep, type ScriptStep } from './script';
+import { TlsChannel } from '../ftps';
 
 /** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
 export type Symptom =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeTestNet, CLIENT_IP, SERVER_IP, pattern, concat, type TestNet } from './tcpTestNet';
+import { makeTestNet, CLIENT_IP, SERVER_IP, pattern, concat, type TestNet } from './testNet';
 import type { ConnectError, TcpSocket } from './hostStack';
 import type { TraceEvent } from '../sim/trace';
 import { encodeTcpPacket } from '../codec/packet';
@@ -196,7 +196,7 @@ describe('orderly close', () => {
 describe('SYN retransmission and connect time-outs', () => {
   const blackHole = { filter: () => 'drop' as const };
   const SCHEDULES = [
-    // [schedule, SYN send times (s), ETIMEDOUT at (s)] — see tcpSchedule.ts for the kernel rule.
+    // [schedule, SYN send times (s), ETIMEDOUT at (s)] — see schedule.ts for the kernel rule.
     ['linux', [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67], 131],
     ['exponential', [0, 1, 3, 7, 15, 31, 63], 127],
   ] as const;

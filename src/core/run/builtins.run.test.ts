@@ -8,7 +8,7 @@ import { formatScenarioError, loadScenario } from '../scenario/load';
 import type { Scenario } from '../scenario/types';
 import { decodePacket } from '../codec/packet';
 import { runScenario, type RunResult } from './runScenario';
-import type { TraceEvent } from './trace';
+import type { TraceEvent } from '../sim/trace';
 
 function load(id: string, edit?: (json: any) => void): Scenario {
   const entry = BUILTIN_SCENARIOS.find((s) => s.id === id);

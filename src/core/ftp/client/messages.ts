@@ -2,9 +2,9 @@
  * What a user sees when a connect fails, per client family. Linux maps ICMP errors to errno
  * as net/ipv4/icmp.c's icmp_err_convert table does; the client prints strerror(errno).
  */
-import { formatIpv4, type Ipv4 } from '../net/addr';
-import type { ConnectError } from './hostStack';
-import type { ClientProfile } from './ftpClient.profiles';
+import { formatIpv4, type Ipv4 } from '../../codec/addr';
+import type { ConnectError } from '../../tcp/hostStack';
+import type { ClientProfile } from './profiles';
 
 /** errno text for a failed connect(). */
 export function connectErrno(err: ConnectError): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDelayMs, planFor, retransmitPlan, SYN_KNOBS } from './tcpSchedule';
+import { nextDelayMs, planFor, retransmitPlan, SYN_KNOBS } from './schedule';
 
 /** Expected plans, one row per kernel generation (times in seconds after the first SYN). */
 const CASES = [

@@ -4,8 +4,8 @@
  */
 import type { Scenario } from '../scenario/types';
 import type { Rule, Ruleset } from '../net/iptables/types';
-import { effectivePasvRange } from '../scenario/vsftpdConf';
-import { parseScriptLine, type ScriptStep } from '../actors/ftpClient.script';
+import { effectivePasvRange } from '../ftp/vsftpd/conf';
+import { parseScriptLine, type ScriptStep } from '../ftp/client/script';
 import { simulate, type RunResult, type SimDevice, type SimInput } from './engine';
 
 export type { RunResult } from './engine';

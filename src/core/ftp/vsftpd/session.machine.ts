@@ -1,7 +1,7 @@
 /**
  * The simulated FTP server (vsftpd 3.0.x semantics): `startFtpServer` listens on
  * listen_port and runs one session machine per accepted control connection. The session
- * reads command lines from the control socket's bytes, asks ftpServer.commands.ts what
+ * reads command lines from the control socket's bytes, asks commands.ts what
  * vsftpd would answer, and runs the data connection the way vsftpd does:
  *   passive — listen on a random port of the pasv range (9 bind tries); on LIST/RETR/STOR
  *             accept within accept_timeout, refuse a peer other than the control peer
@@ -11,18 +11,18 @@
  * vsftpd is blocking: commands that arrive during a transfer wait their turn.
  */
 import { assign, createActor, enqueueActions, setup } from 'xstate';
-import { LineSplitter } from '../codec/ftp';
-import { encodeHostPort } from '../codec/hostport';
-import { parseIpv4, type Ipv4 } from '../net/addr';
-import { effectivePasvRange, type VsftpdConf } from '../scenario/vsftpdConf';
-import type { Prng } from '../sim/prng';
-import type { Scheduler } from '../sim/scheduler';
-import type { TraceRecorder } from '../sim/trace';
-import type { ConnectError, HostStack, TcpSocket } from './hostStack';
-import { decideLoggedIn, decidePreLogin, initialSession, splitCommand, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './ftpServer.commands';
-import { VirtualFs, type FileSpec } from './ftpServer.files';
-import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from './ftpServer.replies';
-import { TlsChannel } from './ftps';
+import { LineSplitter } from '../../codec/ftp';
+import { encodeHostPort } from '../../codec/hostport';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
+import { effectivePasvRange, type VsftpdConf } from './conf';
+import type { Prng } from '../../sim/prng';
+import type { Scheduler } from '../../sim/scheduler';
+import type { TraceRecorder } from '../../sim/trace';
+import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
+import { decideLoggedIn, decidePreLogin, initialSession, splitCommand, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
+import { VirtualFs, type FileSpec } from '../server/files';
+import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
+import { TlsChannel } from '../ftps';
 
 export type ConnLabel = (kind: 'control' | 'data', remoteIp: Ipv4, remotePort: number, controlConn?: string) => string;
 

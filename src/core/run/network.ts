@@ -4,14 +4,14 @@
  * netfilter model. Next-hop resolution stands in for ARP: the device on the segment that owns
  * the next-hop address receives the packet.
  */
-import { asIpv4, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
+import { asIpv4, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../codec/addr';
 import { decrementTtl, encodeIpv4, IPPROTO, IPV4_FIELDS } from '../codec/ipv4';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import type { Netfilter, NfEvent, NfResult } from '../net/netfilter';
 import { packetInfo } from '../net/packetInfo';
 import { rejectReply } from '../net/reject';
-import type { Scheduler } from './scheduler';
-import type { RuleRef, TraceRecorder } from './trace';
+import type { Scheduler } from '../sim/scheduler';
+import type { RuleRef, TraceRecorder } from '../sim/trace';
 
 export interface IfaceSpec {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpv4 } from '../net/addr';
+import { parseIpv4 } from '../codec/addr';
 import { encodeIcmpPacket, encodeTcpPacket } from '../codec/packet';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import { tcpChecksumOf } from '../codec/tcp';
@@ -7,7 +7,7 @@ import { Prng } from '../sim/prng';
 import { Scheduler } from '../sim/scheduler';
 import { TraceRecorder } from '../sim/trace';
 import { EPHEMERAL_MAX, EPHEMERAL_MIN, HostStack, type ConnectError, type TcpSocket } from './hostStack';
-import { CLIENT_IP, concat, makeTestNet, pattern, SERVER_IP, type TestNet, type WireFilter } from './tcpTestNet';
+import { CLIENT_IP, concat, makeTestNet, pattern, SERVER_IP, type TestNet, type WireFilter } from './testNet';
 
 const MS = 1000;
 const S = 1_000_000;

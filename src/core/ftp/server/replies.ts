@@ -6,7 +6,7 @@
  * seed shows nothing, ProFTPD falls back to vsftpd's text.
  */
 
-import { formatFtpReply } from '../codec/ftp';
+import { formatFtpReply } from '../../codec/ftp';
 
 export type ReplyStyle = 'vsftpd' | 'proftpd';
 

@@ -3,13 +3,13 @@
  * packet reaches the stack that owns its destination address after a fixed latency).
  */
 import { describe, expect, it } from 'vitest';
-import { parseIpv4, type Ipv4 } from '../net/addr';
-import { defaultVsftpdConf, type VsftpdConf } from '../scenario/vsftpdConf';
-import { Prng } from '../sim/prng';
-import { Scheduler, ms, seconds } from '../sim/scheduler';
-import { TraceRecorder } from '../sim/trace';
-import { HostStack, type TcpSocket } from './hostStack';
-import { startFtpServer } from './ftpServer.machine';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
+import { defaultVsftpdConf, type VsftpdConf } from './conf';
+import { Prng } from '../../sim/prng';
+import { Scheduler, ms, seconds } from '../../sim/scheduler';
+import { TraceRecorder } from '../../sim/trace';
+import { HostStack, type TcpSocket } from '../../tcp/hostStack';
+import { startFtpServer } from './session.machine';
 
 const ip = (s: string): Ipv4 => parseIpv4(s)!;
 const SERVER = ip('10.0.0.10');

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpv4, type Ipv4 } from '../net/addr';
-import { defaultVsftpdConf, type VsftpdConf } from '../scenario/vsftpdConf';
-import { Prng } from '../sim/prng';
-import { Scheduler, seconds } from '../sim/scheduler';
-import { TraceRecorder } from '../sim/trace';
-import type { HostStack, SocketHandlers, TcpSocket } from './hostStack';
-import { drawPasvPort, startFtpServer } from './ftpServer.machine';
-import type { ReplyStyle } from './ftpServer.replies';
-import { TlsChannel } from './ftps';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
+import { defaultVsftpdConf, type VsftpdConf } from './conf';
+import { Prng } from '../../sim/prng';
+import { Scheduler, seconds } from '../../sim/scheduler';
+import { TraceRecorder } from '../../sim/trace';
+import type { HostStack, SocketHandlers, TcpSocket } from '../../tcp/hostStack';
+import { drawPasvPort, startFtpServer } from './session.machine';
+import type { ReplyStyle } from '../server/replies';
+import { TlsChannel } from '../ftps';
 
 const ip = (s: string): Ipv4 => parseIpv4(s)!;
 const SERVER = ip('10.0.0.10');

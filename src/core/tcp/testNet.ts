@@ -3,13 +3,13 @@
  * way, on one Scheduler. Every packet put on the wire is recorded; a filter can drop it or
  * answer it in the middle (a firewall stand-in). Used by the tcp/hostStack tests only.
  */
-import { parseIpv4, type Ipv4 } from '../net/addr';
+import { parseIpv4, type Ipv4 } from '../codec/addr';
 import { decodePacket, type DecodedPacket } from '../codec/packet';
 import { Prng } from '../sim/prng';
 import { Scheduler } from '../sim/scheduler';
 import { TraceRecorder } from '../sim/trace';
 import { HostStack } from './hostStack';
-import type { SynSchedule } from './tcpSchedule';
+import type { SynSchedule } from './schedule';
 
 export const CLIENT_IP = parseIpv4('192.168.1.100')!;
 export const SERVER_IP = parseIpv4('203.0.113.10')!;

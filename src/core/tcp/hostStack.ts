@@ -5,7 +5,7 @@
  * ports. Each connection is a tcpEndpoint machine on the simulated clock.
  */
 import { createActor, type Actor } from 'xstate';
-import { formatIpv4, type Ipv4 } from '../net/addr';
+import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
 import { encodeTcpPacket } from '../codec/packet';
 import type { Ipv4Header } from '../codec/ipv4';
@@ -15,13 +15,13 @@ import type { TcpSegment } from '../codec/tcp';
 import type { Prng } from '../sim/prng';
 import type { Scheduler, TimerId } from '../sim/scheduler';
 import type { TraceRecorder } from '../sim/trace';
-import { syncRtx, tcpEndpointMachine, type TcpEndpointEvent } from './tcpEndpoint.machine';
-import type { SynSchedule } from './tcpSchedule';
-import { IP_TTL, Tcb } from './tcpTcb';
-import type { ConnectError, EndpointHooks } from './tcpTypes';
+import { syncRtx, tcpEndpointMachine, type TcpEndpointEvent } from './endpoint.machine';
+import type { SynSchedule } from './schedule';
+import { IP_TTL, Tcb } from './tcb';
+import type { ConnectError, EndpointHooks } from './types';
 
-export type { SynSchedule } from './tcpSchedule';
-export type { ConnectError } from './tcpTypes';
+export type { SynSchedule } from './schedule';
+export type { ConnectError } from './types';
 
 export interface SocketHandlers {
   onConnected?(): void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bannerText, defaultVsftpdConf, effectivePasvRange, parseVsftpdConf, serializeVsftpdConf, type VsftpdConf } from './vsftpdConf';
-import { MODELLED_DEFAULTS, MODELLED_KEYS, vsftpdKeyKind } from './vsftpdKeys';
+import { bannerText, defaultVsftpdConf, effectivePasvRange, parseVsftpdConf, serializeVsftpdConf, type VsftpdConf } from './conf';
+import { MODELLED_DEFAULTS, MODELLED_KEYS, vsftpdKeyKind } from './keys';
 
 function ok(text: string) {
   const r = parseVsftpdConf(text);

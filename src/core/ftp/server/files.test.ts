@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualFs, listLine, lsDate, mdtmTime, normalizePath, patternBytes } from './ftpServer.files';
-import { TlsChannel, looksLikeTlsRecord } from './ftps';
-import { encodeReplyText, featReply, reply } from './ftpServer.replies';
+import { VirtualFs, listLine, lsDate, mdtmTime, normalizePath, patternBytes } from './files';
+import { TlsChannel, looksLikeTlsRecord } from '../ftps';
+import { encodeReplyText, featReply, reply } from './replies';
 
 const text = (b: Uint8Array) => String.fromCharCode(...b);
 

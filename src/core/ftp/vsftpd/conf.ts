@@ -5,10 +5,10 @@
  * octal), an empty string value unsets a string option. vsftpd refuses to start on an
  * unknown option or a bad value; so do we, but we report every bad line, not the first.
  */
-import { parseIpv4 } from '../net/addr';
-import { MODELLED_DEFAULTS, MODELLED_KEYS, isModelledKey, vsftpdKeyKind, type ModelledKey, type VsftpdKind } from './vsftpdKeys';
+import { parseIpv4 } from '../../codec/addr';
+import { MODELLED_DEFAULTS, MODELLED_KEYS, isModelledKey, vsftpdKeyKind, type ModelledKey, type VsftpdKind } from './keys';
 
-export { MODELLED_DEFAULTS as VSFTPD_DEFAULTS } from './vsftpdKeys';
+export { MODELLED_DEFAULTS as VSFTPD_DEFAULTS } from './keys';
 
 export type VsftpdModelled = { -readonly [K in ModelledKey]: (typeof MODELLED_DEFAULTS)[K] };
 
