@@ -2,8 +2,9 @@
  * The core's public face: everything the UI, the CLI and the teaching layer use. They import
  * from here only; what is not exported here is the core's own business and may move.
  *
- * The pipeline: loadScenario(text) → Scenario; runScenario(scenario) → { trace, verdict }
- * (simulate, then explain); capture/pcap and packet description read the trace.
+ * The pipeline: loadScenario(text) → Scenario; runScenario(scenario) → { trace, verdict },
+ * which is simulate(scenario) → { trace, reports } then explain(scenario, trace, reports) →
+ * verdict; capture/pcap and packet description read the trace.
  */
 
 // Scenario files: load and validate, types of the file and of the loaded model.
@@ -27,7 +28,9 @@ export {
 } from './scenario/types';
 
 // Running: the simulation and its verdict.
-export { runScenario, DEFAULT_BUDGET, type RunResult } from './run/runScenario';
+export { runScenario, type RunResult } from './runScenario';
+export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation } from './run/simulate';
+export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
 export { simTime, type SimTime } from './sim/scheduler';

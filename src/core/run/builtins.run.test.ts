@@ -7,7 +7,7 @@ import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { formatScenarioError, loadScenario } from '../scenario/load';
 import type { Scenario } from '../scenario/types';
 import { decodePacket } from '../codec/packet';
-import { runScenario, type RunResult } from './runScenario';
+import { runScenario, type RunResult } from '../runScenario';
 import type { TraceEvent } from '../sim/trace';
 
 function load(id: string, edit?: (json: any) => void): Scenario {

@@ -1,6 +1,7 @@
 /**
- * One simulation run: builds the network and the actors from a SimInput, runs the scheduler
- * until every client is done (or the event budget is spent), and derives the verdict.
+ * One simulation run: builds the network and the actors from a SimInput and runs the
+ * scheduler until every client is done (or the event budget is spent). It returns the trace
+ * and what each client reported; explaining them is explain/'s business, after the run.
  */
 import { createActor } from 'xstate';
 import { formatIpv4, type Ipv4 } from '../codec/addr';
@@ -13,12 +14,10 @@ import { ftpClientMachine, type FtpClientInput, type TransferReport } from '../f
 import { PROFILES, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/session.machine';
-import { explainTransfer, type ExplainContext } from '../explain/explain';
 import { Network, type IfaceSpec, type RouteSpec } from './network';
 import { Prng } from '../sim/prng';
-import { Scheduler, seconds } from '../sim/scheduler';
+import { Scheduler, seconds, type SimTime } from '../sim/scheduler';
 import { TraceRecorder, type Trace } from '../sim/trace';
-import type { TransferResult, Verdict } from '../explain/verdict';
 
 export interface SimDevice {
   id: string;
@@ -46,20 +45,38 @@ export interface SimInput {
   latencyUs: Record<string, number>;
   server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd' };
   clients: SimClient[];
-  explain: Omit<ExplainContext, 'tls'>;
   /** Maximum events before the run stops and says so. */
   budget: number;
 }
 
-export interface RunResult {
+/** One transfer as its client reported it, with where it started and what the client printed. */
+export interface ClientReport {
+  report: TransferReport;
+  /** Trace index of the console line where the user typed the transfer's command. */
+  startStep: number;
+  /** The client's console lines from that step on. */
+  printed: string[];
+}
+
+/** What a run leaves besides its trace: the clients' reports and how the run ended. */
+export interface RunReports {
+  transfers: ClientReport[];
+  /** Simulated time when the last client finished. */
+  endTime: SimTime;
+  /** The run stopped at its event budget before every client was done. */
+  budgetExhausted: boolean;
+  budget: number;
+}
+
+export interface Simulation {
   trace: Trace;
-  verdict: Verdict;
+  reports: RunReports;
 }
 
 /** Simulated time after the last client finished, to let FINs and ACKs settle. */
 const SETTLE_US = seconds(1);
 
-export function simulate(input: SimInput): RunResult {
+export function runEngine(input: SimInput): Simulation {
   const scheduler = new Scheduler();
   const trace = new TraceRecorder(() => scheduler.now);
   const prng = new Prng(input.seed);
@@ -122,7 +139,7 @@ export function simulate(input: SimInput): RunResult {
     });
   }
 
-  const reports: { r: TransferReport; startStep: number; sees: string[] }[] = [];
+  const reports: ClientReport[] = [];
   const starts = new Map<string, number>();
   let running = 0;
   const actors: { c: SimClient; actor: { getSnapshot(): { status: string; value: unknown } } }[] = [];
@@ -152,8 +169,8 @@ export function simulate(input: SimInput): RunResult {
           incomingConn: () => net.currentConn,
           report: (r) => {
             const startStep = starts.get(c.id) ?? 0;
-            const sees = consoleLines.filter((l) => l.step >= startStep).map((l) => l.text);
-            reports.push({ r, startStep, sees });
+            const printed = consoleLines.filter((l) => l.step >= startStep).map((l) => l.text);
+            reports.push({ report: r, startStep, printed });
             trace.emit({ kind: 'transfer', client: c.id, command: r.command, ok: r.ok, bytes: r.bytes, note: r.ok ? 'complete' : (r.symptom?.kind ?? 'failed') });
           },
           now: () => scheduler.now,
@@ -205,30 +222,17 @@ export function simulate(input: SimInput): RunResult {
   for (const { c, actor } of actors) {
     const snap = actor.getSnapshot();
     if (snap.status === 'done') continue;
-    const done = reports.filter((x) => x.r.client === c.id).length;
+    const done = reports.filter((x) => x.report.client === c.id).length;
     const pending = c.script.filter((s) => s.kind === 'ls' || s.kind === 'get' || s.kind === 'put').slice(done);
     for (const step of pending) {
       const r: TransferReport = { client: c.id, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'unfinished', state: JSON.stringify(snap.value), budget: budgetExhausted } };
-      reports.push({ r, startStep: starts.get(c.id) ?? 0, sees: [] });
+      reports.push({ report: r, startStep: starts.get(c.id) ?? 0, printed: [] });
     }
   }
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
   registerConnections(finalTrace, input);
-  const transfers: TransferResult[] = reports.map(({ r, startStep, sees }) => {
-    const client = input.clients.find((c) => c.id === r.client);
-    return explainTransfer(finalTrace, r, startStep, { ...input.explain, tls: client?.tls ?? false }, sees.filter((l) => !l.startsWith('ftp> ')).slice(-6));
-  });
-  const failed = transfers.filter((t) => !t.ok);
-  const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
-  const summary = budgetExhausted
-    ? `The run stopped after its budget of ${input.budget} events.`
-    : transfers.length === 0
-      ? 'No transfer ran.'
-      : failed.length === 0
-        ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
-        : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
-  return { trace: finalTrace, verdict: { ok, transfers, budgetExhausted, endTime: finishedAt, summary } };
+  return { trace: finalTrace, reports: { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget } };
 }
 
 /** Client hosts first, then routers from the client side, then the server. */

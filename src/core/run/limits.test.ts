@@ -4,7 +4,7 @@ import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { loadScenario } from '../scenario/load';
 import { parseCidr, parseIpv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
-import { runScenario } from './runScenario';
+import { runScenario } from '../runScenario';
 
 function load(id: string) {
   const r = loadScenario(BUILTIN_SCENARIOS.find((s) => s.id === id)!.json);
