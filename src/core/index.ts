@@ -50,6 +50,7 @@ export { asIpv4, formatIpv4, parseCidr, parseIpv4, type Ipv4 } from './codec/add
 // The texts a learner edits: iptables-save, vsftpd.conf, the client's script and profile.
 export { parseIptablesSave, serializeIptablesSave, ruleText, type ParseResult as IptablesParse, type Rule, type Ruleset, type TableName } from './net/iptables/parse';
 export { BUILTIN_CHAINS } from './net/iptables/types';
+export { tokenizeLine as tokenizeIptablesLine } from './net/iptables/tokens';
 export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './ftp/vsftpd/conf';
 export { parseScriptLine, type ScriptStep } from './ftp/client/script';
 export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profiles';

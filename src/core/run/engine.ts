@@ -14,7 +14,8 @@ import { ftpClientMachine, type FtpClientInput, type TransferReport } from '../f
 import { PROFILES, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/session.machine';
-import { Network, type IfaceSpec, type RouteSpec } from './network';
+import type { StaticRoute } from '../net/routing';
+import { Network, type IfaceSpec } from './network';
 import { Prng } from '../sim/prng';
 import { Scheduler, seconds, type SimTime } from '../sim/scheduler';
 import { TraceRecorder, type Trace } from '../sim/trace';
@@ -23,7 +24,7 @@ export interface SimDevice {
   id: string;
   kind: 'host' | 'router';
   ifaces: IfaceSpec[];
-  routes: RouteSpec[];
+  routes: StaticRoute[];
   /** Parsed iptables-save text, or null for a device with no firewall. */
   ruleset: Ruleset | null;
   helper: { ports: number[]; loose: boolean };

@@ -4,12 +4,13 @@
  * netfilter model. Next-hop resolution stands in for ARP: the device on the segment that owns
  * the next-hop address receives the packet.
  */
-import { asIpv4, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../codec/addr';
+import { asIpv4, formatIpv4, type Cidr, type Ipv4 } from '../codec/addr';
 import { decrementTtl, encodeIpv4, IPPROTO, IPV4_FIELDS } from '../codec/ipv4';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import type { Netfilter, NfEvent, NfResult } from '../net/netfilter';
 import { packetInfo } from '../net/packetInfo';
 import { rejectReply } from '../net/reject';
+import { lookupRoute, type RouteChoice, type StaticRoute } from '../net/routing';
 import type { Scheduler } from '../sim/scheduler';
 import type { RuleRef, TraceRecorder } from '../sim/trace';
 
@@ -17,13 +18,8 @@ export interface IfaceSpec {
   name: string;
   ip: Ipv4;
   prefix: number;
-  net: Cidr;
+  network: Cidr;
   segment: string;
-}
-
-export interface RouteSpec {
-  net: Cidr;
-  via: Ipv4;
 }
 
 export interface DeviceSpec {
@@ -31,7 +27,7 @@ export interface DeviceSpec {
   kind: 'host' | 'router';
   ifaces: IfaceSpec[];
   /** Static routes; a host's gateway is a 0.0.0.0/0 route here. */
-  routes: RouteSpec[];
+  routes: StaticRoute[];
   netfilter: Netfilter | null;
 }
 
@@ -53,10 +49,7 @@ interface Device extends DeviceSpec {
   routeIface: (dst: Ipv4) => string | null;
 }
 
-interface Hop {
-  iface: IfaceSpec;
-  nextHop: Ipv4;
-}
+type Hop = RouteChoice<IfaceSpec>;
 
 export class Network {
   private devices = new Map<string, Device>();
@@ -252,32 +245,10 @@ export class Network {
   route(d: Device, dst: Ipv4): Hop | null {
     const cached = d.routeCache.get(dst);
     if (cached !== undefined) return cached;
-    const hop = lookupRoute(d, dst);
+    const hop = lookupRoute(d.ifaces, d.routes, dst);
     d.routeCache.set(dst, hop);
     return hop;
   }
-}
-
-/** Longest-prefix match over connected networks and static routes. */
-function lookupRoute(d: DeviceSpec, dst: Ipv4): Hop | null {
-  let best: Hop | null = null;
-  let bestLen = -1;
-  for (const iface of d.ifaces) {
-    if (inCidr(dst, iface.net) && iface.net.prefix > bestLen) {
-      best = { iface, nextHop: dst };
-      bestLen = iface.net.prefix;
-    }
-  }
-  for (const r of d.routes) {
-    if (inCidr(dst, r.net) && r.net.prefix > bestLen) {
-      const iface = d.ifaces.find((i) => inCidr(r.via, i.net));
-      if (iface) {
-        best = { iface, nextHop: r.via };
-        bestLen = r.net.prefix;
-      }
-    }
-  }
-  return best;
 }
 
 function nfEventToTrace(device: string, packetId: number, e: NfEvent) {

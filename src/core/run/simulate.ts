@@ -2,6 +2,7 @@
  * simulate(scenario) → { trace, reports }: the scenario's model turned into the engine's
  * input, and run. Deterministic: the same scenario and seed give a byte-identical trace.
  */
+import { routesOf } from '../scenario/reach';
 import type { Scenario } from '../scenario/types';
 import { parseScriptLine, type ScriptStep } from '../ftp/client/script';
 import { runEngine, type SimDevice, type SimInput, type Simulation } from './engine';
@@ -15,11 +16,8 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
   const devices: SimDevice[] = [...s.hosts, ...s.routers].map((d) => ({
     id: d.id,
     kind: d.kind,
-    ifaces: d.interfaces.map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix, net: i.network, segment: i.segment })),
-    routes: [
-      ...d.routes.filter((r) => r.via !== null).map((r) => ({ net: r.to, via: r.via! })),
-      ...(d.kind === 'host' && d.gateway !== null ? [{ net: { network: 0 as never, prefix: 0 }, via: d.gateway }] : []),
-    ],
+    ifaces: d.interfaces.map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix, network: i.network, segment: i.segment })),
+    routes: routesOf(d),
     ruleset: d.firewall?.ruleset ?? null,
     helper: { ports: [...d.ftpHelper.ports], loose: d.ftpHelper.loose },
   }));
