@@ -9,6 +9,7 @@
 
 // Scenario files: load and validate, types of the file and of the loaded model.
 export { loadScenario, formatScenarioError, type LoadResult } from './scenario/load';
+export { parseJsonText, lineColumn, type JsonParse } from './scenario/jsonText';
 export {
   CLIENT_MODES,
   CLIENT_PROFILES,
