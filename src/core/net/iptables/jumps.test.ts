@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from './parse';
 import { evaluateChain } from './match';
-import { asIpv4 } from '../addr';
+import { asIpv4 } from '../../codec/addr';
 
 /** `:C0 - [0:0]` … then `-A FORWARD -j C0`, `-A Ci -j Ci+1`: n user chains each jumping to the next. */
 function chained(n: number): string {
