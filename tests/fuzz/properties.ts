@@ -5,7 +5,8 @@
  * a size CI affords (tests/fuzz/fuzz.test.ts); `npm run fuzz -- --runs N` runs them long.
  */
 import fc from 'fast-check';
-import { compressToEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
+const { compressToEncodedURIComponent } = LZString;
 import {
   decodePacket, describePacket, encodeTcpPacket, loadScenario, parse227, parse229, parseEprtArg, parseFtpCommand, parseFtpReply,
   parseIptablesSave, parseScriptLine, parseVsftpdConf, readPcap, serializeIptablesSave, serializeVsftpdConf, writePcap,
