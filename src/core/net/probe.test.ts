@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCidr } from './addr';
+import { parseCidr } from '../codec/addr';
 import { ip, rules } from './testkit';
 import { probeInboundTcp, type ProbeDevice } from './probe';
 

@@ -9,7 +9,7 @@
  * handful of intervals on which every rule agrees; one SYN per interval (checked at both
  * ends) stands for all of it. Pure and deterministic: a fresh conntrack table per SYN.
  */
-import { inCidr, type Cidr, type Ipv4 } from './addr';
+import { inCidr, type Cidr, type Ipv4 } from '../codec/addr';
 import { encodeTcpPacket } from '../codec/packet';
 import { Netfilter, type NfEvent } from './netfilter';
 import type { HelperConfig } from './ftpHelper';
