@@ -1,4 +1,11 @@
 import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+async function noSeriousViolations(page: Page) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/challenges-${name}.png`, fullPage: false });
 
@@ -133,3 +140,21 @@ test('an instructor makes a challenge from a scenario; its link round-trips into
   await page.goto(link.slice(0, link.length - 40));
   await expect(page.getByTestId('load-errors')).toContainText('challenge');
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the challenge pages pass axe (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('./#/challenges');
+    await expect(page.getByTestId('challenge-list')).toBeVisible();
+    await noSeriousViolations(page);
+    await page.goto('./#/challenge/mode-choice');
+    await page.getByTestId('show-hint').click();
+    await page.getByTestId('check-fix').click();
+    await expect(page.getByTestId('check-results')).toBeVisible({ timeout: 30_000 });
+    await noSeriousViolations(page);
+    await page.goto('./#/scenario/seed-passive-session');
+    await page.getByRole('tab', { name: 'Make a challenge' }).click();
+    await expect(page.getByTestId('challenge-author')).toBeVisible();
+    await noSeriousViolations(page);
+  });
+}
