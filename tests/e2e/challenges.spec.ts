@@ -35,6 +35,7 @@ test('a trainee finds the fault, is told why a wrong fix fails, fixes it properl
 
   // A fix that misses the top of the passive range.
   await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await expect(page.getByTestId('edit-note')).toContainText('the firewall of Server firewall, the server\'s settings');
   await page.getByLabel('Device').selectOption({ label: 'Server firewall (router)' });
   const dport = page.getByRole('textbox', { name: 'Destination port of rule 4 in filter FORWARD' });
   await dport.fill('3001:3200');
