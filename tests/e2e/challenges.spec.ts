@@ -76,6 +76,9 @@ test('a trainee finds the fault, is told why a wrong fix fails, fixes it properl
   // Progress survives a reload, and the list shows it.
   await page.reload();
   await expect(page.getByTestId('challenge-stats')).toContainText('solved on check 3');
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await page.getByLabel('Device').selectOption({ label: 'Server firewall (router)' });
+  await expect(dport).toHaveValue('3001:3300');
   await page.goto('./#/challenges');
   await expect(page.locator('[data-challenge="seed-incident"]')).toContainText('Solved (3 checks)');
 });
