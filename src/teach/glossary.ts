@@ -16,6 +16,8 @@ export interface GlossaryEntry {
   see?: string[];
 }
 
+import { parseCodeSpans, type Token } from './markup';
+
 const TERMS: GlossaryEntry[] = [
   // The two connections and the two modes
   { id: 'control-connection', term: 'Control connection', match: ['control'], text: 'The first TCP connection of an FTP session, from the client to the server\'s port 21 (or another port the server listens on). Commands (`USER`, `PASV`, `LIST`) go one way, numbered [[reply-code|replies]] come back. It stays open for the whole session. No file data travels on it.', see: ['data-connection'] },
@@ -130,4 +132,64 @@ export function hasTerm(id: string): boolean {
 export function replyCodeTerm(line: string): string | null {
   const m = /^(\d{3})[ -]/.exec(line);
   return m && BY_ID.has(m[1]!) ? m[1]! : null;
+}
+
+/**
+ * Words linked to the glossary where they appear in the app's own text (the verdict, the
+ * inspector, the caption): distinctive spellings only, so prose is not littered with links.
+ * Case-sensitive; longer phrases first.
+ */
+const AUTO_LINK: [string, string][] = [
+  ['passive mode', 'passive-mode'], ['active mode', 'active-mode'], ['Passive mode', 'passive-mode'], ['Active mode', 'active-mode'],
+  ['passive range', 'passive-range'], ['control connection', 'control-connection'], ['data connection', 'data-connection'],
+  ['FTP helper', 'helper'], ['nf_conntrack_ftp', 'helper'], ['nf_nat_ftp', 'nf_nat_ftp'], ['CT --helper ftp', 'ct-helper'],
+  ['pasv_address', 'pasv_address'], ['port_promiscuous', 'port_promiscuous'], ['connect_from_port_20', 'connect_from_port_20'],
+  ['pasv_min_port', 'passive-range'], ['pasv_max_port', 'passive-range'], ['conntrack', 'conntrack'],
+  ['ESTABLISHED', 'established'], ['RELATED', 'related'], ['NEW', 'new'], ['MASQUERADE', 'masquerade'], ['SNAT', 'snat'], ['DNAT', 'dnat'],
+  ['NAT', 'nat'], ['DROP', 'drop'], ['REJECT', 'reject'], ['SYN', 'syn'], ['RST', 'rst'], ['ICMP', 'icmp'], ['FTPS', 'ftps'],
+  ['EPSV', 'epsv'], ['EPRT', 'eprt'], ['PASV', 'pasv'], ['PORT', 'port'], ['227', '227'], ['229', '229'], ['425', '425'], ['500', '500'],
+  ['ephemeral', 'ephemeral-port'], ['retransmi', 'retransmission'],
+];
+
+/**
+ * Plain text → tokens with the first appearance of each glossary word as a term link. The
+ * text itself is never markup (a scenario or verdict text is data): only these words link.
+ */
+export function linkTerms(text: string): Token[] {
+  const hits: { at: number; len: number; id: string }[] = [];
+  const used = new Set<string>();
+  const taken = (a: number, b: number) => hits.some((h) => a < h.at + h.len && h.at < b);
+  for (const [word, id] of AUTO_LINK) {
+    if (used.has(id)) continue;
+    let from = 0;
+    while (from <= text.length) {
+      const at = text.indexOf(word, from);
+      if (at < 0) break;
+      const before = text[at - 1];
+      const after = text[at + word.length];
+      const wordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+      // Whole words only (a stem such as "retransmi" may go on: retransmits, retransmission).
+      if (!wordChar(before) && (word === 'retransmi' || !wordChar(after)) && !taken(at, at + word.length)) {
+        hits.push({ at, len: word.length, id });
+        used.add(id);
+        break;
+      }
+      from = at + 1;
+    }
+  }
+  hits.sort((a, b) => a.at - b.at);
+  const out: Token[] = [];
+  let pos = 0;
+  for (const h of hits) {
+    if (h.at > pos) out.push({ kind: 'text', text: text.slice(pos, h.at) });
+    out.push({ kind: 'term', term: h.id, text: text.slice(h.at, h.at + h.len) });
+    pos = h.at + h.len;
+  }
+  if (pos < text.length) out.push({ kind: 'text', text: text.slice(pos) });
+  return out;
+}
+
+/** Verdict text: `code` spans, and glossary words linked in the plain parts (never inside code). */
+export function verdictTokens(text: string): Token[] {
+  return parseCodeSpans(text).flatMap((t) => (t.kind === 'text' ? linkTerms(t.text) : [t]));
 }
