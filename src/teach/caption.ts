@@ -9,7 +9,8 @@ import { glossaryEntry } from './glossary';
 import { plainText } from './markup';
 import { ftpPayloadLine } from './targets';
 
-export function stepCaption(trace: Trace, eventIndex: number): string {
+/** `hideNumbers`: a lesson's question asks for the port, so the caption does not give it away. */
+export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumbers?: boolean } = {}): string {
   const e = trace.events[eventIndex];
   if (!e) return '';
   switch (e.kind) {
@@ -25,6 +26,7 @@ export function stepCaption(trace: Trace, eventIndex: number): string {
       const hop = `${e.device} → ${e.to}`;
       if (line) {
         const a = portArithmetic(line);
+        if (a && opts.hideNumbers) return `${a.kind === 'PORT' || a.kind === 'EPRT' ? 'The client names the address and port it listens on' : 'The server names the port it will wait on'}: work it out from the ${a.kind} line in the packet inspector. (${hop})`;
         if (a?.kind === '227') return `The server answers PASV: it will wait for a connection on port ${a.port} (${a.p1}×256+${a.p2}) at ${a.address}. (${hop})`;
         if (a?.kind === '229') return `The server answers EPSV: it will wait for a connection on port ${a.port}, at the address the client already uses. (${hop})`;
         if (a?.kind === 'PORT') return `The client says PORT: "connect back to me at ${a.address}, port ${a.port} (${a.p1}×256+${a.p2})". (${hop})`;

@@ -16,7 +16,7 @@ export interface GlossaryEntry {
   see?: string[];
 }
 
-import { parseCodeSpans, type Token } from './markup';
+import { parseCodeSpans, parseMarkup, type Token } from './markup';
 
 const TERMS: GlossaryEntry[] = [
   // The two connections and the two modes
@@ -126,6 +126,22 @@ export function glossaryEntry(id: string): GlossaryEntry | undefined {
 
 export function hasTerm(id: string): boolean {
   return BY_ID.has(id);
+}
+
+const INLINE: Record<string, string> = {
+  port: 'PORT', eprt: 'EPRT', pasv: 'PASV', epsv: 'EPSV', new: 'NEW', established: 'ESTABLISHED', related: 'RELATED',
+  masquerade: 'MASQUERADE', snat: 'SNAT', dnat: 'DNAT', nat: 'NAT', drop: 'DROP', reject: 'REJECT', syn: 'SYN', rst: 'RST',
+  icmp: 'ICMP', ftps: 'FTPS', 'ct-helper': 'CT --helper ftp', 'port-20': 'port 20',
+};
+
+/** The words a bare [[term]] link shows in running text: "PASV", "active mode", "pasv_address". */
+export function termLabel(id: string): string {
+  return INLINE[id] ?? (id.includes('_') ? id : id.replace(/-/g, ' '));
+}
+
+/** Lesson and glossary text → tokens, bare term links shown in words. */
+export function markup(text: string | readonly string[]): Token[] {
+  return parseMarkup(text, termLabel);
 }
 
 /** The glossary id for a reply line's code ("425 Failed to establish connection." → "425"), if it has one. */

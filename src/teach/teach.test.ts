@@ -108,3 +108,10 @@ describe('captions and glossary links in the app\'s own text', () => {
     expect(verdictTokens('RENEW and NEWS')).toEqual([{ kind: 'text', text: 'RENEW and NEWS' }]);
   });
 });
+
+describe('term links in words', () => {
+  it('a bare [[term]] shows the word as it is written in prose', async () => {
+    const { markup } = await import('./index');
+    expect(markup('[[pasv]], [[active-mode]], [[pasv_address]], [[227|the reply]]').filter((t) => t.kind === 'term').map((t) => t.text)).toEqual(['PASV', 'active mode', 'pasv_address', 'the reply']);
+  });
+});
