@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../codec/addr';
-import { ip, rules } from './testkit';
+import { ip, rules } from './netfilter.testkit';
 import { probeInboundTcp, type ProbeDevice } from './probe';
 
 const router = (text: string | null): ProbeDevice => ({
