@@ -178,3 +178,22 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test('every step of every lesson opens at its link and outlines its highlight target on screen', async ({ page }) => {
+  test.setTimeout(420_000);
+  const { readFileSync } = await import('node:fs');
+  const dir = 'src/teach/lessons';
+  const order = (JSON.parse(readFileSync(`${dir}/track.json`, 'utf8')) as { order: string[] }).order;
+  const missing: string[] = [];
+  for (const id of order) {
+    const lesson = JSON.parse(readFileSync(`${dir}/${id}.json`, 'utf8')) as { steps: { highlight?: unknown }[] };
+    for (let n = 1; n <= lesson.steps.length; n++) {
+      await page.goto(`./#/lesson/${id}/step/${n}`);
+      await expect(page.getByTestId('lesson')).toHaveAttribute('data-step', String(n));
+      if (!lesson.steps[n - 1]!.highlight) continue;
+      const found = await page.locator('.lesson-highlight').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      if (!found) missing.push(`${id} step ${n}: ${JSON.stringify(lesson.steps[n - 1]!.highlight)}`);
+    }
+  }
+  expect(missing).toEqual([]);
+});
