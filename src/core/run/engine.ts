@@ -48,6 +48,11 @@ export interface SimInput {
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
+  /**
+   * Asked every 1,024 events with the count so far; true stops the run as its budget would.
+   * The caller's business (a browser's time limit, a progress bar): the core reads no clock.
+   */
+  interrupt?: (events: number) => boolean;
 }
 
 /** One transfer as its client reported it, with where it started and what the client printed. */
@@ -67,6 +72,8 @@ export interface RunReports {
   /** The run stopped at its event budget before every client was done. */
   budgetExhausted: boolean;
   budget: number;
+  /** The caller's interrupt stopped it (budgetExhausted is then true too), after this many events. */
+  interruptedAfter?: number;
 }
 
 export interface Simulation {
@@ -209,11 +216,27 @@ export function runEngine(input: SimInput): Simulation {
   }
 
   let budgetExhausted = false;
+  let interruptedAfter: number | undefined;
   if (running > 0) {
-    const why = scheduler.run({ budget: input.budget, stop: () => running <= 0 });
+    const interrupt = input.interrupt;
+    let sinceAsked = 0;
+    const stop = interrupt
+      ? () => {
+          if (running <= 0) return true;
+          if (++sinceAsked < 1024) return false;
+          sinceAsked = 0;
+          if (!interrupt(scheduler.executed)) return false;
+          interruptedAfter = scheduler.executed;
+          return true;
+        }
+      : () => running <= 0;
+    const why = scheduler.run({ budget: input.budget, stop });
     if (why === 'budget') {
       budgetExhausted = true;
       trace.emit({ kind: 'budget', note: `stopped after ${scheduler.executed} events (budget ${input.budget})` });
+    } else if (interruptedAfter !== undefined) {
+      budgetExhausted = true;
+      trace.emit({ kind: 'budget', note: `stopped after ${interruptedAfter} events (interrupted)` });
     }
   }
   const finishedAt = scheduler.now;
@@ -233,7 +256,9 @@ export function runEngine(input: SimInput): Simulation {
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
   registerConnections(finalTrace, input);
-  return { trace: finalTrace, reports: { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget } };
+  const runReports: RunReports = { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget };
+  if (interruptedAfter !== undefined) runReports.interruptedAfter = interruptedAfter;
+  return { trace: finalTrace, reports: runReports };
 }
 
 /** Client hosts first, then routers from the client side, then the server. */
