@@ -49,7 +49,8 @@ export interface SimInput {
   /** Maximum events before the run stops and says so. */
   budget: number;
   /**
-   * Asked every 1,024 events with the count so far; true stops the run as its budget would.
+   * Asked after every event with the count so far (one event can be a 100 MB RETR); true stops
+   * the run as its budget would.
    * The caller's business (a browser's time limit, a progress bar): the core reads no clock.
    */
   interrupt?: (events: number) => boolean;
@@ -219,12 +220,9 @@ export function runEngine(input: SimInput): Simulation {
   let interruptedAfter: number | undefined;
   if (running > 0) {
     const interrupt = input.interrupt;
-    let sinceAsked = 0;
     const stop = interrupt
       ? () => {
           if (running <= 0) return true;
-          if (++sinceAsked < 1024) return false;
-          sinceAsked = 0;
           if (!interrupt(scheduler.executed)) return false;
           interruptedAfter = scheduler.executed;
           return true;

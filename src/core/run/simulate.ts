@@ -14,7 +14,7 @@ export const DEFAULT_BUDGET = 2_000_000;
 
 export interface SimulateOptions {
   budget?: number;
-  /** See SimInput.interrupt: asked every 1,024 events; true stops the run. */
+  /** See SimInput.interrupt: asked after every event; true stops the run. */
   interrupt?: (events: number) => boolean;
 }
 
