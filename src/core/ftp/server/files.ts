@@ -156,6 +156,21 @@ export class VirtualFs {
     this.nodes.set(path, { kind: 'file', size, mtimeS: nowS });
   }
 
+  /**
+   * RNFR/RNTO: moves a file or a directory with everything below it. False when the source
+   * is missing, the target exists, the target's parent is not a directory, or a directory
+   * would move into itself.
+   */
+  rename(from: string, to: string): boolean {
+    if (from === '/' || to === '/' || !this.nodes.has(from) || this.nodes.has(to) || !this.isDir(parentOf(to))) return false;
+    if (to.startsWith(`${from}/`)) return false;
+    const moved: [string, Node][] = [];
+    for (const [p, n] of this.nodes) if (p === from || p.startsWith(`${from}/`)) moved.push([p, n]);
+    for (const [p] of moved) this.nodes.delete(p);
+    for (const [p, n] of moved) this.nodes.set(to + p.slice(from.length), n);
+    return true;
+  }
+
   private ensureParents(path: string): void {
     for (let p = parentOf(path); p !== '/' && !this.nodes.has(p); p = parentOf(p)) this.nodes.set(p, { kind: 'dir', mtimeS: 0 });
   }
