@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualFs } from '../../actors/ftpServer.files';
+import { VirtualFs } from '../server/files';
 import { FzAutobanState } from './autoban';
 import { fzListLine } from './listing';
 import { accountOf, changeDir, checkDir, checkFile, isOk, realDirectory } from './permissions';

@@ -10,7 +10,7 @@
  * Only subdirectories the user may list appear (GetDirectoryListing), "." and ".." never;
  * names starting with a dot are listed (Windows has no hidden-dot rule).
  */
-import { mdtmTime } from '../../actors/ftpServer.files';
+import { mdtmTime } from '../server/files';
 import { isOk, realDirectory, type FsView, type FzAccount, type Rights } from './permissions';
 
 export interface ListNode {

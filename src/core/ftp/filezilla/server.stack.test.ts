@@ -3,8 +3,8 @@
  * control socket per session, the simulated clock for limits, time-outs and autoban.
  */
 import { describe, expect, it } from 'vitest';
-import { HostStack, type TcpSocket } from '../../actors/hostStack';
-import { parseIpv4, type Ipv4 } from '../../net/addr';
+import { HostStack, type TcpSocket } from '../../tcp/hostStack';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import { Prng } from '../../sim/prng';
 import { Scheduler, ms, seconds } from '../../sim/scheduler';
 import { TraceRecorder } from '../../sim/trace';

@@ -13,12 +13,12 @@
  * command, the login time-out before login, the no-transfer time-out after it.
  */
 import { assign, createActor, enqueueActions, setup } from 'xstate';
-import type { ConnectError, HostStack, TcpSocket } from '../../actors/hostStack';
-import { VirtualFs, type FileSpec } from '../../actors/ftpServer.files';
-import { encodeReplyText, replyTraceText } from '../../actors/ftpServer.replies';
+import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
+import { VirtualFs, type FileSpec } from '../server/files';
+import { encodeReplyText, replyTraceText } from '../server/replies';
 import { LineSplitter } from '../../codec/ftp';
 import { encodeHostPort } from '../../codec/hostport';
-import { asIpv4 } from '../../net/addr';
+import { asIpv4 } from '../../codec/addr';
 import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
