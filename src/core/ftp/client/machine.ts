@@ -10,7 +10,7 @@ import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/h
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './profiles';
 import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './messages';
-import { describeStep, type ScriptStep } from './script';
+import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import { TlsChannel } from '../ftps';
 
 /** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
@@ -181,11 +181,30 @@ function dataTarget(c: Ctx): ConnectTarget {
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
 const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
-const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
-const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
+const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put' || s?.kind === 'append';
+/** Script lines whose outcome is reported: transfers and commands on the server's tree. */
+const isReported = (s: ScriptStep | undefined): boolean => isTransfer(s) || isCommandStep(s);
+const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : s.kind === 'append' ? 'APPE' : 'STOR');
 /** The transfer type curl asks for: ASCII for a listing, binary for a file. */
 const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
-const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' || s.kind === 'append' ? s.file : undefined);
+/** The command a tree step sends first (rename: RNFR, then RNTO after a 350). */
+function stepCommand(s: CommandStep): [string, string | undefined] {
+  switch (s.kind) {
+    case 'cd':
+      return ['CWD', s.dir];
+    case 'pwd':
+      return ['PWD', undefined];
+    case 'mkdir':
+      return ['MKD', s.dir];
+    case 'rmdir':
+      return ['RMD', s.dir];
+    case 'delete':
+      return ['DELE', s.file];
+    case 'rename':
+      return ['RNFR', s.from];
+  }
+}
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
 function send(c: Ctx, verb: string, arg?: string): void {
@@ -226,6 +245,12 @@ function passiveTarget(c: Ctx, announced: Ipv4, port: number): { ip: Ipv4; port:
 
 export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
+  delays: {
+    stepWait: ({ context }) => {
+      const s = current(context);
+      return s?.kind === 'wait' ? s.seconds * 1000 : 0;
+    },
+  },
   guards: {
     is220: ({ event }) => code(event) === 220,
     is230: ({ event }) => code(event) === 230,
@@ -319,7 +344,7 @@ export const ftpClientMachine = setup({
       for (const l of connectFailureLines(profile, { ip: server, port: serverPort, controlPort: serverPort, role: 'control' }, event.err, env.now() - startedUs)) env.print(l);
       const symptom: Symptom = { kind: 'connect', conn: env.controlConn, target: `${formatIpv4(server)}:${serverPort}`, err: event.err, role: 'control' };
       for (const step of context.input.script.slice(context.pc)) {
-        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
+        if (isReported(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
       }
     },
     /** The control connection went away in the middle of a command. */
@@ -333,7 +358,7 @@ export const ftpClientMachine = setup({
       const { env } = context.input;
       const from = context.xfer ? context.pc + 1 : context.pc;
       for (const step of context.input.script.slice(from)) {
-        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
+        if (isReported(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
       }
     },
     sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
@@ -374,6 +399,27 @@ export const ftpClientMachine = setup({
       context.input.env.print('Using binary mode to transfer files.');
     },
     advance: assign(({ context }) => ({ pc: context.pc + 1, xfer: null })),
+    sendStepCommand: ({ context }) => {
+      const [verb, arg] = stepCommand(current(context) as CommandStep);
+      send(context, verb, arg);
+    },
+    sendRnto: ({ context }) => {
+      const s = current(context);
+      if (s?.kind === 'rename') send(context, 'RNTO', s.to);
+    },
+    /** A tree command's outcome: done on a 2xx, failed with the server's reply otherwise. */
+    reportCommand: ({ context, event }) => {
+      const s = current(context);
+      if (event.type !== 'REPLY' || !s) return;
+      const { env } = context.input;
+      const ok = event.reply.code >= 200 && event.reply.code < 300;
+      env.report({ client: env.clientId, command: describeStep(s), ok, bytes: 0, ...(ok ? {} : { symptom: { kind: 'reply' as const, verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') } }) });
+    },
+    printLoginFailed: ({ context }) => context.input.env.print('Login failed.'),
+    printWait: ({ context }) => {
+      const s = current(context);
+      if (s?.kind === 'wait') context.input.env.print(`(no command for ${s.seconds} s)`);
+    },
     echoPrompt: ({ context }) => {
       const s = current(context);
       if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
@@ -521,7 +567,7 @@ export const ftpClientMachine = setup({
     },
     uploadIfStor: ({ context }) => {
       const x = context.xfer!;
-      if (x.step.kind !== 'put' || !x.dataSock) return;
+      if ((x.step.kind !== 'put' && x.step.kind !== 'append') || !x.dataSock) return;
       x.dataSock.send(uploadBytes(x.step.size));
       x.bytes = x.step.size;
       x.dataSock.close();
@@ -541,7 +587,7 @@ export const ftpClientMachine = setup({
     reportSuccess: ({ context }) => {
       const x = context.xfer!;
       const { env } = context.input;
-      if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${x.step.kind === 'put' ? 'sent' : 'received'}.`);
+      if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${x.step.kind === 'put' || x.step.kind === 'append' ? 'sent' : 'received'}.`);
       x.reported = true;
       env.report({ client: env.clientId, command: describeStep(x.step), ok: true, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn });
     },
@@ -609,13 +655,16 @@ export const ftpClientMachine = setup({
     extendedOff: false,
     portRefused: false,
   }),
-  initial: 'connecting',
+  initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
   on: {
     CTRL_FAILED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
     CTRL_CLOSED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
   },
   states: {
+    /** A script that begins with `wait`: the user opens the connection only after it. */
+    start: { always: [{ guard: ({ context }) => current(context)?.kind === 'wait', target: 'startWait', actions: 'printWait' }, { target: 'connecting' }] },
+    startWait: { after: { stepWait: { target: 'connecting', actions: 'advance' } } },
     connecting: {
       entry: 'openControl',
       on: {
@@ -658,8 +707,26 @@ export const ftpClientMachine = setup({
         // curl dropped the control connection after a failed transfer: a new one for this one.
         { guard: ({ context }) => context.ctrlDead && isTransfer(current(context)), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
+        { guard: ({ context }) => isCommandStep(current(context)), target: 'command', actions: 'echoPrompt' },
+        { guard: ({ context }) => current(context)?.kind === 'wait', target: 'waiting', actions: 'printWait' },
         { target: 'next', reenter: true, actions: 'advance' },
       ],
+    },
+    /** cd, pwd, mkdir, rmdir, delete, rename: one command (rename two) and its reply. */
+    command: {
+      entry: 'sendStepCommand',
+      on: {
+        REPLY: [
+          { guard: ({ context, event }) => current(context)?.kind === 'rename' && code(event) === 350, target: 'renameTo', actions: 'printReply' },
+          { target: 'next', actions: ['printReply', 'reportCommand', 'advance'] },
+        ],
+      },
+    },
+    renameTo: { entry: 'sendRnto', on: { REPLY: { target: 'next', actions: ['printReply', 'reportCommand', 'advance'] } } },
+    /** The user types nothing: a reply the server sends meanwhile (an idle time-out's 421) is shown. */
+    waiting: {
+      after: { stepWait: { target: 'next', actions: 'advance' } },
+      on: { REPLY: { actions: 'printReply' } },
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -676,6 +743,8 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          // "Login failed." and the ftp> prompt again: the next login line tries once more.
+          { guard: ({ context, event }) => code(event) === 530 && !context.relogin && context.input.script[context.pc + 1]?.kind === 'login', target: 'next', actions: ['printReply', 'printLoginFailed', 'advance'] },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },
