@@ -28,6 +28,17 @@ export interface ExplainContext {
   helperAttached: Record<string, boolean>;
   /** The --dport values of each device's CT --helper ftp rules (empty when a rule names no port). */
   helperRulePorts: Record<string, number[]>;
+  /** Every DNAT/REDIRECT rule's destination ports (null: any port) and the port it rewrites them to (null: kept). */
+  portForwards: { from: { from: number; to: number } | null; to: { from: number; to: number } | null }[];
+}
+
+/** Whether a SYN to `port` can reach a port the server listens on: its own, or one a NAT rule turns into it. */
+function reachesListenPort(ctx: ExplainContext, port: number): boolean {
+  if (port === ctx.controlPort) return true;
+  return ctx.portForwards.some((f) => {
+    if (f.from && (port < f.from.from || port > f.from.to)) return false;
+    return f.to ? ctx.controlPort >= f.to.from && ctx.controlPort <= f.to.to : port === ctx.controlPort;
+  });
 }
 
 const isFz = (ctx: Pick<ExplainContext, 'serverKind'>): boolean => ctx.serverKind === 'filezilla';
@@ -213,7 +224,17 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   let fix = '';
   const active = r.dataCommand === 'PORT' || r.dataCommand === 'EPRT';
 
-  if (s.kind === 'connect') {
+  const dialledPort = s.kind === 'connect' ? Number(s.target.split(':').pop()) : NaN;
+  if (s.kind === 'connect' && s.role === 'control' && Number.isInteger(dialledPort) && !reachesListenPort(ctx, dialledPort)) {
+    // The client dials a port nothing listens on: whatever stopped the SYN on the way, opening
+    // that port (or the server's) in a firewall would not make it work. Say so first.
+    drop = findDrop(trace, s.conn, startStep);
+    const errText = connectErrText(s.err);
+    const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
+    culprit = drop ? culpritOf(drop.e) : { device: ctx.serverHost, rule: null, setting: `nothing listens on ${dialledPort}; the server listens on ${ctx.controlPort}` };
+    explanation = `Nothing listens on port ${dialledPort}; the server listens on ${ctx.controlPort}. The client dialled ${s.target}, and the connection ${errText}${how}.`;
+    fix = `Connect to port ${ctx.controlPort}, where the server listens (the client's connectPort is ${dialledPort}; set it to ${ctx.controlPort} or remove it). Opening port ${dialledPort} in a firewall would not help: nothing listens there.`;
+  } else if (s.kind === 'connect') {
     drop = findDrop(trace, s.conn, startStep);
     const errText = connectErrText(s.err);
     const controlIp = dialledIp(trace, `${r.client}/control`);
@@ -251,10 +272,12 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}${r.passiveFailure ? '' : ', or use passive mode'}.`;
     } else if (s.code === 425) {
       drop = findDrop(trace, dataOf, startStep);
-      if (/Bad IP/.test(s.text)) {
-        culprit = { device: ctx.serverHost, rule: null, setting: 'pasv_promiscuous=NO' };
-        explanation = `The data connection came from another address than the control connection, and vsftpd (pasv_promiscuous=NO) refuses it.`;
-        fix = `Make both connections leave through the same NAT address, or set pasv_promiscuous=YES.`;
+      if (/Bad IP|IP addresses of control and data connection do not match/.test(s.text)) {
+        culprit = { device: ctx.serverHost, rule: null, setting: isFz(ctx) ? 'data connection IP check' : 'pasv_promiscuous=NO' };
+        explanation = isFz(ctx)
+          ? `The data connection came from another address than the control connection, and FileZilla Server refuses it (it checks the data connection's address against the control connection's).`
+          : `The data connection came from another address than the control connection, and vsftpd (pasv_promiscuous=NO) refuses it.`;
+        fix = isFz(ctx) ? `Make both connections leave through the same NAT address.` : `Make both connections leave through the same NAT address, or set pasv_promiscuous=YES.`;
       } else if (drop) {
         culprit = culpritOf(drop.e);
         explanation = `The server could not establish the data connection: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. The server gave up and answered ${s.text}`;
@@ -336,10 +359,23 @@ export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
     helperAttached[d.id] = ct.length > 0;
     helperRulePorts[d.id] = ct.flatMap((r) => r.matches.flatMap((m) => (m.kind === 'tcp' && m.dport && !m.dport.invert && m.dport.from === m.dport.to ? [m.dport.from] : [])));
   }
+  const portForwards: ExplainContext['portForwards'] = [];
+  for (const d of s.routers.map((r) => r.firewall?.ruleset ?? null).concat(s.hosts.map((h) => h.firewall?.ruleset ?? null))) {
+    for (const r of d?.tables.find((t) => t.name === 'nat')?.chains.flatMap((c) => c.rules) ?? []) {
+      if (r.target.kind !== 'DNAT' && r.target.kind !== 'REDIRECT') continue;
+      const tcp = r.matches.find((m) => m.kind === 'tcp');
+      const multi = r.matches.find((m) => m.kind === 'multiport');
+      const to = r.target.kind === 'DNAT' ? r.target.to.ports ?? null : r.target.ports ?? null;
+      if (tcp?.kind === 'tcp' && tcp.dport && !tcp.dport.invert) portForwards.push({ from: { from: tcp.dport.from, to: tcp.dport.to }, to });
+      else if (multi?.kind === 'multiport' && !multi.invert && multi.dir !== 'sports') for (const p of multi.ranges) portForwards.push({ from: p, to });
+      else portForwards.push({ from: null, to });
+    }
+  }
   return {
     serverHost: s.server.host,
     controlPort: s.server.port,
     serverKind: s.server.kind,
+    portForwards,
     pasvMin: range.min,
     pasvMax: range.max,
     pasvAddress: fz ? fz.passive.ip : (conf.pasv_address ?? null),
