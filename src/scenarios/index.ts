@@ -31,6 +31,7 @@ import filezillaClassPerIpLimit from './filezilla-class-per-ip-limit.json';
 import filezillaAutoban from './filezilla-autoban.json';
 import filezillaIdleTimeout from './filezilla-idle-timeout.json';
 import vsftpdIdleTimeout from './vsftpd-idle-timeout.json';
+import vsftpdLoginFails from './vsftpd-login-fails.json';
 
 export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'seed-active-session', json: seedActiveSession },
@@ -62,4 +63,5 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'filezilla-autoban', json: filezillaAutoban },
   { id: 'filezilla-idle-timeout', json: filezillaIdleTimeout },
   { id: 'vsftpd-idle-timeout', json: vsftpdIdleTimeout },
+  { id: 'vsftpd-login-fails', json: vsftpdLoginFails },
 ];

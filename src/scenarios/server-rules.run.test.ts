@@ -138,6 +138,18 @@ describe('vsftpd scenarios', () => {
     expect(r.verdict.transfers.map((x) => x.ok)).toEqual([true, false]);
   });
 
+  it('three wrong passwords: 530 Login incorrect. a second after each, then the close (max_login_fails=3)', () => {
+    const r = run('vsftpd-login-fails');
+    expect(replies(r).filter((l) => l === '530 Login incorrect.')).toHaveLength(3);
+    expect(replies(r)).not.toContain('230 Login successful.');
+    const pass = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === r.server && e.text.startsWith('PASS'));
+    const fails = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith('530'));
+    fails.forEach((f, i) => expect((f.t - pass[i]!.t) / 1e6).toBeCloseTo(1, 3));
+    expect(r.verdict.ok).toBe(false);
+    const right = run('vsftpd-login-fails', (j) => (j.script = ['login slacker TmpPass', 'ls', 'quit']));
+    expect(right.verdict.ok).toBe(true);
+  });
+
   it('an upload into a missing directory: 553 Could not create file.; without write_enable 550 Permission denied.', () => {
     const r = run('vsftpd-upload-553');
     expect(replies(r)).toContain('553 Could not create file.');

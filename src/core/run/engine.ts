@@ -47,7 +47,7 @@ export interface SimInput {
   devices: SimDevice[];
   latencyUs: Record<string, number>;
   /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
-  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null };
+  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
@@ -139,6 +139,7 @@ export function runEngine(input: SimInput): Simulation {
       conf: input.server.conf,
       files: input.server.files,
       style: input.server.style,
+      users: input.server.users,
       prng: prng.fork('server'),
       scheduler,
       trace,
