@@ -7,7 +7,7 @@
 import { decodePacket } from '../codec/packet';
 import { formatIpv4 } from '../codec/addr';
 import type { Rule, Ruleset } from '../net/iptables/types';
-import type { Symptom, TransferReport } from '../ftp/client/machine';
+import type { Symptom, TransferReport } from '../ftp/client/transfer';
 import { effectivePasvRange } from '../ftp/vsftpd/conf';
 import type { RunReports } from '../run/engine';
 import type { Scenario } from '../scenario/types';

@@ -168,3 +168,15 @@ describe('chain names: one rule for ":NAME - [0:0]" and "-N NAME", as iptables-r
     expect(again.ok && serializeIptablesSave(again.ruleset)).toBe(text);
   });
 });
+
+describe('found by fuzzing', () => {
+  it('an empty *mangle table prints back as an empty *mangle table', () => {
+    const text = '*filter\n:accept - [0:0]\nCOMMIT\n*mangle\nCOMMIT\n';
+    const r = parseIptablesSave(text);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const printed = serializeIptablesSave(r.ruleset);
+    expect(printed.endsWith('*mangle\nCOMMIT\n')).toBe(true);
+    const again = parseIptablesSave(printed);
+    expect(again.ok && again.ruleset).toEqual(r.ruleset);
+  });
+});
