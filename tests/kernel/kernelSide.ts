@@ -99,7 +99,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
       const k = classifyReal(t, c);
       return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.ok ? undefined : clientSays(t.lines) };
     });
-    const obs = observe(s, packets, literalPorts, client.connectPort);
+    const obs = observe(s, packets, literalPorts, client.connectPort, listenPort);
     if (process.env.FTTW_DEBUG) {
       console.log(out.lines.map((l) => l.text).join('\n'));
       console.log(vs.log());

@@ -170,7 +170,8 @@ async function main(): Promise<number> {
       rows.push(...kernelRows(id, k, sim.error, sim.phase === 'run' ? 'error' : 'not-comparable'));
       continue;
     }
-    const r = compareWorlds(id, k, sim.result);
+    const codesOnly = { replyCodesOnly: (file.server.style ?? 'vsftpd') !== 'vsftpd' };
+    const r = compareWorlds(id, k, sim.result, codesOnly);
     markSubstitutes(r, ks.clients[0]?.profile);
     if (notes.length > 0 && r[0]) r[0].note = notes.join('; ');
     rows.push(...r);
@@ -179,7 +180,7 @@ async function main(): Promise<number> {
     const model = tnftpModelOf(pin.file);
     if (model) {
       const simT = await runOnSimulator(ks, JSON.stringify(model), literal, ctl);
-      if (simT.ok) rows.push(...compareWorlds(`${id} · tnftp model`, k, simT.result));
+      if (simT.ok) rows.push(...compareWorlds(`${id} · tnftp model`, k, simT.result, codesOnly));
       else rows.push({ scenario: `${id} · tnftp model`, check: 'simulator run', status: 'error', kernel: '', sim: simT.error });
     }
   }
