@@ -186,6 +186,13 @@ export class Netfilter {
     // xt_helper looks at the master connection's helper.
     const h = w.conn?.master?.helper;
     if (h) c.helper = h;
+    const k = w.conn;
+    if (k && !w.notrack) {
+      c.conn = {
+        orig: k.orig, reply: k.reply, dir: w.dir,
+        status: { expected: k.master !== null, seenReply: k.seenReply, assured: k.assured, confirmed: k.confirmed, srcNat: hasSnat(k), dstNat: hasDnat(k) },
+      };
+    }
     return c;
   }
 
@@ -277,6 +284,8 @@ export class Netfilter {
       if (found.dir === 1 && !c.seenReply) {
         c.seenReply = true;
         this.note(w, 'established', `first reply seen: ${formatTuple(c.orig)} is ESTABLISHED`, c.orig);
+      } else if (c.seenReply && !c.assured && (c.orig.proto !== 6 || (found.dir === 0 && !f?.syn))) {
+        c.assured = true;
       }
       if (f?.fin) c.fin[found.dir] = true;
       if (f?.rst) c.rst = true;
