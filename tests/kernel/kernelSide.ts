@@ -41,7 +41,7 @@ export function helperPortsOnKernel(): number[] | null {
 
 export function classifyReal(t: RealTransfer, cause: string | null): { kind: string; detail: string } {
   const text = t.lines.join('\n');
-  const replies = t.lines.map((l) => l.replace(/^< /, '')).filter((l) => /^[45]\d\d[ -]/.test(l));
+  const replies = t.lines.map((l) => l.replace(/^(< |<--- )/, '')).filter((l) => /^[45]\d\d[ -]/.test(l));
   const last = replies[replies.length - 1];
   const detail = last ?? t.lines.filter((l) => /curl: \(|ftp: |Connection|timed out|No route|refused/i.test(l)).slice(-1)[0] ?? '';
   if (t.ok) return { kind: 'ok', detail: '' };
