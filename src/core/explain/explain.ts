@@ -1,13 +1,18 @@
 /**
- * Why a transfer failed. The client reports what it experienced (a symptom); this module
- * reads the trace to find the packet that was lost or refused, the device and rule (or the
- * setting) responsible, and proposes the smallest change that would make it work.
+ * Why a transfer failed, read after the run: explain(scenario, trace, reports) → Verdict.
+ * Each client reported what it experienced (a symptom); this module reads the trace to find
+ * the packet that was lost or refused, the device and rule (or the setting) responsible, and
+ * proposes the smallest change that would make it work.
  */
 import { decodePacket } from '../codec/packet';
-import { formatIpv4 } from '../net/addr';
-import type { Symptom, TransferReport } from '../actors/ftpClient.machine';
+import { formatIpv4 } from '../codec/addr';
+import type { Rule, Ruleset } from '../net/iptables/types';
+import type { Symptom, TransferReport } from '../ftp/client/machine';
+import { effectivePasvRange } from '../ftp/vsftpd/conf';
+import type { RunReports } from '../run/engine';
+import type { Scenario } from '../scenario/types';
 import type { Trace, TraceEvent } from '../sim/trace';
-import type { Culprit, FailureKind, TransferResult } from '../sim/verdict';
+import type { Culprit, FailureKind, TransferResult, Verdict } from './verdict';
 
 /** Facts about the scenario the explanations refer to. */
 export interface ExplainContext {
@@ -21,6 +26,17 @@ export interface ExplainContext {
   helperAttached: Record<string, boolean>;
   /** The --dport values of each device's CT --helper ftp rules (empty when a rule names no port). */
   helperRulePorts: Record<string, number[]>;
+  /** Every DNAT/REDIRECT rule's destination ports (null: any port) and the port it rewrites them to (null: kept). */
+  portForwards: { from: { from: number; to: number } | null; to: { from: number; to: number } | null }[];
+}
+
+/** Whether a SYN to `port` can reach a port the server listens on: its own, or one a NAT rule turns into it. */
+function reachesListenPort(ctx: ExplainContext, port: number): boolean {
+  if (port === ctx.controlPort) return true;
+  return ctx.portForwards.some((f) => {
+    if (f.from && (port < f.from.from || port > f.from.to)) return false;
+    return f.to ? ctx.controlPort >= f.to.from && ctx.controlPort <= f.to.to : port === ctx.controlPort;
+  });
 }
 
 /** vsftpd's answer when it cannot bind a data socket. */
@@ -178,7 +194,17 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   let fix = '';
   const active = r.dataCommand === 'PORT' || r.dataCommand === 'EPRT';
 
-  if (s.kind === 'connect') {
+  const dialledPort = s.kind === 'connect' ? Number(s.target.split(':').pop()) : NaN;
+  if (s.kind === 'connect' && s.role === 'control' && Number.isInteger(dialledPort) && !reachesListenPort(ctx, dialledPort)) {
+    // The client dials a port nothing listens on: whatever stopped the SYN on the way, opening
+    // that port (or the server's) in a firewall would not make it work. Say so first.
+    drop = findDrop(trace, s.conn, startStep);
+    const errText = connectErrText(s.err);
+    const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
+    culprit = drop ? culpritOf(drop.e) : { device: ctx.serverHost, rule: null, setting: `nothing listens on ${dialledPort}; the server listens on ${ctx.controlPort}` };
+    explanation = `Nothing listens on port ${dialledPort}; the server listens on ${ctx.controlPort}. The client dialled ${s.target}, and the connection ${errText}${how}.`;
+    fix = `Connect to port ${ctx.controlPort}, where the server listens (the client's connectPort is ${dialledPort}; set it to ${ctx.controlPort} or remove it). Opening port ${dialledPort} in a firewall would not help: nothing listens there.`;
+  } else if (s.kind === 'connect') {
     drop = findDrop(trace, s.conn, startStep);
     const errText = connectErrText(s.err);
     const controlIp = dialledIp(trace, `${r.client}/control`);
@@ -273,4 +299,65 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     bytes: r.bytes,
     failure: { kind: failureKindFor(s), step, culprit, clientSees, explanation, fix },
   };
+}
+
+/** The facts of a scenario the explanations refer to (all but `tls`, which is per client). */
+export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
+  const conf = s.server.vsftpd;
+  const range = effectivePasvRange(conf);
+  const helperAttached: Record<string, boolean> = {};
+  const helperRulePorts: Record<string, number[]> = {};
+  for (const d of [...s.hosts, ...s.routers]) {
+    const ct = ftpHelperRules(d.firewall?.ruleset ?? null);
+    helperAttached[d.id] = ct.length > 0;
+    helperRulePorts[d.id] = ct.flatMap((r) => r.matches.flatMap((m) => (m.kind === 'tcp' && m.dport && !m.dport.invert && m.dport.from === m.dport.to ? [m.dport.from] : [])));
+  }
+  const portForwards: ExplainContext['portForwards'] = [];
+  for (const d of s.routers.map((r) => r.firewall?.ruleset ?? null).concat(s.hosts.map((h) => h.firewall?.ruleset ?? null))) {
+    for (const r of d?.tables.find((t) => t.name === 'nat')?.chains.flatMap((c) => c.rules) ?? []) {
+      if (r.target.kind !== 'DNAT' && r.target.kind !== 'REDIRECT') continue;
+      const tcp = r.matches.find((m) => m.kind === 'tcp');
+      const multi = r.matches.find((m) => m.kind === 'multiport');
+      const to = r.target.kind === 'DNAT' ? r.target.to.ports ?? null : r.target.ports ?? null;
+      if (tcp?.kind === 'tcp' && tcp.dport && !tcp.dport.invert) portForwards.push({ from: { from: tcp.dport.from, to: tcp.dport.to }, to });
+      else if (multi?.kind === 'multiport' && !multi.invert && multi.dir !== 'sports') for (const p of multi.ranges) portForwards.push({ from: p, to });
+      else portForwards.push({ from: null, to });
+    }
+  }
+  return {
+    serverHost: s.server.host,
+    controlPort: conf.listen_port,
+    portForwards,
+    pasvMin: range.min,
+    pasvMax: range.max,
+    pasvAddress: conf.pasv_address ?? null,
+    helperAttached,
+    helperRulePorts,
+  };
+}
+
+/** The rules that attach the FTP helper (`-j CT --helper ftp`) in a device's ruleset. */
+function ftpHelperRules(ruleset: Ruleset | null): Rule[] {
+  if (!ruleset) return [];
+  return ruleset.tables.flatMap((t) => t.chains.flatMap((c) => c.rules)).filter((r) => r.target.kind === 'CT' && r.target.helper?.startsWith('ftp'));
+}
+
+/** The verdict on a finished run: every reported transfer explained, and a one-line summary. */
+export function explain(scenario: Scenario, trace: Trace, reports: RunReports): Verdict {
+  const ctx = explainContext(scenario);
+  const transfers: TransferResult[] = reports.transfers.map(({ report: r, startStep, printed }) => {
+    const client = scenario.clients.find((c) => c.id === r.client);
+    return explainTransfer(trace, r, startStep, { ...ctx, tls: client?.tls ?? false }, printed.filter((l) => !l.startsWith('ftp> ')).slice(-6));
+  });
+  const { budgetExhausted, budget } = reports;
+  const failed = transfers.filter((t) => !t.ok);
+  const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
+  const summary = budgetExhausted
+    ? `The run stopped after its budget of ${budget} events.`
+    : transfers.length === 0
+      ? 'No transfer ran.'
+      : failed.length === 0
+        ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
+        : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
+  return { ok, transfers, budgetExhausted, endTime: reports.endTime, summary };
 }

@@ -4,7 +4,7 @@
  * the port-forwarding router written with `--ctstate DNAT`.
  */
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, type Ipv4 } from './addr';
+import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { parseIptablesSave } from './iptables/parse';
 import { Netfilter, type NfEvent } from './netfilter';
 import { Conversation, ip, rules, tcp } from './testkit';
