@@ -51,6 +51,16 @@ function urlPath(cmd: string): string {
 
 export function clientCommand(c: KClient, outDir: string): ClientCommand | { unsupported: string } {
   const transfers = transfersOf(c.script);
+  // What each program can be told about the 227 address (its default needs no option).
+  const pasvOptions: Record<string, Record<string, string[]>> = {
+    curl: { ignore: [], trust: ['--no-ftp-skip-pasv-ip'] },
+    lftp: { 'fix-unroutable': [], trust: ['set ftp:fix-pasv-address no'], ignore: ['set ftp:ignore-pasv-address yes'] },
+    tnftp: { 'refuse-mismatch': [] },
+    inetutils: { 'refuse-mismatch': [] },
+  };
+  const program = c.profile === 'classic' ? 'inetutils' : c.profile;
+  const pasvOpt = c.pasvAddress === null ? [] : pasvOptions[program]?.[c.pasvAddress];
+  if (pasvOpt === undefined) return { unsupported: `${program} cannot be told pasvAddress "${c.pasvAddress}"` };
   if (c.profile === 'curl') {
     const host = `ftp://${c.connectTo}:${c.connectPort}`;
     const args = ['-sS', '-v', '--stderr', '-', '--connect-timeout', String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S), '--max-time', '15',
@@ -59,6 +69,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'port') args.push('-P', '-', '--disable-eprt');
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
+    args.push(...pasvOpt);
     transfers.forEach((t, k) => {
       if (/^(ls|dir)\b/.test(t)) args.push(`${host}/${urlPath(t)}`, '-o', `${outDir}/t${k}`);
       else if (t.startsWith('get')) args.push(`${host}/${urlPath(t)}`, '-o', `${outDir}/t${k}`);
@@ -99,6 +110,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     const cmds = [
       `set ftp:passive-mode ${passive ? 'on' : 'off'}`,
       ...(c.mode === 'epsv' ? ['set ftp:prefer-epsv yes'] : []),
+      ...pasvOpt,
       // Bounded like the other clients: one try, a 5 s time-out (lftp's own default retries for ever).
       'set net:max-retries 1',
       `set net:timeout ${CLIENT_TIMEOUT_S}`,

@@ -86,6 +86,26 @@ describe('built-in scenarios through the simulator', () => {
     expect(f.fix).toMatch(/^Attach the FTP helper on client-edge .*; or switch the client to passive mode\.$/);
   });
 
+  it('port forwarding written with --ctstate DNAT: the SYN to the private 227 address is dropped silently by the FORWARD policy', () => {
+    const r = run('server-nat-ctstate-dnat');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('syn-timeout');
+    const drop = r.trace.events[f.step]!;
+    expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'drop', rule: null, where: { table: 'filter', chain: 'FORWARD' } });
+    // The client dialled the private address it read in the 227, and nothing answered it.
+    const syns = synsOf(r, 'client/data1');
+    expect(syns.length).toBeGreaterThan(1);
+    expect(new Set(syns.map((e) => tcp(e).ip.dst))).toEqual(new Set([tcp(syns[0]!).ip.dst]));
+    expect(sends(r).some((e) => e.device === 'server-edge' && !isTcp(e))).toBe(false);
+    // The control connection, DNATed by the router, passed the same rule.
+    expect(r.trace.events.some((e) => e.kind === 'filter' && e.device === 'server-edge' && e.chain === 'FORWARD' && e.rule?.text.includes('--ctstate DNAT') && e.verdict === 'ACCEPT')).toBe(true);
+    // curl's default (ignore the 227 address) dials 203.0.113.1, which is DNATed: it works.
+    expect(run('server-nat-ctstate-dnat', (j) => delete j.client.pasvAddress).verdict.ok).toBe(true);
+    // Written with --ctstate NEW instead, the router would forward the direct SYN too.
+    const asNew = (j: any) => (j.routers[0].iptables = j.routers[0].iptables.map((l: string) => l.replace('--ctstate DNAT', '--ctstate NEW')));
+    expect(run('server-nat-ctstate-dnat', asNew).verdict.ok).toBe(true);
+  });
+
   it('the same with the FTP helper: the data SYN passes as RELATED', () => {
     const r = run('active-client-firewall-helper');
     expect(r.verdict.ok).toBe(true);

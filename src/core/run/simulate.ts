@@ -46,6 +46,7 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
       script: c.script.map(parseScriptLine).flatMap((p): ScriptStep[] => (p.ok ? [p.step] : [])),
       tls: c.tls,
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
+      ...(c.pasvAddress !== null ? { pasvAddress: c.pasvAddress } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
   };
