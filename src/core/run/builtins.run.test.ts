@@ -76,7 +76,9 @@ describe('built-in scenarios through the simulator', () => {
   it('active mode through a stateful client firewall: the server gives up with 425, its SYNs from :20 dropped there', () => {
     const r = run('active-client-firewall-blocked');
     const f = firstFailure(r)!;
-    expect(f.kind).toBe('ftp-error');
+    // What happened on the wire names the kind; the 425 is what the client sees.
+    expect(f.kind).toBe('syn-timeout');
+    expect(f.explanation).toMatch(/the server's SYN got no answer: it resent it until it gave up 60 s later \(a SYN time-out\)\. The client sees only what the server then answered: 425 Failed to establish connection\./);
     expect(f.clientSees).toContain('425 Failed to establish connection.');
     expect(f.culprit?.device).toBe('client-edge');
     const drop = r.trace.events[f.step]!;
@@ -104,6 +106,24 @@ describe('built-in scenarios through the simulator', () => {
     // Written with --ctstate NEW instead, the router would forward the direct SYN too.
     const asNew = (j: any) => (j.routers[0].iptables = j.routers[0].iptables.map((l: string) => l.replace('--ctstate DNAT', '--ctstate NEW')));
     expect(run('server-nat-ctstate-dnat', asNew).verdict.ok).toBe(true);
+  });
+
+  it("active mode where the server's router has no route to the PORT address: ICMP net unreachable, an immediate 425", () => {
+    // Measured: port_promiscuous=YES with connect_from_port_20=NO makes vsftpd dial the private
+    // PORT address; the server's router, with no route there, answers ICMP net unreachable.
+    const r = run('client-nat-active-no-helper', (j) => {
+      j.server.vsftpd = [...j.server.vsftpd.filter((l: string) => !l.startsWith('connect_from_port_20')), 'connect_from_port_20=NO', 'port_promiscuous=YES'];
+      j.routers.find((x: any) => x.id === 'server-edge').routes = [{ to: '198.51.100.0/24', via: '192.0.2.1' }];
+    });
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('icmp-unreachable');
+    expect(f.clientSees).toContain('425 Failed to establish connection.');
+    expect(f.explanation).toMatch(/answered by an ICMP error \(server-edge has no route there: network unreachable\): it gave up at once/);
+    const drop = r.trace.events[f.step]!;
+    expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'no-route' });
+    // At once: the 425 follows the server's SYN within the link latencies, not after a time-out.
+    const reply = r.trace.events.findIndex((e, i) => i > f.step && e.kind === 'ftp' && e.text.startsWith('425'));
+    expect(r.trace.events[reply]!.t - drop.t).toBeLessThan(100_000);
   });
 
   it('the same with the FTP helper: the data SYN passes as RELATED', () => {
