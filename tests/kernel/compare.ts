@@ -36,9 +36,9 @@ export function kindsAgree(kernel: string, sim: string): boolean {
  * `ftp` a user types (the harness runs /usr/bin/tnftp).
  */
 export function clientSays(lines: readonly string[]): string | undefined {
-  const own = lines.filter((l) => /^(curl: \(\d+\)|(tn|inetutils-)?ftp: |Passive mode |(ls|get|put): )/.test(l));
+  const own = lines.filter((l) => /^(curl: \(\d+\)|(\/usr\/bin\/)?(tn|inetutils-)?ftp: |Passive mode |(ls|get|put): )/.test(l));
   const last = own[own.length - 1];
-  return last?.replace(/^(tnftp|inetutils-ftp): /, 'ftp: ').replace(/ after \d+ ms/, ' after N ms');
+  return last?.replace(/^(\/usr\/bin\/)?(tnftp|inetutils-ftp): /, 'ftp: ').replace(/ after \d+ ms/, ' after N ms');
 }
 
 /**

@@ -80,6 +80,15 @@ function withClientTimeouts(file: ScenarioFile): ScenarioFile {
  */
 function markSubstitutes(rows: Row[], profile: string | undefined): void {
   if (profile !== 'classic') return;
+  // inetutils retries a refused PORT as LPRT and sends ABOR after refusing a 227; netkit
+  // (the classic model) does neither — the "· inetutils" variant compares those exactly.
+  if (rows.some((r) => /\b(LPRT|ABOR)\b/.test(r.kernel))) {
+    for (const r of rows) {
+      if (r.status !== 'disagree' || !/^(lines @|client commands|client says )/.test(r.check)) continue;
+      r.status = 'not-comparable';
+      r.note = `${r.sim !== '' ? `kernel: ${r.kernel} | sim: ${r.sim}` : r.kernel} — inetutils ftp (stand-in for netkit ftp) sends LPRT after a refused PORT and ABOR after a refused 227; netkit does not`;
+    }
+  }
   if (!rows.some((r) => r.check.startsWith('kind ') && r.kernel.startsWith('client-refused'))) return;
   for (const r of rows) {
     if (r.status !== 'disagree' || !/^(kind |data |lines @|client says |client commands)/.test(r.check)) continue;

@@ -5,6 +5,7 @@
  * proposes the smallest change that would make it work.
  */
 import { decodePacket } from '../codec/packet';
+import { CURL_ACTIVE_STALE_ERROR } from '../ftp/client/messages';
 import { formatIpv4 } from '../codec/addr';
 import type { Rule, Ruleset } from '../net/iptables/types';
 import type { Symptom, TransferReport } from '../ftp/client/machine';
@@ -355,6 +356,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     explanation = `Passive mode failed first: the data connection to ${pf.target} ${connectErrText(pf.err)}${how}. The client then fell back to active mode. ${explanation}`;
     if (first) fix = `${fixForDataDrop(ctx, first.e, droppedPort(trace, first.e.packetId), 'data', false)} Or, for active mode: ${fix}`;
   }
+  // curl 7.88 -P - prints a stale lookup error for any failure of the transfer: say so.
+  if (clientSees.some((l) => l.includes(CURL_ACTIVE_STALE_ERROR)))
+    explanation += ` (curl's last line, "${CURL_ACTIVE_STALE_ERROR}", is a leftover from looking up its own address for -P -: curl 7.88 prints it for any failure after an active-mode announcement. The server's reply above is what failed.)`;
   // "Jump to the failure" goes to the refused packet: this failure's, else the passive one's,
   // else the server's refusing reply.
   const step = drop?.step ?? first?.step ?? replyStep ?? Math.max(0, trace.events.length - 1);

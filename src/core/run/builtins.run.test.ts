@@ -272,6 +272,60 @@ describe('built-in scenarios through the simulator', () => {
     expect(commands(run('seed-passive-session', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)), 'testbox1')).toContain('EPSV');
   });
 
+  // Whole command sequences across every transfer of a session, as the kernel check captured
+  // them (GNU inetutils ftp 2.4, tnftp 20210827, curl 7.88.1 against vsftpd 3.0.3).
+  describe('sessions that go on after a failed data connection, as the real clients do', () => {
+    const consoleOf = (r: RunResult) => r.trace.events.flatMap((e) => (e.kind === 'console' ? [e.text] : []));
+    const verbs = (r: RunResult, device = 'client') => commandsOf(r, device).map((t) => t.replace(/^(PORT|EPRT|LPRT) .*/, '$1'));
+    const announced = (r: RunResult) => commandsOf(r).filter((t) => /^(PORT|EPRT|LPRT) /.test(t));
+    const portOf = (t: string) => {
+      const n = t.replace(/^\S+ /, '').split(/[,|]/).filter(Boolean).map(Number);
+      return t.startsWith('EPRT') ? n[n.length - 1]! : n[n.length - 2]! * 256 + n[n.length - 1]!;
+    };
+
+    it('netkit (classic): TYPE I before the download, also after a failed listing; the default-port retry once', () => {
+      expect(verbs(run('active-client-firewall-blocked'))).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PORT', 'LIST', 'TYPE I', 'PORT', 'RETR readme.txt', 'QUIT']);
+      const refused = run('client-nat-active-no-helper');
+      expect(verbs(refused)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PORT', 'TYPE I', 'PORT', 'QUIT']);
+      expect(consoleOf(refused).filter((l) => l === 'ftp: bind: Address already in use')).toHaveLength(1);
+    });
+
+    it('inetutils: a refused PORT is tried again as LPRT on the same port; the verdict still names the PORT refusal', () => {
+      const r = run('client-nat-active-no-helper', (j) => (j.client.profile = 'inetutils'));
+      expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PORT', 'LPRT', 'TYPE I', 'PORT', 'LPRT', 'QUIT']);
+      const [port1, lprt1] = announced(r);
+      expect(lprt1).toMatch(/^LPRT 4,4,192,168,1,100,2,\d+,\d+$/);
+      expect(portOf(lprt1!)).toBe(portOf(port1!));
+      expect(payloads(r, 'server', '500 Unknown')).toHaveLength(2);
+      expect(firstFailure(r)).toMatchObject({ kind: 'illegal-port' });
+      expect(consoleOf(r).filter((l) => l === 'ftp: bind: Address already in use')).toHaveLength(1);
+      // After refusing a 227 naming another host it sends ABOR.
+      const mismatch = run('server-nat-classic-no-pasv-address', (j) => (j.client.profile = 'inetutils'));
+      expect(verbs(mismatch)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PASV', 'ABOR', 'TYPE I', 'PASV', 'ABOR', 'QUIT']);
+      expect(payloads(mismatch, 'server', '225')).toEqual(['225 No transfer to ABOR.\r\n', '225 No transfer to ABOR.\r\n']);
+    });
+
+    it('tnftp: a refused EPRT is followed by PORT on the same port, and the next transfer starts with PORT', () => {
+      const r = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'tnftp'), (j.client.mode = 'active')));
+      expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'FEAT', 'EPRT', 'PORT', 'TYPE I', 'SIZE readme.txt', 'PORT', 'QUIT']);
+      const [eprt, port] = announced(r);
+      expect(portOf(port!)).toBe(portOf(eprt!));
+    });
+
+    it("curl: a refused EPRT is not tried again on that connection; its exit line is curl 7.88's stale inet_ntop text", () => {
+      const r = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'curl'), (j.client.mode = 'active')));
+      expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPRT', 'PORT', 'PORT', 'QUIT']);
+      const f = firstFailure(r)!;
+      expect(f.clientSees).toContain('curl: (30) sa_addr inet_ntop() failed with errno 97: Address family not supported by protocol');
+      expect(f.explanation).toMatch(/is a leftover from looking up its own address for -P -/);
+      // A 425 after an active announcement: exit 19 with the same text.
+      const blocked = run('active-client-firewall-blocked', (j) => ((j.client.profile = 'curl'), (j.client.mode = 'active')));
+      expect(firstFailure(blocked)!.clientSees).toContain('curl: (19) sa_addr inet_ntop() failed with errno 97: Address family not supported by protocol');
+      // Passive failures keep curl's own words.
+      expect(firstFailure(run('passive-server-firewall-reject'))!.clientSees.join('\n')).not.toMatch(/inet_ntop/);
+    });
+  });
+
   it('a reply leaves before the data it announces and carries the ACK of the command', () => {
     const r = run('seed-passive-session');
     const all = sends(r);

@@ -4,7 +4,7 @@
  * uses, how it treats a 227 address and when it falls back come from profiles.ts.
  */
 import { and, assign, setup } from 'xstate';
-import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../../codec/addr';
+import { formatIpv4, ipv4Octets, isPrivateIpv4, type Ipv4 } from '../../codec/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
@@ -96,6 +96,10 @@ interface Xfer {
   symptomKind?: Symptom['kind'];
   /** When the client's own connect time-out for this transfer's data connection runs out. */
   connectDeadlineUs?: number;
+  /** An active command was announced (curl -P - leaves inet_ntop's error in its buffer, see messages). */
+  activeAnnounced?: boolean;
+  /** The first refusal of a data command, when a later command was tried (inetutils' LPRT after PORT). */
+  refusal?: { verb: string; code: number; text: string };
   /** The error of an earlier data connect attempt of this transfer. */
   lastConnectError?: { err: ConnectError; target: { ip: Ipv4; port: number }; conn: string };
 }
@@ -128,8 +132,8 @@ interface Ctx {
   urlStartUs: number | null;
   /** Passive mode failed in auto mode; active for the rest of the session (tnftp). */
   passiveOff: boolean;
-  /** EPSV or EPRT was refused; PASV and PORT only for the rest of the session (tnftp). */
-  extendedOff: boolean;
+  /** EPSV/EPRT refused on this control connection: not tried again on it (tnftp: both; curl: the one refused). */
+  extendedOff: DataCommand[];
   /** A PORT was refused once already (tnftp's default-port retry is spent). */
   portRefused: boolean;
 }
@@ -160,9 +164,9 @@ function receiveData(x: Xfer, b: Uint8Array): void {
 function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
   const { profile, mode } = c.input;
   const cmds = c.passiveOff ? profile.active : dataCommandsFor(profile, mode);
-  if (!c.extendedOff) return cmds;
-  const plain = cmds.filter((x) => x === 'PASV' || x === 'PORT');
-  return plain.length > 0 ? plain : cmds;
+  if (c.extendedOff.length === 0) return cmds;
+  const left = cmds.filter((x) => !c.extendedOff.includes(x));
+  return left.length > 0 ? left : cmds;
 }
 
 /** Passive failed: the transfer goes on with these active commands (the client's fallback). */
@@ -186,6 +190,14 @@ const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind =
 /** The transfer type curl asks for: ASCII for a listing, binary for a file. */
 const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
 const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+
+/** PORT/EPRT/LPRT for the client's own address as its socket sees it (behind NAT, the private one). */
+function announce(c: Ctx, cmd: DataCommand, ip: Ipv4, port: number): void {
+  if (cmd === 'PORT') send(c, 'PORT', encodeHostPort(ip, port));
+  else if (cmd === 'EPRT') send(c, 'EPRT', formatEprtArg(ip, port));
+  // RFC 1639: family 4, 4 address bytes, 2 port bytes.
+  else send(c, 'LPRT', `4,4,${ipv4Octets(ip).join(',')},2,${port >> 8},${port & 255}`);
+}
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
 function send(c: Ctx, verb: string, arg?: string): void {
@@ -242,7 +254,9 @@ export const ftpClientMachine = setup({
     sendsSyst: ({ context }) => context.input.profile.sendsSyst,
     sendsPwd: ({ context }) => context.input.profile.curlSequence,
     sendsFeat: ({ context }) => context.input.profile.tnftpSequence,
-    tnftpNeedsType: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
+    tnftpNeedsType: ({ context }) =>
+      (context.input.profile.tnftpSequence || context.input.profile.typeIBeforeDownload) && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
+    aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
     tnftpNeedsSize: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
     tnftpNeedsMdtm: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.mdtmAsked,
     controlDead: ({ context }) => context.ctrlDead,
@@ -367,7 +381,8 @@ export const ftpClientMachine = setup({
       context.ctrl?.close();
       return { ctrl: null, ctrlDead: true };
     }),
-    prepareRelogin: assign({ ctrlDead: false, relogin: true }),
+    // A new control connection: what the last one learnt about EPSV/EPRT is forgotten (curl).
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[] }),
     sendSyst: ({ context }) => send(context, 'SYST'),
     printSystem: ({ context }) => {
       context.input.env.print('Remote system type is UNIX.');
@@ -416,6 +431,12 @@ export const ftpClientMachine = setup({
       }
       const { env } = context.input;
       const ctrl = context.ctrl!;
+      if (x.listener) {
+        // The same listening socket, announced again with the next command (reuseDataPortOnRetry).
+        x.activeAnnounced = true;
+        announce(context, cmd, ctrl.localIp, x.listener.port);
+        return;
+      }
       const port = context.input.dataPort === 'control+1' && !env.stack.isPortInUse(ctrl.localPort + 1) ? ctrl.localPort + 1 : env.stack.ephemeralPort();
       // The data connection is the server's: it is labelled by the server's SYN when it arrives.
       x.dataConn = undefined;
@@ -433,34 +454,39 @@ export const ftpClientMachine = setup({
         },
         { conn: () => env.incomingConn() ?? env.nextDataConn() },
       );
-      // The client announces its own address as its socket sees it: behind NAT, the private one.
-      if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
-      else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
+      x.activeAnnounced = true;
+      announce(context, cmd, ctrl.localIp, port);
     },
     abandonPassive: assign(({ context }) => {
       goActive(context.xfer!, commandsFor({ ...context, passiveOff: true }));
       return { passiveOff: true };
     }),
-    /** tnftp's first PORT refused: it tries the default data port, which is taken. */
+    /** BSD ftp's first PORT refused: it tries the default data port, which is taken. */
     notePortRefused: assign(({ context, event }) => {
       if (!context.input.profile.defaultPortRetry || event.type !== 'REPLY' || event.reply.code < 500 || context.portRefused) return {};
-      if (context.lastVerb !== 'PORT' && context.lastVerb !== 'EPRT') return {};
-      context.input.env.print("ftp: Can't bind for data connection: Address already in use");
+      if (!['PORT', 'EPRT', 'LPRT'].includes(context.lastVerb)) return {};
+      context.input.env.print(context.input.profile.bindFailureText);
       return { portRefused: true };
     }),
-    /** tnftp: EPSV/EPRT refused, so the extended commands are off for the session. */
-    noteExtendedRefused: assign(({ context }) => {
+    /** EPSV/EPRT refused: off for this connection (tnftp both, curl the one refused); the refusal is kept. */
+    noteExtendedRefused: assign(({ context, event }) => {
       const x = context.xfer;
       const cmd = x?.commands[x.index];
-      if (!context.input.profile.extendedOffAfterRefusal || (cmd !== 'EPSV' && cmd !== 'EPRT')) return {};
+      if (x && event.type === 'REPLY' && x.refusal === undefined) x.refusal = { verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') };
+      const how = context.input.profile.extendedOffAfterRefusal;
+      if (how === 'none' || (cmd !== 'EPSV' && cmd !== 'EPRT')) return {};
+      if (how === 'each') return { extendedOff: [...context.extendedOff, cmd] };
       context.input.env.print('disabling epsv4 for this connection');
-      return { extendedOff: true };
+      return { extendedOff: ['EPSV', 'EPRT'] as DataCommand[] };
     }),
     nextDataCommand: ({ context }) => {
       const x = context.xfer!;
       if (x.index + 1 < x.commands.length) {
-        x.listener?.close();
-        x.listener = undefined;
+        const keep = context.input.profile.reuseDataPortOnRetry && !isPassive(x.commands[x.index]!) && !isPassive(x.commands[x.index + 1]!);
+        if (!keep) {
+          x.listener?.close();
+          x.listener = undefined;
+        }
         x.index++;
       } else goActive(x, context.input.profile.active);
     },
@@ -547,7 +573,13 @@ export const ftpClientMachine = setup({
     },
     reportReplyFailure: ({ context, event }) => {
       if (event.type !== 'REPLY') return;
-      if (context.input.profile.id === 'curl') context.input.env.print(curlReplyFailure(context.lastVerb, event.reply.code));
+      if (context.input.profile.id === 'curl') context.input.env.print(curlReplyFailure(context.lastVerb, event.reply.code, !!context.xfer?.activeAnnounced));
+      // LPRT is inetutils' courtesy retry: the refusal that tells what went wrong is PORT's.
+      const first = context.xfer?.refusal;
+      if (context.lastVerb === 'LPRT' && first) {
+        reportFailure(context, { kind: 'reply', ...first });
+        return;
+      }
       // tnftp told to stay passive (captured); in its default mode it would have gone active.
       if (context.input.profile.id === 'tnftp' && (context.lastVerb === 'PASV' || context.lastVerb === 'EPSV')) context.input.env.print('Passive mode refused.');
       reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
@@ -585,6 +617,7 @@ export const ftpClientMachine = setup({
       if (x.dataSock && x.dataSock.state !== 'CLOSED') x.dataSock.abort();
     },
     sendQuit: ({ context }) => send(context, 'QUIT'),
+    sendAbor: ({ context }) => send(context, 'ABOR'),
     closeControl: ({ context }) => context.ctrl?.close(),
   },
 }).createMachine({
@@ -606,7 +639,7 @@ export const ftpClientMachine = setup({
     connectStartedUs: 0,
     urlStartUs: null,
     passiveOff: false,
-    extendedOff: false,
+    extendedOff: [],
     portRefused: false,
   }),
   initial: 'connecting',
@@ -728,9 +761,12 @@ export const ftpClientMachine = setup({
           always: [
             { guard: 'connectTimeUsedUp', target: 'failed', actions: 'reportConnectTimeUsedUp' },
             { guard: ({ context }) => !!context.xfer?.target, target: 'connectingData' },
+            { guard: 'aborsAfterRefusal', target: 'abor' },
             { target: 'failed' },
           ],
         },
+        /** inetutils, after refusing the 227 address: ABOR (vsftpd: 225 No transfer to ABOR.). */
+        abor: { entry: 'sendAbor', on: { REPLY: { target: 'failed', actions: 'printReply' } } },
         connectingData: {
           entry: 'connectData',
           on: {

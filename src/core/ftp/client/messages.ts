@@ -98,9 +98,23 @@ export function connectTimeUsedUpLines(profile: ClientProfile, to: ConnectTarget
   return connectFailureLines(profile, to, { kind: 'client-timeout', elapsedUs: sinceStartUs }, sinceStartUs);
 }
 
-/** curl's exit line when the server refused a command. */
-export function curlReplyFailure(verb: string, code: number): string {
-  if (verb === 'PORT' || verb === 'EPRT') return `curl: (30) Failed to do PORT`;
+/**
+ * What curl 7.88.1 with `-P -` leaves in its error buffer: looking up its own address for
+ * EPRT/PORT, an inet_ntop() on an unused address family fails ("* sa_addr inet_ntop() failed
+ * with errno 97" in -v), and curl's exit line then prints that text, whatever failed later
+ * (captured for a 425 — exit 19 — and for 500 Illegal PORT — exit 30). A curl bug: the
+ * failure itself is the reply, the text is unrelated.
+ */
+export const CURL_ACTIVE_STALE_ERROR = 'sa_addr inet_ntop() failed with errno 97: Address family not supported by protocol';
+
+/** curl's exit line when the server refused a command; after an active announcement, with curl's stale text. */
+export function curlReplyFailure(verb: string, code: number, activeAnnounced = false): string {
+  const line = curlReplyFailureLine(verb, code);
+  return activeAnnounced ? line.replace(/^(curl: \(\d+\) ).*$/, `$1${CURL_ACTIVE_STALE_ERROR}`) : line;
+}
+
+function curlReplyFailureLine(verb: string, code: number): string {
+  if (verb === 'PORT' || verb === 'EPRT' || verb === 'LPRT') return `curl: (30) Failed to do PORT`;
   if (verb === 'USER' || verb === 'PASS') return `curl: (67) Access denied: ${code}`;
   if (verb === 'RETR' || verb === 'LIST' || verb === 'NLST') return `curl: (19) RETR response: ${code}`;
   if (verb === 'STOR') return `curl: (25) Failed FTP upload: ${code}`;

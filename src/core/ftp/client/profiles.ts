@@ -3,7 +3,8 @@
  * reads only this table to decide modes, fallbacks and how to treat a 227 address.
  */
 export type ProfileId = 'curl' | 'classic' | 'inetutils' | 'tnftp' | 'filezilla' | 'lftp' | 'windows';
-export type DataCommand = 'PORT' | 'EPRT' | 'PASV' | 'EPSV';
+/** LPRT (RFC 1639): inetutils ftp tries it, on the same port, after a refused PORT. */
+export type DataCommand = 'PORT' | 'EPRT' | 'LPRT' | 'PASV' | 'EPSV';
 export type ModeChoice = 'auto' | 'active' | 'passive' | 'port' | 'eprt' | 'pasv' | 'epsv';
 
 /** How the client treats the address inside a 227 reply. */
@@ -50,14 +51,32 @@ export interface ClientProfile {
    * connect refused → EPRT; EPSV and PASV refused → PORT; the next transfer active at once).
    */
   activeFallback: 'none' | 'transfer' | 'session-in-auto';
-  /** An EPSV or EPRT refused turns both off for the session (tnftp's epsv4, captured). */
-  extendedOffAfterRefusal: boolean;
+  /**
+   * An EPSV or EPRT refused by reply: 'both' turns both off for the connection (tnftp's epsv4,
+   * captured); 'each' turns off the one refused (curl: "disabling EPRT usage", captured — the
+   * next transfer on that connection starts with PORT); 'none' tries it again every time.
+   */
+  extendedOffAfterRefusal: 'both' | 'each' | 'none';
+  /**
+   * The next active command after a refused one announces the same listening port (tnftp's
+   * EPRT → PORT, inetutils' PORT → LPRT: captured), not a new one.
+   */
+  reuseDataPortOnRetry: boolean;
   /**
    * After its first PORT refused (5xx), tnftp tries RFC 959's default data port — its control
    * connection's own, which is taken: "Can't bind for data connection: Address already in
    * use" (captured); from then on it only sends PORT.
    */
   defaultPortRetry: boolean;
+  /** What it prints when that retry cannot bind (tnftp's words; netkit and inetutils perror "bind"). */
+  bindFailureText: string;
+  /**
+   * TYPE I before a download's data command when the type is not binary yet (netkit,
+   * inetutils: captured — `LIST`, then `TYPE I`, `PORT`, `RETR`; also after a failed listing).
+   */
+  typeIBeforeDownload: boolean;
+  /** After refusing a 227 address it sends ABOR (inetutils: "Passive mode address mismatch.", ABOR, 225: captured). */
+  aborAfterPasvRefusal: boolean;
   /** Sends SYST after login and prints the system type (classic clients). */
   sendsSyst: boolean;
   /** Sends TYPE I once, before its first transfer. */
@@ -99,19 +118,22 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   curl: {
     id: 'curl', label: 'curl 7.88', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: 'each', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
   },
-  // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
+  // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`;
+  // BSD ftp's type switch (TYPE I before a download) and, after its first PORT refused, the
+  // retry on RFC 959's default data port that cannot bind.
   classic: {
     id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: true, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: true, aborAfterPasvRefusal: false,
   },
-  // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
+  // GNU inetutils ftp 2.4, captured: like classic, but refuses a 227 naming another host (then
+  // ABOR), and after a refused PORT tries LPRT on the same port before the default-port retry.
   inetutils: {
-    id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
-    supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT', 'LPRT'], passive: ['PASV'], defaultMode: 'active',
+    supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: true, reuseDataPortOnRetry: true, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: true, aborAfterPasvRefusal: true,
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host; in
@@ -119,26 +141,26 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   tnftp: {
     id: 'tnftp', label: "ftp (tnftp, Debian's ftp)", active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: true, defaultPortRetry: true,
+    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'both', defaultPortRetry: true, reuseDataPortOnRetry: true, bindFailureText: "ftp: Can't bind for data connection: Address already in use", typeIBeforeDownload: false, aborAfterPasvRefusal: false,
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
     id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
   },
   // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
   lftp: {
     id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
   },
   // Windows ftp.exe: active only.
   windows: {
     id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
     supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
   },
 };
 
