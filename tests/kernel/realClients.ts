@@ -113,7 +113,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       ...pasvOpt,
       // Bounded like the other clients: one try, a 5 s time-out (lftp's own default retries for ever).
       'set net:max-retries 1',
-      `set net:timeout ${CLIENT_TIMEOUT_S}`,
+      `set net:timeout ${c.connectTimeoutS ?? CLIENT_TIMEOUT_S}`,
       'set cmd:fail-exit no',
     ];
     transfers.forEach((t, k) => {

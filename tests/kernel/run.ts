@@ -64,11 +64,12 @@ function pinPassive(file: ScenarioFile): { file: ScenarioFile; port: number | nu
 }
 
 /**
- * The real curl runs with --connect-timeout CLIENT_TIMEOUT_S; the simulator is given the same
- * time-out (connectTimeoutS) where the scenario sets none, so both worlds race the same timers.
+ * The real curl runs with --connect-timeout CLIENT_TIMEOUT_S and lftp with net:timeout; the
+ * simulator is given the same time-out (connectTimeoutS) where the scenario sets none, so both
+ * worlds race the same timers.
  */
 function withClientTimeouts(file: ScenarioFile): ScenarioFile {
-  const fix = (c: ClientSpec): ClientSpec => (c.profile === 'curl' && c.connectTimeoutS === undefined ? { ...c, connectTimeoutS: CLIENT_TIMEOUT_S } : c);
+  const fix = (c: ClientSpec): ClientSpec => ((c.profile === 'curl' || c.profile === 'lftp') && c.connectTimeoutS === undefined ? { ...c, connectTimeoutS: CLIENT_TIMEOUT_S } : c);
   return { ...file, ...(file.client ? { client: fix(file.client) } : {}), ...(file.clients ? { clients: file.clients.map(fix) } : {}) };
 }
 
@@ -106,7 +107,7 @@ const realProgramOf = (profile: string): string => (profile === 'classic' ? 'ine
 function withProfile(file: ScenarioFile, profile: ClientSpec['profile']): ScenarioFile {
   const swap = (c: ClientSpec): ClientSpec => {
     const out: ClientSpec = { ...c, profile };
-    if (profile !== 'curl') delete out.connectTimeoutS;
+    if (profile !== 'curl' && profile !== 'lftp') delete out.connectTimeoutS;
     return out;
   };
   return withClientTimeouts({ ...file, ...(file.client ? { client: swap(file.client) } : {}), ...(file.clients ? { clients: file.clients.map(swap) } : {}) });

@@ -312,6 +312,30 @@ describe('built-in scenarios through the simulator', () => {
       expect(portOf(port!)).toBe(portOf(eprt!));
     });
 
+    it("lftp: FEAT and AUTH TLS before login, TYPE I/SIZE/MDTM before a download; a failed data connection ends the command and the next logs in again", () => {
+      const lftp = (j: any) => (j.client.profile = 'lftp');
+      expect(verbs(run('passive-server-firewall-helper', lftp))).toEqual([
+        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PASV', 'LIST', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PASV', 'RETR readme.txt', 'QUIT',
+      ]);
+      // ICMP host-prohibited: the command and ABOR are still sent, the control connection closed
+      // without QUIT, and the next command logs in on a new one (no PWD the second time).
+      const r = run('passive-server-firewall-reject', lftp);
+      expect(verbs(r)).toEqual([
+        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PASV', 'LIST', 'ABOR',
+        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PASV', 'RETR readme.txt', 'ABOR',
+      ]);
+      expect(firstFailure(r)!.clientSees).toEqual(expect.arrayContaining(['**** Data socket error (No route to host) - reconnecting', 'ls: Fatal error: max-retries exceeded (No route to host)']));
+      // A time-out: no command, no ABOR.
+      const dropped = run('passive-server-firewall-drop', (j) => ((j.client.profile = 'lftp'), (j.client.connectTimeoutS = 5)));
+      expect(verbs(dropped).filter((v) => v === 'LIST' || v === 'ABOR')).toEqual([]);
+      expect(firstFailure(dropped)!.clientSees).toEqual(expect.arrayContaining(['**** Timeout - reconnecting', 'ls: Fatal error: max-retries exceeded']));
+      // PORT refused: "Switching passive mode on", the command, ABOR, and the same end.
+      const port = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'lftp'), (j.client.mode = 'active')));
+      expect(verbs(port).slice(0, 9)).toEqual(['FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PORT', 'LIST', 'ABOR', 'FEAT']);
+      expect(firstFailure(port)).toMatchObject({ kind: 'illegal-port' });
+      expect(firstFailure(port)!.clientSees).toContain('ls: Fatal error: max-retries exceeded (500 Illegal PORT command.)');
+    });
+
     it("curl: a refused EPRT is not tried again on that connection; its exit line is curl 7.88's stale inet_ntop text", () => {
       const r = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'curl'), (j.client.mode = 'active')));
       expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPRT', 'PORT', 'PORT', 'QUIT']);

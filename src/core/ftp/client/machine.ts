@@ -9,7 +9,7 @@ import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './profiles';
-import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './messages';
+import { connectErrno, connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './messages';
 import { describeStep, type ScriptStep } from './script';
 import { TlsChannel } from '../ftps';
 
@@ -98,6 +98,8 @@ interface Xfer {
   connectDeadlineUs?: number;
   /** An active command was announced (curl -P - leaves inet_ntop's error in its buffer, see messages). */
   activeAnnounced?: boolean;
+  /** The client closes the control connection after this failure (lftp). */
+  dropControl?: boolean;
   /** The first refusal of a data command, when a later command was tried (inetutils' LPRT after PORT). */
   refusal?: { verb: string; code: number; text: string };
   /** The error of an earlier data connect attempt of this transfer. */
@@ -252,16 +254,20 @@ export const ftpClientMachine = setup({
     stepIsTransfer: ({ context }) => isTransfer(current(context)),
     needsType: ({ context }) => context.input.profile.sendsTypeI && context.currentType !== 'I',
     sendsSyst: ({ context }) => context.input.profile.sendsSyst,
-    sendsPwd: ({ context }) => context.input.profile.curlSequence,
+    sendsPwd: ({ context }) => context.input.profile.curlSequence || (context.input.profile.lftpSequence && !context.relogin),
+    lftpFeatFirst: ({ context }) => context.input.profile.lftpSequence,
+    isLftp: ({ context }) => context.input.profile.lftpSequence,
+    lftpNeedsMdtm: ({ context }) => context.input.profile.lftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.mdtmAsked,
+    lftpPortRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && ['PORT', 'EPRT'].includes(context.lastVerb),
     sendsFeat: ({ context }) => context.input.profile.tnftpSequence,
     tnftpNeedsType: ({ context }) =>
-      (context.input.profile.tnftpSequence || context.input.profile.typeIBeforeDownload) && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
+      (context.input.profile.tnftpSequence || context.input.profile.typeIBeforeDownload || context.input.profile.lftpSequence) && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
     aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
-    tnftpNeedsSize: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
+    tnftpNeedsSize: ({ context }) => (context.input.profile.tnftpSequence || context.input.profile.lftpSequence) && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
     tnftpNeedsMdtm: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.mdtmAsked,
     controlDead: ({ context }) => context.ctrlDead,
     relogin: ({ context }) => context.relogin,
-    dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && context.xfer?.symptomKind === 'connect',
+    dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && (context.xfer?.symptomKind === 'connect' || !!context.xfer?.dropControl),
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     needsTypeForStep: ({ context }) => context.input.profile.curlSequence && !!context.xfer && context.currentType !== typeFor(context.xfer.step),
@@ -382,7 +388,25 @@ export const ftpClientMachine = setup({
       return { ctrl: null, ctrlDead: true };
     }),
     // A new control connection: what the last one learnt about EPSV/EPRT is forgotten (curl).
-    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[] }),
+    // and the new session's type is the server's default again.
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null }),
+    /** lftp (net:max-retries 1): a data connection it could not open ends the command. */
+    lftpGiveUpOnConnect: ({ context, event }) => {
+      if (event.type !== 'DATA_FAILED' || !context.xfer) return;
+      const x = context.xfer;
+      const timedOut = event.err.kind === 'timeout' || event.err.kind === 'client-timeout';
+      const errno = connectErrno(event.err);
+      lftpGiveUp(context, timedOut ? '**** Timeout - reconnecting' : `**** Data socket error (${errno}) - reconnecting`, timedOut ? null : errno);
+      reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+    },
+    /** lftp: PORT refused — it switches passive mode on for a retry it has none left for. */
+    lftpGiveUpOnReply: ({ context, event }) => {
+      if (event.type !== 'REPLY' || !context.xfer) return;
+      const line = event.reply.lines[event.reply.lines.length - 1] ?? '';
+      lftpGiveUp(context, '---- Switching passive mode on', line);
+      context.xfer.dropControl = true;
+      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+    },
     sendSyst: ({ context }) => send(context, 'SYST'),
     printSystem: ({ context }) => {
       context.input.env.print('Remote system type is UNIX.');
@@ -664,7 +688,13 @@ export const ftpClientMachine = setup({
         ],
       },
     },
-    tlsCheck: { always: [{ guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
+    tlsCheck: { always: [{ guard: 'lftpFeatFirst', target: 'lftpFeat' }, { guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
+    /** lftp: FEAT before logging in, then AUTH TLS (ftp:ssl-allow); refused, it goes on in the clear. */
+    lftpFeat: { entry: 'sendFeat', on: { REPLY: [{ guard: 'isTls', target: 'authTls', actions: 'printReply' }, { target: 'lftpAuth', actions: 'printReply' }] } },
+    lftpAuth: {
+      entry: 'sendAuthTls',
+      on: { REPLY: [{ guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] }, { target: 'next', actions: 'printReply' }] },
+    },
     authTls: {
       entry: 'sendAuthTls',
       on: {
@@ -729,6 +759,7 @@ export const ftpClientMachine = setup({
             { guard: 'needsType', target: 'type' },
             { guard: 'tnftpNeedsType', target: 'typeFirst' },
             { guard: 'tnftpNeedsSize', target: 'sizeFirst' },
+            { guard: 'lftpNeedsMdtm', target: 'mdtmFirst' },
             { target: 'dataCommand' },
           ],
         },
@@ -745,12 +776,15 @@ export const ftpClientMachine = setup({
         },
         // Its answer only sets the progress bar's total: the download goes on either way.
         sizeFirst: { entry: 'sendSize', on: { REPLY: { target: 'start', actions: 'printReply' } } },
+        /** lftp: MDTM before the data command of a download. */
+        mdtmFirst: { entry: 'sendMdtm', on: { REPLY: { target: 'start', actions: 'printReply' } } },
         dataCommand: {
           entry: 'sendDataCommand',
           on: {
             REPLY: [
               { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
               { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
+              { guard: 'lftpPortRefused', target: 'failed', actions: ['printReply', 'lftpGiveUpOnReply'] },
               { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'nextDataCommand'] },
               { guard: 'abandonsPassive', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'abandonPassive'] },
               { target: 'failed', actions: ['printReply', 'notePortRefused', 'reportReplyFailure'] },
@@ -772,6 +806,7 @@ export const ftpClientMachine = setup({
           on: {
             DATA_CONNECTED: 'beforeCommand',
             DATA_FAILED: [
+              { guard: 'isLftp', target: 'failed', actions: 'lftpGiveUpOnConnect' },
               { guard: 'abandonsPassive', target: 'dataCommand', actions: ['printDataConnectFailure', 'abandonPassive'] },
               { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
               { target: 'failed', actions: 'reportDataConnectFailure' },
@@ -872,6 +907,22 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
     ? { kind: 'connect' as const, conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' as const }
     : undefined;
   env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom, ...(passiveFailure ? { passiveFailure } : {}) });
+}
+
+/**
+ * lftp's way out of a failed command with no retries left: its note, then — unless the data
+ * connection timed out — the transfer command and ABOR (captured), and the fatal line.
+ */
+function lftpGiveUp(c: Ctx, note: string, reason: string | null): void {
+  const x = c.xfer!;
+  const { env } = c.input;
+  env.print(note);
+  if (reason !== null) {
+    send(c, xferVerb(x.step), xferArg(x.step));
+    send(c, 'ABOR');
+  }
+  const what = x.step.kind === 'ls' ? 'ls' : `${x.step.kind}: ${xferArg(x.step) ?? ''}`;
+  env.print(`${what}: Fatal error: max-retries exceeded${reason !== null ? ` (${reason})` : ''}`);
 }
 
 /** Deterministic upload content: a repeating printable pattern. */

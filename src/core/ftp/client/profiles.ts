@@ -75,6 +75,15 @@ export interface ClientProfile {
    * inetutils: captured — `LIST`, then `TYPE I`, `PORT`, `RETR`; also after a failed listing).
    */
   typeIBeforeDownload: boolean;
+  /**
+   * lftp 4.9.2's order, as captured against vsftpd (tests/kernel): FEAT and AUTH TLS before
+   * logging in (in the clear when AUTH is refused), PWD after the first login only; before a
+   * download TYPE I, SIZE and MDTM, then the data command. A data connection it cannot open,
+   * or a PORT refused, ends the command ("Fatal error: max-retries exceeded", as with
+   * net:max-retries 1): after an error it still sends the command and ABOR, then it closes the
+   * control connection without QUIT; the next command logs in again.
+   */
+  lftpSequence: boolean;
   /** After refusing a 227 address it sends ABOR (inetutils: "Passive mode address mismatch.", ABOR, 225: captured). */
   aborAfterPasvRefusal: boolean;
   /** Sends SYST after login and prints the system type (classic clients). */
@@ -118,7 +127,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   curl: {
     id: 'curl', label: 'curl 7.88', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: 'each', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
+    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: 'each', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false, lftpSequence: false,
   },
   // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`;
   // BSD ftp's type switch (TYPE I before a download) and, after its first PORT refused, the
@@ -126,14 +135,14 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   classic: {
     id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: true, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: true, aborAfterPasvRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: true, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: true, aborAfterPasvRefusal: false, lftpSequence: false,
   },
   // GNU inetutils ftp 2.4, captured: like classic, but refuses a 227 naming another host (then
   // ABOR), and after a refused PORT tries LPRT on the same port before the default-port retry.
   inetutils: {
     id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT', 'LPRT'], passive: ['PASV'], defaultMode: 'active',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: true, reuseDataPortOnRetry: true, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: true, aborAfterPasvRefusal: true,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: true, reuseDataPortOnRetry: true, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: true, aborAfterPasvRefusal: true, lftpSequence: false,
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host; in
@@ -141,26 +150,28 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   tnftp: {
     id: 'tnftp', label: "ftp (tnftp, Debian's ftp)", active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'both', defaultPortRetry: true, reuseDataPortOnRetry: true, bindFailureText: "ftp: Can't bind for data connection: Address already in use", typeIBeforeDownload: false, aborAfterPasvRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'both', defaultPortRetry: true, reuseDataPortOnRetry: true, bindFailureText: "ftp: Can't bind for data connection: Address already in use", typeIBeforeDownload: false, aborAfterPasvRefusal: false, lftpSequence: false,
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
     id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false, lftpSequence: false,
   },
-  // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
+  // lftp 4.9.2: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private
+  // address; net:timeout 300 s. Modelled with net:max-retries 1: it gives up on the first failure
+  // (its default retries for hours).
   lftp: {
-    id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
+    id: 'lftp', label: 'lftp 4.9', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
     supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'TLS', connectTimeoutMs: 300_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false, lftpSequence: true,
   },
   // Windows ftp.exe: active only.
   windows: {
     id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
     supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false,
+    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: 'none', defaultPortRetry: false, reuseDataPortOnRetry: false, bindFailureText: 'ftp: bind: Address already in use', typeIBeforeDownload: false, aborAfterPasvRefusal: false, lftpSequence: false,
   },
 };
 
