@@ -236,9 +236,11 @@ function connectErrText(err: Extract<Symptom, { kind: 'connect' }>['err']): stri
  * to … port 21"): say so, or the line on screen contradicts the explanation.
  */
 function curlPortNote(clientSees: string[], target: string): string {
-  const dataPort = target.split(':')[1];
-  const named = clientSees.map((l) => /^curl: \(\d+\) Failed to connect to \S+ port (\d+) after/.exec(l)?.[1]).find((p) => p !== undefined);
-  return named !== undefined && named !== dataPort ? ` (curl's message names port ${named}, its control connection's, not the data port ${dataPort}.)` : '';
+  const [dataIp, dataPort] = target.split(':');
+  const m = clientSees.map((l) => /^curl: \(\d+\) Failed to connect to (\S+) port (\d+) after/.exec(l)).find((x) => x !== null);
+  if (!m || (m[2] === dataPort && m[1] === dataIp)) return '';
+  const names = m[1] !== dataIp ? `${m[1]} port ${m[2]}` : `port ${m[2]}`;
+  return ` (curl's message names ${names}, its control connection's, not the data connection's ${m[1] !== dataIp ? `${dataIp}:${dataPort}` : `port ${dataPort}`}.)`;
 }
 
 export function explainTransfer(trace: Trace, r: TransferReport, startStep: number, ctx: ExplainContext, clientSees: string[]): TransferResult {

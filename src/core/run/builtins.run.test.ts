@@ -101,6 +101,9 @@ describe('built-in scenarios through the simulator', () => {
     expect(sends(r).some((e) => e.device === 'server-edge' && !isTcp(e))).toBe(false);
     // The control connection, DNATed by the router, passed the same rule.
     expect(r.trace.events.some((e) => e.kind === 'filter' && e.device === 'server-edge' && e.chain === 'FORWARD' && e.rule?.text.includes('--ctstate DNAT') && e.verdict === 'ACCEPT')).toBe(true);
+    // curl names the control connection's host and port, as curl 7.88 does (kernel check).
+    expect(f.clientSees.at(-1)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.1 port 21 after \d+ ms: Couldn't connect to server$/);
+    expect(f.explanation).toMatch(/curl's message names 203\.0\.113\.1 port 21, its control connection's, not the data connection's 10\.0\.0\.10:\d+/);
     // curl's default (ignore the 227 address) dials 203.0.113.1, which is DNATed: it works.
     expect(run('server-nat-ctstate-dnat', (j) => delete j.client.pasvAddress).verdict.ok).toBe(true);
     // Written with --ctstate NEW instead, the router would forward the direct SYN too.
@@ -163,7 +166,7 @@ describe('built-in scenarios through the simulator', () => {
     expect(firstFailure(rejected)!.clientSees).toContain('Failed EPSV attempt. Disabling EPSV');
     expect(lastLine(rejected)).toMatch(/^curl: \(7\) Failed to connect to 203\.0\.113\.10 port 21 after \d+ ms: Couldn't connect to server$/);
     // The explanation says why the port on screen is not the data port.
-    expect(firstFailure(rejected)!.explanation).toMatch(/curl's message names port 21, its control connection's, not the data port \d+/);
+    expect(firstFailure(rejected)!.explanation).toMatch(/curl's message names port 21, its control connection's, not the data connection's port \d+/);
     // The kernel's ETIMEDOUT (131 s of SYNs, EPSV then PASV): exit 28, the same words.
     const dropped = run('passive-server-firewall-drop');
     expect(lastLine(dropped)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 262\d{3} ms: Couldn't connect to server$/);

@@ -182,7 +182,7 @@ function goActive(x: Xfer, commands: DataCommand[]): void {
 
 /** The data connection being opened, as a failure message names it. */
 function dataTarget(c: Ctx): ConnectTarget {
-  return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlPort: c.input.serverPort, role: 'data' };
+  return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlIp: c.input.server, controlPort: c.input.serverPort, role: 'data' };
 }
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);

@@ -46,6 +46,8 @@ export interface ConnectTarget {
   port: number;
   role: 'control' | 'data';
   controlPort: number;
+  /** The control connection's server address (curl names it for a data connection too). */
+  controlIp?: Ipv4;
 }
 
 /**
@@ -68,13 +70,14 @@ function connectFailureLine(profile: ClientProfile, to: ConnectTarget, err: Conn
   const { ip } = to;
   switch (profile.id) {
     case 'curl': {
-      // curl 7.88, captured (tests/kernel and by hand): the port is the control connection's
-      // even for a data connection, the time runs from the start of the transfer, and the text
+      // curl 7.88, captured (tests/kernel and by hand): the host and port are the control
+      // connection's even for a data connection (a 227 naming 10.0.0.10 that curl was told to
+      // trust still says "203.0.113.1 port 21"), the time runs from the start of the transfer, and the text
       // is curl's own for its result code, not errno's. The kernel's ETIMEDOUT and curl's own
       // time-out both exit 28; only the control connection's own time-out says so.
       const timedOut = err.kind === 'timeout' || err.kind === 'client-timeout';
       const text = to.role === 'control' && err.kind === 'client-timeout' ? 'Timeout was reached' : "Couldn't connect to server";
-      return `curl: (${timedOut ? 28 : 7}) Failed to connect to ${formatIpv4(ip)} port ${to.controlPort} after ${Math.round(sinceStartUs / 1000)} ms: ${text}`;
+      return `curl: (${timedOut ? 28 : 7}) Failed to connect to ${formatIpv4(to.controlIp ?? ip)} port ${to.controlPort} after ${Math.round(sinceStartUs / 1000)} ms: ${text}`;
     }
     case 'filezilla':
       return err.kind === 'timeout' || err.kind === 'client-timeout'
