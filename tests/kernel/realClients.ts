@@ -70,15 +70,26 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
     args.push(...pasvOpt);
-    transfers.forEach((t, k) => {
-      if (/^(ls|dir)\b/.test(t)) args.push(`${host}/${urlPath(t)}`, '-o', `${outDir}/t${k}`);
-      else if (t.startsWith('get')) args.push(`${host}/${urlPath(t)}`, '-o', `${outDir}/t${k}`);
+    // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR).
+    const dirs: string[] = [];
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^cd\s/.test(t)) {
+        dirs.push(urlPath(t));
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      const base = `${host}/${dirs.map((d) => `${d}/`).join('')}`;
+      if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
+      else if (t.startsWith('get')) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
       else {
         const size = Number(t.split(/\s+/)[2] ?? '1024');
         writeFileSync(`${outDir}/up${k}`, Buffer.alloc(size, 0x61));
-        args.push('-T', `${outDir}/up${k}`, `${host}/${urlPath(t)}`);
+        args.push('-T', `${outDir}/up${k}`, `${base}${urlPath(t)}`);
       }
-    });
+      k++;
+    }
     return { program: 'curl', args, input: '', env: {}, marker: MARK };
   }
   if (c.profile === 'classic' || c.profile === 'inetutils') {
@@ -87,13 +98,22 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     // and a `user` command it sends SYST before USER instead.
     writeFileSync(`${outDir}/.netrc`, `machine ${c.connectTo} login ${c.user} password ${c.password}\n`, { mode: 0o600 });
     const lines: string[] = [];
-    transfers.forEach((t, k) => {
+    const out = lines;
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^(cd\s|pwd$)/.test(t)) {
+        out.push(t);
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
       // A plain `ls` prints to stdout and sends LIST with no argument, as netkit does.
-      if (/^(ls|dir)\b/.test(t)) lines.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
-      else if (t.startsWith('get')) lines.push(`get ${urlPath(t)} ${outDir}/t${k}`);
-      else lines.push(`put /dev/null ${urlPath(t)}`);
-      lines.push(`!echo ${MARK}`);
-    });
+      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
+      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} ${outDir}/t${k}`);
+      else out.push(`put /dev/null ${urlPath(t)}`);
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
     lines.push('quit');
     const passive = ['passive', 'pasv', 'epsv'].includes(c.mode);
     return {
@@ -116,12 +136,21 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       `set net:timeout ${c.connectTimeoutS ?? CLIENT_TIMEOUT_S}`,
       'set cmd:fail-exit no',
     ];
-    transfers.forEach((t, k) => {
-      if (/^(ls|dir)\b/.test(t)) cmds.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
-      else if (t.startsWith('get')) cmds.push(`get ${urlPath(t)} -o ${outDir}/t${k}`);
-      else cmds.push(`put /dev/null -o ${urlPath(t)}`);
-      cmds.push(`!echo ${MARK}`);
-    });
+    const out = cmds;
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^(cd\s|pwd$)/.test(t)) {
+        out.push(t);
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
+      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} -o ${outDir}/t${k}`);
+      else out.push(`put /dev/null -o ${urlPath(t)}`);
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
     cmds.push('quit');
     return {
       program: 'stdbuf',
@@ -138,13 +167,22 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (!extended) lines.push('epsv4 off');
     lines.push('prompt off'); // else `ls DIR FILE` asks to confirm and eats the next line
     lines.push(`user ${c.user} ${c.password}`);
-    transfers.forEach((t, k) => {
+    const out = lines;
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^(cd\s|pwd$)/.test(t)) {
+        out.push(t);
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
       // A plain `ls` prints to stdout and sends LIST with no argument.
-      if (/^(ls|dir)\b/.test(t)) lines.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
-      else if (t.startsWith('get')) lines.push(`get ${urlPath(t)} ${outDir}/t${k}`);
-      else lines.push(`put /dev/null ${urlPath(t)}`);
-      lines.push(`!echo ${MARK}`);
-    });
+      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
+      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} ${outDir}/t${k}`);
+      else out.push(`put /dev/null ${urlPath(t)}`);
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
     lines.push('quit');
     const passive = ['passive', 'pasv', 'epsv', 'auto'].includes(c.mode);
     return {

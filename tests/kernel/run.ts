@@ -139,7 +139,11 @@ async function main(): Promise<number> {
 
   const paths = files.length > 0
     ? files.map((f) => resolve(f))
-    : readdirSync(`${ROOT}/src/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/src/scenarios/${f}`);
+    : [
+        ...readdirSync(`${ROOT}/src/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/src/scenarios/${f}`),
+        // Worlds the built-ins do not show but the comparison should cover (cd in the script).
+        ...readdirSync(`${ROOT}/tests/kernel/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/tests/kernel/scenarios/${f}`),
+      ];
   const rows: Row[] = [];
   const t0 = Date.now();
   let n = 0;

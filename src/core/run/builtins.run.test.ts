@@ -353,6 +353,26 @@ describe('built-in scenarios through the simulator', () => {
     });
   });
 
+  it('cd and pwd in the script: the classic client sends CWD/PWD when typed; curl turns cd into the URL path (CWD once per connection, before EPSV)', () => {
+    const withPub = (profile: string, script: string[]) => (j: any) => {
+      j.client.profile = profile;
+      j.server.files = { '/pub': { dir: true }, '/pub/readme.txt': { size: 1024 } };
+      j.script = script;
+    };
+    const curl = run('passive-server-firewall-helper', withPub('curl', ['login', 'cd pub', 'ls', 'get readme.txt', 'quit']));
+    expect(curl.verdict.ok).toBe(true);
+    expect(commandsOf(curl)).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'CWD pub', 'EPSV', 'TYPE A', 'LIST', 'EPSV', 'TYPE I', 'SIZE readme.txt', 'RETR readme.txt', 'QUIT']);
+    expect(payloads(curl, 'server', '250')).toEqual(['250 Directory successfully changed.\r\n']);
+    // A directory that is not there: curl's exit 9, and no transfer on that URL.
+    const missing = run('passive-server-firewall-helper', withPub('curl', ['login', 'cd nosuch', 'get readme.txt', 'quit']));
+    expect(firstFailure(missing)).toMatchObject({ kind: 'ftp-error' });
+    expect(firstFailure(missing)!.clientSees).toContain('curl: (9) Server denied you to change to the given directory');
+    const classic = run('passive-server-firewall-helper', withPub('classic', ['login', 'cd pub', 'pwd', 'get readme.txt', 'quit']));
+    expect(classic.verdict.ok).toBe(true);
+    expect(commandsOf(classic)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'CWD pub', 'PWD', 'TYPE I', 'EPSV', 'RETR readme.txt', 'QUIT'].map((c) => (c === 'EPSV' ? 'PASV' : c)));
+    expect(payloads(classic, 'server', '257')).toEqual(['257 "/pub" is the current directory\r\n']);
+  });
+
   it('a reply leaves before the data it announces and carries the ACK of the command', () => {
     const r = run('seed-passive-session');
     const all = sends(r);

@@ -138,6 +138,9 @@ interface Ctx {
   extendedOff: DataCommand[];
   /** A PORT was refused once already (tnftp's default-port retry is spent). */
   portRefused: boolean;
+  /** curl: the directories of the URLs' path (the script's cd lines), and how many this connection has changed to. */
+  urlDirs: string[];
+  cwdSent: number;
 }
 
 type Ev =
@@ -188,6 +191,7 @@ function dataTarget(c: Ctx): ConnectTarget {
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
 const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
 const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
+const isDirCommand = (s: ScriptStep | undefined): boolean => s?.kind === 'cd' || s?.kind === 'pwd';
 const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
 /** The transfer type curl asks for: ASCII for a listing, binary for a file. */
 const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
@@ -251,6 +255,11 @@ export const ftpClientMachine = setup({
     is226: ({ event }) => code(event) === 226,
     isTls: ({ context }) => context.input.tls,
     stepIsLogin: ({ context }) => current(context)?.kind === 'login',
+    /** cd/pwd on the control connection (curl has no such commands: a cd becomes the URLs' path). */
+    stepIsDirCommand: ({ context }) => !context.input.profile.curlSequence && (current(context)?.kind === 'cd' || current(context)?.kind === 'pwd'),
+    stepIsCurlCd: ({ context }) => context.input.profile.curlSequence && current(context)?.kind === 'cd',
+    /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
+    curlNeedsCwd: ({ context }) => context.input.profile.curlSequence && context.cwdSent < context.urlDirs.length,
     stepIsTransfer: ({ context }) => isTransfer(current(context)),
     needsType: ({ context }) => context.input.profile.sendsTypeI && context.currentType !== 'I',
     sendsSyst: ({ context }) => context.input.profile.sendsSyst,
@@ -389,7 +398,7 @@ export const ftpClientMachine = setup({
     }),
     // A new control connection: what the last one learnt about EPSV/EPRT is forgotten (curl).
     // and the new session's type is the server's default again.
-    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null }),
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, cwdSent: 0 }),
     /** lftp (net:max-retries 1): a data connection it could not open ends the command. */
     lftpGiveUpOnConnect: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
@@ -641,6 +650,17 @@ export const ftpClientMachine = setup({
       if (x.dataSock && x.dataSock.state !== 'CLOSED') x.dataSock.abort();
     },
     sendQuit: ({ context }) => send(context, 'QUIT'),
+    sendDirCommand: ({ context }) => {
+      const s = current(context);
+      if (s?.kind === 'cd') send(context, 'CWD', s.dir);
+      else send(context, 'PWD');
+    },
+    addUrlDir: assign(({ context }) => {
+      const s = current(context);
+      return s?.kind === 'cd' ? { urlDirs: [...context.urlDirs, s.dir] } : {};
+    }),
+    sendUrlCwd: ({ context }) => send(context, 'CWD', context.urlDirs[context.cwdSent]),
+    noteUrlCwd: assign(({ context }) => ({ cwdSent: context.cwdSent + 1 })),
     sendAbor: ({ context }) => send(context, 'ABOR'),
     closeControl: ({ context }) => context.ctrl?.close(),
   },
@@ -665,6 +685,8 @@ export const ftpClientMachine = setup({
     passiveOff: false,
     extendedOff: [],
     portRefused: false,
+    urlDirs: [],
+    cwdSent: 0,
   }),
   initial: 'connecting',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -718,11 +740,18 @@ export const ftpClientMachine = setup({
         { guard: ({ context }) => current(context)?.kind === 'quit', target: 'quitting', actions: 'echoPrompt' },
         { guard: 'relogin', target: 'user' },
         { guard: 'stepIsLogin', target: 'user' },
-        // curl dropped the control connection after a failed transfer: a new one for this one.
-        { guard: ({ context }) => context.ctrlDead && isTransfer(current(context)), target: 'connecting', actions: 'prepareRelogin' },
+        { guard: 'stepIsCurlCd', target: 'next', reenter: true, actions: ['addUrlDir', 'advance'] },
+        // curl/lftp dropped the control connection after a failed transfer: a new one for this one.
+        { guard: ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isDirCommand(current(context))), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
+        { guard: 'stepIsDirCommand', target: 'dirCommand', actions: 'echoPrompt' },
         { target: 'next', reenter: true, actions: 'advance' },
       ],
+    },
+    /** `cd DIR` → CWD (250, or 550 that the client prints and goes on from); `pwd` → PWD. */
+    dirCommand: {
+      entry: 'sendDirCommand',
+      on: { REPLY: { target: 'next', actions: ['printReply', 'advance'] } },
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -756,6 +785,7 @@ export const ftpClientMachine = setup({
       states: {
         start: {
           always: [
+            { guard: 'curlNeedsCwd', target: 'urlCwd' },
             { guard: 'needsType', target: 'type' },
             { guard: 'tnftpNeedsType', target: 'typeFirst' },
             { guard: 'tnftpNeedsSize', target: 'sizeFirst' },
@@ -764,6 +794,16 @@ export const ftpClientMachine = setup({
           ],
         },
         type: { entry: 'sendType', on: { REPLY: { target: 'dataCommand', actions: 'printReply' } } },
+        /** curl: CWD to each directory of the URL's path, once per control connection; a refusal ends the URL (exit 9). */
+        urlCwd: {
+          entry: 'sendUrlCwd',
+          on: {
+            REPLY: [
+              { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteUrlCwd'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
         /** tnftp: TYPE I and SIZE before the data command of a download. */
         typeFirst: {
           entry: 'sendTypeForStep',

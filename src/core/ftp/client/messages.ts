@@ -124,6 +124,7 @@ function curlReplyFailureLine(verb: string, code: number): string {
   // A download is sized first: 550 there ends it before RETR (captured with curl 7.88).
   if (verb === 'SIZE' && code === 550) return `curl: (78) The file does not exist`;
   if (verb === 'TYPE') return `curl: (17) Couldn't set desired mode`;
+  if (verb === 'CWD') return `curl: (9) Server denied you to change to the given directory`;
   // --ssl-reqd and both AUTH SSL and AUTH TLS refused (CURLE_USE_SSL_FAILED).
   if (verb === 'AUTH') return `curl: (64) Requested SSL level failed`;
   return `curl: (8) Weird server reply`;

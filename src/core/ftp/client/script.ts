@@ -4,11 +4,15 @@ export type ScriptStep =
   | { kind: 'ls'; path?: string }
   | { kind: 'get'; file: string }
   | { kind: 'put'; file: string; size: number }
+  /** Change the remote directory (CWD; curl: the URLs that follow name it as their path). */
+  | { kind: 'cd'; dir: string }
+  /** Print the remote directory (PWD). */
+  | { kind: 'pwd' }
   | { kind: 'quit' };
 
 export type ScriptParse = { ok: true; step: ScriptStep } | { ok: false; message: string };
 
-/** Parses one script line: `login [user [password]]`, `ls [path]`, `get FILE`, `put FILE [SIZE]`, `quit`. */
+/** Parses one script line: `login [user [password]]`, `ls [path]`, `get FILE`, `put FILE [SIZE]`, `cd DIR`, `pwd`, `quit`. */
 export function parseScriptLine(line: string): ScriptParse {
   const words = line.trim().split(/\s+/).filter(Boolean);
   const [verb, ...args] = words;
@@ -32,13 +36,18 @@ export function parseScriptLine(line: string): ScriptParse {
       if (!Number.isInteger(size) || size < 0 || size > 100_000_000) return { ok: false, message: `put size must be a whole number of bytes from 0 to 100000000, not "${args[1]}"` };
       return { ok: true, step: { kind: 'put', file: args[0]!, size } };
     }
+    case 'cd':
+    case 'cwd':
+      return args.length === 1 ? { ok: true, step: { kind: 'cd', dir: args[0]! } } : { ok: false, message: 'cd takes one directory name' };
+    case 'pwd':
+      return args.length === 0 ? { ok: true, step: { kind: 'pwd' } } : { ok: false, message: 'pwd takes no argument' };
     case 'quit':
     case 'bye':
       return args.length === 0 ? { ok: true, step: { kind: 'quit' } } : { ok: false, message: 'quit takes no argument' };
     case undefined:
       return { ok: false, message: 'empty script line' };
     default:
-      return { ok: false, message: `unknown script command "${verb}" (use login, ls, get, put, quit)` };
+      return { ok: false, message: `unknown script command "${verb}" (use login, ls, get, put, cd, pwd, quit)` };
   }
 }
 
@@ -52,6 +61,10 @@ export function describeStep(step: ScriptStep): string {
       return `get ${step.file}`;
     case 'put':
       return `put ${step.file}`;
+    case 'cd':
+      return `cd ${step.dir}`;
+    case 'pwd':
+      return 'pwd';
     case 'quit':
       return 'quit';
   }
