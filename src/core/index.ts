@@ -31,7 +31,7 @@ export {
 
 // Running: the simulation and its verdict.
 export { runScenario, type RunResult } from './runScenario';
-export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation } from './run/simulate';
+export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation, type SimulateOptions } from './run/simulate';
 export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';

@@ -8,7 +8,7 @@ import { decodePacket } from '../codec/packet';
 import { CURL_ACTIVE_STALE_ERROR } from '../ftp/client/messages';
 import { formatIpv4 } from '../codec/addr';
 import type { Rule, Ruleset } from '../net/iptables/types';
-import type { Symptom, TransferReport } from '../ftp/client/machine';
+import type { Symptom, TransferReport } from '../ftp/client/transfer';
 import { effectivePasvRange } from '../ftp/vsftpd/conf';
 import type { RunReports } from '../run/engine';
 import type { Scenario } from '../scenario/types';
@@ -424,7 +424,9 @@ export function explain(scenario: Scenario, trace: Trace, reports: RunReports): 
   const { budgetExhausted, budget } = reports;
   const failed = transfers.filter((t) => !t.ok);
   const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
-  const summary = budgetExhausted
+  const summary = reports.interruptedAfter !== undefined
+    ? `The run was stopped after ${reports.interruptedAfter.toLocaleString('en-US')} events, before every transfer finished.`
+    : budgetExhausted
     ? `The run stopped after its budget of ${budget} events.`
     : transfers.length === 0
       ? 'No transfer ran.'

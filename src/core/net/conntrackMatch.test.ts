@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { parseIptablesSave } from './iptables/parse';
 import { Netfilter, type NfEvent } from './netfilter';
-import { Conversation, ip, rules, tcp } from './testkit';
+import { Conversation, ip, rules, tcp } from './netfilter.testkit';
 
 const canon = (line: string): string => {
   const r = parseIptablesSave(`*filter\n${line}\nCOMMIT\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseIptablesSave, serializeIptablesSave } from './parse';
-import { SEED_002 } from './seed002.fixture';
+import { SEED_002 } from './seed002.testkit';
 
 
 describe('parseIptablesSave: the seed', () => {
@@ -166,5 +166,17 @@ describe('chain names: one rule for ":NAME - [0:0]" and "-N NAME", as iptables-r
     expect(text).toContain(':LOG_DROP - [0:0]');
     const again = parseIptablesSave(text);
     expect(again.ok && serializeIptablesSave(again.ruleset)).toBe(text);
+  });
+});
+
+describe('found by fuzzing', () => {
+  it('an empty *mangle table prints back as an empty *mangle table', () => {
+    const text = '*filter\n:accept - [0:0]\nCOMMIT\n*mangle\nCOMMIT\n';
+    const r = parseIptablesSave(text);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const printed = serializeIptablesSave(r.ruleset);
+    expect(printed.endsWith('*mangle\nCOMMIT\n')).toBe(true);
+    const again = parseIptablesSave(printed);
+    expect(again.ok && again.ruleset).toEqual(r.ruleset);
   });
 });
