@@ -12,7 +12,7 @@ import type { VsftpdConf } from '../ftp/vsftpd/conf';
 import { HostStack, type SynSchedule } from '../tcp/hostStack';
 import { ftpClientMachine, type FtpClientInput } from '../ftp/client/machine';
 import type { TransferReport } from '../ftp/client/transfer';
-import { PROFILES, type ProfileId } from '../ftp/client/profiles';
+import { PROFILES, type PasvAddressPolicy, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/server';
 import { startFzServer } from '../ftp/filezilla/server';
@@ -40,6 +40,8 @@ export interface SimClient extends Omit<FtpClientInput, 'env' | 'profile' | 'ser
   profile: ProfileId;
   /** The address the client dials (the machine's `server`). */
   connectTo: Ipv4;
+  /** Overrides the profile's treatment of the 227 address (curl --no-ftp-skip-pasv-ip …). */
+  pasvAddress?: PasvAddressPolicy;
 }
 
 export interface SimInput {
@@ -164,7 +166,8 @@ export function runEngine(input: SimInput): Simulation {
     const stack = stacks.get(c.host);
     if (!stack) continue;
     running++;
-    const profile = PROFILES[c.profile];
+    const base = PROFILES[c.profile];
+    const profile = c.pasvAddress === undefined ? base : { ...base, pasvAddress: c.pasvAddress };
     // This client's console lines with their steps: a report reads its own lines instead of
     // scanning the whole trace (that scan made 1,000 concurrent clients quadratic).
     const consoleLines: { step: number; text: string }[] = [];

@@ -52,6 +52,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
       script: c.script.map(parseScriptLine).flatMap((p): ScriptStep[] => (p.ok ? [p.step] : [])),
       tls: c.tls,
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
+      ...(c.pasvAddress !== null ? { pasvAddress: c.pasvAddress } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),

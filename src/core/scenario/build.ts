@@ -413,7 +413,7 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
         connectPort: asPort(port),
         controlPort: c.controlPort === undefined ? null : asPort(c.controlPort),
         connectTimeoutS: c.connectTimeoutS ?? null,
-        user, password: c.password ?? 'guest@', tls: c.tls ?? false, script: [...script],
+        user, password: c.password ?? 'guest@', tls: c.tls ?? false, pasvAddress: c.pasvAddress ?? null, script: [...script],
       },
     });
   }

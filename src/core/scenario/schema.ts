@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, ROUTER_ROLES, SERVER_KINDS, SERVER_STYLES, SYN_SCHEDULES,
+  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, PASV_ADDRESS_POLICIES, ROUTER_ROLES, SERVER_KINDS, SERVER_STYLES, SYN_SCHEDULES,
   type ScenarioFile,
 } from './types';
 import type { FzSettingsSpec } from '../ftp/filezilla/settings';
@@ -92,6 +92,7 @@ const client = z.strictObject({
   user: z.string().min(1).optional(),
   password: z.string().optional(),
   tls: z.boolean().optional(),
+  pasvAddress: z.enum(PASV_ADDRESS_POLICIES).optional(),
   script: script.optional(),
 });
 

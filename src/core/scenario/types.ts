@@ -22,6 +22,16 @@ export type ClientProfileId = (typeof CLIENT_PROFILES)[number];
 export const CLIENT_MODES = ['auto', 'active', 'passive', 'port', 'eprt', 'pasv', 'epsv'] as const;
 export type ClientMode = (typeof CLIENT_MODES)[number];
 
+/**
+ * How the client treats the address inside a 227 reply, when the scenario overrides its
+ * profile: trust it (curl --no-ftp-skip-pasv-ip, netkit), ignore it and reuse the control
+ * address (curl's default, lftp ftp:ignore-pasv-address), refuse one that is not the control
+ * peer's (tnftp, inetutils), or replace a private one from a public server (lftp's default
+ * ftp:fix-pasv-address, FileZilla).
+ */
+export const PASV_ADDRESS_POLICIES = ['trust', 'ignore', 'refuse-mismatch', 'fix-unroutable'] as const;
+export type PasvAddressChoice = (typeof PASV_ADDRESS_POLICIES)[number];
+
 /** Where an active-mode client listens: a fresh ephemeral port, or its control port + 1 (the seeds' classic client). */
 export const DATA_PORT_CHOICES = ['ephemeral', 'control+1'] as const;
 export type DataPortChoice = (typeof DATA_PORT_CHOICES)[number];
@@ -186,6 +196,8 @@ export interface ClientSpec {
   password?: string;
   /** Explicit FTPS: AUTH TLS after the greeting. Default false. */
   tls?: boolean;
+  /** How it treats the address in a 227 reply. Default: the profile's (see PASV_ADDRESS_POLICIES). */
+  pasvAddress?: PasvAddressChoice;
   /** This client's own script; default the scenario's `script`. */
   script?: string[];
 }
@@ -317,6 +329,8 @@ export interface Client {
   user: string;
   password: string;
   tls: boolean;
+  /** null = the profile's policy. */
+  pasvAddress: PasvAddressChoice | null;
   script: string[];
 }
 

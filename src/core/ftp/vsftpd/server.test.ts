@@ -245,10 +245,10 @@ describe('simple commands', () => {
 
   it('lists features in a multi-line FEAT that depends on the configuration', () => {
     const t = loggedIn();
-    expect(t.cmd('FEAT')).toBe('211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n');
+    expect(t.cmd('FEAT')).toBe('211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n');
     const s = setup({ ssl_enable: true, pasv_enable: false });
     s.take();
-    expect(s.cmd('FEAT')).toBe('211-Features:\r\n AUTH TLS\r\n EPRT\r\n MDTM\r\n PBSZ\r\n PROT\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n');
+    expect(s.cmd('FEAT')).toBe('211-Features:\r\n AUTH TLS\r\n EPRT\r\n MDTM\r\n PBSZ\r\n PROT\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n');
   });
 
   it('MKD and DELE need write_enable (and a local user)', () => {
@@ -342,7 +342,7 @@ describe('PASV and EPSV', () => {
 
   it('answers EPSV with the port only', () => {
     const t = loggedIn({ pasv_min_port: 3069, pasv_max_port: 3069 });
-    expect(t.cmd('EPSV')).toBe('229 Entering Extended Passive Mode (|||3069|).\r\n');
+    expect(t.cmd('EPSV')).toBe('229 Entering Extended Passive Mode (|||3069|)\r\n');
     expect(t.cmd('EPSV 2')).toBe('522 Bad network protocol.\r\n');
   });
 
