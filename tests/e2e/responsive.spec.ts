@@ -54,7 +54,7 @@ test('a link to a huge run keeps the page responsive and offers to run it all', 
   const stopped = page.getByTestId('stopped-early');
   await expect(stopped).toBeVisible({ timeout: 30_000 });
   console.log(`link open → verdict under the interactive budget: ${Date.now() - t0} ms`);
-  await expect(stopped).toContainText('stopped early');
+  await expect(stopped).toContainText('Stopped early');
   await expect(stopped.getByRole('button', { name: 'Run it all' })).toBeVisible();
   await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'failure');
   // Run it all: the full run starts in the worker, shows its progress and can be stopped.
