@@ -29,7 +29,7 @@ test('a learner goes through a whole lesson by keyboard: wrong then right, an ed
   await tabTo(page, '[data-testid="lessons-link"]');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('lesson-list')).toBeVisible();
-  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 13 lessons done/);
+  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 14 lessons done/);
   await tabTo(page, '[data-lesson="client-firewall-active"] a.card');
   await page.keyboard.press('Enter');
 
@@ -97,13 +97,13 @@ test('a learner goes through a whole lesson by keyboard: wrong then right, an ed
 
   await expect(page.getByTestId('lesson-list')).toBeVisible();
   await expect(page.locator('[data-lesson="client-firewall-active"]')).toHaveAttribute('data-done', 'true');
-  await expect(page.getByTestId('lesson-progress')).toHaveText(/^1 of 13 lessons done/);
+  await expect(page.getByTestId('lesson-progress')).toHaveText(/^1 of 14 lessons done/);
   // Progress is kept in the browser, and can be reset.
   await page.reload();
   await expect(page.locator('[data-lesson="client-firewall-active"]')).toHaveAttribute('data-done', 'true');
   await page.getByTestId('reset-progress').click();
   await page.getByTestId('reset-confirm').click();
-  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 13 lessons done/);
+  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 14 lessons done/);
 });
 
 test('a number question; the inspector spells out the 227 arithmetic once answered; a link opens a step', async ({ page }) => {
@@ -171,6 +171,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('task')).toBeVisible();
       await axe(page);
       await page.screenshot({ path: `screenshots/lesson-task-${w}-${scheme}.png` });
+      await page.goto('./#/lesson/diagnose/step/5');
+      await expect(page.getByTestId('step-text').locator('p')).toHaveCount(6);
+      await page.screenshot({ path: `screenshots/lesson-checklist-${w}-${scheme}.png` });
       await page.goto('./#/glossary/227');
       await expect(page.getByTestId('glossary-term')).toBeVisible();
       await axe(page);

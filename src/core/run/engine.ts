@@ -15,6 +15,8 @@ import type { TransferReport } from '../ftp/client/transfer';
 import { PROFILES, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/server';
+import { startFzServer } from '../ftp/filezilla/server';
+import type { FzSettings } from '../ftp/filezilla/settings';
 import type { StaticRoute } from '../net/routing';
 import { Network, type IfaceSpec } from './network';
 import { Prng } from '../sim/prng';
@@ -45,7 +47,8 @@ export interface SimInput {
   synSchedule: SynSchedule;
   devices: SimDevice[];
   latencyUs: Record<string, number>;
-  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd' };
+  /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
+  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
@@ -127,25 +130,29 @@ export function runEngine(input: SimInput): Simulation {
   };
 
   const serverStack = stacks.get(input.server.host);
-  if (serverStack) {
+  // Connections the server accepts carry the label of the client's SYN; the data
+  // connections it opens (active mode) belong to the client of that control connection.
+  const connLabel = (kind: 'control' | 'data', _ip: number, _port: number, controlConn?: string): string => {
+    const incoming = net.currentConn;
+    if (kind === 'control') return incoming ?? 'unknown/control';
+    // A passive data connection is labelled by the client's SYN that opened it.
+    if (incoming?.includes('/data')) return incoming;
+    return nextDataConn((controlConn ?? incoming ?? 'unknown/').split('/')[0]!);
+  };
+  if (serverStack && input.server.filezilla) {
+    startFzServer({ stack: serverStack, hostId: input.server.host, settings: input.server.filezilla, files: input.server.files, prng: prng.fork('server'), scheduler, trace, connLabel });
+  } else if (serverStack) {
     startFtpServer({
       stack: serverStack,
       hostId: input.server.host,
       conf: input.server.conf,
       files: input.server.files,
       style: input.server.style,
+      users: input.server.users,
       prng: prng.fork('server'),
       scheduler,
       trace,
-      // Connections the server accepts carry the label of the client's SYN; the data
-      // connections it opens (active mode) belong to the client of that control connection.
-      connLabel: (kind, _ip, _port, controlConn) => {
-        const incoming = net.currentConn;
-        if (kind === 'control') return incoming ?? 'unknown/control';
-        // A passive data connection is labelled by the client's SYN that opened it.
-        if (incoming?.includes('/data')) return incoming;
-        return nextDataConn((controlConn ?? incoming ?? 'unknown/').split('/')[0]!);
-      },
+      connLabel,
     });
   }
 
