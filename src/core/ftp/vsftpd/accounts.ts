@@ -119,3 +119,23 @@ export function modeString(isDir: boolean, mode: number): string {
   const rwx = (m: number) => `${m & 4 ? 'r' : '-'}${m & 2 ? 'w' : '-'}${m & 1 ? 'x' : '-'}`;
   return `${isDir ? 'd' : '-'}${rwx(mode >> 6)}${rwx(mode >> 3)}${rwx(mode)}`;
 }
+
+/** The uid of vsftpd's anonymous user (ftp_username "ftp"), as the model numbers it. */
+export const FTP_UID = 100;
+
+/**
+ * The uid (and own group's gid) of a name in the model: root 0, ftp 100, the scenario's
+ * server.users 1000, 1001, … in their order; null for an unknown name.
+ */
+export function uidOf(name: string, users: readonly { name: string }[] = []): number | null {
+  if (name === 'root') return 0;
+  if (name === 'ftp' || name === 'anonymous') return FTP_UID;
+  const i = users.findIndex((u) => u.name === name);
+  return i < 0 ? null : 1000 + i;
+}
+
+/** Who a logged-in session acts as. */
+export function credOf(user: string | null, anonymous: boolean, users: readonly { name: string }[] = []): UnixCred {
+  const uid = anonymous ? FTP_UID : (uidOf(user ?? '', users) ?? FTP_UID);
+  return { uid, gid: uid };
+}
