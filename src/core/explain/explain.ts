@@ -400,7 +400,9 @@ export function explain(scenario: Scenario, trace: Trace, reports: RunReports): 
   const { budgetExhausted, budget } = reports;
   const failed = transfers.filter((t) => !t.ok);
   const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
-  const summary = budgetExhausted
+  const summary = reports.interruptedAfter !== undefined
+    ? `The run was stopped after ${reports.interruptedAfter.toLocaleString('en-US')} events, before every transfer finished.`
+    : budgetExhausted
     ? `The run stopped after its budget of ${budget} events.`
     : transfers.length === 0
       ? 'No transfer ran.'

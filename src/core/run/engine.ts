@@ -53,6 +53,12 @@ export interface SimInput {
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
+  /**
+   * Asked after every event with the count so far (one event can be a 100 MB RETR); true stops
+   * the run as its budget would.
+   * The caller's business (a browser's time limit, a progress bar): the core reads no clock.
+   */
+  interrupt?: (events: number) => boolean;
 }
 
 /** One transfer as its client reported it, with where it started and what the client printed. */
@@ -72,6 +78,8 @@ export interface RunReports {
   /** The run stopped at its event budget before every client was done. */
   budgetExhausted: boolean;
   budget: number;
+  /** The caller's interrupt stopped it (budgetExhausted is then true too), after this many events. */
+  interruptedAfter?: number;
 }
 
 export interface Simulation {
@@ -218,11 +226,24 @@ export function runEngine(input: SimInput): Simulation {
   }
 
   let budgetExhausted = false;
+  let interruptedAfter: number | undefined;
   if (running > 0) {
-    const why = scheduler.run({ budget: input.budget, stop: () => running <= 0 });
+    const interrupt = input.interrupt;
+    const stop = interrupt
+      ? () => {
+          if (running <= 0) return true;
+          if (!interrupt(scheduler.executed)) return false;
+          interruptedAfter = scheduler.executed;
+          return true;
+        }
+      : () => running <= 0;
+    const why = scheduler.run({ budget: input.budget, stop });
     if (why === 'budget') {
       budgetExhausted = true;
       trace.emit({ kind: 'budget', note: `stopped after ${scheduler.executed} events (budget ${input.budget})` });
+    } else if (interruptedAfter !== undefined) {
+      budgetExhausted = true;
+      trace.emit({ kind: 'budget', note: `stopped after ${interruptedAfter} events (interrupted)` });
     }
   }
   const finishedAt = scheduler.now;
@@ -242,7 +263,9 @@ export function runEngine(input: SimInput): Simulation {
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
   registerConnections(finalTrace, input);
-  return { trace: finalTrace, reports: { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget } };
+  const runReports: RunReports = { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget };
+  if (interruptedAfter !== undefined) runReports.interruptedAfter = interruptedAfter;
+  return { trace: finalTrace, reports: runReports };
 }
 
 /** Client hosts first, then routers from the client side, then the server. */

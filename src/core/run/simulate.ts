@@ -14,7 +14,13 @@ export type { ClientReport, RunReports, Simulation } from './engine';
 /** Default event budget: far above any built-in scenario, low enough to stop a runaway run. */
 export const DEFAULT_BUDGET = 2_000_000;
 
-export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInput {
+export interface SimulateOptions {
+  budget?: number;
+  /** See SimInput.interrupt: asked after every event; true stops the run. */
+  interrupt?: (events: number) => boolean;
+}
+
+export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
   const devices: SimDevice[] = [...s.hosts, ...s.routers].map((d) => ({
     id: d.id,
     kind: d.kind,
@@ -54,10 +60,11 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
+    ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
   };
 }
 
 /** simulate(scenario) → { trace, reports }: the run, without its verdict (see explain/). */
-export function simulate(s: Scenario, opts: { budget?: number } = {}): Simulation {
+export function simulate(s: Scenario, opts: SimulateOptions = {}): Simulation {
   return runEngine(toSimInput(s, opts));
 }

@@ -35,6 +35,8 @@ interface FileNode extends Perm {
   size: number;
   /** Explicit content; absent = the deterministic pattern for `size`. */
   text?: Uint8Array;
+  /** The pattern, made on the first RETR and shared by the next ones (read only: a socket copies what it sends). */
+  pattern?: Uint8Array;
   mtimeS: number;
 }
 interface DirNode extends Perm {
@@ -99,7 +101,7 @@ export class VirtualFs {
   content(path: string): Uint8Array | null {
     const n = this.nodes.get(path);
     if (n?.kind !== 'file') return null;
-    return n.text ?? patternBytes(path, n.size);
+    return n.text ?? (n.pattern ??= patternBytes(path, n.size));
   }
 
   /** Entries directly inside a directory, sorted by name. */

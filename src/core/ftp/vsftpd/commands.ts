@@ -321,8 +321,9 @@ function decideEprt(env: SessionEnv, arg: string): Outcome {
   const bad = (id: ReplyId): Outcome => out(env, id, {}, { patch: { dataMode: 'none' }, effects: [{ kind: 'cleanupData' }] });
   const f = arg.split('|');
   if (f[0] !== '') return bad('eprtBad');
-  const proto = Number.parseInt(f[1] ?? '', 10);
-  if (proto !== 1) return bad('eprtBadProtocol');
+  // RFC 2428's address family: 1 is IPv4 (2, IPv6, is not modelled).
+  const family = Number.parseInt(f[1] ?? '', 10);
+  if (family !== 1) return bad('eprtBadProtocol');
   const ip = parseIpv4(f[2] ?? '');
   if (ip === null || f.length !== 5 || f[4] !== '' || !/^\d+$/.test(f[3] ?? '')) return bad('eprtBad');
   const port = Number(f[3]);
