@@ -8,6 +8,7 @@ import type { HostStack, SocketHandlers, TcpSocket } from '../../tcp/hostStack';
 import { drawPasvPort } from './session.machine';
 import { startFtpServer } from './server';
 import type { ReplyStyle } from '../server/replies';
+import type { FileSpec } from '../server/files';
 import { TlsChannel } from '../ftps';
 
 const ip = (s: string): Ipv4 => parseIpv4(s)!;
@@ -86,7 +87,7 @@ class FakeStack {
   }
 }
 
-function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: ReplyStyle; files?: Record<string, { size?: number; text?: string }>; users?: { name: string; password: string }[] } = {}) {
+function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: ReplyStyle; files?: Record<string, FileSpec>; users?: { name: string; password: string }[] } = {}) {
   const scheduler = new Scheduler();
   const trace = new TraceRecorder(() => scheduler.now);
   const stack = new FakeStack();
