@@ -122,7 +122,7 @@ export class VirtualFs {
    * opened (vsftpd: "226 Transfer done (but failed to open directory)." when not). An arg
    * starting with "-" is an ls option word and is skipped; a file arg lists that file.
    */
-  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number, hideFile: string | null = null): { text: string; opened: boolean } {
+  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number, visible: (name: string) => boolean = () => true): { text: string; opened: boolean } {
     let target = (arg ?? '').trim();
     if (target.startsWith('-')) {
       const sp = target.indexOf(' ');
@@ -131,8 +131,8 @@ export class VirtualFs {
     const path = this.resolve(cwd, target);
     const line = (e: DirEntry): string => (full ? listLine(e, nowS) : `${e.name}\r\n`);
     if (this.isDir(path)) {
-      // hide_file (vsf_access_check_file_visible): matching names are left out.
-      return { text: this.entries(path).filter((e) => !e.name.startsWith('.') && accessCheckFile(e.name, hideFile)).map(line).join(''), opened: true };
+      // The server's own visibility rule (vsftpd: hide_file, as vsf_access_check_file_visible) leaves names out.
+      return { text: this.entries(path).filter((e) => !e.name.startsWith('.') && visible(e.name)).map(line).join(''), opened: true };
     }
     const node = this.nodes.get(path);
     const parent = parentOf(path);

@@ -9,6 +9,7 @@
  *             connect_timeout: the SYN goes out before any 150, a failure is a bare 425.
  * vsftpd is blocking: commands that arrive during a transfer wait their turn.
  */
+import { accessCheckFile } from './accounts';
 import { assign, enqueueActions, setup } from 'xstate';
 import { encodeHostPort } from '../../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
@@ -343,7 +344,7 @@ export const ftpServerMachine = setup({
       if (x.plan.verb === 'RETR') {
         bytes = fs.content(x.plan.path) ?? new Uint8Array(0);
       } else {
-        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), context.env.conf.hide_file);
+        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), (name) => accessCheckFile(name, context.env.conf.hide_file));
         bytes = latin1(l.text);
         dirOpened = l.opened;
       }
