@@ -16,6 +16,7 @@ import { PROFILES, type PasvAddressPolicy, type ProfileId } from '../ftp/client/
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/server';
 import { startFzServer } from '../ftp/filezilla/server';
+import type { FileSpec } from '../ftp/server/files';
 import type { FzSettings } from '../ftp/filezilla/settings';
 import type { StaticRoute } from '../net/routing';
 import { Network, type IfaceSpec } from './network';
@@ -50,7 +51,7 @@ export interface SimInput {
   devices: SimDevice[];
   latencyUs: Record<string, number>;
   /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
-  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
+  server: { host: string; conf: VsftpdConf; files: Record<string, FileSpec>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;

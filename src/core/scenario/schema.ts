@@ -64,6 +64,8 @@ const file = z.strictObject({
   size: z.number().int().min(0).max(100_000_000).optional(),
   text: z.string().optional(),
   dir: z.boolean().optional(),
+  owner: z.string().min(1).optional(),
+  mode: z.string().optional(),
 });
 
 const server = z.strictObject({

@@ -146,6 +146,10 @@ export interface FileSpec {
   text?: string;
   /** A directory (listed with `d` permissions; size and text not allowed). */
   dir?: boolean;
+  /** vsftpd: the Unix owner — "root" (default), "ftp" (the anonymous user) or one of server.users. */
+  owner?: string;
+  /** vsftpd: the permission bits in octal, "755" or "0644". Default 644 for files, 755 for directories. */
+  mode?: string;
 }
 
 /** A local account (vsftpd `local_enable=YES`). */
@@ -298,6 +302,9 @@ export interface ServerFile {
   size: number;
   /** Exact content, or null for generated content of `size` bytes. */
   text: string | null;
+  /** Unix owner's name and permission bits (vsftpd), null = root / the default mode. */
+  owner: string | null;
+  mode: number | null;
 }
 
 export interface Server {

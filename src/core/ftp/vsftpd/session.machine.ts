@@ -18,7 +18,7 @@ import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
-import { decideLoggedIn, decidePreLogin, initialSession, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
+import { decideLoggedIn, decidePreLogin, initialSession, newOwner, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
 import type { VirtualFs } from '../server/files';
 import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
 import { TlsChannel } from '../ftps';
@@ -358,7 +358,7 @@ export const ftpServerMachine = setup({
       x.sock!.close();
       // APPE adds to what the file had (a missing file is created).
       const before = x.plan.verb === 'APPE' ? (context.env.fs.size(x.plan.path) ?? 0) : 0;
-      context.env.fs.store(x.plan.path, before + x.bytes, nowS(context));
+      context.env.fs.store(x.plan.path, before + x.bytes, nowS(context), newOwner(context.s, envFor(context), false));
     },
     replyDone: ({ context }) => {
       const x = context.xfer!;
