@@ -9,7 +9,8 @@
 import { decodePacket, type Trace } from '../../core/index';
 import { payloadText } from './label';
 
-export type Landmark = 'ftp' | 'open' | 'close' | 'drop';
+/** conn: a connection opening or closing. */
+export type Landmark = 'ftp' | 'open' | 'close' | 'conn' | 'drop';
 
 export interface StepInfo {
   /** The FTP line, when this step is the first hop of a packet carrying one on a control connection. */
@@ -112,6 +113,7 @@ export function isLandmark(info: StepInfo, kind: Landmark): boolean {
   if (kind === 'ftp') return info.ftp !== null;
   if (kind === 'open') return info.open;
   if (kind === 'close') return info.close;
+  if (kind === 'conn') return info.open || info.close;
   return info.drop !== null;
 }
 
