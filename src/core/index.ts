@@ -2,12 +2,14 @@
  * The core's public face: everything the UI, the CLI and the teaching layer use. They import
  * from here only; what is not exported here is the core's own business and may move.
  *
- * The pipeline: loadScenario(text) → Scenario; runScenario(scenario) → { trace, verdict }
- * (simulate, then explain); capture/pcap and packet description read the trace.
+ * The pipeline: loadScenario(text) → Scenario; runScenario(scenario) → { trace, verdict },
+ * which is simulate(scenario) → { trace, reports } then explain(scenario, trace, reports) →
+ * verdict; capture/pcap and packet description read the trace.
  */
 
 // Scenario files: load and validate, types of the file and of the loaded model.
 export { loadScenario, formatScenarioError, type LoadResult } from './scenario/load';
+export { parseJsonText, lineColumn, type JsonParse } from './scenario/jsonText';
 export {
   CLIENT_MODES,
   CLIENT_PROFILES,
@@ -27,13 +29,15 @@ export {
 } from './scenario/types';
 
 // Running: the simulation and its verdict.
-export { runScenario, DEFAULT_BUDGET, type RunResult } from './sim/runScenario';
+export { runScenario, type RunResult } from './runScenario';
+export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation } from './run/simulate';
+export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
-export type { Culprit, FailureKind, TransferResult, Verdict } from './sim/verdict';
+export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
 export { simTime, type SimTime } from './sim/scheduler';
 
 // Captures: what a capture at device:interface would have seen, as a .pcap file.
-export { capturePoints, captureRecords, pcapAt } from './sim/capture';
+export { capturePoints, captureRecords, pcapAt } from './run/capture';
 export { readPcap, type PcapRecord } from './codec/pcap';
 
 // Packets: decode and describe the bytes of a trace event.
@@ -42,11 +46,12 @@ export { formatTcpFlags, type TcpOption, type TcpFlags } from './codec/tcp';
 export { describeIcmp } from './codec/icmp';
 
 // Addresses.
-export { asIpv4, formatIpv4, parseCidr, parseIpv4, type Ipv4 } from './net/addr';
+export { asIpv4, formatIpv4, parseCidr, parseIpv4, type Ipv4 } from './codec/addr';
 
 // The texts a learner edits: iptables-save, vsftpd.conf, the client's script and profile.
 export { parseIptablesSave, serializeIptablesSave, ruleText, type ParseResult as IptablesParse, type Rule, type Ruleset, type TableName } from './net/iptables/parse';
 export { BUILTIN_CHAINS } from './net/iptables/types';
-export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './scenario/vsftpdConf';
-export { parseScriptLine, type ScriptStep } from './actors/ftpClient.script';
-export { PROFILES, type ClientProfile, type ProfileId } from './actors/ftpClient.profiles';
+export { tokenizeLine as tokenizeIptablesLine } from './net/iptables/tokens';
+export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './ftp/vsftpd/conf';
+export { parseScriptLine, type ScriptStep } from './ftp/client/script';
+export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profiles';

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { formatIpv4 } from '../core/net/addr';
+import { formatIpv4 } from '../core/codec/addr';
 import { formatScenarioError, loadScenario } from '../core/scenario/load';
-import { bannerText, effectivePasvRange } from '../core/scenario/vsftpdConf';
+import { bannerText, effectivePasvRange } from '../core/ftp/vsftpd/conf';
 import type { Scenario } from '../core/scenario/types';
 import { BUILTIN_SCENARIOS } from './index';
 

@@ -4,11 +4,9 @@
  * per wall second on the DROP time-out scenario. Wall time is read here, never in src/core.
  */
 import { performance } from 'node:perf_hooks';
-import { loadScenario } from '../../src/core/scenario/load';
-import { runScenario } from '../../src/core/sim/runScenario';
-import type { ScenarioFile } from '../../src/core/scenario/types';
+import { loadScenario, runScenario, type ScenarioFile } from '../../src/core/index';
 import { createActor } from 'xstate';
-import { tcpEndpointMachine, type TcpEndpointInput } from '../../src/core/actors/tcpEndpoint.machine';
+import { tcpEndpointMachine, type TcpEndpointInput } from '../../src/core/tcp/endpoint.machine';
 
 const SERVER_FW = `*filter
 :INPUT DROP [0:0]

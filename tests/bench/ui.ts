@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
-import { loadScenario } from '../../src/core/scenario/load';
-import { runScenario } from '../../src/core/sim/runScenario';
+import { loadScenario, runScenario } from '../../src/core/index';
 import { packetSteps } from '../../src/ui/playback/steps';
 
 // src/ui/share/share.ts's fragment format (#s=<lz-string>&step=n). Node's ESM loader cannot

@@ -22,8 +22,7 @@ interface CoreCt {
 function coreConntrack(): CoreCt {
   const code = `
     import { readFileSync } from 'node:fs';
-    import { loadScenario } from './src/core/scenario/load';
-    import { runScenario } from './src/core/sim/runScenario';
+    import { loadScenario, runScenario } from './src/core/index';
     import { packetSteps } from './src/ui/playback/steps';
     const json = JSON.parse(readFileSync('src/scenarios/${ID}.json', 'utf8'));
     const loaded = loadScenario(json, '${ID}.json');

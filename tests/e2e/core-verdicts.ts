@@ -4,8 +4,7 @@
  * Playwright's TypeScript loader cannot import the scenarios' JSON modules.
  */
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
-import { loadScenario } from '../../src/core/scenario/load';
-import { runScenario } from '../../src/core/sim/runScenario';
+import { loadScenario, runScenario } from '../../src/core/index';
 import { packetSteps } from '../../src/ui/playback/steps';
 
 const out: Record<string, unknown> = {};

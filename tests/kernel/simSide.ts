@@ -29,18 +29,16 @@ export function simKind(ok: boolean, f: FailureLike | undefined): { kind: string
 }
 
 export async function runOnSimulator(s: KScenario, fileText: string, literalPorts: Set<number>, controlPort: number): Promise<SimOutcome> {
-  let load: typeof import('../../src/core/scenario/load');
-  let run: typeof import('../../src/core/sim/runScenario');
+  let core: typeof import('../../src/core/index');
   try {
-    load = await import('../../src/core/scenario/load');
-    run = await import('../../src/core/sim/runScenario');
+    core = await import('../../src/core/index');
   } catch (e) {
     return { ok: false, phase: 'import', error: `simulator not loadable yet: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }
   try {
-    const loaded = load.loadScenario(fileText, `${s.id}.json`);
+    const loaded = core.loadScenario(fileText, `${s.id}.json`);
     if (!loaded.ok) return { ok: false, phase: 'run', error: `loadScenario: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` };
-    const { trace, verdict } = run.runScenario(loaded.scenario);
+    const { trace, verdict } = core.runScenario(loaded.scenario);
     const segOf = new Map<string, string>();
     for (const d of s.devices) for (const i of d.ifaces) segOf.set(`${d.id}/${i.name}`, i.segment);
     const packets = new Map<string, Pkt[]>();

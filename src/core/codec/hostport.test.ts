@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIpv4, parseIpv4 } from '../net/addr';
+import { formatIpv4, parseIpv4 } from './addr';
 import { ipArb } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape } from '../../../tests/fixtures/codec/fixtures';
 import { decodeHostPort, encodeHostPort, format227, format229, formatEprtArg, parse227, parse229, parseEprtArg } from './hostport';

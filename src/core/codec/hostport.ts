@@ -7,7 +7,7 @@
  *   229   → needs '(' and three equal delimiters, then the port and the delimiter again
  *   EPRT  → any delimiter 33..126, |1| IPv4 or |2| IPv6, port
  */
-import { asIpv4, asPort, formatIpv4, ipv4Octets, parseIpv4, type Ipv4, type Port } from '../net/addr';
+import { asIpv4, asPort, formatIpv4, ipv4Octets, parseIpv4, type Ipv4, type Port } from './addr';
 import { fail, ok, type Decoded } from './result';
 
 const bad = (kind: 'bad-value' | 'syntax', offset: number, message: string) => fail('hostport', kind, offset, message);

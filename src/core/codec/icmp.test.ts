@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIpv4, parseIpv4 } from '../net/addr';
+import { formatIpv4, parseIpv4 } from './addr';
 import { u32 } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
 import { decodeIcmp, describeIcmp, encodeIcmp, encodeIcmpError, ICMP_FIELDS, ICMP_TYPE, UNREACH_CODE } from './icmp';

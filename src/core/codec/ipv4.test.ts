@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { asIpv4, formatIpv4 } from '../net/addr';
+import { asIpv4, formatIpv4 } from './addr';
 import { ipv4BuildArb } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
 import { internetChecksum } from './checksum';

@@ -4,7 +4,7 @@
  * `emitIpv4` writes a decoded packet back verbatim, so a decoded fixture re-encodes to
  * identical bytes.
  */
-import { asIpv4, type Ipv4 } from '../net/addr';
+import { asIpv4, type Ipv4 } from './addr';
 import { allocBytes, copyBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
 import { internetChecksum } from './checksum';
 import { fail, ok, type Decoded } from './result';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIpv4, parseIpv4 } from '../net/addr';
+import { formatIpv4, parseIpv4 } from './addr';
 import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum } from './ipv4';

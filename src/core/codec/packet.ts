@@ -2,7 +2,7 @@
  * Whole packets: IPv4 + TCP or ICMP, as devices see them. Devices decide from
  * `decodePacket(bytes)`; senders build with encodeTcpPacket / encodeIcmpPacket.
  */
-import { asIpv4, formatIpv4, type Ipv4, type Port } from '../net/addr';
+import { asIpv4, formatIpv4, type Ipv4, type Port } from './addr';
 import { allocBytes, copyBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
 import { describeIcmp, decodeIcmp, type IcmpMessage } from './icmp';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, IPV4_FIELDS, IPV4_MIN_HEADER, type Ipv4Build, type Ipv4Packet } from './ipv4';

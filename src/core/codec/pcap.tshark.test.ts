@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIpv4 } from '../net/addr';
+import { parseIpv4 } from './addr';
 import { Capture, TcpFlow } from '../../../tests/fixtures/codec/tcpFlow';
 import { encodeHostPort, format227 } from './hostport';
 import { formatFtpCommand, formatFtpReply } from './ftp';

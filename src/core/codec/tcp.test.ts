@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { asIpv4, parseIpv4 } from '../net/addr';
+import { asIpv4, parseIpv4 } from './addr';
 import { ipArb, optionsLength, rawOptionsLength, tcpBuildArb, tcpFlagsArb } from '../../../tests/fixtures/codec/arbitraries';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
 import { decodeTcp, encodeTcp, flagsFromByte, formatTcpFlags, TCP_FIELDS, tcpBuildOf, type TcpOption } from './tcp';

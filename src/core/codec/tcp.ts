@@ -3,7 +3,7 @@
  * timestamps, window scale). The checksum covers the IPv4 pseudo-header, so encoding
  * needs the addresses and decoding verifies only when they are given.
  */
-import { asPort, type Ipv4, type Port } from '../net/addr';
+import { asPort, type Ipv4, type Port } from './addr';
 import { allocBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
 import { internetChecksum, pseudoHeaderSum } from './checksum';
 import { IPPROTO } from './ipv4';

@@ -1,13 +1,18 @@
 /**
- * Why a transfer failed. The client reports what it experienced (a symptom); this module
- * reads the trace to find the packet that was lost or refused, the device and rule (or the
- * setting) responsible, and proposes the smallest change that would make it work.
+ * Why a transfer failed, read after the run: explain(scenario, trace, reports) → Verdict.
+ * Each client reported what it experienced (a symptom); this module reads the trace to find
+ * the packet that was lost or refused, the device and rule (or the setting) responsible, and
+ * proposes the smallest change that would make it work.
  */
 import { decodePacket } from '../codec/packet';
-import { formatIpv4 } from '../net/addr';
-import type { Symptom, TransferReport } from '../actors/ftpClient.machine';
+import { formatIpv4 } from '../codec/addr';
+import type { Rule, Ruleset } from '../net/iptables/types';
+import type { Symptom, TransferReport } from '../ftp/client/machine';
+import { effectivePasvRange } from '../ftp/vsftpd/conf';
+import type { RunReports } from '../run/engine';
+import type { Scenario } from '../scenario/types';
 import type { Trace, TraceEvent } from '../sim/trace';
-import type { Culprit, FailureKind, TransferResult } from '../sim/verdict';
+import type { Culprit, FailureKind, TransferResult, Verdict } from './verdict';
 
 /** Facts about the scenario the explanations refer to. */
 export interface ExplainContext {
@@ -273,4 +278,52 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     bytes: r.bytes,
     failure: { kind: failureKindFor(s), step, culprit, clientSees, explanation, fix },
   };
+}
+
+/** The facts of a scenario the explanations refer to (all but `tls`, which is per client). */
+export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
+  const conf = s.server.vsftpd;
+  const range = effectivePasvRange(conf);
+  const helperAttached: Record<string, boolean> = {};
+  const helperRulePorts: Record<string, number[]> = {};
+  for (const d of [...s.hosts, ...s.routers]) {
+    const ct = ftpHelperRules(d.firewall?.ruleset ?? null);
+    helperAttached[d.id] = ct.length > 0;
+    helperRulePorts[d.id] = ct.flatMap((r) => r.matches.flatMap((m) => (m.kind === 'tcp' && m.dport && !m.dport.invert && m.dport.from === m.dport.to ? [m.dport.from] : [])));
+  }
+  return {
+    serverHost: s.server.host,
+    controlPort: conf.listen_port,
+    pasvMin: range.min,
+    pasvMax: range.max,
+    pasvAddress: conf.pasv_address ?? null,
+    helperAttached,
+    helperRulePorts,
+  };
+}
+
+/** The rules that attach the FTP helper (`-j CT --helper ftp`) in a device's ruleset. */
+function ftpHelperRules(ruleset: Ruleset | null): Rule[] {
+  if (!ruleset) return [];
+  return ruleset.tables.flatMap((t) => t.chains.flatMap((c) => c.rules)).filter((r) => r.target.kind === 'CT' && r.target.helper?.startsWith('ftp'));
+}
+
+/** The verdict on a finished run: every reported transfer explained, and a one-line summary. */
+export function explain(scenario: Scenario, trace: Trace, reports: RunReports): Verdict {
+  const ctx = explainContext(scenario);
+  const transfers: TransferResult[] = reports.transfers.map(({ report: r, startStep, printed }) => {
+    const client = scenario.clients.find((c) => c.id === r.client);
+    return explainTransfer(trace, r, startStep, { ...ctx, tls: client?.tls ?? false }, printed.filter((l) => !l.startsWith('ftp> ')).slice(-6));
+  });
+  const { budgetExhausted, budget } = reports;
+  const failed = transfers.filter((t) => !t.ok);
+  const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
+  const summary = budgetExhausted
+    ? `The run stopped after its budget of ${budget} events.`
+    : transfers.length === 0
+      ? 'No transfer ran.'
+      : failed.length === 0
+        ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
+        : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
+  return { ok, transfers, budgetExhausted, endTime: reports.endTime, summary };
 }

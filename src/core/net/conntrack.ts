@@ -4,7 +4,7 @@
  * its NAT decisions, its sequence adjustment, and at most one pending FTP expectation.
  * Time is passed in (microseconds of simulated time); nothing here reads a clock.
  */
-import { formatIpv4, type Ipv4 } from './addr';
+import { formatIpv4, type Ipv4 } from '../codec/addr';
 import type { CtStateName } from './iptables/types';
 
 /** 0 = original direction (as the first packet went), 1 = reply. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv4 } from './addr';
+import { formatIpv4 } from '../codec/addr';
 import { helperNames, parseFtpSegment } from './ftpHelper';
 import type { Dir } from './conntrack';
 

@@ -5,7 +5,7 @@
  * behave as the kernel's try_number/get_port do (terminator rules, match offsets for
  * nf_nat_ftp), which is laxer in some ways and stricter in others than an FTP client's parser.
  */
-import { asIpv4, formatIpv4, type Ipv4 } from './addr';
+import { asIpv4, formatIpv4, type Ipv4 } from '../codec/addr';
 import type { Conn, Dir } from './conntrack';
 
 export interface HelperConfig {

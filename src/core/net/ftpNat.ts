@@ -5,7 +5,7 @@
  * told to translate the data connection back (nf_nat_follow_master). A length change is
  * recorded for sequence adjustment of every later segment, both ways.
  */
-import { formatIpv4, ipv4Octets, type Ipv4 } from './addr';
+import { formatIpv4, ipv4Octets, type Ipv4 } from '../codec/addr';
 import { type Conn, type ConntrackTable, type Dir, EXPECT_TIMEOUT_US, type Expectation } from './conntrack';
 import type { FtpKind, FtpMatch } from './ftpHelper';
 import { seqAdjSet } from './nat';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, type Ipv4 } from './addr';
+import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { encodeIcmpError } from '../codec/icmp';
 import { decodePacket, encodeIcmpPacket } from '../codec/packet';
 import { Netfilter, type NfEvent, type NfResult } from './netfilter';

@@ -4,7 +4,7 @@
  * destination at PREROUTING/OUTPUT, the source at POSTROUTING/INPUT — with checksums fixed.
  * ICMP errors about a translated flow get their quoted header translated too.
  */
-import type { Ipv4 } from './addr';
+import type { Ipv4 } from '../codec/addr';
 import { readU16, readU32, writeU16, writeU32 } from '../codec/bytes';
 import { internetChecksum, pseudoHeaderSum } from '../codec/checksum';
 import { fixIpv4Checksum, IPPROTO, setIpv4Addresses } from '../codec/ipv4';

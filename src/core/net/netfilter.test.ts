@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv4 } from './addr';
+import { formatIpv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
 import { Netfilter, type NfEvent, type NfResult } from './netfilter';
 import { SEED_002 } from './iptables/seed002.fixture';

@@ -6,7 +6,7 @@
  *   output:  raw OUTPUT → conntrack → nat OUTPUT → filter OUTPUT → nat POSTROUTING → helper → seqadj → confirm
  * Every decision and rewrite is reported as an event with the rule (table, chain, number, text, line).
  */
-import { formatIpv4, parseIpv4, type Ipv4 } from './addr';
+import { formatIpv4, parseIpv4, type Ipv4 } from '../codec/addr';
 import { rewriteTcpPacket } from '../codec/packet';
 import {
   ConntrackTable, ctStateOf, formatTuple, hasDnat, hasSnat, invert, isNatted, timeoutUs,

@@ -1,11 +1,11 @@
 /** What netfilter reads from a packet's bytes: the 5-tuple, TCP flags and seq, ICMP type and quote. */
-import type { Ipv4 } from './addr';
+import type { Ipv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
 import { flagsFromByte, tcpChecksumOf, TCP_FIELDS, TCP_MIN_HEADER, type TcpFlags } from '../codec/tcp';
 import { IPPROTO, IPV4_FIELDS, IPV4_MIN_HEADER } from '../codec/ipv4';
 import { internetChecksum } from '../codec/checksum';
 import { readU16, readU32 } from '../codec/bytes';
-import { asIpv4 } from './addr';
+import { asIpv4 } from '../codec/addr';
 import type { Tuple } from './conntrack';
 
 export interface PacketInfo {

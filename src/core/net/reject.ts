@@ -1,5 +1,5 @@
 /** What a REJECT rule sends back (ipt_REJECT): an ICMP error or a TCP RST, fully encoded. */
-import type { Ipv4 } from './addr';
+import type { Ipv4 } from '../codec/addr';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import { encodeIcmpPacket, encodeTcpPacket } from '../codec/packet';
 import type { RejectWith } from './iptables/types';

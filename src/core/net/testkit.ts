@@ -1,5 +1,5 @@
 /** Test helpers: packets built with the codec, and a TCP conversation through one device. */
-import { parseIpv4, type Ipv4 } from './addr';
+import { parseIpv4, type Ipv4 } from '../codec/addr';
 import { encodeTcpPacket } from '../codec/packet';
 import type { TcpFlags } from '../codec/tcp';
 import { parseIptablesSave } from './iptables/parse';

@@ -3,10 +3,10 @@
  * filled, references resolved, embedded iptables and vsftpd texts parsed. Every problem is
  * collected with its JSON path; nothing here throws on bad content.
  */
-import { formatCidr, formatIpv4, inCidr, parseCidr, parseIpv4, prefixMask, asPort, asIpv4, type Ipv4 } from '../net/addr';
+import { formatCidr, formatIpv4, inCidr, parseCidr, parseIpv4, prefixMask, asPort, asIpv4, type Ipv4 } from '../codec/addr';
 import { parseIptablesSave } from '../net/iptables/parse';
-import { parseScriptLine } from '../actors/ftpClient.script';
-import { parseVsftpdConf, type VsftpdConf } from './vsftpdConf';
+import { parseScriptLine } from '../ftp/client/script';
+import { parseVsftpdConf, type VsftpdConf } from '../ftp/vsftpd/conf';
 import { findPath } from './reach';
 import {
   DEFAULT_LATENCY_MS, DEFAULT_SCRIPT, DEFAULT_SEED,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { formatIpv4 } from '../net/addr';
+import { formatIpv4 } from '../codec/addr';
 import { formatScenarioError, loadScenario } from './load';
 import type { ScenarioError } from './types';
 

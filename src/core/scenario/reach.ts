@@ -4,7 +4,8 @@
  * prefix first, next hop resolved to the device on the egress segment owning that address
  * (ARP). NAT and firewalls are deliberately ignored: they are what the simulation shows.
  */
-import { formatCidr, formatIpv4, inCidr, type Cidr, type Ipv4 } from '../net/addr';
+import { formatCidr, formatIpv4, type Ipv4 } from '../codec/addr';
+import { DEFAULT_ROUTE, lookupRoute, type RouteChoice, type StaticRoute } from '../net/routing';
 import type { Interface, Route } from './types';
 
 export interface RoutingDevice {
@@ -20,42 +21,22 @@ export type PathResult =
   | { ok: true; reached: string; hops: string[] }
   | { ok: false; message: string; hops: string[] };
 
-interface Choice {
-  prefix: number;
-  iface: Interface;
-  nextHop: Ipv4;
-  why: string;
-}
-
-const ANY: Cidr = { network: 0 as Ipv4, prefix: 0 };
-
 function owns(d: RoutingDevice, ip: Ipv4): boolean {
   return d.interfaces.some((i) => i.ip === ip);
 }
 
-/** The route a device would use for `dst`, or null. Connected networks win ties. */
-export function lookupRoute(d: RoutingDevice, dst: Ipv4): Choice | null {
-  let best: Choice | null = null;
-  const consider = (c: Choice) => {
-    if (!best || c.prefix > best.prefix) best = c;
-  };
-  for (const iface of d.interfaces) {
-    if (inCidr(dst, iface.network)) consider({ prefix: iface.prefix, iface, nextHop: dst, why: `connected ${formatCidr(iface.network)}` });
-  }
-  const statics: Route[] = [...d.routes];
-  if (d.gateway != null) statics.push({ to: ANY, via: d.gateway, dev: null });
-  for (const r of statics) {
-    if (!inCidr(dst, r.to)) continue;
-    const iface = r.dev !== null
-      ? d.interfaces.find((i) => i.name === r.dev)
-      : d.interfaces.find((i) => r.via !== null && inCidr(r.via, i.network));
-    if (!iface) continue;
-    consider({ prefix: r.to.prefix, iface, nextHop: r.via ?? dst, why: `route ${formatCidr(r.to)}${r.via !== null ? ` via ${formatIpv4(r.via)}` : ''}` });
-  }
-  return best;
+/** A device's static routes as routing reads them: a host's gateway is a 0.0.0.0/0 route, last. */
+export function routesOf(d: RoutingDevice): StaticRoute[] {
+  return d.gateway != null ? [...d.routes, { to: DEFAULT_ROUTE, via: d.gateway, dev: null }] : d.routes;
 }
 
-/** Follows the routing tables from `fromId` to the device owning `dst`. */
+/** How a route choice reads in a message: `connected 10.0.0.0/24`, `route 0.0.0.0/0 via 10.0.0.1`. */
+function why(c: RouteChoice<Interface>): string {
+  const r = c.route;
+  if (r === null) return `connected ${formatCidr(c.iface.network)}`;
+  return `route ${formatCidr(r.to)}${r.via !== null ? ` via ${formatIpv4(r.via)}` : ''}`;
+}
+
 interface DeviceIndex {
   byId: Map<string, RoutingDevice>;
   /** "segment ip" → the devices with that address on that segment, in the list's order. */
@@ -82,7 +63,10 @@ function indexOf(devices: readonly RoutingDevice[]): DeviceIndex {
   return ix;
 }
 
-/** The device list must not change after its first path is asked for (the index is kept). */
+/**
+ * Follows the routing tables from `fromId` to the device owning `dst`. The device list must
+ * not change after its first path is asked for (the index is kept).
+ */
 export function findPath(devices: readonly RoutingDevice[], fromId: string, dst: Ipv4): PathResult {
   const { byId, onSegment } = indexOf(devices);
   const hops: string[] = [fromId];
@@ -95,7 +79,7 @@ export function findPath(devices: readonly RoutingDevice[], fromId: string, dst:
     }
     if (seen.has(cur.id)) return { ok: false, hops, message: `routing loop: ${hops.join(' → ')}` };
     seen.add(cur.id);
-    const choice = lookupRoute(cur, dst);
+    const choice = lookupRoute(cur.interfaces, routesOf(cur), dst);
     if (!choice) {
       const nets = cur.interfaces.map((i) => formatCidr(i.network)).join(', ');
       const gw = cur.kind === 'host' && cur.gateway == null ? ' and no gateway' : '';
@@ -107,7 +91,7 @@ export function findPath(devices: readonly RoutingDevice[], fromId: string, dst:
       return {
         ok: false,
         hops,
-        message: `${here.kind} "${here.id}" sends to ${formatIpv4(dst)} by its ${choice.why} out of ${choice.iface.name}, but nothing on segment "${choice.iface.segment}" has the address ${formatIpv4(choice.nextHop)}`,
+        message: `${here.kind} "${here.id}" sends to ${formatIpv4(dst)} by its ${why(choice)} out of ${choice.iface.name}, but nothing on segment "${choice.iface.segment}" has the address ${formatIpv4(choice.nextHop)}`,
       };
     }
     hops.push(next.id);

@@ -3,9 +3,10 @@
  * (Scenario, after loadScenario has validated it and filled every default).
  * docs/scenario-format.md is the user-facing description of the same fields.
  */
-import type { Cidr, Ipv4, Port } from '../net/addr';
+import type { Cidr, Ipv4, Port } from '../codec/addr';
 import type { Ruleset } from '../net/iptables/parse';
-import type { VsftpdConf } from './vsftpdConf';
+import type { StaticRoute } from '../net/routing';
+import type { VsftpdConf } from '../ftp/vsftpd/conf';
 
 // ───────────────────────── shared vocabularies ─────────────────────────
 
@@ -224,13 +225,8 @@ export interface Interface {
   segment: string;
 }
 
-export interface Route {
-  to: Cidr;
-  /** null for an on-link route. */
-  via: Ipv4 | null;
-  /** Outgoing interface when given. */
-  dev: string | null;
-}
+/** A static route: to, via (null on-link), dev (the outgoing interface, when given). */
+export type Route = StaticRoute;
 
 export interface FtpHelper {
   ports: Port[];

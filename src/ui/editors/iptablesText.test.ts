@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addRule, chainsOf, moveRule, removeRules, ruleLines, setPolicy, tokenize } from './iptablesText';
+import { parseIptablesSave } from '../../core/index';
+import { addRule, chainsOf, moveRule, optValue, removeRules, ruleLines, setPolicy, tokenize } from './iptablesText';
 
 // The seed's server firewall (Red Hat style), as iptables-save prints it.
 const seed = [
@@ -18,6 +19,21 @@ const seed = [
 describe('iptables-save text edits', () => {
   it('tokenizes quoted comments as one word', () => {
     expect(tokenize('-A INPUT -m comment --comment "allow ftp data" -j ACCEPT')).toEqual(['-A', 'INPUT', '-m', 'comment', '--comment', 'allow ftp data', '-j', 'ACCEPT']);
+  });
+
+  it('splits a single-quoted --comment the way the simulator does: one word, and the rule after it intact', () => {
+    const text = ['*filter', ':INPUT DROP [0:0]', "-A INPUT -p tcp --dport 21 -m comment --comment 'allow ftp control' -j ACCEPT", 'COMMIT', ''].join('\n');
+    const [editor] = ruleLines(text);
+    expect(editor!.args).toEqual(['-p', 'tcp', '--dport', '21', '-m', 'comment', '--comment', 'allow ftp control', '-j', 'ACCEPT']);
+    const core = parseIptablesSave(text);
+    if (!core.ok) throw new Error(JSON.stringify(core.errors));
+    const rule = core.ruleset.tables[0]!.chains[0]!.rules[0]!;
+    expect(rule.matches).toContainEqual({ kind: 'comment', text: optValue(editor!.args, '--comment') });
+    expect(rule.target.kind).toBe(optValue(editor!.args, '-j'));
+  });
+
+  it('keeps the words after an unterminated quote as one word, as written', () => {
+    expect(tokenize("-A INPUT -m comment --comment 'open -j ACCEPT")).toEqual(['-A', 'INPUT', '-m', 'comment', '--comment', "'open -j ACCEPT"]);
   });
 
   it('lists rules with their table and chain', () => {

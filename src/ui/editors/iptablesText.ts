@@ -4,9 +4,7 @@
  * toggles (FTP helper, MASQUERADE, port forwards) so a user's own layout and comments stay
  * as written. Whether a text is valid is still the core parser's call.
  */
-import { BUILTIN_CHAINS } from '../../core/index';
-
-export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
+import { BUILTIN_CHAINS, tokenizeIptablesLine, type TableName } from '../../core/index';
 
 /** Built-in chains, declared when a section is created (iptables-save always lists them). */
 const BUILTIN: Record<string, readonly string[]> = BUILTIN_CHAINS;
@@ -21,11 +19,15 @@ export interface RuleLine {
   text: string;
 }
 
-/** Splits like a shell for iptables-save output: words, with "double quoted" words kept whole. */
+/**
+ * The words of a line, split by the core's tokenizer (the one iptables-restore's reader and
+ * the simulator use: double or single quotes group). After an unterminated quote the rest of
+ * the line is one word, as written; the core parser reports the error.
+ */
 export function tokenize(line: string): string[] {
-  const out: string[] = [];
-  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
-  return out;
+  const t = tokenizeIptablesLine(line);
+  if (t.ok) return t.tokens.map((w) => w.text);
+  return [...tokenize(line.slice(0, t.col - 1)), line.slice(t.col - 1)];
 }
 
 function linesOf(text: string): string[] {

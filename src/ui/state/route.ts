@@ -185,3 +185,9 @@ export function formatRoute(r: Route): string {
 export function defaultMode(r: Route): Mode {
   return r.page === 'challenge' ? 'trainee' : 'explore';
 }
+
+/** The mode a route is shown in: the one its link names, else the page's default. */
+export function routeMode(r: Route): Mode {
+  const named = 'mode' in r ? r.mode : null;
+  return named ?? defaultMode(r);
+}

@@ -2,7 +2,7 @@
  * Printing rules and rulesets the way iptables-save does, so the UI can regenerate the text
  * after a table edit and what it shows is what `iptables-save` would show.
  */
-import { formatIpv4, type Cidr } from '../addr';
+import { formatIpv4, type Cidr } from '../../codec/addr';
 import {
   PROTO_NAMES,
   type CtStateName, type Match, type PortRange, type PortSpec, type Rule, type Ruleset, type Target,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpv4, type Ipv4 } from '../addr';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import { evaluateChain, type MatchContext } from './match';
 import { parseIptablesSave, type Ruleset } from './parse';
 import { SEED_002 } from './seed002.fixture';

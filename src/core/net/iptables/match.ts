@@ -3,7 +3,7 @@
  * target wins, LOG/CT only note and go on, `-j CHAIN` descends, RETURN (or running off the end
  * of a user chain) comes back, running off a built-in chain gives its policy.
  */
-import { inCidr, type Ipv4 } from '../addr';
+import { inCidr, type Ipv4 } from '../../codec/addr';
 import type { CtStateName, Match, PortRange, PortSpec, Rule, Ruleset, Target } from './types';
 
 export type CtState = CtStateName;

@@ -3,7 +3,7 @@
  * a loaded module (a protocol module is loaded implicitly by `-p tcp --dport`), targets
  * belong to their tables and chains, ports need a port protocol.
  */
-import { parseCidr } from '../addr';
+import { parseCidr } from '../../codec/addr';
 import type { Token } from './tokens';
 import { BUILTIN_CHAINS, type Match, type PortSpec, type TableName, type Target } from './types';
 import {

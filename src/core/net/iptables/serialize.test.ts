@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { asIpv4, parseCidr, formatIpv4 } from '../addr';
+import { asIpv4, parseCidr, formatIpv4 } from '../../codec/addr';
 import { ruleText } from './canon';
 import { emptyTable, parseIptablesSave, serializeIptablesSave } from './parse';
 import type { Match, PortSpec, RejectWith, Rule, Ruleset, TableName, Target } from './types';

@@ -2,7 +2,7 @@
  * The iptables ruleset as data: what `iptables-restore` would load into the kernel, kept close
  * to iptables-save's own structure so the UI can edit a rule and print it back.
  */
-import type { Cidr, Ipv4 } from '../addr';
+import type { Cidr, Ipv4 } from '../../codec/addr';
 
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';

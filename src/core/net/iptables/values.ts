@@ -2,7 +2,7 @@
  * Reading option values the way the iptables extensions do (ports, port lists, NAT ranges,
  * states, protocols), each returning the value or the message iptables-restore would print.
  */
-import { asIpv4, parseIpv4, type Ipv4 } from '../addr';
+import { asIpv4, parseIpv4, type Ipv4 } from '../../codec/addr';
 import type { CtStateName, PortRange, RejectWith } from './types';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string };

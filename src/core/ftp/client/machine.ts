@@ -1,0 +1,846 @@
+/**
+ * The FTP client: one XState machine per client, driven by socket events from its HostStack
+ * and by the replies it parses from the control connection's bytes. Which data command it
+ * uses, how it treats a 227 address and when it falls back come from profiles.ts.
+ */
+import { and, assign, setup } from 'xstate';
+import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../../codec/addr';
+import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
+import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
+import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
+import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './profiles';
+import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './messages';
+import { describeStep, type ScriptStep } from './script';
+import { TlsChannel } from '../ftps';
+
+/** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
+export type Symptom =
+  | { kind: 'connect'; conn: string; target: string; err: ConnectError; role: 'control' | 'data' }
+  | { kind: 'reply'; verb: string; code: number; text: string }
+  | { kind: 'client-refused'; text: string }
+  | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
+  /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
+  | { kind: 'unfinished'; state: string; budget: boolean };
+
+export interface TransferReport {
+  client: string;
+  command: string;
+  ok: boolean;
+  bytes: number;
+  dataCommand?: DataCommand;
+  dataConn?: string;
+  symptom?: Symptom;
+  /**
+   * A passive data connection that failed before the client fell back to active mode
+   * (FileZilla, tnftp in its default mode): the cause of the fallback.
+   */
+  passiveFailure?: Extract<Symptom, { kind: 'connect' }>;
+}
+
+/** What the client machine needs from the simulation around it. */
+export interface FtpClientEnv {
+  clientId: string;
+  stack: HostStack;
+  /** Line the user sees (console transcript). */
+  print(text: string): void;
+  /** Protocol line sent or received on the control connection. */
+  ftp(dir: 'command' | 'reply', text: string, conn: string): void;
+  /** A fresh connection label for this client's next data connection. */
+  nextDataConn(): string;
+  /** The label of the connection whose packet is being delivered right now, if any. */
+  incomingConn(): string | undefined;
+  controlConn: string;
+  report(r: TransferReport): void;
+  now(): number;
+}
+
+export interface FtpClientInput {
+  env: FtpClientEnv;
+  profile: ClientProfile;
+  mode: ModeChoice;
+  dataPort: 'ephemeral' | 'control+1';
+  server: Ipv4;
+  serverPort: number;
+  controlPort?: number;
+  user: string;
+  password: string;
+  script: ScriptStep[];
+  tls: boolean;
+  /** Own connect time-out (ms) or null for the kernel's. */
+  connectTimeoutMs: number | null;
+}
+
+interface Xfer {
+  step: ScriptStep;
+  commands: DataCommand[];
+  index: number;
+  triedActiveFallback: boolean;
+  target?: { ip: Ipv4; port: number };
+  dataConn?: string;
+  dataSock?: TcpSocket;
+  listener?: { close(): void; readonly port: number };
+  bytes: number;
+  listing: string;
+  dataClosed: boolean;
+  got226: boolean;
+  connectStartedUs: number;
+  /** When the transfer began (curl's t_startsingle). */
+  startedUs: number;
+  /** Has this transfer's outcome been reported? */
+  reported?: boolean;
+  /** SIZE sent for this transfer (curl, before RETR; tnftp, before the data command). */
+  sizeAsked?: boolean;
+  /** MDTM sent after this download (tnftp). */
+  mdtmAsked?: boolean;
+  /** What the reported failure was (a data connect that failed drops curl's control connection). */
+  symptomKind?: Symptom['kind'];
+  /** When the client's own connect time-out for this transfer's data connection runs out. */
+  connectDeadlineUs?: number;
+  /** The error of an earlier data connect attempt of this transfer. */
+  lastConnectError?: { err: ConnectError; target: { ip: Ipv4; port: number }; conn: string };
+}
+
+interface Ctx {
+  input: FtpClientInput;
+  ctrl: TcpSocket | null;
+  parser: FtpReplyParser;
+  tls: TlsChannel | null;
+  pc: number;
+  xfer: Xfer | null;
+  /** The transfer type the server was last told (TYPE A / TYPE I), if any. */
+  currentType: 'A' | 'I' | null;
+  /** The control connection was dropped after a failed transfer; the next one reconnects. */
+  ctrlDead: boolean;
+  /** Logging in again on a new control connection, for the transfer at `pc`. */
+  relogin: boolean;
+  /** The user and password of the script's login, for logging in again. */
+  credentials: { user: string; password: string } | null;
+  /** The AUTH argument for the next try (curl: SSL, then TLS). */
+  authArg: 'TLS' | 'SSL';
+  lastVerb: string;
+  lastReply: string;
+  connectStartedUs: number;
+  /**
+   * When the transfer about to begin began, if it began before it: the login step's
+   * connection belongs to the first transfer (curl counts a transfer's time, and its connect
+   * time-out, from the transfer's start, connect and login included).
+   */
+  urlStartUs: number | null;
+  /** Passive mode failed in auto mode; active for the rest of the session (tnftp). */
+  passiveOff: boolean;
+  /** EPSV or EPRT was refused; PASV and PORT only for the rest of the session (tnftp). */
+  extendedOff: boolean;
+  /** A PORT was refused once already (tnftp's default-port retry is spent). */
+  portRefused: boolean;
+}
+
+type Ev =
+  | { type: 'CTRL_CONNECTED' }
+  | { type: 'CTRL_FAILED'; err: ConnectError }
+  | { type: 'CTRL_CLOSED' }
+  | { type: 'REPLY'; reply: FtpReply }
+  | { type: 'DATA_CONNECTED' }
+  | { type: 'DATA_FAILED'; err: ConnectError }
+  | { type: 'DATA_ACCEPTED'; sock: TcpSocket }
+  | { type: 'DATA_CLOSED' };
+
+const LATIN1 = new TextDecoder('latin1');
+
+/**
+ * The data connection's bytes are counted (and a listing kept) as they arrive, by the
+ * socket's handler: nothing about the client's state changes per segment, so it is not an
+ * event of the machine (one per segment cost a machine step for every 1460 bytes).
+ */
+function receiveData(x: Xfer, b: Uint8Array): void {
+  x.bytes += b.length;
+  if (x.step.kind === 'ls') x.listing += LATIN1.decode(b);
+}
+
+/** The data commands a transfer tries, in order, given what this session has learnt. */
+function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
+  const { profile, mode } = c.input;
+  const cmds = c.passiveOff ? profile.active : dataCommandsFor(profile, mode);
+  if (!c.extendedOff) return cmds;
+  const plain = cmds.filter((x) => x === 'PASV' || x === 'PORT');
+  return plain.length > 0 ? plain : cmds;
+}
+
+/** Passive failed: the transfer goes on with these active commands (the client's fallback). */
+function goActive(x: Xfer, commands: DataCommand[]): void {
+  x.listener?.close();
+  x.listener = undefined;
+  x.commands = commands;
+  x.index = 0;
+  x.triedActiveFallback = true;
+}
+
+/** The data connection being opened, as a failure message names it. */
+function dataTarget(c: Ctx): ConnectTarget {
+  return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlPort: c.input.serverPort, role: 'data' };
+}
+
+const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
+const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
+const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
+const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
+/** The transfer type curl asks for: ASCII for a listing, binary for a file. */
+const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
+const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+
+/** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
+function send(c: Ctx, verb: string, arg?: string): void {
+  if (!c.ctrl) return;
+  const line = formatFtpCommand(verb, arg);
+  const shown = verb === 'PASS' ? 'PASS XXXX' : line.replace(/\r\n$/, '');
+  c.input.env.print(`---> ${shown}`);
+  c.input.env.ftp('command', line.replace(/\r\n$/, ''), c.input.env.controlConn);
+  const bytes = new TextEncoder().encode(line);
+  c.ctrl.send(c.tls ? c.tls.wrap(bytes) : bytes);
+  c.lastVerb = verb;
+}
+
+function printReply(c: Ctx, r: FtpReply): void {
+  c.lastReply = r.lines.join('\n');
+  for (const l of r.lines) c.input.env.print(l);
+  c.input.env.ftp('reply', r.lines.join('\n'), c.input.env.controlConn);
+}
+
+/** Where the client connects after a 227, per its policy; or the refusal message. */
+function passiveTarget(c: Ctx, announced: Ipv4, port: number): { ip: Ipv4; port: number } | { refuse: string } {
+  const server = c.input.server;
+  switch (c.input.profile.pasvAddress) {
+    case 'trust':
+      return { ip: announced, port };
+    case 'ignore':
+      return { ip: server, port };
+    case 'refuse-mismatch':
+      return announced === server ? { ip: announced, port } : { refuse: 'Passive mode address mismatch.' };
+    case 'fix-unroutable':
+      if (isPrivateIpv4(announced) && !isPrivateIpv4(server)) {
+        if (c.input.profile.id === 'filezilla') c.input.env.print('Status: Server sent passive reply with unroutable address. Using server address instead.');
+        return { ip: server, port };
+      }
+      return { ip: announced, port };
+  }
+}
+
+export const ftpClientMachine = setup({
+  types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
+  guards: {
+    is220: ({ event }) => code(event) === 220,
+    is230: ({ event }) => code(event) === 230,
+    is331: ({ event }) => code(event) === 331,
+    is234: ({ event }) => code(event) === 234,
+    isPositive: ({ event }) => code(event) >= 200 && code(event) < 300,
+    isPreliminary: ({ event }) => code(event) >= 100 && code(event) < 200,
+    isError: ({ event }) => code(event) >= 400,
+    is226: ({ event }) => code(event) === 226,
+    isTls: ({ context }) => context.input.tls,
+    stepIsLogin: ({ context }) => current(context)?.kind === 'login',
+    stepIsTransfer: ({ context }) => isTransfer(current(context)),
+    needsType: ({ context }) => context.input.profile.sendsTypeI && context.currentType !== 'I',
+    sendsSyst: ({ context }) => context.input.profile.sendsSyst,
+    sendsPwd: ({ context }) => context.input.profile.curlSequence,
+    sendsFeat: ({ context }) => context.input.profile.tnftpSequence,
+    tnftpNeedsType: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
+    tnftpNeedsSize: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
+    tnftpNeedsMdtm: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.mdtmAsked,
+    controlDead: ({ context }) => context.ctrlDead,
+    relogin: ({ context }) => context.relogin,
+    dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && context.xfer?.symptomKind === 'connect',
+    dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
+    mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
+    needsTypeForStep: ({ context }) => context.input.profile.curlSequence && !!context.xfer && context.currentType !== typeFor(context.xfer.step),
+    needsSize: ({ context }) => context.input.profile.curlSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
+    currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
+    canFallBackOnReply: ({ context }) =>
+      !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
+    /** tnftp in its default mode: passive failed, go on in active mode. */
+    abandonsPassive: ({ context }) => {
+      const x = context.xfer;
+      const { profile, mode } = context.input;
+      return !!x && profile.activeFallback === 'session-in-auto' && mode === 'auto' && isPassive(x.commands[x.index]!);
+    },
+    canFallBackOnConnect: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || event.type !== 'DATA_FAILED') return false;
+      const fast = event.err.kind === 'refused' || event.err.kind === 'icmp';
+      const timedOut = event.err.kind === 'timeout' || event.err.kind === 'client-timeout';
+      const p = context.input.profile;
+      if (((fast && p.fallbackOnFastConnectFailure) || (timedOut && p.fallbackOnConnectTimeout)) && x.index + 1 < x.commands.length) return true;
+      return context.input.profile.activeFallback === 'transfer' && !x.triedActiveFallback;
+    },
+    connectTimeUsedUp: ({ context }) => {
+      const x = context.xfer;
+      return !!x && x.connectDeadlineUs !== undefined && context.input.env.now() >= x.connectDeadlineUs;
+    },
+    transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
+  },
+  actions: {
+    openControl: assign(({ context, self }) => {
+      const { env, server, serverPort, controlPort } = context.input;
+      const timeoutMs = context.input.connectTimeoutMs ?? undefined;
+      // A control connection the client dropped (curl after a failed transfer) says nothing more.
+      let ctrl: TcpSocket | null = null;
+      const mine = (): boolean => ctrl !== null && self.getSnapshot().context.ctrl === ctrl;
+      ctrl = env.stack.connect(
+        { dst: server, dstPort: serverPort, srcPort: controlPort, conn: env.controlConn, timeoutMs },
+        {
+          onConnected: () => mine() && self.send({ type: 'CTRL_CONNECTED' }),
+          onError: (err) => mine() && self.send({ type: 'CTRL_FAILED', err }),
+          onData: (bytes) => {
+            if (!mine()) return;
+            const tls = self.getSnapshot().context.tls;
+            const text = new TextDecoder('latin1').decode(tls ? tls.unwrap(bytes) : bytes);
+            for (const reply of self.getSnapshot().context.parser.push(text).replies) self.send({ type: 'REPLY', reply });
+          },
+          onPeerClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
+          onClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
+        },
+      );
+      return {
+        ctrl,
+        connectStartedUs: env.now(),
+        urlStartUs: context.relogin ? context.urlStartUs : env.now(),
+        parser: new FtpReplyParser(),
+        tls: null,
+        currentType: null,
+        authArg: context.input.profile.authArg,
+      };
+    }),
+    printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
+    printReply: ({ context, event }) => {
+      if (event.type === 'REPLY') printReply(context, event.reply);
+    },
+    reportControlFailure: ({ context, event }) => {
+      if (event.type !== 'CTRL_FAILED') return;
+      const { env, profile, server, serverPort } = context.input;
+      const startedUs = context.xfer?.startedUs ?? context.connectStartedUs;
+      for (const l of connectFailureLines(profile, { ip: server, port: serverPort, controlPort: serverPort, role: 'control' }, event.err, env.now() - startedUs)) env.print(l);
+      const symptom: Symptom = { kind: 'connect', conn: env.controlConn, target: `${formatIpv4(server)}:${serverPort}`, err: event.err, role: 'control' };
+      for (const step of context.input.script.slice(context.pc)) {
+        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
+      }
+    },
+    /** The control connection went away in the middle of a command. */
+    reportInterrupted: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || x.reported) return;
+      const err = event.type === 'CTRL_FAILED' ? event.err : undefined;
+      reportFailure(context, { kind: 'control-lost', err, lastReply: context.lastReply, during: true });
+    },
+    reportRemainingAsLost: ({ context }) => {
+      const { env } = context.input;
+      const from = context.xfer ? context.pc + 1 : context.pc;
+      for (const step of context.input.script.slice(from)) {
+        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
+      }
+    },
+    sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
+    askAuthTls: assign({ authArg: 'TLS' as const }),
+    /** curl: AUTH refused, so this URL fails (exit 64) before logging in. */
+    failNextTransferOnAuth: assign(({ context, event }) => {
+      const i = context.input.script.findIndex((step, k) => k >= context.pc && isTransfer(step));
+      if (i < 0 || event.type !== 'REPLY') return { pc: context.input.script.length };
+      authFailure(context, [context.input.script[i]!], event.reply);
+      return { pc: i + 1 };
+    }),
+    /** AUTH refused: every transfer still to come fails before logging in. */
+    failRemainingOnAuth: ({ context, event }) => {
+      if (event.type === 'REPLY') authFailure(context, context.input.script.slice(context.pc).filter(isTransfer), event.reply);
+    },
+    startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
+    sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
+    sendProt: ({ context }) => send(context, 'PROT', 'P'),
+    /** The script's login step's user and password (or the client's), kept for logging in again. */
+    takeCredentials: assign(({ context }) => {
+      if (context.relogin && context.credentials) return {};
+      const s = current(context);
+      return { credentials: { user: (s?.kind === 'login' && s.user) || context.input.user, password: (s?.kind === 'login' && s.password) || context.input.password } };
+    }),
+    sendUser: ({ context }) => send(context, 'USER', context.credentials!.user),
+    sendPass: ({ context }) => send(context, 'PASS', context.credentials!.password),
+    /** After login: the next script line, or (logging in again) the transfer that is waiting. */
+    afterLogin: assign(({ context }) => (context.relogin ? { relogin: false } : { pc: context.pc + 1, xfer: null })),
+    /** curl after a failed data connect: FIN on the control connection, no QUIT. */
+    dropControl: assign(({ context }) => {
+      context.ctrl?.close();
+      return { ctrl: null, ctrlDead: true };
+    }),
+    prepareRelogin: assign({ ctrlDead: false, relogin: true }),
+    sendSyst: ({ context }) => send(context, 'SYST'),
+    printSystem: ({ context }) => {
+      context.input.env.print('Remote system type is UNIX.');
+      context.input.env.print('Using binary mode to transfer files.');
+    },
+    advance: assign(({ context }) => ({ pc: context.pc + 1, xfer: null })),
+    echoPrompt: ({ context }) => {
+      const s = current(context);
+      if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
+    },
+    beginTransfer: assign(({ context }) => {
+      const step = current(context)!;
+      const commands = commandsFor(context);
+      const startedUs = context.urlStartUs ?? context.input.env.now();
+      return {
+        xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, listing: '', dataClosed: false, got226: false, connectStartedUs: 0, startedUs },
+        urlStartUs: null,
+      };
+    }),
+    sendType: assign(({ context }) => {
+      send(context, 'TYPE', 'I');
+      return { currentType: 'I' as const };
+    }),
+    sendTypeForStep: ({ context }) => send(context, 'TYPE', typeFor(context.xfer!.step)),
+    /** The server accepted the TYPE just sent. */
+    noteType: assign(({ context }) => ({ currentType: context.xfer ? typeFor(context.xfer.step) : context.currentType })),
+    sendPwd: ({ context }) => send(context, 'PWD'),
+    sendFeat: ({ context }) => send(context, 'FEAT'),
+    sendMdtm: ({ context }) => {
+      const x = context.xfer!;
+      x.mdtmAsked = true;
+      send(context, 'MDTM', xferArg(x.step));
+    },
+    sendSize: ({ context }) => {
+      const x = context.xfer!;
+      x.sizeAsked = true;
+      send(context, 'SIZE', xferArg(x.step));
+    },
+    /** PASV/EPSV: ask; PORT/EPRT: listen first, then announce the address. */
+    sendDataCommand: ({ context, self }) => {
+      const x = context.xfer!;
+      const cmd = x.commands[x.index]!;
+      if (isPassive(cmd)) {
+        send(context, cmd);
+        return;
+      }
+      const { env } = context.input;
+      const ctrl = context.ctrl!;
+      const port = context.input.dataPort === 'control+1' && !env.stack.isPortInUse(ctrl.localPort + 1) ? ctrl.localPort + 1 : env.stack.ephemeralPort();
+      // The data connection is the server's: it is labelled by the server's SYN when it arrives.
+      x.dataConn = undefined;
+      x.listener = env.stack.listen(
+        port,
+        (sock) => {
+          sock.setHandlers({
+            onData: (b) => receiveData(x, b),
+            onPeerClosed: () => {
+              sock.close();
+              self.send({ type: 'DATA_CLOSED' });
+            },
+          });
+          self.send({ type: 'DATA_ACCEPTED', sock });
+        },
+        { conn: () => env.incomingConn() ?? env.nextDataConn() },
+      );
+      // The client announces its own address as its socket sees it: behind NAT, the private one.
+      if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
+      else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
+    },
+    abandonPassive: assign(({ context }) => {
+      goActive(context.xfer!, commandsFor({ ...context, passiveOff: true }));
+      return { passiveOff: true };
+    }),
+    /** tnftp's first PORT refused: it tries the default data port, which is taken. */
+    notePortRefused: assign(({ context, event }) => {
+      if (!context.input.profile.defaultPortRetry || event.type !== 'REPLY' || event.reply.code < 500 || context.portRefused) return {};
+      if (context.lastVerb !== 'PORT' && context.lastVerb !== 'EPRT') return {};
+      context.input.env.print("ftp: Can't bind for data connection: Address already in use");
+      return { portRefused: true };
+    }),
+    /** tnftp: EPSV/EPRT refused, so the extended commands are off for the session. */
+    noteExtendedRefused: assign(({ context }) => {
+      const x = context.xfer;
+      const cmd = x?.commands[x.index];
+      if (!context.input.profile.extendedOffAfterRefusal || (cmd !== 'EPSV' && cmd !== 'EPRT')) return {};
+      context.input.env.print('disabling epsv4 for this connection');
+      return { extendedOff: true };
+    }),
+    nextDataCommand: ({ context }) => {
+      const x = context.xfer!;
+      if (x.index + 1 < x.commands.length) {
+        x.listener?.close();
+        x.listener = undefined;
+        x.index++;
+      } else goActive(x, context.input.profile.active);
+    },
+    connectData: ({ context, self }) => {
+      const x = context.xfer!;
+      const { env } = context.input;
+      x.dataConn = env.nextDataConn();
+      x.connectStartedUs = env.now();
+      const budget = context.input.connectTimeoutMs;
+      if (budget !== null && x.connectDeadlineUs === undefined) {
+        const from = context.input.profile.connectBudgetFrom === 'transfer' ? x.startedUs : env.now();
+        x.connectDeadlineUs = from + budget * 1000;
+      }
+      const timeoutMs = x.connectDeadlineUs !== undefined ? Math.max(1, (x.connectDeadlineUs - env.now()) / 1000) : undefined;
+      const srcPort = context.input.dataPort === 'control+1' && context.ctrl && !env.stack.isPortInUse(context.ctrl.localPort + 1) ? context.ctrl.localPort + 1 : undefined;
+      const sock = env.stack.connect(
+        { dst: x.target!.ip, dstPort: x.target!.port, srcPort, conn: x.dataConn, timeoutMs },
+        {
+          onConnected: () => self.send({ type: 'DATA_CONNECTED' }),
+          onError: (err) => self.send({ type: 'DATA_FAILED', err }),
+          onData: (b) => receiveData(x, b),
+          onPeerClosed: () => {
+            sock.close();
+            self.send({ type: 'DATA_CLOSED' });
+          },
+        },
+      );
+      x.dataSock = sock;
+    },
+    takeAccepted: ({ context, event }) => {
+      if (event.type === 'DATA_ACCEPTED' && context.xfer) {
+        context.xfer.dataSock = event.sock;
+        context.xfer.dataConn = event.sock.conn;
+        context.xfer.listener?.close();
+        context.xfer.listener = undefined;
+      }
+    },
+    setPassiveTarget: ({ context, event }) => {
+      if (event.type !== 'REPLY' || !context.xfer) return;
+      const x = context.xfer;
+      if (event.reply.code === 229) {
+        const p = parse229(event.reply.text);
+        if (p.ok) x.target = { ip: context.input.server, port: p.value.port };
+        return;
+      }
+      const p = parse227(event.reply.text);
+      if (!p.ok) return;
+      const t = passiveTarget(context, p.value.ip, p.value.port);
+      if ('refuse' in t) {
+        context.input.env.print(t.refuse);
+        x.target = undefined;
+        reportFailure(context, { kind: 'client-refused', text: t.refuse });
+      } else x.target = t;
+    },
+    sendTransferCommand: ({ context }) => {
+      const s = context.xfer!.step;
+      send(context, xferVerb(s), xferArg(s));
+    },
+    uploadIfStor: ({ context }) => {
+      const x = context.xfer!;
+      if (x.step.kind !== 'put' || !x.dataSock) return;
+      x.dataSock.send(uploadBytes(x.step.size));
+      x.bytes = x.step.size;
+      x.dataSock.close();
+      x.dataClosed = true;
+    },
+    markDataClosed: ({ context }) => {
+      const x = context.xfer;
+      if (!x) return;
+      x.dataClosed = true;
+      // A directory listing appears on screen between 150 and 226, as the data arrives.
+      for (const line of x.listing.split(/\r?\n/)) if (line) context.input.env.print(line);
+      x.listing = '';
+    },
+    mark226: ({ context }) => {
+      if (context.xfer) context.xfer.got226 = true;
+    },
+    reportSuccess: ({ context }) => {
+      const x = context.xfer!;
+      const { env } = context.input;
+      if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${x.step.kind === 'put' ? 'sent' : 'received'}.`);
+      x.reported = true;
+      env.report({ client: env.clientId, command: describeStep(x.step), ok: true, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn });
+    },
+    reportReplyFailure: ({ context, event }) => {
+      if (event.type !== 'REPLY') return;
+      if (context.input.profile.id === 'curl') context.input.env.print(curlReplyFailure(context.lastVerb, event.reply.code));
+      // tnftp told to stay passive (captured); in its default mode it would have gone active.
+      if (context.input.profile.id === 'tnftp' && (context.lastVerb === 'PASV' || context.lastVerb === 'EPSV')) context.input.env.print('Passive mode refused.');
+      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+    },
+    printDataConnectFailure: ({ context, event }) => {
+      if (event.type !== 'DATA_FAILED' || !context.xfer) return;
+      const x = context.xfer;
+      const { env, profile } = context.input;
+      for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
+      // curl -v's own words; tnftp says nothing more; the others' in plain English.
+      const cmd = x.commands[x.index];
+      if (profile.id === 'curl') env.print(`Failed ${cmd} attempt. Disabling ${cmd}`);
+      else if (profile.id !== 'tnftp') env.print(`Failed ${cmd} attempt; trying the next mode.`);
+      x.lastConnectError = { err: event.err, target: x.target!, conn: x.dataConn! };
+    },
+    reportConnectTimeUsedUp: ({ context }) => {
+      const x = context.xfer!;
+      const { env, profile } = context.input;
+      const last = x.lastConnectError;
+      if (!last) return;
+      for (const l of connectTimeUsedUpLines(profile, { ...dataTarget(context), ip: last.target.ip, port: last.target.port }, env.now() - x.startedUs)) env.print(l);
+      reportFailure(context, { kind: 'connect', conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' });
+    },
+    reportDataConnectFailure: ({ context, event }) => {
+      if (event.type !== 'DATA_FAILED' || !context.xfer) return;
+      const x = context.xfer;
+      const { env, profile } = context.input;
+      for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
+      reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+    },
+    cleanupData: ({ context }) => {
+      const x = context.xfer;
+      if (!x) return;
+      x.listener?.close();
+      if (x.dataSock && x.dataSock.state !== 'CLOSED') x.dataSock.abort();
+    },
+    sendQuit: ({ context }) => send(context, 'QUIT'),
+    closeControl: ({ context }) => context.ctrl?.close(),
+  },
+}).createMachine({
+  id: 'ftpClient',
+  context: ({ input }) => ({
+    input,
+    ctrl: null,
+    parser: new FtpReplyParser(),
+    tls: null,
+    pc: 0,
+    xfer: null,
+    currentType: null,
+    ctrlDead: false,
+    relogin: false,
+    credentials: null,
+    authArg: input.profile.authArg,
+    lastVerb: '',
+    lastReply: '',
+    connectStartedUs: 0,
+    urlStartUs: null,
+    passiveOff: false,
+    extendedOff: false,
+    portRefused: false,
+  }),
+  initial: 'connecting',
+  // The server may close or reset the control connection at any point (421, 500 OOPS …).
+  on: {
+    CTRL_FAILED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
+    CTRL_CLOSED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
+  },
+  states: {
+    connecting: {
+      entry: 'openControl',
+      on: {
+        CTRL_CONNECTED: { target: 'banner', actions: 'printConnected' },
+        CTRL_FAILED: { target: 'closed', actions: 'reportControlFailure' },
+      },
+    },
+    banner: {
+      on: {
+        REPLY: [
+          { guard: 'is220', target: 'tlsCheck', actions: 'printReply' },
+          { target: 'quitting', actions: ['printReply', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    tlsCheck: { always: [{ guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
+    authTls: {
+      entry: 'sendAuthTls',
+      on: {
+        REPLY: [
+          { guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] },
+          // curl asks AUTH SSL, then AUTH TLS.
+          { guard: 'mayAskAuthTls', target: 'authTls', reenter: true, actions: ['printReply', 'askAuthTls'] },
+          // Refused: FTPS is required, so no login. curl fails this URL and drops the connection
+          // (the next URL tries again on a new one); the others give up on the rest.
+          { guard: 'dropsControlOnFailure', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
+          { target: 'quitting', actions: ['printReply', 'failRemainingOnAuth'] },
+        ],
+      },
+    },
+    pbsz: { entry: 'sendPbsz', on: { REPLY: { target: 'prot', actions: 'printReply' } } },
+    prot: { entry: 'sendProt', on: { REPLY: { target: 'next', actions: 'printReply' } } },
+    /** Dispatch the next script line. */
+    next: {
+      always: [
+        { guard: ({ context }) => context.pc >= context.input.script.length, target: 'quitting' },
+        { guard: ({ context }) => current(context)?.kind === 'quit', target: 'quitting', actions: 'echoPrompt' },
+        { guard: 'relogin', target: 'user' },
+        { guard: 'stepIsLogin', target: 'user' },
+        // curl dropped the control connection after a failed transfer: a new one for this one.
+        { guard: ({ context }) => context.ctrlDead && isTransfer(current(context)), target: 'connecting', actions: 'prepareRelogin' },
+        { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
+        { target: 'next', reenter: true, actions: 'advance' },
+      ],
+    },
+    user: {
+      entry: ['takeCredentials', 'sendUser'],
+      on: {
+        REPLY: [
+          { guard: 'is331', target: 'pass', actions: 'printReply' },
+          { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    pass: {
+      entry: 'sendPass',
+      on: {
+        REPLY: [
+          { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
+        ],
+      },
+    },
+    loggedIn: { always: [{ guard: 'sendsSyst', target: 'syst' }, { target: 'afterSyst' }] },
+    syst: { entry: 'sendSyst', on: { REPLY: { target: 'afterSyst', actions: ['printReply', 'printSystem'] } } },
+    afterSyst: { always: [{ guard: 'sendsFeat', target: 'feat' }, { guard: 'sendsPwd', target: 'pwd' }, { target: 'next', actions: 'afterLogin' }] },
+    /** tnftp asks what the server supports; it goes on whatever the answer. */
+    feat: { entry: 'sendFeat', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
+    /** curl asks for the entry path; any answer will do (it only remembers it). */
+    pwd: { entry: 'sendPwd', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
+    transfer: {
+      initial: 'start',
+
+      states: {
+        start: {
+          always: [
+            { guard: 'needsType', target: 'type' },
+            { guard: 'tnftpNeedsType', target: 'typeFirst' },
+            { guard: 'tnftpNeedsSize', target: 'sizeFirst' },
+            { target: 'dataCommand' },
+          ],
+        },
+        type: { entry: 'sendType', on: { REPLY: { target: 'dataCommand', actions: 'printReply' } } },
+        /** tnftp: TYPE I and SIZE before the data command of a download. */
+        typeFirst: {
+          entry: 'sendTypeForStep',
+          on: {
+            REPLY: [
+              { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteType'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        // Its answer only sets the progress bar's total: the download goes on either way.
+        sizeFirst: { entry: 'sendSize', on: { REPLY: { target: 'start', actions: 'printReply' } } },
+        dataCommand: {
+          entry: 'sendDataCommand',
+          on: {
+            REPLY: [
+              { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
+              { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
+              { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'nextDataCommand'] },
+              { guard: 'abandonsPassive', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'abandonPassive'] },
+              { target: 'failed', actions: ['printReply', 'notePortRefused', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        resolvePassive: {
+          always: [
+            { guard: 'connectTimeUsedUp', target: 'failed', actions: 'reportConnectTimeUsedUp' },
+            { guard: ({ context }) => !!context.xfer?.target, target: 'connectingData' },
+            { target: 'failed' },
+          ],
+        },
+        connectingData: {
+          entry: 'connectData',
+          on: {
+            DATA_CONNECTED: 'beforeCommand',
+            DATA_FAILED: [
+              { guard: 'abandonsPassive', target: 'dataCommand', actions: ['printDataConnectFailure', 'abandonPassive'] },
+              { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
+              { target: 'failed', actions: 'reportDataConnectFailure' },
+            ],
+          },
+        },
+        /** With the data connection set up (curl): TYPE if it changes, SIZE before RETR. */
+        beforeCommand: { always: [{ guard: 'needsTypeForStep', target: 'typeForStep' }, { guard: 'needsSize', target: 'size' }, { target: 'sendCommand' }] },
+        typeForStep: {
+          entry: 'sendTypeForStep',
+          on: {
+            REPLY: [
+              { guard: 'isPositive', target: 'beforeCommand', actions: ['printReply', 'noteType'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        size: {
+          entry: 'sendSize',
+          on: {
+            REPLY: [
+              // curl stops at a 550 here: "The file does not exist".
+              { guard: ({ event }) => code(event) === 550, target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { target: 'beforeCommand', actions: 'printReply' },
+            ],
+          },
+        },
+        sendCommand: {
+          entry: 'sendTransferCommand',
+          on: {
+            DATA_ACCEPTED: { actions: 'takeAccepted' },
+            DATA_CLOSED: { actions: 'markDataClosed' },
+            REPLY: [
+              { guard: 'isPreliminary', target: 'transferring', actions: ['printReply', 'uploadIfStor'] },
+              { guard: 'is226', target: 'transferring', actions: ['printReply', 'mark226'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
+        },
+        transferring: {
+          always: [
+            { guard: and(['transferComplete', 'tnftpNeedsMdtm']), target: 'mdtm' },
+            { guard: 'transferComplete', target: 'done' },
+          ],
+          on: {
+            DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
+            DATA_CLOSED: { actions: 'markDataClosed' },
+            REPLY: [
+              { guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { actions: ['printReply', 'mark226'] },
+            ],
+          },
+        },
+        /** tnftp asks for the file's time after a download (to set the local copy's). */
+        mdtm: { entry: 'sendMdtm', on: { REPLY: { target: 'done', actions: 'printReply' } } },
+        done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
+        failed: {
+          entry: 'cleanupData',
+          // Every profile goes on with the next command; curl, after a data connection it could
+          // not open, on a new control connection (the next URL logs in again).
+          always: [
+            { guard: 'dropsControl', target: '#ftpClient.next', actions: ['dropControl', 'advance'] },
+            { target: '#ftpClient.next', actions: 'advance' },
+          ],
+        },
+      },
+    },
+    quitting: {
+      // With the control connection already dropped there is nobody to say QUIT to.
+      always: { guard: 'controlDead', target: 'closed' },
+      entry: 'sendQuit',
+      on: {
+        REPLY: { target: 'closed', actions: ['printReply', 'closeControl'] },
+        CTRL_CLOSED: 'closed',
+      },
+    },
+    closed: { type: 'final' },
+  },
+});
+
+/** The server refused AUTH: these transfers fail with its reply (curl prints exit 64). */
+function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
+  const { env, profile } = c.input;
+  if (profile.id === 'curl') env.print(curlReplyFailure('AUTH', reply.code));
+  for (const step of steps) {
+    env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') } });
+  }
+}
+
+function reportFailure(c: Ctx, symptom: Symptom): void {
+  const x = c.xfer;
+  if (!x || x.reported) return;
+  x.reported = true;
+  x.symptomKind = symptom.kind;
+  const { env } = c.input;
+  const last = x.lastConnectError;
+  const passiveFailure = x.triedActiveFallback && last && symptom !== undefined
+    ? { kind: 'connect' as const, conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' as const }
+    : undefined;
+  env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom, ...(passiveFailure ? { passiveFailure } : {}) });
+}
+
+/** Deterministic upload content: a repeating printable pattern. */
+export function uploadBytes(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = 0x41 + (i % 26);
+  return b;
+}

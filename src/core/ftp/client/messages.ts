@@ -1,0 +1,113 @@
+/**
+ * What a user sees when a connect fails, per client family. Linux maps ICMP errors to errno
+ * as net/ipv4/icmp.c's icmp_err_convert table does; the client prints strerror(errno).
+ */
+import { formatIpv4, type Ipv4 } from '../../codec/addr';
+import type { ConnectError } from '../../tcp/hostStack';
+import type { ClientProfile } from './profiles';
+
+/** errno text for a failed connect(). */
+export function connectErrno(err: ConnectError): string {
+  switch (err.kind) {
+    case 'timeout':
+    case 'client-timeout':
+      return 'Connection timed out';
+    case 'refused':
+      return 'Connection refused';
+    case 'reset':
+      return 'Connection reset by peer';
+    case 'icmp':
+      return icmpErrno(err.type, err.code);
+  }
+}
+
+// ICMP destination-unreachable code → errno (icmp_err_convert): port → ECONNREFUSED,
+// net/net-prohibited → ENETUNREACH, host/host-prohibited/admin-prohibited → EHOSTUNREACH.
+const UNREACH_ERRNO: Record<number, string> = {
+  0: 'Network is unreachable',
+  1: 'No route to host',
+  2: 'Protocol not available',
+  3: 'Connection refused',
+  6: 'Network is unreachable',
+  7: 'No route to host',
+  9: 'Network is unreachable',
+  10: 'No route to host',
+  13: 'No route to host',
+};
+
+export function icmpErrno(type: number, code: number): string {
+  if (type === 11) return 'No route to host';
+  return UNREACH_ERRNO[code] ?? 'No route to host';
+}
+
+/** A connection that could not be opened: where to, and the control connection's port. */
+export interface ConnectTarget {
+  ip: Ipv4;
+  port: number;
+  role: 'control' | 'data';
+  controlPort: number;
+}
+
+/**
+ * The lines the client prints when a connect failed. `sinceStartUs` counts from the start of
+ * the transfer (curl prints it).
+ */
+export function connectFailureLines(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string[] {
+  if (profile.id === 'tnftp') {
+    // tnftp 20210827, captured: warn() after the socket is closed, so an ICMP error (any
+    // unreachable code) reaches the user as EBADF; a RST and the kernel's time-out keep theirs.
+    const where = `\`${formatIpv4(to.ip)}:${to.port}'`;
+    const line = `ftp: Can't connect to ${where}: ${err.kind === 'icmp' ? 'Bad file descriptor' : connectErrno(err)}`;
+    return to.role === 'control' ? [line, `ftp: Can't connect to ${where}`] : [line];
+  }
+  return [connectFailureLine(profile, to, err, sinceStartUs)];
+}
+
+function connectFailureLine(profile: ClientProfile, to: ConnectTarget, err: ConnectError, sinceStartUs: number): string {
+  const errno = connectErrno(err);
+  const { ip } = to;
+  switch (profile.id) {
+    case 'curl': {
+      // curl 7.88, captured (tests/kernel and by hand): the port is the control connection's
+      // even for a data connection, the time runs from the start of the transfer, and the text
+      // is curl's own for its result code, not errno's. The kernel's ETIMEDOUT and curl's own
+      // time-out both exit 28; only the control connection's own time-out says so.
+      const timedOut = err.kind === 'timeout' || err.kind === 'client-timeout';
+      const text = to.role === 'control' && err.kind === 'client-timeout' ? 'Timeout was reached' : "Couldn't connect to server";
+      return `curl: (${timedOut ? 28 : 7}) Failed to connect to ${formatIpv4(ip)} port ${to.controlPort} after ${Math.round(sinceStartUs / 1000)} ms: ${text}`;
+    }
+    case 'filezilla':
+      return err.kind === 'timeout' || err.kind === 'client-timeout'
+        ? 'Error: Connection timed out after 20 seconds of inactivity'
+        : `Error: Could not connect to server: ${errno}`;
+    case 'windows':
+      return `> ftp: connect :${err.kind === 'refused' ? '10061' : err.kind === 'timeout' ? '10060' : '10065'}`;
+    case 'lftp':
+      return `lftp: connect: ${errno}`;
+    default:
+      return `ftp: connect: ${errno}`;
+  }
+}
+
+/**
+ * The client's own connect time-out ran out before its next data connection attempt (curl:
+ * EPSV used it all, PASV has none left — captured with --connect-timeout).
+ */
+export function connectTimeUsedUpLines(profile: ClientProfile, to: ConnectTarget, sinceStartUs: number): string[] {
+  if (profile.id === 'curl') return ['curl: (28) Connection time-out'];
+  return connectFailureLines(profile, to, { kind: 'client-timeout', elapsedUs: sinceStartUs }, sinceStartUs);
+}
+
+/** curl's exit line when the server refused a command. */
+export function curlReplyFailure(verb: string, code: number): string {
+  if (verb === 'PORT' || verb === 'EPRT') return `curl: (30) Failed to do PORT`;
+  if (verb === 'USER' || verb === 'PASS') return `curl: (67) Access denied: ${code}`;
+  if (verb === 'RETR' || verb === 'LIST' || verb === 'NLST') return `curl: (19) RETR response: ${code}`;
+  if (verb === 'STOR') return `curl: (25) Failed FTP upload: ${code}`;
+  // A download is sized first: 550 there ends it before RETR (captured with curl 7.88).
+  if (verb === 'SIZE' && code === 550) return `curl: (78) The file does not exist`;
+  if (verb === 'TYPE') return `curl: (17) Couldn't set desired mode`;
+  // --ssl-reqd and both AUTH SSL and AUTH TLS refused (CURLE_USE_SSL_FAILED).
+  if (verb === 'AUTH') return `curl: (64) Requested SSL level failed`;
+  return `curl: (8) Weird server reply`;
+}

@@ -1,0 +1,320 @@
+/**
+ * What vsftpd answers to one control command, as a function of the session: the
+ * replies to send and the effects the session machine must carry out (log in, open a
+ * passive listener, start a transfer, close). Order of checks follows vsftpd 3.0.x
+ * (prelogin.c parse_username_password, postlogin.c process_post_login and handlers).
+ */
+import { decodeHostPort } from '../../codec/hostport';
+import { parseIpv4, type Ipv4 } from '../../codec/addr';
+import type { VsftpdConf } from './conf';
+import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
+import { mdtmTime, type VirtualFs } from '../server/files';
+
+/** One command line as vsftpd splits it: verb up to the first space (upper-cased), the rest. */
+export interface Cmd {
+  verb: string;
+  arg: string;
+  /** The line as received, without CR/LF. */
+  line: string;
+}
+
+/** vsftpd's split: `str_split_char(' ')` then `str_upper` on the verb. */
+export function splitCommand(line: string): Cmd {
+  const sp = line.indexOf(' ');
+  const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+  return { verb, arg: sp < 0 ? '' : line.slice(sp + 1), line };
+}
+
+/** Session state the decisions read; the machine owns and updates it. */
+export interface SessionState {
+  user: string | null;
+  anonymous: boolean;
+  loggedIn: boolean;
+  cwd: string;
+  ascii: boolean;
+  controlTls: boolean;
+  dataTls: boolean;
+  epsvAll: boolean;
+  loginFails: number;
+  dataMode: 'none' | 'port' | 'pasv';
+}
+
+export interface SessionEnv {
+  conf: VsftpdConf;
+  style: ReplyStyle;
+  fs: VirtualFs;
+  host: string;
+  /** The control connection's peer address (what PORT and data peers are checked against). */
+  peerIp: Ipv4;
+  nowS: number;
+}
+
+export type TransferVerb = 'LIST' | 'NLST' | 'RETR' | 'STOR';
+
+export interface TransferPlan {
+  verb: TransferVerb;
+  arg: string;
+  /** Absolute path of the file (RETR/STOR) or the cwd (listings). */
+  path: string;
+  /** The 150 to send once the data connection is up. */
+  mark: Reply;
+}
+
+export type Effect =
+  | { kind: 'login' }
+  | { kind: 'close'; how: 'close' | 'abort' }
+  | { kind: 'startTls' }
+  /** Forget PORT and close a PASV listener (pasv_cleanup + port_cleanup). */
+  | { kind: 'cleanupData' }
+  | { kind: 'port'; ip: Ipv4; port: number }
+  | { kind: 'pasv'; epsv: boolean }
+  | { kind: 'transfer'; plan: TransferPlan };
+
+export interface Outcome {
+  replies: Reply[];
+  patch: Partial<SessionState>;
+  effects: Effect[];
+}
+
+export function initialSession(): SessionState {
+  return { user: null, anonymous: false, loggedIn: false, cwd: '/', ascii: true, controlTls: false, dataTls: false, epsvAll: false, loginFails: 0, dataMode: 'none' };
+}
+
+/** vsftpd's tunable_max_login_fails default: the session ends after the third failure. */
+const MAX_LOGIN_FAILS = 3;
+
+const isAnonName = (u: string): boolean => ['FTP', 'ANONYMOUS'].includes(u.toUpperCase());
+
+function out(env: SessionEnv, id: ReplyId, args: ReplyArgs = {}, extra: Partial<Outcome> = {}): Outcome {
+  return { replies: [reply(env.style, id, args)], patch: extra.patch ?? {}, effects: extra.effects ?? [] };
+}
+
+/** Before login (prelogin.c). */
+export function decidePreLogin(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
+  const { conf } = env;
+  switch (c.verb) {
+    case 'USER':
+      return decideUser(s, env, c.arg);
+    case 'PASS':
+      return decidePass(s, env);
+    case 'QUIT':
+      return out(env, 'goodbye', {}, { effects: [{ kind: 'close', how: 'close' }] });
+    case 'FEAT':
+      return { replies: [feat(env)], patch: {}, effects: [] };
+    case 'OPTS':
+      return decideOpts(env, c.arg);
+  }
+  if (conf.ssl_enable && c.verb === 'AUTH' && !s.controlTls) return decideAuth(env, c.arg);
+  if (conf.ssl_enable && c.verb === 'PBSZ') return out(env, s.controlTls ? 'pbszOk' : 'pbszBad');
+  if (conf.ssl_enable && c.verb === 'PROT') return decideProt(s, env, c.arg);
+  // "Deliberately ignore to avoid NAT device bugs": an empty line gets no answer.
+  if (c.verb === '' && c.arg === '') return { replies: [], patch: {}, effects: [] };
+  return out(env, 'pleaseLogin');
+}
+
+function decideUser(s: SessionState, env: SessionEnv, name: string): Outcome {
+  const { conf } = env;
+  const anon = isAnonName(name);
+  if (!conf.local_enable && !anon) return out(env, 'anonOnly', {}, { patch: { user: null } });
+  if (anon && s.controlTls && !conf.allow_anon_ssl && !conf.force_anon_logins_ssl) return out(env, 'anonNoEncryption', {}, { patch: { user: null } });
+  if (conf.ssl_enable && !anon && !s.controlTls && conf.force_local_logins_ssl) return out(env, 'localMustEncrypt', {}, { effects: [{ kind: 'close', how: 'close' }] });
+  if (conf.ssl_enable && anon && !s.controlTls && conf.force_anon_logins_ssl) return out(env, 'anonMustEncrypt', {}, { effects: [{ kind: 'close', how: 'close' }] });
+  const patch = { user: name, anonymous: anon };
+  if (anon && conf.no_anon_password) return decidePass({ ...s, ...patch }, env, patch);
+  return out(env, 'userOk', { user: name }, { patch });
+}
+
+/** Any password is accepted; anonymous logins still need anonymous_enable (checked at PASS). */
+function decidePass(s: SessionState, env: SessionEnv, carried: Partial<SessionState> = {}): Outcome {
+  if (s.user === null) return out(env, 'needUser');
+  const allowed = s.anonymous ? env.conf.anonymous_enable : env.conf.local_enable;
+  if (allowed) return out(env, 'loginOk', { user: s.user }, { patch: { ...carried, loggedIn: true }, effects: [{ kind: 'login' }] });
+  const loginFails = s.loginFails + 1;
+  const effects: Effect[] = loginFails >= MAX_LOGIN_FAILS ? [{ kind: 'close', how: 'close' }] : [];
+  return out(env, 'loginIncorrect', {}, { patch: { user: null, loginFails }, effects });
+}
+
+function decideAuth(env: SessionEnv, arg: string): Outcome {
+  const a = arg.toUpperCase();
+  if (['TLS', 'TLS-C', 'SSL', 'TLS-P'].includes(a)) {
+    const patch: Partial<SessionState> = { controlTls: true, ...(a === 'SSL' || a === 'TLS-P' ? { dataTls: true } : {}) };
+    return out(env, 'authOk', {}, { patch, effects: [{ kind: 'startTls' }] });
+  }
+  return out(env, 'authBad');
+}
+
+function decideProt(s: SessionState, env: SessionEnv, arg: string): Outcome {
+  const a = arg.toUpperCase();
+  if (!s.controlTls) return out(env, 'protBad');
+  if (a === 'C') return out(env, 'protClear', {}, { patch: { dataTls: false } });
+  if (a === 'P') return out(env, 'protPrivate', {}, { patch: { dataTls: true } });
+  if (a === 'S' || a === 'E') return out(env, 'protNotSupported');
+  return out(env, 'protUnknown');
+}
+
+function decideOpts(env: SessionEnv, arg: string): Outcome {
+  return out(env, arg.toUpperCase() === 'UTF8 ON' ? 'optsUtf8' : 'optsBad');
+}
+
+function feat(env: SessionEnv): Reply {
+  return featReply(env.style, { ssl: env.conf.ssl_enable, port: env.conf.port_enable, pasv: env.conf.pasv_enable });
+}
+
+/** Verbs vsftpd knows but refuses with "550 Permission denied." when their switch is off. */
+const DENIABLE = new Set(['PASV', 'PORT', 'STOR', 'MKD', 'XMKD', 'RMD', 'XRMD', 'DELE', 'RNFR', 'RNTO', 'SITE', 'APPE', 'EPSV', 'EPRT', 'RETR', 'LIST', 'NLST', 'STOU', 'ALLO', 'REIN', 'ACCT', 'SMNT', 'FEAT', 'OPTS', 'STAT', 'PBSZ', 'PROT']);
+
+const TRANSFER_VERBS = new Set(['LIST', 'NLST', 'RETR', 'STOR']);
+
+/**
+ * Whether the command starts a data transfer (all its checks passed). Side-effect free, so
+ * a machine guard may call it; decideLoggedIn itself changes the tree for MKD/RMD/DELE.
+ */
+export function startsTransfer(s: SessionState, env: SessionEnv, c: Cmd): boolean {
+  return TRANSFER_VERBS.has(c.verb) && decideLoggedIn(s, env, c).effects.some((e) => e.kind === 'transfer');
+}
+
+/** After login (postlogin.c). MKD, RMD and DELE change `env.fs`. */
+export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
+  const { conf, fs } = env;
+  const writeOk = (anonSwitch: boolean) => conf.write_enable && (anonSwitch || !s.anonymous);
+  const path = fs.resolve(s.cwd, c.arg);
+  switch (c.verb) {
+    case 'QUIT':
+      return out(env, 'goodbye', {}, { effects: [{ kind: 'close', how: 'close' }] });
+    case 'PWD':
+    case 'XPWD':
+      return out(env, 'pwd', { path: s.cwd });
+    case 'CWD':
+    case 'XCWD':
+      return fs.isDir(path) ? out(env, 'cwdOk', {}, { patch: { cwd: path } }) : out(env, 'cwdFail');
+    case 'CDUP':
+    case 'XCUP': {
+      const up = fs.resolve(s.cwd, '..');
+      return out(env, 'cwdOk', {}, { patch: { cwd: up } });
+    }
+    case 'NOOP':
+      return out(env, 'noop');
+    case 'SYST':
+      return out(env, 'syst');
+    case 'TYPE': {
+      const a = c.arg.toUpperCase();
+      if (a === 'I' || a === 'L8' || a === 'L 8') return out(env, 'typeI', {}, { patch: { ascii: false } });
+      if (a === 'A' || a === 'A N') return out(env, 'typeA', {}, { patch: { ascii: true } });
+      return out(env, 'typeBad');
+    }
+    case 'FEAT':
+      return { replies: [feat(env)], patch: {}, effects: [] };
+    case 'OPTS':
+      return decideOpts(env, c.arg);
+    case 'SIZE': {
+      const size = fs.size(path);
+      return size === null ? out(env, 'sizeFail') : out(env, 'size', { size });
+    }
+    case 'MDTM': {
+      // vsftpd answers with the file's time in UTC as YYYYMMDDHHMMSS.
+      const t = fs.mtime(path);
+      return t === null ? out(env, 'mdtmFail') : out(env, 'mdtm', { what: mdtmTime(t) });
+    }
+    case 'USER':
+      if (s.anonymous) return out(env, 'cantChangeGuest');
+      return out(env, c.arg === s.user ? 'anyPassword' : 'cantChangeUser');
+    case 'PASS':
+      return out(env, 'alreadyLoggedIn');
+    case 'ABOR':
+      return out(env, 'aborNone');
+    case 'STRU':
+      return out(env, c.arg.toUpperCase() === 'F' ? 'struOk' : 'struBad');
+    case 'MODE':
+      return out(env, c.arg.toUpperCase() === 'S' ? 'modeOk' : 'modeBad');
+    case 'REIN':
+    case 'ACCT':
+    case 'SMNT':
+      return out(env, 'notImplemented', { what: c.verb });
+  }
+  if (conf.pasv_enable && !s.epsvAll && c.verb === 'PASV') return { replies: [], patch: { dataMode: 'pasv' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: false }] };
+  if (conf.pasv_enable && c.verb === 'EPSV') return decideEpsv(env, c.arg);
+  if (conf.port_enable && !s.epsvAll && c.verb === 'PORT') return decidePort(env, c.arg);
+  if (conf.port_enable && !s.epsvAll && c.verb === 'EPRT') return decideEprt(env, c.arg);
+  if (conf.dirlist_enable && (c.verb === 'LIST' || c.verb === 'NLST')) return decideTransfer(s, env, c);
+  if (conf.download_enable && c.verb === 'RETR') return decideTransfer(s, env, c);
+  if (writeOk(conf.anon_upload_enable) && c.verb === 'STOR') return decideTransfer(s, env, c);
+  if (writeOk(conf.anon_mkdir_write_enable) && (c.verb === 'MKD' || c.verb === 'XMKD')) {
+    return fs.mkdir(path, env.nowS) ? out(env, 'mkdOk', { path }) : out(env, 'mkdFail');
+  }
+  // anon_other_write_enable is not modelled (always NO): anonymous users never delete.
+  if (writeOk(false) && (c.verb === 'RMD' || c.verb === 'XRMD')) return out(env, fs.rmdir(path) ? 'rmdOk' : 'rmdFail');
+  if (writeOk(false) && c.verb === 'DELE') return out(env, fs.remove(path) ? 'deleOk' : 'deleFail');
+  if (c.verb === 'ALLO') return out(env, 'allo');
+  if (conf.ssl_enable && c.verb === 'PBSZ') return out(env, s.controlTls ? 'pbszOk' : 'pbszBad');
+  if (conf.ssl_enable && c.verb === 'PROT') return decideProt(s, env, c.arg);
+  if (DENIABLE.has(c.verb)) return out(env, 'permissionDenied');
+  if (c.verb === '' && c.arg === '') return { replies: [], patch: {}, effects: [] };
+  return out(env, 'unknown', { what: c.verb });
+}
+
+function decideEpsv(env: SessionEnv, arg: string): Outcome {
+  if (arg !== '') {
+    const a = arg.toUpperCase();
+    if (a === 'ALL') return out(env, 'epsvAll', {}, { patch: { epsvAll: true } });
+    // atoi of the argument; IPv4 only, so "2" (IPv6) is as bad as anything else.
+    if (Number.parseInt(a, 10) !== 1) return out(env, 'epsvBadProtocol');
+  }
+  return { replies: [], patch: { dataMode: 'pasv' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: true }] };
+}
+
+function checkActiveTarget(env: SessionEnv, ip: Ipv4, port: number, illegal: ReplyId, ok: ReplyId): Outcome {
+  // SECURITY in vsftpd: only the control peer's own address, and no privileged port.
+  if (!env.conf.port_promiscuous && (ip !== env.peerIp || port < 1024)) {
+    return out(env, illegal, {}, { patch: { dataMode: 'none' }, effects: [{ kind: 'cleanupData' }] });
+  }
+  return out(env, ok, {}, { patch: { dataMode: 'port' }, effects: [{ kind: 'cleanupData' }, { kind: 'port', ip, port }] });
+}
+
+function decidePort(env: SessionEnv, arg: string): Outcome {
+  // Six numbers 0–255 separated by commas (vsf_sysutil_parse_uchar_string_sep).
+  const d = decodeHostPort(arg);
+  const t = d.ok ? d.value : null;
+  if (!t) return out(env, 'portIllegal', {}, { patch: { dataMode: 'none' }, effects: [{ kind: 'cleanupData' }] });
+  return checkActiveTarget(env, t.ip, t.port, 'portIllegal', 'portOk');
+}
+
+/** EPRT |1|a.b.c.d|port| (any delimiter in RFC 2428; vsftpd insists on "|"). */
+function decideEprt(env: SessionEnv, arg: string): Outcome {
+  const bad = (id: ReplyId): Outcome => out(env, id, {}, { patch: { dataMode: 'none' }, effects: [{ kind: 'cleanupData' }] });
+  const f = arg.split('|');
+  if (f[0] !== '') return bad('eprtBad');
+  const proto = Number.parseInt(f[1] ?? '', 10);
+  if (proto !== 1) return bad('eprtBadProtocol');
+  const ip = parseIpv4(f[2] ?? '');
+  if (ip === null || f.length !== 5 || f[4] !== '' || !/^\d+$/.test(f[3] ?? '')) return bad('eprtBad');
+  const port = Number(f[3]);
+  if (port > 65535) return bad('eprtBad');
+  return checkActiveTarget(env, ip, port, 'eprtIllegal', 'eprtOk');
+}
+
+/** LIST/NLST/RETR/STOR: the checks vsftpd makes before it touches the data connection. */
+function decideTransfer(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
+  const { conf, fs } = env;
+  const verb = c.verb as TransferVerb;
+  if (s.dataMode === 'none') return out(env, 'useFirst');
+  const forceData = s.anonymous ? conf.force_anon_data_ssl : conf.force_local_data_ssl;
+  if (conf.ssl_enable && !s.dataTls && forceData) return out(env, 'needEncrypt');
+  const path = fs.resolve(s.cwd, verb === 'LIST' || verb === 'NLST' ? '' : c.arg);
+  if (verb === 'RETR') {
+    const size = fs.size(path);
+    // "Failed to open file." leaves PORT/PASV armed (vsftpd returns before its cleanup).
+    if (size === null) return out(env, 'retrFail', { file: c.arg });
+    return transfer(env, verb, c.arg, path, 'retrStart', { file: c.arg, size });
+  }
+  if (verb === 'STOR') {
+    // Anonymous uploads create exclusively (no overwrite) unless anon_other_write_enable.
+    if (!fs.canCreate(path, s.anonymous)) return out(env, 'storFail');
+    return transfer(env, verb, c.arg, path, 'storStart', { file: c.arg });
+  }
+  return transfer(env, verb, c.arg, path, 'listStart');
+}
+
+function transfer(env: SessionEnv, verb: TransferVerb, arg: string, path: string, mark: ReplyId, args: ReplyArgs = {}): Outcome {
+  return { replies: [], patch: {}, effects: [{ kind: 'transfer', plan: { verb, arg, path, mark: reply(env.style, mark, args) } }] };
+}
+

@@ -1,0 +1,57 @@
+/**
+ * simulate(scenario) → { trace, reports }: the scenario's model turned into the engine's
+ * input, and run. Deterministic: the same scenario and seed give a byte-identical trace.
+ */
+import { routesOf } from '../scenario/reach';
+import type { Scenario } from '../scenario/types';
+import { parseScriptLine, type ScriptStep } from '../ftp/client/script';
+import { runEngine, type SimDevice, type SimInput, type Simulation } from './engine';
+
+export type { ClientReport, RunReports, Simulation } from './engine';
+
+/** Default event budget: far above any built-in scenario, low enough to stop a runaway run. */
+export const DEFAULT_BUDGET = 2_000_000;
+
+export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInput {
+  const devices: SimDevice[] = [...s.hosts, ...s.routers].map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    ifaces: d.interfaces.map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix, network: i.network, segment: i.segment })),
+    routes: routesOf(d),
+    ruleset: d.firewall?.ruleset ?? null,
+    helper: { ports: [...d.ftpHelper.ports], loose: d.ftpHelper.loose },
+  }));
+  const latencyUs: Record<string, number> = {};
+  for (const seg of s.segments) latencyUs[seg.id] = Math.round(seg.latencyMs * 1000);
+  const conf = s.server.vsftpd;
+  const files: Record<string, { size?: number; text?: string; dir?: boolean }> = {};
+  for (const f of s.server.files) files[f.path] = f.dir ? { dir: true } : f.text !== null ? { text: f.text } : { size: f.size };
+  return {
+    seed: s.seed,
+    synSchedule: s.tcp.synSchedule,
+    devices,
+    latencyUs,
+    server: { host: s.server.host, conf, files, style: s.server.style },
+    clients: s.clients.map((c) => ({
+      id: c.id,
+      host: c.host,
+      profile: c.profile,
+      mode: c.mode,
+      dataPort: c.dataPort,
+      connectTo: c.connectTo,
+      serverPort: c.connectPort,
+      controlPort: c.controlPort ?? undefined,
+      user: c.user,
+      password: c.password,
+      script: c.script.map(parseScriptLine).flatMap((p): ScriptStep[] => (p.ok ? [p.step] : [])),
+      tls: c.tls,
+      connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
+    })),
+    budget: opts.budget ?? DEFAULT_BUDGET,
+  };
+}
+
+/** simulate(scenario) → { trace, reports }: the run, without its verdict (see explain/). */
+export function simulate(s: Scenario, opts: { budget?: number } = {}): Simulation {
+  return runEngine(toSimInput(s, opts));
+}

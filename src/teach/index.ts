@@ -1,0 +1,15 @@
+/**
+ * The teaching layer's public face (pure, no DOM): lesson files and their checker, the
+ * glossary, the safe markup, and the PORT/EPRT/227/229 arithmetic. The UI and the CLI
+ * import from here.
+ */
+export { parseMarkup, parseCodeSpans, plainText, termsIn, joinText, type Token } from './markup';
+export { portArithmetic, type PortArithmetic, type AddressLineKind } from './arithmetic';
+export { GLOSSARY, glossaryEntry, hasTerm, replyCodeTerm, type GlossaryEntry } from './glossary';
+export { lessonSchema, type Lesson, type Step, type Predict, type Task, type Probe, type Position, type Target, type Edit, type ScenarioRef, type Answer } from './schema';
+export { loadLesson, checkLesson, verifyLessonText, scenarioFileFor, stepScenarios, runFile, formatLessonError, type LessonError, type LessonLoad } from './lesson';
+export { applyEdit, type EditResult } from './edit';
+export { runProbe, answerMatches, type RunContext, type ProbeResult } from './probes';
+export { resolvePosition, type PositionResult } from './positions';
+export { checkTarget, targetKey, ftpPayloadLine } from './targets';
+export { LESSONS } from './lessons/index';
