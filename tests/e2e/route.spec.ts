@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 test('a scenario link opens that built-in at that step; Back returns to the start page', async ({ page }) => {
   await page.goto('./');
   await page.locator('[data-scenario="passive-server-firewall-reject"]').click();
-  await expect(page).toHaveURL(/#\/scenario\/passive-server-firewall-reject$/);
+  await expect(page).toHaveURL(/#\/scenario\/passive-server-firewall-reject(\/step\/0)?$/);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'failure');
   await page.goBack();
   await expect(page.locator('[data-scenario]').first()).toBeVisible();
