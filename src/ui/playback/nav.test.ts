@@ -96,3 +96,29 @@ describe('play rate', () => {
     expect(findStep(infos, -1, 1, 'drop')).toBe(infos.findIndex((x) => x.drop));
   });
 });
+
+describe('side by side', () => {
+  it('flips the client mode and aligns two runs by simulated time', async () => {
+    const { otherMode, stepAtTime } = await import('./nav');
+    const file = JSON.parse(readFileSync('src/scenarios/seed-passive-session.json', 'utf8')) as { client: { mode: string } };
+    const other = otherMode(file)!;
+    expect(other.to).toBe('active');
+    expect((other.file as typeof file).client.mode).toBe('active');
+    expect(file.client.mode).toBe('passive');
+    const a = loadScenario(file, 'a');
+    const b = loadScenario(other.file, 'b');
+    if (!a.ok || !b.ok) throw new Error('does not load');
+    const ra = runScenario(a.scenario).trace;
+    const rb = runScenario(b.scenario).trace;
+    const sa = packetSteps(ra);
+    const sb = packetSteps(rb);
+    // At every step of A, B shows the last thing that happened by then.
+    for (const i of [0, 5, 10, sa.length - 1]) {
+      const t = ra.events[sa[i]!]!.t;
+      const j = stepAtTime(rb, sb, t);
+      expect(rb.events[sb[j]!]!.t).toBeLessThanOrEqual(t);
+      if (j + 1 < sb.length) expect(rb.events[sb[j + 1]!]!.t).toBeGreaterThan(t);
+    }
+    expect(otherMode({ clients: [] })).toBeNull();
+  });
+});

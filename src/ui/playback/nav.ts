@@ -184,3 +184,27 @@ export function defaultRate(visibleSteps: number, seconds = 50): Rate {
   const packets = RATES.filter((r) => r.unit === 'packets' && r.perSecond >= 2);
   return packets.find((r) => visibleSteps / r.perSecond <= seconds) ?? packets[packets.length - 1]!;
 }
+
+/** The last step whose event happened at or before simulated time `t` (0 when none): two runs stepped together by time. */
+export function stepAtTime(trace: Trace, steps: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  let best = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (trace.events[steps[mid]!]!.t <= t) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/** The same scenario with the client in the other mode (active ↔ passive); null when it has no single client with a mode. */
+export function otherMode(file: unknown): { file: unknown; from: string; to: string } | null {
+  const f = file as { client?: { mode?: string } } | null;
+  const mode = f?.client?.mode ?? (f?.client ? 'passive' : undefined);
+  if (!f?.client || (mode !== 'active' && mode !== 'passive')) return null;
+  const to = mode === 'active' ? 'passive' : 'active';
+  return { file: { ...f, client: { ...f.client, mode: to } }, from: mode, to };
+}

@@ -14,6 +14,10 @@ export class History<T> {
     this.#entries = [initial];
   }
 
+  /** The oldest entry kept (the file as opened, unless the history overflowed). */
+  get first(): T {
+    return this.#entries[0] as T;
+  }
   get current(): T {
     return this.#entries[this.#index] as T;
   }
