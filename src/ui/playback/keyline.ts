@@ -7,6 +7,7 @@
 import { describePacket, type Trace } from '../../core/index';
 import { packetLabel, payloadText } from './label';
 import { decodePacket } from '../../core/index';
+import { portArithmetic } from '../../teach/arithmetic';
 
 export interface KeyLine {
   kind: 'send' | 'drop' | 'reject' | 'refused' | 'nat' | 'transfer' | 'none';
@@ -39,8 +40,12 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names): KeyLine
   const n = (id: string) => nameOf(names, id);
   if (!e) return { kind: 'none', icon: '', who: '', text: 'Nothing has happened yet.', detail: '' };
   switch (e.kind) {
-    case 'send':
-      return { kind: 'send', icon: '▶', who: `${n(e.device)} → ${n(e.to)}`, text: fullPacketText(e.bytes), detail: '' };
+    case 'send': {
+      const text = fullPacketText(e.bytes);
+      // A PORT/EPRT/227/229 line: its numbers spelled out (195×256+149 = 50069).
+      const sum = text.startsWith('"') ? portArithmetic(text.slice(1, -1)) : null;
+      return { kind: 'send', icon: '▶', who: `${n(e.device)} → ${n(e.to)}`, text, detail: sum ? sum.text : '' };
+    }
     case 'drop': {
       const rule = e.rule ? `rule ${e.rule.index} of ${e.rule.table}/${e.rule.chain}: ${e.rule.text}` : e.reason;
       if (e.how === 'drop')

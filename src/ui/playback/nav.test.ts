@@ -122,3 +122,23 @@ describe('side by side', () => {
     expect(otherMode({ clients: [] })).toBeNull();
   });
 });
+
+describe('the step line', () => {
+  it('spells out a PASV reply\'s port and shows DROP and REJECT differently', async () => {
+    const { keyLine } = await import('./keyline');
+    const { trace, steps } = runBuiltin('seed-passive-session');
+    const names = new Map([['testbox1', 'testbox1 (ftp -d)']]);
+    const lines = steps.map((ev) => keyLine(trace, ev, names));
+    const pasv = lines.find((l) => l.text.startsWith('"227 '))!;
+    const m = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(pasv.text)!;
+    expect(pasv.detail).toContain(`${m[5]}×256+${m[6]} = ${Number(m[5]) * 256 + Number(m[6])}`);
+    expect(lines.some((l) => l.who.startsWith('testbox1 (ftp -d) → '))).toBe(true);
+    const drop = runBuiltin('passive-server-firewall-drop');
+    const reject = runBuiltin('passive-server-firewall-reject');
+    const d = drop.steps.map((ev) => keyLine(drop.trace, ev, new Map())).find((l) => l.kind === 'drop')!;
+    const r = reject.steps.map((ev) => keyLine(reject.trace, ev, new Map())).find((l) => l.kind === 'reject')!;
+    expect(d.text).toMatch(/silent/);
+    expect(d.detail).toMatch(/No answer is sent/);
+    expect(r.text).toMatch(/refused at once/);
+  });
+});
