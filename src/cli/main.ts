@@ -4,38 +4,9 @@
  * Exit status: 0 every transfer succeeded, 1 a transfer failed, 2 bad input.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadScenario, runScenario, capturePoints, pcapAt } from '../core/index';
+import { parseArgs } from './args';
+import { decodeTextBytes, loadScenario, runScenario, capturePoints, pcapAt } from '../core/index';
 import { formatPacketLog, formatTranscript, formatVerdict, verdictJson } from './format';
-
-interface Args {
-  file?: string;
-  json: boolean;
-  pcap?: string;
-  at?: string;
-  seed?: number;
-  quiet: boolean;
-}
-
-function parseArgs(argv: string[]): Args | string {
-  const a: Args = { json: false, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const x = argv[i]!;
-    if (x === '--json') a.json = true;
-    else if (x === '--quiet') a.quiet = true;
-    else if (x === '--pcap') a.pcap = argv[++i];
-    else if (x === '--at') a.at = argv[++i];
-    else if (x === '--seed') {
-      const v = argv[++i];
-      if (v === undefined || !/^\d+$/.test(v)) return `--seed needs a non-negative whole number, not "${v ?? ''}"`;
-      a.seed = Number(v);
-    } else if (x.startsWith('--')) return `unknown option ${x}`;
-    else if (a.file === undefined) a.file = x;
-    else return `only one scenario file, got "${a.file}" and "${x}"`;
-  }
-  if (!a.file) return 'usage: npm run sim -- <scenario.json> [--json] [--pcap FILE [--at DEVICE:IFACE]] [--seed N]';
-  if (a.pcap === undefined && a.at !== undefined) return '--at needs --pcap FILE';
-  return a;
-}
 
 function main(argv: string[]): number {
   const args = parseArgs(argv);
@@ -45,7 +16,9 @@ function main(argv: string[]): number {
   }
   let text: string;
   try {
-    text = readFileSync(args.file!, 'utf8');
+    const decoded = decodeTextBytes(readFileSync(args.file!));
+    text = decoded.text;
+    if (decoded.note) process.stderr.write(`${args.file}: ${decoded.note}\n`);
   } catch (e) {
     process.stderr.write(`sim: cannot read ${args.file}: ${(e as Error).message}\n`);
     return 2;
@@ -67,7 +40,12 @@ function main(argv: string[]): number {
       process.stderr.write(`sim: no capture point "${at ?? ''}"; choose one of: ${points.join(', ')}\n`);
       return 2;
     }
-    writeFileSync(args.pcap, pcapAt(result.trace, at));
+    try {
+      writeFileSync(args.pcap, pcapAt(result.trace, at));
+    } catch (e) {
+      process.stderr.write(`sim: --pcap ${args.pcap} cannot be written (${(e as Error).message})\n`);
+      return 2;
+    }
   }
   if (args.json) process.stdout.write(JSON.stringify(verdictJson(scenario, result), null, 2) + '\n');
   else {

@@ -9,6 +9,7 @@
 
 // Scenario files: load and validate, types of the file and of the loaded model.
 export { loadScenario, formatScenarioError, type LoadResult } from './scenario/load';
+export { decodeTextBytes, type DecodedText } from './scenario/textBytes';
 export { parseJsonText, lineColumn, type JsonParse } from './scenario/jsonText';
 export {
   CLIENT_MODES,
@@ -55,3 +56,8 @@ export { tokenizeLine as tokenizeIptablesLine } from './net/iptables/tokens';
 export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './ftp/vsftpd/conf';
 export { parseScriptLine, type ScriptStep } from './ftp/client/script';
 export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profiles';
+
+// Wire texts (fuzzed with the parsers above).
+export { parseFtpCommand, parseFtpReply } from './codec/ftp';
+export { parse227, parse229, parseEprtArg } from './codec/hostport';
+export { writePcap } from './codec/pcap';

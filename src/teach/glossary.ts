@@ -16,6 +16,8 @@ export interface GlossaryEntry {
   see?: string[];
 }
 
+import { parseCodeSpans, parseMarkup, type Token } from './markup';
+
 const TERMS: GlossaryEntry[] = [
   // The two connections and the two modes
   { id: 'control-connection', term: 'Control connection', match: ['control'], text: 'The first TCP connection of an FTP session, from the client to the server\'s port 21 (or another port the server listens on). Commands (`USER`, `PASV`, `LIST`) go one way, numbered [[reply-code|replies]] come back. It stays open for the whole session. No file data travels on it.', see: ['data-connection'] },
@@ -44,7 +46,7 @@ const TERMS: GlossaryEntry[] = [
   { id: 'helper', term: 'FTP helper (nf_conntrack_ftp)', match: ['helper', 'nf_conntrack_ftp'], text: 'A Linux module that reads the FTP [[control-connection]], finds [[port]], [[eprt]], [[227]] and [[229]], and tells [[conntrack]] to expect the data connection, which then arrives [[related]]. Since Linux 4.7 loading the module is *not enough*: a rule must attach it to the control connection, e.g. `-t raw -A PREROUTING -p tcp --dport 21 -j CT --helper ftp`. It cannot read an encrypted ([[ftps]]) control connection.', see: ['ct-helper', 'nf_nat_ftp'] },
   { id: 'ct-helper', term: 'CT --helper ftp', match: ['CT --helper ftp'], text: 'The iptables rule (raw table) that attaches the [[helper]] to connections to a port: `-A PREROUTING -p tcp --dport 21 -j CT --helper ftp`. It must name the port the control connection really uses: a server on port 3069 needs `--dport 3069`.' },
   { id: 'nf_nat_ftp', term: 'nf_nat_ftp', text: 'The NAT half of the [[helper]]: on a router that does [[nat]] it rewrites the address inside [[port]] or [[227]] to the public one. The text changes length, so it also shifts the TCP sequence and acknowledgement numbers of later packets on that connection.', see: ['sequence-number'] },
-  { id: 'drop', term: 'DROP', match: ['DROP', 'drop'], text: 'A [[firewall]] verdict: throw the packet away and say nothing. The sender cannot tell a DROP from a lost packet: it retransmits its [[syn]] (after 1, 2, 4, 8 … seconds) until it gives up — about two minutes for a Linux connect.', see: ['reject'] },
+  { id: 'drop', term: 'DROP', match: ['DROP', 'drop'], text: 'A [[firewall]] verdict: throw the packet away and say nothing. The sender cannot tell a DROP from a lost packet: it sends its [[syn]] again and again, waiting longer each time ([[retransmission]]), until it gives up — about two minutes for a Linux connect.', see: ['reject'] },
   { id: 'reject', term: 'REJECT', match: ['REJECT', 'reject'], text: 'A [[firewall]] verdict: throw the packet away and answer with an error ([[icmp]] "prohibited", or a [[rst]]). The sender learns at once: the failure takes milliseconds, not minutes.', see: ['drop'] },
   { id: 'policy', term: 'Chain policy', match: ['policy'], text: 'What a [[firewall]] chain does with a packet no rule matched: `ACCEPT` or `DROP` (`:FORWARD DROP` in iptables-save text).' },
   // NAT
@@ -57,7 +59,7 @@ const TERMS: GlossaryEntry[] = [
   { id: 'syn', term: 'SYN', match: ['SYN'], text: 'The first packet of a TCP connection: "I would like to connect to this port". The answer is SYN-ACK (yes), a [[rst]] (nobody listens there) — or nothing, when a firewall [[drop|drops]] it, and the SYN is sent again.' },
   { id: 'rst', term: 'RST', match: ['RST'], text: 'A TCP reset: "no connection here". The answer to a [[syn]] for a port nobody listens on; the client reports *Connection refused* at once.' },
   { id: 'icmp', term: 'ICMP', match: ['ICMP'], text: 'The network\'s error messages: "destination unreachable", "administratively prohibited" (what a [[reject]] rule sends), and so on. A client that gets one fails at once.' },
-  { id: 'retransmission', term: 'Retransmission', match: ['retransmit'], text: 'Sending a packet again because no answer came. A [[syn]] that a firewall [[drop|drops]] is retransmitted after 1, 3, 7, 15 … seconds until the connect gives up.' },
+  { id: 'retransmission', term: 'Retransmission', match: ['retransmit'], text: 'Sending a packet again because no answer came. A [[syn]] that a firewall [[drop|drops]] is sent again with longer and longer gaps until the connect gives up (about two minutes on Linux).' },
   { id: 'sequence-number', term: 'Sequence and acknowledgement numbers', match: ['seq', 'ack'], text: 'TCP numbers every byte it sends (seq) and says which it received (ack). When [[nf_nat_ftp]] makes a line shorter or longer, it must shift these numbers on every later packet of that connection, or the two ends would disagree.' },
   // Encryption and the rest
   { id: 'ftps', term: 'FTPS (FTP over TLS)', match: ['FTPS', 'TLS', 'AUTH TLS'], text: 'FTP with the control connection encrypted after `AUTH TLS` (or `AUTH SSL`). Good for passwords, but the [[helper]] can no longer read [[227]] or [[port]], so it expects nothing: a firewall that relies on [[related]] blocks the data connection. Open the [[passive-range]] instead.' },
@@ -126,8 +128,84 @@ export function hasTerm(id: string): boolean {
   return BY_ID.has(id);
 }
 
+const INLINE: Record<string, string> = {
+  port: 'PORT', eprt: 'EPRT', pasv: 'PASV', epsv: 'EPSV', new: 'NEW', established: 'ESTABLISHED', related: 'RELATED',
+  masquerade: 'MASQUERADE', snat: 'SNAT', dnat: 'DNAT', nat: 'NAT', drop: 'DROP', reject: 'REJECT', syn: 'SYN', rst: 'RST',
+  icmp: 'ICMP', ftps: 'FTPS', 'ct-helper': 'CT --helper ftp', 'port-20': 'port 20',
+};
+
+/** The words a bare [[term]] link shows in running text: "PASV", "active mode", "pasv_address". */
+export function termLabel(id: string): string {
+  return INLINE[id] ?? (id.includes('_') ? id : id.replace(/-/g, ' '));
+}
+
+/** Lesson and glossary text → tokens, bare term links shown in words. */
+export function markup(text: string | readonly string[]): Token[] {
+  return parseMarkup(text, termLabel);
+}
+
 /** The glossary id for a reply line's code ("425 Failed to establish connection." → "425"), if it has one. */
 export function replyCodeTerm(line: string): string | null {
   const m = /^(\d{3})[ -]/.exec(line);
   return m && BY_ID.has(m[1]!) ? m[1]! : null;
+}
+
+/**
+ * Words linked to the glossary where they appear in the app's own text (the verdict, the
+ * inspector, the caption): distinctive spellings only, so prose is not littered with links.
+ * Case-sensitive; longer phrases first.
+ */
+const AUTO_LINK: [string, string][] = [
+  ['passive mode', 'passive-mode'], ['active mode', 'active-mode'], ['Passive mode', 'passive-mode'], ['Active mode', 'active-mode'],
+  ['passive range', 'passive-range'], ['control connection', 'control-connection'], ['data connection', 'data-connection'],
+  ['FTP helper', 'helper'], ['nf_conntrack_ftp', 'helper'], ['nf_nat_ftp', 'nf_nat_ftp'], ['CT --helper ftp', 'ct-helper'],
+  ['pasv_address', 'pasv_address'], ['port_promiscuous', 'port_promiscuous'], ['connect_from_port_20', 'connect_from_port_20'],
+  ['pasv_min_port', 'passive-range'], ['pasv_max_port', 'passive-range'], ['conntrack', 'conntrack'],
+  ['ESTABLISHED', 'established'], ['RELATED', 'related'], ['NEW', 'new'], ['MASQUERADE', 'masquerade'], ['SNAT', 'snat'], ['DNAT', 'dnat'],
+  ['NAT', 'nat'], ['DROP', 'drop'], ['REJECT', 'reject'], ['SYN', 'syn'], ['RST', 'rst'], ['ICMP', 'icmp'], ['FTPS', 'ftps'],
+  ['EPSV', 'epsv'], ['EPRT', 'eprt'], ['PASV', 'pasv'], ['PORT', 'port'], ['227', '227'], ['229', '229'], ['425', '425'], ['500', '500'],
+  ['ephemeral', 'ephemeral-port'], ['retransmi', 'retransmission'],
+];
+
+/**
+ * Plain text → tokens with the first appearance of each glossary word as a term link. The
+ * text itself is never markup (a scenario or verdict text is data): only these words link.
+ */
+export function linkTerms(text: string): Token[] {
+  const hits: { at: number; len: number; id: string }[] = [];
+  const used = new Set<string>();
+  const taken = (a: number, b: number) => hits.some((h) => a < h.at + h.len && h.at < b);
+  for (const [word, id] of AUTO_LINK) {
+    if (used.has(id)) continue;
+    let from = 0;
+    while (from <= text.length) {
+      const at = text.indexOf(word, from);
+      if (at < 0) break;
+      const before = text[at - 1];
+      const after = text[at + word.length];
+      const wordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+      // Whole words only (a stem such as "retransmi" may go on: retransmits, retransmission).
+      if (!wordChar(before) && (word === 'retransmi' || !wordChar(after)) && !taken(at, at + word.length)) {
+        hits.push({ at, len: word.length, id });
+        used.add(id);
+        break;
+      }
+      from = at + 1;
+    }
+  }
+  hits.sort((a, b) => a.at - b.at);
+  const out: Token[] = [];
+  let pos = 0;
+  for (const h of hits) {
+    if (h.at > pos) out.push({ kind: 'text', text: text.slice(pos, h.at) });
+    out.push({ kind: 'term', term: h.id, text: text.slice(h.at, h.at + h.len) });
+    pos = h.at + h.len;
+  }
+  if (pos < text.length) out.push({ kind: 'text', text: text.slice(pos) });
+  return out;
+}
+
+/** Verdict text: `code` spans, and glossary words linked in the plain parts (never inside code). */
+export function verdictTokens(text: string): Token[] {
+  return parseCodeSpans(text).flatMap((t) => (t.kind === 'text' ? linkTerms(t.text) : [t]));
 }

@@ -17,14 +17,15 @@ export type Token =
   | { kind: 'code'; text: string }
   | { kind: 'term'; term: string; text: string };
 
-const TERM_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const TERM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Text or a list of lines (joined with spaces, as a paragraph). */
 export function joinText(t: string | readonly string[]): string {
   return typeof t === 'string' ? t : t.join(' ');
 }
 
-export function parseMarkup(input: string | readonly string[]): Token[] {
+/** `label` gives the words shown for a bare [[term]] (default: the term id itself). */
+export function parseMarkup(input: string | readonly string[], label: (term: string) => string = (t) => t): Token[] {
   const s = joinText(input);
   const out: Token[] = [];
   let plain = '';
@@ -58,7 +59,7 @@ export function parseMarkup(input: string | readonly string[]): Token[] {
         const inner = s.slice(i + 2, end);
         const bar = inner.indexOf('|');
         const term = (bar < 0 ? inner : inner.slice(0, bar)).trim();
-        const text = bar < 0 ? term : inner.slice(bar + 1).trim();
+        const text = bar < 0 ? label(term) : inner.slice(bar + 1).trim();
         if (TERM_ID.test(term) && text) {
           flush();
           out.push({ kind: 'term', term, text });

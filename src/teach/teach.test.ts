@@ -90,3 +90,28 @@ describe('lesson edits', () => {
     expect(JSON.stringify(f)).toBe(before);
   });
 });
+
+describe('captions and glossary links in the app\'s own text', () => {
+  it('says what the current step does, with the arithmetic', async () => {
+    const { stepCaption } = await import('./index');
+    const r = runFile(BUILTIN_SCENARIOS.find((b) => b.id === 'seed-passive-session')!.json as ScenarioFile);
+    if (!r.ok) throw new Error(r.message);
+    const captions = r.ctx.run.trace.events.map((_, i) => stepCaption(r.ctx.run.trace, i));
+    expect(captions).toContain('The server answers PASV: it will wait for a connection on port 50069 (195×256+149) at 192.168.150.90. (server → testbox1)');
+    expect(captions).toContain('testbox1 opens the data connection: a SYN to 192.168.150.90:50069. (testbox1 → server)');
+  });
+  it('links the first appearance of glossary words, never inside code', async () => {
+    const { verdictTokens } = await import('./index');
+    const t = verdictTokens('Attach the FTP helper (`-j CT --helper ftp`) so the SYN arrives RELATED; the SYN is NEW otherwise.');
+    expect(t.filter((x) => x.kind === 'term').map((x) => x.text)).toEqual(['FTP helper', 'SYN', 'RELATED', 'NEW']);
+    expect(t).toContainEqual({ kind: 'code', text: '-j CT --helper ftp' });
+    expect(verdictTokens('RENEW and NEWS')).toEqual([{ kind: 'text', text: 'RENEW and NEWS' }]);
+  });
+});
+
+describe('term links in words', () => {
+  it('a bare [[term]] shows the word as it is written in prose', async () => {
+    const { markup } = await import('./index');
+    expect(markup('[[pasv]], [[active-mode]], [[pasv_address]], [[227|the reply]]').filter((t) => t.kind === 'term').map((t) => t.text)).toEqual(['PASV', 'active mode', 'pasv_address', 'the reply']);
+  });
+});

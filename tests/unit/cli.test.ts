@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from '../../src/cli/args';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
@@ -63,6 +64,39 @@ describe('npm run sim', () => {
     expect(sim(join(dir, 'missing.json')).status).toBe(2);
     expect(sim(scenario('seed-passive-session'), '--seed', 'x').status).toBe(2);
     expect(sim(scenario('seed-passive-session'), '--pcap', join(dir, 'a.pcap'), '--at', 'nowhere:eth9').status).toBe(2);
+  });
+
+  it('every bad argument: one line naming it, exit 2, before anything runs or is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fttw-cli-'));
+    const file = scenario('seed-passive-session');
+    const cases: [string[], RegExp][] = [
+      [['--pcap', dir], /--pcap .* is a directory/],
+      [['--pcap', join(dir, 'no-such-dir', 'x.pcap')], /--pcap .*x\.pcap.* cannot be written/],
+      [['--pcap', join(file, 'x.pcap')], /--pcap .* cannot be written/],
+      [['--pcap'], /--pcap needs a file name/],
+      [['--pcap', '--quiet'], /--pcap needs a file name/],
+      [['--pcap', join(dir, 'a.pcap'), '--at'], /--at needs DEVICE:IFACE/],
+      [['--pcap', join(dir, 'a.pcap'), '--at', 'edge'], /--at needs DEVICE:IFACE/],
+      [['--seed', '4294967296'], /--seed .*0 to 4294967295/],
+      [['--seed'], /--seed needs/],
+      [['--seed', '-1'], /--seed needs/],
+    ];
+    for (const [args, message] of cases) {
+      const r = parseArgs([file, ...args]);
+      expect(typeof r === 'string' && !r.includes('\n') && message.test(r), `${args.join(' ')} → ${JSON.stringify(r)}`).toBe(true);
+    }
+    // As a user runs it: one line on stderr, exit 2, nothing on stdout, no stack trace.
+    for (const args of [['--pcap', dir], ['--seed', '4294967296']]) {
+      const r = sim(file, ...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^sim: --/);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    // Nothing was left behind by the up-front check.
+    expect(spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout).toBe('');
+    // 4294967295 is the largest seed a file takes, and is taken here too.
+    expect(sim(file, '--seed', '4294967295', '--quiet').status).toBe(0);
   });
 
   it.skipIf(!hasTshark)('--pcap at a NAT router writes what tshark decodes as FTP, clean', () => {

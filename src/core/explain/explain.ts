@@ -7,7 +7,7 @@
 import { decodePacket } from '../codec/packet';
 import { formatIpv4 } from '../codec/addr';
 import type { Rule, Ruleset } from '../net/iptables/types';
-import type { Symptom, TransferReport } from '../ftp/client/machine';
+import type { Symptom, TransferReport } from '../ftp/client/transfer';
 import { effectivePasvRange } from '../ftp/vsftpd/conf';
 import type { RunReports } from '../run/engine';
 import type { Scenario } from '../scenario/types';
@@ -26,6 +26,17 @@ export interface ExplainContext {
   helperAttached: Record<string, boolean>;
   /** The --dport values of each device's CT --helper ftp rules (empty when a rule names no port). */
   helperRulePorts: Record<string, number[]>;
+  /** Every DNAT/REDIRECT rule's destination ports (null: any port) and the port it rewrites them to (null: kept). */
+  portForwards: { from: { from: number; to: number } | null; to: { from: number; to: number } | null }[];
+}
+
+/** Whether a SYN to `port` can reach a port the server listens on: its own, or one a NAT rule turns into it. */
+function reachesListenPort(ctx: ExplainContext, port: number): boolean {
+  if (port === ctx.controlPort) return true;
+  return ctx.portForwards.some((f) => {
+    if (f.from && (port < f.from.from || port > f.from.to)) return false;
+    return f.to ? ctx.controlPort >= f.to.from && ctx.controlPort <= f.to.to : port === ctx.controlPort;
+  });
 }
 
 /** vsftpd's answer when it cannot bind a data socket. */
@@ -183,7 +194,17 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   let fix = '';
   const active = r.dataCommand === 'PORT' || r.dataCommand === 'EPRT';
 
-  if (s.kind === 'connect') {
+  const dialledPort = s.kind === 'connect' ? Number(s.target.split(':').pop()) : NaN;
+  if (s.kind === 'connect' && s.role === 'control' && Number.isInteger(dialledPort) && !reachesListenPort(ctx, dialledPort)) {
+    // The client dials a port nothing listens on: whatever stopped the SYN on the way, opening
+    // that port (or the server's) in a firewall would not make it work. Say so first.
+    drop = findDrop(trace, s.conn, startStep);
+    const errText = connectErrText(s.err);
+    const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
+    culprit = drop ? culpritOf(drop.e) : { device: ctx.serverHost, rule: null, setting: `nothing listens on ${dialledPort}; the server listens on ${ctx.controlPort}` };
+    explanation = `Nothing listens on port ${dialledPort}; the server listens on ${ctx.controlPort}. The client dialled ${s.target}, and the connection ${errText}${how}.`;
+    fix = `Connect to port ${ctx.controlPort}, where the server listens (the client's connectPort is ${dialledPort}; set it to ${ctx.controlPort} or remove it). Opening port ${dialledPort} in a firewall would not help: nothing listens there.`;
+  } else if (s.kind === 'connect') {
     drop = findDrop(trace, s.conn, startStep);
     const errText = connectErrText(s.err);
     const controlIp = dialledIp(trace, `${r.client}/control`);
@@ -291,9 +312,22 @@ export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
     helperAttached[d.id] = ct.length > 0;
     helperRulePorts[d.id] = ct.flatMap((r) => r.matches.flatMap((m) => (m.kind === 'tcp' && m.dport && !m.dport.invert && m.dport.from === m.dport.to ? [m.dport.from] : [])));
   }
+  const portForwards: ExplainContext['portForwards'] = [];
+  for (const d of s.routers.map((r) => r.firewall?.ruleset ?? null).concat(s.hosts.map((h) => h.firewall?.ruleset ?? null))) {
+    for (const r of d?.tables.find((t) => t.name === 'nat')?.chains.flatMap((c) => c.rules) ?? []) {
+      if (r.target.kind !== 'DNAT' && r.target.kind !== 'REDIRECT') continue;
+      const tcp = r.matches.find((m) => m.kind === 'tcp');
+      const multi = r.matches.find((m) => m.kind === 'multiport');
+      const to = r.target.kind === 'DNAT' ? r.target.to.ports ?? null : r.target.ports ?? null;
+      if (tcp?.kind === 'tcp' && tcp.dport && !tcp.dport.invert) portForwards.push({ from: { from: tcp.dport.from, to: tcp.dport.to }, to });
+      else if (multi?.kind === 'multiport' && !multi.invert && multi.dir !== 'sports') for (const p of multi.ranges) portForwards.push({ from: p, to });
+      else portForwards.push({ from: null, to });
+    }
+  }
   return {
     serverHost: s.server.host,
     controlPort: conf.listen_port,
+    portForwards,
     pasvMin: range.min,
     pasvMax: range.max,
     pasvAddress: conf.pasv_address ?? null,

@@ -29,6 +29,7 @@ function at(root: unknown, path: readonly PathKey[]): { found: boolean; value: u
 }
 
 function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   switch (typeof v) {
@@ -70,6 +71,17 @@ function suggest(word: string): string {
   return hit ? ` (did you mean "${hit}"?)` : '';
 }
 
+/** What the field takes, in words, for "missing field" messages. */
+function expectedOf(issue: z.core.$ZodIssue, last: PathKey | undefined): string {
+  if (issue.code === 'invalid_type') return EXPECTED[issue.expected] ?? issue.expected;
+  if (issue.code === 'invalid_value') {
+    const options = issue.values.map((v) => String(v)).join(', ');
+    return last === 'profile' ? `a client profile: ${options}` : `one of ${options}`;
+  }
+  if (last === 'iptables' || last === 'vsftpd' || last === 'description') return 'text: a string with \\n line breaks, or a list of lines';
+  return 'a value';
+}
+
 export function issueToErrors(issue: z.core.$ZodIssue, root: unknown, file: string | undefined): ScenarioError[] {
   const path = issue.path;
   const last = path[path.length - 1];
@@ -77,10 +89,14 @@ export function issueToErrors(issue: z.core.$ZodIssue, root: unknown, file: stri
   const err = (message: string, p = where): ScenarioError => (file === undefined ? { path: p, message } : { file, path: p, message });
   const here = at(root, path);
 
+  // Nothing at the path (a field left out, a hole in a list, a value of undefined handed over
+  // in code): say so, whatever zod thought of it, rather than "undefined is not allowed".
+  if ((!here.found || here.value === undefined) && path.length > 0 && ['invalid_type', 'invalid_value', 'invalid_union'].includes(issue.code)) {
+    return [err(`${typeof last === 'number' ? `entry ${last} is missing` : `missing field "${String(last)}"`} (${expectedOf(issue, last)})`)];
+  }
   switch (issue.code) {
     case 'invalid_type': {
       const expected = EXPECTED[issue.expected] ?? issue.expected;
-      if (!here.found && typeof last === 'string') return [err(`missing field "${last}" (${expected})`)];
       if (issue.expected === 'int') return [err(`expected a whole number, got ${describeValue(here.value)}`)];
       if (path.length === 0) return [err(`a scenario file holds one JSON object { … }, not ${describeValue(here.value)}`)];
       return [err(`expected ${expected}, got ${describeValue(here.value)}`)];

@@ -4,6 +4,7 @@
  * where it applies, a line and column. Never throws.
  */
 import { parseJsonText } from './jsonText';
+import { stripBom } from './textBytes';
 import { issueToErrors } from './issues';
 import { scenarioFileSchema } from './schema';
 import { buildScenario, Problems } from './build';
@@ -26,7 +27,7 @@ export function loadScenario(input: string | unknown, fileName?: string): LoadRe
 function load(input: unknown, fileName: string | undefined): LoadResult {
   let value: unknown = input;
   if (typeof input === 'string') {
-    const parsed = parseJsonText(input);
+    const parsed = parseJsonText(stripBom(input));
     if (!parsed.ok) {
       const e: ScenarioError = { path: '', line: parsed.line, column: parsed.column, message: `JSON syntax: ${parsed.message}` };
       if (fileName !== undefined) e.file = fileName;

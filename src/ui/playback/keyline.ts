@@ -35,7 +35,8 @@ export function fullPacketText(bytes: Uint8Array): string {
   return packetLabel(bytes);
 }
 
-export function keyLine(trace: Trace, eventIndex: number, names: Names): KeyLine {
+/** `hideNumbers`: a lesson's open question asks for the port, so its arithmetic is kept back. */
+export function keyLine(trace: Trace, eventIndex: number, names: Names, opts: { hideNumbers?: boolean } = {}): KeyLine {
   const e = trace.events[eventIndex];
   const n = (id: string) => nameOf(names, id);
   if (!e) return { kind: 'none', icon: '', who: '', text: 'Nothing has happened yet.', detail: '' };
@@ -43,7 +44,7 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names): KeyLine
     case 'send': {
       const text = fullPacketText(e.bytes);
       // A PORT/EPRT/227/229 line: its numbers spelled out (195×256+149 = 50069).
-      const sum = text.startsWith('"') ? portArithmetic(text.slice(1, -1)) : null;
+      const sum = text.startsWith('"') && !opts.hideNumbers ? portArithmetic(text.slice(1, -1)) : null;
       return { kind: 'send', icon: '▶', who: `${n(e.device)} → ${n(e.to)}`, text, detail: sum ? sum.text : '' };
     }
     case 'drop': {

@@ -1,4 +1,5 @@
 /** Import/export of scenario files and other downloads (pcap) through the browser. */
+import { decodeTextBytes } from '../../core/index';
 
 /** The scenario as a JSON file: two-space indent and a final newline, as people write them. */
 export function exportScenarioJson(file: unknown): string {
@@ -30,6 +31,7 @@ export function downloadBytes(name: string, bytes: Uint8Array | string, mime: st
   queueMicrotask(() => setTimeout(() => URL.revokeObjectURL(url), 1000));
 }
 
-export function readFileText(file: File): Promise<string> {
-  return file.text();
+/** A chosen file's text: UTF-8 with or without a BOM, or UTF-16 (Windows' "Unicode"), decoded. */
+export async function readFileText(file: File): Promise<string> {
+  return decodeTextBytes(new Uint8Array(await file.arrayBuffer())).text;
 }

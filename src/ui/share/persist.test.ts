@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WORKING_KEY, clearWorking, loadWorking, saveWorking } from './persist';
+import { SET_ASIDE_KEY, WORKING_KEY, clearWorking, forgetSetAside, loadWorking, readSetAside, saveWorking, takeWorking } from './persist';
 
 class FakeStorage {
   map = new Map<string, string>();
@@ -37,6 +37,40 @@ describe('working scenario in localStorage', () => {
     expect(loadWorking()).toBeNull();
     fake.setItem(WORKING_KEY, '42');
     expect(loadWorking()).toBeNull();
+  });
+
+  it('an autosave that cannot be opened is never dropped: it is set aside with one sentence saying why', () => {
+    const cases: [string, RegExp][] = [
+      ['{"v":1,"file":{"na', /not readable data/],
+      ['junk text', /not readable data/],
+      ['{"v":2,"file":{}}', /another format \(version 2\)/],
+      ['{"v":1,"file":null}', /holds no scenario/],
+      ['42', /not in the format/],
+    ];
+    for (const [raw, reason] of cases) {
+      fake.clear();
+      fake.setItem(WORKING_KEY, raw);
+      const w = takeWorking();
+      expect(w.kind, raw).toBe('unreadable');
+      if (w.kind !== 'unreadable') continue;
+      expect(w.reason).toMatch(reason);
+      expect(w.reason.split('. ').length, 'one sentence').toBe(1);
+      // Moved aside, byte for byte, so the next autosave cannot overwrite it.
+      expect(readSetAside()).toEqual([{ raw, reason: w.reason }]);
+      expect(fake.getItem(WORKING_KEY)).toBeNull();
+      saveWorking({ name: 'new work' });
+      expect(readSetAside().map((s) => s.raw)).toEqual([raw]);
+    }
+    forgetSetAside();
+    expect(fake.getItem(SET_ASIDE_KEY)).toBeNull();
+  });
+
+  it('when storage cannot take the copy aside, the autosave is left where it was', () => {
+    fake.setItem(WORKING_KEY, 'junk');
+    const set = fake.setItem.bind(fake);
+    fake.setItem = (k: string, v: string) => (k === SET_ASIDE_KEY ? (() => { throw new Error('QuotaExceededError'); })() : set(k, v));
+    expect(takeWorking().kind).toBe('unreadable');
+    expect(fake.getItem(WORKING_KEY)).toBe('junk');
   });
 
   it('never throws when storage itself throws or is missing', () => {

@@ -4,7 +4,10 @@
  * lz-string's URI-safe alphabet contains "+", so the fragment is split by hand:
  * URLSearchParams would turn "+" into a space and corrupt the data.
  */
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
+
+// lz-string is CommonJS: the default import works under Vite and plain Node (the fuzz runner).
+const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = LZString;
 
 export type DecodedShare = { ok: true; file: unknown; step: number } | { ok: false; message: string };
 

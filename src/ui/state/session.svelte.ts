@@ -35,6 +35,20 @@ export class Session {
     return this.#loadAndRun(file, cursor, fileName);
   }
 
+  /**
+   * Opens another scenario. When it does not load, the run on screen belonged to another
+   * scenario: it is cleared, so nothing claims to be "the last run that worked" for this one.
+   */
+  open(file: ScenarioFile, cursor: CursorAfterRun, fileName?: string): boolean {
+    const ok = this.setFile(file, cursor, fileName);
+    if (!ok) {
+      this.playback.pause();
+      this.run = null;
+      this.scenario = null;
+    }
+    return ok;
+  }
+
   /** A file chosen by the user: JSON text. Refused files leave everything as it was. */
   importText(text: string, fileName: string): boolean {
     const loaded = loadScenario(text, fileName);

@@ -1,41 +1,35 @@
 /**
  * The FTP client: one XState machine per client, driven by socket events from its HostStack
  * and by the replies it parses from the control connection's bytes. Which data command it
- * uses, how it treats a 227 address and when it falls back come from profiles.ts.
+ * uses, how it treats a 227 address, when it falls back and which commands it sends around
+ * login and each transfer come from its row in profiles.ts; what it prints from messages.ts;
+ * the data connection's socket work is in dataConnection.ts, the transfer contract in
+ * transfer.ts.
  */
 import { and, assign, setup } from 'xstate';
-import { formatIpv4, isPrivateIpv4, type Ipv4 } from '../../codec/addr';
+import { formatIpv4, type Ipv4 } from '../../codec/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
-import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type ModeChoice } from './profiles';
-import { connectFailureLines, connectTimeUsedUpLines, curlReplyFailure, type ConnectTarget } from './messages';
+import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
+import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
+import { connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
 import { describeStep, type ScriptStep } from './script';
+import {
+  isTransfer,
+  newTransfer,
+  nextSequenceCommand,
+  transferArg,
+  transferVerb,
+  typeArg,
+  uploadBytes,
+  type SequenceCommand,
+  type SequencePhase,
+  type Symptom,
+  type Transfer,
+  type TransferReport,
+} from './transfer';
 import { TlsChannel } from '../ftps';
-
-/** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
-export type Symptom =
-  | { kind: 'connect'; conn: string; target: string; err: ConnectError; role: 'control' | 'data' }
-  | { kind: 'reply'; verb: string; code: number; text: string }
-  | { kind: 'client-refused'; text: string }
-  | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
-  /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
-  | { kind: 'unfinished'; state: string; budget: boolean };
-
-export interface TransferReport {
-  client: string;
-  command: string;
-  ok: boolean;
-  bytes: number;
-  dataCommand?: DataCommand;
-  dataConn?: string;
-  symptom?: Symptom;
-  /**
-   * A passive data connection that failed before the client fell back to active mode
-   * (FileZilla, tnftp in its default mode): the cause of the fallback.
-   */
-  passiveFailure?: Extract<Symptom, { kind: 'connect' }>;
-}
 
 /** What the client machine needs from the simulation around it. */
 export interface FtpClientEnv {
@@ -70,43 +64,15 @@ export interface FtpClientInput {
   connectTimeoutMs: number | null;
 }
 
-interface Xfer {
-  step: ScriptStep;
-  commands: DataCommand[];
-  index: number;
-  triedActiveFallback: boolean;
-  target?: { ip: Ipv4; port: number };
-  dataConn?: string;
-  dataSock?: TcpSocket;
-  listener?: { close(): void; readonly port: number };
-  bytes: number;
-  listing: string;
-  dataClosed: boolean;
-  got226: boolean;
-  connectStartedUs: number;
-  /** When the transfer began (curl's t_startsingle). */
-  startedUs: number;
-  /** Has this transfer's outcome been reported? */
-  reported?: boolean;
-  /** SIZE sent for this transfer (curl, before RETR; tnftp, before the data command). */
-  sizeAsked?: boolean;
-  /** MDTM sent after this download (tnftp). */
-  mdtmAsked?: boolean;
-  /** What the reported failure was (a data connect that failed drops curl's control connection). */
-  symptomKind?: Symptom['kind'];
-  /** When the client's own connect time-out for this transfer's data connection runs out. */
-  connectDeadlineUs?: number;
-  /** The error of an earlier data connect attempt of this transfer. */
-  lastConnectError?: { err: ConnectError; target: { ip: Ipv4; port: number }; conn: string };
-}
-
 interface Ctx {
   input: FtpClientInput;
   ctrl: TcpSocket | null;
   parser: FtpReplyParser;
   tls: TlsChannel | null;
   pc: number;
-  xfer: Xfer | null;
+  xfer: Transfer | null;
+  /** How far the profile's after-login commands have got, for this login. */
+  loginStep: number;
   /** The transfer type the server was last told (TYPE A / TYPE I), if any. */
   currentType: 'A' | 'I' | null;
   /** The control connection was dropped after a failed transfer; the next one reconnects. */
@@ -139,22 +105,7 @@ type Ev =
   | { type: 'CTRL_FAILED'; err: ConnectError }
   | { type: 'CTRL_CLOSED' }
   | { type: 'REPLY'; reply: FtpReply }
-  | { type: 'DATA_CONNECTED' }
-  | { type: 'DATA_FAILED'; err: ConnectError }
-  | { type: 'DATA_ACCEPTED'; sock: TcpSocket }
-  | { type: 'DATA_CLOSED' };
-
-const LATIN1 = new TextDecoder('latin1');
-
-/**
- * The data connection's bytes are counted (and a listing kept) as they arrive, by the
- * socket's handler: nothing about the client's state changes per segment, so it is not an
- * event of the machine (one per segment cost a machine step for every 1460 bytes).
- */
-function receiveData(x: Xfer, b: Uint8Array): void {
-  x.bytes += b.length;
-  if (x.step.kind === 'ls') x.listing += LATIN1.decode(b);
-}
+  | DataEvent;
 
 /** The data commands a transfer tries, in order, given what this session has learnt. */
 function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
@@ -166,9 +117,8 @@ function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): Data
 }
 
 /** Passive failed: the transfer goes on with these active commands (the client's fallback). */
-function goActive(x: Xfer, commands: DataCommand[]): void {
-  x.listener?.close();
-  x.listener = undefined;
+function goActive(x: Transfer, commands: DataCommand[]): void {
+  stopListening(x);
   x.commands = commands;
   x.index = 0;
   x.triedActiveFallback = true;
@@ -181,11 +131,37 @@ function dataTarget(c: Ctx): ConnectTarget {
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
 const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
-const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
-const xferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
-/** The transfer type curl asks for: ASCII for a listing, binary for a file. */
-const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
-const xferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+
+/** The profile's next after-login command for this login, if any. */
+const nextLoginCommand = (c: Ctx): LoginCommand | undefined => c.input.profile.commands.afterLogin[c.loginStep];
+
+/** The next command of a phase of the profile's sequence this transfer needs, if any. */
+const nextInPhase = (c: Ctx, phase: SequencePhase) => (c.xfer ? nextSequenceCommand(c.input.profile.commands[phase], c.xfer, phase, c.currentType) : null);
+
+/**
+ * The state that waits for a sequence command's answer. The names are the ones the trace has
+ * always shown (its state events are part of the contract), so they are listed, not derived.
+ */
+function waitingState(phase: SequencePhase, cmd: SequenceCommand): SequenceState {
+  if (phase === 'afterDownload') return 'mdtm';
+  if (phase === 'beforeTransferCommand') return cmd.verb === 'TYPE' ? 'typeForStep' : 'size';
+  if (cmd.verb === 'TYPE') return cmd.onError === 'ignore' ? 'type' : 'typeFirst';
+  return 'sizeFirst';
+}
+type SequenceState = 'type' | 'typeFirst' | 'sizeFirst' | 'typeForStep' | 'size' | 'mdtm';
+
+/** A state that sends the phase's next sequence command and waits for its answer, then goes back to `then`. */
+function sequenceState(phase: SequencePhase, then: string) {
+  return {
+    entry: { type: 'sendSequenceCommand' as const, params: { phase } },
+    on: {
+      REPLY: [
+        { guard: 'sequenceReplyFails' as const, target: 'failed', actions: ['printReply' as const, 'reportReplyFailure' as const] },
+        { target: then, actions: ['printReply' as const, 'sequenceAnswered' as const] },
+      ],
+    },
+  };
+}
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
 function send(c: Ctx, verb: string, arg?: string): void {
@@ -205,25 +181,6 @@ function printReply(c: Ctx, r: FtpReply): void {
   c.input.env.ftp('reply', r.lines.join('\n'), c.input.env.controlConn);
 }
 
-/** Where the client connects after a 227, per its policy; or the refusal message. */
-function passiveTarget(c: Ctx, announced: Ipv4, port: number): { ip: Ipv4; port: number } | { refuse: string } {
-  const server = c.input.server;
-  switch (c.input.profile.pasvAddress) {
-    case 'trust':
-      return { ip: announced, port };
-    case 'ignore':
-      return { ip: server, port };
-    case 'refuse-mismatch':
-      return announced === server ? { ip: announced, port } : { refuse: 'Passive mode address mismatch.' };
-    case 'fix-unroutable':
-      if (isPrivateIpv4(announced) && !isPrivateIpv4(server)) {
-        if (c.input.profile.id === 'filezilla') c.input.env.print('Status: Server sent passive reply with unroutable address. Using server address instead.');
-        return { ip: server, port };
-      }
-      return { ip: announced, port };
-  }
-}
-
 export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
   guards: {
@@ -238,20 +195,25 @@ export const ftpClientMachine = setup({
     isTls: ({ context }) => context.input.tls,
     stepIsLogin: ({ context }) => current(context)?.kind === 'login',
     stepIsTransfer: ({ context }) => isTransfer(current(context)),
-    needsType: ({ context }) => context.input.profile.sendsTypeI && context.currentType !== 'I',
-    sendsSyst: ({ context }) => context.input.profile.sendsSyst,
-    sendsPwd: ({ context }) => context.input.profile.curlSequence,
-    sendsFeat: ({ context }) => context.input.profile.tnftpSequence,
-    tnftpNeedsType: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && context.currentType !== 'I',
-    tnftpNeedsSize: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
-    tnftpNeedsMdtm: ({ context }) => context.input.profile.tnftpSequence && context.xfer?.step.kind === 'get' && !context.xfer.mdtmAsked,
+    nextLoginCommandIs: ({ context }, params: { verb: LoginCommand }) => nextLoginCommand(context) === params.verb,
+    /** The next command of this phase of the profile's sequence waits in `state`. */
+    nextInPhaseWaitsIn: ({ context }, params: { phase: SequencePhase; state: SequenceState }) => {
+      const next = nextInPhase(context, params.phase);
+      return next !== null && waitingState(params.phase, next.cmd) === params.state;
+    },
+    /** The answer to the sequence command just sent ends the transfer. */
+    sequenceReplyFails: ({ context, event }) => {
+      const cmd = context.xfer?.pending?.cmd;
+      if (!cmd || event.type !== 'REPLY') return false;
+      if (cmd.verb === 'TYPE') return cmd.onError === 'fail' && !(event.reply.code >= 200 && event.reply.code < 300);
+      if (cmd.verb === 'SIZE') return cmd.onError === 'fail-on-550' && event.reply.code === 550;
+      return false;
+    },
     controlDead: ({ context }) => context.ctrlDead,
     relogin: ({ context }) => context.relogin,
     dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && context.xfer?.symptomKind === 'connect',
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
-    needsTypeForStep: ({ context }) => context.input.profile.curlSequence && !!context.xfer && context.currentType !== typeFor(context.xfer.step),
-    needsSize: ({ context }) => context.input.profile.curlSequence && context.xfer?.step.kind === 'get' && !context.xfer.sizeAsked,
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
     canFallBackOnReply: ({ context }) =>
       !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
@@ -361,14 +323,15 @@ export const ftpClientMachine = setup({
     sendUser: ({ context }) => send(context, 'USER', context.credentials!.user),
     sendPass: ({ context }) => send(context, 'PASS', context.credentials!.password),
     /** After login: the next script line, or (logging in again) the transfer that is waiting. */
-    afterLogin: assign(({ context }) => (context.relogin ? { relogin: false } : { pc: context.pc + 1, xfer: null })),
+    afterLogin: assign(({ context }) => (context.relogin ? { relogin: false, loginStep: 0 } : { pc: context.pc + 1, xfer: null, loginStep: 0 })),
     /** curl after a failed data connect: FIN on the control connection, no QUIT. */
     dropControl: assign(({ context }) => {
       context.ctrl?.close();
       return { ctrl: null, ctrlDead: true };
     }),
     prepareRelogin: assign({ ctrlDead: false, relogin: true }),
-    sendSyst: ({ context }) => send(context, 'SYST'),
+    sendLoginCommand: ({ context }) => send(context, nextLoginCommand(context)!),
+    loginCommandAnswered: assign(({ context }) => ({ loginStep: context.loginStep + 1 })),
     printSystem: ({ context }) => {
       context.input.env.print('Remote system type is UNIX.');
       context.input.env.print('Using binary mode to transfer files.');
@@ -382,30 +345,30 @@ export const ftpClientMachine = setup({
       const step = current(context)!;
       const commands = commandsFor(context);
       const startedUs = context.urlStartUs ?? context.input.env.now();
-      return {
-        xfer: { step, commands, index: 0, triedActiveFallback: false, bytes: 0, listing: '', dataClosed: false, got226: false, connectStartedUs: 0, startedUs },
-        urlStartUs: null,
-      };
+      return { xfer: newTransfer(step, commands, startedUs), urlStartUs: null };
     }),
-    sendType: assign(({ context }) => {
-      send(context, 'TYPE', 'I');
-      return { currentType: 'I' as const };
+    /** The next command of a phase of the profile's sequence (TYPE, SIZE, MDTM). */
+    sendSequenceCommand: assign(({ context }, params: { phase: SequencePhase }) => {
+      const x = context.xfer!;
+      const next = nextInPhase(context, params.phase)!;
+      x.pending = { phase: params.phase, ...next };
+      if (next.cmd.verb !== 'TYPE') {
+        send(context, next.cmd.verb, transferArg(x.step));
+        return {};
+      }
+      const type = typeArg(next.cmd, x.step);
+      send(context, 'TYPE', type);
+      // A client that ignores the answer takes the type as set when it asks.
+      return next.cmd.onError === 'ignore' ? { currentType: type } : {};
     }),
-    sendTypeForStep: ({ context }) => send(context, 'TYPE', typeFor(context.xfer!.step)),
-    /** The server accepted the TYPE just sent. */
-    noteType: assign(({ context }) => ({ currentType: context.xfer ? typeFor(context.xfer.step) : context.currentType })),
-    sendPwd: ({ context }) => send(context, 'PWD'),
-    sendFeat: ({ context }) => send(context, 'FEAT'),
-    sendMdtm: ({ context }) => {
+    /** The sequence command was answered and the transfer goes on (a TYPE that had to succeed did). */
+    sequenceAnswered: assign(({ context }) => {
       const x = context.xfer!;
-      x.mdtmAsked = true;
-      send(context, 'MDTM', xferArg(x.step));
-    },
-    sendSize: ({ context }) => {
-      const x = context.xfer!;
-      x.sizeAsked = true;
-      send(context, 'SIZE', xferArg(x.step));
-    },
+      const p = x.pending!;
+      x.sequence[p.phase] = p.index + 1;
+      x.pending = undefined;
+      return p.cmd.verb === 'TYPE' && p.cmd.onError === 'fail' ? { currentType: typeArg(p.cmd, x.step) } : {};
+    }),
     /** PASV/EPSV: ask; PORT/EPRT: listen first, then announce the address. */
     sendDataCommand: ({ context, self }) => {
       const x = context.xfer!;
@@ -414,25 +377,8 @@ export const ftpClientMachine = setup({
         send(context, cmd);
         return;
       }
-      const { env } = context.input;
       const ctrl = context.ctrl!;
-      const port = context.input.dataPort === 'control+1' && !env.stack.isPortInUse(ctrl.localPort + 1) ? ctrl.localPort + 1 : env.stack.ephemeralPort();
-      // The data connection is the server's: it is labelled by the server's SYN when it arrives.
-      x.dataConn = undefined;
-      x.listener = env.stack.listen(
-        port,
-        (sock) => {
-          sock.setHandlers({
-            onData: (b) => receiveData(x, b),
-            onPeerClosed: () => {
-              sock.close();
-              self.send({ type: 'DATA_CLOSED' });
-            },
-          });
-          self.send({ type: 'DATA_ACCEPTED', sock });
-        },
-        { conn: () => env.incomingConn() ?? env.nextDataConn() },
-      );
+      const port = listenForServer(context.input.env, context.input.dataPort, ctrl, x, (e) => self.send(e));
       // The client announces its own address as its socket sees it: behind NAT, the private one.
       if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
       else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
@@ -459,44 +405,16 @@ export const ftpClientMachine = setup({
     nextDataCommand: ({ context }) => {
       const x = context.xfer!;
       if (x.index + 1 < x.commands.length) {
-        x.listener?.close();
-        x.listener = undefined;
+        stopListening(x);
         x.index++;
       } else goActive(x, context.input.profile.active);
     },
     connectData: ({ context, self }) => {
-      const x = context.xfer!;
-      const { env } = context.input;
-      x.dataConn = env.nextDataConn();
-      x.connectStartedUs = env.now();
-      const budget = context.input.connectTimeoutMs;
-      if (budget !== null && x.connectDeadlineUs === undefined) {
-        const from = context.input.profile.connectBudgetFrom === 'transfer' ? x.startedUs : env.now();
-        x.connectDeadlineUs = from + budget * 1000;
-      }
-      const timeoutMs = x.connectDeadlineUs !== undefined ? Math.max(1, (x.connectDeadlineUs - env.now()) / 1000) : undefined;
-      const srcPort = context.input.dataPort === 'control+1' && context.ctrl && !env.stack.isPortInUse(context.ctrl.localPort + 1) ? context.ctrl.localPort + 1 : undefined;
-      const sock = env.stack.connect(
-        { dst: x.target!.ip, dstPort: x.target!.port, srcPort, conn: x.dataConn, timeoutMs },
-        {
-          onConnected: () => self.send({ type: 'DATA_CONNECTED' }),
-          onError: (err) => self.send({ type: 'DATA_FAILED', err }),
-          onData: (b) => receiveData(x, b),
-          onPeerClosed: () => {
-            sock.close();
-            self.send({ type: 'DATA_CLOSED' });
-          },
-        },
-      );
-      x.dataSock = sock;
+      const { env, profile, connectTimeoutMs, dataPort } = context.input;
+      dialServer(env, profile, connectTimeoutMs, dataPort, context.ctrl, context.xfer!, (e) => self.send(e));
     },
     takeAccepted: ({ context, event }) => {
-      if (event.type === 'DATA_ACCEPTED' && context.xfer) {
-        context.xfer.dataSock = event.sock;
-        context.xfer.dataConn = event.sock.conn;
-        context.xfer.listener?.close();
-        context.xfer.listener = undefined;
-      }
+      if (event.type === 'DATA_ACCEPTED' && context.xfer) takeAccepted(context.xfer, event.sock);
     },
     setPassiveTarget: ({ context, event }) => {
       if (event.type !== 'REPLY' || !context.xfer) return;
@@ -508,7 +426,7 @@ export const ftpClientMachine = setup({
       }
       const p = parse227(event.reply.text);
       if (!p.ok) return;
-      const t = passiveTarget(context, p.value.ip, p.value.port);
+      const t = passiveTarget(context.input.profile, context.input.server, p.value.ip, p.value.port, (l) => context.input.env.print(l));
       if ('refuse' in t) {
         context.input.env.print(t.refuse);
         x.target = undefined;
@@ -517,7 +435,7 @@ export const ftpClientMachine = setup({
     },
     sendTransferCommand: ({ context }) => {
       const s = context.xfer!.step;
-      send(context, xferVerb(s), xferArg(s));
+      send(context, transferVerb(s), transferArg(s));
     },
     uploadIfStor: ({ context }) => {
       const x = context.xfer!;
@@ -547,9 +465,7 @@ export const ftpClientMachine = setup({
     },
     reportReplyFailure: ({ context, event }) => {
       if (event.type !== 'REPLY') return;
-      if (context.input.profile.id === 'curl') context.input.env.print(curlReplyFailure(context.lastVerb, event.reply.code));
-      // tnftp told to stay passive (captured); in its default mode it would have gone active.
-      if (context.input.profile.id === 'tnftp' && (context.lastVerb === 'PASV' || context.lastVerb === 'EPSV')) context.input.env.print('Passive mode refused.');
+      for (const l of replyFailureLines(context.input.profile, context.lastVerb, event.reply.code)) context.input.env.print(l);
       reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
     },
     printDataConnectFailure: ({ context, event }) => {
@@ -557,10 +473,7 @@ export const ftpClientMachine = setup({
       const x = context.xfer;
       const { env, profile } = context.input;
       for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
-      // curl -v's own words; tnftp says nothing more; the others' in plain English.
-      const cmd = x.commands[x.index];
-      if (profile.id === 'curl') env.print(`Failed ${cmd} attempt. Disabling ${cmd}`);
-      else if (profile.id !== 'tnftp') env.print(`Failed ${cmd} attempt; trying the next mode.`);
+      for (const l of dataFallbackLines(profile, x.commands[x.index]!)) env.print(l);
       x.lastConnectError = { err: event.err, target: x.target!, conn: x.dataConn! };
     },
     reportConnectTimeUsedUp: ({ context }) => {
@@ -579,10 +492,7 @@ export const ftpClientMachine = setup({
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
     cleanupData: ({ context }) => {
-      const x = context.xfer;
-      if (!x) return;
-      x.listener?.close();
-      if (x.dataSock && x.dataSock.state !== 'CLOSED') x.dataSock.abort();
+      if (context.xfer) closeData(context.xfer);
     },
     sendQuit: ({ context }) => send(context, 'QUIT'),
     closeControl: ({ context }) => context.ctrl?.close(),
@@ -596,6 +506,7 @@ export const ftpClientMachine = setup({
     tls: null,
     pc: 0,
     xfer: null,
+    loginStep: 0,
     currentType: null,
     ctrlDead: false,
     relogin: false,
@@ -680,38 +591,37 @@ export const ftpClientMachine = setup({
         ],
       },
     },
-    loggedIn: { always: [{ guard: 'sendsSyst', target: 'syst' }, { target: 'afterSyst' }] },
-    syst: { entry: 'sendSyst', on: { REPLY: { target: 'afterSyst', actions: ['printReply', 'printSystem'] } } },
-    afterSyst: { always: [{ guard: 'sendsFeat', target: 'feat' }, { guard: 'sendsPwd', target: 'pwd' }, { target: 'next', actions: 'afterLogin' }] },
+    /** The profile's after-login commands, one at a time; then the next script line. */
+    loggedIn: {
+      always: [
+        { guard: { type: 'nextLoginCommandIs', params: { verb: 'SYST' } }, target: 'syst' },
+        { guard: { type: 'nextLoginCommandIs', params: { verb: 'FEAT' } }, target: 'feat' },
+        { guard: { type: 'nextLoginCommandIs', params: { verb: 'PWD' } }, target: 'pwd' },
+        { target: 'next', actions: 'afterLogin' },
+      ],
+    },
+    syst: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'printSystem', 'loginCommandAnswered'] } } },
     /** tnftp asks what the server supports; it goes on whatever the answer. */
-    feat: { entry: 'sendFeat', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
+    feat: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
     /** curl asks for the entry path; any answer will do (it only remembers it). */
-    pwd: { entry: 'sendPwd', on: { REPLY: { target: 'next', actions: ['printReply', 'afterLogin'] } } },
+    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
     transfer: {
       initial: 'start',
 
       states: {
+        /** The profile's commands before the data command (TYPE, SIZE), then the data command. */
         start: {
           always: [
-            { guard: 'needsType', target: 'type' },
-            { guard: 'tnftpNeedsType', target: 'typeFirst' },
-            { guard: 'tnftpNeedsSize', target: 'sizeFirst' },
+            ...(['type', 'typeFirst', 'sizeFirst'] as const).map((state) => ({
+              guard: { type: 'nextInPhaseWaitsIn' as const, params: { phase: 'beforeDataCommand' as const, state } },
+              target: state,
+            })),
             { target: 'dataCommand' },
           ],
         },
-        type: { entry: 'sendType', on: { REPLY: { target: 'dataCommand', actions: 'printReply' } } },
-        /** tnftp: TYPE I and SIZE before the data command of a download. */
-        typeFirst: {
-          entry: 'sendTypeForStep',
-          on: {
-            REPLY: [
-              { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteType'] },
-              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
-            ],
-          },
-        },
-        // Its answer only sets the progress bar's total: the download goes on either way.
-        sizeFirst: { entry: 'sendSize', on: { REPLY: { target: 'start', actions: 'printReply' } } },
+        type: sequenceState('beforeDataCommand', 'start'),
+        typeFirst: sequenceState('beforeDataCommand', 'start'),
+        sizeFirst: sequenceState('beforeDataCommand', 'start'),
         dataCommand: {
           entry: 'sendDataCommand',
           on: {
@@ -742,27 +652,18 @@ export const ftpClientMachine = setup({
             ],
           },
         },
-        /** With the data connection set up (curl): TYPE if it changes, SIZE before RETR. */
-        beforeCommand: { always: [{ guard: 'needsTypeForStep', target: 'typeForStep' }, { guard: 'needsSize', target: 'size' }, { target: 'sendCommand' }] },
-        typeForStep: {
-          entry: 'sendTypeForStep',
-          on: {
-            REPLY: [
-              { guard: 'isPositive', target: 'beforeCommand', actions: ['printReply', 'noteType'] },
-              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
-            ],
-          },
+        /** With the data connection set up: the profile's commands before LIST/RETR/STOR (curl: TYPE, SIZE). */
+        beforeCommand: {
+          always: [
+            ...(['typeForStep', 'size'] as const).map((state) => ({
+              guard: { type: 'nextInPhaseWaitsIn' as const, params: { phase: 'beforeTransferCommand' as const, state } },
+              target: state,
+            })),
+            { target: 'sendCommand' },
+          ],
         },
-        size: {
-          entry: 'sendSize',
-          on: {
-            REPLY: [
-              // curl stops at a 550 here: "The file does not exist".
-              { guard: ({ event }) => code(event) === 550, target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
-              { target: 'beforeCommand', actions: 'printReply' },
-            ],
-          },
-        },
+        typeForStep: sequenceState('beforeTransferCommand', 'beforeCommand'),
+        size: sequenceState('beforeTransferCommand', 'beforeCommand'),
         sendCommand: {
           entry: 'sendTransferCommand',
           on: {
@@ -777,7 +678,7 @@ export const ftpClientMachine = setup({
         },
         transferring: {
           always: [
-            { guard: and(['transferComplete', 'tnftpNeedsMdtm']), target: 'mdtm' },
+            { guard: and(['transferComplete', { type: 'nextInPhaseWaitsIn', params: { phase: 'afterDownload' as const, state: 'mdtm' as const } }]), target: 'mdtm' },
             { guard: 'transferComplete', target: 'done' },
           ],
           on: {
@@ -789,8 +690,8 @@ export const ftpClientMachine = setup({
             ],
           },
         },
-        /** tnftp asks for the file's time after a download (to set the local copy's). */
-        mdtm: { entry: 'sendMdtm', on: { REPLY: { target: 'done', actions: 'printReply' } } },
+        /** After a download (tnftp: MDTM, to set the local copy's time). */
+        mdtm: sequenceState('afterDownload', 'transferring'),
         done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
           entry: 'cleanupData',
@@ -819,7 +720,7 @@ export const ftpClientMachine = setup({
 /** The server refused AUTH: these transfers fail with its reply (curl prints exit 64). */
 function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
   const { env, profile } = c.input;
-  if (profile.id === 'curl') env.print(curlReplyFailure('AUTH', reply.code));
+  for (const l of replyFailureLines(profile, 'AUTH', reply.code)) env.print(l);
   for (const step of steps) {
     env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') } });
   }
@@ -836,11 +737,4 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
     ? { kind: 'connect' as const, conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' as const }
     : undefined;
   env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom, ...(passiveFailure ? { passiveFailure } : {}) });
-}
-
-/** Deterministic upload content: a repeating printable pattern. */
-export function uploadBytes(size: number): Uint8Array {
-  const b = new Uint8Array(size);
-  for (let i = 0; i < size; i++) b[i] = 0x41 + (i % 26);
-  return b;
 }

@@ -111,3 +111,24 @@ export function curlReplyFailure(verb: string, code: number): string {
   if (verb === 'AUTH') return `curl: (64) Requested SSL level failed`;
   return `curl: (8) Weird server reply`;
 }
+
+/** What the client prints when the server refused a command (before the failure is reported). */
+export function replyFailureLines(profile: ClientProfile, verb: string, code: number): string[] {
+  if (profile.id === 'curl') return [curlReplyFailure(verb, code)];
+  // tnftp told to stay passive (captured); in its default mode it would have gone active.
+  if (profile.id === 'tnftp' && (verb === 'PASV' || verb === 'EPSV')) return ['Passive mode refused.'];
+  return [];
+}
+
+/** After a data connection could not be opened, before the client tries its next data command. */
+export function dataFallbackLines(profile: ClientProfile, cmd: string): string[] {
+  // curl -v's own words; tnftp says nothing more; the others' in plain English.
+  if (profile.id === 'curl') return [`Failed ${cmd} attempt. Disabling ${cmd}`];
+  if (profile.id === 'tnftp') return [];
+  return [`Failed ${cmd} attempt; trying the next mode.`];
+}
+
+/** A 227 with a private address from a public server, replaced by the server's (FileZilla's status line). */
+export function unroutablePasvLines(profile: ClientProfile): string[] {
+  return profile.id === 'filezilla' ? ['Status: Server sent passive reply with unroutable address. Using server address instead.'] : [];
+}

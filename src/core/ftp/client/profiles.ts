@@ -1,6 +1,8 @@
 /**
- * What each real FTP client does, as a table (FIDELITY.md, "Clients"). The client machine
- * reads only this table to decide modes, fallbacks and how to treat a 227 address.
+ * What each real FTP client does, as a table (docs/FIDELITY-NOTES.md, "Clients"): its data
+ * commands and fallbacks, how it treats a 227 address, and the commands it sends around a
+ * transfer. The client machine reads this table; it has no per-client branches of its own
+ * (messages.ts holds each client's words).
  */
 export type ProfileId = 'curl' | 'classic' | 'inetutils' | 'tnftp' | 'filezilla' | 'lftp' | 'windows';
 export type DataCommand = 'PORT' | 'EPRT' | 'PASV' | 'EPSV';
@@ -16,6 +18,43 @@ export type PasvAddressPolicy =
   | 'refuse-mismatch'
   /** Replace a private (unroutable) address from a public server with the server's (FileZilla, lftp ftp:fix-pasv-address). */
   | 'fix-unroutable';
+
+/** Sent once after each login, in order; any answer will do. SYST prints the system type (classic clients). */
+export type LoginCommand = 'SYST' | 'FEAT' | 'PWD';
+
+/**
+ * TYPE, sent only when the server was last told another type: always I, or per transfer
+ * (A for a listing, I for a file); for every transfer or for downloads only. An error reply
+ * fails the transfer, or is ignored.
+ */
+export interface TypeCommand {
+  verb: 'TYPE';
+  type: 'I' | 'per-transfer';
+  for: 'all' | 'downloads';
+  onError: 'fail' | 'ignore';
+}
+
+/** SIZE of a download's file: a 550 ("no such file") ends the transfer (curl), or the answer only sizes a progress bar (tnftp). */
+export interface SizeCommand {
+  verb: 'SIZE';
+  onError: 'fail-on-550' | 'ignore';
+}
+
+/** MDTM of a downloaded file, to set the local copy's time; any answer will do. */
+export interface MdtmCommand {
+  verb: 'MDTM';
+}
+
+/** The commands a client sends besides login, the data command and the transfer command itself. */
+export interface CommandSequence {
+  afterLogin: LoginCommand[];
+  /** Before the data command (PASV/EPSV/PORT/EPRT) of a transfer. */
+  beforeDataCommand: (TypeCommand | SizeCommand)[];
+  /** Once the data connection is set up, before LIST/RETR/STOR. */
+  beforeTransferCommand: (TypeCommand | SizeCommand)[];
+  /** After a completed download. */
+  afterDownload: MdtmCommand[];
+}
 
 export interface ClientProfile {
   id: ProfileId;
@@ -58,21 +97,8 @@ export interface ClientProfile {
    * use" (captured); from then on it only sends PORT.
    */
   defaultPortRetry: boolean;
-  /** Sends SYST after login and prints the system type (classic clients). */
-  sendsSyst: boolean;
-  /** Sends TYPE I once, before its first transfer. */
-  sendsTypeI: boolean;
-  /**
-   * Sends PWD after login, TYPE A before a listing and TYPE I before a file (only when the
-   * type changes), once the data connection is set up, and SIZE before RETR — curl's order,
-   * as captured from curl 7.88 against vsftpd (tests/kernel).
-   */
-  curlSequence: boolean;
-  /**
-   * FEAT after SYST; before a download TYPE I (when the type changes) and SIZE, before the
-   * data command; MDTM after it — tnftp's order, as captured against vsftpd (tests/kernel).
-   */
-  tnftpSequence: boolean;
+  /** What it sends around login and each transfer, in order (captured against vsftpd: tests/kernel). */
+  commands: CommandSequence;
   /**
    * After an error curl counts as fatal for the connection — a data connection it could not
    * open (refused, unreachable, timed out: exit 7 or 28), or AUTH refused (exit 64) — the
@@ -92,53 +118,166 @@ export interface ClientProfile {
   connectBudgetFrom: 'transfer' | 'data-connect';
 }
 
+// The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
+const CLASSIC: ClientProfile = {
+  id: 'classic',
+  label: 'ftp (netkit, classic)',
+  active: ['PORT'],
+  passive: ['PASV'],
+  defaultMode: 'active',
+  supportsPassive: true,
+  pasvAddress: 'trust',
+  fallbackOnReply: false,
+  fallbackOnFastConnectFailure: false,
+  fallbackOnConnectTimeout: false,
+  activeFallback: 'none',
+  extendedOffAfterRefusal: false,
+  defaultPortRetry: false,
+  dropsControlAfterFatalError: false,
+  authArg: 'TLS',
+  connectTimeoutMs: null,
+  connectBudgetFrom: 'data-connect',
+  commands: {
+    afterLogin: ['SYST'],
+    beforeDataCommand: [],
+    beforeTransferCommand: [],
+    afterDownload: [],
+  },
+};
+
 export const PROFILES: Record<ProfileId, ClientProfile> = {
   // curl: passive by default, EPSV then PASV; ignores the 227 address (--ftp-skip-pasv-ip is
   // the default since 7.74); -P - uses EPRT then PORT. Default connect time-out 300 s, so the
   // kernel's 134 s SYN time-out wins.
   curl: {
-    id: 'curl', label: 'curl 7.88', active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
-    supportsPassive: true, pasvAddress: 'ignore', fallbackOnReply: true, fallbackOnFastConnectFailure: true,
-    fallbackOnConnectTimeout: true, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: true, tnftpSequence: false, dropsControlAfterFatalError: true, authArg: 'SSL', connectTimeoutMs: 300_000, connectBudgetFrom: 'transfer', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    id: 'curl',
+    label: 'curl 7.88',
+    active: ['EPRT', 'PORT'],
+    passive: ['EPSV', 'PASV'],
+    defaultMode: 'passive',
+    supportsPassive: true,
+    pasvAddress: 'ignore',
+    fallbackOnReply: true,
+    fallbackOnFastConnectFailure: true,
+    fallbackOnConnectTimeout: true,
+    activeFallback: 'none',
+    extendedOffAfterRefusal: false,
+    defaultPortRetry: false,
+    dropsControlAfterFatalError: true,
+    authArg: 'SSL',
+    connectTimeoutMs: 300_000,
+    connectBudgetFrom: 'transfer',
+    commands: {
+      afterLogin: ['PWD'],
+      beforeDataCommand: [],
+      beforeTransferCommand: [
+        { verb: 'TYPE', type: 'per-transfer', for: 'all', onError: 'fail' },
+        { verb: 'SIZE', onError: 'fail-on-550' },
+      ],
+      afterDownload: [],
+    },
   },
-  // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
-  classic: {
-    id: 'classic', label: 'ftp (netkit, classic)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
-    supportsPassive: true, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
-  },
+  // netkit ftp (CLASSIC, above).
+  classic: CLASSIC,
   // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
   inetutils: {
-    id: 'inetutils', label: 'ftp (GNU inetutils)', active: ['PORT'], passive: ['PASV'], defaultMode: 'active',
-    supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    ...CLASSIC,
+    id: 'inetutils',
+    label: 'ftp (GNU inetutils)',
+    pasvAddress: 'refuse-mismatch',
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host; in
   // its default mode, falls back to active for the session when passive fails.
   tnftp: {
-    id: 'tnftp', label: "ftp (tnftp, Debian's ftp)", active: ['EPRT', 'PORT'], passive: ['EPSV', 'PASV'], defaultMode: 'passive',
-    supportsPassive: true, pasvAddress: 'refuse-mismatch', fallbackOnReply: true, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'session-in-auto', sendsSyst: true, sendsTypeI: false, curlSequence: false, tnftpSequence: true, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: true, defaultPortRetry: true,
+    id: 'tnftp',
+    label: "ftp (tnftp, Debian's ftp)",
+    active: ['EPRT', 'PORT'],
+    passive: ['EPSV', 'PASV'],
+    defaultMode: 'passive',
+    supportsPassive: true,
+    pasvAddress: 'refuse-mismatch',
+    fallbackOnReply: true,
+    fallbackOnFastConnectFailure: false,
+    fallbackOnConnectTimeout: false,
+    activeFallback: 'session-in-auto',
+    extendedOffAfterRefusal: true,
+    defaultPortRetry: true,
+    dropsControlAfterFatalError: false,
+    authArg: 'TLS',
+    connectTimeoutMs: null,
+    connectBudgetFrom: 'data-connect',
+    commands: {
+      afterLogin: ['SYST', 'FEAT'],
+      beforeDataCommand: [
+        { verb: 'TYPE', type: 'per-transfer', for: 'downloads', onError: 'fail' },
+        { verb: 'SIZE', onError: 'ignore' },
+      ],
+      beforeTransferCommand: [],
+      afterDownload: [{ verb: 'MDTM' }],
+    },
   },
   // FileZilla on IPv4: PASV; an unroutable 227 address is replaced by the server's; falls
   // back to active when passive fails.
   filezilla: {
-    id: 'filezilla', label: 'FileZilla 3', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
-    supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'transfer', sendsSyst: true, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: 20_000, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    id: 'filezilla',
+    label: 'FileZilla 3',
+    active: ['PORT'],
+    passive: ['PASV'],
+    defaultMode: 'passive',
+    supportsPassive: true,
+    pasvAddress: 'fix-unroutable',
+    fallbackOnReply: false,
+    fallbackOnFastConnectFailure: false,
+    fallbackOnConnectTimeout: false,
+    activeFallback: 'transfer',
+    extendedOffAfterRefusal: false,
+    defaultPortRetry: false,
+    dropsControlAfterFatalError: false,
+    authArg: 'TLS',
+    connectTimeoutMs: 20_000,
+    connectBudgetFrom: 'data-connect',
+    commands: {
+      afterLogin: ['SYST'],
+      beforeDataCommand: [{ verb: 'TYPE', type: 'I', for: 'all', onError: 'ignore' }],
+      beforeTransferCommand: [],
+      afterDownload: [],
+    },
   },
   // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
   lftp: {
-    id: 'lftp', label: 'lftp 4', active: ['PORT'], passive: ['PASV'], defaultMode: 'passive',
-    supportsPassive: true, pasvAddress: 'fix-unroutable', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: true, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    id: 'lftp',
+    label: 'lftp 4',
+    active: ['PORT'],
+    passive: ['PASV'],
+    defaultMode: 'passive',
+    supportsPassive: true,
+    pasvAddress: 'fix-unroutable',
+    fallbackOnReply: false,
+    fallbackOnFastConnectFailure: false,
+    fallbackOnConnectTimeout: false,
+    activeFallback: 'none',
+    extendedOffAfterRefusal: false,
+    defaultPortRetry: false,
+    dropsControlAfterFatalError: false,
+    authArg: 'TLS',
+    connectTimeoutMs: null,
+    connectBudgetFrom: 'data-connect',
+    commands: {
+      afterLogin: [],
+      beforeDataCommand: [{ verb: 'TYPE', type: 'I', for: 'all', onError: 'ignore' }],
+      beforeTransferCommand: [],
+      afterDownload: [],
+    },
   },
-  // Windows ftp.exe: active only.
+  // Windows ftp.exe (a BSD ftp descendant): the classic client without passive mode or SYST.
   windows: {
-    id: 'windows', label: 'Windows ftp.exe', active: ['PORT'], passive: [], defaultMode: 'active',
-    supportsPassive: false, pasvAddress: 'trust', fallbackOnReply: false, fallbackOnFastConnectFailure: false,
-    fallbackOnConnectTimeout: false, activeFallback: 'none', sendsSyst: false, sendsTypeI: false, curlSequence: false, tnftpSequence: false, dropsControlAfterFatalError: false, authArg: 'TLS', connectTimeoutMs: null, connectBudgetFrom: 'data-connect', extendedOffAfterRefusal: false, defaultPortRetry: false,
+    ...CLASSIC,
+    id: 'windows',
+    label: 'Windows ftp.exe',
+    passive: [],
+    supportsPassive: false,
+    commands: { afterLogin: [], beforeDataCommand: [], beforeTransferCommand: [], afterDownload: [] },
   },
 };
 

@@ -9,7 +9,7 @@ import { Prng } from '../../sim/prng';
 import { Scheduler, ms, seconds } from '../../sim/scheduler';
 import { TraceRecorder } from '../../sim/trace';
 import { HostStack, type TcpSocket } from '../../tcp/hostStack';
-import { startFtpServer } from './session.machine';
+import { startFtpServer } from './server';
 
 const ip = (s: string): Ipv4 => parseIpv4(s)!;
 const SERVER = ip('10.0.0.10');

@@ -5,7 +5,8 @@ import { Prng } from '../../sim/prng';
 import { Scheduler, seconds } from '../../sim/scheduler';
 import { TraceRecorder } from '../../sim/trace';
 import type { HostStack, SocketHandlers, TcpSocket } from '../../tcp/hostStack';
-import { drawPasvPort, startFtpServer } from './session.machine';
+import { drawPasvPort } from './session.machine';
+import { startFtpServer } from './server';
 import type { ReplyStyle } from '../server/replies';
 import { TlsChannel } from '../ftps';
 

@@ -1,8 +1,7 @@
 /**
- * The simulated FTP server (vsftpd 3.0.x semantics): `startFtpServer` listens on
- * listen_port and runs one session machine per accepted control connection. The session
- * reads command lines from the control socket's bytes, asks commands.ts what
- * vsftpd would answer, and runs the data connection the way vsftpd does:
+ * One vsftpd 3.0.x session: the machine server.ts starts for each accepted control
+ * connection. It takes the command lines server.ts reads from the control socket, asks
+ * commands.ts what vsftpd would answer, and runs the data connection the way vsftpd does:
  *   passive — listen on a random port of the pasv range (9 bind tries); on LIST/RETR/STOR
  *             accept within accept_timeout, refuse a peer other than the control peer
  *             (pasv_promiscuous=NO), then 150, data, close, 226;
@@ -10,8 +9,7 @@
  *             connect_timeout: the SYN goes out before any 150, a failure is a bare 425.
  * vsftpd is blocking: commands that arrive during a transfer wait their turn.
  */
-import { assign, createActor, enqueueActions, setup } from 'xstate';
-import { LineSplitter } from '../../codec/ftp';
+import { assign, enqueueActions, setup } from 'xstate';
 import { encodeHostPort } from '../../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import { effectivePasvRange, type VsftpdConf } from './conf';
@@ -19,36 +17,25 @@ import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
-import { decideLoggedIn, decidePreLogin, initialSession, splitCommand, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
-import { VirtualFs, type FileSpec } from '../server/files';
+import { decideLoggedIn, decidePreLogin, initialSession, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
+import type { VirtualFs } from '../server/files';
 import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
 import { TlsChannel } from '../ftps';
 
 export type ConnLabel = (kind: 'control' | 'data', remoteIp: Ipv4, remotePort: number, controlConn?: string) => string;
 
-export interface FtpServerOptions {
+/** What every session of one server shares. */
+export interface ServerEnv {
   stack: HostStack;
   hostId: string;
   conf: VsftpdConf;
-  /** The scenario's file map, or a tree to share. */
-  files: Record<string, FileSpec> | VirtualFs;
+  /** The server's files, one tree for all sessions. */
+  fs: VirtualFs;
   style: ReplyStyle;
   prng: Prng;
   scheduler: Scheduler;
   trace: TraceRecorder;
   connLabel: ConnLabel;
-}
-
-export interface FtpServerHandle {
-  stop(): void;
-  readonly fs: VirtualFs;
-  /** Sessions currently open. */
-  readonly sessions: number;
-}
-
-/** What every session of one server shares. */
-interface ServerEnv extends Omit<FtpServerOptions, 'files'> {
-  fs: VirtualFs;
 }
 
 interface Pasv {
@@ -101,12 +88,18 @@ export interface SessionInput {
 
 // ---- pure helpers -------------------------------------------------------------------
 
+/** The client id a conn label names ("c1/control" → "c1"); the label itself otherwise. */
+export function clientOf(conn: string): string {
+  const slash = conn.indexOf('/');
+  return slash > 0 ? conn.slice(0, slash) : conn;
+}
+
 const nowS = (c: Ctx): number => Math.floor(c.env.scheduler.now / 1_000_000);
 const envFor = (c: Ctx) => ({ conf: c.env.conf, style: c.env.style, fs: c.env.fs, host: c.env.hostId, peerIp: c.sock.remoteIp, nowS: nowS(c) });
 const cmdOf = (e: Ev): Cmd | null => (e.type === 'CMD' ? e.cmd : null);
 const hasEffect = (o: Outcome, kind: Effect['kind']): boolean => o.effects.some((e) => e.kind === kind);
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
-const latin1Text = (b: Uint8Array): string => {
+export const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
+export const latin1Text = (b: Uint8Array): string => {
   let s = '';
   for (const x of b) s += String.fromCharCode(x);
   return s;
@@ -488,86 +481,3 @@ export const ftpServerMachine = setup({
     closed: { type: 'final', entry: 'shutdown' },
   },
 });
-
-/** The client id a conn label names ("c1/control" → "c1"); the label itself otherwise. */
-function clientOf(conn: string): string {
-  const slash = conn.indexOf('/');
-  return slash > 0 ? conn.slice(0, slash) : conn;
-}
-
-/** vsftpd's connection limits (prelogin.c check_limits), answered before any greeting. */
-function limitReply(conf: VsftpdConf, total: number, fromIp: number): Reply | null {
-  if (conf.max_clients > 0 && total > conf.max_clients) return { code: 421, lines: ['There are too many connected users, please try later.'] };
-  if (conf.max_per_ip > 0 && fromIp > conf.max_per_ip) return { code: 421, lines: ['There are too many connections from your internet address.'] };
-  return null;
-}
-
-/** Starts the server: one session actor per accepted control connection. */
-export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
-  const fs = opts.files instanceof VirtualFs ? opts.files : new VirtualFs(opts.files);
-  const env: ServerEnv = { ...opts, fs };
-  const live = new Map<TcpSocket, { stop(): void }>();
-  /** Open sessions per client address (max_per_ip), kept with `live`. */
-  const perIp = new Map<Ipv4, number>();
-  const forget = (sock: TcpSocket) => {
-    if (!live.delete(sock)) return;
-    const n = (perIp.get(sock.remoteIp) ?? 1) - 1;
-    if (n > 0) perIp.set(sock.remoteIp, n);
-    else perIp.delete(sock.remoteIp);
-  };
-  const { conf, trace, hostId, connLabel } = opts;
-
-  const listener = opts.stack.listen(conf.listen_port, (sock) => {
-    const conn = sock.conn;
-    const sameIp = (perIp.get(sock.remoteIp) ?? 0) + 1;
-    const refusal = limitReply(conf, live.size + 1, sameIp);
-    if (refusal) {
-      trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'reply', text: replyTraceText(refusal) });
-      sock.send(latin1(encodeReplyText(refusal)));
-      sock.close();
-      return;
-    }
-    const actor = createActor(ftpServerMachine, { clock: opts.scheduler.clock, input: { env, sock, conn } });
-    const actorName = `${hostId}:${conn}`;
-    let last = '';
-    actor.subscribe((snap) => {
-      const value = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value);
-      if (value !== last) {
-        trace.emit({ kind: 'state', actor: actorName, machine: 'ftpServer', from: last, to: value });
-        last = value;
-      }
-      if (snap.status === 'done') forget(sock);
-    });
-    const lines = new LineSplitter();
-    sock.setHandlers({
-      onData: (bytes) => {
-        if (actor.getSnapshot().status !== 'active') return;
-        const tls = actor.getSnapshot().context.tls;
-        const plain = tls ? tls.unwrap(bytes) : bytes;
-        for (const line of lines.push(latin1Text(plain))) {
-          trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'command', text: line });
-          actor.send({ type: 'CMD', cmd: splitCommand(line) });
-        }
-      },
-      onPeerClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
-      onError: () => actor.send({ type: 'CTRL_CLOSED' }),
-      onClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
-    });
-    live.set(sock, actor);
-    perIp.set(sock.remoteIp, sameIp);
-    actor.start();
-  }, { conn: (ip, port) => connLabel('control', ip, port) });
-
-  return {
-    stop: () => {
-      listener.close();
-      for (const a of live.values()) a.stop();
-      live.clear();
-      perIp.clear();
-    },
-    fs,
-    get sessions() {
-      return live.size;
-    },
-  };
-}

@@ -91,7 +91,7 @@ export function serializeIptablesSave(ruleset: Ruleset): string {
   const out: string[] = [];
   for (const t of ruleset.tables) {
     out.push(`*${t.name}`);
-    if (t.ignored.length > 0) {
+    if (t.name === 'mangle' || t.ignored.length > 0) {
       // Not modelled (mangle): kept as written between the table header and COMMIT.
       out.push(...t.ignored);
     } else {

@@ -4,7 +4,7 @@
  * of a user chain) comes back, running off a built-in chain gives its policy.
  */
 import { inCidr, type Ipv4 } from '../../codec/addr';
-import type { CtStateName, Match, PortRange, PortSpec, Rule, Ruleset, Target } from './types';
+import type { Chain, CtStateName, Match, PortRange, PortSpec, Rule, Ruleset, Target } from './types';
 
 export type CtState = CtStateName;
 
@@ -48,8 +48,23 @@ export interface ChainVerdict {
   ct: Rule | null;
 }
 
-/** Deeper than this is a loop the loader should have refused; stop rather than spin. */
-const MAX_DEPTH = 64;
+/** nf_tables' jump stack: the loader refuses anything nesting deeper (jumps.ts), so this only
+ * guards a ruleset built in code from spinning. */
+const MAX_DEPTH = 16;
+
+/** Chain positions by name, per chains array: a jump is a lookup, not a scan of every chain. */
+const chainIndex = new WeakMap<readonly Chain[], Map<string, number>>();
+function findChain(chains: readonly Chain[], name: string): Chain | undefined {
+  let idx = chainIndex.get(chains);
+  let i = idx?.get(name);
+  if (i === undefined || chains[i]?.name !== name) {
+    // First lookup, or the array changed since: index it again.
+    idx = new Map(chains.map((c, k) => [c.name, k]));
+    chainIndex.set(chains, idx);
+    i = idx.get(name);
+  }
+  return i === undefined ? undefined : chains[i];
+}
 
 const inRange = (n: number | undefined, r: PortRange): boolean => n !== undefined && n >= r.from && n <= r.to;
 const portOk = (n: number | undefined, p: PortSpec | undefined): boolean => p === undefined || (n !== undefined && inRange(n, p) !== p.invert);
@@ -119,7 +134,7 @@ export const ruleMatches = (r: Rule, c: MatchContext): boolean => r.matches.ever
 export function evaluateChain(ruleset: Ruleset, table: string, chain: string, ctx: MatchContext): ChainVerdict {
   const out: ChainVerdict = { target: { kind: 'ACCEPT' }, rule: null, chainPath: [chain], logs: [], ct: null };
   const t = ruleset.tables.find((x) => x.name === table);
-  const start = t?.chains.find((c) => c.name === chain);
+  const start = t ? findChain(t.chains, chain) : undefined;
   if (!t || !start) return out;
   const policy: Target = { kind: start.policy === 'DROP' ? 'DROP' : 'ACCEPT' };
   const stack: { rules: Rule[]; pos: number }[] = [{ rules: start.rules, pos: 0 }];
@@ -145,7 +160,7 @@ export function evaluateChain(ruleset: Ruleset, table: string, chain: string, ct
         stack.pop();
         continue;
       case 'JUMP': {
-        const to = t.chains.find((c) => c.name === (r.target as { chain: string }).chain);
+        const to = findChain(t.chains, (r.target as { chain: string }).chain);
         if (!to || stack.length >= MAX_DEPTH) continue;
         out.chainPath.push(to.name);
         stack.push({ rules: to.rules, pos: 0 });

@@ -79,7 +79,7 @@ describe('parseIptablesSave: errors, every bad line with its number', () => {
     ['rule before a table', '-A INPUT -j ACCEPT', 1, /no table given/],
     ['unterminated quote', '*filter\n-A INPUT -m comment --comment "oops -j ACCEPT\nCOMMIT', 2, /unterminated/],
     ['-m tcp with udp', '*filter\n-A INPUT -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT', 2, /-m tcp needs -p tcp/],
-    ['loop', '*filter\n:A - [0:0]\n:B - [0:0]\n-A A -j B\n-A B -j A\nCOMMIT', 6, /chain loop/],
+    ['loop', '*filter\n:A - [0:0]\n:B - [0:0]\n-A A -j B\n-A B -j A\n-A INPUT -j A\nCOMMIT', 6, /chain loop A -> B -> A/],
   ];
   it.each(bad)('%s', (_name, text, line, message) => {
     const r = parseIptablesSave(text);
@@ -117,5 +117,66 @@ describe('parseIptablesSave: errors, every bad line with its number', () => {
   it('warns about rules after a catch-all', () => {
     const r = parseIptablesSave('*filter\n-A INPUT -j DROP\n-A INPUT -p tcp --dport 21 -j ACCEPT\nCOMMIT\n');
     expect(r.ok && r.warnings.map((w) => w.line)).toEqual([3]);
+  });
+});
+
+describe('chain names: one rule for ":NAME - [0:0]" and "-N NAME", as iptables-restore 1.8.9', () => {
+  const table = (line: string) => `*filter\n:INPUT ACCEPT [0:0]\n${line}\nCOMMIT\n`;
+  // [line, iptables-restore's complaint]: both spellings of each are refused, on line 3.
+  const refused: [string, RegExp][] = [
+    ['ACCEPT', /chain name may not clash with target name/],
+    ['LOG', /chain name may not clash with target name/],
+    ['QUEUE', /chain name may not clash with target name/],
+    ['-A', /chain name not allowed to start with `-'/],
+    ['!ab', /chain name not allowed to start with `!'/],
+    ['ABCDEFGHIJKLMNOPQRSTUVWXYZ123', /too long \(must be under 29 chars/],
+    ['ééééééééééééééé', /too long/],
+  ];
+  it.each(refused)('%s is refused both ways', (name, message) => {
+    for (const line of [`:${name} - [0:0]`, `-N ${name}`]) {
+      const r = parseIptablesSave(table(line));
+      expect(r.ok, line).toBe(false);
+      if (r.ok) continue;
+      expect(r.errors.map((e) => [e.line, message.test(e.message)]), line).toEqual([[3, true]]);
+    }
+  });
+
+  it('accepts what iptables accepts, both ways: 28 characters, lower-case target names, punctuation, non-ASCII', () => {
+    for (const name of ['ABCDEFGHIJKLMNOPQRSTUVWXYZ12', 'accept', 'a!b', 'a/b', 'é', 'my-chain.2', 'ERROR']) {
+      for (const line of [`:${name} - [0:0]`, `-N ${name}`]) {
+        const r = parseIptablesSave(table(line));
+        expect(r.ok && r.ruleset.tables[0]!.chains.map((c) => c.name), line).toEqual(['INPUT', 'FORWARD', 'OUTPUT', name]);
+      }
+    }
+  });
+
+  it('-N takes one name and nothing after it', () => {
+    const extra = parseIptablesSave(table('-N FOO extra'));
+    expect(!extra.ok && extra.errors.map((e) => [e.line, e.column, e.message])).toEqual([[3, 8, "Bad argument `extra' (-N takes one chain name and nothing after it)"]]);
+    const twice = parseIptablesSave(table('-N foo -N bar'));
+    expect(!twice.ok && twice.errors[0]!.message).toMatch(/Cannot use -N with -N/);
+    const none = parseIptablesSave(table('-N'));
+    expect(!none.ok && none.errors[0]!.message).toMatch(/-N needs a chain name/);
+  });
+
+  it('a chain -N accepted prints back as a ":" line the parser reads again', () => {
+    const r = parseIptablesSave(table('-N LOG_DROP\n-A INPUT -j LOG_DROP'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const text = serializeIptablesSave(r.ruleset);
+    expect(text).toContain(':LOG_DROP - [0:0]');
+    const again = parseIptablesSave(text);
+    expect(again.ok && serializeIptablesSave(again.ruleset)).toBe(text);
+  });
+});
+
+describe('found by fuzzing', () => {
+  it('an empty *mangle table prints back as an empty *mangle table', () => {
+    const text = '*filter\n:accept - [0:0]\nCOMMIT\n*mangle\nCOMMIT\n';
+    const r = parseIptablesSave(text);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const printed = serializeIptablesSave(r.ruleset);
+    expect(printed.endsWith('*mangle\nCOMMIT\n')).toBe(true);
+    const again = parseIptablesSave(printed);
+    expect(again.ok && again.ruleset).toEqual(r.ruleset);
   });
 });

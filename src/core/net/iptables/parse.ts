@@ -5,6 +5,7 @@
  * with the rules that were good, so an editor can still show them.
  */
 import { ruleText } from './canon';
+import { chainNameProblem, checkJumpDepth } from './jumps';
 import { parseRuleTokens } from './rule';
 import { tokenizeLine, type Token } from './tokens';
 import { BUILTIN_CHAINS, type Chain, type Diag, type Rule, type Ruleset, type Table, type TableName } from './types';
@@ -19,6 +20,8 @@ const TABLES: readonly TableName[] = ['raw', 'nat', 'filter', 'mangle'];
 interface Open {
   table: Table;
   line: number;
+  /** The table's chains by name (a lookup per line, so a text of many chains stays linear). */
+  byName: Map<string, Chain>;
   /** Rules whose `-j NAME` is a user chain, checked at COMMIT when every chain is known. */
   jumps: { rule: Rule; col: number }[];
 }
@@ -35,8 +38,8 @@ export function parseIptablesSave(text: string): ParseResult {
   const lines = text.split(/\r?\n/);
   const err = (line: number, message: string, column?: number) => errors.push(column === undefined ? { line, message } : { line, column, message });
 
-  const close = (o: Open, ln: number) => {
-    commit(o, ln, err, warnings);
+  const close = (o: Open) => {
+    commit(o, err, warnings);
     if (!ruleset.tables.some((t) => t.name === o.table.name)) ruleset.tables.push(o.table);
   };
 
@@ -53,7 +56,7 @@ export function parseIptablesSave(text: string): ParseResult {
       const name = line.slice(1).trim();
       if (open) {
         err(ln, `COMMIT expected before a new table: table "${open.table.name}" (line ${open.line}) is not committed`, 1);
-        close(open, ln);
+        close(open);
       }
       if (!TABLES.includes(name as TableName)) {
         err(ln, `can't initialize iptables table "${name}": Table does not exist (raw, nat, filter${name === 'security' ? '' : ', mangle'})`, 2);
@@ -63,12 +66,12 @@ export function parseIptablesSave(text: string): ParseResult {
       if (ruleset.tables.some((t) => t.name === name)) err(ln, `table "${name}" is given twice`, 2);
       const table = emptyTable(name as TableName);
       if (name === 'mangle') warnings.push({ line: ln, column: 2, message: 'the mangle table is not modelled: its lines are kept but have no effect' });
-      open = { table, line: ln, jumps: [] };
+      open = { table, line: ln, byName: new Map(table.chains.map((c) => [c.name, c])), jumps: [] };
       return;
     }
     if (line === 'COMMIT') {
       if (!open) return err(ln, 'COMMIT without a table (missing "*filter"?)', 1);
-      close(open, ln);
+      close(open);
       open = null;
       return;
     }
@@ -83,17 +86,17 @@ export function parseIptablesSave(text: string): ParseResult {
     const head = toks[0];
     if (!head) return;
 
-    if (head.text.startsWith(':')) return declareChain(open.table, raw, col0, ln, err);
+    if (head.text.startsWith(':')) return declareChain(open, raw, col0, ln, err);
     switch (head.text) {
       case '-A':
       case '--append':
         return appendRule(open, toks, ln, err);
       case '-N':
       case '--new-chain':
-        return newChain(open.table, toks[1], ln, head, err);
+        return newChain(open, toks, ln, err);
       case '-P':
       case '--policy':
-        return setPolicy(open.table, toks[1], toks[2], ln, head, err);
+        return setPolicy(open, toks[1], toks[2], ln, head, err);
       default:
         return err(ln, `unsupported command "${head.text}" (this reader takes -A, -N, -P and ":" chain lines)`, head.col);
     }
@@ -104,43 +107,51 @@ export function parseIptablesSave(text: string): ParseResult {
     let last = lines.length;
     while (last > 1 && lines[last - 1]!.trim() === '') last--;
     err(last, `COMMIT expected at the end: table "${o.table.name}" (line ${o.line}) is never committed`);
-    close(o, last);
+    close(o);
   }
   errors.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   return errors.length === 0 ? { ok: true, ruleset, warnings } : { ok: false, errors, partial: ruleset };
 }
 
-const CHAIN_NAME = /^[A-Za-z0-9_.-]{1,28}$/;
-
-function declareChain(table: Table, raw: string, col0: number, ln: number, err: (l: number, m: string, c?: number) => void): void {
+function declareChain(open: Open, raw: string, col0: number, ln: number, err: (l: number, m: string, c?: number) => void): void {
+  const table = open.table;
   const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/.exec(raw.trim());
   if (!m) return err(ln, 'bad chain line: expected ":CHAIN POLICY [packets:bytes]"', col0 + 1);
   const [, name, policy] = m as unknown as [string, string, string];
   const builtin = BUILTIN_CHAINS[table.name].includes(name);
   if (!builtin) {
     if (policy !== '-') return err(ln, `Can't set policy "${policy}" on "${name}": Bad built-in chain name (not a built-in chain of ${table.name}; user chains take "-")`, col0 + 2);
-    if (!CHAIN_NAME.test(name) || name.startsWith('-')) return err(ln, `invalid chain name "${name}"`, col0 + 2);
-    if (['ACCEPT', 'DROP', 'RETURN', 'REJECT', 'LOG', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'CT'].includes(name))
-      return err(ln, `chain name "${name}" is a target name`, col0 + 2);
-    if (table.chains.some((c) => c.name === name)) return err(ln, `chain "${name}" already exists`, col0 + 2);
-    table.chains.push({ name, builtin: false, policy: null, rules: [] });
-    return;
+    return addUserChain(open, name, ln, col0 + 2, err);
   }
-  const chain = table.chains.find((c) => c.name === name)!;
+  const chain = open.byName.get(name)!;
   if (policy === 'ACCEPT' || policy === 'DROP') chain.policy = policy;
   else if (policy !== '-') err(ln, `bad policy "${policy}" for ${name} (ACCEPT or DROP)`, col0 + name.length + 3);
 }
 
-function newChain(table: Table, name: Token | undefined, ln: number, head: Token, err: (l: number, m: string, c?: number) => void): void {
-  if (!name) return err(ln, '-N needs a chain name', head.col);
-  if (!CHAIN_NAME.test(name.text)) return err(ln, `invalid chain name "${name.text}"`, name.col);
-  if (table.chains.some((c) => c.name === name.text)) return err(ln, `chain "${name.text}" already exists`, name.col);
-  table.chains.push({ name: name.text, builtin: false, policy: null, rules: [] });
+/** `-N NAME`: exactly one name, and the same rule for it as a `:NAME - [0:0]` line. */
+function newChain(open: Open, toks: Token[], ln: number, err: (l: number, m: string, c?: number) => void): void {
+  const [head, name, extra] = toks as [Token, Token | undefined, Token | undefined];
+  if (!name) return err(ln, `${head.text} needs a chain name`, head.col);
+  if (extra) {
+    if (extra.text === '-N' || extra.text === '--new-chain') return err(ln, 'Cannot use -N with -N (one chain per line)', extra.col);
+    return err(ln, `Bad argument \`${extra.text}' (-N takes one chain name and nothing after it)`, extra.col);
+  }
+  addUserChain(open, name.text, ln, name.col, err);
 }
 
-function setPolicy(table: Table, name: Token | undefined, pol: Token | undefined, ln: number, head: Token, err: (l: number, m: string, c?: number) => void): void {
+function addUserChain(open: Open, name: string, ln: number, col: number, err: (l: number, m: string, c?: number) => void): void {
+  const problem = chainNameProblem(name);
+  if (problem) return err(ln, problem, col);
+  if (open.byName.has(name)) return err(ln, `chain "${name}" already exists`, col);
+  const chain: Chain = { name, builtin: false, policy: null, rules: [] };
+  open.table.chains.push(chain);
+  open.byName.set(name, chain);
+}
+
+function setPolicy(open: Open, name: Token | undefined, pol: Token | undefined, ln: number, head: Token, err: (l: number, m: string, c?: number) => void): void {
+  const table = open.table;
   if (!name || !pol) return err(ln, '-P needs a chain and a policy', head.col);
-  const chain = table.chains.find((c) => c.name === name.text);
+  const chain = open.byName.get(name.text);
   if (!chain?.builtin) return err(ln, `Bad built-in chain name "${name.text}" in table ${table.name}`, name.col);
   if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') return err(ln, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol.col);
   chain.policy = pol.text;
@@ -149,7 +160,7 @@ function setPolicy(table: Table, name: Token | undefined, pol: Token | undefined
 function appendRule(open: Open, toks: Token[], ln: number, err: (l: number, m: string, c?: number) => void): void {
   const chainTok = toks[1];
   if (!chainTok) return err(ln, '-A needs a chain name', toks[0]!.col);
-  const chain = open.table.chains.find((c) => c.name === chainTok.text);
+  const chain = open.byName.get(chainTok.text);
   if (!chain) {
     const hint = Object.entries(BUILTIN_CHAINS).filter(([, cs]) => cs.includes(chainTok.text)).map(([t]) => t);
     return err(ln, `chain "${chainTok.text}" does not exist in table ${open.table.name}${hint.length ? ` (it is a built-in chain of ${hint.join(', ')})` : ` (declare it with ":${chainTok.text} - [0:0]")`}`, chainTok.col);
@@ -169,14 +180,14 @@ function appendRule(open: Open, toks: Token[], ln: number, err: (l: number, m: s
   if (rule.target.kind === 'JUMP') open.jumps.push({ rule, col: r.rule.targetCol });
 }
 
-/** At COMMIT: jumps must name a declared user chain, and must not loop. */
-function commit(open: Open, ln: number, err: (l: number, m: string, c?: number) => void, warnings: Diag[]): void {
+/** At COMMIT: jumps must name a declared user chain, and must not loop or nest too deep. */
+function commit(open: Open, err: (l: number, m: string, c?: number) => void, warnings: Diag[]): void {
   const t = open.table;
   const bad = new Set<Rule>();
   for (const { rule, col } of open.jumps) {
     if (rule.target.kind !== 'JUMP') continue;
     const to = rule.target.chain;
-    const chain = t.chains.find((c) => c.name === to);
+    const chain = open.byName.get(to);
     if (!chain) {
       err(rule.line, `Couldn't load target "${to}": No such file or directory (no such target, nor a chain declared in ${t.name})`, col);
       bad.add(rule);
@@ -189,34 +200,10 @@ function commit(open: Open, ln: number, err: (l: number, m: string, c?: number) 
   for (const c of t.chains) {
     if (c.rules.some((r) => bad.has(r))) c.rules = c.rules.filter((r) => !bad.has(r)).map((r, i) => ({ ...r, index: i + 1 }));
   }
-  const loop = findLoop(t);
-  if (loop) err(ln, `chain loop: ${loop.join(' -> ')} (the kernel refuses it: Too many levels of symbolic links)`);
+  const jumps = open.jumps.filter((j) => !bad.has(j.rule)).map((j) => ({ from: j.rule.chain, to: (j.rule.target as { chain: string }).chain, line: j.rule.line, col: j.col }));
+  const tooDeep = checkJumpDepth(t, jumps);
+  if (tooDeep) err(tooDeep.line, tooDeep.message, tooDeep.col);
   unreachableWarnings(t, warnings);
-}
-
-function findLoop(t: Table): string[] | null {
-  const edges = (c: Chain) => c.rules.flatMap((r) => (r.target.kind === 'JUMP' ? [r.target.chain] : []));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | null => {
-    if (state.get(name) === 'done') return null;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
-    stack.push(name);
-    const c = t.chains.find((x) => x.name === name);
-    for (const e of c ? edges(c) : []) {
-      const l = visit(e);
-      if (l) return l;
-    }
-    stack.pop();
-    state.set(name, 'done');
-    return null;
-  };
-  for (const c of t.chains) {
-    const l = visit(c.name);
-    if (l) return l;
-  }
-  return null;
 }
 
 /** A rule after an unconditional ACCEPT/DROP/REJECT is dead: worth a warning, as people do this by mistake. */

@@ -1,0 +1,169 @@
+/**
+ * The client machine on its own: one client host and a vsftpd server on one wire (tcp's test
+ * bench: no routers, no firewall), each real client's commands in the order it sends them, and what it does
+ * with the answers.
+ */
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { Prng } from '../../sim/prng';
+import { seconds } from '../../sim/scheduler';
+import { makeTestNet, SERVER_IP } from '../../tcp/testNet';
+import { defaultVsftpdConf, type VsftpdConf } from '../vsftpd/conf';
+import { startFtpServer } from '../vsftpd/server';
+import { ftpClientMachine } from './machine';
+import { PROFILES, type ModeChoice, type ProfileId } from './profiles';
+import { parseScriptLine, type ScriptStep } from './script';
+import type { TransferReport } from './transfer';
+
+const FILE_SIZE = 3000;
+
+interface Session {
+  /** The command lines the client sent, PASS as sent. */
+  commands: string[];
+  /** Just the verbs. */
+  verbs: string[];
+  printed: string[];
+  reports: TransferReport[];
+  done: boolean;
+}
+
+function run(profile: ProfileId, script: string[], opts: { mode?: ModeChoice; conf?: Partial<VsftpdConf> } = {}): Session {
+  const net = makeTestNet({ delayUs: 500 });
+  const { scheduler, trace } = net;
+  const prng = new Prng(1);
+  let dataN = 0;
+  startFtpServer({
+    stack: net.server,
+    hostId: 'srv',
+    conf: { ...defaultVsftpdConf(), ...opts.conf },
+    files: { '/readme.txt': { size: FILE_SIZE }, '/pub': { dir: true } },
+    style: 'vsftpd',
+    prng: prng.fork('server'),
+    scheduler,
+    trace,
+    connLabel: (kind) => (kind === 'control' ? 'c/control' : `c/data${++dataN}`),
+  });
+  const s: Session = { commands: [], verbs: [], printed: [], reports: [], done: false };
+  const p = PROFILES[profile];
+  const actor = createActor(ftpClientMachine, {
+    clock: scheduler.clock,
+    input: {
+      env: {
+        clientId: 'c',
+        stack: net.client,
+        controlConn: 'c/control',
+        print: (t) => s.printed.push(t),
+        ftp: (dir, text) => {
+          if (dir !== 'command') return;
+          s.commands.push(text);
+          s.verbs.push(text.split(' ')[0]!);
+        },
+        nextDataConn: () => `c/data${++dataN}`,
+        incomingConn: () => undefined,
+        report: (r) => s.reports.push(r),
+        now: () => scheduler.now,
+      },
+      profile: p,
+      mode: opts.mode ?? 'auto',
+      dataPort: 'ephemeral',
+      server: SERVER_IP,
+      serverPort: 21,
+      user: 'anonymous',
+      password: 'guest@',
+      script: script.map((l) => {
+        const r = parseScriptLine(l);
+        if (!r.ok) throw new Error(r.message);
+        return r.step;
+      }) as ScriptStep[],
+      tls: false,
+      connectTimeoutMs: p.connectTimeoutMs,
+    },
+  });
+  actor.subscribe((snap) => {
+    if (snap.status === 'done') s.done = true;
+  });
+  actor.start();
+  scheduler.run({ until: seconds(600), stop: () => s.done });
+  return s;
+}
+
+describe('each client sends its own commands, in its own order', () => {
+  it('curl: PWD after login; TYPE I and SIZE once the data connection is open, before RETR', () => {
+    const s = run('curl', ['login', 'get readme.txt']);
+    expect(s.verbs).toEqual(['USER', 'PASS', 'PWD', 'EPSV', 'TYPE', 'SIZE', 'RETR', 'QUIT']);
+    expect(s.commands).toContain('TYPE I');
+    expect(s.commands).toContain('SIZE readme.txt');
+    expect(s.reports).toEqual([expect.objectContaining({ command: 'get readme.txt', ok: true, bytes: FILE_SIZE, dataCommand: 'EPSV' })]);
+  });
+
+  it('curl: TYPE A before a listing, TYPE I before the file after it — only when the type changes', () => {
+    const s = run('curl', ['login', 'ls', 'get readme.txt', 'get readme.txt']);
+    expect(s.commands.filter((c) => c.startsWith('TYPE') || /^(LIST|RETR)/.test(c))).toEqual(['TYPE A', 'LIST', 'TYPE I', 'RETR readme.txt', 'RETR readme.txt']);
+  });
+
+  it('curl: a SIZE answered 550 ends the transfer before RETR, with that reply as the symptom', () => {
+    const s = run('curl', ['login', 'get missing.bin']);
+    expect(s.verbs).not.toContain('RETR');
+    expect(s.reports[0]).toMatchObject({ ok: false, symptom: { kind: 'reply', verb: 'SIZE', code: 550 } });
+  });
+
+  it('tnftp: SYST and FEAT after login; TYPE I and SIZE before the data command of a download; MDTM after it', () => {
+    const s = run('tnftp', ['login', 'get readme.txt']);
+    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'FEAT', 'TYPE', 'SIZE', 'EPSV', 'RETR', 'MDTM', 'QUIT']);
+    expect(s.reports[0]).toMatchObject({ ok: true, bytes: FILE_SIZE });
+  });
+
+  it('tnftp: a listing sends neither TYPE, SIZE nor MDTM', () => {
+    const s = run('tnftp', ['login', 'ls']);
+    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'FEAT', 'EPSV', 'LIST', 'QUIT']);
+  });
+
+  it('FileZilla: SYST after login, TYPE I once before its first transfer, PASV', () => {
+    const s = run('filezilla', ['login', 'ls', 'get readme.txt']);
+    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'TYPE', 'PASV', 'LIST', 'PASV', 'RETR', 'QUIT']);
+  });
+
+  it('classic netkit ftp: SYST (and the lines it prints), then active mode with PORT', () => {
+    const s = run('classic', ['login', 'get readme.txt']);
+    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'PORT', 'RETR', 'QUIT']);
+    expect(s.printed).toContain('Remote system type is UNIX.');
+    expect(s.printed).toContain(`${FILE_SIZE} bytes received.`);
+  });
+
+  it('lftp and Windows ftp.exe send nothing after login', () => {
+    expect(run('lftp', ['login', 'ls']).verbs).toEqual(['USER', 'PASS', 'TYPE', 'PASV', 'LIST', 'QUIT']);
+    expect(run('windows', ['login', 'ls']).verbs).toEqual(['USER', 'PASS', 'PORT', 'LIST', 'QUIT']);
+  });
+
+  it('put sends the upload on the data connection and counts its bytes (anonymous uploads allowed)', () => {
+    const s = run('curl', ['login', 'put up.bin 5000'], { conf: { write_enable: true, anon_upload_enable: true } });
+    expect(s.commands).toContain('STOR up.bin');
+    expect(s.reports[0]).toMatchObject({ ok: true, bytes: 5000 });
+  });
+
+  it('put refused by the server (vsftpd’s default: no anonymous uploads) fails with its reply', () => {
+    const s = run('curl', ['login', 'put up.bin 5000']);
+    expect(s.reports[0]).toMatchObject({ ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'STOR', code: 550 } });
+  });
+});
+
+describe('when the server says no', () => {
+  it('curl goes from EPSV to PASV on an error reply, and fails with the last reply when both are refused', () => {
+    const s = run('curl', ['login', 'ls'], { conf: { pasv_enable: false } });
+    expect(s.verbs).toEqual(['USER', 'PASS', 'PWD', 'EPSV', 'PASV', 'QUIT']);
+    expect(s.reports[0]).toMatchObject({ ok: false, symptom: { kind: 'reply', verb: 'PASV' } });
+  });
+
+  it('tnftp in its default mode: EPSV refused → PASV (extended commands off), PASV refused → PORT, and active for the rest of the session', () => {
+    const s = run('tnftp', ['login', 'ls', 'ls'], { conf: { pasv_enable: false } });
+    expect(s.verbs.filter((v) => /^(EPSV|PASV|EPRT|PORT|LIST)$/.test(v))).toEqual(['EPSV', 'PASV', 'PORT', 'LIST', 'PORT', 'LIST']);
+    expect(s.printed).toContain('disabling epsv4 for this connection');
+    expect(s.reports.map((r) => r.ok)).toEqual([true, true]);
+  });
+
+  it('classic ftp told to use passive mode does not fall back', () => {
+    const s = run('classic', ['login', 'ls'], { mode: 'passive', conf: { pasv_enable: false } });
+    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'PASV', 'QUIT']);
+    expect(s.reports[0]).toMatchObject({ ok: false, symptom: { kind: 'reply', verb: 'PASV' } });
+  });
+});

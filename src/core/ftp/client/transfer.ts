@@ -1,0 +1,131 @@
+/**
+ * The transfer contract: what a client reports about each transfer (the engine records it,
+ * explain/ reads it), and a transfer in progress as the client machine keeps it.
+ */
+import type { Ipv4 } from '../../codec/addr';
+import type { ConnectError, TcpSocket } from '../../tcp/hostStack';
+import type { DataCommand, MdtmCommand, SizeCommand, TypeCommand } from './profiles';
+import type { ScriptStep } from './script';
+
+/** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
+export type Symptom =
+  | { kind: 'connect'; conn: string; target: string; err: ConnectError; role: 'control' | 'data' }
+  | { kind: 'reply'; verb: string; code: number; text: string }
+  | { kind: 'client-refused'; text: string }
+  | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
+  /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
+  | { kind: 'unfinished'; state: string; budget: boolean };
+
+export interface TransferReport {
+  client: string;
+  command: string;
+  ok: boolean;
+  bytes: number;
+  dataCommand?: DataCommand;
+  dataConn?: string;
+  symptom?: Symptom;
+  /**
+   * A passive data connection that failed before the client fell back to active mode
+   * (FileZilla, tnftp in its default mode): the cause of the fallback.
+   */
+  passiveFailure?: Extract<Symptom, { kind: 'connect' }>;
+}
+
+/** Where in a transfer a profile's extra commands go (CommandSequence, without afterLogin). */
+export type SequencePhase = 'beforeDataCommand' | 'beforeTransferCommand' | 'afterDownload';
+export type SequenceCommand = TypeCommand | SizeCommand | MdtmCommand;
+
+/** A transfer in progress. */
+export interface Transfer {
+  step: ScriptStep;
+  commands: DataCommand[];
+  index: number;
+  triedActiveFallback: boolean;
+  target?: { ip: Ipv4; port: number };
+  dataConn?: string;
+  dataSock?: TcpSocket;
+  listener?: { close(): void; readonly port: number };
+  bytes: number;
+  listing: string;
+  dataClosed: boolean;
+  got226: boolean;
+  connectStartedUs: number;
+  /** When the transfer began (curl's t_startsingle). */
+  startedUs: number;
+  /** Has this transfer's outcome been reported? */
+  reported?: boolean;
+  /** How far each phase of the profile's command sequence has got. */
+  sequence: Record<SequencePhase, number>;
+  /** The sequence command waiting for its answer. */
+  pending?: { phase: SequencePhase; index: number; cmd: SequenceCommand };
+  /** What the reported failure was (a data connect that failed drops curl's control connection). */
+  symptomKind?: Symptom['kind'];
+  /** When the client's own connect time-out for this transfer's data connection runs out. */
+  connectDeadlineUs?: number;
+  /** The error of an earlier data connect attempt of this transfer. */
+  lastConnectError?: { err: ConnectError; target: { ip: Ipv4; port: number }; conn: string };
+}
+
+export function newTransfer(step: ScriptStep, commands: DataCommand[], startedUs: number): Transfer {
+  return {
+    step,
+    commands,
+    index: 0,
+    triedActiveFallback: false,
+    bytes: 0,
+    listing: '',
+    dataClosed: false,
+    got226: false,
+    connectStartedUs: 0,
+    startedUs,
+    sequence: { beforeDataCommand: 0, beforeTransferCommand: 0, afterDownload: 0 },
+  };
+}
+
+export const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
+export const transferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
+/** The transfer type a step needs: ASCII for a listing, binary for a file. */
+export const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
+export const transferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+
+/** The type a TYPE command of the sequence asks for in this transfer. */
+export const typeArg = (cmd: TypeCommand, s: ScriptStep): 'A' | 'I' => (cmd.type === 'I' ? 'I' : typeFor(s));
+
+/**
+ * The next command of a sequence phase this transfer needs, from where the phase has got:
+ * TYPE only when the type changes (and for downloads only when it says so), SIZE and MDTM
+ * for downloads only.
+ */
+export function nextSequenceCommand(
+  list: readonly SequenceCommand[],
+  x: Transfer,
+  phase: SequencePhase,
+  currentType: 'A' | 'I' | null,
+): { index: number; cmd: SequenceCommand } | null {
+  for (let index = x.sequence[phase]; index < list.length; index++) {
+    const cmd = list[index]!;
+    const applies =
+      cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind === 'get') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
+    if (applies) return { index, cmd };
+  }
+  return null;
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+/**
+ * The data connection's bytes are counted (and a listing kept) as they arrive, by the
+ * socket's handler: nothing about the client's state changes per segment, so it is not an
+ * event of the machine (one per segment cost a machine step for every 1460 bytes).
+ */
+export function receiveData(x: Transfer, b: Uint8Array): void {
+  x.bytes += b.length;
+  if (x.step.kind === 'ls') x.listing += LATIN1.decode(b);
+}
+
+/** Deterministic upload content: a repeating printable pattern. */
+export function uploadBytes(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = 0x41 + (i % 26);
+  return b;
+}

@@ -1,0 +1,106 @@
+/**
+ * The vsftpd server process: `startFtpServer` listens on listen_port, answers connections
+ * beyond max_clients / max_per_ip with a 421 before any greeting, and starts one session
+ * machine (session.machine.ts) per accepted control connection, feeding it the command
+ * lines it reads from the control socket.
+ */
+import { createActor } from 'xstate';
+import { LineSplitter } from '../../codec/ftp';
+import type { Ipv4 } from '../../codec/addr';
+import type { TcpSocket } from '../../tcp/hostStack';
+import { splitCommand } from './commands';
+import type { VsftpdConf } from './conf';
+import { VirtualFs, type FileSpec } from '../server/files';
+import { encodeReplyText, replyTraceText, type Reply } from '../server/replies';
+import { clientOf, ftpServerMachine, latin1, latin1Text, type ServerEnv } from './session.machine';
+
+export type { ConnLabel } from './session.machine';
+
+export interface FtpServerOptions extends Omit<ServerEnv, 'fs'> {
+  /** The scenario's file map, or a tree to share. */
+  files: Record<string, FileSpec> | VirtualFs;
+}
+
+export interface FtpServerHandle {
+  stop(): void;
+  readonly fs: VirtualFs;
+  /** Sessions currently open. */
+  readonly sessions: number;
+}
+
+/** vsftpd's connection limits (prelogin.c check_limits), answered before any greeting. */
+function limitReply(conf: VsftpdConf, total: number, fromIp: number): Reply | null {
+  if (conf.max_clients > 0 && total > conf.max_clients) return { code: 421, lines: ['There are too many connected users, please try later.'] };
+  if (conf.max_per_ip > 0 && fromIp > conf.max_per_ip) return { code: 421, lines: ['There are too many connections from your internet address.'] };
+  return null;
+}
+
+/** Starts the server: one session actor per accepted control connection. */
+export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
+  const fs = opts.files instanceof VirtualFs ? opts.files : new VirtualFs(opts.files);
+  const env: ServerEnv = { ...opts, fs };
+  const live = new Map<TcpSocket, { stop(): void }>();
+  /** Open sessions per client address (max_per_ip), kept with `live`. */
+  const perIp = new Map<Ipv4, number>();
+  const forget = (sock: TcpSocket) => {
+    if (!live.delete(sock)) return;
+    const n = (perIp.get(sock.remoteIp) ?? 1) - 1;
+    if (n > 0) perIp.set(sock.remoteIp, n);
+    else perIp.delete(sock.remoteIp);
+  };
+  const { conf, trace, hostId, connLabel } = opts;
+
+  const listener = opts.stack.listen(conf.listen_port, (sock) => {
+    const conn = sock.conn;
+    const sameIp = (perIp.get(sock.remoteIp) ?? 0) + 1;
+    const refusal = limitReply(conf, live.size + 1, sameIp);
+    if (refusal) {
+      trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'reply', text: replyTraceText(refusal) });
+      sock.send(latin1(encodeReplyText(refusal)));
+      sock.close();
+      return;
+    }
+    const actor = createActor(ftpServerMachine, { clock: opts.scheduler.clock, input: { env, sock, conn } });
+    const actorName = `${hostId}:${conn}`;
+    let last = '';
+    actor.subscribe((snap) => {
+      const value = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value);
+      if (value !== last) {
+        trace.emit({ kind: 'state', actor: actorName, machine: 'ftpServer', from: last, to: value });
+        last = value;
+      }
+      if (snap.status === 'done') forget(sock);
+    });
+    const lines = new LineSplitter();
+    sock.setHandlers({
+      onData: (bytes) => {
+        if (actor.getSnapshot().status !== 'active') return;
+        const tls = actor.getSnapshot().context.tls;
+        const plain = tls ? tls.unwrap(bytes) : bytes;
+        for (const line of lines.push(latin1Text(plain))) {
+          trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'command', text: line });
+          actor.send({ type: 'CMD', cmd: splitCommand(line) });
+        }
+      },
+      onPeerClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
+      onError: () => actor.send({ type: 'CTRL_CLOSED' }),
+      onClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
+    });
+    live.set(sock, actor);
+    perIp.set(sock.remoteIp, sameIp);
+    actor.start();
+  }, { conn: (ip, port) => connLabel('control', ip, port) });
+
+  return {
+    stop: () => {
+      listener.close();
+      for (const a of live.values()) a.stop();
+      live.clear();
+      perIp.clear();
+    },
+    fs,
+    get sessions() {
+      return live.size;
+    },
+  };
+}

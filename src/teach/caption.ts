@@ -1,0 +1,62 @@
+/**
+ * "What is happening" in one line, for the current playback step: the packet in words a
+ * beginner reads ("The server answers PASV: it will wait for a connection on port 50069
+ * (195×256+149)"), a drop with its reason, a NAT rewrite, a transfer's end. Pure.
+ */
+import { decodePacket, describePacket, type Trace } from '../core/index';
+import { portArithmetic } from './arithmetic';
+import { glossaryEntry } from './glossary';
+import { plainText } from './markup';
+import { ftpPayloadLine } from './targets';
+
+/** `hideNumbers`: a lesson's question asks for the port, so the caption does not give it away. */
+export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumbers?: boolean } = {}): string {
+  const e = trace.events[eventIndex];
+  if (!e) return '';
+  switch (e.kind) {
+    case 'drop':
+      return `${e.device} ${e.how === 'reject' ? 'refuses' : 'drops'} the packet: ${e.reason}`;
+    case 'nat':
+      return `${e.device} rewrites the packet (${e.what}): ${e.note}`;
+    case 'transfer':
+      return `The transfer "${e.command}" ${e.ok ? `finished: ${e.bytes} bytes arrived` : `failed${e.note ? ` (${e.note})` : ''}`}.`;
+    case 'send': {
+      const conn = e.conn ? trace.connections.find((c) => c.id === e.conn) : undefined;
+      const line = ftpPayloadLine(e.bytes);
+      const hop = `${e.device} → ${e.to}`;
+      if (line) {
+        const a = portArithmetic(line);
+        if (a && opts.hideNumbers) return `${a.kind === 'PORT' || a.kind === 'EPRT' ? 'The client names the address and port it listens on' : 'The server names the port it will wait on'}: work it out from the ${a.kind} line in the packet inspector. (${hop})`;
+        if (a?.kind === '227') return `The server answers PASV: it will wait for a connection on port ${a.port} (${a.p1}×256+${a.p2}) at ${a.address}. (${hop})`;
+        if (a?.kind === '229') return `The server answers EPSV: it will wait for a connection on port ${a.port}, at the address the client already uses. (${hop})`;
+        if (a?.kind === 'PORT') return `The client says PORT: "connect back to me at ${a.address}, port ${a.port} (${a.p1}×256+${a.p2})". (${hop})`;
+        if (a?.kind === 'EPRT') return `The client says EPRT: "connect back to me at ${a.address}, port ${a.port}". (${hop})`;
+        const code = /^(\d{3})[ -]/.exec(line)?.[1];
+        const meaning = code ? glossaryEntry(code) : undefined;
+        if (meaning) return `Reply ${code}: ${plainText(meaning.text)} (${hop})`;
+        if (code) return `The server replies "${line}". (${hop})`;
+        return `The client sends the command "${/^PASS /i.test(line) ? 'PASS ****' : line}". (${hop})`;
+      }
+      const p = decodePacket(e.bytes, { verifyChecksums: false });
+      const tcp = p.ok ? p.value.tcp : undefined;
+      const what = conn ? `the ${conn.role} connection` : 'a connection';
+      if (tcp && conn) {
+        const f = tcp.flags;
+        if (f.syn && !f.ack) {
+          const again = trace.events.slice(0, eventIndex).some((x) => x.kind === 'send' && x.conn === e.conn && x.device === e.device && x.packetId !== e.packetId);
+          return again
+            ? `No answer yet: ${conn.opener}'s SYN for ${what} to ${conn.dialled} is sent again (a retransmission). (${hop})`
+            : `${conn.opener} opens ${what}: a SYN to ${conn.dialled}. (${hop})`;
+        }
+        if (f.syn && f.ack) return `${conn.acceptor} accepts ${what} (SYN-ACK). (${hop})`;
+        if (f.rst) return `A reset (RST): ${what} is refused or torn down. (${hop})`;
+        if (f.fin) return `One side closes ${what} (FIN). (${hop})`;
+        if (tcp.payload.length > 0 && conn.role === 'data') return `Data on the data connection: ${tcp.payload.length} bytes. (${hop})`;
+        return `An acknowledgement on ${what}. (${hop})`;
+      }
+      return `${describePacket(e.bytes)} (${hop})`;
+    }
+    default:
+      return '';
+  }
+}
