@@ -85,3 +85,21 @@ test('the default play rate shows a whole session in under a minute', async ({ p
   await expect(page.getByTestId('step-line')).toContainText('"220 ', { timeout: 3000 });
   await page.getByRole('button', { name: 'Pause (Space)' }).click();
 });
+
+test('inspector: clicking a field highlights its bytes, clicking a byte highlights its field', async ({ page }) => {
+  await page.goto('./#/scenario/seed-passive-session/step/0');
+  await page.getByRole('tab', { name: 'Packet' }).click();
+  const view = page.getByTestId('inspector');
+  await view.locator('[data-field="tcp:Destination port"]').first().click();
+  const on = view.getByTestId('hex-dump').first().locator('span.on');
+  // Port 21 is two bytes: 00 15 (in the hex half and the ASCII half).
+  await expect(on).toHaveCount(4);
+  expect(await on.nth(0).textContent()).toBe('00');
+  expect(await on.nth(1).textContent()).toBe('15');
+  // A byte of the source address selects that field.
+  await view.getByTestId('hex-dump').first().locator('span[data-i="13"]').first().click();
+  await expect(view.locator('[data-field="ip:Source address"]').first()).toHaveAttribute('aria-pressed', 'true');
+  await expect(view.getByTestId('hex-dump').first().locator('span.on')).toHaveCount(8);
+  // The dump still reads as a Wireshark-style dump.
+  await expect(view.getByTestId('hex-dump').first()).toContainText('0000  45');
+});

@@ -26,7 +26,7 @@ test('presenter mode: P and the button, large type, answer hidden until revealed
   expect(glow).toMatch(/rgba\(239, 68, 68/);
   await page.screenshot({ path: 'screenshots/presenter-1280x720.png' });
   // Reveal the answer: verdict and fix appear.
-  await page.getByTestId('reveal-answer').click();
+  await page.getByTestId('reveal-verdict').click();
   const answer = page.locator('.answer').getByTestId('verdict');
   await expect(answer).toBeVisible();
   await expect(answer).toContainText(/Open the whole passive range|helper/);
@@ -51,7 +51,7 @@ test('a link opens a scenario in presenter mode; side by side active vs passive,
   }
   await expect(sbs.getByTestId('step-line').nth(0)).toContainText(/PASV|227|EPSV|229/);
   await expect(sbs.getByTestId('step-line').nth(1)).toContainText(/PORT|EPRT/);
-  await page.getByTestId('reveal-answer').click();
+  await page.getByTestId('reveal-verdict').click();
   await expect(sbs.getByTestId('sbs-verdict')).toHaveCount(2);
   await page.screenshot({ path: 'screenshots/presenter-side-by-side-1280x720.png', fullPage: false });
 });

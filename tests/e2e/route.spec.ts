@@ -20,7 +20,7 @@ test('presenter and trainee links hide the verdict until it is revealed', async 
     await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'hidden');
     await expect(page.getByTestId('verdict')).toHaveCount(0);
     await page.getByTestId('reveal-verdict').click();
-    await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'failure');
+    await expect(page.getByTestId('verdict').first()).toHaveAttribute('data-verdict', 'failure');
     await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'failure');
   }
 });
