@@ -1,8 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { readPcap } from '../../src/core/codec/pcap';
-import { decodePacket } from '../../src/core/codec/packet';
+import { decodePacket, readPcap } from '../../src/core/index';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

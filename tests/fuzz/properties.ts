@@ -14,7 +14,7 @@ import {
 } from '../../src/core/index';
 import { parseRoute } from '../../src/ui/state/route';
 import { decodeShare } from '../../src/ui/share/share';
-import { ipArb, tcpBuildArb } from '../fixtures/codec/arbitraries';
+import { ipArb, tcpBuildArb } from '../fixtures/codec/arbitraries.testkit';
 
 export interface FuzzTarget {
   name: string;

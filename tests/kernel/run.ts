@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ClientSpec, ScenarioFile } from '../../src/core/scenario/types';
+import type { ClientSpec, ScenarioFile } from '../../src/core/index';
 import { CLIENT_TIMEOUT_S } from './realClients';
 import { cleanupStale, killInNamespace, listNamespaces, sh } from './netns';
 import { kernelSkipReason, runOnKernel, type WorldResult } from './kernelSide';

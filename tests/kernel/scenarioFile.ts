@@ -5,7 +5,7 @@
  * namespace topology, vsftpd and a real client need are read; defaults follow
  * docs/scenario-format.md.
  */
-import type { ScenarioFile, TextOrLines } from '../../src/core/scenario/types';
+import type { ScenarioFile, TextOrLines } from '../../src/core/index';
 
 export interface KIface {
   name: string;

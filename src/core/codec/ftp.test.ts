@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expectDecodedShape } from '../../../tests/fixtures/codec/fixtures';
+import { expectDecodedShape } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { formatFtpCommand, formatFtpReply, FTP_COMMANDS, FtpReplyParser, LineSplitter, parseFtpCommand, parseFtpReply, type FtpReply } from './ftp';
 
 describe('FTP commands', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatIpv4, parseIpv4 } from './addr';
-import { ipArb } from '../../../tests/fixtures/codec/arbitraries';
-import { expectDecodedShape } from '../../../tests/fixtures/codec/fixtures';
+import { ipArb } from '../../../tests/fixtures/codec/arbitraries.testkit';
+import { expectDecodedShape } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { decodeHostPort, encodeHostPort, format227, format229, formatEprtArg, parse227, parse229, parseEprtArg } from './hostport';
 import { parseFtpCommand } from './ftp';
 

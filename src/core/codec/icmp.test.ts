@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatIpv4, parseIpv4 } from './addr';
-import { u32 } from '../../../tests/fixtures/codec/arbitraries';
-import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
+import { u32 } from '../../../tests/fixtures/codec/arbitraries.testkit';
+import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { decodeIcmp, describeIcmp, encodeIcmp, encodeIcmpError, ICMP_FIELDS, ICMP_TYPE, UNREACH_CODE } from './icmp';
 import { encodeIcmpPacket } from './packet';
 import { IPPROTO } from './ipv4';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { asIpv4, formatIpv4 } from './addr';
-import { ipv4BuildArb } from '../../../tests/fixtures/codec/arbitraries';
-import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
+import { ipv4BuildArb } from '../../../tests/fixtures/codec/arbitraries.testkit';
+import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { internetChecksum } from './checksum';
 import { decodeIpv4, decrementTtl, emitIpv4, encodeIpv4, IPPROTO, IPV4_FIELDS, setIpv4Addresses } from './ipv4';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatIpv4, parseIpv4 } from './addr';
-import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitraries';
-import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
+import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitraries.testkit';
+import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum } from './ipv4';
 import { decodePacket, describePacket, encodeTcpPacket, rewriteTcpPacket } from './packet';
 import { decodeTcp, encodeTcp } from './tcp';

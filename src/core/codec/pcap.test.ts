@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
+import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { toHex } from './hex';
 import { LINKTYPE_RAW, PCAP_BASE_EPOCH, readPcap, writePcap, type PcapRecord } from './pcap';
 

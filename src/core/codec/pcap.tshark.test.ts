@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseIpv4 } from './addr';
-import { Capture, TcpFlow } from '../../../tests/fixtures/codec/tcpFlow';
+import { Capture, TcpFlow } from '../../../tests/fixtures/codec/tcpFlow.testkit';
 import { encodeHostPort, format227 } from './hostport';
 import { formatFtpCommand, formatFtpReply } from './ftp';
 import { writePcap } from './pcap';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { asIpv4, parseIpv4 } from './addr';
-import { ipArb, optionsLength, rawOptionsLength, tcpBuildArb, tcpFlagsArb } from '../../../tests/fixtures/codec/arbitraries';
-import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures';
+import { ipArb, optionsLength, rawOptionsLength, tcpBuildArb, tcpFlagsArb } from '../../../tests/fixtures/codec/arbitraries.testkit';
+import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures.testkit';
 import { decodeTcp, encodeTcp, flagsFromByte, formatTcpFlags, TCP_FIELDS, tcpBuildOf, type TcpOption } from './tcp';
 
 const CLIENT = parseIpv4('192.168.150.80')!;

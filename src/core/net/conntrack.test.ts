@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeIcmpError } from '../codec/icmp';
 import { decodePacket, encodeIcmpPacket } from '../codec/packet';
 import { Netfilter, type NfResult } from './netfilter';
-import { ip, rules, tcp } from './testkit';
+import { conntrackList, ip, rules, tcp } from './netfilter.testkit';
 
 const host = (text: string) => new Netfilter({ device: 'h', ruleset: rules(text), interfaces: [{ name: 'eth0', ip: ip('203.0.113.10'), prefix: 24 }], helper: { ports: [21], loose: false } });
 const state = (r: NfResult) => r.events.find((e) => e.kind === 'filter' && e.table === 'filter') as { ctState: string } | undefined;
@@ -25,7 +25,7 @@ describe('conntrack states for packets with no connection', () => {
   it('a connection is kept only when its first packet got through', () => {
     const nf = host('*filter\n:INPUT DROP [0:0]\nCOMMIT\n');
     nf.input(tcp('198.51.100.7', 40000, '203.0.113.10', 21, { syn: true }), 'eth0', 0);
-    expect(nf.snapshot(0).entries).toHaveLength(0);
+    expect(conntrackList(nf, 0).entries).toHaveLength(0);
   });
 
   it('an ICMP error about nothing tracked is INVALID; about a tracked flow RELATED', () => {

@@ -5,7 +5,8 @@
  * Time is passed in (microseconds of simulated time); nothing here reads a clock.
  */
 import { formatIpv4, type Ipv4 } from '../codec/addr';
-import type { CtStateName } from './iptables/types';
+import { IPPROTO } from '../codec/ipv4';
+import { PROTO_NAMES, type CtStateName } from './iptables/types';
 
 /** 0 = original direction (as the first packet went), 1 = reply. */
 export type Dir = 0 | 1;
@@ -20,13 +21,10 @@ export interface Tuple {
 }
 
 export const invert = (t: Tuple): Tuple => ({ proto: t.proto, src: t.dst, dst: t.src, sport: t.dport, dport: t.sport });
-export const sameTuple = (a: Tuple, b: Tuple): boolean =>
-  a.proto === b.proto && a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
 
-const PROTO: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
 export function formatTuple(t: Tuple): string {
-  const p = PROTO[t.proto] ?? String(t.proto);
-  if (t.proto === 1) return `${p} ${formatIpv4(t.src)} -> ${formatIpv4(t.dst)} id=${t.sport || t.dport}`;
+  const p = PROTO_NAMES[t.proto] ?? String(t.proto);
+  if (t.proto === IPPROTO.ICMP) return `${p} ${formatIpv4(t.src)} -> ${formatIpv4(t.dst)} id=${t.sport || t.dport}`;
   return `${p} ${formatIpv4(t.src)}:${t.sport} -> ${formatIpv4(t.dst)}:${t.dport}`;
 }
 
@@ -101,12 +99,12 @@ export function ctStateOf(c: Conn, dir: Dir): CtStateName {
  * closing 120 s (TIME_WAIT), after an RST 10 s. UDP 30 s / 180 s once answered, ICMP 30 s. */
 const S = 1_000_000;
 export function timeoutUs(c: Conn): number {
-  if (c.orig.proto === 6) {
+  if (c.orig.proto === IPPROTO.TCP) {
     if (c.rst) return 10 * S;
     if (c.fin[0] && c.fin[1]) return 120 * S;
     return c.seenReply ? 432_000 * S : 120 * S;
   }
-  if (c.orig.proto === 17) return c.seenReply ? 180 * S : 30 * S;
+  if (c.orig.proto === IPPROTO.UDP) return c.seenReply ? 180 * S : 30 * S;
   return 30 * S;
 }
 
@@ -188,7 +186,7 @@ export class ConntrackTable {
   }
 
   findExpectation(t: Tuple): Expectation | null {
-    if (t.proto !== 6) return null;
+    if (t.proto !== IPPROTO.TCP) return null;
     return this.expectations.find((e) => e.src === t.src && e.dst === t.dst && e.dport === t.dport) ?? null;
   }
 

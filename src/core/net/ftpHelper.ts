@@ -15,7 +15,6 @@ export interface HelperConfig {
   loose: boolean;
 }
 
-export const DEFAULT_HELPER: HelperConfig = { ports: [21], loose: false };
 
 /** Helper names the module registers: "ftp" for port 21, "ftp-<i>" for the i-th other port
  * (nf_ct_helper_init). `CT --helper NAME` finds a helper by name and protocol only, never by port. */

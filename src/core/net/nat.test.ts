@@ -3,7 +3,7 @@ import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { encodeIcmpError } from '../codec/icmp';
 import { decodePacket, encodeIcmpPacket } from '../codec/packet';
 import { Netfilter, type NfEvent, type NfResult } from './netfilter';
-import { Conversation, ip, rules, tcp } from './testkit';
+import { conntrackList, Conversation, ip, rules, tcp } from './netfilter.testkit';
 
 const dec = (b: Uint8Array) => {
   const d = decodePacket(b); // verifies IP, TCP and ICMP checksums
@@ -74,7 +74,7 @@ describe('MASQUERADE and nf_nat_ftp on the client router', () => {
     const ftp = nats(r).find((e) => e.what === 'ftp-payload')!;
     expect(text(ftp.before)).toBe('PORT 192,168,1,100,50,60\r\n');
     expect(dec(r.bytes).tcp!.seq).toBe(seqBefore); // the rewritten segment itself keeps its seq
-    expect(nf.snapshot(10).expectations.map((e) => [e.tuple, e.nat])).toEqual([['tcp 203.0.113.10:* -> 198.51.100.1:12860', 'to 192.168.1.100:12860']]);
+    expect(conntrackList(nf, 10).expectations.map((e) => [e.tuple, e.nat])).toEqual([['tcp 203.0.113.10:* -> 198.51.100.1:12860', 'to 192.168.1.100:12860']]);
 
     // The next client segment: one byte fewer went before it.
     const list = nf.forward(c.fromClient('LIST\r\n'), 'eth0', croute, 11);
@@ -194,7 +194,7 @@ describe('DNAT and nf_nat_ftp on the server router', () => {
     const { c } = dnatControl(nf);
     const r = nf.forward(c.fromServer('229 Entering Extended Passive Mode (|||50070|).\r\n'), 'eth0', sroute, 10);
     expect(text(r.bytes)).toBe('229 Entering Extended Passive Mode (|||50070|).\r\n');
-    expect(nf.snapshot(10).expectations.map((e) => e.tuple)).toEqual(['tcp 198.51.100.7:* -> 203.0.113.1:50070']);
+    expect(conntrackList(nf, 10).expectations.map((e) => e.tuple)).toEqual(['tcp 198.51.100.7:* -> 203.0.113.1:50070']);
   });
 
   it('helper + pasv_address: the 227 already names the public address, so no rewrite and no expectation', () => {
@@ -204,7 +204,7 @@ describe('DNAT and nf_nat_ftp on the server router', () => {
     expect(text(r.bytes)).toBe('227 Entering Passive Mode (203,0,113,1,195,149).\r\n');
     expect(nats(r).some((e) => e.what === 'ftp-payload')).toBe(false);
     expect(cts(r)).toContain('helper-ignored');
-    expect(nf.snapshot(10).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 10).expectations).toHaveLength(0);
     // Nothing translates the passive port: the SYN is NEW and for the router itself, not the server.
     const d = nf.forward(tcp('198.51.100.7', 40001, '203.0.113.1', 50069, { syn: true }), 'eth1', sroute, 12);
     expect([d.local, d.outIface, ends(d.bytes)]).toEqual([true, undefined, '198.51.100.7:40001 -> 203.0.113.1:50069']);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { formatIpv4 } from '../codec/addr';
 import { decodePacket } from '../codec/packet';
 import { Netfilter, type NfEvent, type NfResult } from './netfilter';
-import { SEED_002 } from './iptables/seed002.fixture';
-import { Conversation, ip, rules, tcp } from './testkit';
+import { SEED_002 } from './iptables/seed002.testkit';
+import { conntrackList, Conversation, ip, rules, tcp } from './netfilter.testkit';
 
 const dec = (b: Uint8Array) => {
   const d = decodePacket(b); // checksums verified
@@ -26,8 +26,8 @@ describe('a host with the seed 002 firewall', () => {
     expect(nf.output(c.synAck(), 'eth0', 10).verdict).toBe('accept');
     const r3 = nf.input(c.ack(), 'eth0', 20);
     expect(filters(r3)[0]).toMatchObject({ ctState: 'ESTABLISHED', rule: { index: 1 } });
-    expect(nf.snapshot(30).entries).toHaveLength(1);
-    expect(nf.snapshot(30).entries[0]!.state).toBe('ASSURED');
+    expect(conntrackList(nf, 30).entries).toHaveLength(1);
+    expect(conntrackList(nf, 30).entries[0]!.state).toBe('ASSURED');
   });
 
   it('SYN to the passive port 3238 is rejected by rule 4 with ICMP host-prohibited from the server', () => {
@@ -42,7 +42,7 @@ describe('a host with the seed 002 firewall', () => {
     expect([reply.icmp!.type, reply.icmp!.code]).toEqual([3, 10]);
     expect(reply.icmp!.original!.dstPort).toBe(3238);
     // A refused SYN leaves no connection behind.
-    expect(nf.snapshot(1).entries).toHaveLength(0);
+    expect(conntrackList(nf, 1).entries).toHaveLength(0);
   });
 });
 
@@ -93,11 +93,11 @@ describe('conntrack and the FTP helper on a router', () => {
     const r = nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 100);
     expect(r.verdict).toBe('accept');
     expect(cts(r)).toContain('expect');
-    expect(nf.snapshot(100).expectations.map((e) => e.tuple)).toEqual(['tcp 203.0.113.10:* -> 192.0.2.100:12860']);
+    expect(conntrackList(nf, 100).expectations.map((e) => e.tuple)).toEqual(['tcp 203.0.113.10:* -> 192.0.2.100:12860']);
     const d = nf.forward(dataSyn(), 'eth1', route, 200);
     expect(cts(d)).toEqual(['expect-used', 'related']);
     expect(filters(d)[0]).toMatchObject({ ctState: 'RELATED', verdict: 'ACCEPT', rule: { index: 1 } });
-    expect(nf.snapshot(200).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 200).expectations).toHaveLength(0);
     const synAck = tcp('192.0.2.100', 12860, '203.0.113.10', 20, { syn: true, ack: true }, 7000, 1001);
     expect(filters(nf.forward(synAck, 'eth0', route, 201))[0]!.ctState).toBe('ESTABLISHED');
   });
@@ -125,28 +125,28 @@ describe('conntrack and the FTP helper on a router', () => {
     const r = nf.forward(c.fromClient('PORT 10,9,9,9,50,60\r\n'), 'eth0', route, 100);
     expect(r.verdict).toBe('accept');
     expect(cts(r)).toContain('helper-ignored');
-    expect(nf.snapshot(100).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 100).expectations).toHaveLength(0);
 
     const loose = router(CT, { ports: [21], loose: true });
     const c2 = control(loose);
     loose.forward(c2.fromClient('PORT 10,9,9,9,50,60\r\n'), 'eth0', route, 100);
-    expect(loose.snapshot(100).expectations.map((e) => e.tuple)).toEqual(['tcp 203.0.113.10:* -> 10.9.9.9:12860']);
+    expect(conntrackList(loose, 100).expectations.map((e) => e.tuple)).toEqual(['tcp 203.0.113.10:* -> 10.9.9.9:12860']);
   });
 
   it('227 creates an expectation from the client to the server; a multi-line "227-" does not', () => {
     const nf = router(CT);
     const c = control(nf);
     nf.forward(c.fromServer('227-Entering Passive Mode (203,0,113,10,195,149).\r\n'), 'eth1', route, 100);
-    expect(nf.snapshot(100).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 100).expectations).toHaveLength(0);
     nf.forward(c.fromServer('227 Entering Passive Mode 203,0,113,10,195,149\r\n'), 'eth1', route, 101);
-    expect(nf.snapshot(101).expectations.map((e) => e.tuple)).toEqual(['tcp 192.0.2.100:* -> 203.0.113.10:50069']);
+    expect(conntrackList(nf, 101).expectations.map((e) => e.tuple)).toEqual(['tcp 192.0.2.100:* -> 203.0.113.10:50069']);
   });
 
   it('229 needs "(" and three equal delimiters; the address is the server\'s own', () => {
     const nf = router(CT);
     const c = control(nf);
     nf.forward(c.fromServer('229 Entering Extended Passive Mode (|||50070|).\r\n'), 'eth1', route, 100);
-    expect(nf.snapshot(100).expectations.map((e) => e.tuple)).toEqual(['tcp 192.0.2.100:* -> 203.0.113.10:50070']);
+    expect(conntrackList(nf, 100).expectations.map((e) => e.tuple)).toEqual(['tcp 192.0.2.100:* -> 203.0.113.10:50070']);
   });
 
   it('a new PORT replaces the pending expectation (one per control connection)', () => {
@@ -155,15 +155,15 @@ describe('conntrack and the FTP helper on a router', () => {
     nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 100);
     const r = nf.forward(c.fromClient('EPRT |1|192.0.2.100|40001|\r\n'), 'eth0', route, 101);
     expect(cts(r)).toEqual(expect.arrayContaining(['expect-replaced', 'expect']));
-    expect(nf.snapshot(101).expectations.map((e) => e.tuple)).toEqual(['tcp 203.0.113.10:* -> 192.0.2.100:40001']);
+    expect(conntrackList(nf, 101).expectations.map((e) => e.tuple)).toEqual(['tcp 203.0.113.10:* -> 192.0.2.100:40001']);
   });
 
   it('expectations expire after 5 minutes of simulated time', () => {
     const nf = router(CT);
     const c = control(nf);
     nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 0);
-    expect(nf.snapshot(299_000_000).expectations).toHaveLength(1);
-    expect(nf.snapshot(300_000_001).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 299_000_000).expectations).toHaveLength(1);
+    expect(conntrackList(nf, 300_000_001).expectations).toHaveLength(0);
     expect(nf.forward(dataSyn(), 'eth1', route, 300_000_002).verdict).toBe('drop');
   });
 
@@ -183,10 +183,10 @@ describe('conntrack and the FTP helper on a router', () => {
     // The client's first data segment: no newline seen before it in that direction.
     const r = nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 1);
     expect(r.verdict).toBe('accept');
-    expect(nf.snapshot(1).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 1).expectations).toHaveLength(0);
     // Now one has been seen: the next PORT counts.
     nf.forward(c.fromClient('PORT 192,0,2,100,50,61\r\n'), 'eth0', route, 2);
-    expect(nf.snapshot(2).expectations).toHaveLength(1);
+    expect(conntrackList(nf, 2).expectations).toHaveLength(1);
   });
 
   it('encrypted (TLS) control traffic is ignored, never dropped', () => {
@@ -195,7 +195,7 @@ describe('conntrack and the FTP helper on a router', () => {
     const tls = String.fromCharCode(0x16, 0x03, 0x01, 0x00, 0x2a) + 'PORT';
     const r = nf.forward(c.fromClient(tls), 'eth0', route, 100);
     expect(r.verdict).toBe('accept');
-    expect(nf.snapshot(100).expectations).toHaveLength(0);
+    expect(conntrackList(nf, 100).expectations).toHaveLength(0);
   });
 
   it('ports=: CT --helper ftp names the port-21 helper; with ports=2121 there is no helper "ftp"', () => {
@@ -203,7 +203,7 @@ describe('conntrack and the FTP helper on a router', () => {
     const c = new Conversation('192.0.2.100', 40000, '203.0.113.10', 2121);
     const r = nf.forward(c.syn(), 'eth0', route, 0);
     expect(cts(r)).toContain('helper-ignored');
-    expect(nf.snapshot(0).entries[0]?.helper ?? null).toBeNull();
+    expect(conntrackList(nf, 0).entries[0]?.helper ?? null).toBeNull();
     // ports=2121 registers "ftp-0": that name attaches.
     const nf2 = router('-A PREROUTING -p tcp --dport 2121 -j CT --helper ftp-0', { ports: [2121], loose: false });
     expect(cts(nf2.forward(c.syn(), 'eth0', route, 0))).toContain('helper-assigned');
@@ -213,6 +213,6 @@ describe('conntrack and the FTP helper on a router', () => {
     const nf = router('-A PREROUTING -p tcp --dport 2121 -j CT --helper ftp', undefined, '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp --dport 2121 -j ACCEPT');
     const c = control(nf, 2121);
     nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 100);
-    expect(nf.snapshot(100).expectations).toHaveLength(1);
+    expect(conntrackList(nf, 100).expectations).toHaveLength(1);
   });
 });

@@ -7,9 +7,10 @@
  * Every decision and rewrite is reported as an event with the rule (table, chain, number, text, line).
  */
 import { formatIpv4, parseIpv4, type Ipv4 } from '../codec/addr';
+import { IPPROTO } from '../codec/ipv4';
 import { rewriteTcpPacket } from '../codec/packet';
 import {
-  ConntrackTable, ctStateOf, formatTuple, hasDnat, hasSnat, invert, isNatted, timeoutUs,
+  ConntrackTable, ctStateOf, formatTuple, invert, isNatted, timeoutUs,
   type Conn, type Dir, type Tuple, EXPECT_TIMEOUT_US,
 } from './conntrack';
 import { ftpHelp, helperNames, type HelperConfig } from './ftpHelper';
@@ -50,14 +51,6 @@ export interface NfResult {
   culprit?: { table: string; chain: string; rule: RuleRefLite | null };
 }
 
-export interface ConntrackSnapshot {
-  entries: {
-    id: number; orig: string; reply: string; state: 'UNREPLIED' | 'ASSURED' | 'CLOSING';
-    helper: string | null; nat: string | null; master: number | null; expectation: string | null; expiresInUs: number;
-  }[];
-  expectations: { id: number; master: number; tuple: string; announced: string; nat: string | null; expiresInUs: number }[];
-}
-
 const ref = (r: Rule): RuleRefLite => ({ index: r.index, text: r.text, line: r.line });
 
 /** One packet's way through the hooks. */
@@ -82,7 +75,8 @@ interface Walk {
 type Stop = NfResult;
 
 export class Netfilter {
-  private readonly table = new ConntrackTable();
+  /** This device's connection table (its entries and expectations, as `conntrack -L` lists them). */
+  readonly conntrack = new ConntrackTable();
 
   constructor(private readonly cfg: NetfilterConfig) {}
 
@@ -126,42 +120,11 @@ export class Netfilter {
       this.filter(w, 'OUTPUT') ?? this.nat(w, 'POSTROUTING', 'src') ?? this.finish(w, nowUs);
   }
 
-  snapshot(nowUs: number): ConntrackSnapshot {
-    this.table.expire(nowUs);
-    const natText = (c: Conn): string | null => {
-      const parts: string[] = [];
-      if (hasDnat(c)) parts.push(`DNAT to ${formatIpv4(c.reply.src)}:${c.reply.sport}`);
-      if (hasSnat(c)) parts.push(`SNAT to ${formatIpv4(c.reply.dst)}:${c.reply.dport}`);
-      return parts.length ? parts.join(', ') : null;
-    };
-    return {
-      entries: this.table.conns.map((c) => ({
-        id: c.id,
-        orig: formatTuple(c.orig),
-        reply: formatTuple(c.reply),
-        state: !c.seenReply ? 'UNREPLIED' : c.rst || (c.fin[0] && c.fin[1]) ? 'CLOSING' : 'ASSURED',
-        helper: c.helper,
-        nat: natText(c),
-        master: c.master?.id ?? null,
-        expectation: c.expectation ? `${formatIpv4(c.expectation.src)}:* -> ${formatIpv4(c.expectation.dst)}:${c.expectation.dport}` : null,
-        expiresInUs: c.expiresUs - nowUs,
-      })),
-      expectations: this.table.expectations.map((e) => ({
-        id: e.id,
-        master: e.master.id,
-        tuple: `tcp ${formatIpv4(e.src)}:* -> ${formatIpv4(e.dst)}:${e.dport}`,
-        announced: e.announced,
-        nat: e.nat ? `to ${formatIpv4(e.nat.dnatTo.ip)}:${e.nat.dnatTo.port}` : null,
-        expiresInUs: e.expiresUs - nowUs,
-      })),
-    };
-  }
-
   // ── hooks ──
 
   private begin(bytes: Uint8Array, nowUs: number, ifaces: { inIface?: string; outIface?: string }, verifyChecksums = true): Walk | Stop {
     const events: NfEvent[] = [];
-    for (const e of this.table.expire(nowUs)) {
+    for (const e of this.conntrack.expire(nowUs)) {
       events.push({ kind: 'conntrack', device: this.cfg.device, action: 'expect-expired', tuple: `tcp ${formatIpv4(e.src)}:* -> ${formatIpv4(e.dst)}:${e.dport}`, note: `expectation from "${e.announced}" expired after ${EXPECT_TIMEOUT_US / 60_000_000} minutes` });
     }
     const info0 = packetInfo(bytes, { verifyChecksums });
@@ -175,8 +138,8 @@ export class Netfilter {
   private ctx(w: Walk, chain: string): MatchContext {
     const p = current(w) ?? w.info0;
     const c: MatchContext = { src: p.src, dst: p.dst, protocol: p.proto, ctState: w.ctState };
-    if (p.sport !== undefined && p.proto !== 1) c.srcPort = p.sport;
-    if (p.dport !== undefined && p.proto !== 1) c.dstPort = p.dport;
+    if (p.sport !== undefined && p.proto !== IPPROTO.ICMP) c.srcPort = p.sport;
+    if (p.dport !== undefined && p.proto !== IPPROTO.ICMP) c.dstPort = p.dport;
     if (p.flags) c.tcpFlags = p.flags;
     if (p.icmpType !== undefined) c.icmpType = p.icmpType;
     if (p.icmpCode !== undefined) c.icmpCode = p.icmpCode;
@@ -245,8 +208,8 @@ export class Netfilter {
       this.note(w, 'invalid', 'bad checksum: conntrack marks it INVALID');
       return null;
     }
-    if (p.proto === 1 && isIcmpError(p.icmpType)) {
-      const found = p.inner ? this.table.lookup(invert(p.inner)) : null;
+    if (p.proto === IPPROTO.ICMP && isIcmpError(p.icmpType)) {
+      const found = p.inner ? this.conntrack.lookup(invert(p.inner)) : null;
       if (!found) {
         this.note(w, 'invalid', 'ICMP error about no connection this device tracks: INVALID', p.inner);
         return null;
@@ -263,11 +226,11 @@ export class Netfilter {
       this.note(w, 'invalid', 'not a trackable packet: INVALID');
       return null;
     }
-    let found = this.table.lookup(t);
+    let found = this.conntrack.lookup(t);
     const f = p.flags;
     if (found && found.dir === 0 && f?.syn && !f.ack && (found.conn.rst || (found.conn.fin[0] && found.conn.fin[1]))) {
       // A new SYN on a closed connection's tuple starts a new connection.
-      this.table.remove(found.conn);
+      this.conntrack.remove(found.conn);
       found = null;
     }
     if (found) {
@@ -281,14 +244,14 @@ export class Netfilter {
       if (f?.fin) c.fin[found.dir] = true;
       if (f?.rst) c.rst = true;
       w.ctState = ctStateOf(c, found.dir);
-      this.table.touch(c, nowUs + timeoutUs(c));
+      this.conntrack.touch(c, nowUs + timeoutUs(c));
       return null;
     }
     // No connection: an expected one, a new one, or (TCP) something conntrack will not pick up.
-    const exp = this.table.findExpectation(t);
+    const exp = this.conntrack.findExpectation(t);
     if (exp) {
-      this.table.take(exp);
-      const c = this.table.create(t, nowUs, exp.master);
+      this.conntrack.take(exp);
+      const c = this.conntrack.create(t, nowUs, exp.master);
       if (exp.nat) {
         // nf_nat_follow_master: translated like the control connection, no nat table lookup.
         c.reply = invert({ ...t, src: exp.nat.snatIp, dst: exp.nat.dnatTo.ip, dport: exp.nat.dnatTo.port });
@@ -302,20 +265,20 @@ export class Netfilter {
       this.note(w, 'related', 'expected by the FTP helper: RELATED', t);
       return null;
     }
-    if (t.proto === 6 && f && (f.rst || f.fin || (f.syn && f.ack) || (!f.syn && !f.ack))) {
+    if (t.proto === IPPROTO.TCP && f && (f.rst || f.fin || (f.syn && f.ack) || (!f.syn && !f.ack))) {
       // nf_conntrack_proto_tcp: no SYN-ACK, FIN or RST opens a connection.
       this.note(w, 'invalid', `${f.rst ? 'RST' : f.fin ? 'FIN' : f.syn ? 'SYN-ACK' : 'segment'} for no known connection: INVALID`, t);
       w.ctState = 'INVALID';
       return null;
     }
-    const c = this.table.create(t, nowUs);
+    const c = this.conntrack.create(t, nowUs);
     w.conn = c;
     w.dir = 0;
     w.ctState = 'NEW';
     // nf_conntrack_tcp_loose=1: an ACK in mid-stream is picked up as a new connection.
-    this.note(w, 'new', t.proto === 6 && !f?.syn ? 'mid-stream segment picked up (nf_conntrack_tcp_loose=1): NEW' : 'first packet: NEW', t);
+    this.note(w, 'new', t.proto === IPPROTO.TCP && !f?.syn ? 'mid-stream segment picked up (nf_conntrack_tcp_loose=1): NEW' : 'first packet: NEW', t);
     if (w.ctHelper !== undefined) {
-      if (t.proto !== 6) {
+      if (t.proto !== IPPROTO.TCP) {
         this.note(w, 'helper-ignored', `CT --helper ${w.ctHelper} on a non-TCP packet: no helper`, t);
       } else if (helperNames(this.cfg.helper).includes(w.ctHelper)) {
         c.helper = w.ctHelper;
@@ -378,16 +341,16 @@ export class Netfilter {
   private bind(c: Conn, t: Target, w: Walk): boolean {
     switch (t.kind) {
       case 'DNAT':
-        return bindDst(this.table, c, t.to.ip, t.to.ports);
+        return bindDst(this.conntrack, c, t.to.ip, t.to.ports);
       case 'REDIRECT': {
         const ip = w.inIface !== undefined ? this.ifaceIp(w.inIface) : parseIpv4('127.0.0.1')!;
-        return ip !== null && bindDst(this.table, c, ip, t.ports);
+        return ip !== null && bindDst(this.conntrack, c, ip, t.ports);
       }
       case 'SNAT':
-        return bindSrc(this.table, c, t.to.ip, t.to.ports);
+        return bindSrc(this.conntrack, c, t.to.ip, t.to.ports);
       case 'MASQUERADE': {
         const ip = w.outIface !== undefined ? this.ifaceIp(w.outIface) : null;
-        return ip !== null && bindSrc(this.table, c, ip, t.ports);
+        return ip !== null && bindSrc(this.conntrack, c, ip, t.ports);
       }
       default:
         return true;
@@ -408,7 +371,7 @@ export class Netfilter {
   /** The helper (and nf_nat_ftp), sequence adjustment, then the connection is confirmed. */
   private finish(w: Walk, nowUs: number): NfResult {
     const c = w.conn;
-    if (c && c.helper && !w.icmpRelated && w.info0.proto === 6) {
+    if (c && c.helper && !w.icmpRelated && w.info0.proto === IPPROTO.TCP) {
       const stop = this.help(w, c, nowUs);
       if (stop) return stop;
     }
@@ -422,7 +385,7 @@ export class Netfilter {
         w.events.push({ kind: 'nat', device: this.cfg.device, what: 'seq-adjust', before, after, note: `seq ${o?.seq} → ${n?.seq}, ack ${o?.ack} → ${n?.ack}: the FTP text changed length earlier on this connection` });
       }
     }
-    if (c && !c.confirmed) this.table.confirm(c);
+    if (c && !c.confirmed) this.conntrack.confirm(c);
     return { verdict: 'accept', bytes: w.bytes, events: w.events };
   }
 
@@ -443,9 +406,9 @@ export class Netfilter {
         this.note(w, 'helper-ignored', d.why, tuple);
         return null;
       case 'expect': {
-        const expTuple = { proto: 6, src: d.src, dst: d.dst, sport: 0, dport: d.dport };
+        const expTuple = { proto: IPPROTO.TCP, src: d.src, dst: d.dst, sport: 0, dport: d.dport };
         if (isNatted(c)) {
-          const r = natFtp(this.table, c, w.dir, p.seq, p.payload, d.match, d, nowUs);
+          const r = natFtp(this.conntrack, c, w.dir, p.seq, p.payload, d.match, d, nowUs);
           if (!r) {
             this.note(w, 'helper-drop', 'nf_nat_ftp: all ports in use: dropped', tuple);
             return { verdict: 'drop', bytes: w.bytes, events: w.events };
@@ -461,11 +424,11 @@ export class Netfilter {
           this.note(w, 'expect', `"${d.announced}": expecting tcp ${formatIpv4(r.expectation.src)}:* -> ${formatIpv4(r.expectation.dst)}:${r.expectation.dport}, translated to ${formatIpv4(d.dst)}:${d.dport}`, { ...expTuple, dst: r.expectation.dst, dport: r.expectation.dport });
           return null;
         }
-        if (this.table.clashes(d.dst, d.dport, c)) {
+        if (this.conntrack.clashes(d.dst, d.dport, c)) {
           this.note(w, 'helper-drop', 'cannot add expectation (another connection expects the same address and port): dropped', tuple);
           return { verdict: 'drop', bytes: w.bytes, events: w.events };
         }
-        const { replaced } = this.table.expect({ master: c, src: d.src, dst: d.dst, dport: d.dport, createdUs: nowUs, expiresUs: nowUs + EXPECT_TIMEOUT_US, announced: d.announced });
+        const { replaced } = this.conntrack.expect({ master: c, src: d.src, dst: d.dst, dport: d.dport, createdUs: nowUs, expiresUs: nowUs + EXPECT_TIMEOUT_US, announced: d.announced });
         if (replaced) this.note(w, 'expect-replaced', `replaces the expectation from "${replaced.announced}"`, tuple);
         this.note(w, 'expect', `"${d.announced}": expecting tcp ${formatIpv4(d.src)}:* -> ${formatIpv4(d.dst)}:${d.dport} for 5 minutes`, expTuple);
         return null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitraries';
+import { ipv4BuildArb, tcpBuildArb } from '../../../tests/fixtures/codec/arbitraries.testkit';
 import { encodeTcpPacket } from '../codec/packet';
 import { decodedInfo, packetInfo, plainTcpInfo } from './packetInfo';
 

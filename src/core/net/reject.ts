@@ -1,5 +1,6 @@
 /** What a REJECT rule sends back (ipt_REJECT): an ICMP error or a TCP RST, fully encoded. */
 import type { Ipv4 } from '../codec/addr';
+import { IPPROTO } from '../codec/ipv4';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
 import { encodeIcmpPacket, encodeTcpPacket } from '../codec/packet';
 import type { RejectWith } from './iptables/types';
@@ -33,7 +34,7 @@ export function rejectReply(original: Uint8Array, p: PacketInfo, how: RejectWith
       : { srcPort: p.dport, dstPort: p.sport, seq: 0, ack: ((p.seq ?? 0) + len) >>> 0, flags: { rst: true, ack: true }, window: 0 };
     return encodeTcpPacket({ src: p.dst, dst: p.src }, tcp);
   }
-  if (p.proto === 1 && isIcmpError(p.icmpType)) return undefined;
+  if (p.proto === IPPROTO.ICMP && isIcmpError(p.icmpType)) return undefined;
   const icmp = encodeIcmpError(ICMP_TYPE.DEST_UNREACH, REJECT_CODES[how], original);
   return encodeIcmpPacket({ src: ifaceIp, dst: p.src, dontFragment: false }, icmp);
 }

@@ -45,11 +45,6 @@ function load(input: unknown, fileName: string | undefined): LoadResult {
   return { ok: true, scenario, warnings: problems.warnings };
 }
 
-/** The same as loadScenario, for a value already typed as a scenario file (e.g. built by the UI). */
-export function normalizeScenario(file: ScenarioFile, fileName?: string): LoadResult {
-  return loadScenario(file, fileName);
-}
-
 /** "file: path: line 3:5: message", for terminals and logs. */
 export function formatScenarioError(e: ScenarioError): string {
   const where = [e.file, e.path || undefined, e.line !== undefined ? `line ${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : undefined];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeTestNet, CLIENT_IP, SERVER_IP, pattern, concat, type TestNet } from './testNet';
+import { makeTestNet, CLIENT_IP, SERVER_IP, pattern, concat, type TestNet } from './testNet.testkit';
 import type { ConnectError, TcpSocket } from './hostStack';
 import type { TraceEvent } from '../sim/trace';
 import { encodeTcpPacket } from '../codec/packet';

@@ -7,7 +7,7 @@ import { Prng } from '../sim/prng';
 import { Scheduler } from '../sim/scheduler';
 import { TraceRecorder } from '../sim/trace';
 import { EPHEMERAL_MAX, EPHEMERAL_MIN, HostStack, type ConnectError, type TcpSocket } from './hostStack';
-import { CLIENT_IP, concat, makeTestNet, pattern, SERVER_IP, type TestNet, type WireFilter } from './testNet';
+import { CLIENT_IP, concat, makeTestNet, pattern, SERVER_IP, type TestNet, type WireFilter } from './testNet.testkit';
 
 const MS = 1000;
 const S = 1_000_000;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { Prng } from '../../sim/prng';
 import { seconds } from '../../sim/scheduler';
-import { makeTestNet, SERVER_IP } from '../../tcp/testNet';
+import { makeTestNet, SERVER_IP } from '../../tcp/testNet.testkit';
 import { defaultVsftpdConf, type VsftpdConf } from '../vsftpd/conf';
 import { startFtpServer } from '../vsftpd/server';
 import { ftpClientMachine } from './machine';

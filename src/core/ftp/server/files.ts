@@ -11,6 +11,8 @@
  * are sorted by name, as vsftpd sorts them; dot files are hidden, as without `-a`.
  */
 
+import { accessCheckFile } from '../vsftpd/accounts';
+
 export interface FileSpec {
   size?: number;
   text?: string;
@@ -23,6 +25,8 @@ interface FileNode {
   size: number;
   /** Explicit content; absent = the deterministic pattern for `size`. */
   text?: Uint8Array;
+  /** The pattern, made on the first RETR and shared by the next ones (read only: a socket copies what it sends). */
+  pattern?: Uint8Array;
   mtimeS: number;
 }
 interface DirNode {
@@ -86,7 +90,7 @@ export class VirtualFs {
   content(path: string): Uint8Array | null {
     const n = this.nodes.get(path);
     if (n?.kind !== 'file') return null;
-    return n.text ?? patternBytes(path, n.size);
+    return n.text ?? (n.pattern ??= patternBytes(path, n.size));
   }
 
   /** Entries directly inside a directory, sorted by name. */
@@ -107,7 +111,7 @@ export class VirtualFs {
    * opened (vsftpd: "226 Transfer done (but failed to open directory)." when not). An arg
    * starting with "-" is an ls option word and is skipped; a file arg lists that file.
    */
-  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number): { text: string; opened: boolean } {
+  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number, hideFile: string | null = null): { text: string; opened: boolean } {
     let target = (arg ?? '').trim();
     if (target.startsWith('-')) {
       const sp = target.indexOf(' ');
@@ -116,7 +120,8 @@ export class VirtualFs {
     const path = this.resolve(cwd, target);
     const line = (e: DirEntry): string => (full ? listLine(e, nowS) : `${e.name}\r\n`);
     if (this.isDir(path)) {
-      return { text: this.entries(path).filter((e) => !e.name.startsWith('.')).map(line).join(''), opened: true };
+      // hide_file (vsf_access_check_file_visible): matching names are left out.
+      return { text: this.entries(path).filter((e) => !e.name.startsWith('.') && accessCheckFile(e.name, hideFile)).map(line).join(''), opened: true };
     }
     const node = this.nodes.get(path);
     const parent = parentOf(path);
@@ -154,6 +159,21 @@ export class VirtualFs {
   /** STOR: records the uploaded size (the bytes themselves are not kept). */
   store(path: string, size: number, nowS: number): void {
     this.nodes.set(path, { kind: 'file', size, mtimeS: nowS });
+  }
+
+  /**
+   * RNFR/RNTO: moves a file or a directory with everything below it. False when the source
+   * is missing, the target exists, the target's parent is not a directory, or a directory
+   * would move into itself.
+   */
+  rename(from: string, to: string): boolean {
+    if (from === '/' || to === '/' || !this.nodes.has(from) || this.nodes.has(to) || !this.isDir(parentOf(to))) return false;
+    if (to.startsWith(`${from}/`)) return false;
+    const moved: [string, Node][] = [];
+    for (const [p, n] of this.nodes) if (p === from || p.startsWith(`${from}/`)) moved.push([p, n]);
+    for (const [p] of moved) this.nodes.delete(p);
+    for (const [p, n] of moved) this.nodes.set(to + p.slice(from.length), n);
+    return true;
   }
 
   private ensureParents(path: string): void {

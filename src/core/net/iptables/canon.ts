@@ -5,7 +5,7 @@
 import { formatIpv4, type Cidr } from '../../codec/addr';
 import {
   PROTO_NAMES,
-  type CtStateName, type Match, type PortRange, type PortSpec, type Rule, type Ruleset, type Target,
+  type CtStateName, type Match, type PortRange, type PortSpec, type Ruleset, type Target,
 } from './types';
 
 /** iptables-save's state order (libxt_state/libxt_conntrack print it this way, whatever the input order). */
@@ -101,9 +101,4 @@ export function serializeIptablesSave(ruleset: Ruleset): string {
     out.push('COMMIT');
   }
   return out.join('\n') + (out.length ? '\n' : '');
-}
-
-/** A rule's text rebuilt from its fields (after an edit in the UI). */
-export function withText(r: Rule): Rule {
-  return { ...r, text: ruleText(r.chain, r.matches, r.target) };
 }

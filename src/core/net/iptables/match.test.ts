@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import { evaluateChain, type MatchContext } from './match';
 import { parseIptablesSave, type Ruleset } from './parse';
-import { SEED_002 } from './seed002.fixture';
+import { SEED_002 } from './seed002.testkit';
 
 const ip = (s: string): Ipv4 => parseIpv4(s)!;
 const load = (text: string): Ruleset => {

@@ -4,6 +4,7 @@
  * of a user chain) comes back, running off a built-in chain gives its policy.
  */
 import { inCidr, type Ipv4 } from '../../codec/addr';
+import { IPPROTO } from '../../codec/ipv4';
 import type { Chain, CtStateName, Match, PortRange, PortSpec, Rule, Ruleset, Target } from './types';
 
 export type CtState = CtStateName;
@@ -109,7 +110,7 @@ export function matchOne(m: Match, c: MatchContext): boolean {
       return true;
     }
     case 'icmp': {
-      if (c.protocol !== 1 || c.icmpType === undefined) return false;
+      if (c.protocol !== IPPROTO.ICMP || c.icmpType === undefined) return false;
       const hit = c.icmpType === m.type && (m.code === undefined || c.icmpCode === m.code);
       return hit !== m.invert;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseIptablesSave, serializeIptablesSave } from './parse';
-import { SEED_002 } from './seed002.fixture';
+import { SEED_002 } from './seed002.testkit';
 
 
 describe('parseIptablesSave: the seed', () => {

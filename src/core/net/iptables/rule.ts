@@ -65,7 +65,6 @@ const TARGET_PLACES: Record<string, { table: TableName; chains?: string[] }> = {
 
 const TCP_FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'URG', 'PSH', 'ALL', 'NONE'];
 
-export const isTargetName = (name: string): boolean => name in TARGET_OPTIONS;
 
 function take<T>(r: Read<T>, col: number): T {
   if (!r.ok) throw new Fail(col, r.message);

@@ -3,6 +3,7 @@
  * to iptables-save's own structure so the UI can edit a rule and print it back.
  */
 import type { Cidr, Ipv4 } from '../../codec/addr';
+import { IPPROTO } from '../../codec/ipv4';
 
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
@@ -111,7 +112,5 @@ export interface Diag {
   message: string;
 }
 
-export const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
+export const PROTO_NAMES: Record<number, string> = { [IPPROTO.ICMP]: 'icmp', [IPPROTO.TCP]: 'tcp', [IPPROTO.UDP]: 'udp' };
 
-/** Terminal targets end the traversal; LOG, CT and NONE let it continue. */
-export const isTerminal = (t: Target): boolean => t.kind !== 'LOG' && t.kind !== 'NONE' && t.kind !== 'CT';

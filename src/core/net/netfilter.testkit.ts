@@ -1,8 +1,10 @@
 /** Test helpers: packets built with the codec, and a TCP conversation through one device. */
-import { parseIpv4, type Ipv4 } from '../codec/addr';
+import { formatIpv4, parseIpv4, type Ipv4 } from '../codec/addr';
 import { encodeTcpPacket } from '../codec/packet';
 import type { TcpFlags } from '../codec/tcp';
+import { hasDnat, hasSnat, formatTuple, type Conn } from './conntrack';
 import { parseIptablesSave } from './iptables/parse';
+import type { Netfilter } from './netfilter';
 import type { Ruleset } from './iptables/types';
 
 export const ip = (s: string): Ipv4 => parseIpv4(s)!;
@@ -51,4 +53,45 @@ export class Conversation {
     this.sSeq += text.length;
     return b;
   }
+}
+
+export interface ConntrackSnapshot {
+  entries: {
+    id: number; orig: string; reply: string; state: 'UNREPLIED' | 'ASSURED' | 'CLOSING';
+    helper: string | null; nat: string | null; master: number | null; expectation: string | null; expiresInUs: number;
+  }[];
+  expectations: { id: number; master: number; tuple: string; announced: string; nat: string | null; expiresInUs: number }[];
+}
+
+/** The device's connection table at `nowUs` (expired entries gone), as readable text. */
+export function conntrackList(nf: Netfilter, nowUs: number): ConntrackSnapshot {
+  const table = nf.conntrack;
+  table.expire(nowUs);
+  const natText = (c: Conn): string | null => {
+    const parts: string[] = [];
+    if (hasDnat(c)) parts.push(`DNAT to ${formatIpv4(c.reply.src)}:${c.reply.sport}`);
+    if (hasSnat(c)) parts.push(`SNAT to ${formatIpv4(c.reply.dst)}:${c.reply.dport}`);
+    return parts.length ? parts.join(', ') : null;
+  };
+  return {
+    entries: table.conns.map((c) => ({
+      id: c.id,
+      orig: formatTuple(c.orig),
+      reply: formatTuple(c.reply),
+      state: !c.seenReply ? 'UNREPLIED' : c.rst || (c.fin[0] && c.fin[1]) ? 'CLOSING' : 'ASSURED',
+      helper: c.helper,
+      nat: natText(c),
+      master: c.master?.id ?? null,
+      expectation: c.expectation ? `${formatIpv4(c.expectation.src)}:* -> ${formatIpv4(c.expectation.dst)}:${c.expectation.dport}` : null,
+      expiresInUs: c.expiresUs - nowUs,
+    })),
+    expectations: table.expectations.map((e) => ({
+      id: e.id,
+      master: e.master.id,
+      tuple: `tcp ${formatIpv4(e.src)}:* -> ${formatIpv4(e.dst)}:${e.dport}`,
+      announced: e.announced,
+      nat: e.nat ? `to ${formatIpv4(e.nat.dnatTo.ip)}:${e.nat.dnatTo.port}` : null,
+      expiresInUs: e.expiresUs - nowUs,
+    })),
+  };
 }
