@@ -67,6 +67,7 @@ test('presenter mode on a phone', async ({ browser }) => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const page = await ctx.newPage();
   await page.goto('./#/scenario/passive-server-firewall-reject/step/0?mode=presenter');
+  await expect(page.getByTestId('position')).toContainText('step 1 of');
   await page.keyboard.press('>');
   await expect(page.getByTestId('step-line')).toHaveAttribute('data-kind', 'reject');
   const bar = (await page.getByRole('toolbar', { name: 'Playback' }).boundingBox())!;

@@ -60,6 +60,7 @@ test.describe('share link', () => {
 test('the URL follows stepping (replacing, not pushing): a reload keeps the step, Back leaves the scenario', async ({ page }) => {
   await page.goto('./');
   await page.locator('[data-scenario="seed-passive-session"]').click();
+  await expect(page.getByTestId('position')).toContainText('step 1 of');
   for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
   await expect(page).toHaveURL(/#\/scenario\/seed-passive-session\/step\/4$/);
   await page.reload();
