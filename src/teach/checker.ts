@@ -57,7 +57,8 @@ export function describeVariant(v: ClientVariant, s: Scenario): string {
 }
 
 const FAILURE_WORDS: Record<string, string> = {
-  'syn-timeout': 'got no answer: its SYN was sent again and again until the client gave up',
+  // Its opener gave up: the client, or the server for an active data connection (then a 425).
+  'syn-timeout': 'got no answer: its SYN was sent again and again until its opener gave up',
   refused: 'was refused (a TCP RST answered the SYN)',
   'icmp-unreachable': 'was answered by an ICMP "destination unreachable"',
   'icmp-prohibited': 'was answered by an ICMP "administratively prohibited"',
