@@ -7,6 +7,8 @@ export default defineConfig({
   base: './',
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   build: { outDir: 'dist', target: 'es2022' },
+  // The simulation runs in a module worker (src/ui/state/sim.worker.ts).
+  worker: { format: 'es' },
   test: {
     include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
     environment: 'node',

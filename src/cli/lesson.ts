@@ -20,7 +20,7 @@ function main(argv: string[]): number {
   }
   if (argv.includes('--all')) {
     const dir = fileURLToPath(new URL('../teach/lessons/', import.meta.url));
-    files = [...files, ...readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f))];
+    files = [...files, ...readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'track.json').sort().map((f) => join(dir, f))];
   }
   if (files.length === 0) {
     process.stderr.write('usage: npm run lesson -- <lesson.json> [more.json …] | --all\n');

@@ -31,7 +31,7 @@ export {
 
 // Running: the simulation and its verdict.
 export { runScenario, type RunResult } from './runScenario';
-export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation } from './run/simulate';
+export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation, type SimulateOptions } from './run/simulate';
 export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
@@ -61,3 +61,11 @@ export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profi
 export { parseFtpCommand, parseFtpReply } from './codec/ftp';
 export { parse227, parse229, parseEprtArg } from './codec/hostport';
 export { writePcap } from './codec/pcap';
+
+// Probing a firewall: which inbound TCP ports a NEW SYN gets through (the teaching layer's checker uses it).
+export { probeInboundTcp, ALL_PORTS, type InboundProbe, type PortRun, type AdmittedBy, type ProbeDevice } from './net/probe';
+// zod issues as path + sentence (other data formats reuse them).
+export { issueToErrors, formatPath } from './scenario/issues';
+// FileZilla Server 0.9.60 (server.kind "filezilla"): its settings as the scenario file writes them.
+export { SERVER_KINDS, type ServerKind } from './scenario/types';
+export { FOLDER_RIGHTS, parseFzSettings, type FolderRight, type FzSettingsSpec, type FzFolderSpec, type FzUserSpec, type FzIssue } from './ftp/filezilla/settings';

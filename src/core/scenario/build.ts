@@ -6,6 +6,7 @@
 import { formatCidr, formatIpv4, inCidr, parseCidr, parseIpv4, prefixMask, asPort, asIpv4, type Ipv4 } from '../codec/addr';
 import { parseIptablesSave } from '../net/iptables/parse';
 import { parseScriptLine } from '../ftp/client/script';
+import { parseFzSettings, type FzSettings } from '../ftp/filezilla/settings';
 import { parseVsftpdConf, type VsftpdConf } from '../ftp/vsftpd/conf';
 import { findPath } from './reach';
 import {
@@ -213,6 +214,19 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
   if (!vr.ok) for (const e of vr.errors) p.error('server.vsftpd', e.message, e.line);
   else for (const w of vr.warnings) p.warn('server.vsftpd', w.message, w.line);
   const files = buildFiles(f, p);
+  const kind = f.server.kind ?? 'vsftpd';
+  let filezilla: FzSettings | null = null;
+  if (kind === 'filezilla') {
+    const fz = parseFzSettings(f.server.filezilla ?? {});
+    for (const i of fz.issues) (i.severity === 'error' ? p.error : p.warn).call(p, i.path ? `server.filezilla.${i.path}` : 'server.filezilla', i.message);
+    filezilla = fz.settings;
+    checkFzFolders(p, fz.settings, files);
+    if (f.server.vsftpd !== undefined) p.warn('server.vsftpd', 'the server is FileZilla Server (kind "filezilla"): vsftpd.conf is not read');
+    if (f.server.users !== undefined) p.warn('server.users', 'FileZilla Server\'s accounts are server.filezilla.users: server.users is not read');
+  } else if (f.server.filezilla !== undefined) {
+    p.warn('server.filezilla', 'FileZilla Server settings are read only with "kind": "filezilla"');
+  }
+  const serverPort = filezilla ? filezilla.ports[0]! : vsftpd.listen_port;
   const users = f.server.users ?? [];
   const userNames = new Set<string>();
   users.forEach((u, i) => {
@@ -221,7 +235,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
   });
 
   // ── clients ──
-  const clients = buildClients(f, p, { refHost, serverHost, vsftpd, userNames });
+  const clients = buildClients(f, p, { refHost, serverHost, vsftpd, userNames, filezilla, serverPort });
 
   // ── routing, only on an otherwise sound topology ──
   if (p.errors.length === 0 && serverHost) {
@@ -238,7 +252,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     segments,
     hosts,
     routers,
-    server: { host: serverHost.id, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users },
+    server: { host: serverHost.id, kind, filezilla, port: serverPort, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users },
     clients: clients.map((c) => c.client),
     expect: f.expect ?? null,
   };
@@ -308,6 +322,27 @@ interface ClientCtx {
   serverHost: Host | undefined;
   vsftpd: VsftpdConf;
   userNames: Set<string>;
+  filezilla: FzSettings | null;
+  serverPort: number;
+}
+
+/** Every FileZilla shared folder must be a directory of server.files (FileZilla refuses a folder that does not exist). */
+function checkFzFolders(p: Problems, s: FzSettings, files: ServerFile[]): void {
+  const dirs = new Set<string>(['/']);
+  const fileSet = new Set<string>();
+  for (const f of files) {
+    if (f.dir) dirs.add(f.path);
+    else fileSet.add(f.path);
+    for (let i = f.path.lastIndexOf('/'); i > 0; i = f.path.lastIndexOf('/', i - 1)) dirs.add(f.path.slice(0, i));
+  }
+  const check = (folders: FzSettings['users'][number]['folders'], base: string) =>
+    folders.forEach((f, i) => {
+      if (dirs.has(f.path)) return;
+      const what = fileSet.has(f.path) ? 'is a file, not a directory' : 'is not a directory of server.files (add a file below it, or { "dir": true })';
+      p.error(`${base}.folders[${i}].path`, `"${f.path}" ${what}`);
+    });
+  s.users.forEach((u, i) => check(u.folders, `server.filezilla.users[${i}]`));
+  s.groups.forEach((g, i) => check(g.folders, `server.filezilla.groups[${i}]`));
 }
 
 function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: Client; path: string }[] {
@@ -347,12 +382,17 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
       if (c.controlPort < 1024) p.warn(`${path}.controlPort`, `control port ${c.controlPort} is privileged; clients use ephemeral ports ≥ 1024`);
       if (dataPort === 'control+1' && c.controlPort === 65535) p.error(`${path}.controlPort`, 'with dataPort "control+1" the control port must be below 65535');
     }
-    if (c.tls && !ctx.vsftpd.ssl_enable) p.warn(`${path}.tls`, 'the server has ssl_enable=NO: it will refuse AUTH TLS');
     const user = c.user ?? 'anonymous';
     const anonymous = user === 'anonymous' || user === 'ftp';
-    if (anonymous && !ctx.vsftpd.anonymous_enable) p.warn(`${path}.user`, 'anonymous_enable=NO on the server: this login will fail with 530');
-    if (!anonymous && !ctx.userNames.has(user)) p.warn(`${path}.user`, `"${user}" is not one of server.users: this login will fail with 530`);
-    if (!anonymous && ctx.userNames.has(user) && !ctx.vsftpd.local_enable) p.warn(`${path}.user`, 'local_enable=NO on the server: local users cannot log in (530)');
+    if (ctx.filezilla) {
+      if (c.tls) p.warn(`${path}.tls`, 'the FileZilla Server here has no TLS certificate: it refuses AUTH TLS');
+      if (!ctx.filezilla.users.some((u) => u.name === user.toLowerCase())) p.warn(`${path}.user`, `"${user}" is not one of server.filezilla.users: this login will fail with 530`);
+    } else {
+      if (c.tls && !ctx.vsftpd.ssl_enable) p.warn(`${path}.tls`, 'the server has ssl_enable=NO: it will refuse AUTH TLS');
+      if (anonymous && !ctx.vsftpd.anonymous_enable) p.warn(`${path}.user`, 'anonymous_enable=NO on the server: this login will fail with 530');
+      if (!anonymous && !ctx.userNames.has(user)) p.warn(`${path}.user`, `"${user}" is not one of server.users: this login will fail with 530`);
+      if (!anonymous && ctx.userNames.has(user) && !ctx.vsftpd.local_enable) p.warn(`${path}.user`, 'local_enable=NO on the server: local users cannot log in (530)');
+    }
 
     const scriptPath = c.script ? `${path}.script` : 'script';
     const script = c.script ?? f.script ?? DEFAULT_SCRIPT;
@@ -361,9 +401,10 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
       if (!r.ok) p.error(`${scriptPath}[${i}]`, r.message);
     });
     if (connectTo === null) continue;
-    const port = c.connectPort ?? ctx.vsftpd.listen_port;
-    if (connectTo === ctx.serverHost?.interfaces[0]?.ip && port !== ctx.vsftpd.listen_port) {
-      p.warn(`${path}.connectPort`, `the client dials port ${port} but vsftpd listens on ${ctx.vsftpd.listen_port}: the connection will be refused`);
+    const port = c.connectPort ?? ctx.serverPort;
+    const listening = ctx.filezilla ? ctx.filezilla.ports : [ctx.vsftpd.listen_port];
+    if (connectTo === ctx.serverHost?.interfaces[0]?.ip && !listening.includes(port)) {
+      p.warn(`${path}.connectPort`, `the client dials port ${port} but ${ctx.filezilla ? 'FileZilla Server' : 'vsftpd'} listens on ${listening.join(', ')}: the connection will be refused`);
     }
     out.push({
       path,

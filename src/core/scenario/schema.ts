@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import {
-  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, ROUTER_ROLES, SERVER_STYLES, SYN_SCHEDULES,
+  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, ROUTER_ROLES, SERVER_KINDS, SERVER_STYLES, SYN_SCHEDULES,
   type ScenarioFile,
 } from './types';
+import type { FzSettingsSpec } from '../ftp/filezilla/settings';
 
 const id = z.string().min(1).max(64);
 const text = z.union([z.string(), z.array(z.string())]);
@@ -67,6 +68,9 @@ const file = z.strictObject({
 
 const server = z.strictObject({
   host: id,
+  kind: z.enum(SERVER_KINDS).optional(),
+  // Checked field by field by parseFzSettings (build.ts), which names each problem's path.
+  filezilla: z.custom<FzSettingsSpec>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object with FileZilla Server settings (ports, passive, users, …)').optional(),
   vsftpd: text.optional(),
   style: z.enum(SERVER_STYLES).optional(),
   files: z.record(z.string(), file).optional(),

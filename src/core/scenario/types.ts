@@ -6,6 +6,7 @@
 import type { Cidr, Ipv4, Port } from '../codec/addr';
 import type { Ruleset } from '../net/iptables/parse';
 import type { StaticRoute } from '../net/routing';
+import type { FzSettings, FzSettingsSpec } from '../ftp/filezilla/settings';
 import type { VsftpdConf } from '../ftp/vsftpd/conf';
 
 // ───────────────────────── shared vocabularies ─────────────────────────
@@ -38,6 +39,10 @@ export type RouterRole = (typeof ROUTER_ROLES)[number];
 
 /** Reply texts of the simulated server: vsftpd's, or ProFTPD's (the seeds' transcripts). */
 export const SERVER_STYLES = ['vsftpd', 'proftpd'] as const;
+
+/** The server program: vsftpd 3.0.3 or FileZilla Server 0.9.60. */
+export const SERVER_KINDS = ['vsftpd', 'filezilla'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
 export type ServerStyle = (typeof SERVER_STYLES)[number];
 
 export const OUTCOMES = ['success', 'failure'] as const;
@@ -142,6 +147,10 @@ export interface UserSpec {
 export interface ServerSpec {
   /** The host running the FTP server. */
   host: string;
+  /** Which server: vsftpd (default, configured by `vsftpd`) or FileZilla Server 0.9.60 (configured by `filezilla`). */
+  kind?: ServerKind;
+  /** FileZilla Server's settings (ports, passive mode, users and groups with folder rights, limits, autoban). Only with kind "filezilla". */
+  filezilla?: FzSettingsSpec;
   /** vsftpd.conf text. Default: empty (vsftpd's compiled-in defaults). */
   vsftpd?: TextOrLines;
   /** Reply texts: vsftpd (default) or proftpd. */
@@ -281,6 +290,11 @@ export interface ServerFile {
 
 export interface Server {
   host: string;
+  kind: ServerKind;
+  /** FileZilla Server's settings (defaults filled); null for vsftpd. */
+  filezilla: FzSettings | null;
+  /** The control port clients dial by default: vsftpd's listen_port or FileZilla's first port. */
+  port: number;
   /** vsftpd.conf text as written (lines joined). */
   vsftpdText: string;
   vsftpd: VsftpdConf;

@@ -1,33 +1,22 @@
 /**
- * The built-in lessons, in track order. Plain JSON files (docs/lessons.md), loaded by the
- * same loadLesson() the CLI uses; `id` is the file name without .json.
+ * The built-in lessons: every JSON file in this folder (docs/lessons.md), in the order
+ * track.json gives; a lesson not listed there comes after the listed ones, by id. Adding a
+ * lesson is adding its file (and its id to track.json): no code. `id` is the file name
+ * without .json. Vite (and Vitest) read the folder at build time; the CLI reads files itself.
  */
-import twoConnections from './two-connections.json';
-import activeMode from './active-mode.json';
-import passiveMode from './passive-mode.json';
-import epsvEprt from './epsv-eprt.json';
-import clientFirewallActive from './client-firewall-active.json';
-import serverFirewallPassive from './server-firewall-passive.json';
-import passiveRange from './passive-range.json';
-import conntrackHelper from './conntrack-helper.json';
-import clientNat from './client-nat.json';
-import serverNat from './server-nat.json';
-import nonstandardPort from './nonstandard-port.json';
-import ftpsBlindsHelper from './ftps-blinds-helper.json';
-import replyCodes from './reply-codes.json';
+import track from './track.json';
 
-export const LESSONS: { id: string; json: unknown }[] = [
-  { id: 'two-connections', json: twoConnections },
-  { id: 'active-mode', json: activeMode },
-  { id: 'passive-mode', json: passiveMode },
-  { id: 'epsv-eprt', json: epsvEprt },
-  { id: 'client-firewall-active', json: clientFirewallActive },
-  { id: 'server-firewall-passive', json: serverFirewallPassive },
-  { id: 'passive-range', json: passiveRange },
-  { id: 'conntrack-helper', json: conntrackHelper },
-  { id: 'client-nat', json: clientNat },
-  { id: 'server-nat', json: serverNat },
-  { id: 'nonstandard-port', json: nonstandardPort },
-  { id: 'ftps-blinds-helper', json: ftpsBlindsHelper },
-  { id: 'reply-codes', json: replyCodes },
-];
+const files = import.meta.glob<unknown>('./*.json', { eager: true, import: 'default' });
+
+const rank = (id: string) => {
+  const k = track.order.indexOf(id);
+  return k < 0 ? Number.MAX_SAFE_INTEGER : k;
+};
+
+export const LESSONS: { id: string; json: unknown }[] = Object.entries(files)
+  .map(([path, json]) => ({ id: path.replace(/^\.\//, '').replace(/\.json$/, ''), json }))
+  .filter((l) => l.id !== 'track')
+  .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+
+/** Ids in track.json with no lesson file (a typo there would hide nothing, but say so in tests). */
+export const TRACK_MISSING: string[] = track.order.filter((id) => !LESSONS.some((l) => l.id === id));

@@ -40,8 +40,14 @@ export type RouteParse = { ok: true; route: Route } | { ok: false; message: stri
 /** Ids are file-name-like: letters, digits, "-", "_", "." (no "/", never HTML). */
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const STEP = /^\d{1,9}$/;
-/** Above this a link is refused before anything is decoded (a pasted link, not a file). */
-export const MAX_LINK_CHARS = 200_000;
+/**
+ * Above this a link is refused before anything is decoded (a pasted link, not a file). A link
+ * is decoded and its scenario loaded on the page's main thread (the run is in a worker), and
+ * what a link of this size can hold costs up to about 1 s there on this 2-core VM (50,000
+ * characters of lz-string hold ≈11,500 iptables rules or 10,000 clients); real links are far
+ * smaller (a built-in with edits ≈3,000, 40 clients ≈2,900, 2,000 clients ≈15,000).
+ */
+export const MAX_LINK_CHARS = 50_000;
 
 function splitQuery(body: string): { path: string[]; query: Map<string, string> } {
   const q = body.indexOf('?');

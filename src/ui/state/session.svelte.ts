@@ -1,11 +1,20 @@
 /**
  * The scenario being looked at and its last good run. Every change (opening, an editor
- * edit, an import, undo/redo) goes through here: the file is loaded by the core's
- * loader; when it loads, the core runs it and the trace and verdict are replaced whole.
- * When it does not load, the errors are shown and the last good run stays on screen.
+ * edit, an import, undo/redo) goes through here: the file is loaded by the core's loader
+ * (at once, so errors show as the learner types); when it loads, it is run by the run
+ * function — a Web Worker pool in the browser, a direct call in unit tests — and when the run
+ * comes back, the trace and verdict are replaced whole. When it does not load, the errors are
+ * shown and the last good run stays on screen.
+ *
+ * Runs are asynchronous in the browser: a newer change supersedes a run in flight (its result
+ * is never shown; its worker is stopped), `running` says how far a run has got and `cancelRun`
+ * stops it. Every run has the interactive budget (runner.ts) until the learner asks to
+ * `runItAll`, which holds for this scenario until another one is opened. A run function that
+ * answers synchronously (runDirect) is applied synchronously, as before.
  */
-import { loadScenario, runScenario, type RunResult, type Scenario, type ScenarioError, type ScenarioFile } from '../../core/index';
+import { loadScenario, type RunResult, type Scenario, type ScenarioError, type ScenarioFile } from '../../core/index';
 import { Playback } from './playback.svelte';
+import { INTERACTIVE_BUDGET, runDirect, type RunFn, type RunOutcome } from './runner';
 
 export type CursorAfterRun = 'start' | 'end' | number;
 
@@ -17,36 +26,73 @@ export class Session {
   warnings: ScenarioError[] = $state.raw([]);
   /** Errors of the last import that was refused (the current scenario was kept). */
   importErrors: { fileName: string; errors: ScenarioError[] } | null = $state.raw(null);
-  /** The last scenario that loaded, and its run. */
+  /** The last scenario that loaded and ran, and its run. */
   scenario: Scenario | null = $state.raw(null);
   run: RunResult | null = $state.raw(null);
   /** A failure inside the core while running (a bug to report, shown rather than crashing). */
   runError: string | null = $state(null);
+  /** A run in flight: events simulated so far, and whether it has the full budget. */
+  running: { events: number; full: boolean } | null = $state.raw(null);
+  /** The run on screen was stopped by the interactive budget: "run it all" is offered. */
+  stoppedEarly = $state(false);
 
   readonly playback = new Playback(() => this.run?.trace ?? null);
+  readonly #runFn: RunFn;
+  #token = 0;
+  #controller: AbortController | null = null;
+  #fullBudget = false;
 
-  /**
-   * Replaces the file and re-runs it. Returns whether it loaded. `cursor` says where the
-   * playback goes after a successful run: opening starts at step 1; an edit jumps to the
-   * end so the new verdict and the packet that decided it are on screen.
-   */
-  setFile(file: ScenarioFile, cursor: CursorAfterRun, fileName?: string): boolean {
-    this.file = file;
-    return this.#loadAndRun(file, cursor, fileName);
+  constructor(runFn: RunFn = runDirect) {
+    this.#runFn = runFn;
   }
 
   /**
-   * Opens another scenario. When it does not load, the run on screen belonged to another
-   * scenario: it is cleared, so nothing claims to be "the last run that worked" for this one.
+   * Replaces the file and runs it. Returns whether it loaded (its run may still be in flight).
+   * `cursor` says where the playback goes when the run comes back: opening starts at step 1;
+   * an edit jumps to the end so the new verdict and the packet that decided it are on screen.
+   */
+  setFile(file: ScenarioFile, cursor: CursorAfterRun, fileName?: string): boolean {
+    this.file = file;
+    const loaded = loadScenario(file, fileName);
+    if (!loaded.ok) {
+      // Whatever was running was for an older version of the file: it is superseded too.
+      this.#supersede();
+      this.errors = loaded.errors;
+      this.warnings = [];
+      return false;
+    }
+    this.errors = [];
+    this.warnings = loaded.warnings;
+    this.#start(file, loaded.scenario, cursor);
+    return true;
+  }
+
+  /**
+   * Opens another scenario, with the interactive budget again. When it does not load, the run
+   * on screen belonged to another scenario: it is cleared, so nothing claims to be "the last
+   * run that worked" for this one.
    */
   open(file: ScenarioFile, cursor: CursorAfterRun, fileName?: string): boolean {
+    this.#fullBudget = false;
     const ok = this.setFile(file, cursor, fileName);
     if (!ok) {
       this.playback.pause();
       this.run = null;
       this.scenario = null;
+      this.stoppedEarly = false;
     }
     return ok;
+  }
+
+  /** Runs the current file again with the core's full budget (and keeps it for later edits). */
+  runItAll(): void {
+    this.#fullBudget = true;
+    if (this.file) this.setFile(this.file, this.playback.cursor);
+  }
+
+  /** Stops the run in flight; the last run stays on screen. */
+  cancelRun(): void {
+    this.#supersede();
   }
 
   /** A file chosen by the user: JSON text. Refused files leave everything as it was. */
@@ -57,36 +103,64 @@ export class Session {
       return false;
     }
     this.importErrors = null;
-    return this.setFile(JSON.parse(text) as ScenarioFile, 'start', fileName);
+    return this.open(JSON.parse(text.replace(/^\uFEFF/, '')) as ScenarioFile, 'start', fileName);
   }
 
   dismissImportErrors(): void {
     this.importErrors = null;
   }
 
-  #loadAndRun(input: unknown, cursor: CursorAfterRun, fileName?: string): boolean {
-    const loaded = loadScenario(input, fileName);
-    if (!loaded.ok) {
-      this.errors = loaded.errors;
-      this.warnings = [];
-      return false;
+  #supersede(): void {
+    this.#token++;
+    this.#controller?.abort();
+    this.#controller = null;
+    this.running = null;
+  }
+
+  #start(file: ScenarioFile, scenario: Scenario, cursor: CursorAfterRun): void {
+    this.#supersede();
+    const token = this.#token;
+    const controller = new AbortController();
+    this.#controller = controller;
+    const full = this.#fullBudget;
+    this.running = { events: 0, full };
+    const out = this.#runFn(
+      { file, budget: full ? null : INTERACTIVE_BUDGET },
+      {
+        signal: controller.signal,
+        onProgress: (events) => {
+          if (token === this.#token) this.running = { events, full };
+        },
+      },
+    );
+    if (out instanceof Promise) void out.then((o) => this.#finish(token, o, scenario, cursor));
+    else this.#finish(token, out, scenario, cursor);
+  }
+
+  #finish(token: number, out: RunOutcome, scenario: Scenario, cursor: CursorAfterRun): void {
+    if (token !== this.#token) return; // superseded by a newer change: never shown
+    this.running = null;
+    this.#controller = null;
+    switch (out.kind) {
+      case 'done':
+        this.runError = null;
+        this.playback.pause();
+        this.scenario = scenario;
+        this.run = out.run;
+        this.stoppedEarly = out.stoppedEarly;
+        if (cursor === 'start') this.playback.seek(0);
+        else if (cursor === 'end') this.playback.toEnd();
+        else this.playback.seek(cursor);
+        return;
+      case 'invalid':
+        this.errors = out.errors;
+        return;
+      case 'error':
+        this.runError = out.message;
+        return;
+      case 'verdict':
+      case 'cancelled':
+        return;
     }
-    this.errors = [];
-    this.warnings = loaded.warnings;
-    let run: RunResult;
-    try {
-      run = runScenario(loaded.scenario);
-    } catch (e) {
-      this.runError = `The simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}`;
-      return false;
-    }
-    this.runError = null;
-    this.playback.pause();
-    this.scenario = loaded.scenario;
-    this.run = run;
-    if (cursor === 'start') this.playback.seek(0);
-    else if (cursor === 'end') this.playback.toEnd();
-    else this.playback.seek(cursor);
-    return true;
   }
 }

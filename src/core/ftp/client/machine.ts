@@ -14,9 +14,12 @@ import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
 import { connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
-import { describeStep, type ScriptStep } from './script';
+import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import {
+  isReported,
   isTransfer,
+  isUpload,
+  stepCommand,
   newTransfer,
   nextSequenceCommand,
   transferArg,
@@ -183,6 +186,12 @@ function printReply(c: Ctx, r: FtpReply): void {
 
 export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
+  delays: {
+    stepWait: ({ context }) => {
+      const s = current(context);
+      return s?.kind === 'wait' ? s.seconds * 1000 : 0;
+    },
+  },
   guards: {
     is220: ({ event }) => code(event) === 220,
     is230: ({ event }) => code(event) === 230,
@@ -281,7 +290,7 @@ export const ftpClientMachine = setup({
       for (const l of connectFailureLines(profile, { ip: server, port: serverPort, controlPort: serverPort, role: 'control' }, event.err, env.now() - startedUs)) env.print(l);
       const symptom: Symptom = { kind: 'connect', conn: env.controlConn, target: `${formatIpv4(server)}:${serverPort}`, err: event.err, role: 'control' };
       for (const step of context.input.script.slice(context.pc)) {
-        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
+        if (isReported(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom });
       }
     },
     /** The control connection went away in the middle of a command. */
@@ -295,7 +304,7 @@ export const ftpClientMachine = setup({
       const { env } = context.input;
       const from = context.xfer ? context.pc + 1 : context.pc;
       for (const step of context.input.script.slice(from)) {
-        if (isTransfer(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
+        if (isReported(step)) env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
       }
     },
     sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
@@ -337,6 +346,27 @@ export const ftpClientMachine = setup({
       context.input.env.print('Using binary mode to transfer files.');
     },
     advance: assign(({ context }) => ({ pc: context.pc + 1, xfer: null })),
+    sendStepCommand: ({ context }) => {
+      const [verb, arg] = stepCommand(current(context) as CommandStep);
+      send(context, verb, arg);
+    },
+    sendRnto: ({ context }) => {
+      const s = current(context);
+      if (s?.kind === 'rename') send(context, 'RNTO', s.to);
+    },
+    /** A tree command's outcome: done on a 2xx, failed with the server's reply otherwise. */
+    reportCommand: ({ context, event }) => {
+      const s = current(context);
+      if (event.type !== 'REPLY' || !s) return;
+      const { env } = context.input;
+      const ok = event.reply.code >= 200 && event.reply.code < 300;
+      env.report({ client: env.clientId, command: describeStep(s), ok, bytes: 0, ...(ok ? {} : { symptom: { kind: 'reply' as const, verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') } }) });
+    },
+    printLoginFailed: ({ context }) => context.input.env.print('Login failed.'),
+    printWait: ({ context }) => {
+      const s = current(context);
+      if (s?.kind === 'wait') context.input.env.print(`(no command for ${s.seconds} s)`);
+    },
     echoPrompt: ({ context }) => {
       const s = current(context);
       if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
@@ -439,7 +469,7 @@ export const ftpClientMachine = setup({
     },
     uploadIfStor: ({ context }) => {
       const x = context.xfer!;
-      if (x.step.kind !== 'put' || !x.dataSock) return;
+      if (!isUpload(x.step) || !x.dataSock) return;
       x.dataSock.send(uploadBytes(x.step.size));
       x.bytes = x.step.size;
       x.dataSock.close();
@@ -459,7 +489,7 @@ export const ftpClientMachine = setup({
     reportSuccess: ({ context }) => {
       const x = context.xfer!;
       const { env } = context.input;
-      if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${x.step.kind === 'put' ? 'sent' : 'received'}.`);
+      if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${isUpload(x.step) ? 'sent' : 'received'}.`);
       x.reported = true;
       env.report({ client: env.clientId, command: describeStep(x.step), ok: true, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn });
     },
@@ -520,13 +550,16 @@ export const ftpClientMachine = setup({
     extendedOff: false,
     portRefused: false,
   }),
-  initial: 'connecting',
+  initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
   on: {
     CTRL_FAILED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
     CTRL_CLOSED: { target: '.closed', actions: ['cleanupData', 'reportInterrupted', 'reportRemainingAsLost'] },
   },
   states: {
+    /** A script that begins with `wait`: the user opens the connection only after it. */
+    start: { always: [{ guard: ({ context }) => current(context)?.kind === 'wait', target: 'startWait', actions: 'printWait' }, { target: 'connecting' }] },
+    startWait: { after: { stepWait: { target: 'connecting', actions: 'advance' } } },
     connecting: {
       entry: 'openControl',
       on: {
@@ -569,8 +602,26 @@ export const ftpClientMachine = setup({
         // curl dropped the control connection after a failed transfer: a new one for this one.
         { guard: ({ context }) => context.ctrlDead && isTransfer(current(context)), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
+        { guard: ({ context }) => isCommandStep(current(context)), target: 'command', actions: 'echoPrompt' },
+        { guard: ({ context }) => current(context)?.kind === 'wait', target: 'waiting', actions: 'printWait' },
         { target: 'next', reenter: true, actions: 'advance' },
       ],
+    },
+    /** cd, pwd, mkdir, rmdir, delete, rename: one command (rename two) and its reply. */
+    command: {
+      entry: 'sendStepCommand',
+      on: {
+        REPLY: [
+          { guard: ({ context, event }) => current(context)?.kind === 'rename' && code(event) === 350, target: 'renameTo', actions: 'printReply' },
+          { target: 'next', actions: ['printReply', 'reportCommand', 'advance'] },
+        ],
+      },
+    },
+    renameTo: { entry: 'sendRnto', on: { REPLY: { target: 'next', actions: ['printReply', 'reportCommand', 'advance'] } } },
+    /** The user types nothing: a reply the server sends meanwhile (an idle time-out's 421) is shown. */
+    waiting: {
+      after: { stepWait: { target: 'next', actions: 'advance' } },
+      on: { REPLY: { actions: 'printReply' } },
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -587,6 +638,8 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          // "Login failed." and the ftp> prompt again: the next login line tries once more.
+          { guard: ({ context, event }) => code(event) === 530 && !context.relogin && context.input.script[context.pc + 1]?.kind === 'login', target: 'next', actions: ['printReply', 'printLoginFailed', 'advance'] },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },

@@ -5,7 +5,7 @@
 import type { Ipv4 } from '../../codec/addr';
 import type { ConnectError, TcpSocket } from '../../tcp/hostStack';
 import type { DataCommand, MdtmCommand, SizeCommand, TypeCommand } from './profiles';
-import type { ScriptStep } from './script';
+import { isCommandStep, type CommandStep, type ScriptStep } from './script';
 
 /** Why a transfer failed, as the client experienced it; explain/ finds the cause. */
 export type Symptom =
@@ -82,11 +82,33 @@ export function newTransfer(step: ScriptStep, commands: DataCommand[], startedUs
   };
 }
 
-export const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put';
-export const transferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : 'STOR');
+export const isTransfer = (s: ScriptStep | undefined): boolean => s?.kind === 'ls' || s?.kind === 'get' || s?.kind === 'put' || s?.kind === 'append';
+/** Script lines whose outcome is reported: transfers and the commands on the server's tree. */
+export const isReported = (s: ScriptStep | undefined): boolean => isTransfer(s) || isCommandStep(s);
+export const transferVerb = (s: ScriptStep): string => (s.kind === 'ls' ? 'LIST' : s.kind === 'get' ? 'RETR' : s.kind === 'append' ? 'APPE' : 'STOR');
+/** An upload: STOR or APPE. */
+export const isUpload = (s: ScriptStep): s is Extract<ScriptStep, { kind: 'put' | 'append' }> => s.kind === 'put' || s.kind === 'append';
 /** The transfer type a step needs: ASCII for a listing, binary for a file. */
 export const typeFor = (s: ScriptStep): 'A' | 'I' => (s.kind === 'ls' ? 'A' : 'I');
-export const transferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' ? s.file : undefined);
+export const transferArg = (s: ScriptStep): string | undefined => (s.kind === 'ls' ? s.path : s.kind === 'get' || s.kind === 'put' || s.kind === 'append' ? s.file : undefined);
+
+/** The command a tree step sends first (rename: RNFR, then RNTO after a 350). */
+export function stepCommand(s: CommandStep): [string, string | undefined] {
+  switch (s.kind) {
+    case 'cd':
+      return ['CWD', s.dir];
+    case 'pwd':
+      return ['PWD', undefined];
+    case 'mkdir':
+      return ['MKD', s.dir];
+    case 'rmdir':
+      return ['RMD', s.dir];
+    case 'delete':
+      return ['DELE', s.file];
+    case 'rename':
+      return ['RNFR', s.from];
+  }
+}
 
 /** The type a TYPE command of the sequence asks for in this transfer. */
 export const typeArg = (cmd: TypeCommand, s: ScriptStep): 'A' | 'I' => (cmd.type === 'I' ? 'I' : typeFor(s));

@@ -23,6 +23,8 @@ interface FileNode {
   size: number;
   /** Explicit content; absent = the deterministic pattern for `size`. */
   text?: Uint8Array;
+  /** The pattern, made on the first RETR and shared by the next ones (read only: a socket copies what it sends). */
+  pattern?: Uint8Array;
   mtimeS: number;
 }
 interface DirNode {
@@ -86,7 +88,7 @@ export class VirtualFs {
   content(path: string): Uint8Array | null {
     const n = this.nodes.get(path);
     if (n?.kind !== 'file') return null;
-    return n.text ?? patternBytes(path, n.size);
+    return n.text ?? (n.pattern ??= patternBytes(path, n.size));
   }
 
   /** Entries directly inside a directory, sorted by name. */
@@ -106,8 +108,10 @@ export class VirtualFs {
    * What LIST (full) or NLST sends for `arg` from `cwd`, and whether the directory could be
    * opened (vsftpd: "226 Transfer done (but failed to open directory)." when not). An arg
    * starting with "-" is an ls option word and is skipped; a file arg lists that file.
+   * `visible` is the server's own rule for names a directory listing leaves out (vsftpd:
+   * hide_file); dot files are always left out.
    */
-  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number): { text: string; opened: boolean } {
+  listing(cwd: string, arg: string | undefined, full: boolean, nowS: number, visible: (name: string) => boolean = () => true): { text: string; opened: boolean } {
     let target = (arg ?? '').trim();
     if (target.startsWith('-')) {
       const sp = target.indexOf(' ');
@@ -116,7 +120,7 @@ export class VirtualFs {
     const path = this.resolve(cwd, target);
     const line = (e: DirEntry): string => (full ? listLine(e, nowS) : `${e.name}\r\n`);
     if (this.isDir(path)) {
-      return { text: this.entries(path).filter((e) => !e.name.startsWith('.')).map(line).join(''), opened: true };
+      return { text: this.entries(path).filter((e) => !e.name.startsWith('.') && visible(e.name)).map(line).join(''), opened: true };
     }
     const node = this.nodes.get(path);
     const parent = parentOf(path);
@@ -154,6 +158,21 @@ export class VirtualFs {
   /** STOR: records the uploaded size (the bytes themselves are not kept). */
   store(path: string, size: number, nowS: number): void {
     this.nodes.set(path, { kind: 'file', size, mtimeS: nowS });
+  }
+
+  /**
+   * RNFR/RNTO: moves a file or a directory with everything below it. False when the source
+   * is missing, the target exists, the target's parent is not a directory, or a directory
+   * would move into itself.
+   */
+  rename(from: string, to: string): boolean {
+    if (from === '/' || to === '/' || !this.nodes.has(from) || this.nodes.has(to) || !this.isDir(parentOf(to))) return false;
+    if (to.startsWith(`${from}/`)) return false;
+    const moved: [string, Node][] = [];
+    for (const [p, n] of this.nodes) if (p === from || p.startsWith(`${from}/`)) moved.push([p, n]);
+    for (const [p] of moved) this.nodes.delete(p);
+    for (const [p, n] of moved) this.nodes.set(to + p.slice(from.length), n);
+    return true;
   }
 
   private ensureParents(path: string): void {

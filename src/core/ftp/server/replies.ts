@@ -88,6 +88,12 @@ const TABLE = {
   rmdFail: { code: 550, vsftpd: 'Remove directory operation failed.' },
   deleOk: { code: 250, vsftpd: 'Delete operation successful.', proftpd: 'DELE command successful' },
   deleFail: { code: 550, vsftpd: 'Delete operation failed.' },
+  // handle_rnfr / handle_rnto
+  rnfrOk: { code: 350, vsftpd: 'Ready for RNTO.' },
+  rnfrFail: { code: 550, vsftpd: 'RNFR command failed.' },
+  needRnfr: { code: 503, vsftpd: 'RNFR required first.' },
+  renameOk: { code: 250, vsftpd: 'Rename successful.' },
+  renameFail: { code: 550, vsftpd: 'Rename failed.' },
   // The dispatcher's answer to a known command the configuration turns off (PORT with
   // port_enable=NO, STOR without write_enable, PASV with pasv_enable=NO…).
   permissionDenied: { code: 550, vsftpd: 'Permission denied.' },

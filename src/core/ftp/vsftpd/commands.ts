@@ -8,6 +8,7 @@ import { decodeHostPort } from '../../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import type { VsftpdConf } from './conf';
 import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
+import { accessCheckFile, commandAllowed } from './accounts';
 import { mdtmTime, type VirtualFs } from '../server/files';
 
 /** One command line as vsftpd splits it: verb up to the first space (upper-cased), the rest. */
@@ -37,6 +38,8 @@ export interface SessionState {
   epsvAll: boolean;
   loginFails: number;
   dataMode: 'none' | 'port' | 'pasv';
+  /** RNFR's path, waiting for RNTO. */
+  renameFrom?: string | null;
 }
 
 export interface SessionEnv {
@@ -47,9 +50,11 @@ export interface SessionEnv {
   /** The control connection's peer address (what PORT and data peers are checked against). */
   peerIp: Ipv4;
   nowS: number;
+  /** The local accounts (name and password) PASS is checked against. */
+  users?: readonly { name: string; password: string }[];
 }
 
-export type TransferVerb = 'LIST' | 'NLST' | 'RETR' | 'STOR';
+export type TransferVerb = 'LIST' | 'NLST' | 'RETR' | 'STOR' | 'APPE';
 
 export interface TransferPlan {
   verb: TransferVerb;
@@ -68,7 +73,9 @@ export type Effect =
   | { kind: 'cleanupData' }
   | { kind: 'port'; ip: Ipv4; port: number }
   | { kind: 'pasv'; epsv: boolean }
-  | { kind: 'transfer'; plan: TransferPlan };
+  | { kind: 'transfer'; plan: TransferPlan }
+  /** Sleep before the replies (vsftpd's delay_failed_login): the session answers nothing meanwhile. */
+  | { kind: 'delay'; seconds: number };
 
 export interface Outcome {
   replies: Reply[];
@@ -80,8 +87,6 @@ export function initialSession(): SessionState {
   return { user: null, anonymous: false, loggedIn: false, cwd: '/', ascii: true, controlTls: false, dataTls: false, epsvAll: false, loginFails: 0, dataMode: 'none' };
 }
 
-/** vsftpd's tunable_max_login_fails default: the session ends after the third failure. */
-const MAX_LOGIN_FAILS = 3;
 
 const isAnonName = (u: string): boolean => ['FTP', 'ANONYMOUS'].includes(u.toUpperCase());
 
@@ -96,7 +101,7 @@ export function decidePreLogin(s: SessionState, env: SessionEnv, c: Cmd): Outcom
     case 'USER':
       return decideUser(s, env, c.arg);
     case 'PASS':
-      return decidePass(s, env);
+      return decidePass(s, env, {}, c.arg);
     case 'QUIT':
       return out(env, 'goodbye', {}, { effects: [{ kind: 'close', how: 'close' }] });
     case 'FEAT':
@@ -124,14 +129,28 @@ function decideUser(s: SessionState, env: SessionEnv, name: string): Outcome {
   return out(env, 'userOk', { user: name }, { patch });
 }
 
-/** Any password is accepted; anonymous logins still need anonymous_enable (checked at PASS). */
-function decidePass(s: SessionState, env: SessionEnv, carried: Partial<SessionState> = {}): Outcome {
+/**
+ * handle_pass_command → vsf_privop_do_login: anonymous takes any password (with
+ * anonymous_enable), a local user needs local_enable and its own password. A failure is
+ * answered after delay_failed_login seconds with "530 Login incorrect.", and the
+ * max_login_fails-th failure ends the session (check_login_fails).
+ */
+function decidePass(s: SessionState, env: SessionEnv, carried: Partial<SessionState> = {}, password = ''): Outcome {
   if (s.user === null) return out(env, 'needUser');
-  const allowed = s.anonymous ? env.conf.anonymous_enable : env.conf.local_enable;
+  const local = !s.anonymous && env.users !== undefined ? env.users.find((u) => u.name === s.user) : undefined;
+  const allowed = s.anonymous ? env.conf.anonymous_enable : env.conf.local_enable && (env.users === undefined || (local !== undefined && local.password === password));
   if (allowed) return out(env, 'loginOk', { user: s.user }, { patch: { ...carried, loggedIn: true }, effects: [{ kind: 'login' }] });
+  return loginFailed(s, env, 'loginIncorrect');
+}
+
+/** A refused login: the reply after delay_failed_login, the session closed at max_login_fails. */
+function loginFailed(s: SessionState, env: SessionEnv, id: ReplyId): Outcome {
   const loginFails = s.loginFails + 1;
-  const effects: Effect[] = loginFails >= MAX_LOGIN_FAILS ? [{ kind: 'close', how: 'close' }] : [];
-  return out(env, 'loginIncorrect', {}, { patch: { user: null, loginFails }, effects });
+  const effects: Effect[] = [];
+  if (env.conf.delay_failed_login > 0) effects.push({ kind: 'delay', seconds: env.conf.delay_failed_login });
+  const o = out(env, id, {}, { patch: { user: null, loginFails }, effects });
+  if (loginFails >= env.conf.max_login_fails) o.effects.push({ kind: 'close', how: 'close' });
+  return o;
 }
 
 function decideAuth(env: SessionEnv, arg: string): Outcome {
@@ -163,7 +182,9 @@ function feat(env: SessionEnv): Reply {
 /** Verbs vsftpd knows but refuses with "550 Permission denied." when their switch is off. */
 const DENIABLE = new Set(['PASV', 'PORT', 'STOR', 'MKD', 'XMKD', 'RMD', 'XRMD', 'DELE', 'RNFR', 'RNTO', 'SITE', 'APPE', 'EPSV', 'EPRT', 'RETR', 'LIST', 'NLST', 'STOU', 'ALLO', 'REIN', 'ACCT', 'SMNT', 'FEAT', 'OPTS', 'STAT', 'PBSZ', 'PROT']);
 
-const TRANSFER_VERBS = new Set(['LIST', 'NLST', 'RETR', 'STOR']);
+const TRANSFER_VERBS = new Set(['LIST', 'NLST', 'RETR', 'STOR', 'APPE']);
+/** The handlers that pass their argument through vsf_access_check_file (deny_file). */
+const DENY_CHECKED = new Set(['CWD', 'XCWD', 'MKD', 'XMKD', 'RMD', 'XRMD', 'DELE', 'RNFR', 'RNTO', 'SIZE', 'MDTM', 'RETR', 'STOR', 'APPE']);
 
 /**
  * Whether the command starts a data transfer (all its checks passed). Side-effect free, so
@@ -178,6 +199,11 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
   const { conf, fs } = env;
   const writeOk = (anonSwitch: boolean) => conf.write_enable && (anonSwitch || !s.anonymous);
   const path = fs.resolve(s.cwd, c.arg);
+  // process_post_login: cmds_allowed, then cmds_denied, before anything else (QUIT too).
+  if (!commandAllowed(c.verb, conf.cmds_allowed, conf.cmds_denied)) return out(env, 'permissionDenied');
+  // vsf_access_check_file: deny_file refuses a name that matches it (after the data checks for transfers).
+  const denied = DENY_CHECKED.has(c.verb) && !accessCheckFile(c.arg, conf.deny_file);
+  if (denied && !TRANSFER_VERBS.has(c.verb)) return out(env, 'permissionDenied', {}, c.verb === 'RNFR' ? { patch: { renameFrom: null } } : {});
   switch (c.verb) {
     case 'QUIT':
       return out(env, 'goodbye', {}, { effects: [{ kind: 'close', how: 'close' }] });
@@ -238,12 +264,22 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
   if (conf.dirlist_enable && (c.verb === 'LIST' || c.verb === 'NLST')) return decideTransfer(s, env, c);
   if (conf.download_enable && c.verb === 'RETR') return decideTransfer(s, env, c);
   if (writeOk(conf.anon_upload_enable) && c.verb === 'STOR') return decideTransfer(s, env, c);
+  if (writeOk(conf.anon_other_write_enable) && c.verb === 'APPE') return decideTransfer(s, env, c);
+  if (writeOk(conf.anon_other_write_enable) && c.verb === 'RNFR') {
+    // handle_rnfr: any existing name (file or directory) is ready for RNTO.
+    return fs.isFile(path) || fs.isDir(path) ? out(env, 'rnfrOk', {}, { patch: { renameFrom: path } }) : out(env, 'rnfrFail', {}, { patch: { renameFrom: null } });
+  }
+  if (writeOk(conf.anon_other_write_enable) && c.verb === 'RNTO') {
+    if (!s.renameFrom) return out(env, 'needRnfr');
+    // rename(2) replaces an existing file.
+    if (fs.isFile(path) && fs.isFile(s.renameFrom)) fs.remove(path);
+    return out(env, fs.rename(s.renameFrom, path) ? 'renameOk' : 'renameFail', {}, { patch: { renameFrom: null } });
+  }
   if (writeOk(conf.anon_mkdir_write_enable) && (c.verb === 'MKD' || c.verb === 'XMKD')) {
     return fs.mkdir(path, env.nowS) ? out(env, 'mkdOk', { path }) : out(env, 'mkdFail');
   }
-  // anon_other_write_enable is not modelled (always NO): anonymous users never delete.
-  if (writeOk(false) && (c.verb === 'RMD' || c.verb === 'XRMD')) return out(env, fs.rmdir(path) ? 'rmdOk' : 'rmdFail');
-  if (writeOk(false) && c.verb === 'DELE') return out(env, fs.remove(path) ? 'deleOk' : 'deleFail');
+  if (writeOk(conf.anon_other_write_enable) && (c.verb === 'RMD' || c.verb === 'XRMD')) return out(env, fs.rmdir(path) ? 'rmdOk' : 'rmdFail');
+  if (writeOk(conf.anon_other_write_enable) && c.verb === 'DELE') return out(env, fs.remove(path) ? 'deleOk' : 'deleFail');
   if (c.verb === 'ALLO') return out(env, 'allo');
   if (conf.ssl_enable && c.verb === 'PBSZ') return out(env, s.controlTls ? 'pbszOk' : 'pbszBad');
   if (conf.ssl_enable && c.verb === 'PROT') return decideProt(s, env, c.arg);
@@ -300,6 +336,7 @@ function decideTransfer(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
   if (s.dataMode === 'none') return out(env, 'useFirst');
   const forceData = s.anonymous ? conf.force_anon_data_ssl : conf.force_local_data_ssl;
   if (conf.ssl_enable && !s.dataTls && forceData) return out(env, 'needEncrypt');
+  if (verb !== 'LIST' && verb !== 'NLST' && !accessCheckFile(c.arg, conf.deny_file)) return out(env, 'permissionDenied');
   const path = fs.resolve(s.cwd, verb === 'LIST' || verb === 'NLST' ? '' : c.arg);
   if (verb === 'RETR') {
     const size = fs.size(path);
@@ -307,9 +344,9 @@ function decideTransfer(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
     if (size === null) return out(env, 'retrFail', { file: c.arg });
     return transfer(env, verb, c.arg, path, 'retrStart', { file: c.arg, size });
   }
-  if (verb === 'STOR') {
+  if (verb === 'STOR' || verb === 'APPE') {
     // Anonymous uploads create exclusively (no overwrite) unless anon_other_write_enable.
-    if (!fs.canCreate(path, s.anonymous)) return out(env, 'storFail');
+    if (!fs.canCreate(path, verb === 'STOR' && s.anonymous && !conf.anon_other_write_enable)) return out(env, 'storFail');
     return transfer(env, verb, c.arg, path, 'storStart', { file: c.arg });
   }
   return transfer(env, verb, c.arg, path, 'listStart');

@@ -127,6 +127,20 @@ export const MODELLED_DEFAULTS = {
   force_anon_logins_ssl: false,
   /** Anonymous users must use TLS on data connections. */
   force_anon_data_ssl: false,
+  /** Anonymous users may also delete, rename, append and overwrite (with write_enable). */
+  anon_other_write_enable: false,
+  /** Failed logins after which the session is closed. */
+  max_login_fails: 3,
+  /** Seconds vsftpd waits before answering a failed login. */
+  delay_failed_login: 1,
+  /** Names (pattern: *, ?, {a,b}) refused with "550 Permission denied."; null = none. */
+  deny_file: null as string | null,
+  /** Names (same patterns) left out of listings; null = none. */
+  hide_file: null as string | null,
+  /** Comma list of the only commands allowed after login; null = all. */
+  cmds_allowed: null as string | null,
+  /** Comma list of commands refused after login; null = none. */
+  cmds_denied: null as string | null,
   /** Session limit; 0 = unlimited. */
   max_clients: 2000,
   /** Sessions per client IP; 0 = unlimited. */

@@ -86,7 +86,7 @@ class FakeStack {
   }
 }
 
-function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: ReplyStyle; files?: Record<string, { size?: number; text?: string }> } = {}) {
+function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: ReplyStyle; files?: Record<string, { size?: number; text?: string }>; users?: { name: string; password: string }[] } = {}) {
   const scheduler = new Scheduler();
   const trace = new TraceRecorder(() => scheduler.now);
   const stack = new FakeStack();
@@ -97,6 +97,7 @@ function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: Reply
     conf,
     files: o.files ?? { '/readme.txt': { size: 1024 }, '/pub/notes.txt': { text: 'hello\n' } },
     style: o.style ?? 'vsftpd',
+    users: o.users,
     prng: new Prng(o.seed ?? 1),
     scheduler,
     trace,
@@ -155,20 +156,67 @@ describe('login', () => {
     b.take();
     expect(b.cmd('USER bob')).toBe('331 Please specify the password.\r\n');
     expect(b.cmd('PASS secret')).toBe('230 Login successful.\r\n');
-    const c = setup({ anonymous_enable: false, local_enable: true });
+    const c = setup({ anonymous_enable: false, local_enable: true, delay_failed_login: 0 });
     c.take();
     expect(c.cmd('USER anonymous')).toBe('331 Please specify the password.\r\n');
     expect(c.cmd('PASS x')).toBe('530 Login incorrect.\r\n');
   });
 
   it('closes the session after the third failed login', () => {
-    const t = setup({ anonymous_enable: false });
+    const t = setup({ anonymous_enable: false, delay_failed_login: 0 });
     t.take();
     for (let i = 0; i < 3; i++) {
       t.cmd('USER ftp');
       expect(t.cmd('PASS x')).toBe('530 Login incorrect.\r\n');
     }
     expect(t.ctl.how).toBe('close');
+  });
+
+  it('checks a local user\'s password; answers a wrong one after delay_failed_login; closes at max_login_fails', () => {
+    const t = setup({ local_enable: true, max_login_fails: 2 }, { users: [{ name: 'alice', password: 'right' }] });
+    t.take();
+    t.cmd('USER alice');
+    const t0 = t.scheduler.now;
+    expect(t.cmd('PASS wrong')).toBe('');
+    t.scheduler.run({ until: t0 + 999_000 });
+    expect(t.take()).toBe('');
+    t.scheduler.run({ until: t0 + 1_000_000 });
+    expect(t.take()).toBe('530 Login incorrect.\r\n');
+    expect(t.ctl.how).toBe('open');
+    t.cmd('USER bob');
+    t.cmd('PASS right');
+    t.scheduler.run({ until: t0 + 3_000_000 });
+    expect(t.take()).toBe('530 Login incorrect.\r\n');
+    expect(t.ctl.how).toBe('close');
+    const ok = setup({ local_enable: true }, { users: [{ name: 'alice', password: 'right' }] });
+    ok.take();
+    ok.cmd('USER alice');
+    expect(ok.cmd('PASS right')).toBe('230 Login successful.\r\n');
+  });
+
+  it('cmds_allowed and cmds_denied refuse commands after login with 550 Permission denied.; deny_file refuses names', () => {
+    const t = loggedIn({ cmds_denied: 'SIZE,MDTM', deny_file: '*.txt' }, { files: { '/readme.txt': { size: 10 }, '/pub/x.bin': { size: 3 } } });
+    expect(t.cmd('SIZE pub/x.bin')).toBe('550 Permission denied.\r\n');
+    expect(t.cmd('CWD pub')).toBe('250 Directory successfully changed.\r\n');
+    expect(t.cmd('PASV')).toMatch(/^227 /);
+    expect(t.cmd('RETR ../readme.txt')).toBe('550 Permission denied.\r\n');
+    const a = loggedIn({ cmds_allowed: 'PASV,RETR,QUIT' });
+    expect(a.cmd('PWD')).toBe('550 Permission denied.\r\n');
+  });
+
+  it('renames with RNFR/RNTO and appends with APPE where write_enable allows it', () => {
+    const t = setup({ local_enable: true, write_enable: true }, { users: [{ name: 'alice', password: 'pw' }] });
+    t.take();
+    t.cmd('USER alice');
+    t.cmd('PASS pw');
+    expect(t.cmd('RNTO b.txt')).toBe('503 RNFR required first.\r\n');
+    expect(t.cmd('RNFR nothing')).toBe('550 RNFR command failed.\r\n');
+    expect(t.cmd('RNFR readme.txt')).toBe('350 Ready for RNTO.\r\n');
+    expect(t.cmd('RNTO renamed.txt')).toBe('250 Rename successful.\r\n');
+    expect(t.server.fs.size('/renamed.txt')).toBe(1024);
+    const anon = loggedIn({ write_enable: true, anon_upload_enable: true });
+    expect(anon.cmd('RNFR readme.txt')).toBe('550 Permission denied.\r\n');
+    expect(anon.cmd('APPE readme.txt')).toBe('550 Permission denied.\r\n');
   });
 
   it('QUIT answers 221 and closes the control connection', () => {

@@ -17,6 +17,7 @@ import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
+import { accessCheckFile } from './accounts';
 import { decideLoggedIn, decidePreLogin, initialSession, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
 import type { VirtualFs } from '../server/files';
 import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
@@ -32,6 +33,8 @@ export interface ServerEnv {
   /** The server's files, one tree for all sessions. */
   fs: VirtualFs;
   style: ReplyStyle;
+  /** Local accounts PASS is checked against; absent = any password (the model before accounts). */
+  users?: readonly { name: string; password: string }[];
   prng: Prng;
   scheduler: Scheduler;
   trace: TraceRecorder;
@@ -67,6 +70,8 @@ interface Ctx {
   xfer: Xfer | null;
   closing: 'close' | 'abort' | null;
   nextId: number;
+  /** An outcome held back by delay_failed_login: sent when the delay is over. */
+  pending: { outcome: Outcome; seconds: number } | null;
 }
 
 type Ev =
@@ -95,7 +100,7 @@ export function clientOf(conn: string): string {
 }
 
 const nowS = (c: Ctx): number => Math.floor(c.env.scheduler.now / 1_000_000);
-const envFor = (c: Ctx) => ({ conf: c.env.conf, style: c.env.style, fs: c.env.fs, host: c.env.hostId, peerIp: c.sock.remoteIp, nowS: nowS(c) });
+const envFor = (c: Ctx) => ({ conf: c.env.conf, style: c.env.style, fs: c.env.fs, host: c.env.hostId, peerIp: c.sock.remoteIp, nowS: nowS(c), users: c.env.users });
 const cmdOf = (e: Ev): Cmd | null => (e.type === 'CMD' ? e.cmd : null);
 const hasEffect = (o: Outcome, kind: Effect['kind']): boolean => o.effects.some((e) => e.kind === kind);
 export const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
@@ -174,6 +179,9 @@ function openPassive(c: Ctx, self: { send(e: Ev): void }, epsv: boolean): Partia
 
 /** Sends an outcome's replies and carries out its effects, in order. */
 function apply(c: Ctx, o: Outcome, self: { send(e: Ev): void }): Partial<Ctx> {
+  // delay_failed_login: vsftpd sleeps before it answers; hold the whole outcome back.
+  const delay = o.effects.find((e) => e.kind === 'delay');
+  if (delay && delay.kind === 'delay') return { ...c, pending: { outcome: { ...o, effects: o.effects.filter((e) => e !== delay) }, seconds: delay.seconds } };
   let next: Ctx = { ...c, s: { ...c.s, ...o.patch } };
   for (const r of o.replies) sendReply(next, r);
   for (const e of o.effects) {
@@ -198,6 +206,7 @@ function apply(c: Ctx, o: Outcome, self: { send(e: Ev): void }): Partial<Ctx> {
         next = { ...next, closing: e.how };
         break;
       case 'login':
+      case 'delay':
         break;
     }
   }
@@ -220,10 +229,12 @@ export const ftpServerMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as SessionInput },
   delays: {
     idleTimeout: ({ context }) => context.env.conf.idle_session_timeout * 1000,
+    loginDelay: ({ context }) => (context.pending?.seconds ?? 0) * 1000,
     acceptTimeout: ({ context }) => context.env.conf.accept_timeout * 1000,
     dataTimeout: ({ context }) => context.env.conf.data_connection_timeout * 1000,
   },
   guards: {
+    hasPending: ({ context }) => context.pending !== null,
     isClosing: ({ context }) => context.closing !== null,
     logsIn: ({ context, event }) => {
       const cmd = cmdOf(event);
@@ -247,7 +258,7 @@ export const ftpServerMachine = setup({
     forCurrentPasv: ({ context, event }) => event.type === 'PASV_ACCEPT' && context.pasv?.id === event.pasvId,
     backlogFromPeer: ({ context }) =>
       context.env.conf.pasv_promiscuous || context.pasv?.backlog[0]?.remoteIp === context.sock.remoteIp,
-    isUpload: ({ context }) => context.xfer?.plan.verb === 'STOR',
+    isUpload: ({ context }) => context.xfer?.plan.verb === 'STOR' || context.xfer?.plan.verb === 'APPE',
     currentXfer: ({ context, event }) => isCurrentXfer(context, event),
   },
   actions: {
@@ -270,6 +281,7 @@ export const ftpServerMachine = setup({
       const cmd = cmdOf(event);
       return cmd ? apply(dequeued(context, event), decideLoggedIn(context.s, envFor(context), cmd), self) : {};
     }),
+    applyPending: assign(({ context, self }) => (context.pending ? { ...apply({ ...context, pending: null }, context.pending.outcome, self), pending: null } : {})),
     replyIdleTimeout: assign(({ context }) => {
       say(context, 'idleTimeout');
       return { closing: 'close' as const };
@@ -332,7 +344,9 @@ export const ftpServerMachine = setup({
       if (x.plan.verb === 'RETR') {
         bytes = fs.content(x.plan.path) ?? new Uint8Array(0);
       } else {
-        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context));
+        // hide_file (vsf_access_check_file_visible): matching names are left out.
+        const hide = context.env.conf.hide_file;
+        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), (name) => accessCheckFile(name, hide));
         bytes = latin1(l.text);
         dirOpened = l.opened;
       }
@@ -344,14 +358,16 @@ export const ftpServerMachine = setup({
     finishUpload: ({ context }) => {
       const x = context.xfer!;
       x.sock!.close();
-      context.env.fs.store(x.plan.path, x.bytes, nowS(context));
+      // APPE adds to what the file had (a missing file is created).
+      const before = x.plan.verb === 'APPE' ? (context.env.fs.size(x.plan.path) ?? 0) : 0;
+      context.env.fs.store(x.plan.path, before + x.bytes, nowS(context));
     },
     replyDone: ({ context }) => {
       const x = context.xfer!;
       if (x.plan.verb === 'LIST' || x.plan.verb === 'NLST') say(context, x.dirOpened ? 'dirOk' : 'dirFailedOpen');
       else say(context, 'transferOk');
     },
-    replyNetFail: ({ context }) => say(context, context.xfer?.plan.verb === 'STOR' ? 'readNetFail' : 'writeNetFail'),
+    replyNetFail: ({ context }) => say(context, context.xfer?.plan.verb === 'STOR' || context.xfer?.plan.verb === 'APPE' ? 'readNetFail' : 'writeNetFail'),
     replyDataTimeout: assign(({ context }) => {
       say(context, 'dataTimeout');
       return { closing: 'close' as const };
@@ -384,6 +400,7 @@ export const ftpServerMachine = setup({
     xfer: null,
     closing: null,
     nextId: 1,
+    pending: null,
   }),
   initial: 'greeting',
   on: {
@@ -395,7 +412,7 @@ export const ftpServerMachine = setup({
     greeting: { entry: 'greet', always: 'preLogin' },
     preLogin: {
       entry: 'drainQueue',
-      always: { guard: 'isClosing', target: 'closed' },
+      always: [{ guard: 'hasPending', target: 'delaying' }, { guard: 'isClosing', target: 'closed' }],
       after: { idleTimeout: { guard: 'idleTimeoutOn', target: 'closed', actions: 'replyIdleTimeout' } },
       on: {
         CMD: [
@@ -404,6 +421,8 @@ export const ftpServerMachine = setup({
         ],
       },
     },
+    /** delay_failed_login: nothing is answered until the delay is over (commands wait in the queue). */
+    delaying: { after: { loginDelay: { target: 'preLogin', actions: 'applyPending' } } },
     ready: {
       entry: 'drainQueue',
       always: { guard: 'isClosing', target: 'closed' },

@@ -1,0 +1,102 @@
+/**
+ * The worker pool with fake workers (jsdom has no Worker): requests spread over the pool and
+ * queue beyond it, a cancelled run in flight ends its worker (a new one takes the slot), a worker
+ * that dies fails only its own request, and a batch reports its progress. The fake workers do
+ * the real work (runner.work with the core) and answer through the real packing.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SCENARIOS } from '../../scenarios/index';
+import { packRun } from './traceWire';
+import { RunnerPool, seedRequests, work, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
+
+class FakeWorker implements WorkerLike {
+  static made: FakeWorker[] = [];
+  onmessage: ((e: { data: WorkerReply }) => void) | null = null;
+  onerror: ((e: { message?: string }) => void) | null = null;
+  inbox: WorkerRequest[] = [];
+  terminated = false;
+  constructor() {
+    FakeWorker.made.push(this);
+  }
+  postMessage(m: WorkerRequest) {
+    this.inbox.push(m);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  /** Answers the oldest request as sim.worker.ts would. */
+  answer() {
+    const req = this.inbox.shift()!;
+    const r = work(req, () => 0, () => {});
+    if ('invalid' in r) return this.onmessage?.({ data: { id: req.id, kind: 'invalid', errors: r.invalid } });
+    if (req.want === 'verdict') return this.onmessage?.({ data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0 } });
+    this.onmessage?.({ data: { id: req.id, kind: 'done', packed: structuredClone(packRun(r.run)), stoppedEarly: r.stoppedEarly, wallMs: 0 } });
+  }
+}
+
+const json = (id: string) => BUILTIN_SCENARIOS.find((b) => b.id === id)!.json;
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('RunnerPool', () => {
+  it('spreads requests over its workers and queues the rest', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(2, () => new FakeWorker());
+    const outs = [pool.run({ file: json('seed-passive-session') }), pool.run({ file: json('passive-server-firewall-reject') }), pool.run({ file: json('seed-active-session') })];
+    expect(FakeWorker.made).toHaveLength(2);
+    expect(FakeWorker.made.map((w) => w.inbox.length)).toEqual([1, 1]);
+    expect(pool.pending).toBe(3);
+    FakeWorker.made[1]!.answer();
+    // The third goes to the worker that became free.
+    expect(FakeWorker.made[1]!.inbox).toHaveLength(1);
+    FakeWorker.made[0]!.answer();
+    FakeWorker.made[1]!.answer();
+    const [a, b, c] = await Promise.all(outs);
+    expect(a!.kind === 'done' && a!.run.verdict.ok).toBe(true);
+    expect(b!.kind === 'done' && b!.run.verdict.ok).toBe(false);
+    expect(c!.kind === 'done' && c!.run.trace.events.length).toBeGreaterThan(100);
+    expect(pool.pending).toBe(0);
+  });
+
+  it('cancelling a run in flight terminates its worker; the next request gets a fresh one', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(1, () => new FakeWorker());
+    const ctl = new AbortController();
+    const first = pool.run({ file: json('seed-passive-session') }, { signal: ctl.signal });
+    const second = pool.run({ file: json('seed-active-session') });
+    ctl.abort();
+    expect(await first).toEqual({ kind: 'cancelled' });
+    expect(FakeWorker.made[0]!.terminated).toBe(true);
+    expect(FakeWorker.made).toHaveLength(2);
+    FakeWorker.made[1]!.answer();
+    expect((await second).kind).toBe('done');
+  });
+
+  it('a worker that dies fails its own request with a message, and the pool goes on', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(1, () => new FakeWorker());
+    const dying = pool.run({ file: json('seed-passive-session') });
+    FakeWorker.made[0]!.onerror?.({ message: 'Out of memory' });
+    const out = await dying;
+    expect(out.kind === 'error' && out.message).toMatch(/Out of memory.*npm run sim/);
+    const next = pool.run({ file: json('seed-passive-session') });
+    await tick();
+    FakeWorker.made.at(-1)!.answer();
+    expect((await next).kind).toBe('done');
+  });
+
+  it('a batch of seeds returns verdicts only, in order, with progress, and can be cancelled', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(2, () => new FakeWorker());
+    const progress: string[] = [];
+    const ctl = new AbortController();
+    const batch = pool.batch(seedRequests(json('passive-server-firewall-reject'), [1, 2, 3, 4]), { signal: ctl.signal, onProgress: (d, t) => progress.push(`${d}/${t}`) });
+    FakeWorker.made[0]!.answer();
+    FakeWorker.made[1]!.answer();
+    await tick();
+    ctl.abort();
+    const outs = await batch;
+    expect(outs.map((o) => o.kind)).toEqual(['verdict', 'verdict', 'cancelled', 'cancelled']);
+    expect(outs[0]!.kind === 'verdict' && outs[0]!.verdict.ok).toBe(false);
+    expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
+  });
+});

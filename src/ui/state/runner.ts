@@ -1,0 +1,244 @@
+/**
+ * Running scenarios off the page's main thread: a small pool of Web Workers
+ * (src/ui/state/sim.worker.ts), each loading and running one scenario at a time with the
+ * core's runScenario. Nothing here blocks the page, whatever a link holds.
+ *
+ * Use:
+ *   const pool = sharedPool();                       // 2 workers, made when first needed
+ *   const out = await pool.run({ file, budget: INTERACTIVE_BUDGET }, { signal, onProgress });
+ *   // out.kind: 'done' (out.run: trace + verdict, out.stoppedEarly) | 'invalid' | 'error' | 'cancelled'
+ *   const outs = await pool.batch(seedRequests(file, [1, 2, 3]), { signal, onProgress: (done, total) => … });
+ *   // batch requests default to want: 'verdict' (no trace crosses back: 20 seeds stay cheap)
+ *
+ * A request superseded or cancelled (its AbortSignal aborted) ends as { kind: 'cancelled' }:
+ * a run in flight cannot be interrupted from outside a worker, so its worker is terminated and
+ * a fresh one takes its place. A worker that dies (out of memory) ends its request as an error.
+ * `runDirect` is the same contract in this thread, for tests and tools without Workers.
+ */
+import { loadScenario, runScenario, type RunResult, type ScenarioError, type Verdict } from '../../core/index';
+import { unpackRun, type PackedRun } from './traceWire';
+
+/** How much one run may do before it stops and says so: simulated events, and wall time. */
+export interface Budget {
+  events: number;
+  wallMs: number;
+}
+
+/** A run opened from a link or edited in the page: enough for any built-in (≤ 1,300 trace
+ * events, ≤ 0.7 s) and a 10 MB transfer, small enough that a link to 40 × 100 MB answers in
+ * seconds. "Run it all" lifts it to the core's own budget (2,000,000 events, no time limit). */
+export const INTERACTIVE_BUDGET: Budget = { events: 500_000, wallMs: 2_000 };
+
+export interface RunRequest {
+  /** A scenario file (JSON value); the worker loads it with the core's loader. */
+  file: unknown;
+  /** null: the core's full budget, as the CLI runs. */
+  budget?: Budget | null;
+  /** 'run' sends the trace back (packed); 'verdict' only the verdict (batches). */
+  want?: 'run' | 'verdict';
+}
+
+export type RunOutcome =
+  | { kind: 'done'; run: RunResult; stoppedEarly: boolean; wallMs: number }
+  | { kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number }
+  | { kind: 'invalid'; errors: ScenarioError[] }
+  | { kind: 'error'; message: string }
+  | { kind: 'cancelled' };
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Events simulated so far, about ten times a second. */
+  onProgress?: (events: number) => void;
+}
+
+/** The run function a Session is given: the pool in the browser, runDirect in unit tests. */
+export type RunFn = (req: RunRequest, opts?: RunOptions) => RunOutcome | Promise<RunOutcome>;
+
+// ── the work itself, the same in a worker and in this thread ───────────────────
+
+/** Messages between the page and a worker. */
+export type WorkerRequest = RunRequest & { id: number };
+export type WorkerReply =
+  | { id: number; kind: 'progress'; events: number }
+  | { id: number; kind: 'done'; packed: PackedRun; stoppedEarly: boolean; wallMs: number }
+  | { id: number; kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number }
+  | { id: number; kind: 'invalid'; errors: ScenarioError[] }
+  | { id: number; kind: 'error'; message: string };
+
+/** Loads and runs one request; `now` is the caller's clock (the core reads none). */
+export function work(req: RunRequest, now: () => number, onProgress: (events: number) => void): { run: RunResult; stoppedEarly: boolean; wallMs: number } | { invalid: ScenarioError[] } {
+  const t0 = now();
+  const loaded = loadScenario(req.file);
+  if (!loaded.ok) return { invalid: loaded.errors };
+  const budget = req.budget ?? null;
+  let lastReport = t0;
+  const run = runScenario(loaded.scenario, {
+    ...(budget ? { budget: budget.events } : {}),
+    interrupt: (events) => {
+      const t = now();
+      if (t - lastReport >= 100) {
+        lastReport = t;
+        onProgress(events);
+      }
+      return budget !== null && t - t0 > budget.wallMs;
+    },
+  });
+  return { run, stoppedEarly: budget !== null && run.verdict.budgetExhausted, wallMs: now() - t0 };
+}
+
+/** The same contract in this thread (tests, tools): synchronous. */
+export const runDirect: RunFn = (req, opts = {}) => {
+  if (opts.signal?.aborted) return { kind: 'cancelled' };
+  try {
+    const r = work(req, () => performance.now(), (n) => opts.onProgress?.(n));
+    if ('invalid' in r) return { kind: 'invalid', errors: r.invalid };
+    if (req.want === 'verdict') return { kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
+    return { kind: 'done', run: r.run, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
+  } catch (e) {
+    return { kind: 'error', message: `The simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}` };
+  }
+};
+
+// ── the pool ───────────────────────────────────────────────────────────────────
+
+/** What the pool needs of a Worker (a fake in unit tests). */
+export interface WorkerLike {
+  postMessage(msg: WorkerRequest): void;
+  terminate(): void;
+  onmessage: ((e: { data: WorkerReply }) => void) | null;
+  onerror: ((e: { message?: string }) => void) | null;
+}
+
+interface Task {
+  id: number;
+  req: RunRequest;
+  opts: RunOptions;
+  resolve: (o: RunOutcome) => void;
+  slot: Slot | null;
+}
+interface Slot {
+  worker: WorkerLike | null;
+  task: Task | null;
+}
+
+export class RunnerPool {
+  readonly #slots: Slot[];
+  readonly #queue: Task[] = [];
+  #next = 1;
+
+  constructor(size = 2, private readonly makeWorker: () => WorkerLike = browserWorker) {
+    this.#slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, task: null }));
+  }
+
+  /** Runs one request on the next free worker. */
+  run = (req: RunRequest, opts: RunOptions = {}): Promise<RunOutcome> =>
+    new Promise<RunOutcome>((resolve) => {
+      if (opts.signal?.aborted) return resolve({ kind: 'cancelled' });
+      const task: Task = { id: this.#next++, req, opts, resolve, slot: null };
+      opts.signal?.addEventListener('abort', () => this.#cancel(task), { once: true });
+      this.#queue.push(task);
+      this.#pump();
+    });
+
+  /** Many requests spread over the pool; results in the order given. Cancelling the signal
+   * cancels the ones not finished. `onProgress(done, total)` after each one ends. */
+  async batch(reqs: RunRequest[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<RunOutcome[]> {
+    let done = 0;
+    return Promise.all(
+      reqs.map((r) =>
+        this.run({ want: 'verdict', ...r }, opts.signal ? { signal: opts.signal } : {}).then((o) => {
+          opts.onProgress?.(++done, reqs.length);
+          return o;
+        }),
+      ),
+    );
+  }
+
+  /** Requests waiting or running. */
+  get pending(): number {
+    return this.#queue.length + this.#slots.filter((s) => s.task).length;
+  }
+
+  dispose(): void {
+    for (const t of [...this.#queue]) this.#cancel(t);
+    for (const s of this.#slots) {
+      if (s.task) this.#cancel(s.task);
+      s.worker?.terminate();
+      s.worker = null;
+    }
+  }
+
+  #pump(): void {
+    for (const slot of this.#slots) {
+      if (slot.task || this.#queue.length === 0) continue;
+      const task = this.#queue.shift()!;
+      slot.task = task;
+      task.slot = slot;
+      const w = (slot.worker ??= this.#spawn(slot));
+      w.postMessage({ ...task.req, id: task.id });
+    }
+  }
+
+  #spawn(slot: Slot): WorkerLike {
+    const w = this.makeWorker();
+    w.onmessage = (e) => {
+      const m = e.data;
+      const task = slot.task;
+      if (!task || m.id !== task.id) return;
+      if (m.kind === 'progress') return task.opts.onProgress?.(m.events);
+      let out: RunOutcome;
+      if (m.kind === 'done') out = { kind: 'done', run: unpackRun(m.packed), stoppedEarly: m.stoppedEarly, wallMs: m.wallMs };
+      else if (m.kind === 'verdict') out = { kind: 'verdict', verdict: m.verdict, events: m.events, stoppedEarly: m.stoppedEarly, wallMs: m.wallMs };
+      else if (m.kind === 'invalid') out = { kind: 'invalid', errors: m.errors };
+      else out = { kind: 'error', message: m.message };
+      this.#settle(slot, out);
+    };
+    w.onerror = (e) => {
+      // The worker died (out of memory, a bug): its task fails, a new worker takes the slot.
+      slot.worker?.terminate();
+      slot.worker = null;
+      if (slot.task) this.#settle(slot, { kind: 'error', message: `The simulation stopped: ${e.message ?? 'the page ran out of memory or the worker failed'}. Run it with the command line (npm run sim) for a run this large.` });
+    };
+    return w;
+  }
+
+  #settle(slot: Slot, out: RunOutcome): void {
+    const task = slot.task;
+    slot.task = null;
+    if (task) {
+      task.slot = null;
+      task.resolve(out);
+    }
+    this.#pump();
+  }
+
+  #cancel(task: Task): void {
+    const i = this.#queue.indexOf(task);
+    if (i >= 0) {
+      this.#queue.splice(i, 1);
+      task.resolve({ kind: 'cancelled' });
+      return;
+    }
+    const slot = task.slot;
+    if (!slot || slot.task !== task) return;
+    // A run in flight cannot be told to stop: end its worker; the slot gets a new one.
+    slot.worker?.terminate();
+    slot.worker = null;
+    this.#settle(slot, { kind: 'cancelled' });
+  }
+}
+
+/** Requests for one scenario at several seeds (a "run with 20 seeds" summary, a challenge check). */
+export function seedRequests(file: unknown, seeds: readonly number[], budget: Budget | null = null): RunRequest[] {
+  return seeds.map((seed) => ({ file: { ...(file as object), seed }, budget, want: 'verdict' as const }));
+}
+
+function browserWorker(): WorkerLike {
+  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+}
+
+let shared: RunnerPool | null = null;
+/** The page's pool: 2 workers (this machine has 2 cores; more would only queue). */
+export function sharedPool(): RunnerPool {
+  return (shared ??= new RunnerPool(Math.min(2, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2))));
+}

@@ -1,0 +1,114 @@
+/**
+ * The session with an asynchronous run function, as in the browser (where it is a worker pool):
+ * a newer change supersedes a run in flight, errors keep the last good run, opening starts at
+ * step 1, a run can be stopped, and a run stopped by the interactive budget offers "run it all".
+ */
+import { describe, expect, it } from 'vitest';
+import { flushSync } from 'svelte';
+import type { ScenarioFile } from '../../core/index';
+import { BUILTIN_SCENARIOS } from '../../scenarios/index';
+import { Session } from './session.svelte';
+import { runDirect, type RunOptions, type RunOutcome, type RunRequest } from './runner';
+
+const file = (id: string) => structuredClone(BUILTIN_SCENARIOS.find((b) => b.id === id)!.json) as ScenarioFile & Record<string, any>;
+
+/** A run function whose answers the test releases one by one, computed by the real core. */
+function deferredRunner() {
+  const calls: { req: RunRequest; opts: RunOptions; release: (o?: Partial<RunOutcome>) => Promise<void> }[] = [];
+  const fn = (req: RunRequest, opts: RunOptions = {}) =>
+    new Promise<RunOutcome>((resolve) => {
+      calls.push({
+        req,
+        opts,
+        release: async (over) => {
+          const out = opts.signal?.aborted ? { kind: 'cancelled' as const } : (runDirect(req) as RunOutcome);
+          resolve({ ...out, ...over } as RunOutcome);
+          await Promise.resolve();
+          await Promise.resolve();
+        },
+      });
+    });
+  return { fn, calls };
+}
+
+describe('Session with a run function that answers later (the worker pool)', () => {
+  it('a newer edit supersedes the run in flight: the older result is never shown', async () => {
+    const { fn, calls } = deferredRunner();
+    const s = new Session(fn);
+    const a = file('passive-server-firewall-reject');
+    const b = file('seed-passive-session');
+    expect(s.open(a, 'start')).toBe(true);
+    expect(s.running).toEqual({ events: 0, full: false });
+    expect(s.run).toBeNull();
+    expect(s.setFile(b, 'end')).toBe(true);
+    expect(calls[0]!.opts.signal!.aborted).toBe(true);
+    await calls[1]!.release();
+    expect(s.run?.verdict.ok).toBe(true);
+    expect(s.running).toBeNull();
+    await calls[0]!.release({ kind: 'done', run: runDirect({ file: a }) as never, stoppedEarly: false, wallMs: 0 } as RunOutcome);
+    // Still b's run: a's answer came after it was superseded.
+    expect(s.run?.verdict.ok).toBe(true);
+    expect(s.scenario?.name).toBe(b.name);
+  });
+
+  it('opening starts at step 1; an edit with errors keeps the last good run and stops the run in flight', async () => {
+    const { fn, calls } = deferredRunner();
+    const s = new Session(fn);
+    s.open(file('passive-server-firewall-reject'), 'start');
+    await calls[0]!.release();
+    flushSync();
+    expect(s.playback.cursor).toBe(0);
+    expect(s.run?.verdict.ok).toBe(false);
+    const good = s.run;
+    const fixed = file('passive-server-firewall-reject');
+    s.setFile(fixed, 'end');
+    expect(s.running).not.toBeNull();
+    const broken = { ...fixed, hosts: [] };
+    expect(s.setFile(broken as ScenarioFile, 'end')).toBe(false);
+    expect(calls[1]!.opts.signal!.aborted).toBe(true);
+    expect(s.running).toBeNull();
+    expect(s.errors.length).toBeGreaterThan(0);
+    expect(s.run).toBe(good);
+  });
+
+  it('progress is shown while a run is in flight, and Stop keeps the last run', async () => {
+    const { fn, calls } = deferredRunner();
+    const s = new Session(fn);
+    s.open(file('seed-passive-session'), 'start');
+    await calls[0]!.release();
+    const before = s.run;
+    s.setFile(file('seed-active-session'), 'end');
+    calls[1]!.opts.onProgress!(12_345);
+    expect(s.running?.events).toBe(12_345);
+    s.cancelRun();
+    expect(s.running).toBeNull();
+    expect(calls[1]!.opts.signal!.aborted).toBe(true);
+    await calls[1]!.release();
+    expect(s.run).toBe(before);
+  });
+
+  it('every run has the interactive budget until "run it all", which holds until another scenario is opened', async () => {
+    const { fn, calls } = deferredRunner();
+    const s = new Session(fn);
+    s.open(file('seed-passive-session'), 'start');
+    expect(calls[0]!.req.budget).toEqual({ events: 500_000, wallMs: 2_000 });
+    await calls[0]!.release({ stoppedEarly: true } as Partial<RunOutcome>);
+    expect(s.stoppedEarly).toBe(true);
+    s.runItAll();
+    expect(calls[1]!.req.budget).toBeNull();
+    expect(s.running?.full).toBe(true);
+    await calls[1]!.release();
+    expect(s.stoppedEarly).toBe(false);
+    s.setFile(file('seed-passive-session'), 'end');
+    expect(calls[2]!.req.budget).toBeNull();
+    s.open(file('seed-active-session'), 'start');
+    expect(calls[3]!.req.budget).not.toBeNull();
+  });
+
+  it('a run function that answers at once (tests, tools) is applied at once', () => {
+    const s = new Session(runDirect);
+    expect(s.open(file('seed-passive-session'), 'start')).toBe(true);
+    expect(s.running).toBeNull();
+    expect(s.run?.verdict.ok).toBe(true);
+  });
+});
