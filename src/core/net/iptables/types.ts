@@ -8,7 +8,7 @@ import { IPPROTO } from '../../codec/ipv4';
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
 
-/** Built-in chains per table, in the order iptables-save prints them (FIDELITY.md). */
+/** Built-in chains per table, in the order iptables-save prints them (docs/FIDELITY-NOTES.md, "Reference: netfilter"). */
 export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
   raw: ['PREROUTING', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
