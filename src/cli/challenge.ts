@@ -5,9 +5,9 @@
  * Exit status: 0 solved, 1 not solved, 2 bad input (the message names the file, the JSON path and the reason).
  */
 import { readFileSync } from 'node:fs';
-import { formatScenarioError, parseJsonText, runScenario } from '../core/index';
+import { formatScenarioError, parseJsonText } from '../core/index';
 import { loadChallenge } from '../teach/challenge';
-import { checkSolution, formatCheck } from '../teach/checker';
+import { checkSolution, formatCheck, runFile } from '../teach/checker';
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     }
     learner = p.value;
   }
-  const r = await checkSolution(ch.challenge, learner, { run: runScenario });
+  const r = await checkSolution(ch.challenge, learner, { run: runFile });
   if (r.loadErrors.length) {
     for (const e of r.loadErrors) process.stderr.write(`${formatScenarioError({ ...e, file: files[1] })}\n`);
     return 2;

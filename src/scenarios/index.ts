@@ -18,6 +18,7 @@ import serverNatCurlNoPasvAddress from './server-nat-curl-no-pasv-address.json';
 import serverNatPasvAddress from './server-nat-pasv-address.json';
 import serverNatHelperRewritesX227 from './server-nat-helper-rewrites-227.json';
 import serverNatHelperAndPasvAddress from './server-nat-helper-and-pasv-address.json';
+import serverNatCtstateDnat from './server-nat-ctstate-dnat.json';
 import port3069HelperWrongPort from './port-3069-helper-wrong-port.json';
 import port3069HelperFixed from './port-3069-helper-fixed.json';
 import ftpsHelperBlind from './ftps-helper-blind.json';
@@ -50,6 +51,7 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'server-nat-pasv-address', json: serverNatPasvAddress },
   { id: 'server-nat-helper-rewrites-227', json: serverNatHelperRewritesX227 },
   { id: 'server-nat-helper-and-pasv-address', json: serverNatHelperAndPasvAddress },
+  { id: 'server-nat-ctstate-dnat', json: serverNatCtstateDnat },
   { id: 'port-3069-helper-wrong-port', json: port3069HelperWrongPort },
   { id: 'port-3069-helper-fixed', json: port3069HelperFixed },
   { id: 'ftps-helper-blind', json: ftpsHelperBlind },

@@ -3,9 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../core/index';
 import { loadChallenge } from './challenge';
-import { checkSolution } from './checker';
+import { checkSolution, runFile } from './checker';
 import { challenge, Edit } from './testkit';
 
 const base = {
@@ -44,17 +43,17 @@ describe('checkSolution', () => {
   it('reports progress and a scenario that does not load', async () => {
     const ch = challenge('silent-hang');
     const seen: number[] = [];
-    const r = await checkSolution(ch, ch.scenarioFile, { run: runScenario, onProgress: (d) => seen.push(d) });
+    const r = await checkSolution(ch, ch.scenarioFile, { run: runFile, onProgress: (d) => seen.push(d) });
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(r.runs).toBe(10);
-    const bad = await checkSolution(ch, new Edit(ch).iptables('server', (ls) => [...ls, '-A INPUT -j NOPE']).file, { run: runScenario });
+    const bad = await checkSolution(ch, new Edit(ch).iptables('server', (ls) => [...ls, '-A INPUT -j NOPE']).file, { run: runFile });
     expect(bad.solved).toBe(false);
     expect(bad.items[0]).toMatchObject({ kind: 'load', ok: false });
     expect(bad.loadErrors[0]!.path).toBe('hosts[1].iptables');
   });
   it('takes any run function (e.g. one that answers asynchronously, as a worker would)', async () => {
     const ch = challenge('mode-choice');
-    const r = await checkSolution(ch, new Edit(ch).client({ mode: 'passive' }).file, { run: (s) => Promise.resolve(runScenario(s)) });
+    const r = await checkSolution(ch, new Edit(ch).client({ mode: 'passive' }).file, { run: (f) => new Promise((ok) => setTimeout(() => ok(runFile(f)), 1)) });
     expect(r.solved).toBe(true);
   });
 });

@@ -6,16 +6,17 @@
  * was not allowed to change. Any fix that meets the goal and every constraint passes; each
  * failed item says in words and numbers what broke it.
  *
- * Pure: the run function is passed in (runScenario in the CLI and tests; the page may pass
- * one that yields to the browser between runs, or one that asks a worker).
+ * Pure: the run function is passed in (runFile in the CLI and tests; the page passes one
+ * that asks its pool of Web Workers).
  */
 import {
-  ALL_PORTS, formatIpv4, loadScenario, parseIpv4, probeInboundTcp, serializeIptablesSave,
-  type Device, type InboundProbe, type Ipv4, type PortRun, type RunResult, type Scenario, type ScenarioError, type TransferResult,
+  ALL_PORTS, formatIpv4, loadScenario, parseIpv4, parseJsonText, probeInboundTcp, runScenario, serializeIptablesSave,
+  type ClientSpec, type Device, type ScenarioFile, type InboundProbe, type Ipv4, type PortRun, type RunResult, type Scenario, type ScenarioError, type TransferResult,
 } from '../core/index';
 import type { Challenge, ClientVariant, Constraint } from './challenge';
 
-export type RunFn = (s: Scenario) => RunResult | Promise<RunResult>;
+/** Runs one scenario file (the checker writes each variant and seed into its own copy). */
+export type RunFn = (file: ScenarioFile) => RunResult | Promise<RunResult>;
 
 export interface CheckItem {
   /** Stable within one challenge: "goal-0", "constraint-2", "editable". */
@@ -334,27 +335,43 @@ function goalItems(ch: Challenge, s: Scenario, runs: VariantRuns[]): CheckItem[]
   });
 }
 
-/** The scenario as one goal variant at one seed runs it. */
-export function variantScenario(s: Scenario, v: ClientVariant, seed: number): Scenario {
-  return {
-    ...s,
-    seed,
-    clients: s.clients.map((c) =>
-      v.client && v.client !== c.id ? c : { ...c, ...(v.profile ? { profile: v.profile } : {}), ...(v.mode ? { mode: v.mode } : {}), ...(v.tls !== undefined ? { tls: v.tls } : {}) },
-    ),
-  };
+/**
+ * The scenario file as one goal variant at one seed runs it: the seed set, and the variant's
+ * profile/mode/TLS written into the client(s) it names (a client's id defaults to its host).
+ */
+export function variantFile(file: ScenarioFile, v: ClientVariant, seed: number): ScenarioFile {
+  const f = structuredClone(file);
+  f.seed = seed;
+  const apply = (c: ClientSpec): ClientSpec =>
+    v.client && v.client !== (c.id ?? c.host) ? c : { ...c, ...(v.profile ? { profile: v.profile } : {}), ...(v.mode ? { mode: v.mode } : {}), ...(v.tls !== undefined ? { tls: v.tls } : {}) };
+  if (f.client) f.client = apply(f.client);
+  if (f.clients) f.clients = f.clients.map(apply);
+  return f;
 }
+
+/** The run function for the CLI and tests: load the file and run it in this thread. */
+export const runFile: RunFn = (file) => {
+  const l = loadScenario(file);
+  if (!l.ok) throw new Error(`the scenario does not load: ${l.errors[0]?.path ?? ''} ${l.errors[0]?.message ?? ''}`);
+  return runScenario(l.scenario);
+};
 
 /**
  * Judges `learner` (a scenario file: JSON text or value) against the challenge. Runs
- * goal.clients × goal.seeds simulations through `run`.
+ * goal.clients × goal.seeds simulations through `run`, all requested at once (a pool of
+ * workers may run them side by side); `onProgress` counts them as they finish.
  */
 export async function checkSolution(
   ch: Challenge,
   learner: unknown,
   opts: { run: RunFn; onProgress?: (done: number, total: number) => void },
 ): Promise<CheckResult> {
-  const loaded = loadScenario(learner);
+  let value: unknown = learner;
+  if (typeof learner === 'string') {
+    const p = parseJsonText(learner);
+    value = p.ok ? p.value : learner;
+  }
+  const loaded = loadScenario(value);
   if (!loaded.ok) {
     return {
       solved: false,
@@ -364,18 +381,23 @@ export async function checkSolution(
     };
   }
   const s = loaded.scenario;
+  const file = value as ScenarioFile;
   const total = ch.goal.clients.length * ch.goal.seeds;
-  const runs: VariantRuns[] = [];
   let done = 0;
-  for (const variant of ch.goal.clients) {
-    const vr: VariantRuns = { variant, runs: [] };
-    for (let seed = 1; seed <= ch.goal.seeds; seed++) {
-      vr.runs.push({ seed, run: await opts.run(variantScenario(s, variant, seed)) });
-      done++;
-      opts.onProgress?.(done, total);
-    }
-    runs.push(vr);
-  }
+  const seeds = Array.from({ length: ch.goal.seeds }, (_, i) => i + 1);
+  const runs: VariantRuns[] = await Promise.all(
+    ch.goal.clients.map(async (variant) => ({
+      variant,
+      runs: await Promise.all(
+        seeds.map(async (seed) => {
+          const run = await opts.run(variantFile(file, variant, seed));
+          done++;
+          opts.onProgress?.(done, total);
+          return { seed, run };
+        }),
+      ),
+    })),
+  );
   const items = [...goalItems(ch, s, runs), ...ch.constraints.map((k, i) => constraintItem(ch, s, k, i, runs)), editableItem(ch, s)];
   return { solved: items.every((i) => i.ok), items, runs: done, loadErrors: [] };
 }

@@ -1,7 +1,7 @@
 /** Test helpers: a challenge by id, and small edits of its scenario file as a learner would make them. */
-import { runScenario, type ScenarioFile } from '../core/index';
+import type { ScenarioFile } from '../core/index';
 import { loadChallenge, type Challenge } from './challenge';
-import { checkSolution, type CheckResult } from './checker';
+import { checkSolution, runFile, type CheckResult } from './checker';
 import { BUILTIN_CHALLENGES } from './challenges/index';
 
 export function challenge(id: string): Challenge {
@@ -63,7 +63,7 @@ export class Edit {
   }
 }
 
-export const check = (ch: Challenge, file: unknown): Promise<CheckResult> => checkSolution(ch, file, { run: runScenario });
+export const check = (ch: Challenge, file: unknown): Promise<CheckResult> => checkSolution(ch, file, { run: runFile });
 
 /** The failed items' details, one string (for toMatch). */
 export const failures = (r: CheckResult): string => r.items.filter((i) => !i.ok).map((i) => `[${i.kind}] ${i.detail}`).join('\n');

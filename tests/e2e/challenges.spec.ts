@@ -147,6 +147,7 @@ test('an instructor makes a challenge from a scenario; its link round-trips into
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`the challenge pages pass axe (${scheme})`, async ({ page }) => {
+    test.setTimeout(150_000); // three axe passes; the machine is shared
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto('./#/challenges');
     await expect(page.getByTestId('challenge-list')).toBeVisible();

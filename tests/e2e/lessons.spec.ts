@@ -111,6 +111,9 @@ test('a number question; the inspector spells out the 227 arithmetic once answer
   await expect(page.getByTestId('step-title')).toHaveText('Reading 227');
   await page.getByTestId('arithmetic').waitFor();
   await expect(page.getByTestId('arithmetic')).not.toContainText('50069');
+  await expect(page.getByTestId('caption')).toContainText('The server names the port it will wait on');
+  await expect(page.getByTestId('caption')).not.toContainText('50069');
+  await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'hidden');
   await page.getByTestId('answer-input').fill('50070');
   await page.getByTestId('answer-input').press('Enter');
   await expect(page.getByTestId('predict')).toHaveAttribute('data-state', 'wrong');

@@ -36,12 +36,38 @@ export function kindsAgree(kernel: string, sim: string): boolean {
  * `ftp` a user types (the harness runs /usr/bin/tnftp).
  */
 export function clientSays(lines: readonly string[]): string | undefined {
-  const own = lines.filter((l) => /^(curl: \(\d+\)|t?n?ftp: |Passive mode )/.test(l));
+  const own = lines.filter((l) => /^(curl: \(\d+\)|(\/usr\/bin\/)?(tn|inetutils-)?ftp: |Passive mode |(ls|get|put): )/.test(l));
   const last = own[own.length - 1];
-  return last?.replace(/^tnftp: /, 'ftp: ').replace(/ after \d+ ms/, ' after N ms');
+  return last?.replace(/^(\/usr\/bin\/)?(tnftp|inetutils-ftp): /, 'ftp: ').replace(/ after \d+ ms/, ' after N ms');
 }
 
-export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult): Row[] {
+/**
+ * Two lists of lines, compared exactly: '' when equal, else where they part ("line 7: kernel
+ * `…` | sim `…`", with the line before for context) and both lengths.
+ */
+export function firstDifference(k: readonly string[], s: readonly string[]): string {
+  const n = Math.max(k.length, s.length);
+  for (let i = 0; i < n; i++) {
+    if (k[i] === s[i]) continue;
+    const before = i > 0 ? ` after \`${k[i - 1]}\`` : '';
+    return `line ${i + 1}${before}: kernel \`${k[i] ?? '(end)'}\` | sim \`${s[i] ?? '(end)'}\` (${k.length} vs ${s.length} lines)`;
+  }
+  return '';
+}
+
+/**
+ * A server style other than vsftpd's is run on the kernel by vsftpd: its reply texts cannot
+ * compare, so replies keep their code (and an announcement its text, which is the same).
+ */
+export function replyCodesOnly(lines: readonly string[]): string[] {
+  return lines.map((l) => {
+    const m = l.match(/^(c\d+<) (\d{3})([ -])(.*)$/);
+    if (!m || m[2] === '227' || m[2] === '229') return l;
+    return `${m[1]} ${m[2]}${m[3]}…`;
+  });
+}
+
+export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult, opts: { replyCodesOnly?: boolean } = {}): Row[] {
   const rows: Row[] = [];
   const n = Math.max(k.transfers.length, s.transfers.length);
   for (let i = 0; i < n; i++) {
@@ -72,6 +98,21 @@ export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult):
     const st = (s.obs.texts[seg] ?? []).join(', ') || '—';
     rows.push({ scenario, check: `text @${seg}`, status: kt === st ? 'agree' : 'disagree', kernel: kt, sim: st });
   }
+  const lineSegs = new Set([...Object.keys(k.obs.lines), ...Object.keys(s.obs.lines)]);
+  for (const seg of lineSegs) {
+    let kl = k.obs.lines[seg] ?? [];
+    let sl = s.obs.lines[seg] ?? [];
+    if (opts.replyCodesOnly) {
+      kl = replyCodesOnly(kl);
+      sl = replyCodesOnly(sl);
+    }
+    const diff = firstDifference(kl, sl);
+    const row: Row = diff === ''
+      ? { scenario, check: `lines @${seg}`, status: 'agree', kernel: `${kl.length} lines`, sim: `${sl.length} lines` }
+      : { scenario, check: `lines @${seg}`, status: 'disagree', kernel: diff, sim: '' };
+    if (opts.replyCodesOnly) row.note = 'server style is not vsftpd: reply texts compared by code';
+    rows.push(row);
+  }
   const kc = k.obs.commands.join(', ') || '—';
   const sc = s.obs.commands.join(', ') || '—';
   rows.push({ scenario, check: 'client commands', status: kc === sc ? 'agree' : 'disagree', kernel: kc, sim: sc });
@@ -91,7 +132,7 @@ export function formatTable(rows: Row[]): string {
   for (const r of rows) {
     let det = '';
     if (r.status === 'agree') det = r.kernel;
-    else if (r.status === 'disagree') det = `kernel: ${r.kernel} | sim: ${r.sim}`;
+    else if (r.status === 'disagree') det = r.sim === '' ? r.kernel : `kernel: ${r.kernel} | sim: ${r.sim}`;
     else det = r.note ? `${r.kernel}  [${r.note}]` : r.kernel;
     if (r.note && r.status !== 'not-comparable' && r.status !== 'error') det += `  [${r.note}]`;
     lines.push(`${r.scenario.slice(0, w1).padEnd(w1)}  ${r.check.slice(0, w2).padEnd(w2)}  ${mark[r.status].padEnd(8)}  ${det}`);

@@ -41,7 +41,10 @@ export function helperPortsOnKernel(): number[] | null {
 
 export function classifyReal(t: RealTransfer, cause: string | null): { kind: string; detail: string } {
   const text = t.lines.join('\n');
-  const replies = t.lines.map((l) => l.replace(/^< /, '')).filter((l) => /^[45]\d\d[ -]/.test(l));
+  // lftp tries AUTH TLS on every login and goes on in the clear when it is refused: that
+  // refusal is not the transfer's failure.
+  const afterAuth = (i: number) => t.lines[i]!.startsWith('<--- ') && /^---> AUTH /.test(t.lines[i - 1] ?? '');
+  const replies = t.lines.map((l, i) => (afterAuth(i) ? '' : l.replace(/^(< |<--- )/, ''))).filter((l) => /^[45]\d\d[ -]/.test(l));
   const last = replies[replies.length - 1];
   const detail = last ?? t.lines.filter((l) => /curl: \(|ftp: |Connection|timed out|No route|refused/i.test(l)).slice(-1)[0] ?? '';
   if (t.ok) return { kind: 'ok', detail: '' };
@@ -99,7 +102,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
       const k = classifyReal(t, c);
       return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.ok ? undefined : clientSays(t.lines) };
     });
-    const obs = observe(s, packets, literalPorts, client.connectPort);
+    const obs = observe(s, packets, literalPorts, client.connectPort, listenPort);
     if (process.env.FTTW_DEBUG) {
       console.log(out.lines.map((l) => l.text).join('\n'));
       console.log(vs.log());

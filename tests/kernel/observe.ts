@@ -13,6 +13,13 @@ export type SegmentPackets = Map<string, Pkt[]>;
 export interface Observation {
   /** Segment id → the announcements seen there, in order (retransmissions removed). */
   texts: Record<string, string[]>;
+  /**
+   * Segment id → every FTP command and reply line on a control connection there, exactly, in
+   * order: `c1> USER anonymous`, `c1< 230 Login successful.` (c1, c2… name the control
+   * connections in order of appearance). Only what is random in both worlds is masked: ports
+   * that are neither well-known nor pinned (p1, p2…) and the file time in MDTM's 213 reply.
+   */
+  lines: Record<string, string[]>;
   /** The FTP commands the client sent, in order, as seen on its own segment (PASS masked). */
   commands: string[];
   /** "opener → address:port" as the opener dialled it, in order. */
@@ -46,17 +53,45 @@ export function announcement(line: string, names: PortNames): string | null {
   return null;
 }
 
+/**
+ * A command or reply line with its random ports named: the port inside PORT/EPRT/227/229 (its
+ * p1,p2 or |port| form kept, the number replaced by its name when random in both worlds).
+ */
+export function maskLine(line: string, names: PortNames): string {
+  let m = line.match(/^(PORT \d+,\d+,\d+,\d+,)(\d+),(\d+)(.*)$/i);
+  if (m) return `${m[1]}${pair(Number(m[2]), Number(m[3]), names)}${m[4]}`;
+  m = line.match(/^(227 [^\d]*\d+,\d+,\d+,\d+,)(\d+),(\d+)(.*)$/);
+  if (m) return `${m[1]}${pair(Number(m[2]), Number(m[3]), names)}${m[4]}`;
+  m = line.match(/^(EPRT \|1\|[\d.]+\|)(\d+)(\|.*)$/i);
+  if (m) return `${m[1]}${names.name(Number(m[2]))}${m[3]}`;
+  m = line.match(/^(229 .*\(\|\|\|)(\d+)(\|\).*)$/);
+  if (m) return `${m[1]}${names.name(Number(m[2]))}${m[3]}`;
+  // MDTM's answer is the file's time: the real file was written a moment ago.
+  if (/^213 \d{14}(\.\d+)?$/.test(line)) return '213 <file time>';
+  return line;
+}
+
+function pair(hi: number, lo: number, names: PortNames): string {
+  const name = names.name(hi * 256 + lo);
+  return /^\d+$/.test(name) ? `${hi},${lo}` : `{${name}}`;
+}
+
 interface Ev {
   t: number;
   order: number;
   apply: () => void;
 }
 
-export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set<number>, controlPort: number): Observation {
+/**
+ * `controlPort` is the port the client dials, `serverPort` the one the server listens on (they
+ * differ behind a port-forwarding router).
+ */
+export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set<number>, controlPort: number, serverPort = controlPort): Observation {
   const names = new PortNames(literalPorts);
   const texts: Record<string, string[]> = {};
   const data: string[] = [];
   const commands: string[] = [];
+  const lines: Record<string, string[]> = {};
   const evs: Ev[] = [];
   let order = 0;
   const segIfaceIps = new Map<string, Set<string>>();
@@ -68,7 +103,12 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   }
   for (const [seg, pkts] of packets) {
     texts[seg] = [];
+    lines[seg] = [];
     const seen = new Set<string>();
+    // Control connections on this segment (keyed by the client's end), and each direction's
+    // unfinished line (a line may span segments).
+    const conns = new Map<string, string>();
+    const partial = new Map<string, string>();
     const local = segIfaceIps.get(seg) ?? new Set<string>();
     for (const p of pkts) {
       if (p.proto !== 'tcp') continue;
@@ -77,6 +117,19 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
         if (seen.has(key)) continue;
         seen.add(key);
         const text = Buffer.from(p.payload).toString('latin1');
+        const toServer = p.dport === controlPort || p.dport === serverPort;
+        if (toServer || p.sport === controlPort || p.sport === serverPort) {
+          const clientEnd = toServer ? `${p.src}:${p.sport}` : `${p.dst}:${p.dport}`;
+          let c = conns.get(clientEnd);
+          if (c === undefined) {
+            c = `c${conns.size + 1}`;
+            conns.set(clientEnd, c);
+          }
+          const dir = `${c}${toServer ? '>' : '<'}`;
+          const parts = ((partial.get(dir) ?? '') + text).split('\r\n');
+          partial.set(dir, parts.pop() ?? '');
+          for (const line of parts) evs.push({ t: p.t, order: order++, apply: () => lines[seg]!.push(`${dir} ${maskLine(line, names)}`) });
+        }
         if (local.has(p.src) && p.dport === controlPort) {
           // The client's own command lines, before any NAT could rewrite them.
           for (const line of text.split('\r\n')) {
@@ -104,11 +157,11 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   }
   evs.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const e of evs) e.apply();
-  return { texts, data, commands };
+  return { texts, lines, data, commands };
 }
 
 /** Command verbs the clients here send (an encrypted control connection matches none). */
-const FTP_COMMAND = /^(USER|PASS|ACCT|PWD|CWD|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|PORT|EPRT|LIST|NLST|RETR|STOR|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR)(?: .*)?$/;
+const FTP_COMMAND = /^(USER|PASS|ACCT|PWD|CWD|CDUP|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|PORT|EPRT|LPRT|LIST|NLST|RETR|STOR|APPE|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR|MKD|RMD|DELE|RNFR|RNTO)(?: .*)?$/;
 
 /**
  * Why a data connection opened in [from, to] failed, read off the packets:

@@ -3,13 +3,14 @@
  * printed into one result per transfer. Every run is bounded twice: the client's own flags
  * (curl --connect-timeout/--max-time, tnftp -q) and timeout(1) around it.
  *
- * | profile            | real program here                 | mode flags                                   |
- * |--------------------|-----------------------------------|----------------------------------------------|
- * | curl               | curl                              | passive: EPSV→PASV; active: -P - (EPRT→PORT)  |
- * | classic, inetutils | tnftp (Debian's `ftp` package)    | FTPMODE=active/passive, `epsv4 off`          |
- * | lftp, filezilla    | lftp                              | ftp:passive-mode, ftp:prefer-epsv off        |
- * Debian no longer ships netkit-ftp; its `ftp` package is tnftp, which speaks PORT/PASV like
- * netkit once `epsv4 off` is set (see docs/FIDELITY-NOTES.md for what differs).
+ * | profile            | real program here                     | mode flags                                   |
+ * |--------------------|---------------------------------------|----------------------------------------------|
+ * | curl               | curl                                  | passive: EPSV→PASV; active: -P - (EPRT→PORT)  |
+ * | tnftp              | tnftp (Debian's `ftp` package)        | FTPMODE=active/passive, `epsv4 off` for PORT/PASV only |
+ * | classic, inetutils | GNU inetutils ftp (`inetutils-ftp`)   | -A / -p                                      |
+ * | lftp               | lftp                                  | ftp:passive-mode on/off                      |
+ * Debian no longer ships netkit-ftp; GNU inetutils ftp is its nearest relative (the same BSD
+ * code), but it refuses a 227 naming another host, which netkit does not.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -49,7 +50,17 @@ function urlPath(cmd: string): string {
 }
 
 export function clientCommand(c: KClient, outDir: string): ClientCommand | { unsupported: string } {
-  const transfers = transfersOf(c.script);
+  const _transfers = transfersOf(c.script);
+  // What each program can be told about the 227 address (its default needs no option).
+  const pasvOptions: Record<string, Record<string, string[]>> = {
+    curl: { ignore: [], trust: ['--no-ftp-skip-pasv-ip'] },
+    lftp: { 'fix-unroutable': [], trust: ['set ftp:fix-pasv-address no'], ignore: ['set ftp:ignore-pasv-address yes'] },
+    tnftp: { 'refuse-mismatch': [] },
+    inetutils: { 'refuse-mismatch': [] },
+  };
+  const program = c.profile === 'classic' ? 'inetutils' : c.profile;
+  const pasvOpt = c.pasvAddress === null ? [] : pasvOptions[program]?.[c.pasvAddress];
+  if (pasvOpt === undefined) return { unsupported: `${program} cannot be told pasvAddress "${c.pasvAddress}"` };
   if (c.profile === 'curl') {
     const host = `ftp://${c.connectTo}:${c.connectPort}`;
     const args = ['-sS', '-v', '--stderr', '-', '--connect-timeout', String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S), '--max-time', '15',
@@ -58,39 +69,128 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'port') args.push('-P', '-', '--disable-eprt');
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
-    transfers.forEach((t, k) => {
-      if (/^(ls|dir)\b/.test(t)) args.push(`${host}/${urlPath(t)}`, '-o', `${outDir}/t${k}`);
-      else if (t.startsWith('get')) args.push(`${host}/${urlPath(t)}`, '-o', `${outDir}/t${k}`);
+    args.push(...pasvOpt);
+    // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR).
+    const dirs: string[] = [];
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^cd\s/.test(t)) {
+        dirs.push(urlPath(t));
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      const base = `${host}/${dirs.map((d) => `${d}/`).join('')}`;
+      if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
+      else if (t.startsWith('get')) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
       else {
         const size = Number(t.split(/\s+/)[2] ?? '1024');
         writeFileSync(`${outDir}/up${k}`, Buffer.alloc(size, 0x61));
-        args.push('-T', `${outDir}/up${k}`, `${host}/${urlPath(t)}`);
+        args.push('-T', `${outDir}/up${k}`, `${base}${urlPath(t)}`);
       }
-    });
+      k++;
+    }
     return { program: 'curl', args, input: '', env: {}, marker: MARK };
   }
-  if (c.profile === 'classic' || c.profile === 'inetutils' || c.profile === 'tnftp') {
+  if (c.profile === 'classic' || c.profile === 'inetutils') {
+    if (c.tls) return { unsupported: 'inetutils ftp has no FTPS' };
+    // Logged in as a user would be, at connect (USER, PASS, then SYST), from a .netrc: with -n
+    // and a `user` command it sends SYST before USER instead.
+    writeFileSync(`${outDir}/.netrc`, `machine ${c.connectTo} login ${c.user} password ${c.password}\n`, { mode: 0o600 });
+    const lines: string[] = [];
+    const out = lines;
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^(cd\s|pwd$)/.test(t)) {
+        out.push(t);
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      // A plain `ls` prints to stdout and sends LIST with no argument, as netkit does.
+      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
+      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} ${outDir}/t${k}`);
+      else out.push(`put /dev/null ${urlPath(t)}`);
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
+    lines.push('quit');
+    const passive = ['passive', 'pasv', 'epsv'].includes(c.mode);
+    return {
+      program: 'stdbuf',
+      args: ['-oL', '-eL', '/usr/bin/inetutils-ftp', '-d', '-v', passive ? '-p' : '-A', c.connectTo, String(c.connectPort)],
+      input: lines.join('\n') + '\n',
+      env: { HOME: outDir },
+      marker: MARK,
+    };
+  }
+  if (c.profile === 'lftp') {
+    if (c.tls) return { unsupported: 'lftp FTPS not wired here' };
+    const passive = c.mode !== 'active' && c.mode !== 'port' && c.mode !== 'eprt';
+    const cmds = [
+      `set ftp:passive-mode ${passive ? 'on' : 'off'}`,
+      ...(c.mode === 'epsv' ? ['set ftp:prefer-epsv yes'] : []),
+      ...pasvOpt,
+      // Bounded like the other clients: one try, a 5 s time-out (lftp's own default retries for ever).
+      'set net:max-retries 1',
+      `set net:timeout ${c.connectTimeoutS ?? CLIENT_TIMEOUT_S}`,
+      'set cmd:fail-exit no',
+    ];
+    const out = cmds;
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^(cd\s|pwd$)/.test(t)) {
+        out.push(t);
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
+      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} -o ${outDir}/t${k}`);
+      else out.push(`put /dev/null -o ${urlPath(t)}`);
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
+    cmds.push('quit');
+    return {
+      program: 'stdbuf',
+      args: ['-oL', '-eL', 'lftp', '-d', '-u', `${c.user},${c.password}`, `ftp://${c.connectTo}:${c.connectPort}`],
+      input: cmds.join('\n') + '\n',
+      env: { HOME: outDir },
+      marker: MARK,
+    };
+  }
+  if (c.profile === 'tnftp') {
     if (c.tls) return { unsupported: 'tnftp is built without FTPS here' };
     const lines: string[] = [];
-    // Netkit/inetutils speak PORT/PASV only; tnftp itself tries EPSV/EPRT first.
-    const extended = c.profile === 'tnftp' ? !['pasv', 'port'].includes(c.mode) : ['epsv', 'eprt'].includes(c.mode);
+    const extended = !['pasv', 'port'].includes(c.mode);
     if (!extended) lines.push('epsv4 off');
     lines.push('prompt off'); // else `ls DIR FILE` asks to confirm and eats the next line
     lines.push(`user ${c.user} ${c.password}`);
-    transfers.forEach((t, k) => {
-      if (/^(ls|dir)\b/.test(t)) lines.push(`ls ${urlPath(t) || '.'} ${outDir}/t${k}`);
-      else if (t.startsWith('get')) lines.push(`get ${urlPath(t)} ${outDir}/t${k}`);
-      else lines.push(`put /dev/null ${urlPath(t)}`);
-      lines.push(`!echo ${MARK}`);
-    });
+    const out = lines;
+    let k = 0;
+    for (const raw of c.script) {
+      const t = raw.trim();
+      if (/^(cd\s|pwd$)/.test(t)) {
+        out.push(t);
+        continue;
+      }
+      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      // A plain `ls` prints to stdout and sends LIST with no argument.
+      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
+      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} ${outDir}/t${k}`);
+      else out.push(`put /dev/null ${urlPath(t)}`);
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
     lines.push('quit');
-    // tnftp's own default is passive; netkit's and inetutils' is active.
-    const passive = ['passive', 'pasv', 'epsv'].includes(c.mode) || (c.profile === 'tnftp' && c.mode === 'auto');
+    const passive = ['passive', 'pasv', 'epsv', 'auto'].includes(c.mode);
     return {
       program: 'stdbuf',
       args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 3), c.connectTo, String(c.connectPort)],
       input: lines.join('\n') + '\n',
-      env: { FTPMODE: passive ? 'passive' : 'active' },
+      // tnftp's `auto` is its own default: passive, active for the session once passive fails.
+      env: { FTPMODE: c.mode === 'auto' ? 'auto' : passive ? 'passive' : 'active' },
       marker: MARK,
     };
   }
@@ -142,7 +242,7 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }
     const command = transfers[k] ?? `?${k}`;
     const before = l.text.slice(0, m.index);
     if (before.trim() !== '') cur.push(before);
-    const ok = c.profile === 'curl' ? m[1] === '0' : tnftpOk(cur);
+    const ok = c.profile === 'curl' ? m[1] === '0' : c.profile === 'lftp' ? lftpOk(cur) : tnftpOk(cur);
     res.push({ command, ok, lines: cur, from, to: l.t });
     cur = [];
     from = l.t;
@@ -154,6 +254,11 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }
     cur = [];
   }
   return res;
+}
+
+/** lftp -d shows the server's 226 as `<--- 226 …`; a failed command prints `CMD: …` (e.g. `ls: Fatal error: …`). */
+function lftpOk(lines: string[]): boolean {
+  return lines.some((l) => /^<--- 226[ -]/.test(l)) && !lines.some((l) => /^(ls|get|put|cls|mget): /.test(l));
 }
 
 /** tnftp reports a completed transfer with the server's 226 and no local error line. */

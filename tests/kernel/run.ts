@@ -4,7 +4,8 @@
  * Prints the agreement table, writes test-results/kernel.json, exits 1 on any disagreement or
  * harness error. Skips with one line where it cannot run (not Linux, not root, a tool missing).
  *
- * Options: --kernel-only (no simulator), --only ID[,ID…], FTTW_DEBUG=1 (client and vsftpd output).
+ * Options: --kernel-only (no simulator), --only ID[,ID…], --no-variants (each scenario's own client
+ * only, not also curl, tnftp, inetutils ftp and lftp), FTTW_DEBUG=1 (client and vsftpd output).
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -63,52 +64,60 @@ function pinPassive(file: ScenarioFile): { file: ScenarioFile; port: number | nu
 }
 
 /**
- * The real curl runs with --connect-timeout CLIENT_TIMEOUT_S; the simulator is given the same
- * time-out (connectTimeoutS) where the scenario sets none, so both worlds race the same timers.
+ * The real curl runs with --connect-timeout CLIENT_TIMEOUT_S and lftp with net:timeout; the
+ * simulator is given the same time-out (connectTimeoutS) where the scenario sets none, so both
+ * worlds race the same timers.
  */
 function withClientTimeouts(file: ScenarioFile): ScenarioFile {
-  const fix = (c: ClientSpec): ClientSpec => (c.profile === 'curl' && c.connectTimeoutS === undefined ? { ...c, connectTimeoutS: CLIENT_TIMEOUT_S } : c);
+  const fix = (c: ClientSpec): ClientSpec => ((c.profile === 'curl' || c.profile === 'lftp') && c.connectTimeoutS === undefined ? { ...c, connectTimeoutS: CLIENT_TIMEOUT_S } : c);
   return { ...file, ...(file.client ? { client: fix(file.client) } : {}), ...(file.clients ? { clients: file.clients.map(fix) } : {}) };
 }
 
 /**
- * tnftp stands in for netkit ftp, but it refuses a 227 address other than the control peer's
- * (as inetutils does); netkit trusts it. Where that check decided the real run, the kernel run
- * says nothing about the classic profile: those rows are not comparable.
+ * The classic profile models netkit ftp, which trusts a 227 address; its stand-in here, GNU
+ * inetutils ftp, refuses one that is not the control peer's ("Passive mode address
+ * mismatch."). Where that refusal decided the real run, the rows it changed say nothing about
+ * netkit: not comparable (the "· inetutils" variant compares the same run exactly).
  */
-/** The scenario with its netkit/inetutils client replaced by the tnftp model, as the harness drives tnftp. */
-function tnftpModelOf(file: ScenarioFile): ScenarioFile | null {
-  const c = file.client;
-  if (!c || (c.profile !== 'classic' && c.profile !== 'inetutils') || c.tls) return null;
-  const passive = ['passive', 'pasv', 'epsv'].includes(c.mode ?? 'auto');
-  const ls = (l: string) => (/^(ls|dir)\s*$/.test(l) ? 'ls .' : l);
-  return { ...file, client: { ...c, profile: 'tnftp', mode: passive ? 'pasv' : 'port' }, script: file.script?.map(ls) };
-}
-
 function markSubstitutes(rows: Row[], profile: string | undefined): void {
-  if (profile !== 'classic' && profile !== 'inetutils') return;
-  // tnftp's command set (FEAT, `LIST .`, EPSV off by a setting) is its own, not netkit's or inetutils'.
-  for (const r of rows) {
-    if (r.check === 'client commands' && r.status === 'disagree') {
+  if (profile !== 'classic') return;
+  // inetutils retries a refused PORT as LPRT and sends ABOR after refusing a 227; netkit
+  // (the classic model) does neither — the "· inetutils" variant compares those exactly.
+  if (rows.some((r) => /\b(LPRT|ABOR)\b/.test(r.kernel))) {
+    for (const r of rows) {
+      if (r.status !== 'disagree' || !/^(lines @|client commands|client says )/.test(r.check)) continue;
       r.status = 'not-comparable';
-      r.note = 'tnftp stands in for netkit/inetutils ftp; its commands differ (FEAT, LIST .)';
-    } else if (r.check.startsWith('client says ') && r.status === 'disagree') {
-      r.status = 'not-comparable';
-      r.note = "tnftp stands in for netkit/inetutils ftp; its words differ (the tnftp model's row compares them)";
+      r.note = `${r.sim !== '' ? `kernel: ${r.kernel} | sim: ${r.sim}` : r.kernel} — inetutils ftp (stand-in for netkit ftp) sends LPRT after a refused PORT and ABOR after a refused 227; netkit does not`;
     }
   }
-  if (profile !== 'classic') return;
   if (!rows.some((r) => r.check.startsWith('kind ') && r.kernel.startsWith('client-refused'))) return;
   for (const r of rows) {
-    if (r.status !== 'disagree' || !(r.check.startsWith('kind ') || r.check.startsWith('data '))) continue;
+    if (r.status !== 'disagree' || !/^(kind |data |lines @|client says |client commands)/.test(r.check)) continue;
     r.status = 'not-comparable';
-    r.note = `kernel: ${r.kernel} | sim: ${r.sim} — tnftp (stand-in for netkit ftp) checks the 227 address, netkit does not`;
+    r.note = `${r.sim !== '' ? `kernel: ${r.kernel} | sim: ${r.sim} — ` : ''}inetutils ftp (stand-in for netkit ftp) checks the 227 address, netkit does not`;
+    if (r.sim === '') r.note = `${r.kernel} — ${r.note}`;
   }
+}
+
+/** The four real clients the harness can run, by the profile that models each. */
+const REAL_CLIENTS = ['curl', 'tnftp', 'inetutils', 'lftp'] as const;
+const realProgramOf = (profile: string): string => (profile === 'classic' ? 'inetutils' : profile === 'filezilla' ? 'lftp' : profile);
+
+/** The scenario with every client's profile replaced (same mode, host, script). */
+function withProfile(file: ScenarioFile, profile: ClientSpec['profile']): ScenarioFile {
+  const swap = (c: ClientSpec): ClientSpec => {
+    const out: ClientSpec = { ...c, profile };
+    if (profile !== 'curl' && profile !== 'lftp') delete out.connectTimeoutS;
+    return out;
+  };
+  return withClientTimeouts({ ...file, ...(file.client ? { client: swap(file.client) } : {}), ...(file.clients ? { clients: file.clients.map(swap) } : {}) });
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const kernelOnly = argv.includes('--kernel-only');
+  // Every scenario is also run with the other real clients (--no-variants: its own client only).
+  const variants = !argv.includes('--no-variants');
   const onlyArg = argv.find((a) => a.startsWith('--only'));
   const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : argv[argv.indexOf(onlyArg) + 1] ?? '').split(',') : null;
   const files = argv.filter((a) => a.endsWith('.json'));
@@ -130,14 +139,51 @@ async function main(): Promise<number> {
 
   const paths = files.length > 0
     ? files.map((f) => resolve(f))
-    : readdirSync(`${ROOT}/src/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/src/scenarios/${f}`);
+    : [
+        ...readdirSync(`${ROOT}/src/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/src/scenarios/${f}`),
+        // Worlds the built-ins do not show but the comparison should cover (cd in the script).
+        ...readdirSync(`${ROOT}/tests/kernel/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/tests/kernel/scenarios/${f}`),
+      ];
   const rows: Row[] = [];
   const t0 = Date.now();
   let n = 0;
+  /** One scenario (or a client variant of it) on the kernel and the simulator. */
+  const runOne = async (label: string, file: ScenarioFile, primaryProfile: string | undefined): Promise<void> => {
+    const started = Date.now();
+    const pin = pinPassive(withClientTimeouts(file));
+    const ks = readScenario(label, pin.file);
+    const listen = Number(confValue(ks.server.conf, 'listen_port') ?? '21');
+    const ctl = ks.clients[0]?.connectPort ?? listen;
+    const literal = new Set([20, 21, listen, ctl, ...(pin.port !== null ? [pin.port] : [])]);
+    const kernel = await runOnKernel(ks, `${prefix}${n++}-`, `${workRoot}/${label.replace(/[^\w.-]+/g, '_')}`, pin.port, literal);
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (!kernel.ok) {
+      const nc = 'notComparable' in kernel;
+      rows.push({ scenario: label, check: 'kernel run', status: nc ? 'not-comparable' : 'error', kernel: nc ? kernel.notComparable : kernel.error, sim: '' });
+      console.log(`${label}: ${nc ? 'not comparable' : 'ERROR'} (${secs} s): ${nc ? kernel.notComparable : kernel.error}`);
+      return;
+    }
+    const k = kernel.result;
+    const notes = [...(pin.note ? [pin.note] : []), ...k.notes];
+    console.log(`${label}: kernel ${secs} s — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
+    if (kernelOnly) {
+      rows.push(...kernelRows(label, k, 'kernel only (--kernel-only)'));
+      return;
+    }
+    const sim = await runOnSimulator(ks, JSON.stringify(pin.file), literal, ctl);
+    if (!sim.ok) {
+      rows.push(...kernelRows(label, k, sim.error, sim.phase === 'run' ? 'error' : 'not-comparable'));
+      return;
+    }
+    const codesOnly = { replyCodesOnly: (file.server.style ?? 'vsftpd') !== 'vsftpd' };
+    const r = compareWorlds(label, k, sim.result, codesOnly);
+    markSubstitutes(r, primaryProfile);
+    if (notes.length > 0 && r[0]) r[0].note = notes.join('; ');
+    rows.push(...r);
+  };
   for (const path of paths) {
     const id = basename(path, '.json');
     if (only && !only.includes(id)) continue;
-    const started = Date.now();
     let file: ScenarioFile;
     try {
       file = JSON.parse(readFileSync(path, 'utf8')) as ScenarioFile;
@@ -145,42 +191,14 @@ async function main(): Promise<number> {
       rows.push({ scenario: id, check: 'load', status: 'error', kernel: String(e), sim: '' });
       continue;
     }
-    const pin = pinPassive(withClientTimeouts(file));
-    const ks = readScenario(id, pin.file);
-    const listen = Number(confValue(ks.server.conf, 'listen_port') ?? '21');
-    const ctl = ks.clients[0]?.connectPort ?? listen;
-    const literal = new Set([20, 21, listen, ctl, ...(pin.port !== null ? [pin.port] : [])]);
-    const kernel = await runOnKernel(ks, `${prefix}${n++}-`, `${workRoot}/${id}`, pin.port, literal);
-    const secs = ((Date.now() - started) / 1000).toFixed(1);
-    if (!kernel.ok) {
-      const nc = 'notComparable' in kernel;
-      rows.push({ scenario: id, check: 'kernel run', status: nc ? 'not-comparable' : 'error', kernel: nc ? kernel.notComparable : kernel.error, sim: '' });
-      console.log(`${id}: ${nc ? 'not comparable' : 'ERROR'} (${secs} s): ${nc ? kernel.notComparable : kernel.error}`);
-      continue;
-    }
-    const k = kernel.result;
-    const notes = [...(pin.note ? [pin.note] : []), ...k.notes];
-    console.log(`${id}: kernel ${secs} s — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
-    if (kernelOnly) {
-      rows.push(...kernelRows(id, k, 'kernel only (--kernel-only)'));
-      continue;
-    }
-    const sim = await runOnSimulator(ks, JSON.stringify(pin.file), literal, ctl);
-    if (!sim.ok) {
-      rows.push(...kernelRows(id, k, sim.error, sim.phase === 'run' ? 'error' : 'not-comparable'));
-      continue;
-    }
-    const r = compareWorlds(id, k, sim.result);
-    markSubstitutes(r, ks.clients[0]?.profile);
-    if (notes.length > 0 && r[0]) r[0].note = notes.join('; ');
-    rows.push(...r);
-    // tnftp stood in for netkit/inetutils: compare the same kernel run with the simulator's
-    // tnftp model too, driven as the real one was (PORT/PASV only, `ls .`).
-    const model = tnftpModelOf(pin.file);
-    if (model) {
-      const simT = await runOnSimulator(ks, JSON.stringify(model), literal, ctl);
-      if (simT.ok) rows.push(...compareWorlds(`${id} · tnftp model`, k, simT.result));
-      else rows.push({ scenario: `${id} · tnftp model`, check: 'simulator run', status: 'error', kernel: '', sim: simT.error });
+    const own = file.client?.profile ?? file.clients?.[0]?.profile;
+    await runOne(id, file, own);
+    // The same world with each other real client, compared with that client's model.
+    const tls = [file.client, ...(file.clients ?? [])].some((c) => c?.tls);
+    if (!variants || tls) continue;
+    for (const other of REAL_CLIENTS) {
+      if (own !== undefined && realProgramOf(own) === other) continue;
+      await runOne(`${id} · ${other}`, withProfile(file, other), other);
     }
   }
   const elapsed = ((Date.now() - t0) / 1000).toFixed(1);

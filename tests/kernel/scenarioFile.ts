@@ -44,6 +44,8 @@ export interface KClient {
   tls: boolean;
   /** The client's own connect time-out in seconds, or null for the profile's. */
   connectTimeoutS: number | null;
+  /** How it treats a 227 address, or null for the program's default. */
+  pasvAddress: string | null;
   script: string[];
 }
 
@@ -157,6 +159,7 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
     password: c.password ?? 'guest@',
     tls: c.tls ?? false,
     connectTimeoutS: c.connectTimeoutS ?? null,
+    pasvAddress: c.pasvAddress ?? null,
     script: c.script ?? file.script ?? DEFAULT_SCRIPT,
   }));
   return {

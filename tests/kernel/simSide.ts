@@ -8,7 +8,7 @@ import type { Pkt } from './pcap';
 import { parseIpv4 } from './pcap';
 import { observe } from './observe';
 import { clientSays } from './compare';
-import type { KScenario } from './scenarioFile';
+import { confValue, type KScenario } from './scenarioFile';
 import type { TransferView, WorldResult } from './kernelSide';
 
 export type SimOutcome = { ok: true; result: WorldResult } | { ok: false; error: string; phase: 'import' | 'run' };
@@ -54,7 +54,7 @@ export async function runOnSimulator(s: KScenario, fileText: string, literalPort
       return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.failure ? clientSays(t.failure.clientSees) : undefined };
     });
     const notes = verdict.budgetExhausted ? ['simulator hit its event budget'] : [];
-    return { ok: true, result: { transfers, obs: observe(s, packets, literalPorts, controlPort), notes } };
+    return { ok: true, result: { transfers, obs: observe(s, packets, literalPorts, controlPort, Number(confValue(s.server.conf, 'listen_port') ?? '21')), notes } };
   } catch (e) {
     return { ok: false, phase: 'run', error: `simulator threw: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }

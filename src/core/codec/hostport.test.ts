@@ -63,8 +63,8 @@ describe('227 variants (Wireshark packet-ftp.c lists them; nf_conntrack_ftp scan
 
 describe('229 and EPRT', () => {
   it('formats and parses vsftpd 229', () => {
-    expect(format229(50069)).toBe('229 Entering Extended Passive Mode (|||50069|).');
-    const r = parse229('229 Entering Extended Passive Mode (|||50069|).');
+    expect(format229(50069)).toBe('229 Entering Extended Passive Mode (|||50069|)');
+    const r = parse229('229 Entering Extended Passive Mode (|||50069|)');
     expect(r.ok && r.value.port).toBe(50069);
     expect(parse229('229 Extended (!!!3238!)').ok).toBe(true);
   });
@@ -143,7 +143,7 @@ describe('host-port properties', () => {
     const prefixes = (t: string) => Array.from({ length: t.length + 1 }, (_, n) => t.slice(0, n));
     for (const t of prefixes('192,168,150,80,14,178')) expectDecodedShape(() => decodeHostPort(t));
     for (const t of prefixes('227 Entering Passive Mode (192,168,150,90,195,149).')) expectDecodedShape(() => parse227(t));
-    for (const t of prefixes('229 Entering Extended Passive Mode (|||50069|).')) expectDecodedShape(() => parse229(t));
+    for (const t of prefixes('229 Entering Extended Passive Mode (|||50069|)')) expectDecodedShape(() => parse229(t));
     for (const t of prefixes('|1|192.168.1.100|3762|')) expectDecodedShape(() => parseEprtArg(t));
   });
 });

@@ -68,9 +68,9 @@ export function parse227(replyText: string): Decoded<{ ip: Ipv4; port: Port }> {
   return r.ok ? ok({ ip: r.value.ip, port: r.value.port }) : r;
 }
 
-/** vsftpd's wording. */
+/** vsftpd's wording: no period after the parenthesis (captured from vsftpd 3.0.3). */
 export function format229(port: number): string {
-  return `229 Entering Extended Passive Mode (|||${port}|).`;
+  return `229 Entering Extended Passive Mode (|||${port}|)`;
 }
 
 /** `(|||port|)` — the delimiter may be any of 33..126 but all four must be the same. */

@@ -20,7 +20,7 @@ export const REPLY_CODES: Readonly<Record<number, string>> = {
   225: 'Data connection open; no transfer in progress.',
   226: 'Closing data connection; requested file action successful.',
   227: 'Entering Passive Mode (h1,h2,h3,h4,p1,p2).',
-  229: 'Entering Extended Passive Mode (|||port|).', // RFC 2428
+  229: 'Entering Extended Passive Mode (|||port|)', // RFC 2428
   230: 'User logged in, proceed.',
   234: 'Security data exchange complete: AUTH accepted, TLS handshake follows.', // RFC 2228
   250: 'Requested file action okay, completed.',

@@ -5,6 +5,7 @@
  * proposes the smallest change that would make it work.
  */
 import { decodePacket } from '../codec/packet';
+import { CURL_ACTIVE_STALE_ERROR } from '../ftp/client/messages';
 import { formatIpv4 } from '../codec/addr';
 import type { Rule, Ruleset } from '../net/iptables/types';
 import type { Symptom, TransferReport } from '../ftp/client/transfer';
@@ -150,6 +151,62 @@ function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, 
 
 const capitalise = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
 
+/**
+ * What happened on the wire to a connection another host opened (the server's active data
+ * connection): its SYN dropped in silence (a SYN time-out), or answered — RST, or an ICMP
+ * error from a REJECT rule or from a router without a route.
+ */
+function wireKindOf(d: DropEvent): FailureKind {
+  switch (d.how) {
+    case 'drop':
+    case 'helper':
+      return 'syn-timeout';
+    case 'no-socket':
+      return 'refused';
+    case 'no-route':
+    case 'ttl':
+      return 'icmp-unreachable';
+    case 'reject': {
+      const w = /--reject-with (\S+)/.exec(d.rule?.text ?? '')?.[1] ?? 'icmp-port-unreachable';
+      return w === 'tcp-reset' ? 'refused' : /prohibited/.test(w) ? 'icmp-prohibited' : 'icmp-unreachable';
+    }
+  }
+}
+
+/** The clause for what the wire showed, as the explanation says it. */
+function wireText(kind: FailureKind, d: DropEvent, waitedS: number | null): string {
+  switch (kind) {
+    case 'syn-timeout':
+      return `the server's SYN got no answer: it resent it until it gave up${waitedS !== null ? ` ${waitedS} s later` : ''} (a SYN time-out)`;
+    case 'refused':
+      return "the server's SYN was answered with a TCP RST (connection refused): it gave up at once";
+    default:
+      return `the server's SYN was answered by an ICMP error (${d.how === 'no-route' ? `${d.device} has no route there: network unreachable` : d.how === 'reject' ? 'from a REJECT rule' : 'unreachable'}): it gave up at once`;
+  }
+}
+
+/** Seconds between a packet's first appearance and the first later 'ftp' event on the client's control connection. */
+function waitedFor(trace: Trace, packetId: number, client: string): number | null {
+  const from = trace.events.findIndex((e) => (e.kind === 'send' || e.kind === 'recv') && e.packetId === packetId);
+  if (from < 0) return null;
+  for (let i = from; i < trace.events.length; i++) {
+    const e = trace.events[i]!;
+    if (e.kind === 'ftp' && e.client === client && e.dir === 'reply') return Math.round((e.t - trace.events[from]!.t) / 1e6);
+  }
+  return null;
+}
+
+/** The first segment the server sent from `fromStep` on whose text starts with `prefix` (the packet carrying a reply). */
+function replySendStep(trace: Trace, server: string, prefix: string, fromStep: number): number | null {
+  for (let i = fromStep; i < trace.events.length; i++) {
+    const e = trace.events[i]!;
+    if (e.kind !== 'send' || e.device !== server) continue;
+    const p = decodePacket(e.bytes);
+    if (p.ok && p.value.tcp && new TextDecoder('latin1').decode(p.value.tcp.payload).startsWith(prefix)) return i;
+  }
+  return null;
+}
+
 function failureKindFor(s: Symptom): FailureKind {
   if (s.kind === 'connect') {
     switch (s.err.kind) {
@@ -165,7 +222,7 @@ function failureKindFor(s: Symptom): FailureKind {
         return [9, 10, 13].includes(s.err.code) ? 'icmp-prohibited' : 'icmp-unreachable';
     }
   }
-  // A 425 stays an FTP error whatever stopped the server's data connection: the culprit says what.
+  // A 425 whose cause is on the wire is named by it (explainTransfer); without one, an FTP error.
   if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : 'ftp-error';
   if (s.kind === 'client-refused') return 'client-refused';
   if (s.kind === 'unfinished' && s.budget) return 'budget';
@@ -193,9 +250,11 @@ function connectErrText(err: Extract<Symptom, { kind: 'connect' }>['err']): stri
  * to … port 21"): say so, or the line on screen contradicts the explanation.
  */
 function curlPortNote(clientSees: string[], target: string): string {
-  const dataPort = target.split(':')[1];
-  const named = clientSees.map((l) => /^curl: \(\d+\) Failed to connect to \S+ port (\d+) after/.exec(l)?.[1]).find((p) => p !== undefined);
-  return named !== undefined && named !== dataPort ? ` (curl's message names port ${named}, its control connection's, not the data port ${dataPort}.)` : '';
+  const [dataIp, dataPort] = target.split(':');
+  const m = clientSees.map((l) => /^curl: \(\d+\) Failed to connect to (\S+) port (\d+) after/.exec(l)).find((x) => x !== null);
+  if (!m || (m[2] === dataPort && m[1] === dataIp)) return '';
+  const names = m[1] !== dataIp ? `${m[1]} port ${m[2]}` : `port ${m[2]}`;
+  return ` (curl's message names ${names}, its control connection's, not the data connection's ${m[1] !== dataIp ? `${dataIp}:${dataPort}` : `port ${dataPort}`}.)`;
 }
 
 /** FileZilla Server's refusals, and what to change in its settings. */
@@ -222,6 +281,10 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   let culprit: Culprit | null = null;
   let explanation = '';
   let fix = '';
+  /** What the wire showed, when it says more than the reply (a 425 after a dropped SYN). */
+  let wireKind: FailureKind | null = null;
+  /** The packet carrying the decisive reply, when no packet was dropped (500 Illegal PORT). */
+  let replyStep: number | null = null;
   const active = r.dataCommand === 'PORT' || r.dataCommand === 'EPRT';
 
   const dialledPort = s.kind === 'connect' ? Number(s.target.split(':').pop()) : NaN;
@@ -267,6 +330,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     if (s.role === 'data') explanation += curlPortNote(clientSees, s.target);
   } else if (s.kind === 'reply') {
     if (s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text)) {
+      replyStep = replySendStep(trace, ctx.serverHost, '500 Illegal', startStep);
       culprit = { device: ctx.serverHost, rule: null, setting: 'port_promiscuous=NO' };
       explanation = `The server refused ${s.verb}: the address in it is not the address the control connection comes from (the client is behind NAT and nothing rewrote the ${s.verb} text), and vsftpd with port_promiscuous=NO refuses a data address other than the control peer's.`;
       fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}${r.passiveFailure ? '' : ', or use passive mode'}.`;
@@ -280,7 +344,11 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
         fix = isFz(ctx) ? `Make both connections leave through the same NAT address.` : `Make both connections leave through the same NAT address, or set pasv_promiscuous=YES.`;
       } else if (drop) {
         culprit = culpritOf(drop.e);
-        explanation = `The server could not establish the data connection: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. The server gave up and answered ${s.text}`;
+        wireKind = wireKindOf(drop.e);
+        const waited = wireKind === 'syn-timeout' ? waitedFor(trace, drop.e.packetId, r.client) : null;
+        explanation =
+          `The server could not open the data connection: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+          `On the wire, ${wireText(wireKind, drop.e, waited)}. The client sees only what the server then answered: ${s.text}`;
         fix = fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), 'data', active);
       } else {
         explanation = `The server could not establish the data connection and answered ${s.text}`;
@@ -336,14 +404,18 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     explanation = `Passive mode failed first: the data connection to ${pf.target} ${connectErrText(pf.err)}${how}. The client then fell back to active mode. ${explanation}`;
     if (first) fix = `${fixForDataDrop(ctx, first.e, droppedPort(trace, first.e.packetId), 'data', false)} Or, for active mode: ${fix}`;
   }
-  // "Jump to the failure" goes to the refused packet: this failure's, else the passive one's.
-  const step = drop?.step ?? first?.step ?? Math.max(0, trace.events.length - 1);
+  // curl 7.88 -P - prints a stale lookup error for any failure of the transfer: say so.
+  if (clientSees.some((l) => l.includes(CURL_ACTIVE_STALE_ERROR)))
+    explanation += ` (curl's last line, "${CURL_ACTIVE_STALE_ERROR}", is a leftover from looking up its own address for -P -: curl 7.88 prints it for any failure after an active-mode announcement. The server's reply above is what failed.)`;
+  // "Jump to the failure" goes to the refused packet: this failure's, else the passive one's,
+  // else the server's refusing reply.
+  const step = drop?.step ?? first?.step ?? replyStep ?? Math.max(0, trace.events.length - 1);
   return {
     client: r.client,
     command: r.command,
     ok: false,
     bytes: r.bytes,
-    failure: { kind: failureKindFor(s), step, culprit, clientSees, explanation, fix },
+    failure: { kind: wireKind ?? failureKindFor(s), step, culprit, clientSees, explanation, fix },
   };
 }
 

@@ -5,7 +5,11 @@
 import type { RuleRef } from '../sim/trace';
 
 export type FailureKind =
-  /** The SYN went unanswered: retransmitted until the connect gave up. */
+  /**
+   * The SYN went unanswered: retransmitted until the connect gave up. Also the server's active
+   * data SYN, when the client sees the server's 425 (the kinds below likewise: what the wire
+   * showed, the reply being what the client sees).
+   */
   | 'syn-timeout'
   /** A TCP RST answered the SYN ("Connection refused"). */
   | 'refused'
@@ -13,7 +17,7 @@ export type FailureKind =
   | 'icmp-unreachable'
   /** An ICMP administratively/host prohibited answered the SYN. */
   | 'icmp-prohibited'
-  /** The server answered an FTP error reply (425, 500, 530, 550, …). */
+  /** The server answered an FTP error reply (530, 550, …; a 425 with no cause on the wire). */
   | 'ftp-error'
   /** The server refused the PORT/EPRT address (`500 Illegal PORT command.`). */
   | 'illegal-port'

@@ -61,6 +61,11 @@ export interface Conn {
   /** The reply tuple; NAT changes it (the reply comes back to the translated address). */
   reply: Tuple;
   seenReply: boolean;
+  /**
+   * IPS_ASSURED: TCP once the handshake's last ACK (an original-direction segment after the
+   * reply) is seen; other protocols once traffic follows the first reply.
+   */
+  assured: boolean;
   /** Created from an expectation: RELATED until a reply is seen. */
   master: Conn | null;
   helper: string | null;
@@ -218,6 +223,7 @@ export class ConntrackTable {
       orig: t,
       reply: invert(t),
       seenReply: false,
+      assured: false,
       master,
       helper: null,
       natDstDone: false,

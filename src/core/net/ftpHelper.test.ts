@@ -23,7 +23,7 @@ describe('parseFtpSegment: the four cases as nf_conntrack_ftp reads them', () =>
     [1, '227 Entering Passive Mode 10,0,0,10,12,166\r\n', 'PASV 10.0.0.10:3238 [10,0,0,10,12,166]'], // no parentheses
     [1, '227-Entering Passive Mode (192,168,150,90,195,149).\r\n', 'none'], // multi-line: not "227 "
     [1, '227 Entering Passive Mode.\r\n', 'partial'], // no digits
-    [1, '229 Entering Extended Passive Mode (|||50070|).\r\n', 'EPSV ?:50070 [|||50070|]'],
+    [1, '229 Entering Extended Passive Mode (|||50070|)\r\n', 'EPSV ?:50070 [|||50070|]'],
     [1, '229 Entering Extended Passive Mode |||50070|\r\n', 'partial'], // needs "("
     [1, '229 Entering Extended Passive Mode (|!|50070|).\r\n', 'partial'], // delimiters differ
     [1, '226 Transfer complete.\r\n', 'none'],

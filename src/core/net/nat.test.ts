@@ -192,8 +192,8 @@ describe('DNAT and nf_nat_ftp on the server router', () => {
   it('229 carries no address: the text stays the same, the expectation is made', () => {
     const nf = serverRouter();
     const { c } = dnatControl(nf);
-    const r = nf.forward(c.fromServer('229 Entering Extended Passive Mode (|||50070|).\r\n'), 'eth0', sroute, 10);
-    expect(text(r.bytes)).toBe('229 Entering Extended Passive Mode (|||50070|).\r\n');
+    const r = nf.forward(c.fromServer('229 Entering Extended Passive Mode (|||50070|)\r\n'), 'eth0', sroute, 10);
+    expect(text(r.bytes)).toBe('229 Entering Extended Passive Mode (|||50070|)\r\n');
     expect(conntrackList(nf, 10).expectations.map((e) => e.tuple)).toEqual(['tcp 198.51.100.7:* -> 203.0.113.1:50070']);
   });
 

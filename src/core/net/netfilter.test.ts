@@ -144,7 +144,7 @@ describe('conntrack and the FTP helper on a router', () => {
   it('229 needs "(" and three equal delimiters; the address is the server\'s own', () => {
     const nf = router(CT);
     const c = control(nf);
-    nf.forward(c.fromServer('229 Entering Extended Passive Mode (|||50070|).\r\n'), 'eth1', route, 100);
+    nf.forward(c.fromServer('229 Entering Extended Passive Mode (|||50070|)\r\n'), 'eth1', route, 100);
     expect(conntrackList(nf, 100).expectations.map((e) => e.tuple)).toEqual(['tcp 192.0.2.100:* -> 203.0.113.10:50070']);
   });
 

@@ -10,7 +10,7 @@ import { formatIpv4, parseIpv4, type Ipv4 } from '../codec/addr';
 import { IPPROTO } from '../codec/ipv4';
 import { rewriteTcpPacket } from '../codec/packet';
 import {
-  ConntrackTable, ctStateOf, formatTuple, invert, isNatted, timeoutUs,
+  ConntrackTable, ctStateOf, formatTuple, hasDnat, hasSnat, invert, isNatted, timeoutUs,
   type Conn, type Dir, type Tuple, EXPECT_TIMEOUT_US,
 } from './conntrack';
 import { ftpHelp, helperNames, type HelperConfig } from './ftpHelper';
@@ -149,6 +149,13 @@ export class Netfilter {
     // xt_helper looks at the master connection's helper.
     const h = w.conn?.master?.helper;
     if (h) c.helper = h;
+    const k = w.conn;
+    if (k && !w.notrack) {
+      c.conn = {
+        orig: k.orig, reply: k.reply, dir: w.dir,
+        status: { expected: k.master !== null, seenReply: k.seenReply, assured: k.assured, confirmed: k.confirmed, srcNat: hasSnat(k), dstNat: hasDnat(k) },
+      };
+    }
     return c;
   }
 
@@ -240,6 +247,8 @@ export class Netfilter {
       if (found.dir === 1 && !c.seenReply) {
         c.seenReply = true;
         this.note(w, 'established', `first reply seen: ${formatTuple(c.orig)} is ESTABLISHED`, c.orig);
+      } else if (c.seenReply && !c.assured && (c.orig.proto !== 6 || (found.dir === 0 && !f?.syn))) {
+        c.assured = true;
       }
       if (f?.fin) c.fin[found.dir] = true;
       if (f?.rst) c.rst = true;

@@ -76,7 +76,9 @@ describe('built-in scenarios through the simulator', () => {
   it('active mode through a stateful client firewall: the server gives up with 425, its SYNs from :20 dropped there', () => {
     const r = run('active-client-firewall-blocked');
     const f = firstFailure(r)!;
-    expect(f.kind).toBe('ftp-error');
+    // What happened on the wire names the kind; the 425 is what the client sees.
+    expect(f.kind).toBe('syn-timeout');
+    expect(f.explanation).toMatch(/the server's SYN got no answer: it resent it until it gave up 60 s later \(a SYN time-out\)\. The client sees only what the server then answered: 425 Failed to establish connection\./);
     expect(f.clientSees).toContain('425 Failed to establish connection.');
     expect(f.culprit?.device).toBe('client-edge');
     const drop = r.trace.events[f.step]!;
@@ -84,6 +86,47 @@ describe('built-in scenarios through the simulator', () => {
     // No 150 before the 425: vsftpd connects first.
     expect(payloads(r, 'server', '150')).toEqual([]);
     expect(f.fix).toMatch(/^Attach the FTP helper on client-edge .*; or switch the client to passive mode\.$/);
+  });
+
+  it('port forwarding written with --ctstate DNAT: the SYN to the private 227 address is dropped silently by the FORWARD policy', () => {
+    const r = run('server-nat-ctstate-dnat');
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('syn-timeout');
+    const drop = r.trace.events[f.step]!;
+    expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'drop', rule: null, where: { table: 'filter', chain: 'FORWARD' } });
+    // The client dialled the private address it read in the 227, and nothing answered it.
+    const syns = synsOf(r, 'client/data1');
+    expect(syns.length).toBeGreaterThan(1);
+    expect(new Set(syns.map((e) => tcp(e).ip.dst))).toEqual(new Set([tcp(syns[0]!).ip.dst]));
+    expect(sends(r).some((e) => e.device === 'server-edge' && !isTcp(e))).toBe(false);
+    // The control connection, DNATed by the router, passed the same rule.
+    expect(r.trace.events.some((e) => e.kind === 'filter' && e.device === 'server-edge' && e.chain === 'FORWARD' && e.rule?.text.includes('--ctstate DNAT') && e.verdict === 'ACCEPT')).toBe(true);
+    // curl names the control connection's host and port, as curl 7.88 does (kernel check).
+    expect(f.clientSees.at(-1)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.1 port 21 after \d+ ms: Couldn't connect to server$/);
+    expect(f.explanation).toMatch(/curl's message names 203\.0\.113\.1 port 21, its control connection's, not the data connection's 10\.0\.0\.10:\d+/);
+    // curl's default (ignore the 227 address) dials 203.0.113.1, which is DNATed: it works.
+    expect(run('server-nat-ctstate-dnat', (j) => delete j.client.pasvAddress).verdict.ok).toBe(true);
+    // Written with --ctstate NEW instead, the router would forward the direct SYN too.
+    const asNew = (j: any) => (j.routers[0].iptables = j.routers[0].iptables.map((l: string) => l.replace('--ctstate DNAT', '--ctstate NEW')));
+    expect(run('server-nat-ctstate-dnat', asNew).verdict.ok).toBe(true);
+  });
+
+  it("active mode where the server's router has no route to the PORT address: ICMP net unreachable, an immediate 425", () => {
+    // Measured: port_promiscuous=YES with connect_from_port_20=NO makes vsftpd dial the private
+    // PORT address; the server's router, with no route there, answers ICMP net unreachable.
+    const r = run('client-nat-active-no-helper', (j) => {
+      j.server.vsftpd = [...j.server.vsftpd.filter((l: string) => !l.startsWith('connect_from_port_20')), 'connect_from_port_20=NO', 'port_promiscuous=YES'];
+      j.routers.find((x: any) => x.id === 'server-edge').routes = [{ to: '198.51.100.0/24', via: '192.0.2.1' }];
+    });
+    const f = firstFailure(r)!;
+    expect(f.kind).toBe('icmp-unreachable');
+    expect(f.clientSees).toContain('425 Failed to establish connection.');
+    expect(f.explanation).toMatch(/answered by an ICMP error \(server-edge has no route there: network unreachable\): it gave up at once/);
+    const drop = r.trace.events[f.step]!;
+    expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'no-route' });
+    // At once: the 425 follows the server's SYN within the link latencies, not after a time-out.
+    const reply = r.trace.events.findIndex((e, i) => i > f.step && e.kind === 'ftp' && e.text.startsWith('425'));
+    expect(r.trace.events[reply]!.t - drop.t).toBeLessThan(100_000);
   });
 
   it('the same with the FTP helper: the data SYN passes as RELATED', () => {
@@ -123,7 +166,7 @@ describe('built-in scenarios through the simulator', () => {
     expect(firstFailure(rejected)!.clientSees).toContain('Failed EPSV attempt. Disabling EPSV');
     expect(lastLine(rejected)).toMatch(/^curl: \(7\) Failed to connect to 203\.0\.113\.10 port 21 after \d+ ms: Couldn't connect to server$/);
     // The explanation says why the port on screen is not the data port.
-    expect(firstFailure(rejected)!.explanation).toMatch(/curl's message names port 21, its control connection's, not the data port \d+/);
+    expect(firstFailure(rejected)!.explanation).toMatch(/curl's message names port 21, its control connection's, not the data connection's port \d+/);
     // The kernel's ETIMEDOUT (131 s of SYNs, EPSV then PASV): exit 28, the same words.
     const dropped = run('passive-server-firewall-drop');
     expect(lastLine(dropped)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 262\d{3} ms: Couldn't connect to server$/);
@@ -230,6 +273,104 @@ describe('built-in scenarios through the simulator', () => {
     expect(run('server-nat-classic-no-pasv-address', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)).verdict.ok).toBe(true);
     // Its own default: passive, EPSV first.
     expect(commands(run('seed-passive-session', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)), 'testbox1')).toContain('EPSV');
+  });
+
+  // Whole command sequences across every transfer of a session, as the kernel check captured
+  // them (GNU inetutils ftp 2.4, tnftp 20210827, curl 7.88.1 against vsftpd 3.0.3).
+  describe('sessions that go on after a failed data connection, as the real clients do', () => {
+    const consoleOf = (r: RunResult) => r.trace.events.flatMap((e) => (e.kind === 'console' ? [e.text] : []));
+    const verbs = (r: RunResult, device = 'client') => commandsOf(r, device).map((t) => t.replace(/^(PORT|EPRT|LPRT) .*/, '$1'));
+    const announced = (r: RunResult) => commandsOf(r).filter((t) => /^(PORT|EPRT|LPRT) /.test(t));
+    const portOf = (t: string) => {
+      const n = t.replace(/^\S+ /, '').split(/[,|]/).filter(Boolean).map(Number);
+      return t.startsWith('EPRT') ? n[n.length - 1]! : n[n.length - 2]! * 256 + n[n.length - 1]!;
+    };
+
+    it('netkit (classic): TYPE I before the download, also after a failed listing; the default-port retry once', () => {
+      expect(verbs(run('active-client-firewall-blocked'))).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PORT', 'LIST', 'TYPE I', 'PORT', 'RETR readme.txt', 'QUIT']);
+      const refused = run('client-nat-active-no-helper');
+      expect(verbs(refused)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PORT', 'TYPE I', 'PORT', 'QUIT']);
+      expect(consoleOf(refused).filter((l) => l === 'ftp: bind: Address already in use')).toHaveLength(1);
+    });
+
+    it('inetutils: a refused PORT is tried again as LPRT on the same port; the verdict still names the PORT refusal', () => {
+      const r = run('client-nat-active-no-helper', (j) => (j.client.profile = 'inetutils'));
+      expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PORT', 'LPRT', 'TYPE I', 'PORT', 'LPRT', 'QUIT']);
+      const [port1, lprt1] = announced(r);
+      expect(lprt1).toMatch(/^LPRT 4,4,192,168,1,100,2,\d+,\d+$/);
+      expect(portOf(lprt1!)).toBe(portOf(port1!));
+      expect(payloads(r, 'server', '500 Unknown')).toHaveLength(2);
+      expect(firstFailure(r)).toMatchObject({ kind: 'illegal-port' });
+      expect(consoleOf(r).filter((l) => l === 'ftp: bind: Address already in use')).toHaveLength(1);
+      // After refusing a 227 naming another host it sends ABOR.
+      const mismatch = run('server-nat-classic-no-pasv-address', (j) => (j.client.profile = 'inetutils'));
+      expect(verbs(mismatch)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'PASV', 'ABOR', 'TYPE I', 'PASV', 'ABOR', 'QUIT']);
+      expect(payloads(mismatch, 'server', '225')).toEqual(['225 No transfer to ABOR.\r\n', '225 No transfer to ABOR.\r\n']);
+    });
+
+    it('tnftp: a refused EPRT is followed by PORT on the same port, and the next transfer starts with PORT', () => {
+      const r = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'tnftp'), (j.client.mode = 'active')));
+      expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'FEAT', 'EPRT', 'PORT', 'TYPE I', 'SIZE readme.txt', 'PORT', 'QUIT']);
+      const [eprt, port] = announced(r);
+      expect(portOf(port!)).toBe(portOf(eprt!));
+    });
+
+    it("lftp: FEAT and AUTH TLS before login, TYPE I/SIZE/MDTM before a download; a failed data connection ends the command and the next logs in again", () => {
+      const lftp = (j: any) => (j.client.profile = 'lftp');
+      expect(verbs(run('passive-server-firewall-helper', lftp))).toEqual([
+        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PASV', 'LIST', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PASV', 'RETR readme.txt', 'QUIT',
+      ]);
+      // ICMP host-prohibited: the command and ABOR are still sent, the control connection closed
+      // without QUIT, and the next command logs in on a new one (no PWD the second time).
+      const r = run('passive-server-firewall-reject', lftp);
+      expect(verbs(r)).toEqual([
+        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PASV', 'LIST', 'ABOR',
+        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PASV', 'RETR readme.txt', 'ABOR',
+      ]);
+      expect(firstFailure(r)!.clientSees).toEqual(expect.arrayContaining(['**** Data socket error (No route to host) - reconnecting', 'ls: Fatal error: max-retries exceeded (No route to host)']));
+      // A time-out: no command, no ABOR.
+      const dropped = run('passive-server-firewall-drop', (j) => ((j.client.profile = 'lftp'), (j.client.connectTimeoutS = 5)));
+      expect(verbs(dropped).filter((v) => v === 'LIST' || v === 'ABOR')).toEqual([]);
+      expect(firstFailure(dropped)!.clientSees).toEqual(expect.arrayContaining(['**** Timeout - reconnecting', 'ls: Fatal error: max-retries exceeded']));
+      // PORT refused: "Switching passive mode on", the command, ABOR, and the same end.
+      const port = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'lftp'), (j.client.mode = 'active')));
+      expect(verbs(port).slice(0, 9)).toEqual(['FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PORT', 'LIST', 'ABOR', 'FEAT']);
+      expect(firstFailure(port)).toMatchObject({ kind: 'illegal-port' });
+      expect(firstFailure(port)!.clientSees).toContain('ls: Fatal error: max-retries exceeded (500 Illegal PORT command.)');
+    });
+
+    it("curl: a refused EPRT is not tried again on that connection; its exit line is curl 7.88's stale inet_ntop text", () => {
+      const r = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'curl'), (j.client.mode = 'active')));
+      expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPRT', 'PORT', 'PORT', 'QUIT']);
+      const f = firstFailure(r)!;
+      expect(f.clientSees).toContain('curl: (30) sa_addr inet_ntop() failed with errno 97: Address family not supported by protocol');
+      expect(f.explanation).toMatch(/is a leftover from looking up its own address for -P -/);
+      // A 425 after an active announcement: exit 19 with the same text.
+      const blocked = run('active-client-firewall-blocked', (j) => ((j.client.profile = 'curl'), (j.client.mode = 'active')));
+      expect(firstFailure(blocked)!.clientSees).toContain('curl: (19) sa_addr inet_ntop() failed with errno 97: Address family not supported by protocol');
+      // Passive failures keep curl's own words.
+      expect(firstFailure(run('passive-server-firewall-reject'))!.clientSees.join('\n')).not.toMatch(/inet_ntop/);
+    });
+  });
+
+  it('cd and pwd in the script: the classic client sends CWD/PWD when typed; curl turns cd into the URL path (CWD once per connection, before EPSV)', () => {
+    const withPub = (profile: string, script: string[]) => (j: any) => {
+      j.client.profile = profile;
+      j.server.files = { '/pub': { dir: true }, '/pub/readme.txt': { size: 1024 } };
+      j.script = script;
+    };
+    const curl = run('passive-server-firewall-helper', withPub('curl', ['login', 'cd pub', 'ls', 'get readme.txt', 'quit']));
+    expect(curl.verdict.ok).toBe(true);
+    expect(commandsOf(curl)).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'CWD pub', 'EPSV', 'TYPE A', 'LIST', 'EPSV', 'TYPE I', 'SIZE readme.txt', 'RETR readme.txt', 'QUIT']);
+    expect(payloads(curl, 'server', '250')).toEqual(['250 Directory successfully changed.\r\n']);
+    // A directory that is not there: curl's exit 9, and no transfer on that URL.
+    const missing = run('passive-server-firewall-helper', withPub('curl', ['login', 'cd nosuch', 'get readme.txt', 'quit']));
+    expect(firstFailure(missing)).toMatchObject({ kind: 'ftp-error' });
+    expect(firstFailure(missing)!.clientSees).toContain('curl: (9) Server denied you to change to the given directory');
+    const classic = run('passive-server-firewall-helper', withPub('classic', ['login', 'cd pub', 'pwd', 'get readme.txt', 'quit']));
+    expect(classic.verdict.ok).toBe(true);
+    expect(commandsOf(classic)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'CWD pub', 'PWD', 'TYPE I', 'EPSV', 'RETR readme.txt', 'QUIT'].map((c) => (c === 'EPSV' ? 'PASV' : c)));
+    expect(payloads(classic, 'server', '257')).toEqual(['257 "/pub" is the current directory\r\n']);
   });
 
   it('a reply leaves before the data it announces and carries the ACK of the command', () => {

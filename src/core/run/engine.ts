@@ -12,10 +12,11 @@ import type { VsftpdConf } from '../ftp/vsftpd/conf';
 import { HostStack, type SynSchedule } from '../tcp/hostStack';
 import { ftpClientMachine, type FtpClientInput } from '../ftp/client/machine';
 import type { TransferReport } from '../ftp/client/transfer';
-import { PROFILES, type ProfileId } from '../ftp/client/profiles';
+import { PROFILES, type PasvAddressPolicy, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
 import { startFtpServer } from '../ftp/vsftpd/server';
 import { startFzServer } from '../ftp/filezilla/server';
+import type { FileSpec } from '../ftp/server/files';
 import type { FzSettings } from '../ftp/filezilla/settings';
 import type { StaticRoute } from '../net/routing';
 import { Network, type IfaceSpec } from './network';
@@ -40,6 +41,8 @@ export interface SimClient extends Omit<FtpClientInput, 'env' | 'profile' | 'ser
   profile: ProfileId;
   /** The address the client dials (the machine's `server`). */
   connectTo: Ipv4;
+  /** Overrides the profile's treatment of the 227 address (curl --no-ftp-skip-pasv-ip …). */
+  pasvAddress?: PasvAddressPolicy;
 }
 
 export interface SimInput {
@@ -48,7 +51,7 @@ export interface SimInput {
   devices: SimDevice[];
   latencyUs: Record<string, number>;
   /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
-  server: { host: string; conf: VsftpdConf; files: Record<string, { size?: number; text?: string; dir?: boolean }>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
+  server: { host: string; conf: VsftpdConf; files: Record<string, FileSpec>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
@@ -164,7 +167,8 @@ export function runEngine(input: SimInput): Simulation {
     const stack = stacks.get(c.host);
     if (!stack) continue;
     running++;
-    const profile = PROFILES[c.profile];
+    const base = PROFILES[c.profile];
+    const profile = c.pasvAddress === undefined ? base : { ...base, pasvAddress: c.pasvAddress };
     // This client's console lines with their steps: a report reads its own lines instead of
     // scanning the whole trace (that scan made 1,000 concurrent clients quadratic).
     const consoleLines: { step: number; text: string }[] = [];

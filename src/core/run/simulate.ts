@@ -5,6 +5,8 @@
 import { routesOf } from '../scenario/reach';
 import type { Scenario } from '../scenario/types';
 import { parseScriptLine, type ScriptStep } from '../ftp/client/script';
+import { uidOf } from '../ftp/vsftpd/accounts';
+import type { FileSpec } from '../ftp/server/files';
 import { runEngine, type SimDevice, type SimInput, type Simulation } from './engine';
 
 export type { ClientReport, RunReports, Simulation } from './engine';
@@ -30,8 +32,12 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
   const latencyUs: Record<string, number> = {};
   for (const seg of s.segments) latencyUs[seg.id] = Math.round(seg.latencyMs * 1000);
   const conf = s.server.vsftpd;
-  const files: Record<string, { size?: number; text?: string; dir?: boolean }> = {};
-  for (const f of s.server.files) files[f.path] = f.dir ? { dir: true } : f.text !== null ? { text: f.text } : { size: f.size };
+  const files: Record<string, FileSpec> = {};
+  for (const f of s.server.files) {
+    const uid = f.owner === null ? null : uidOf(f.owner, s.server.users);
+    const perm = { ...(uid !== null ? { owner: { uid, gid: uid } } : {}), ...(f.mode !== null ? { mode: f.mode } : {}) };
+    files[f.path] = f.dir ? { dir: true, ...perm } : f.text !== null ? { text: f.text, ...perm } : { size: f.size, ...perm };
+  }
   return {
     seed: s.seed,
     synSchedule: s.tcp.synSchedule,
@@ -52,6 +58,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
       script: c.script.map(parseScriptLine).flatMap((p): ScriptStep[] => (p.ok ? [p.step] : [])),
       tls: c.tls,
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
+      ...(c.pasvAddress !== null ? { pasvAddress: c.pasvAddress } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),

@@ -7,6 +7,7 @@ import { formatCidr, formatIpv4, inCidr, parseCidr, parseIpv4, prefixMask, asPor
 import { parseIptablesSave } from '../net/iptables/parse';
 import { parseScriptLine } from '../ftp/client/script';
 import { parseFzSettings, type FzSettings } from '../ftp/filezilla/settings';
+import { uidOf } from '../ftp/vsftpd/accounts';
 import { parseVsftpdConf, type VsftpdConf } from '../ftp/vsftpd/conf';
 import { findPath } from './reach';
 import {
@@ -294,16 +295,26 @@ function buildFiles(f: ScenarioFile, p: Problems): ServerFile[] {
       p.error(fp, `"${path}" is not an absolute file path like /pub/readme.txt`);
       continue;
     }
+    let mode: number | null = null;
+    if (spec.mode !== undefined) {
+      if (!/^0?[0-7]{3}$/.test(spec.mode)) p.error(`${fp}.mode`, `"${spec.mode}" is not a permission mode in octal like "755" or "0644"`);
+      else mode = parseInt(spec.mode, 8);
+    }
+    const users = f.server.users ?? [];
+    if (spec.owner !== undefined && uidOf(spec.owner, users) === null) {
+      p.error(`${fp}.owner`, `no user "${spec.owner}" (use root, ftp or one of server.users: ${users.map((u) => u.name).join(', ') || 'none'})`);
+    }
+    const owner = spec.owner ?? null;
     if (spec.dir) {
       if (spec.size !== undefined || spec.text !== undefined) p.error(fp, 'a directory has no size or text');
-      out.push({ path: path.replace(/\/$/, ''), dir: true, size: 0, text: null });
+      out.push({ path: path.replace(/\/$/, ''), dir: true, size: 0, text: null, owner, mode });
       continue;
     }
     const textBytes = spec.text === undefined ? undefined : utf8Length(spec.text);
     if (spec.size !== undefined && textBytes !== undefined && spec.size !== textBytes) {
       p.error(`${fp}.size`, `size ${spec.size} does not match the text, which is ${textBytes} bytes (leave size out)`);
     }
-    out.push({ path: path.replace(/\/$/, ''), dir: false, size: textBytes ?? spec.size ?? 1024, text: spec.text ?? null });
+    out.push({ path: path.replace(/\/$/, ''), dir: false, size: textBytes ?? spec.size ?? 1024, text: spec.text ?? null, owner, mode });
   }
   return out;
 }
@@ -413,7 +424,7 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
         connectPort: asPort(port),
         controlPort: c.controlPort === undefined ? null : asPort(c.controlPort),
         connectTimeoutS: c.connectTimeoutS ?? null,
-        user, password: c.password ?? 'guest@', tls: c.tls ?? false, script: [...script],
+        user, password: c.password ?? 'guest@', tls: c.tls ?? false, pasvAddress: c.pasvAddress ?? null, script: [...script],
       },
     });
   }

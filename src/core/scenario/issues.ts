@@ -62,7 +62,7 @@ const KNOWN_FIELDS = [
   'clients', 'script', 'expect', 'outcome', 'note', 'id', 'label', 'role', 'ip', 'gateway', 'segment', 'routes', 'iptables',
   'ftpHelper', 'ports', 'loose', 'to', 'via', 'dev', 'latencyMs', 'interfaces', 'host', 'vsftpd', 'style', 'files', 'users',
   'size', 'text', 'dir', 'password', 'profile', 'mode', 'dataPort', 'connectTo', 'connectPort', 'controlPort',
-  'connectTimeoutS', 'user', 'tls',
+  'connectTimeoutS', 'user', 'tls', 'pasvAddress',
 ];
 
 function suggest(word: string): string {

@@ -55,7 +55,7 @@ describe('loadScenario: a valid file', () => {
     expect(s.routers[0]!.ftpHelper).toEqual({ ports: [21], loose: false });
     expect(s.routers[0]!.firewall?.text.split('\n')[0]).toBe('*filter');
     expect(s.server.vsftpd.pasv_max_port).toBe(3300);
-    expect(s.server.files).toEqual([{ path: '/readme.txt', dir: false, size: 1024, text: null }]);
+    expect(s.server.files).toEqual([{ path: '/readme.txt', dir: false, size: 1024, text: null, owner: null, mode: null }]);
     expect(s.clients).toHaveLength(1);
     const c = s.clients[0]!;
     expect([c.id, c.mode, c.dataPort, c.user, c.password, c.tls, c.controlPort, c.connectTimeoutS]).toEqual(['client', 'auto', 'ephemeral', 'anonymous', 'guest@', false, null, null]);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, ROUTER_ROLES, SERVER_KINDS, SERVER_STYLES, SYN_SCHEDULES,
+  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, PASV_ADDRESS_POLICIES, ROUTER_ROLES, SERVER_KINDS, SERVER_STYLES, SYN_SCHEDULES,
   type ScenarioFile,
 } from './types';
 import type { FzSettingsSpec } from '../ftp/filezilla/settings';
@@ -64,6 +64,8 @@ const file = z.strictObject({
   size: z.number().int().min(0).max(100_000_000).optional(),
   text: z.string().optional(),
   dir: z.boolean().optional(),
+  owner: z.string().min(1).optional(),
+  mode: z.string().optional(),
 });
 
 const server = z.strictObject({
@@ -92,6 +94,7 @@ const client = z.strictObject({
   user: z.string().min(1).optional(),
   password: z.string().optional(),
   tls: z.boolean().optional(),
+  pasvAddress: z.enum(PASV_ADDRESS_POLICIES).optional(),
   script: script.optional(),
 });
 

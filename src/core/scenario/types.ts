@@ -22,6 +22,16 @@ export type ClientProfileId = (typeof CLIENT_PROFILES)[number];
 export const CLIENT_MODES = ['auto', 'active', 'passive', 'port', 'eprt', 'pasv', 'epsv'] as const;
 export type ClientMode = (typeof CLIENT_MODES)[number];
 
+/**
+ * How the client treats the address inside a 227 reply, when the scenario overrides its
+ * profile: trust it (curl --no-ftp-skip-pasv-ip, netkit), ignore it and reuse the control
+ * address (curl's default, lftp ftp:ignore-pasv-address), refuse one that is not the control
+ * peer's (tnftp, inetutils), or replace a private one from a public server (lftp's default
+ * ftp:fix-pasv-address, FileZilla).
+ */
+export const PASV_ADDRESS_POLICIES = ['trust', 'ignore', 'refuse-mismatch', 'fix-unroutable'] as const;
+export type PasvAddressChoice = (typeof PASV_ADDRESS_POLICIES)[number];
+
 /** Where an active-mode client listens: a fresh ephemeral port, or its control port + 1 (the seeds' classic client). */
 export const DATA_PORT_CHOICES = ['ephemeral', 'control+1'] as const;
 export type DataPortChoice = (typeof DATA_PORT_CHOICES)[number];
@@ -136,6 +146,10 @@ export interface FileSpec {
   text?: string;
   /** A directory (listed with `d` permissions; size and text not allowed). */
   dir?: boolean;
+  /** vsftpd: the Unix owner — "root" (default), "ftp" (the anonymous user) or one of server.users. */
+  owner?: string;
+  /** vsftpd: the permission bits in octal, "755" or "0644". Default 644 for files, 755 for directories. */
+  mode?: string;
 }
 
 /** A local account (vsftpd `local_enable=YES`). */
@@ -186,6 +200,8 @@ export interface ClientSpec {
   password?: string;
   /** Explicit FTPS: AUTH TLS after the greeting. Default false. */
   tls?: boolean;
+  /** How it treats the address in a 227 reply. Default: the profile's (see PASV_ADDRESS_POLICIES). */
+  pasvAddress?: PasvAddressChoice;
   /** This client's own script; default the scenario's `script`. */
   script?: string[];
 }
@@ -286,6 +302,9 @@ export interface ServerFile {
   size: number;
   /** Exact content, or null for generated content of `size` bytes. */
   text: string | null;
+  /** Unix owner's name and permission bits (vsftpd), null = root / the default mode. */
+  owner: string | null;
+  mode: number | null;
 }
 
 export interface Server {
@@ -317,6 +336,8 @@ export interface Client {
   user: string;
   password: string;
   tls: boolean;
+  /** null = the profile's policy. */
+  pasvAddress: PasvAddressChoice | null;
   script: string[];
 }
 

@@ -5,9 +5,9 @@
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import { MarkerType } from '@xyflow/svelte';
-import { describePacket, type Trace, type TraceEvent } from '../../core/index';
+import { decodePacket, describePacket, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
-import { packetLabel } from '../playback/label';
+import { packetLabel, payloadText } from '../playback/label';
 import { COLUMN_WIDTH, ROW_HEIGHT, type DeviceView, type LinkView } from './layout';
 
 export type DeviceState = 'idle' | 'sending' | 'receiving' | 'dropped' | 'nat' | 'done' | 'failed';
@@ -53,7 +53,10 @@ export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]
   let packet: { link: string; mark: PacketMark } | null = null;
   if (!e) return { states, packet };
   if (e.kind === 'send') {
-    states.set(e.device, { state: 'sending' });
+    // A server refusing the data connection in words (500 Illegal PORT, 425, 426) is marked
+    // where it says so: the reply is the failure the client sees.
+    const refusal = ftpRefusal(e.bytes);
+    states.set(e.device, refusal ? { state: 'failed', drop: { how: 'reply', reason: refusal, rule: null } } : { state: 'sending' });
     states.set(e.to, { state: 'receiving' });
     const l = linkBetween(links, e.device, e.to);
     if (l) packet = { link: l.id, mark: { at: 0.5, forward: l.source === e.device, label: packetLabel(e.bytes), refused: null } };
@@ -73,6 +76,14 @@ export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]
     states.set(host, { state: e.ok ? 'done' : 'failed' });
   }
   return { states, packet };
+}
+
+/** The reply line when a segment carries a data-connection refusal (425, 426, 500 Illegal PORT/EPRT). */
+export function ftpRefusal(bytes: Uint8Array): string | null {
+  const p = decodePacket(bytes, { verifyChecksums: false });
+  if (!p.ok || !p.value.tcp) return null;
+  const text = payloadText(p.value.tcp.payload);
+  return text !== null && /^(42[56] |500 Illegal (PORT|EPRT))/.test(text) ? text : null;
 }
 
 function lastSend(trace: Trace, before: number, packetId: number): Extract<TraceEvent, { kind: 'send' }> | null {

@@ -22,6 +22,7 @@ describe('rule fields', () => {
       '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT',
       '-A PREROUTING -p tcp --dport 21 -j CT --helper ftp',
       '-A OUTPUT -o eth0 -p udp -m udp --sport 53 -j DROP',
+      '-A FORWARD -i wan -o lan -m conntrack --ctstate DNAT -j ACCEPT',
     ];
     for (const l of lines) {
       const f = fieldsOfLine(l);
@@ -34,6 +35,13 @@ describe('rule fields', () => {
     expect(argsOf({ ...emptyRule(), states: 'RELATED', stateModule: 'state', target: 'REJECT', rejectWith: 'tcp-reset' })).toBe('-m state --state RELATED -j REJECT --reject-with tcp-reset');
   });
 
+  it('keeps conntrack options other than --ctstate with their module', () => {
+    const f = fieldsOfLine('-A FORWARD -m conntrack --ctorigdst 203.0.113.10 --ctorigdstport 21 -j ACCEPT');
+    expect(argsOf(f)).toBe('-m conntrack --ctorigdst 203.0.113.10 --ctorigdstport 21 -j ACCEPT');
+    const g = fieldsOfLine('-A FORWARD -m conntrack --ctstate DNAT --ctdir ORIGINAL -j ACCEPT');
+    expect(argsOf(g)).toBe('-m conntrack --ctstate DNAT --ctdir ORIGINAL -j ACCEPT');
+  });
+
   it('explains bad fields', () => {
     const ok = { ...emptyRule(), proto: 'tcp', dport: '21' };
     expect(checkFields(ok)).toBeNull();
@@ -41,6 +49,9 @@ describe('rule fields', () => {
     expect(checkFields({ ...ok, dport: '3001-3100' })).toMatch(/range like 3001:3100/);
     expect(checkFields({ ...ok, proto: '' })).toMatch(/ports need protocol tcp or udp/);
     expect(checkFields({ ...ok, states: 'NEW,RELATE' })).toMatch(/unknown connection state RELATE/);
+    // DNAT/SNAT are --ctstate words only.
+    expect(checkFields({ ...ok, states: 'DNAT' })).toBeNull();
+    expect(checkFields({ ...ok, states: 'DNAT', stateModule: 'state' })).toMatch(/unknown connection state DNAT/);
     expect(checkFields({ ...ok, target: '' })).toMatch(/target/);
   });
 });

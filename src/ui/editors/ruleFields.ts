@@ -29,7 +29,9 @@ export interface RuleFields {
 
 export const TARGETS = ['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'LOG', 'DNAT', 'SNAT', 'MASQUERADE', 'CT'] as const;
 export const REJECT_WITH = ['icmp-port-unreachable', 'icmp-host-prohibited', 'icmp-net-unreachable', 'icmp-host-unreachable', 'icmp-admin-prohibited', 'icmp-net-prohibited', 'icmp-proto-unreachable', 'tcp-reset'] as const;
-export const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID'] as const;
+export const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'] as const;
+/** Only `-m conntrack --ctstate` knows these: the connection's source or destination was translated. */
+export const CT_ONLY_STATES = ['DNAT', 'SNAT'] as const;
 
 const FIELD_OPTS: Record<string, keyof RuleFields> = {
   '-p': 'proto', '--protocol': 'proto', '-s': 'src', '--source': 'src', '-d': 'dst', '--destination': 'dst',
@@ -93,6 +95,8 @@ export function argsOf(f: RuleFields): string {
   put('--sport', f.sport);
   put('--dport', f.dport);
   if (f.states.trim()) out.push('-m', f.stateModule, f.stateModule === 'state' ? '--state' : '--ctstate', f.states.trim().toUpperCase());
+  // Other conntrack options (--ctstatus, --ctorigdst…) kept in `extra` need their module loaded.
+  else if (f.extra.some((w) => w.startsWith('--ct'))) out.push('-m', 'conntrack');
   out.push(...f.extra);
   if (f.target.trim()) out.push('-j', f.target.trim());
   if (f.target === 'REJECT' && f.rejectWith) out.push('--reject-with', f.rejectWith);
@@ -114,8 +118,9 @@ export function checkFields(f: RuleFields): string | null {
   if (!iface(f.inIface.trim()) || !iface(f.outIface.trim())) return 'an interface name is 1–15 letters or digits, like eth0 (eth+ matches all)';
   if (!port(f.sport.trim()) || !port(f.dport.trim())) return 'a port is 0–65535, or a range like 3001:3100';
   if ((f.sport.trim() || f.dport.trim()) && !['tcp', 'udp'].includes(f.proto.trim())) return 'ports need protocol tcp or udp';
-  const bad = f.states.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s && !(STATES as readonly string[]).includes(s));
-  if (bad.length > 0) return `unknown connection state ${bad.join(', ')} (use NEW, ESTABLISHED, RELATED, INVALID)`;
+  const known: readonly string[] = f.stateModule === 'conntrack' ? [...STATES, ...CT_ONLY_STATES] : STATES;
+  const bad = f.states.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s && !known.includes(s));
+  if (bad.length > 0) return `unknown connection state ${bad.join(', ')} (use ${known.join(', ')})`;
   if (!f.target.trim()) return 'choose a target (ACCEPT, DROP, REJECT…)';
   return null;
 }

@@ -35,6 +35,8 @@ export class Session {
   running: { events: number; full: boolean } | null = $state.raw(null);
   /** The run on screen was stopped by the interactive budget: "run it all" is offered. */
   stoppedEarly = $state(false);
+  /** Name and purpose of the file that last loaded, known before its run comes back (the heading). */
+  title: { name: string; teaches: string } | null = $state.raw(null);
 
   readonly playback = new Playback(() => this.run?.trace ?? null);
   readonly #runFn: RunFn;
@@ -63,6 +65,7 @@ export class Session {
     }
     this.errors = [];
     this.warnings = loaded.warnings;
+    this.title = { name: loaded.scenario.name, teaches: loaded.scenario.teaches };
     this.#start(file, loaded.scenario, cursor);
     return true;
   }
@@ -79,6 +82,7 @@ export class Session {
       this.playback.pause();
       this.run = null;
       this.scenario = null;
+      this.title = null;
       this.stoppedEarly = false;
     }
     return ok;

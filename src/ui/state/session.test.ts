@@ -40,6 +40,8 @@ describe('Session with a run function that answers later (the worker pool)', () 
     expect(s.open(a, 'start')).toBe(true);
     expect(s.running).toEqual({ events: 0, full: false });
     expect(s.run).toBeNull();
+    // The heading names the scenario before its run comes back.
+    expect(s.title?.name).toBe((a as { name: string }).name);
     expect(s.setFile(b, 'end')).toBe(true);
     expect(calls[0]!.opts.signal!.aborted).toBe(true);
     await calls[1]!.release();

@@ -125,13 +125,15 @@ describe('each client sends its own commands, in its own order', () => {
 
   it('classic netkit ftp: SYST (and the lines it prints), then active mode with PORT', () => {
     const s = run('classic', ['login', 'get readme.txt']);
-    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'PORT', 'RETR', 'QUIT']);
+    // TYPE I before a download: BSD ftp's type switch (captured from inetutils ftp).
+    expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'TYPE', 'PORT', 'RETR', 'QUIT']);
     expect(s.printed).toContain('Remote system type is UNIX.');
     expect(s.printed).toContain(`${FILE_SIZE} bytes received.`);
   });
 
-  it('lftp and Windows ftp.exe send nothing after login', () => {
-    expect(run('lftp', ['login', 'ls']).verbs).toEqual(['USER', 'PASS', 'TYPE', 'PASV', 'LIST', 'QUIT']);
+  it('lftp asks FEAT and AUTH TLS before login and PWD after it; Windows ftp.exe sends nothing after login', () => {
+    // Captured from lftp 4.9.2: AUTH TLS refused (vsftpd without FTPS), it goes on in the clear.
+    expect(run('lftp', ['login', 'ls']).verbs).toEqual(['FEAT', 'AUTH', 'USER', 'PASS', 'PWD', 'PASV', 'LIST', 'QUIT']);
     expect(run('windows', ['login', 'ls']).verbs).toEqual(['USER', 'PASS', 'PORT', 'LIST', 'QUIT']);
   });
 

@@ -7,13 +7,13 @@
  * transfer.ts.
  */
 import { and, assign, setup } from 'xstate';
-import { formatIpv4, type Ipv4 } from '../../codec/addr';
+import { formatIpv4, ipv4Octets, type Ipv4 } from '../../codec/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
-import { connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
+import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
 import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import {
   isReported,
@@ -98,9 +98,12 @@ interface Ctx {
   /** Passive mode failed in auto mode; active for the rest of the session (tnftp). */
   passiveOff: boolean;
   /** EPSV or EPRT was refused; PASV and PORT only for the rest of the session (tnftp). */
-  extendedOff: boolean;
+  extendedOff: DataCommand[];
   /** A PORT was refused once already (tnftp's default-port retry is spent). */
   portRefused: boolean;
+  /** curl: the directories of the URLs' path (the script's cd lines), and how many this connection has changed to. */
+  urlDirs: string[];
+  cwdSent: number;
 }
 
 type Ev =
@@ -114,9 +117,9 @@ type Ev =
 function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
   const { profile, mode } = c.input;
   const cmds = c.passiveOff ? profile.active : dataCommandsFor(profile, mode);
-  if (!c.extendedOff) return cmds;
-  const plain = cmds.filter((x) => x === 'PASV' || x === 'PORT');
-  return plain.length > 0 ? plain : cmds;
+  if (c.extendedOff.length === 0) return cmds;
+  const left = cmds.filter((x) => !c.extendedOff.includes(x));
+  return left.length > 0 ? left : cmds;
 }
 
 /** Passive failed: the transfer goes on with these active commands (the client's fallback). */
@@ -129,7 +132,7 @@ function goActive(x: Transfer, commands: DataCommand[]): void {
 
 /** The data connection being opened, as a failure message names it. */
 function dataTarget(c: Ctx): ConnectTarget {
-  return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlPort: c.input.serverPort, role: 'data' };
+  return { ip: c.xfer!.target!.ip, port: c.xfer!.target!.port, controlIp: c.input.server, controlPort: c.input.serverPort, role: 'data' };
 }
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
@@ -164,6 +167,30 @@ function sequenceState(phase: SequencePhase, then: string) {
       ],
     },
   };
+}
+
+/** PORT/EPRT/LPRT for the client's own address as its socket sees it (behind NAT, the private one). */
+function announce(c: Ctx, cmd: DataCommand, ip: Ipv4, port: number): void {
+  if (cmd === 'PORT') send(c, 'PORT', encodeHostPort(ip, port));
+  else if (cmd === 'EPRT') send(c, 'EPRT', formatEprtArg(ip, port));
+  // RFC 1639: family 4, 4 address bytes, 2 port bytes.
+  else send(c, 'LPRT', `4,4,${ipv4Octets(ip).join(',')},2,${port >> 8},${port & 255}`);
+}
+
+/**
+ * lftp's way out of a failed command with no retries left: its note, then — unless the data
+ * connection timed out — the transfer command and ABOR (captured), and the fatal line.
+ */
+function lftpGiveUp(c: Ctx, note: string, reason: string | null): void {
+  const x = c.xfer!;
+  const { env } = c.input;
+  env.print(note);
+  if (reason !== null) {
+    send(c, transferVerb(x.step), transferArg(x.step));
+    send(c, 'ABOR');
+  }
+  const what = x.step.kind === 'ls' ? 'ls' : `${x.step.kind}: ${transferArg(x.step) ?? ''}`;
+  env.print(`${what}: Fatal error: max-retries exceeded${reason !== null ? ` (${reason})` : ''}`);
 }
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
@@ -220,7 +247,18 @@ export const ftpClientMachine = setup({
     },
     controlDead: ({ context }) => context.ctrlDead,
     relogin: ({ context }) => context.relogin,
-    dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && context.xfer?.symptomKind === 'connect',
+    dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && (context.xfer?.symptomKind === 'connect' || !!context.xfer?.dropControl),
+    lftpFeatFirst: ({ context }) => context.input.profile.lftpSequence,
+    isLftp: ({ context }) => context.input.profile.lftpSequence,
+    /** lftp asks its after-login commands (PWD) on its first login only. */
+    lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
+    lftpPortRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && ['PORT', 'EPRT'].includes(context.lastVerb),
+    aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
+    /** curl has no cd/pwd: a cd becomes the path of the URLs after it. */
+    stepIsCurlCd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'cd',
+    stepIsCurlPwd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'pwd',
+    /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
+    curlNeedsCwd: ({ context }) => context.input.profile.id === 'curl' && context.cwdSent < context.urlDirs.length,
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
@@ -338,7 +376,34 @@ export const ftpClientMachine = setup({
       context.ctrl?.close();
       return { ctrl: null, ctrlDead: true };
     }),
-    prepareRelogin: assign({ ctrlDead: false, relogin: true }),
+    // A new control connection: what the last one learnt about EPSV/EPRT and its directory are
+    // forgotten, and the session's type is the server's default again.
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, cwdSent: 0 }),
+    /** lftp (net:max-retries 1): a data connection it could not open ends the command. */
+    lftpGiveUpOnConnect: ({ context, event }) => {
+      if (event.type !== 'DATA_FAILED' || !context.xfer) return;
+      const x = context.xfer;
+      const timedOut = event.err.kind === 'timeout' || event.err.kind === 'client-timeout';
+      const errno = connectErrno(event.err);
+      lftpGiveUp(context, timedOut ? '**** Timeout - reconnecting' : `**** Data socket error (${errno}) - reconnecting`, timedOut ? null : errno);
+      reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+    },
+    /** lftp: PORT refused — it switches passive mode on for a retry it has none left for. */
+    lftpGiveUpOnReply: ({ context, event }) => {
+      if (event.type !== 'REPLY' || !context.xfer) return;
+      const line = event.reply.lines[event.reply.lines.length - 1] ?? '';
+      lftpGiveUp(context, '---- Switching passive mode on', line);
+      context.xfer.dropControl = true;
+      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+    },
+    sendAbor: ({ context }) => send(context, 'ABOR'),
+    sendFeatNow: ({ context }) => send(context, 'FEAT'),
+    addUrlDir: assign(({ context }) => {
+      const s = current(context);
+      return s?.kind === 'cd' ? { urlDirs: [...context.urlDirs, s.dir] } : {};
+    }),
+    sendUrlCwd: ({ context }) => send(context, 'CWD', context.urlDirs[context.cwdSent]),
+    noteUrlCwd: assign(({ context }) => ({ cwdSent: context.cwdSent + 1 })),
     sendLoginCommand: ({ context }) => send(context, nextLoginCommand(context)!),
     loginCommandAnswered: assign(({ context }) => ({ loginStep: context.loginStep + 1 })),
     printSystem: ({ context }) => {
@@ -408,34 +473,38 @@ export const ftpClientMachine = setup({
         return;
       }
       const ctrl = context.ctrl!;
-      const port = listenForServer(context.input.env, context.input.dataPort, ctrl, x, (e) => self.send(e));
-      // The client announces its own address as its socket sees it: behind NAT, the private one.
-      if (cmd === 'PORT') send(context, 'PORT', encodeHostPort(ctrl.localIp, port));
-      else send(context, 'EPRT', formatEprtArg(ctrl.localIp, port));
+      // The same listening socket announced again with the next command (reuseDataPortOnRetry).
+      const port = x.listener ? x.listener.port : listenForServer(context.input.env, context.input.dataPort, ctrl, x, (e) => self.send(e));
+      x.activeAnnounced = true;
+      announce(context, cmd, ctrl.localIp, port);
     },
     abandonPassive: assign(({ context }) => {
       goActive(context.xfer!, commandsFor({ ...context, passiveOff: true }));
       return { passiveOff: true };
     }),
-    /** tnftp's first PORT refused: it tries the default data port, which is taken. */
+    /** BSD ftp's first PORT refused: it tries the default data port, which is taken. */
     notePortRefused: assign(({ context, event }) => {
       if (!context.input.profile.defaultPortRetry || event.type !== 'REPLY' || event.reply.code < 500 || context.portRefused) return {};
-      if (context.lastVerb !== 'PORT' && context.lastVerb !== 'EPRT') return {};
-      context.input.env.print("ftp: Can't bind for data connection: Address already in use");
+      if (!['PORT', 'EPRT', 'LPRT'].includes(context.lastVerb)) return {};
+      context.input.env.print(context.input.profile.bindFailureText);
       return { portRefused: true };
     }),
-    /** tnftp: EPSV/EPRT refused, so the extended commands are off for the session. */
-    noteExtendedRefused: assign(({ context }) => {
+    /** EPSV/EPRT refused: off for this connection (tnftp both, curl the one refused); the first refusal is kept. */
+    noteExtendedRefused: assign(({ context, event }) => {
       const x = context.xfer;
       const cmd = x?.commands[x.index];
-      if (!context.input.profile.extendedOffAfterRefusal || (cmd !== 'EPSV' && cmd !== 'EPRT')) return {};
+      if (x && event.type === 'REPLY' && x.refusal === undefined) x.refusal = { verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') };
+      const how = context.input.profile.extendedOffAfterRefusal;
+      if (how === 'none' || (cmd !== 'EPSV' && cmd !== 'EPRT')) return {};
+      if (how === 'each') return { extendedOff: [...context.extendedOff, cmd] };
       context.input.env.print('disabling epsv4 for this connection');
-      return { extendedOff: true };
+      return { extendedOff: ['EPSV', 'EPRT'] as DataCommand[] };
     }),
     nextDataCommand: ({ context }) => {
       const x = context.xfer!;
       if (x.index + 1 < x.commands.length) {
-        stopListening(x);
+        const keep = context.input.profile.reuseDataPortOnRetry && !isPassive(x.commands[x.index]!) && !isPassive(x.commands[x.index + 1]!);
+        if (!keep) stopListening(x);
         x.index++;
       } else goActive(x, context.input.profile.active);
     },
@@ -495,7 +564,13 @@ export const ftpClientMachine = setup({
     },
     reportReplyFailure: ({ context, event }) => {
       if (event.type !== 'REPLY') return;
-      for (const l of replyFailureLines(context.input.profile, context.lastVerb, event.reply.code)) context.input.env.print(l);
+      for (const l of replyFailureLines(context.input.profile, context.lastVerb, event.reply.code, !!context.xfer?.activeAnnounced)) context.input.env.print(l);
+      // LPRT is inetutils' courtesy retry: the refusal that tells what went wrong is PORT's.
+      const first = context.xfer?.refusal;
+      if (context.lastVerb === 'LPRT' && first) {
+        reportFailure(context, { kind: 'reply', ...first });
+        return;
+      }
       reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
     },
     printDataConnectFailure: ({ context, event }) => {
@@ -547,8 +622,10 @@ export const ftpClientMachine = setup({
     connectStartedUs: 0,
     urlStartUs: null,
     passiveOff: false,
-    extendedOff: false,
+    extendedOff: [],
     portRefused: false,
+    urlDirs: [],
+    cwdSent: 0,
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -575,7 +652,13 @@ export const ftpClientMachine = setup({
         ],
       },
     },
-    tlsCheck: { always: [{ guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
+    tlsCheck: { always: [{ guard: 'lftpFeatFirst', target: 'lftpFeat' }, { guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
+    /** lftp: FEAT before logging in, then AUTH TLS (ftp:ssl-allow); refused, it goes on in the clear. */
+    lftpFeat: { entry: 'sendFeatNow', on: { REPLY: [{ guard: 'isTls', target: 'authTls', actions: 'printReply' }, { target: 'lftpAuth', actions: 'printReply' }] } },
+    lftpAuth: {
+      entry: 'sendAuthTls',
+      on: { REPLY: [{ guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] }, { target: 'next', actions: 'printReply' }] },
+    },
     authTls: {
       entry: 'sendAuthTls',
       on: {
@@ -600,7 +683,9 @@ export const ftpClientMachine = setup({
         { guard: 'relogin', target: 'user' },
         { guard: 'stepIsLogin', target: 'user' },
         // curl dropped the control connection after a failed transfer: a new one for this one.
-        { guard: ({ context }) => context.ctrlDead && isTransfer(current(context)), target: 'connecting', actions: 'prepareRelogin' },
+        { guard: 'stepIsCurlCd', target: 'next', reenter: true, actions: ['addUrlDir', 'advance'] },
+        { guard: 'stepIsCurlPwd', target: 'next', reenter: true, actions: 'advance' },
+        { guard: ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context))), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
         { guard: ({ context }) => isCommandStep(current(context)), target: 'command', actions: 'echoPrompt' },
         { guard: ({ context }) => current(context)?.kind === 'wait', target: 'waiting', actions: 'printWait' },
@@ -647,6 +732,7 @@ export const ftpClientMachine = setup({
     /** The profile's after-login commands, one at a time; then the next script line. */
     loggedIn: {
       always: [
+        { guard: 'lftpRelogin', target: 'next', actions: 'afterLogin' },
         { guard: { type: 'nextLoginCommandIs', params: { verb: 'SYST' } }, target: 'syst' },
         { guard: { type: 'nextLoginCommandIs', params: { verb: 'FEAT' } }, target: 'feat' },
         { guard: { type: 'nextLoginCommandIs', params: { verb: 'PWD' } }, target: 'pwd' },
@@ -665,12 +751,23 @@ export const ftpClientMachine = setup({
         /** The profile's commands before the data command (TYPE, SIZE), then the data command. */
         start: {
           always: [
+            { guard: 'curlNeedsCwd', target: 'urlCwd' },
             ...(['type', 'typeFirst', 'sizeFirst'] as const).map((state) => ({
               guard: { type: 'nextInPhaseWaitsIn' as const, params: { phase: 'beforeDataCommand' as const, state } },
               target: state,
             })),
             { target: 'dataCommand' },
           ],
+        },
+        /** curl: CWD to each directory of the URL's path, once per control connection; a refusal ends the URL (exit 9). */
+        urlCwd: {
+          entry: 'sendUrlCwd',
+          on: {
+            REPLY: [
+              { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteUrlCwd'] },
+              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+            ],
+          },
         },
         type: sequenceState('beforeDataCommand', 'start'),
         typeFirst: sequenceState('beforeDataCommand', 'start'),
@@ -681,6 +778,7 @@ export const ftpClientMachine = setup({
             REPLY: [
               { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
               { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
+              { guard: 'lftpPortRefused', target: 'failed', actions: ['printReply', 'lftpGiveUpOnReply'] },
               { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'nextDataCommand'] },
               { guard: 'abandonsPassive', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'abandonPassive'] },
               { target: 'failed', actions: ['printReply', 'notePortRefused', 'reportReplyFailure'] },
@@ -691,14 +789,18 @@ export const ftpClientMachine = setup({
           always: [
             { guard: 'connectTimeUsedUp', target: 'failed', actions: 'reportConnectTimeUsedUp' },
             { guard: ({ context }) => !!context.xfer?.target, target: 'connectingData' },
+            { guard: 'aborsAfterRefusal', target: 'abor' },
             { target: 'failed' },
           ],
         },
+        /** inetutils, after refusing the 227 address: ABOR (vsftpd: 225 No transfer to ABOR.). */
+        abor: { entry: 'sendAbor', on: { REPLY: { target: 'failed', actions: 'printReply' } } },
         connectingData: {
           entry: 'connectData',
           on: {
             DATA_CONNECTED: 'beforeCommand',
             DATA_FAILED: [
+              { guard: 'isLftp', target: 'failed', actions: 'lftpGiveUpOnConnect' },
               { guard: 'abandonsPassive', target: 'dataCommand', actions: ['printDataConnectFailure', 'abandonPassive'] },
               { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
               { target: 'failed', actions: 'reportDataConnectFailure' },

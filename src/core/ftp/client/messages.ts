@@ -46,6 +46,8 @@ export interface ConnectTarget {
   port: number;
   role: 'control' | 'data';
   controlPort: number;
+  /** The control connection's server address (curl names it for a data connection too). */
+  controlIp?: Ipv4;
 }
 
 /**
@@ -68,13 +70,14 @@ function connectFailureLine(profile: ClientProfile, to: ConnectTarget, err: Conn
   const { ip } = to;
   switch (profile.id) {
     case 'curl': {
-      // curl 7.88, captured (tests/kernel and by hand): the port is the control connection's
-      // even for a data connection, the time runs from the start of the transfer, and the text
+      // curl 7.88, captured (tests/kernel and by hand): the host and port are the control
+      // connection's even for a data connection (a 227 naming 10.0.0.10 that curl was told to
+      // trust still says "203.0.113.1 port 21"), the time runs from the start of the transfer, and the text
       // is curl's own for its result code, not errno's. The kernel's ETIMEDOUT and curl's own
       // time-out both exit 28; only the control connection's own time-out says so.
       const timedOut = err.kind === 'timeout' || err.kind === 'client-timeout';
       const text = to.role === 'control' && err.kind === 'client-timeout' ? 'Timeout was reached' : "Couldn't connect to server";
-      return `curl: (${timedOut ? 28 : 7}) Failed to connect to ${formatIpv4(ip)} port ${to.controlPort} after ${Math.round(sinceStartUs / 1000)} ms: ${text}`;
+      return `curl: (${timedOut ? 28 : 7}) Failed to connect to ${formatIpv4(to.controlIp ?? ip)} port ${to.controlPort} after ${Math.round(sinceStartUs / 1000)} ms: ${text}`;
     }
     case 'filezilla':
       return err.kind === 'timeout' || err.kind === 'client-timeout'
@@ -98,23 +101,38 @@ export function connectTimeUsedUpLines(profile: ClientProfile, to: ConnectTarget
   return connectFailureLines(profile, to, { kind: 'client-timeout', elapsedUs: sinceStartUs }, sinceStartUs);
 }
 
-/** curl's exit line when the server refused a command. */
-export function curlReplyFailure(verb: string, code: number): string {
-  if (verb === 'PORT' || verb === 'EPRT') return `curl: (30) Failed to do PORT`;
+/**
+ * What curl 7.88.1 with `-P -` leaves in its error buffer: looking up its own address for
+ * EPRT/PORT, an inet_ntop() on an unused address family fails ("* sa_addr inet_ntop() failed
+ * with errno 97" in -v), and curl's exit line then prints that text, whatever failed later
+ * (captured for a 425 — exit 19 — and for 500 Illegal PORT — exit 30). A curl bug: the
+ * failure itself is the reply, the text is unrelated.
+ */
+export const CURL_ACTIVE_STALE_ERROR = 'sa_addr inet_ntop() failed with errno 97: Address family not supported by protocol';
+
+/** curl's exit line when the server refused a command; after an active announcement, with curl's stale text. */
+export function curlReplyFailure(verb: string, code: number, activeAnnounced = false): string {
+  const line = curlReplyFailureLine(verb, code);
+  return activeAnnounced ? line.replace(/^(curl: \(\d+\) ).*$/, `$1${CURL_ACTIVE_STALE_ERROR}`) : line;
+}
+
+function curlReplyFailureLine(verb: string, code: number): string {
+  if (verb === 'PORT' || verb === 'EPRT' || verb === 'LPRT') return `curl: (30) Failed to do PORT`;
   if (verb === 'USER' || verb === 'PASS') return `curl: (67) Access denied: ${code}`;
   if (verb === 'RETR' || verb === 'LIST' || verb === 'NLST') return `curl: (19) RETR response: ${code}`;
   if (verb === 'STOR') return `curl: (25) Failed FTP upload: ${code}`;
   // A download is sized first: 550 there ends it before RETR (captured with curl 7.88).
   if (verb === 'SIZE' && code === 550) return `curl: (78) The file does not exist`;
   if (verb === 'TYPE') return `curl: (17) Couldn't set desired mode`;
+  if (verb === 'CWD') return `curl: (9) Server denied you to change to the given directory`;
   // --ssl-reqd and both AUTH SSL and AUTH TLS refused (CURLE_USE_SSL_FAILED).
   if (verb === 'AUTH') return `curl: (64) Requested SSL level failed`;
   return `curl: (8) Weird server reply`;
 }
 
 /** What the client prints when the server refused a command (before the failure is reported). */
-export function replyFailureLines(profile: ClientProfile, verb: string, code: number): string[] {
-  if (profile.id === 'curl') return [curlReplyFailure(verb, code)];
+export function replyFailureLines(profile: ClientProfile, verb: string, code: number, activeAnnounced = false): string[] {
+  if (profile.id === 'curl') return [curlReplyFailure(verb, code, activeAnnounced)];
   // tnftp told to stay passive (captured); in its default mode it would have gone active.
   if (profile.id === 'tnftp' && (verb === 'PASV' || verb === 'EPSV')) return ['Passive mode refused.'];
   return [];

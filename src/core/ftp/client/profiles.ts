@@ -5,7 +5,8 @@
  * (messages.ts holds each client's words).
  */
 export type ProfileId = 'curl' | 'classic' | 'inetutils' | 'tnftp' | 'filezilla' | 'lftp' | 'windows';
-export type DataCommand = 'PORT' | 'EPRT' | 'PASV' | 'EPSV';
+/** LPRT (RFC 1639): inetutils ftp tries it, on the same port, after a refused PORT. */
+export type DataCommand = 'PORT' | 'EPRT' | 'LPRT' | 'PASV' | 'EPSV';
 export type ModeChoice = 'auto' | 'active' | 'passive' | 'port' | 'eprt' | 'pasv' | 'epsv';
 
 /** How the client treats the address inside a 227 reply. */
@@ -48,8 +49,8 @@ export interface MdtmCommand {
 /** The commands a client sends besides login, the data command and the transfer command itself. */
 export interface CommandSequence {
   afterLogin: LoginCommand[];
-  /** Before the data command (PASV/EPSV/PORT/EPRT) of a transfer. */
-  beforeDataCommand: (TypeCommand | SizeCommand)[];
+  /** Before the data command (PASV/EPSV/PORT/EPRT) of a transfer (lftp asks MDTM there too). */
+  beforeDataCommand: (TypeCommand | SizeCommand | MdtmCommand)[];
   /** Once the data connection is set up, before LIST/RETR/STOR. */
   beforeTransferCommand: (TypeCommand | SizeCommand)[];
   /** After a completed download. */
@@ -89,14 +90,36 @@ export interface ClientProfile {
    * connect refused → EPRT; EPSV and PASV refused → PORT; the next transfer active at once).
    */
   activeFallback: 'none' | 'transfer' | 'session-in-auto';
-  /** An EPSV or EPRT refused turns both off for the session (tnftp's epsv4, captured). */
-  extendedOffAfterRefusal: boolean;
+  /**
+   * An EPSV or EPRT refused by reply: 'both' turns both off for the connection (tnftp's epsv4,
+   * captured); 'each' turns off the one refused (curl: "disabling EPRT usage", captured — the
+   * next transfer on that connection starts with PORT); 'none' tries it again every time.
+   */
+  extendedOffAfterRefusal: 'both' | 'each' | 'none';
+  /**
+   * The next active command after a refused one announces the same listening port (tnftp's
+   * EPRT → PORT, inetutils' PORT → LPRT: captured), not a new one.
+   */
+  reuseDataPortOnRetry: boolean;
   /**
    * After its first PORT refused (5xx), tnftp tries RFC 959's default data port — its control
    * connection's own, which is taken: "Can't bind for data connection: Address already in
    * use" (captured); from then on it only sends PORT.
    */
   defaultPortRetry: boolean;
+  /** What it prints when that retry cannot bind (tnftp's words; netkit and inetutils perror "bind"). */
+  bindFailureText: string;
+  /** After refusing a 227 address it sends ABOR (inetutils: "Passive mode address mismatch.", ABOR, 225: captured). */
+  aborAfterPasvRefusal: boolean;
+  /**
+   * lftp 4.9.2, as captured against vsftpd (tests/kernel): FEAT and AUTH TLS before logging in
+   * (in the clear when AUTH is refused), its afterLogin commands after the first login only. A
+   * data connection it cannot open, or a PORT refused, ends the command ("Fatal error:
+   * max-retries exceeded", as with net:max-retries 1): after an error it still sends the
+   * command and ABOR, then closes the control connection without QUIT; the next command logs
+   * in again.
+   */
+  lftpSequence: boolean;
   /** What it sends around login and each transfer, in order (captured against vsftpd: tests/kernel). */
   commands: CommandSequence;
   /**
@@ -131,15 +154,21 @@ const CLASSIC: ClientProfile = {
   fallbackOnFastConnectFailure: false,
   fallbackOnConnectTimeout: false,
   activeFallback: 'none',
-  extendedOffAfterRefusal: false,
-  defaultPortRetry: false,
+  extendedOffAfterRefusal: 'none',
+  // BSD ftp, after its first PORT refused: the default data port, which cannot bind.
+  defaultPortRetry: true,
+  reuseDataPortOnRetry: false,
+  bindFailureText: 'ftp: bind: Address already in use',
+  aborAfterPasvRefusal: false,
+  lftpSequence: false,
   dropsControlAfterFatalError: false,
   authArg: 'TLS',
   connectTimeoutMs: null,
   connectBudgetFrom: 'data-connect',
   commands: {
     afterLogin: ['SYST'],
-    beforeDataCommand: [],
+    // TYPE I before a download (captured from inetutils: LIST, then TYPE I, PORT, RETR).
+    beforeDataCommand: [{ verb: 'TYPE', type: 'per-transfer', for: 'downloads', onError: 'fail' }],
     beforeTransferCommand: [],
     afterDownload: [],
   },
@@ -161,8 +190,12 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     fallbackOnFastConnectFailure: true,
     fallbackOnConnectTimeout: true,
     activeFallback: 'none',
-    extendedOffAfterRefusal: false,
+    extendedOffAfterRefusal: 'each',
     defaultPortRetry: false,
+    reuseDataPortOnRetry: false,
+    bindFailureText: '',
+    aborAfterPasvRefusal: false,
+    lftpSequence: false,
     dropsControlAfterFatalError: true,
     authArg: 'SSL',
     connectTimeoutMs: 300_000,
@@ -179,12 +212,17 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
   },
   // netkit ftp (CLASSIC, above).
   classic: CLASSIC,
-  // GNU inetutils ftp: like classic, but refuses a 227 naming another host.
+  // GNU inetutils ftp 2.4, captured: like classic, but refuses a 227 naming another host (then
+  // ABOR), and after a refused PORT tries LPRT on the same port before the default-port retry.
   inetutils: {
     ...CLASSIC,
     id: 'inetutils',
     label: 'ftp (GNU inetutils)',
     pasvAddress: 'refuse-mismatch',
+    active: ['PORT', 'LPRT'],
+    fallbackOnReply: true,
+    reuseDataPortOnRetry: true,
+    aborAfterPasvRefusal: true,
   },
   // tnftp, Debian's `ftp` (NetBSD ftp): passive by default, EPSV then PASV (EPRT then PORT
   // when active), the next one after an error reply; refuses a 227 naming another host; in
@@ -201,8 +239,12 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     fallbackOnFastConnectFailure: false,
     fallbackOnConnectTimeout: false,
     activeFallback: 'session-in-auto',
-    extendedOffAfterRefusal: true,
+    extendedOffAfterRefusal: 'both',
     defaultPortRetry: true,
+    reuseDataPortOnRetry: true,
+    bindFailureText: "ftp: Can't bind for data connection: Address already in use",
+    aborAfterPasvRefusal: false,
+    lftpSequence: false,
     dropsControlAfterFatalError: false,
     authArg: 'TLS',
     connectTimeoutMs: null,
@@ -231,8 +273,12 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     fallbackOnFastConnectFailure: false,
     fallbackOnConnectTimeout: false,
     activeFallback: 'transfer',
-    extendedOffAfterRefusal: false,
+    extendedOffAfterRefusal: 'none',
     defaultPortRetry: false,
+    reuseDataPortOnRetry: false,
+    bindFailureText: '',
+    aborAfterPasvRefusal: false,
+    lftpSequence: false,
     dropsControlAfterFatalError: false,
     authArg: 'TLS',
     connectTimeoutMs: 20_000,
@@ -244,10 +290,12 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
       afterDownload: [],
     },
   },
-  // lftp: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private address.
+  // lftp 4.9.2: passive (PASV unless ftp:prefer-epsv); ftp:fix-pasv-address replaces a private
+  // address; net:timeout 300 s. Modelled with net:max-retries 1: it gives up on the first failure
+  // (its default retries for hours).
   lftp: {
     id: 'lftp',
-    label: 'lftp 4',
+    label: 'lftp 4.9',
     active: ['PORT'],
     passive: ['PASV'],
     defaultMode: 'passive',
@@ -257,15 +305,23 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     fallbackOnFastConnectFailure: false,
     fallbackOnConnectTimeout: false,
     activeFallback: 'none',
-    extendedOffAfterRefusal: false,
+    extendedOffAfterRefusal: 'none',
     defaultPortRetry: false,
-    dropsControlAfterFatalError: false,
+    reuseDataPortOnRetry: false,
+    bindFailureText: '',
+    aborAfterPasvRefusal: false,
+    lftpSequence: true,
+    dropsControlAfterFatalError: true,
     authArg: 'TLS',
-    connectTimeoutMs: null,
+    connectTimeoutMs: 300_000,
     connectBudgetFrom: 'data-connect',
     commands: {
-      afterLogin: [],
-      beforeDataCommand: [{ verb: 'TYPE', type: 'I', for: 'all', onError: 'ignore' }],
+      afterLogin: ['PWD'],
+      beforeDataCommand: [
+        { verb: 'TYPE', type: 'per-transfer', for: 'downloads', onError: 'fail' },
+        { verb: 'SIZE', onError: 'ignore' },
+        { verb: 'MDTM' },
+      ],
       beforeTransferCommand: [],
       afterDownload: [],
     },
@@ -275,6 +331,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     ...CLASSIC,
     id: 'windows',
     label: 'Windows ftp.exe',
+    defaultPortRetry: false,
     passive: [],
     supportsPassive: false,
     commands: { afterLogin: [], beforeDataCommand: [], beforeTransferCommand: [], afterDownload: [] },

@@ -64,6 +64,12 @@ export interface Transfer {
   connectDeadlineUs?: number;
   /** The error of an earlier data connect attempt of this transfer. */
   lastConnectError?: { err: ConnectError; target: { ip: Ipv4; port: number }; conn: string };
+  /** An active command was announced (curl -P - then prints a stale lookup error: messages.ts). */
+  activeAnnounced?: boolean;
+  /** The first refusal of a data command, when a later one was tried (inetutils' LPRT after PORT). */
+  refusal?: { verb: string; code: number; text: string };
+  /** The client closes the control connection after this failure (lftp). */
+  dropControl?: boolean;
 }
 
 export function newTransfer(step: ScriptStep, commands: DataCommand[], startedUs: number): Transfer {

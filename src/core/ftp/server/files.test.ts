@@ -109,9 +109,9 @@ describe('reply texts', () => {
   it('formats single and multi-line replies with CRLF', () => {
     expect(encodeReplyText(reply('vsftpd', 'failedConnect'))).toBe('425 Failed to establish connection.\r\n');
     expect(encodeReplyText(reply('vsftpd', 'pasvOk', { hostPort: '192,168,150,90,195,149' }))).toBe('227 Entering Passive Mode (192,168,150,90,195,149).\r\n');
-    expect(encodeReplyText(reply('vsftpd', 'epsvOk', { port: 50069 }))).toBe('229 Entering Extended Passive Mode (|||50069|).\r\n');
+    expect(encodeReplyText(reply('vsftpd', 'epsvOk', { port: 50069 }))).toBe('229 Entering Extended Passive Mode (|||50069|)\r\n');
     expect(encodeReplyText(reply('vsftpd', 'retrStart', { file: 'f.bin', size: 7 }))).toBe('150 Opening BINARY mode data connection for f.bin (7 bytes).\r\n');
-    expect(encodeReplyText(featReply('vsftpd', { ssl: false, port: false, pasv: false }))).toBe('211-Features:\r\n MDTM\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n');
+    expect(encodeReplyText(featReply('vsftpd', { ssl: false, port: false, pasv: false }))).toBe('211-Features:\r\n MDTM\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n');
   });
 
   it('keeps vsftpd texts where ProFTPD has no word of its own', () => {

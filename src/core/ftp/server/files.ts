@@ -11,14 +11,26 @@
  * are sorted by name, as vsftpd sorts them; dot files are hidden, as without `-a`.
  */
 
+import { modeString, type UnixOwner } from './unix';
+
 export interface FileSpec {
   size?: number;
   text?: string;
   /** An (empty) directory. */
   dir?: boolean;
+  /** Unix owner (uid, gid) and permission bits; default root (0, 0), 0644 files, 0755 directories. */
+  owner?: { uid: number; gid: number };
+  mode?: number;
 }
 
-interface FileNode {
+/** Owner and mode a node carries when the scenario gave none. */
+interface Perm {
+  uid?: number;
+  gid?: number;
+  mode?: number;
+}
+
+interface FileNode extends Perm {
   kind: 'file';
   size: number;
   /** Explicit content; absent = the deterministic pattern for `size`. */
@@ -27,7 +39,7 @@ interface FileNode {
   pattern?: Uint8Array;
   mtimeS: number;
 }
-interface DirNode {
+interface DirNode extends Perm {
   kind: 'dir';
   mtimeS: number;
 }
@@ -51,11 +63,12 @@ export class VirtualFs {
       if (p === '/') continue;
       const text = f.text !== undefined ? latin1(f.text) : undefined;
       this.ensureParents(p);
+      const perm: Perm = { ...(f.owner ? { uid: f.owner.uid, gid: f.owner.gid } : {}), ...(f.mode !== undefined ? { mode: f.mode } : {}) };
       if (f.dir) {
-        this.nodes.set(p, { kind: 'dir', mtimeS: 0 });
+        this.nodes.set(p, { kind: 'dir', mtimeS: 0, ...perm });
         continue;
       }
-      this.nodes.set(p, { kind: 'file', size: text ? text.length : Math.max(0, Math.floor(f.size ?? 0)), text, mtimeS: 0 });
+      this.nodes.set(p, { kind: 'file', size: text ? text.length : Math.max(0, Math.floor(f.size ?? 0)), text, mtimeS: 0, ...perm });
     }
   }
 
@@ -108,8 +121,6 @@ export class VirtualFs {
    * What LIST (full) or NLST sends for `arg` from `cwd`, and whether the directory could be
    * opened (vsftpd: "226 Transfer done (but failed to open directory)." when not). An arg
    * starting with "-" is an ls option word and is skipped; a file arg lists that file.
-   * `visible` is the server's own rule for names a directory listing leaves out (vsftpd:
-   * hide_file); dot files are always left out.
    */
   listing(cwd: string, arg: string | undefined, full: boolean, nowS: number, visible: (name: string) => boolean = () => true): { text: string; opened: boolean } {
     let target = (arg ?? '').trim();
@@ -120,6 +131,7 @@ export class VirtualFs {
     const path = this.resolve(cwd, target);
     const line = (e: DirEntry): string => (full ? listLine(e, nowS) : `${e.name}\r\n`);
     if (this.isDir(path)) {
+      // The server's own visibility rule (vsftpd: hide_file, as vsf_access_check_file_visible) leaves names out.
       return { text: this.entries(path).filter((e) => !e.name.startsWith('.') && visible(e.name)).map(line).join(''), opened: true };
     }
     const node = this.nodes.get(path);
@@ -129,10 +141,28 @@ export class VirtualFs {
   }
 
   /** MKD: false when it exists or the parent is missing. */
-  mkdir(path: string, nowS: number): boolean {
+  mkdir(path: string, nowS: number, owner?: UnixOwner): boolean {
     if (path === '/' || this.nodes.has(path) || !this.isDir(parentOf(path))) return false;
-    this.nodes.set(path, { kind: 'dir', mtimeS: nowS });
+    this.nodes.set(path, { kind: 'dir', mtimeS: nowS, ...(owner ?? {}) });
     return true;
+  }
+
+  /**
+   * Owner and permission bits the scenario gave a node or an upload created it with; null when
+   * it has none (such a node is open to every user: the tree keeps the model's old behaviour
+   * until a scenario says who owns what).
+   */
+  explicitOwnerOf(path: string): UnixOwner | null {
+    const n = this.nodes.get(path);
+    if (!n || (n.uid === undefined && n.mode === undefined)) return null;
+    return this.ownerOf(path);
+  }
+
+  /** Owner and permission bits of a node (root and 0644/0755 unless the scenario or an upload set them). */
+  ownerOf(path: string): UnixOwner | null {
+    const n = this.nodes.get(path);
+    if (!n) return null;
+    return { uid: n.uid ?? 0, gid: n.gid ?? 0, mode: n.mode ?? (n.kind === 'dir' ? 0o755 : 0o644) };
   }
 
   /** RMD: only an empty directory. */
@@ -156,8 +186,11 @@ export class VirtualFs {
   }
 
   /** STOR: records the uploaded size (the bytes themselves are not kept). */
-  store(path: string, size: number, nowS: number): void {
-    this.nodes.set(path, { kind: 'file', size, mtimeS: nowS });
+  store(path: string, size: number, nowS: number, owner?: UnixOwner): void {
+    // Overwriting keeps the file's owner and mode (the same inode); a new file gets `owner`.
+    const old = this.nodes.get(path);
+    const perm: Perm = old?.kind === 'file' ? { uid: old.uid, gid: old.gid, mode: old.mode } : (owner ?? {});
+    this.nodes.set(path, { kind: 'file', size, mtimeS: nowS, ...perm });
   }
 
   /**
@@ -183,10 +216,10 @@ export class VirtualFs {
 /** One `ls -l` line as vsftpd's build_dir_line writes it. */
 export function listLine(e: DirEntry, nowS: number): string {
   const isDir = e.node.kind === 'dir';
-  const perms = isDir ? 'drwxr-xr-x' : '-rw-r--r--';
+  const perms = modeString(isDir, e.node.mode ?? (isDir ? 0o755 : 0o644));
   const links = isDir ? 2 : 1;
   const size = e.node.kind === 'file' ? e.node.size : 4096;
-  return `${perms} ${String(links).padStart(4)} ${'0'.padEnd(8)} ${'0'.padEnd(8)} ${String(size).padStart(8)} ${lsDate(e.node.mtimeS, nowS)} ${e.name}\r\n`;
+  return `${perms} ${String(links).padStart(4)} ${String(e.node.uid ?? 0).padEnd(8)} ${String(e.node.gid ?? 0).padEnd(8)} ${String(size).padStart(8)} ${lsDate(e.node.mtimeS, nowS)} ${e.name}\r\n`;
 }
 
 /** "Mon DD HH:MM" (recent) or "Mon DD  YYYY" (older than ~6 months), UTC. */

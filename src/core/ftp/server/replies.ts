@@ -106,8 +106,9 @@ const TABLE = {
   eprtBadProtocol: { code: 500, vsftpd: 'Bad EPRT protocol.' },
   // handle_pasv
   pasvOk: { code: 227, vsftpd: (a) => `Entering Passive Mode (${a.hostPort ?? ''}).` },
-  // vsftpd ends the 229 with "|)." (the brief said "|)"; the source wins).
-  epsvOk: { code: 229, vsftpd: (a) => `Entering Extended Passive Mode (|||${a.port ?? 0}|).`, proftpd: (a) => `Entering Extended Passive Mode (|||${a.port ?? 0}|)` },
+  // No period after the parenthesis: postlogin.c appends "|)", and vsftpd 3.0.3 sends exactly
+  // that (captured on the server LAN and in curl's transcript, tests/kernel).
+  epsvOk: { code: 229, vsftpd: (a) => `Entering Extended Passive Mode (|||${a.port ?? 0}|)` },
   epsvAll: { code: 200, vsftpd: 'EPSV ALL ok.' },
   epsvBadProtocol: { code: 522, vsftpd: 'Bad network protocol.' },
   // data_transfer_checks_ok / vsf_ftpdataio_get_pasv_fd / _get_port_fd
@@ -165,7 +166,7 @@ export function reply(style: ReplyStyle, id: ReplyId, args: ReplyArgs = {}): Rep
 /**
  * FEAT as vsftpd 3.0.x lists it (features.c): a "211-Features:" line, feature lines that
  * start with a space, then "211 End". AUTH TLS/PBSZ/PROT only with ssl_enable, EPRT only
- * with port_enable, EPSV/PASV only with pasv_enable.
+ * with port_enable, EPSV/PASV only with pasv_enable; no UTF8 (utf8_filesystem is off).
  */
 export function featReply(style: ReplyStyle, f: { ssl: boolean; port: boolean; pasv: boolean }): Reply {
   const body: string[] = [];
@@ -175,7 +176,9 @@ export function featReply(style: ReplyStyle, f: { ssl: boolean; port: boolean; p
   body.push(' MDTM');
   if (f.pasv) body.push(' PASV');
   if (f.ssl) body.push(' PBSZ', ' PROT');
-  body.push(' REST STREAM', ' SIZE', ' TVFS', ' UTF8');
+  // UTF8 only with utf8_filesystem=YES (off by default, and not a key the loader knows):
+  // captured from vsftpd 3.0.3, the list ends at TVFS.
+  body.push(' REST STREAM', ' SIZE', ' TVFS');
   const head = reply(style, 'feat').lines[0]!;
   const end = reply(style, 'featEnd').lines[0]!;
   return { code: 211, lines: [head, ...body, end] };

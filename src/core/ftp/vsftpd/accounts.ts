@@ -10,66 +10,9 @@
  *   createdMode          — the mode of what STOR/MKD create: file_open_mode or 0777, less the
  *                          umask (postlogin.c: vsf_sysutil_set_umask(local_umask/anon_umask))
  */
+import type { UnixCred } from '../server/unix';
 
-/** VSFTP_MATCHITERS_MAX (defs.h). */
-const MATCH_ITERS_MAX = 1000;
-
-/** vsftpd's own pattern match: "*", "?" and a flat "{a,b}", on the text as given. */
-export function filenamePassesFilter(name: string, filter: string, iters = { n: 0 }): boolean {
-  let filterRemain = filter;
-  let nameRemain = name;
-  let lastToken = '';
-  let mustMatchHere = true;
-  while (filterRemain !== '' && iters.n < MATCH_ITERS_MAX) {
-    const idx = filterRemain.search(/[*?{]/);
-    iters.n++;
-    let needed: string;
-    if (idx >= 0) {
-      needed = filterRemain.slice(0, idx);
-      lastToken = filterRemain[idx]!;
-      filterRemain = filterRemain.slice(idx + 1);
-    } else {
-      needed = filterRemain;
-      filterRemain = '';
-      lastToken = '';
-    }
-    if (needed !== '') {
-      const at = nameRemain.indexOf(needed);
-      if (at < 0 || (mustMatchHere && at > 0)) return false;
-      nameRemain = nameRemain.slice(at + needed.length);
-    }
-    if (lastToken === '?') {
-      if (nameRemain === '') return false;
-      nameRemain = nameRemain.slice(1);
-      mustMatchHere = true;
-    } else if (lastToken === '{') {
-      mustMatchHere = true;
-      const end = filterRemain.indexOf('}');
-      if (end >= 0) {
-        const list = filterRemain.slice(0, end);
-        const after = filterRemain.slice(end + 1);
-        for (const alt of list.split(',')) {
-          if (alt === '') break;
-          if (filenamePassesFilter(nameRemain, alt + after, iters)) return true;
-        }
-        return false;
-      }
-      if (nameRemain === '' || nameRemain[0] !== '{') return false;
-      nameRemain = nameRemain.slice(1);
-    } else {
-      mustMatchHere = false;
-    }
-  }
-  if (nameRemain.length > 0 && lastToken !== '*') return false;
-  return iters.n !== MATCH_ITERS_MAX;
-}
-
-/** deny_file / hide_file: false when `name` is refused (or hidden). An unset pattern allows all. */
-export function accessCheckFile(name: string, pattern: string | null): boolean {
-  if (!pattern) return true;
-  if (filenamePassesFilter(name, pattern)) return false;
-  return !name.includes(pattern);
-}
+export { accessCheckFile, createdMode, filenamePassesFilter, modeString, unixAccess, type UnixCred, type UnixOwner } from '../server/unix';
 
 /** cmds_allowed (a comma list; a command not in it is refused) then cmds_denied. */
 export function commandAllowed(verb: string, allowed: string | null, denied: string | null): boolean {
@@ -89,33 +32,22 @@ export function userlistRefuses(user: string, conf: { userlist_enable: boolean; 
   return (located && conf.userlist_deny) || (!located && !conf.userlist_deny);
 }
 
-export interface UnixCred {
-  uid: number;
-  gid: number;
+/** The uid of vsftpd's anonymous user (ftp_username "ftp"), as the model numbers it. */
+export const FTP_UID = 100;
+
+/**
+ * The uid (and own group's gid) of a name in the model: root 0, ftp 100, the scenario's
+ * server.users 1000, 1001, … in their order; null for an unknown name.
+ */
+export function uidOf(name: string, users: readonly { name: string }[] = []): number | null {
+  if (name === 'root') return 0;
+  if (name === 'ftp' || name === 'anonymous') return FTP_UID;
+  const i = users.findIndex((u) => u.name === name);
+  return i < 0 ? null : 1000 + i;
 }
 
-export interface UnixOwner {
-  uid: number;
-  gid: number;
-  /** Permission bits, e.g. 0o755. */
-  mode: number;
-}
-
-/** Whether `cred` may read (r), write (w) or search/execute (x) `node`: owner bits, else group, else other; root may do all but execute a file without any x. */
-export function unixAccess(cred: UnixCred, node: UnixOwner, want: 'r' | 'w' | 'x'): boolean {
-  const bit = want === 'r' ? 4 : want === 'w' ? 2 : 1;
-  if (cred.uid === 0) return want !== 'x' || (node.mode & 0o111) !== 0;
-  const shift = cred.uid === node.uid ? 6 : cred.gid === node.gid ? 3 : 0;
-  return ((node.mode >> shift) & bit) !== 0;
-}
-
-/** The mode a new file (file_open_mode, default 0666) or directory (0777) gets under `umask`. */
-export function createdMode(isDir: boolean, umask: number, fileOpenMode = 0o666): number {
-  return (isDir ? 0o777 : fileOpenMode) & ~umask & 0o7777;
-}
-
-/** "drwxr-xr-x" from a mode (ls.c via vsf_sysutil_statbuf_get_perms). */
-export function modeString(isDir: boolean, mode: number): string {
-  const rwx = (m: number) => `${m & 4 ? 'r' : '-'}${m & 2 ? 'w' : '-'}${m & 1 ? 'x' : '-'}`;
-  return `${isDir ? 'd' : '-'}${rwx(mode >> 6)}${rwx(mode >> 3)}${rwx(mode)}`;
+/** Who a logged-in session acts as. */
+export function credOf(user: string | null, anonymous: boolean, users: readonly { name: string }[] = []): UnixCred {
+  const uid = anonymous ? FTP_UID : (uidOf(user ?? '', users) ?? FTP_UID);
+  return { uid, gid: uid };
 }

@@ -8,8 +8,8 @@ import { decodeHostPort } from '../../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import type { VsftpdConf } from './conf';
 import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
-import { accessCheckFile, commandAllowed } from './accounts';
-import { mdtmTime, type VirtualFs } from '../server/files';
+import { accessCheckFile, commandAllowed, createdMode, credOf, unixAccess, type UnixOwner } from './accounts';
+import { mdtmTime, parentOf, type VirtualFs } from '../server/files';
 
 /** One command line as vsftpd splits it: verb up to the first space (upper-cased), the rest. */
 export interface Cmd {
@@ -212,7 +212,8 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
       return out(env, 'pwd', { path: s.cwd });
     case 'CWD':
     case 'XCWD':
-      return fs.isDir(path) ? out(env, 'cwdOk', {}, { patch: { cwd: path } }) : out(env, 'cwdFail');
+      // chdir(2) needs search (x) permission on the directory.
+      return fs.isDir(path) && may(s, env, path, 'x') ? out(env, 'cwdOk', {}, { patch: { cwd: path } }) : out(env, 'cwdFail');
     case 'CDUP':
     case 'XCUP': {
       const up = fs.resolve(s.cwd, '..');
@@ -272,14 +273,15 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
   if (writeOk(conf.anon_other_write_enable) && c.verb === 'RNTO') {
     if (!s.renameFrom) return out(env, 'needRnfr');
     // rename(2) replaces an existing file.
+    if (!mayChangeIn(s, env, s.renameFrom) || !mayChangeIn(s, env, path)) return out(env, 'renameFail', {}, { patch: { renameFrom: null } });
     if (fs.isFile(path) && fs.isFile(s.renameFrom)) fs.remove(path);
     return out(env, fs.rename(s.renameFrom, path) ? 'renameOk' : 'renameFail', {}, { patch: { renameFrom: null } });
   }
   if (writeOk(conf.anon_mkdir_write_enable) && (c.verb === 'MKD' || c.verb === 'XMKD')) {
-    return fs.mkdir(path, env.nowS) ? out(env, 'mkdOk', { path }) : out(env, 'mkdFail');
+    return mayChangeIn(s, env, path) && fs.mkdir(path, env.nowS, newOwner(s, env, true)) ? out(env, 'mkdOk', { path }) : out(env, 'mkdFail');
   }
-  if (writeOk(conf.anon_other_write_enable) && (c.verb === 'RMD' || c.verb === 'XRMD')) return out(env, fs.rmdir(path) ? 'rmdOk' : 'rmdFail');
-  if (writeOk(conf.anon_other_write_enable) && c.verb === 'DELE') return out(env, fs.remove(path) ? 'deleOk' : 'deleFail');
+  if (writeOk(conf.anon_other_write_enable) && (c.verb === 'RMD' || c.verb === 'XRMD')) return out(env, mayChangeIn(s, env, path) && fs.rmdir(path) ? 'rmdOk' : 'rmdFail');
+  if (writeOk(conf.anon_other_write_enable) && c.verb === 'DELE') return out(env, mayChangeIn(s, env, path) && fs.remove(path) ? 'deleOk' : 'deleFail');
   if (c.verb === 'ALLO') return out(env, 'allo');
   if (conf.ssl_enable && c.verb === 'PBSZ') return out(env, s.controlTls ? 'pbszOk' : 'pbszBad');
   if (conf.ssl_enable && c.verb === 'PROT') return decideProt(s, env, c.arg);
@@ -341,15 +343,36 @@ function decideTransfer(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
   if (verb === 'RETR') {
     const size = fs.size(path);
     // "Failed to open file." leaves PORT/PASV armed (vsftpd returns before its cleanup).
-    if (size === null) return out(env, 'retrFail', { file: c.arg });
+    if (size === null || !may(s, env, path, 'r')) return out(env, 'retrFail', { file: c.arg });
     return transfer(env, verb, c.arg, path, 'retrStart', { file: c.arg, size });
   }
   if (verb === 'STOR' || verb === 'APPE') {
     // Anonymous uploads create exclusively (no overwrite) unless anon_other_write_enable.
     if (!fs.canCreate(path, verb === 'STOR' && s.anonymous && !conf.anon_other_write_enable)) return out(env, 'storFail');
+    // open(O_CREAT|O_WRONLY): write and search on the directory, write on an existing file.
+    if (!mayChangeIn(s, env, path) || (fs.isFile(path) && !may(s, env, path, 'w'))) return out(env, 'storFail');
     return transfer(env, verb, c.arg, path, 'storStart', { file: c.arg });
   }
   return transfer(env, verb, c.arg, path, 'listStart');
+}
+
+/** The session's user may do `want` on `path` (the kernel's check; a missing path passes here). */
+function may(s: SessionState, env: SessionEnv, path: string, want: 'r' | 'w' | 'x'): boolean {
+  const o = env.fs.explicitOwnerOf(path);
+  return o === null || unixAccess(credOf(s.user, s.anonymous, env.users), o, want);
+}
+
+/** Creating, removing or renaming an entry needs write and search on its directory. */
+function mayChangeIn(s: SessionState, env: SessionEnv, path: string): boolean {
+  const dir = parentOf(path);
+  return may(s, env, dir, 'w') && may(s, env, dir, 'x');
+}
+
+/** Owner and mode of what the session creates: its user, the mode less local_umask / anon_umask. */
+export function newOwner(s: Pick<SessionState, 'user' | 'anonymous'>, env: Pick<SessionEnv, 'conf' | 'users'>, isDir: boolean): UnixOwner {
+  const cred = credOf(s.user, s.anonymous, env.users);
+  const umask = s.anonymous ? env.conf.anon_umask : env.conf.local_umask;
+  return { uid: cred.uid, gid: cred.gid, mode: createdMode(isDir, umask, env.conf.file_open_mode) };
 }
 
 function transfer(env: SessionEnv, verb: TransferVerb, arg: string, path: string, mark: ReplyId, args: ReplyArgs = {}): Outcome {

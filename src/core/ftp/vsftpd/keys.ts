@@ -129,6 +129,12 @@ export const MODELLED_DEFAULTS = {
   force_anon_data_ssl: false,
   /** Anonymous users may also delete, rename, append and overwrite (with write_enable). */
   anon_other_write_enable: false,
+  /** Permission bits removed from what local users create (files: file_open_mode, directories: 0777). */
+  local_umask: 0o77,
+  /** The same for anonymous uploads. */
+  anon_umask: 0o77,
+  /** The mode uploads are created with, before the umask. */
+  file_open_mode: 0o666,
   /** Failed logins after which the session is closed. */
   max_login_fails: 3,
   /** Seconds vsftpd waits before answering a failed login. */

@@ -8,6 +8,7 @@ import type { HostStack, SocketHandlers, TcpSocket } from '../../tcp/hostStack';
 import { drawPasvPort } from './session.machine';
 import { startFtpServer } from './server';
 import type { ReplyStyle } from '../server/replies';
+import type { FileSpec } from '../server/files';
 import { TlsChannel } from '../ftps';
 
 const ip = (s: string): Ipv4 => parseIpv4(s)!;
@@ -86,7 +87,7 @@ class FakeStack {
   }
 }
 
-function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: ReplyStyle; files?: Record<string, { size?: number; text?: string }>; users?: { name: string; password: string }[] } = {}) {
+function setup(over: Partial<VsftpdConf> = {}, o: { seed?: number; style?: ReplyStyle; files?: Record<string, FileSpec>; users?: { name: string; password: string }[] } = {}) {
   const scheduler = new Scheduler();
   const trace = new TraceRecorder(() => scheduler.now);
   const stack = new FakeStack();
@@ -245,10 +246,10 @@ describe('simple commands', () => {
 
   it('lists features in a multi-line FEAT that depends on the configuration', () => {
     const t = loggedIn();
-    expect(t.cmd('FEAT')).toBe('211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n');
+    expect(t.cmd('FEAT')).toBe('211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n');
     const s = setup({ ssl_enable: true, pasv_enable: false });
     s.take();
-    expect(s.cmd('FEAT')).toBe('211-Features:\r\n AUTH TLS\r\n EPRT\r\n MDTM\r\n PBSZ\r\n PROT\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n');
+    expect(s.cmd('FEAT')).toBe('211-Features:\r\n AUTH TLS\r\n EPRT\r\n MDTM\r\n PBSZ\r\n PROT\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n211 End\r\n');
   });
 
   it('MKD and DELE need write_enable (and a local user)', () => {
@@ -342,7 +343,7 @@ describe('PASV and EPSV', () => {
 
   it('answers EPSV with the port only', () => {
     const t = loggedIn({ pasv_min_port: 3069, pasv_max_port: 3069 });
-    expect(t.cmd('EPSV')).toBe('229 Entering Extended Passive Mode (|||3069|).\r\n');
+    expect(t.cmd('EPSV')).toBe('229 Entering Extended Passive Mode (|||3069|)\r\n');
     expect(t.cmd('EPSV 2')).toBe('522 Bad network protocol.\r\n');
   });
 
@@ -511,6 +512,45 @@ describe('transfer checks', () => {
     data.h.onClosed?.();
     expect(t.take()).toBe('226 Transfer complete.\r\n');
     expect(t.cmd('SIZE up.bin')).toBe('213 1000\r\n');
+  });
+
+  it('Unix permissions: only the owner writes in a 755 directory; uploads get the mode less local_umask', () => {
+    const users = [{ name: 'alice', password: 'a' }, { name: 'bob', password: 'b' }];
+    const files = {
+      '/incoming': { dir: true, owner: { uid: 1000, gid: 1000 }, mode: 0o755 },
+      '/private': { dir: true, owner: { uid: 1000, gid: 1000 }, mode: 0o700 },
+      '/secret.txt': { size: 5, owner: { uid: 1000, gid: 1000 }, mode: 0o600 },
+    };
+    const as = (name: string, password: string, over: Partial<VsftpdConf> = {}) => {
+      const t = setup({ local_enable: true, write_enable: true, delay_failed_login: 0, ...over }, { users, files });
+      t.take();
+      t.cmd(`USER ${name}`);
+      expect(t.cmd(`PASS ${password}`)).toBe('230 Login successful.\r\n');
+      return t;
+    };
+    const bob = as('bob', 'b');
+    bob.cmd('PASV');
+    expect(bob.cmd('STOR incoming/x.bin')).toBe('553 Could not create file.\r\n');
+    expect(bob.cmd('MKD incoming/d')).toBe('550 Create directory operation failed.\r\n');
+    expect(bob.cmd('CWD private')).toBe('550 Failed to change directory.\r\n');
+    expect(bob.cmd('RETR secret.txt')).toBe('550 Failed to open file.\r\n');
+    const upload = (t: ReturnType<typeof as>, name: string) => {
+      const port = pasvPort(t.cmd('PASV'));
+      t.cmd(`STOR ${name}`);
+      const data = t.stack.dial(port, CLIENT, 50006);
+      expect(t.take()).toBe('150 Ok to send data.\r\n');
+      data.h.onData?.(new Uint8Array(10));
+      data.h.onPeerClosed?.();
+      data.h.onClosed?.();
+      expect(t.take()).toBe('226 Transfer complete.\r\n');
+    };
+    const alice = as('alice', 'a');
+    upload(alice, 'incoming/x.bin');
+    expect(alice.server.fs.ownerOf('/incoming/x.bin')).toEqual({ uid: 1000, gid: 1000, mode: 0o600 });
+    expect(alice.cmd('CWD private')).toBe('250 Directory successfully changed.\r\n');
+    const relaxed = as('alice', 'a', { local_umask: 0o022 });
+    upload(relaxed, 'incoming/y.bin');
+    expect(relaxed.server.fs.ownerOf('/incoming/y.bin')?.mode).toBe(0o644);
   });
 });
 

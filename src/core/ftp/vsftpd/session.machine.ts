@@ -9,6 +9,7 @@
  *             connect_timeout: the SYN goes out before any 150, a failure is a bare 425.
  * vsftpd is blocking: commands that arrive during a transfer wait their turn.
  */
+import { accessCheckFile } from './accounts';
 import { assign, enqueueActions, setup } from 'xstate';
 import { encodeHostPort } from '../../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
@@ -17,8 +18,7 @@ import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
-import { accessCheckFile } from './accounts';
-import { decideLoggedIn, decidePreLogin, initialSession, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
+import { decideLoggedIn, decidePreLogin, initialSession, newOwner, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
 import type { VirtualFs } from '../server/files';
 import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
 import { TlsChannel } from '../ftps';
@@ -344,9 +344,7 @@ export const ftpServerMachine = setup({
       if (x.plan.verb === 'RETR') {
         bytes = fs.content(x.plan.path) ?? new Uint8Array(0);
       } else {
-        // hide_file (vsf_access_check_file_visible): matching names are left out.
-        const hide = context.env.conf.hide_file;
-        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), (name) => accessCheckFile(name, hide));
+        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), (name) => accessCheckFile(name, context.env.conf.hide_file));
         bytes = latin1(l.text);
         dirOpened = l.opened;
       }
@@ -360,7 +358,7 @@ export const ftpServerMachine = setup({
       x.sock!.close();
       // APPE adds to what the file had (a missing file is created).
       const before = x.plan.verb === 'APPE' ? (context.env.fs.size(x.plan.path) ?? 0) : 0;
-      context.env.fs.store(x.plan.path, before + x.bytes, nowS(context));
+      context.env.fs.store(x.plan.path, before + x.bytes, nowS(context), newOwner(context.s, envFor(context), false));
     },
     replyDone: ({ context }) => {
       const x = context.xfer!;

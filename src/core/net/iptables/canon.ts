@@ -5,11 +5,38 @@
 import { formatIpv4, type Cidr } from '../../codec/addr';
 import {
   PROTO_NAMES,
-  type CtStateName, type Match, type PortRange, type PortSpec, type Ruleset, type Target,
+  type CtAddr, type CtStateMatchName, type Match, type PortRange, type PortSpec, type Ruleset, type Target,
 } from './types';
 
 /** iptables-save's state order (libxt_state/libxt_conntrack print it this way, whatever the input order). */
-export const STATE_ORDER: readonly CtStateName[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED'];
+export const STATE_ORDER: readonly CtStateMatchName[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
+
+/** An address option as libxt_conntrack prints it: the address as written, `/len` unless 32. */
+const ctAddrText = (a: CtAddr): string => `${formatIpv4(a.ip)}${a.prefix === 32 ? '' : `/${a.prefix}`}`;
+
+/**
+ * The options after `-m conntrack`, in iptables-save's order (checked against iptables 1.8.9):
+ * --ctstate, --ctproto, the four addresses, the four ports, --ctstatus, --ctdir.
+ */
+function conntrackText(m: Extract<Match, { kind: 'state' }>): string {
+  const parts: string[] = [];
+  if (m.states.length > 0) parts.push(`${not(m.invert)}--ctstate ${STATE_ORDER.filter((s) => m.states.includes(s)).join(',')}`);
+  const ct = m.ct ?? {};
+  if (ct.proto) parts.push(`${not(ct.proto.invert)}--ctproto ${ct.proto.proto}`);
+  const addrs = [['origSrc', 'ctorigsrc'], ['origDst', 'ctorigdst'], ['replSrc', 'ctreplsrc'], ['replDst', 'ctrepldst']] as const;
+  for (const [k, name] of addrs) {
+    const a = ct[k];
+    if (a) parts.push(`${not(a.invert)}--${name} ${ctAddrText(a)}`);
+  }
+  const ports = [['origSrcPort', 'ctorigsrcport'], ['origDstPort', 'ctorigdstport'], ['replSrcPort', 'ctreplsrcport'], ['replDstPort', 'ctrepldstport']] as const;
+  for (const [k, name] of ports) {
+    const p = ct[k];
+    if (p) parts.push(`${not(p.invert)}--${name} ${portText(p)}`);
+  }
+  if (ct.status) parts.push(`${not(ct.status.invert)}--ctstatus ${ct.status.bits.length > 0 ? ct.status.bits.join(',') : 'NONE'}`);
+  if (ct.dir) parts.push(`--ctdir ${ct.dir}`);
+  return `-m conntrack ${parts.join(' ')}`;
+}
 
 /** xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \ before " \ '. */
 export function saveString(value: string): string {
@@ -47,7 +74,7 @@ export function matchText(m: Match): string {
       return `-m multiport ${not(m.invert)}--${m.dir} ${m.ranges.map((r) => portText(r)).join(',')}`;
     case 'state': {
       const states = STATE_ORDER.filter((s) => m.states.includes(s)).join(',');
-      return m.module === 'state' ? `-m state ${not(m.invert)}--state ${states}` : `-m conntrack ${not(m.invert)}--ctstate ${states}`;
+      return m.module === 'state' ? `-m state ${not(m.invert)}--state ${states}` : conntrackText(m);
     }
     case 'helper':
       return `-m helper ${not(m.invert)}--helper ${saveString(m.name)}`;

@@ -3,9 +3,9 @@
  * target wins, LOG/CT only note and go on, `-j CHAIN` descends, RETURN (or running off the end
  * of a user chain) comes back, running off a built-in chain gives its policy.
  */
-import { inCidr, type Ipv4 } from '../../codec/addr';
+import { inCidr, prefixMask, type Ipv4 } from '../../codec/addr';
 import { IPPROTO } from '../../codec/ipv4';
-import type { Chain, CtStateName, Match, PortRange, PortSpec, Rule, Ruleset, Target } from './types';
+import type { Chain, CtAddr, CtStateName, Match, PortRange, PortSpec, Rule, Ruleset, Target } from './types';
 
 export type CtState = CtStateName;
 
@@ -34,6 +34,17 @@ export interface MatchContext {
   ctState: CtState;
   /** The connection's helper (or its master's, for an expected connection), for `-m helper`. */
   helper?: string;
+  /** The packet's connection, for `-m conntrack` beyond --ctstate; absent when untracked or invalid. */
+  conn?: CtView;
+}
+
+/** What xt_conntrack reads of a connection: its tuples, status bits, and the packet's direction. */
+export interface CtView {
+  orig: { proto: number; src: Ipv4; dst: Ipv4; sport: number; dport: number };
+  reply: { proto: number; src: Ipv4; dst: Ipv4; sport: number; dport: number };
+  /** 0: the packet goes the original way; 1: the reply way. */
+  dir: 0 | 1;
+  status: { expected: boolean; seenReply: boolean; assured: boolean; confirmed: boolean; srcNat: boolean; dstNat: boolean };
 }
 
 export interface ChainVerdict {
@@ -121,12 +132,47 @@ export function matchOne(m: Match, c: MatchContext): boolean {
       return hit !== m.invert;
     }
     case 'state':
-      return m.states.includes(c.ctState) !== m.invert;
+      return m.module === 'state' ? m.states.includes(c.ctState) !== m.invert : conntrackMatches(m, c);
     case 'helper':
       return (c.helper === m.name) !== m.invert;
     case 'comment':
       return true;
   }
+}
+
+const addrOk = (ip: Ipv4, a: CtAddr | undefined): boolean =>
+  a === undefined || ((((ip ^ a.ip) & prefixMask(a.prefix)) >>> 0) === 0) !== a.invert;
+
+/**
+ * xt_conntrack's conntrack_mt, revision 3:
+ *  - --ctstate: the packet's state bit, plus SNAT/DNAT when the connection's source/destination
+ *    was translated; any listed bit matches (`!` inverts).
+ *  - no connection (untracked, invalid): the match holds only if it had a --ctstate, which passed.
+ *  - --ctdir: the packet's direction; --ctproto and the addresses/ports: the original or reply
+ *    tuple (addresses under their mask); --ctstatus: any listed bit set (NONE never matches).
+ */
+function conntrackMatches(m: Extract<Match, { kind: 'state' }>, c: MatchContext): boolean {
+  const v = c.conn;
+  if (m.states.length > 0) {
+    const bits: string[] = [c.ctState];
+    if (v?.status.srcNat) bits.push('SNAT');
+    if (v?.status.dstNat) bits.push('DNAT');
+    if (m.states.some((s) => bits.includes(s)) === m.invert) return false;
+  }
+  const ct = m.ct;
+  if (ct === undefined) return true;
+  if (v === undefined) return m.states.length > 0;
+  if (ct.dir !== undefined && (v.dir === 0) !== (ct.dir === 'ORIGINAL')) return false;
+  if (ct.proto && (v.orig.proto === ct.proto.proto) === ct.proto.invert) return false;
+  if (!addrOk(v.orig.src, ct.origSrc) || !addrOk(v.orig.dst, ct.origDst) || !addrOk(v.reply.src, ct.replSrc) || !addrOk(v.reply.dst, ct.replDst)) return false;
+  if (!portOk(v.orig.sport, ct.origSrcPort) || !portOk(v.orig.dport, ct.origDstPort)) return false;
+  if (!portOk(v.reply.sport, ct.replSrcPort) || !portOk(v.reply.dport, ct.replDstPort)) return false;
+  if (ct.status) {
+    const s = v.status;
+    const have = { EXPECTED: s.expected, SEEN_REPLY: s.seenReply, ASSURED: s.assured, CONFIRMED: s.confirmed };
+    if (ct.status.bits.some((b) => have[b]) === ct.status.invert) return false;
+  }
+  return true;
 }
 
 export const ruleMatches = (r: Rule, c: MatchContext): boolean => r.matches.every((m) => matchOne(m, c));

@@ -5,9 +5,10 @@
  */
 import { parseCidr } from '../../codec/addr';
 import type { Token } from './tokens';
-import { BUILTIN_CHAINS, type Match, type PortSpec, type TableName, type Target } from './types';
+import { BUILTIN_CHAINS, type CtCriteria, type Match, type PortSpec, type TableName, type Target } from './types';
 import {
-  readIcmpType, readLogLevel, readNatTo, readPortList, readPortRange, readProtocol, readRejectWith, readStates, type Read,
+  readCtAddr, readCtDir, readCtStatus, readIcmpType, readLogLevel, readNatTo, readPortList, readPortRange, readProtocol, readRejectWith,
+  readStates, type Read,
 } from './values';
 
 export interface RuleParse {
@@ -36,7 +37,10 @@ const MODULE_OPTIONS: Record<string, Record<string, number>> = {
   icmp: { '--icmp-type': 1 },
   multiport: { '--dports': 1, '--destination-ports': 1, '--sports': 1, '--source-ports': 1, '--ports': 1 },
   state: { '--state': 1 },
-  conntrack: { '--ctstate': 1 },
+  conntrack: {
+    '--ctstate': 1, '--ctproto': 1, '--ctorigsrc': 1, '--ctorigdst': 1, '--ctreplsrc': 1, '--ctrepldst': 1,
+    '--ctorigsrcport': 1, '--ctorigdstport': 1, '--ctreplsrcport': 1, '--ctrepldstport': 1, '--ctstatus': 1, '--ctdir': 1,
+  },
   helper: { '--helper': 1 },
   comment: { '--comment': 1 },
 };
@@ -186,8 +190,12 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
       const implicit = p === TCP ? 'tcp' : p === UDP ? 'udp' : p === ICMP ? 'icmp' : null;
       if (implicit && !modules.some((e) => e.name === implicit) && o in MODULE_OPTIONS[implicit]!) mod = loadModule(implicit, tok.col);
     }
-    if (!mod) throw new Fail(tok.col, `unknown option "${o}"`);
+    if (!mod) {
+      if (o === '--ctexpire') throw new Fail(tok.col, 'conntrack option "--ctexpire" is not modelled (connection time-outs are not matched here)');
+      throw new Fail(tok.col, `unknown option "${o}"`);
+    }
     const canonical = o === '--source-port' ? '--sport' : o === '--destination-port' ? '--dport' : o === '--destination-ports' ? '--dports' : o === '--source-ports' ? '--sports' : o === '--syn' ? '--tcp-flags' : o;
+    if (mod.name === 'conntrack' && mod.seen.has(canonical)) throw new Fail(tok.col, `conntrack: option "${o}" can only be used once.`);
     if (mod.seen.has(canonical) || (mod.name === 'multiport' && mod.seen.size > 0)) throw new Fail(tok.col, `${mod.name} match: only one ${o} allowed`);
     mod.seen.add(canonical);
     applyModuleOption(mod.m, o, invert, tok, () => value(tok));
@@ -204,7 +212,9 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
       if (m.ranges.length === 0) throw new Fail(col, 'multiport needs --dports, --sports or --ports');
     }
     if (m.kind === 'icmp' && m.type < 0) throw new Fail(col, 'icmp match needs --icmp-type');
-    if (m.kind === 'state' && m.states.length === 0) throw new Fail(col, `${m.module} match needs ${m.module === 'state' ? '--state' : '--ctstate'}`);
+    if (m.kind === 'state' && m.module === 'state' && m.states.length === 0) throw new Fail(col, 'state match needs --state');
+    if (m.kind === 'state' && m.module === 'conntrack' && m.states.length === 0 && m.ct === undefined)
+      throw new Fail(col, 'conntrack: At least one option is required (--ctstate, --ctstatus, --ctorigdst, --ctorigdstport, --ctdir…)');
     if (m.kind === 'helper' && m.name === '') throw new Fail(col, 'helper match needs --helper');
   }
 
@@ -254,8 +264,43 @@ function applyModuleOption(m: ModuleMatch, o: string, invert: boolean, tok: Toke
     }
     case 'state': {
       const v = next();
-      m.states = take(readStates(v.text, o), v.col);
-      m.invert = invert;
+      if (o === '--state' || o === '--ctstate') {
+        m.states = take(readStates(v.text, o), v.col);
+        m.invert = invert;
+        return;
+      }
+      const ct: CtCriteria = (m.ct ??= {});
+      switch (o) {
+        case '--ctproto': {
+          const proto = take(readProtocol(v.text), v.col);
+          if (proto === 0) throw new Fail(v.col, 'conntrack: --ctproto all is not a protocol to match (leave the option out)');
+          ct.proto = { proto, invert };
+          return;
+        }
+        case '--ctorigsrc':
+        case '--ctorigdst':
+        case '--ctreplsrc':
+        case '--ctrepldst': {
+          const key = ({ '--ctorigsrc': 'origSrc', '--ctorigdst': 'origDst', '--ctreplsrc': 'replSrc', '--ctrepldst': 'replDst' } as const)[o];
+          ct[key] = { ...take(readCtAddr(v.text), v.col), invert };
+          return;
+        }
+        case '--ctorigsrcport':
+        case '--ctorigdstport':
+        case '--ctreplsrcport':
+        case '--ctrepldstport': {
+          const key = ({ '--ctorigsrcport': 'origSrcPort', '--ctorigdstport': 'origDstPort', '--ctreplsrcport': 'replSrcPort', '--ctrepldstport': 'replDstPort' } as const)[o];
+          ct[key] = portSpec(v, invert);
+          return;
+        }
+        case '--ctstatus':
+          ct.status = { bits: take(readCtStatus(v.text), v.col), invert };
+          return;
+        case '--ctdir':
+          if (invert) throw new Fail(tok.col, 'conntrack: option "--ctdir" cannot be inverted.');
+          ct.dir = take(readCtDir(v.text), v.col);
+          return;
+      }
       return;
     }
     case 'helper': {

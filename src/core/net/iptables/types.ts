@@ -7,6 +7,35 @@ import { IPPROTO } from '../../codec/ipv4';
 
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
+/** What `--ctstate` may list: the states, and SNAT/DNAT (the connection's NAT status bits). */
+export type CtStateMatchName = CtStateName | 'SNAT' | 'DNAT';
+/** `--ctstatus` bits (xt_conntrack): NONE is the empty list. */
+export type CtStatusName = 'EXPECTED' | 'SEEN_REPLY' | 'ASSURED' | 'CONFIRMED';
+
+/** An address and mask as `--ctorigdst` keeps them (the address as written, compared under the mask). */
+export interface CtAddr {
+  ip: Ipv4;
+  prefix: number;
+  invert: boolean;
+}
+
+/**
+ * `-m conntrack` beyond `--ctstate`: the connection's original/reply tuple, its status bits,
+ * the packet's direction (xt_conntrack revision 3, as iptables 1.8 loads it).
+ */
+export interface CtCriteria {
+  proto?: { proto: number; invert: boolean };
+  origSrc?: CtAddr;
+  origDst?: CtAddr;
+  replSrc?: CtAddr;
+  replDst?: CtAddr;
+  origSrcPort?: PortSpec;
+  origDstPort?: PortSpec;
+  replSrcPort?: PortSpec;
+  replDstPort?: PortSpec;
+  status?: { bits: CtStatusName[]; invert: boolean };
+  dir?: 'ORIGINAL' | 'REPLY';
+}
 
 /** Built-in chains per table, in the order iptables-save prints them (docs/FIDELITY-NOTES.md, "Reference: netfilter"). */
 export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
@@ -36,8 +65,12 @@ export type Match =
   | { kind: 'tcp' | 'udp'; sport?: PortSpec; dport?: PortSpec; tcpFlags?: { mask: string[]; comp: string[]; invert: boolean } }
   | { kind: 'icmp'; type: number; code?: number; invert: boolean }
   | { kind: 'multiport'; dir: 'sports' | 'dports' | 'ports'; ranges: PortRange[]; invert: boolean }
-  /** `-m state --state` and `-m conntrack --ctstate` mean the same here; `module` keeps the spelling. */
-  | { kind: 'state'; module: 'state' | 'conntrack'; states: CtStateName[]; invert: boolean }
+  /**
+   * `-m state --state` and `-m conntrack --ctstate` mean the same here; `module` keeps the
+   * spelling. `states` is empty when a conntrack match has no --ctstate (only `ct` criteria);
+   * SNAT/DNAT only with --ctstate.
+   */
+  | { kind: 'state'; module: 'state' | 'conntrack'; states: CtStateMatchName[]; invert: boolean; ct?: CtCriteria }
   | { kind: 'helper'; name: string; invert: boolean }
   | { kind: 'comment'; text: string };
 

@@ -3,7 +3,7 @@
  * states, protocols), each returning the value or the message iptables-restore would print.
  */
 import { asIpv4, parseIpv4, type Ipv4 } from '../../codec/addr';
-import type { CtStateName, PortRange, RejectWith } from './types';
+import type { CtStateMatchName, CtStatusName, PortRange, RejectWith } from './types';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 const good = <T>(value: T): Read<T> => ({ ok: true, value });
@@ -58,17 +58,54 @@ export function readProtocol(text: string): Read<number> {
   return bad(`unknown protocol "${text}" specified`);
 }
 
-const STATES: readonly CtStateName[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED'];
+/** iptables-save's order for states (libxt_conntrack prints them this way, whatever the input order). */
+const STATES: readonly CtStateMatchName[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
 
-export function readStates(text: string, option: string): Read<CtStateName[]> {
-  const out: CtStateName[] = [];
+/**
+ * `--state` (libxt_state: the five states) or `--ctstate` (libxt_conntrack: also SNAT and DNAT),
+ * case-insensitive, with iptables' message for a word it does not know.
+ */
+export function readStates(text: string, option: string): Read<CtStateMatchName[]> {
+  const ct = option === '--ctstate';
+  const allowed = ct ? STATES : STATES.slice(0, 5);
+  const out: CtStateMatchName[] = [];
   for (const s of text.split(',')) {
-    const u = s.toUpperCase() as CtStateName;
-    if (!STATES.includes(u)) return bad(`bad ${option} value "${s}" (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED)`);
+    const u = s.toUpperCase() as CtStateMatchName;
+    if (!allowed.includes(u)) return bad(`Bad ${ct ? 'ctstate' : 'state'} "${s}" (${option} takes ${allowed.join(', ')})`);
     if (!out.includes(u)) out.push(u);
   }
   // Kept in iptables-save's order, whatever order the text gave.
   return good(STATES.filter((x) => out.includes(x)));
+}
+
+/** iptables-save's order for `--ctstatus` bits. */
+export const STATUS_ORDER: readonly CtStatusName[] = ['EXPECTED', 'SEEN_REPLY', 'ASSURED', 'CONFIRMED'];
+
+/** `--ctstatus NONE` or a list of EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED (case-insensitive). */
+export function readCtStatus(text: string): Read<CtStatusName[]> {
+  const out: CtStatusName[] = [];
+  for (const s of text.split(',')) {
+    const u = s.toUpperCase();
+    if (u === 'NONE') continue;
+    if (!(STATUS_ORDER as readonly string[]).includes(u)) return bad(`Bad ctstatus "${s}" (--ctstatus takes NONE, ${STATUS_ORDER.join(', ')})`);
+    if (!out.includes(u as CtStatusName)) out.push(u as CtStatusName);
+  }
+  return good(STATUS_ORDER.filter((x) => out.includes(x)));
+}
+
+/** `--ctdir ORIGINAL|REPLY` (case-insensitive). */
+export function readCtDir(text: string): Read<'ORIGINAL' | 'REPLY'> {
+  const u = text.toUpperCase();
+  return u === 'ORIGINAL' || u === 'REPLY' ? good(u) : bad(`conntrack: Bad value for "--ctdir" option: "${text}" (ORIGINAL or REPLY)`);
+}
+
+/** `--ctorigdst 203.0.113.10` or `…/24`: the address as written and its prefix length. */
+export function readCtAddr(text: string): Read<{ ip: Ipv4; prefix: number }> {
+  const [a, len, ...rest] = text.split('/');
+  const ip = rest.length === 0 && a !== undefined ? parseIpv4(a) : null;
+  const prefix = len === undefined ? 32 : /^\d{1,2}$/.test(len) ? Number(len) : NaN;
+  if (ip === null || !(prefix >= 0 && prefix <= 32)) return bad(`host/network "${text}" not found (expected an IPv4 address or CIDR)`);
+  return good({ ip, prefix });
 }
 
 /** Every spelling libipt_REJECT accepts, by the name iptables-save prints. */
