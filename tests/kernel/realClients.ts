@@ -50,7 +50,7 @@ function urlPath(cmd: string): string {
 }
 
 export function clientCommand(c: KClient, outDir: string): ClientCommand | { unsupported: string } {
-  const transfers = transfersOf(c.script);
+  const _transfers = transfersOf(c.script);
   // What each program can be told about the 227 address (its default needs no option).
   const pasvOptions: Record<string, Record<string, string[]>> = {
     curl: { ignore: [], trust: ['--no-ftp-skip-pasv-ip'] },

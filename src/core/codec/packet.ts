@@ -2,12 +2,12 @@
  * Whole packets: IPv4 + TCP or ICMP, as devices see them. Devices decide from
  * `decodePacket(bytes)`; senders build with encodeTcpPacket / encodeIcmpPacket.
  */
-import { asIpv4, formatIpv4, type Ipv4, type Port } from './addr';
-import { allocBytes, copyBytes, readU16, readU32, writeU16, writeU32 } from './bytes';
+import { formatIpv4, type Ipv4, type Port } from './addr';
+import { allocBytes, copyBytes, readU16, writeU16, writeU32 } from './bytes';
 import { describeIcmp, decodeIcmp, type IcmpMessage } from './icmp';
 import { decodeIpv4, emitIpv4, encodeIpv4, fixIpv4Checksum, IPPROTO, IPV4_FIELDS, IPV4_MIN_HEADER, type Ipv4Build, type Ipv4Packet } from './ipv4';
 import { ok, type Decoded, type DecodeError } from './result';
-import { decodeTcp, encodeTcp, encodeTcpOptions, fixTcpChecksum, formatTcpFlags, tcpBuildOf, TCP_FIELDS, TCP_MIN_HEADER, writeTcp, type TcpBuild, type TcpSegment } from './tcp';
+import { decodeTcp, encodeTcp, encodeTcpOptions, formatTcpFlags, tcpBuildOf, TCP_FIELDS, TCP_MIN_HEADER, writeTcp, type TcpBuild, type TcpSegment } from './tcp';
 
 export interface DecodedPacket {
   ip: Ipv4Packet;

@@ -10,7 +10,6 @@ const dec = (b: Uint8Array) => {
   if (!d.ok) throw new Error(d.error.message);
   return d.value;
 };
-const text = (b: Uint8Array) => new TextDecoder().decode(dec(b).tcp!.payload);
 const cts = (r: NfResult) => r.events.filter((e): e is Extract<NfEvent, { kind: 'conntrack' }> => e.kind === 'conntrack').map((e) => e.action);
 const filters = (r: NfResult) => r.events.filter((e): e is Extract<NfEvent, { kind: 'filter' }> => e.kind === 'filter');
 

@@ -11,7 +11,7 @@ import type { VsftpdConf } from '../ftp/vsftpd/conf';
 
 // ───────────────────────── shared vocabularies ─────────────────────────
 
-/** Real FTP clients the simulator imitates (FIDELITY.md "Clients"). */
+/** Real FTP clients the simulator imitates (docs/FIDELITY-NOTES.md, "Reference: clients"). */
 export const CLIENT_PROFILES = ['curl', 'classic', 'inetutils', 'tnftp', 'filezilla', 'lftp', 'windows'] as const;
 export type ClientProfileId = (typeof CLIENT_PROFILES)[number];
 

@@ -13,7 +13,7 @@
  *   capped at TCP_RTO_MAX (120 s).
  *
  * Linux 6.18 defaults (syn_retries=6, linear=4): SYNs at 0,1,2,3,4,5,7,11,19,35,67 s, give
- * up at 131 s. FIDELITY.md's measured "about 134 s" is this plus timer-wheel slack: a 64 s
+ * up at 131 s. The "about 134 s" measured on a real machine (docs/FIDELITY-NOTES.md) is this plus timer-wheel slack: a 64 s
  * timer lands on a ~4 s granularity level of the kernel's timer wheel, and every measured
  * gap runs 20–260 ms long. The simulator uses the rule's exact times.
  * Older kernels (no linear phase): SYNs at 0,1,3,7,15,31,63 s, give up at 127 s.

@@ -1,7 +1,7 @@
 /**
  * The firewall toggles as text edits: the FTP helper assignment, "accept RELATED", NAT
  * MASQUERADE and port forwards. Each reads and writes iptables-save lines; what they do to
- * packets is the core's business (FIDELITY.md "iptables / netfilter").
+ * packets is the core's business (docs/FIDELITY-NOTES.md, "Reference: netfilter").
  */
 import { type ScenarioFile, parseIpv4 } from '../../core/index';
 import { addRule, chainsOf, hasOpt, optValue, removeRules, ruleLines, type RuleLine } from './iptablesText';
@@ -12,7 +12,7 @@ import { textOf } from './fileOps';
 /**
  * Where the helper must be attached: the chain the control connection's first packet
  * crosses. A router or the server sees it arrive (raw PREROUTING); a client host sends
- * it itself (raw OUTPUT) — measured on Linux 6.18, FIDELITY.md.
+ * it itself (raw OUTPUT) — measured on Linux 6.18, docs/FIDELITY-NOTES.md.
  */
 export function helperChain(file: ScenarioFile, ref: DeviceRef): 'PREROUTING' | 'OUTPUT' {
   if (ref.kind === 'router') return 'PREROUTING';

@@ -7,7 +7,7 @@ import { parseVsftpdConf, serializeVsftpdConf, type VsftpdConf } from '../../cor
 
 export type FieldKind = 'port' | 'bool' | 'address';
 
-/** The settings that decide whether data connections get through (FIDELITY.md "Servers"). */
+/** The settings that decide whether data connections get through (docs/FIDELITY-NOTES.md, "Reference: servers"). */
 export const VSFTPD_FIELDS = [
   { key: 'listen_port', kind: 'port', label: 'Control port (listen_port)' },
   { key: 'pasv_enable', kind: 'bool', label: 'Allow passive mode (pasv_enable)' },

@@ -16,7 +16,7 @@
  * `runDirect` is the same contract in this thread, for tests and tools without Workers.
  */
 import { loadScenario, runScenario, type RunResult, type ScenarioError, type Verdict } from '../../core/index';
-import { packRun, unpackRun, type PackedRun } from './traceWire';
+import { unpackRun, type PackedRun } from './traceWire';
 
 /** How much one run may do before it stops and says so: simulated events, and wall time. */
 export interface Budget {

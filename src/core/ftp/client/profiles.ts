@@ -1,5 +1,5 @@
 /**
- * What each real FTP client does, as a table (docs/FIDELITY-NOTES.md, "Clients"): its data
+ * What each real FTP client does, as a table (docs/FIDELITY-NOTES.md, "Reference: clients"): its data
  * commands and fallbacks, how it treats a 227 address, and the commands it sends around a
  * transfer. The client machine reads this table; it has no per-client branches of its own
  * (messages.ts holds each client's words).

@@ -11,7 +11,7 @@
  * are sorted by name, as vsftpd sorts them; dot files are hidden, as without `-a`.
  */
 
-import { accessCheckFile, modeString, type UnixOwner } from './unix';
+import { modeString, type UnixOwner } from './unix';
 
 export interface FileSpec {
   size?: number;

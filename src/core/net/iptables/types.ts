@@ -37,7 +37,7 @@ export interface CtCriteria {
   dir?: 'ORIGINAL' | 'REPLY';
 }
 
-/** Built-in chains per table, in the order iptables-save prints them (FIDELITY.md). */
+/** Built-in chains per table, in the order iptables-save prints them (docs/FIDELITY-NOTES.md, "Reference: netfilter"). */
 export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
   raw: ['PREROUTING', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
