@@ -64,7 +64,7 @@ describe('npm run sim', () => {
     expect(sim(join(dir, 'missing.json')).status).toBe(2);
     expect(sim(scenario('seed-passive-session'), '--seed', 'x').status).toBe(2);
     expect(sim(scenario('seed-passive-session'), '--pcap', join(dir, 'a.pcap'), '--at', 'nowhere:eth9').status).toBe(2);
-  });
+  }, 120_000); // five processes: each tsx start takes seconds on a loaded 2-core machine
 
   it('every bad argument: one line naming it, exit 2, before anything runs or is written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fttw-cli-'));

@@ -47,8 +47,8 @@ test('keyboard: → ← Home End and Space', async ({ page }) => {
   await expect(pos).toContainText('step 1 of');
   await expect(current(page)).toHaveAttribute('data-step', '0');
 
-  // Space plays (8× so it moves quickly), Space again pauses.
-  await page.getByLabel('Speed').selectOption('8');
+  // Space plays (20 packets/s so it moves quickly), Space again pauses.
+  await page.getByLabel('Speed').selectOption('packets:20');
   await page.locator('h1').click();
   await page.keyboard.press('Space');
   await expect(page.getByRole('button', { name: 'Pause (Space)' })).toBeVisible();

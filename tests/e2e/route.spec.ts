@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 test('a scenario link opens that built-in at that step; Back returns to the start page', async ({ page }) => {
   await page.goto('./');
   await page.locator('[data-scenario="passive-server-firewall-reject"]').click();
-  await expect(page).toHaveURL(/#\/scenario\/passive-server-firewall-reject$/);
+  await expect(page).toHaveURL(/#\/scenario\/passive-server-firewall-reject(\/step\/0)?$/);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'failure');
   await page.goBack();
   await expect(page.locator('[data-scenario]').first()).toBeVisible();
@@ -20,7 +20,7 @@ test('presenter and trainee links hide the verdict until it is revealed', async 
     await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'hidden');
     await expect(page.getByTestId('verdict')).toHaveCount(0);
     await page.getByTestId('reveal-verdict').click();
-    await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'failure');
+    await expect(page.getByTestId('verdict').first()).toHaveAttribute('data-verdict', 'failure');
     await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'failure');
   }
 });

@@ -1,4 +1,6 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import lz from 'lz-string';
 
 // The share link carries the edited scenario and the playback step in the URL fragment.
 
@@ -18,7 +20,9 @@ test.describe('share link', () => {
 
     await page.getByRole('button', { name: 'Share link' }).click();
     const link = await page.getByRole('textbox', { name: 'Share link (scenario and step)' }).inputValue();
-    expect(link).toMatch(/#s=[A-Za-z0-9+\-$]+&step=\d+$/);
+    // The built-in by id, the step, and only the edit (a short delta), short enough for a chat.
+    expect(link).toMatch(new RegExp(`#/scenario/seed-incident-pasv-range/step/${step - 1}\\?d=[A-Za-z0-9+\\-$]+$`));
+    expect(link.length).toBeLessThan(200);
 
     const other = await context.newPage();
     await other.goto(link);
@@ -29,6 +33,14 @@ test.describe('share link', () => {
     await expect(other.getByRole('textbox', { name: 'Highest passive port (pasv_max_port)' })).toHaveValue('3100');
   });
 
+  test('an old #s= link still opens, and the URL then follows the step', async ({ page }) => {
+    const file = readFileSync('src/scenarios/seed-passive-session.json', 'utf8');
+    await page.goto(`./#s=${lz.compressToEncodedURIComponent(JSON.stringify(JSON.parse(file)))}&step=4`);
+    await expect(page.getByTestId('position')).toContainText('step 5 of');
+    await page.keyboard.press('ArrowRight');
+    await expect(page).toHaveURL(/#\/custom\/step\/5\?s=/);
+  });
+
   test('a corrupted link gives a clear message and keeps the working scenario', async ({ page }) => {
     await page.goto('./');
     await page.locator('[data-scenario="passive-server-firewall-reject"]').click();
@@ -36,12 +48,25 @@ test.describe('share link', () => {
 
     await page.getByRole('button', { name: 'Share link' }).click();
     const link = await page.getByRole('textbox', { name: 'Share link (scenario and step)' }).inputValue();
-    // The same link cut short, as a chat client or a careless copy would.
-    const cut = link.slice(0, link.indexOf('&') - 40) + link.slice(link.indexOf('&'));
-    await page.goto(cut);
+    // An edit delta cut short, as a chat client or a careless copy would.
+    await page.goto(link.replace(/\?.*$/, '') + '?d=N4IgdghgtgpiBcIBSBlAcgOQOIBoQCcBLAIwFdSBTAYwQBN8w');
     await page.reload();
-    await expect(page.getByText(/damaged or cut short/)).toBeVisible();
+    await expect(page.getByText(/damaged or cut short|does not fit/)).toBeVisible();
     await page.getByRole('button', { name: 'Continue where you left off' }).click();
     await expect(page.getByRole('heading', { name: /Passive mode refused by the server's own firewall/ })).toBeVisible();
   });
+});
+
+test('the URL follows stepping (replacing, not pushing): a reload keeps the step, Back leaves the scenario', async ({ page }) => {
+  await page.goto('./');
+  await page.locator('[data-scenario="seed-passive-session"]').click();
+  await expect(page.getByTestId('position')).toContainText('step 1 of');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/#\/scenario\/seed-passive-session\/step\/4$/);
+  await page.reload();
+  await expect(page.getByTestId('position')).toContainText('step 5 of');
+  await page.goBack();
+  await expect(page.locator('[data-scenario]').first()).toBeVisible();
+  await page.goForward();
+  await expect(page.getByTestId('position')).toContainText('step 5 of');
 });

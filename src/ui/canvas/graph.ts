@@ -8,7 +8,7 @@ import { MarkerType } from '@xyflow/svelte';
 import { decodePacket, describePacket, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel, payloadText } from '../playback/label';
-import { COLUMN_WIDTH, ROW_HEIGHT, type DeviceView, type LinkView } from './layout';
+import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
 
 export type DeviceState = 'idle' | 'sending' | 'receiving' | 'dropped' | 'nat' | 'done' | 'failed';
 
@@ -17,6 +17,7 @@ export interface DeviceData extends Record<string, unknown> {
   state: DeviceState;
   /** Where callouts anchor so they stay on the canvas: the first/last column align to that side. */
   align: 'left' | 'center' | 'right';
+  orient: Orientation;
   /** Set when this device refused the current packet. */
   drop?: { how: string; reason: string; rule: string | null };
   /** Set when this device rewrote the current packet. */
@@ -30,6 +31,7 @@ export interface PacketMark {
   forward: boolean;
   label: string;
   refused: 'DROP' | 'REJECT' | null;
+  orient: Orientation;
 }
 
 export interface LinkData extends Record<string, unknown> {
@@ -41,6 +43,45 @@ export interface ConnData extends Record<string, unknown> {
   label: string;
   /** Stacking of several data connections on the same side. */
   lane: number;
+  orient: Orientation;
+}
+
+/** How far a connection's arc bulges out from the devices it joins (its peak). */
+export function arcLift(lane: number, orient: Orientation): number {
+  return orient === 'vertical' ? 36 + 20 * lane : 60 + 30 * lane;
+}
+
+/** Where a device box sits. Horizontal: columns are hops from the client; vertical: they are rows. */
+export function nodePosition(d: Pick<DeviceView, 'column' | 'row'>, orient: Orientation): { x: number; y: number } {
+  return orient === 'vertical' ? { x: d.row * V_COLUMN_WIDTH, y: d.column * V_ROW_HEIGHT } : { x: d.column * COLUMN_WIDTH, y: d.row * ROW_HEIGHT };
+}
+
+/**
+ * The area the picture needs in flow units: the devices plus the arcs of every connection the
+ * run opens (all of them, so the zoom does not jump while stepping) and their labels. The
+ * page sizes the canvas from it, so text keeps its size and nothing is cut off.
+ */
+export function graphBounds(devices: DeviceView[], connections: readonly { role: 'control' | 'data' }[], orient: Orientation): { x: number; y: number; width: number; height: number } {
+  if (devices.length === 0) return { x: 0, y: 0, width: NODE_W, height: 100 };
+  const boxes = devices.map((d) => ({ ...nodePosition(d, orient), h: nodeHeight(d) }));
+  const minX = Math.min(...boxes.map((b) => b.x));
+  const maxX = Math.max(...boxes.map((b) => b.x + NODE_W));
+  const minY = Math.min(...boxes.map((b) => b.y));
+  const maxY = Math.max(...boxes.map((b) => b.y + b.h));
+  const nControl = connections.filter((c) => c.role === 'control').length;
+  const nData = connections.length - nControl;
+  const ctrl = nControl ? arcLift(nControl - 1, orient) : 0;
+  const data = nData ? arcLift(nData - 1, orient) : 0;
+  if (orient === 'vertical') {
+    // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
+    const left = minX - ctrl - 12;
+    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + 260);
+    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + 70 };
+  }
+  // Labels sit on the arcs' peaks (about 28 units tall); a refusal's callout hangs under its device.
+  const top = minY - (ctrl ? ctrl + 18 : 8);
+  const bottom = Math.max(maxY + (data ? data + 18 : 8), maxY + 110);
+  return { x: minX - 8, y: top, width: maxX - minX + 16, height: bottom - top };
 }
 
 const linkBetween = (links: LinkView[], a: string, b: string) =>
@@ -59,7 +100,7 @@ export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]
     states.set(e.device, refusal ? { state: 'failed', drop: { how: 'reply', reason: refusal, rule: null } } : { state: 'sending' });
     states.set(e.to, { state: 'receiving' });
     const l = linkBetween(links, e.device, e.to);
-    if (l) packet = { link: l.id, mark: { at: 0.5, forward: l.source === e.device, label: packetLabel(e.bytes), refused: null } };
+    if (l) packet = { link: l.id, mark: { at: 0.5, forward: l.source === e.device, label: packetLabel(e.bytes), refused: null, orient: 'horizontal' } };
   } else if (e.kind === 'drop') {
     states.set(e.device, { state: 'dropped', drop: { how: e.how, reason: e.reason, rule: e.rule ? e.rule.text : null } });
     const hop = lastSend(trace, eventIndex, e.packetId);
@@ -67,7 +108,7 @@ export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]
     if (hop && l) {
       const forward = l.source === hop.device;
       const refused = e.how === 'reject' ? 'REJECT' : 'DROP';
-      packet = { link: l.id, mark: { at: forward ? 0.85 : 0.15, forward, label: packetLabel(hop.bytes), refused } };
+      packet = { link: l.id, mark: { at: forward ? 0.85 : 0.15, forward, label: packetLabel(hop.bytes), refused, orient: 'horizontal' } };
     }
   } else if (e.kind === 'nat') {
     states.set(e.device, { state: 'nat', nat: { before: describePacket(e.before), after: describePacket(e.after), note: e.note || e.what } });
@@ -94,7 +135,7 @@ function lastSend(trace: Trace, before: number, packetId: number): Extract<Trace
   return null;
 }
 
-export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>): Node<DeviceData>[] {
+export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>, orient: Orientation = 'horizontal'): Node<DeviceData>[] {
   const last = Math.max(0, ...devices.map((d) => d.column));
   return devices.map((d) => {
     const s = states.get(d.id);
@@ -103,8 +144,9 @@ export function buildNodes(devices: DeviceView[], states: Map<string, Partial<De
     return {
       id: d.id,
       type: 'device',
-      position: { x: d.column * COLUMN_WIDTH, y: d.row * ROW_HEIGHT },
-      data: { device: d, state, align, drop: s?.drop, nat: s?.nat },
+      position: nodePosition(d, orient),
+      width: NODE_W,
+      data: { device: d, state, align, orient, drop: s?.drop, nat: s?.nat },
       draggable: false,
       connectable: false,
       ariaLabel: `${d.label} (${d.kind})`,
@@ -113,15 +155,16 @@ export function buildNodes(devices: DeviceView[], states: Map<string, Partial<De
   });
 }
 
-export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet: { link: string; mark: PacketMark } | null): Edge[] {
+export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet: { link: string; mark: PacketMark } | null, orient: Orientation = 'horizontal'): Edge[] {
+  const vertical = orient === 'vertical';
   const linkEdges: Edge<LinkData>[] = links.map((l) => ({
     id: l.id,
     type: 'link',
     source: l.source,
     target: l.target,
-    sourceHandle: 'r',
-    targetHandle: 'l',
-    data: { packet: packet?.link === l.id ? packet.mark : null },
+    sourceHandle: vertical ? 'bs' : 'r',
+    targetHandle: vertical ? 'tt' : 'l',
+    data: { packet: packet?.link === l.id ? { ...packet.mark, orient } : null },
     ariaLabel: `link ${l.label}`,
     domAttributes: { 'data-kind': 'link', 'data-state': packet?.link === l.id ? 'packet' : 'idle' } as Record<string, string>,
   }));
@@ -136,9 +179,9 @@ export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet
       type: 'conn',
       source: c.opener,
       target: c.acceptor,
-      sourceHandle: control ? 'ts' : 'bs',
-      targetHandle: control ? 'tt' : 'bt',
-      data: { conn: c, label, lane },
+      sourceHandle: vertical ? (control ? 'ls' : 'rs') : control ? 'ts' : 'bs',
+      targetHandle: vertical ? (control ? 'lt' : 'rt') : control ? 'tt' : 'bt',
+      data: { conn: c, label, lane, orient },
       markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: control ? 'var(--control)' : 'var(--data)' },
       ariaLabel: `${label}: ${c.opener} connected to ${c.acceptor} (${c.dialled})${c.state === 'refused' ? ', refused' : ''}`,
       domAttributes: { 'data-kind': c.role, 'data-state': c.state, 'data-opener': c.opener, 'data-acceptor': c.acceptor } as Record<string, string>,

@@ -26,8 +26,21 @@ export interface LinkView {
   label: string;
 }
 
-export const COLUMN_WIDTH = 200;
-export const ROW_HEIGHT = 150;
+/** Device box width; the canvas text is sized for zoom ≥ 0.95 (13 px type → ≥ 12 CSS px). */
+export const NODE_W = 196;
+export const COLUMN_WIDTH = 232;
+export const ROW_HEIGHT = 170;
+/** Vertical orientation (narrow screens): one device under the other, clients side by side. */
+export const V_COLUMN_WIDTH = 230;
+export const V_ROW_HEIGHT = 140;
+
+/** Horizontal: left to right by hops. Vertical: top to bottom, for a phone's portrait screen. */
+export type Orientation = 'horizontal' | 'vertical';
+
+/** A device box's height, estimated from what it shows (kind, name, one line per address, badges). */
+export function nodeHeight(d: Pick<DeviceView, 'addresses' | 'badges'>): number {
+  return 8 + 16 + 22 + 18 * d.addresses.length + (d.badges.length ? 24 : 0);
+}
 
 function kindOf(d: Device, s: Scenario): DeviceKind {
   if (d.kind === 'router') return d.role === 'internet' ? 'internet' : 'router';

@@ -1,10 +1,15 @@
 /** Rows of the ladder diagram: one per packet step, placed on the devices' lifelines. */
 import type { Trace } from '../../core/index';
-import { packetLabel } from './label';
-import { stepLabel } from './label';
+import { packetLabel, stepLabel } from './label';
+import { fullPacketText } from './keyline';
 
-/** Width of one lifeline column in pixels. */
+/** Width of one lifeline column in pixels (the widest; narrow screens pass a smaller one). */
 export const COL = 112;
+export const MIN_COL = 60;
+/** Average advance of a 12 px label character, to keep labels inside the diagram. */
+const CHAR_W = 6.9;
+/** Longest label kept whole; longer (a data payload that happens to be text) is cut. */
+const MAX_LABEL = 72;
 
 export interface LadderRow {
   step: number;
@@ -23,44 +28,52 @@ export interface LadderRow {
   ok: boolean;
 }
 
-export function ladderRows(trace: Trace, steps: readonly number[]): LadderRow[] {
+export function ladderRows(trace: Trace, steps: readonly number[], colW: number = COL): LadderRow[] {
   const col = new Map(trace.devices.map((d, i) => [d, i]));
   const role = new Map(trace.connections.map((c) => [c.id, c.role]));
-  const center = (i: number) => i * COL + COL / 2;
+  const center = (i: number) => i * colW + colW / 2;
   return steps.map((ev, step): LadderRow => {
     const e = trace.events[ev]!;
     const base = { step, t: e.t, from: null, to: null, at: null, conn: 'none' as const, ok: true, title: stepLabel(e), anchor: 'middle' as const };
     if (e.kind === 'send') {
       const from = col.get(e.device) ?? 0;
       const to = col.get(e.to) ?? from;
-      const text = packetLabel(e.bytes);
+      const full = fullPacketText(e.bytes);
+      const text = full.length > MAX_LABEL ? packetLabel(e.bytes) : full;
       // A label wider than the arrow starts at its left end, or ends at its right end in the right half, so it stays inside the diagram.
       const lo = Math.min(center(from), center(to));
       const hi = Math.max(center(from), center(to));
-      const wide = text.length * 6.2 > hi - lo;
-      const rightHalf = lo + hi > trace.devices.length * COL;
+      const wide = text.length * CHAR_W > hi - lo;
+      const rightHalf = lo + hi > trace.devices.length * colW;
       const anchor = !wide ? 'middle' : rightHalf ? 'end' : 'start';
       const textX = anchor === 'middle' ? (lo + hi) / 2 : anchor === 'start' ? lo + 4 : hi - 4;
       return { ...base, kind: 'send', from, to, conn: (e.conn && role.get(e.conn)) || 'none', text, textX, anchor, title: `${e.device} → ${e.to}: ${text}` };
     }
     if (e.kind === 'drop') {
       const at = col.get(e.device) ?? 0;
-      return { ...base, kind: 'drop', at, text: `${e.how.toUpperCase()}: ${e.rule ? e.rule.text : e.reason}`.slice(0, 52), textX: clampX(center(at), trace.devices.length) };
+      const how = e.how === 'drop' ? 'DROP (silent)' : e.how === 'reject' ? 'REJECT (answered)' : e.how.toUpperCase();
+      const text = `${how}: ${e.rule ? e.rule.text : e.reason}`;
+      return { ...base, kind: 'drop', at, text, ...placeAt(center(at), text, trace.devices.length * colW) };
     }
     if (e.kind === 'nat') {
       const at = col.get(e.device) ?? 0;
-      return { ...base, kind: 'nat', at, text: `NAT ${e.what}`.slice(0, 40), textX: clampX(center(at), trace.devices.length) };
+      const text = `NAT ${e.what}`;
+      return { ...base, kind: 'nat', at, text, ...placeAt(center(at), text, trace.devices.length * colW) };
     }
     if (e.kind === 'transfer') {
       const host = trace.connections.find((c) => c.client === e.client)?.opener ?? e.client;
       const at = col.get(host) ?? 0;
-      return { ...base, kind: 'transfer', at, ok: e.ok, text: `${e.command}: ${e.ok ? 'done' : 'failed'}`, textX: clampX(center(at), trace.devices.length) };
+      const text = `${e.command}: ${e.ok ? 'done' : 'failed'}`;
+      return { ...base, kind: 'transfer', at, ok: e.ok, text, ...placeAt(center(at), text, trace.devices.length * colW) };
     }
-    return { ...base, kind: 'other', text: e.kind, textX: COL / 2 };
+    return { ...base, kind: 'other', text: e.kind, textX: colW / 2 };
   });
 }
 
-/** Keeps a label centred on an edge lifeline inside the diagram. */
-function clampX(x: number, n: number): number {
-  return Math.min(Math.max(x, COL), Math.max(COL, n * COL - COL));
+/** A label about one lifeline: centred on it, or pushed inward so it stays inside the diagram. */
+function placeAt(x: number, text: string, width: number): { textX: number; anchor: 'start' | 'middle' | 'end' } {
+  const half = (text.length * CHAR_W) / 2;
+  if (x - half < 2) return { textX: 2, anchor: 'start' };
+  if (x + half > width - 2) return { textX: width - 2, anchor: 'end' };
+  return { textX: x, anchor: 'middle' };
 }

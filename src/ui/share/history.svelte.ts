@@ -14,6 +14,10 @@ export class History<T> {
     this.#entries = [initial];
   }
 
+  /** The oldest entry kept (the file as opened, unless the history overflowed). */
+  get first(): T {
+    return this.#entries[0] as T;
+  }
   get current(): T {
     return this.#entries[this.#index] as T;
   }
@@ -32,13 +36,27 @@ export class History<T> {
     this.#index = this.#entries.length - 1;
   }
 
+  /**
+   * Like push, but a value pushed within `windowMs` of the previous one (by the caller's
+   * clock) replaces it: a burst of typing is one undo step. Undo/redo/reset end a burst.
+   */
+  pushGrouped(v: T, now: number, windowMs = 1000): void {
+    if (this.#burstAt !== null && now - this.#burstAt < windowMs && this.#index > 0 && this.#index === this.#entries.length - 1) {
+      this.#entries = [...this.#entries.slice(0, this.#index), v];
+    } else this.push(v);
+    this.#burstAt = now;
+  }
+  #burstAt: number | null = null;
+
   undo(): T | undefined {
+    this.#burstAt = null;
     if (!this.canUndo) return undefined;
     this.#index -= 1;
     return this.current;
   }
 
   redo(): T | undefined {
+    this.#burstAt = null;
     if (!this.canRedo) return undefined;
     this.#index += 1;
     return this.current;
@@ -46,6 +64,7 @@ export class History<T> {
 
   /** Starts over from a value (a newly loaded scenario), with nothing to undo. */
   reset(v: T): void {
+    this.#burstAt = null;
     this.#entries = [v];
     this.#index = 0;
   }

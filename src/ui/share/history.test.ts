@@ -56,3 +56,28 @@ describe('History', () => {
     );
   });
 });
+
+describe('grouped pushes (a burst of typing)', () => {
+  it('keystrokes within a second are one undo step; a pause starts a new one', () => {
+    const h = new History<string>('3300');
+    h.pushGrouped('330', 0);
+    h.pushGrouped('33', 200);
+    h.pushGrouped('31', 400);
+    h.pushGrouped('310', 600);
+    h.pushGrouped('3100', 900);
+    expect(h.current).toBe('3100');
+    expect(h.undo()).toBe('3300');
+    expect(h.canUndo).toBe(false);
+    expect(h.redo()).toBe('3100');
+    h.pushGrouped('3101', 5000);
+    h.pushGrouped('3102', 5300);
+    expect(h.undo()).toBe('3100');
+  });
+  it('an undo ends the burst: the next keystroke is a new step', () => {
+    const h = new History<string>('a');
+    h.pushGrouped('ab', 0);
+    h.undo();
+    h.pushGrouped('ac', 100);
+    expect(h.undo()).toBe('a');
+  });
+});

@@ -2,13 +2,14 @@
  * The playback cursor over a run's packet steps (see playback/steps.ts). Stepping back is
  * moving an index; nothing is undone or recomputed. Playing advances the same index on a
  * wall-clock timer, so seeking, pausing and reduced motion all behave the same.
+ *
+ * The cursor is always an index into every step (the URL and the ladder count that way).
+ * Folding retransmissions hides steps from stepping, playing and the count; landmark jumps
+ * (next FTP line, connection event, drop) skip to the next step of that kind.
  */
 import type { Trace, TraceEvent } from '../../core/index';
 import { packetSteps, stepForEvent } from '../playback/steps';
-
-/** Wall-clock time per step at 1×. */
-export const BASE_STEP_MS = 900;
-export const SPEEDS = [0.5, 1, 2, 4, 8] as const;
+import { defaultRate, findStep, stepInfos, visibleWhenFolded, type Landmark, type Rate, type StepInfo } from '../playback/nav';
 
 export class Playback {
   readonly #trace: () => Trace | null;
@@ -17,17 +18,43 @@ export class Playback {
   /** Index into `steps` (0-based; shown as "step n of N" with n = cursor + 1). */
   cursor = $state(0);
   playing = $state(false);
-  speed = $state(1);
+  /** Fold runs of retransmitted packets into their last step. */
+  fold = $state(false);
+  /** Chosen play rate; null: the default for this run (a session in under a minute). */
+  chosenRate: Rate | null = $state(null);
 
   readonly steps: number[] = $derived.by(() => {
     const t = this.#trace();
     return t ? packetSteps(t) : [];
   });
+  readonly infos: StepInfo[] = $derived.by(() => {
+    const t = this.#trace();
+    return t ? stepInfos(t, this.steps) : [];
+  });
   readonly count = $derived(this.steps.length);
+  /** Step indices shown when folded; null when every step is shown. */
+  readonly shown: number[] | null = $derived(this.fold ? this.infos.flatMap((x, i) => (visibleWhenFolded(x) ? [i] : [])) : null);
+  readonly shownCount = $derived(this.shown ? this.shown.length : this.count);
+  /** 0-based position of the cursor among the shown steps. */
+  readonly shownIndex = $derived.by(() => {
+    if (!this.shown) return this.cursor;
+    let lo = 0;
+    let hi = this.shown.length - 1;
+    let best = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.shown[mid]! <= this.cursor) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  });
+  readonly rate: Rate = $derived(this.chosenRate ?? defaultRate(this.shownCount));
   /** Trace index of the current step's event, -1 when the run has no steps. */
   readonly eventIndex = $derived(this.steps[this.cursor] ?? -1);
   readonly event: TraceEvent | undefined = $derived.by(() => this.#trace()?.events[this.eventIndex]);
-  readonly atStart = $derived(this.cursor <= 0);
+  readonly atStart = $derived(this.shown ? this.shownIndex <= 0 && this.cursor <= (this.shown[0] ?? 0) : this.cursor <= 0);
   readonly atEnd = $derived(this.cursor >= this.count - 1);
 
   constructor(trace: () => Trace | null) {
@@ -44,10 +71,17 @@ export class Playback {
     this.pause();
     this.seek(stepForEvent(this.steps, eventIndex));
   }
-  next = (): void => this.seek(this.cursor + 1);
+  #isShown = (i: number): boolean => !this.fold || visibleWhenFolded(this.infos[i]!);
+  next = (): void => {
+    let i = this.cursor + 1;
+    while (i < this.count - 1 && !this.#isShown(i)) i++;
+    this.seek(i);
+  };
   prev = (): void => {
     this.pause();
-    this.seek(this.cursor - 1);
+    let i = this.cursor - 1;
+    while (i > 0 && !this.#isShown(i)) i--;
+    this.seek(i);
   };
   toStart = (): void => {
     this.pause();
@@ -58,6 +92,23 @@ export class Playback {
     this.seek(0);
     this.play();
   };
+  /** Goes to the next (1) or previous (-1) step of a kind; returns whether there was one. */
+  jump = (kind: Landmark, dir: 1 | -1): boolean => {
+    this.pause();
+    const i = findStep(this.infos, this.cursor, dir, kind, this.#isShown);
+    if (i < 0) return false;
+    this.seek(i);
+    return true;
+  };
+  setFold(on: boolean): void {
+    this.fold = on;
+    // A cursor on a folded step moves to the run's shown step.
+    if (on && !this.#isShown(this.cursor)) {
+      let i = this.cursor;
+      while (i < this.count - 1 && !this.#isShown(i)) i++;
+      this.cursor = i;
+    }
+  }
 
   play = (): void => {
     if (this.count === 0) return;
@@ -72,16 +123,20 @@ export class Playback {
   };
   toggle = (): void => (this.playing ? this.pause() : this.play());
 
-  setSpeed(s: number): void {
-    this.speed = s;
+  setRate(r: Rate | null): void {
+    this.chosenRate = r;
   }
 
   #schedule(): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       if (!this.playing) return;
-      this.next();
+      if (this.rate.unit === 'ftp') {
+        const i = findStep(this.infos, this.cursor, 1, 'ftp', this.#isShown);
+        if (i < 0) this.toEnd();
+        else this.seek(i);
+      } else this.next();
       if (this.playing) this.#schedule();
-    }, BASE_STEP_MS / this.speed);
+    }, 1000 / this.rate.perSecond);
   }
 }
