@@ -149,6 +149,12 @@ async function main(): Promise<number> {
   let n = 0;
   /** One scenario (or a client variant of it) on the kernel and the simulator. */
   const runOne = async (label: string, file: ScenarioFile, primaryProfile: string | undefined): Promise<void> => {
+    const notSetUp = notComparableScenario(label, file);
+    if (notSetUp) {
+      rows.push({ scenario: label, check: 'kernel run', status: 'not-comparable', kernel: notSetUp, sim: '' });
+      console.log(`${label}: not comparable: ${notSetUp}`);
+      return;
+    }
     const started = Date.now();
     const pin = pinPassive(withClientTimeouts(file));
     const ks = readScenario(label, pin.file);
@@ -225,3 +231,20 @@ main().then(
     process.exit(1);
   },
 );
+
+/**
+ * Scenarios the real-kernel world cannot build yet, and why. FileZilla Server is a Windows
+ * program (its model is checked against its source: docs/FIDELITY-NOTES.md); the vsftpd
+ * account scenarios need local users with their passwords, wrong passwords typed and
+ * idle_session_timeout set in the real vsftpd, which this harness does not set up yet.
+ */
+function notComparableScenario(label: string, file: ScenarioFile): string | null {
+  const server = (file as { server?: { kind?: string } }).server;
+  if (server?.kind === 'filezilla') return 'FileZilla Server does not run on Linux; its model is checked against its source (docs/FIDELITY-NOTES.md)';
+  const vsftpdAccounts: Record<string, string> = {
+    'vsftpd-idle-timeout': 'the harness does not set idle_session_timeout in the real vsftpd yet',
+    'vsftpd-login-fails': 'the harness does not type wrong passwords into the real clients yet',
+    'vsftpd-upload-553': 'the harness does not run uploads (put) with the real clients yet',
+  };
+  return vsftpdAccounts[label.split(' ')[0] ?? ''] ?? null;
+}
