@@ -16,9 +16,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 60_000,
-  reporter: process.env.CI_JSON
-    ? [['list'], ['json', { outputFile: 'reports/playwright.json' }]]
-    : [['list']],
+  reporter: process.env.CI_JSON ? [['list'], ['json', { outputFile: 'reports/playwright.json' }]] : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
     viewport: { width: 1280, height: 720 },
@@ -33,8 +31,13 @@ export default defineConfig({
         launchOptions: {
           executablePath,
           args: [
-            '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
-            '--no-first-run', '--disable-background-networking', '--disable-component-update',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
             '--disable-sync',
           ],
         },

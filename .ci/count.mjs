@@ -2,16 +2,27 @@
 // into the one plain line CI reads. Exit 1 when any test failed or a report is unreadable.
 import { readFileSync, existsSync } from 'node:fs';
 
-let passed = 0, failed = 0, skipped = 0, broken = false;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  broken = false;
 const [vitest, playwright, kernel] = process.argv.slice(2);
 
 function read(file, required) {
   if (!existsSync(file)) {
-    if (required) { console.error(`ci: report ${file} missing`); broken = true; }
+    if (required) {
+      console.error(`ci: report ${file} missing`);
+      broken = true;
+    }
     return null;
   }
-  try { return JSON.parse(readFileSync(file, 'utf8')); }
-  catch (e) { console.error(`ci: report ${file} unreadable: ${e.message}`); broken = true; return null; }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    console.error(`ci: report ${file} unreadable: ${e.message}`);
+    broken = true;
+    return null;
+  }
 }
 
 const v = read(vitest, true);
@@ -28,7 +39,11 @@ if (p?.stats) {
   skipped += p.stats.skipped ?? 0;
 }
 const k = read(kernel, false);
-if (k) { passed += k.passed ?? 0; failed += k.failed ?? 0; skipped += k.skipped ?? 0; }
+if (k) {
+  passed += k.passed ?? 0;
+  failed += k.failed ?? 0;
+  skipped += k.skipped ?? 0;
+}
 
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || broken ? 1 : 0);

@@ -34,7 +34,8 @@ export function parseArgs(argv: string[]): Args | string {
       i++;
     } else if (x === '--at') {
       const v = value(i);
-      if (v === undefined || !/^[^:\s]+:[^:\s]+$/.test(v)) return `--at needs DEVICE:IFACE (a device and one of its interfaces, e.g. edge:eth1)${v === undefined ? '' : `, not "${v}"`}`;
+      if (v === undefined || !/^[^:\s]+:[^:\s]+$/.test(v))
+        return `--at needs DEVICE:IFACE (a device and one of its interfaces, e.g. edge:eth1)${v === undefined ? '' : `, not "${v}"`}`;
       a.at = v;
       i++;
     } else if (x === '--seed') {
@@ -71,8 +72,16 @@ function unwritable(path: string): string | null {
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'ENOTDIR' ? 'part of the path is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the disk is read-only' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'ENOTDIR'
+          ? 'part of the path is a file, not a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EROFS'
+              ? 'the disk is read-only'
+              : (e as Error).message;
     return `cannot be written (${why})`;
   }
 }
-

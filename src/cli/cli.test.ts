@@ -86,7 +86,10 @@ describe('npm run sim', () => {
       expect(typeof r === 'string' && !r.includes('\n') && message.test(r), `${args.join(' ')} → ${JSON.stringify(r)}`).toBe(true);
     }
     // As a user runs it: one line on stderr, exit 2, nothing on stdout, no stack trace.
-    for (const args of [['--pcap', dir], ['--seed', '4294967296']]) {
+    for (const args of [
+      ['--pcap', dir],
+      ['--seed', '4294967296'],
+    ]) {
       const r = sim(file, ...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -105,9 +108,38 @@ describe('npm run sim', () => {
     const r = sim(scenario('client-nat-active-helper'), '--pcap', file, '--at', 'client-edge:eth1', '--quiet');
     expect(r.status).toBe(0);
     // tshark -r FILE -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields …
-    const out = execFileSync('tshark', ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|',
-      '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status', '-e', 'tcp.analysis.flags', '-e', '_ws.malformed', '-e', 'ftp.request.command', '-e', 'ftp.active.cip'], { encoding: 'utf8', timeout: 30_000 });
-    const rows = out.trim().split('\n').map((l) => l.split('|'));
+    const out = execFileSync(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-o',
+        'ip.check_checksum:TRUE',
+        '-T',
+        'fields',
+        '-E',
+        'separator=|',
+        '-e',
+        'ip.checksum.status',
+        '-e',
+        'tcp.checksum.status',
+        '-e',
+        'tcp.analysis.flags',
+        '-e',
+        '_ws.malformed',
+        '-e',
+        'ftp.request.command',
+        '-e',
+        'ftp.active.cip',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('|'));
     expect(rows.length).toBeGreaterThan(20);
     for (const [ipck, tcpck, analysis, malformed] of rows) {
       expect(ipck).toBe('1');

@@ -30,7 +30,9 @@ export function formatVerdict(v: Verdict): string {
       out.push(`      kind: ${f.kind}`);
       if (f.culprit) {
         const c = f.culprit;
-        out.push(`      where: ${c.device}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`);
+        out.push(
+          `      where: ${c.device}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`,
+        );
       }
       out.push(`      why: ${f.explanation}`);
       for (const l of f.clientSees) out.push(`      client shows: ${l}`);

@@ -20,7 +20,13 @@ function main(argv: string[]): number {
   }
   if (argv.includes('--all')) {
     const dir = fileURLToPath(new URL('../teach/lessons/', import.meta.url));
-    files = [...files, ...readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'track.json').sort().map((f) => join(dir, f))];
+    files = [
+      ...files,
+      ...readdirSync(dir)
+        .filter((f) => f.endsWith('.json') && f !== 'track.json')
+        .sort()
+        .map((f) => join(dir, f)),
+    ];
   }
   if (files.length === 0) {
     process.stderr.write('usage: npm run lesson -- <lesson.json> [more.json …] | --all\n');
@@ -51,7 +57,9 @@ function main(argv: string[]): number {
     const l = loaded.lesson;
     const predicts = l.steps.filter((s) => s.predict).length;
     const tasks = l.steps.filter((s) => s.task).length;
-    process.stdout.write(`${file}: ok — "${l.title}", ${l.steps.length} steps, ${predicts} predict question${predicts === 1 ? '' : 's'} and ${tasks} task${tasks === 1 ? '' : 's'} agree with the simulation\n`);
+    process.stdout.write(
+      `${file}: ok — "${l.title}", ${l.steps.length} steps, ${predicts} predict question${predicts === 1 ? '' : 's'} and ${tasks} task${tasks === 1 ? '' : 's'} agree with the simulation\n`,
+    );
   }
   return status;
 }

@@ -26,7 +26,9 @@ function main(argv: string[]): number {
   const loaded = loadScenario(text, args.file);
   if (!loaded.ok) {
     for (const err of loaded.errors) {
-      const where = [err.file ?? args.file, err.path || undefined, err.line !== undefined ? `line ${err.line}${err.column !== undefined ? `:${err.column}` : ''}` : undefined].filter(Boolean).join(': ');
+      const where = [err.file ?? args.file, err.path || undefined, err.line !== undefined ? `line ${err.line}${err.column !== undefined ? `:${err.column}` : ''}` : undefined]
+        .filter(Boolean)
+        .join(': ');
       process.stderr.write(`${where}: ${err.message}\n`);
     }
     return 2;

@@ -40,7 +40,11 @@ describe('the public face', () => {
       }
     });
     expect(outside.length).toBeGreaterThan(20);
-    const deep = outside.flatMap((f) => importsOf(f).filter((t) => t.startsWith('src/core/') && t !== 'src/core/index').map((t) => `${f} imports ${t}`));
+    const deep = outside.flatMap((f) =>
+      importsOf(f)
+        .filter((t) => t.startsWith('src/core/') && t !== 'src/core/index')
+        .map((t) => `${f} imports ${t}`),
+    );
     expect(deep).toEqual([]);
   });
 });

@@ -20,7 +20,10 @@ function load(id: string): Scenario {
 
 describe('built-in scenarios', () => {
   it('the index lists every JSON file in the folder once', () => {
-    const files = readdirSync(here).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    const files = readdirSync(here)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort();
     expect(BUILTIN_SCENARIOS.map((s) => s.id).sort()).toEqual(files);
   });
 
@@ -68,12 +71,20 @@ describe('the seed sessions are set up to reproduce the transcripts', () => {
 
   it('the seed 002 iptables file sits verbatim on the server host', () => {
     const seedFile = [
-      '*filter', ':INPUT ACCEPT [0:0]', '# Allow established and related connections (including FTP data)',
-      '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT', '# Allow new incoming connections to FTP control port',
-      '-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT', '# Allow new incoming connections to SSH (example)',
-      '-A INPUT -m state --state NEW -m tcp -p tcp --dport 22 -j ACCEPT', '# Drop all other new incoming connections',
-      '-A INPUT -j REJECT --reject-with icmp-host-prohibited', 'COMMIT',
-    ].map((l) => `${l}\n`).join('');
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      '# Allow established and related connections (including FTP data)',
+      '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT',
+      '# Allow new incoming connections to FTP control port',
+      '-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT',
+      '# Allow new incoming connections to SSH (example)',
+      '-A INPUT -m state --state NEW -m tcp -p tcp --dport 22 -j ACCEPT',
+      '# Drop all other new incoming connections',
+      '-A INPUT -j REJECT --reject-with icmp-host-prohibited',
+      'COMMIT',
+    ]
+      .map((l) => `${l}\n`)
+      .join('');
     expect(load('passive-server-firewall-reject').hosts.find((h) => h.id === 'server')!.firewall!.text).toBe(seedFile);
   });
 

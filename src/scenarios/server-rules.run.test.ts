@@ -21,11 +21,14 @@ function run(id: string, edit?: (json: any) => void): Run {
 
 /** The server's replies, in order, as "code text" (first line), optionally for one client. */
 function replies(r: Run, client?: string): string[] {
-  return r.trace.events.flatMap((e) => (e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && (client === undefined || e.client === client) ? [e.text.split('\n')[0]!] : []));
+  return r.trace.events.flatMap((e) =>
+    e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && (client === undefined || e.client === client) ? [e.text.split('\n')[0]!] : [],
+  );
 }
 const codes = (r: Run, client?: string) => replies(r, client).map((l) => Number(l.slice(0, 3)));
 const timeOf = (r: Run, text: string) => r.trace.events.find((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith(text))?.t;
-const lastCommandBefore = (r: Run, t: number) => Math.max(...r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === r.server && e.t < t).map((e) => e.t));
+const lastCommandBefore = (r: Run, t: number) =>
+  Math.max(...r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === r.server && e.t < t).map((e) => e.t));
 
 describe('FileZilla Server scenarios', () => {
   it('seed 003 on port 3069: 331, 230, list, download and upload into upload/ all 226', () => {
@@ -48,9 +51,16 @@ describe('FileZilla Server scenarios', () => {
     expect(rs).toContain('250 file renamed successfully');
   });
 
-  it('an active data connection the client\'s firewall drops: 150 first, then 425 after 10 s', () => {
+  it("an active data connection the client's firewall drops: 150 first, then 425 after 10 s", () => {
     const r = run('filezilla-seed-003-port-3069', (j) => {
-      j.hosts[0].iptables = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 1024:65535 --tcp-flags SYN,ACK SYN -j DROP', 'COMMIT'];
+      j.hosts[0].iptables = [
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        ':FORWARD ACCEPT [0:0]',
+        ':OUTPUT ACCEPT [0:0]',
+        '-A INPUT -p tcp -m tcp --dport 1024:65535 --tcp-flags SYN,ACK SYN -j DROP',
+        'COMMIT',
+      ];
       j.script = ['login', 'ls', 'quit'];
     });
     expect(r.verdict.ok).toBe(false);

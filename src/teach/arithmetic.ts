@@ -37,7 +37,10 @@ function sixNumbers(s: string): { address: string; p1: number; p2: number } | nu
 function delimited(s: string): string[] | null {
   const d = s.trim()[0] === '(' ? s.trim()[1] : s.trim()[0];
   if (!d || /[0-9A-Za-z]/.test(d)) return null;
-  const body = s.trim().replace(/^\(/, '').replace(/\)\.?$/, '');
+  const body = s
+    .trim()
+    .replace(/^\(/, '')
+    .replace(/\)\.?$/, '');
   const parts = body.split(d);
   // "|1|addr|port|" → ["", "1", "addr", "port", ""]
   if (parts.length !== 5 || parts[0] !== '' || parts[4] !== '') return null;

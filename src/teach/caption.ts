@@ -26,7 +26,8 @@ export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumber
       const hop = `${e.device} → ${e.to}`;
       if (line) {
         const a = portArithmetic(line);
-        if (a && opts.hideNumbers) return `${a.kind === 'PORT' || a.kind === 'EPRT' ? 'The client names the address and port it listens on' : 'The server names the port it will wait on'}: work it out from the ${a.kind} line in the packet inspector. (${hop})`;
+        if (a && opts.hideNumbers)
+          return `${a.kind === 'PORT' || a.kind === 'EPRT' ? 'The client names the address and port it listens on' : 'The server names the port it will wait on'}: work it out from the ${a.kind} line in the packet inspector. (${hop})`;
         if (a?.kind === '227') return `The server answers PASV: it will wait for a connection on port ${a.port} (${a.p1}×256+${a.p2}) at ${a.address}. (${hop})`;
         if (a?.kind === '229') return `The server answers EPSV: it will wait for a connection on port ${a.port}, at the address the client already uses. (${hop})`;
         if (a?.kind === 'PORT') return `The client says PORT: "connect back to me at ${a.address}, port ${a.port} (${a.p1}×256+${a.p2})". (${hop})`;

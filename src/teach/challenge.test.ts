@@ -8,8 +8,15 @@ import { checkSolution, runFile } from './checker';
 import { challenge, Edit } from './testkit';
 
 const base = {
-  id: 'x', title: 'A title', scenario: 'seed-incident-pasv-range', symptom: 'it hangs',
-  goal: {}, constraints: [], editable: { devices: ['server-edge'] }, hints: [], debrief: 'done',
+  id: 'x',
+  title: 'A title',
+  scenario: 'seed-incident-pasv-range',
+  symptom: 'it hangs',
+  goal: {},
+  constraints: [],
+  editable: { devices: ['server-edge'] },
+  hints: [],
+  debrief: 'done',
 };
 
 describe('loadChallenge', () => {

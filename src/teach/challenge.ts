@@ -7,8 +7,17 @@
  */
 import { z } from 'zod';
 import {
-  CLIENT_MODES, CLIENT_PROFILES, issueToErrors, loadScenario, parseIpv4, parseJsonText,
-  type ClientMode, type ClientProfileId, type Scenario, type ScenarioError, type ScenarioFile,
+  CLIENT_MODES,
+  CLIENT_PROFILES,
+  issueToErrors,
+  loadScenario,
+  parseIpv4,
+  parseJsonText,
+  type ClientMode,
+  type ClientProfileId,
+  type Scenario,
+  type ScenarioError,
+  type ScenarioFile,
 } from '../core/index';
 import { BUILTIN_SCENARIOS } from '../scenarios/index';
 
@@ -110,7 +119,12 @@ const joinText = (t: string | string[]): string => (Array.isArray(t) ? t.join('\
 
 /** Reads a challenge file (JSON text or a parsed value). Never throws. */
 export function loadChallenge(input: string | unknown, fileName?: string): ChallengeLoad {
-  const err = (path: string, message: string, extra: Partial<ChallengeError> = {}): ChallengeError => ({ ...(fileName === undefined ? {} : { file: fileName }), path, message, ...extra });
+  const err = (path: string, message: string, extra: Partial<ChallengeError> = {}): ChallengeError => ({
+    ...(fileName === undefined ? {} : { file: fileName }),
+    path,
+    message,
+    ...extra,
+  });
   let value: unknown = input;
   if (typeof input === 'string') {
     const parsed = parseJsonText(input);
@@ -126,7 +140,11 @@ export function loadChallenge(input: string | unknown, fileName?: string): Chall
   let scenarioId: string | null = null;
   if (typeof c.scenario === 'string') {
     const found = BUILTIN_SCENARIOS.find((b) => b.id === c.scenario);
-    if (!found) return { ok: false, errors: [err('scenario', `no built-in scenario "${c.scenario}" (use one of ${BUILTIN_SCENARIOS.map((b) => b.id).join(', ')}, or write the scenario here)`)] };
+    if (!found)
+      return {
+        ok: false,
+        errors: [err('scenario', `no built-in scenario "${c.scenario}" (use one of ${BUILTIN_SCENARIOS.map((b) => b.id).join(', ')}, or write the scenario here)`)],
+      };
     scenarioId = found.id;
     scenarioFile = structuredClone(found.json) as ScenarioFile;
   } else scenarioFile = structuredClone(c.scenario) as unknown as ScenarioFile;
@@ -142,13 +160,15 @@ export function loadChallenge(input: string | unknown, fileName?: string): Chall
   c.constraints.forEach((k, i) => {
     if (k.kind === 'maxInboundPortsOpen' || k.kind === 'noAcceptAllNew') {
       knownDevice(k.device, `constraints[${i}].device`);
-      if (k.to !== undefined && !deviceIds.has(k.to) && parseIpv4(k.to) === null) errors.push(err(`constraints[${i}].to`, `"${k.to}" is neither a device of the scenario nor an IPv4 address`));
+      if (k.to !== undefined && !deviceIds.has(k.to) && parseIpv4(k.to) === null)
+        errors.push(err(`constraints[${i}].to`, `"${k.to}" is neither a device of the scenario nor an IPv4 address`));
     }
   });
   (c.editable.devices ?? []).forEach((d, i) => knownDevice(d, `editable.devices[${i}]`));
   const clientIds = s.clients.map((x) => x.id);
   (c.goal.clients ?? []).forEach((v, i) => {
-    if (v.client !== undefined && !clientIds.includes(v.client)) errors.push(err(`goal.clients[${i}].client`, `no client "${v.client}" in the scenario (it has ${clientIds.join(', ')})`));
+    if (v.client !== undefined && !clientIds.includes(v.client))
+      errors.push(err(`goal.clients[${i}].client`, `no client "${v.client}" in the scenario (it has ${clientIds.join(', ')})`));
   });
   const lines = new Set(s.clients.flatMap((x) => x.script));
   (c.goal.transfers ?? []).forEach((t, i) => {

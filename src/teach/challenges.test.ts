@@ -47,7 +47,9 @@ describe('seed-incident: 3001–3300 behind a firewall opening 3001–3100', () 
     const r = await judged(id, open('1024:65535'));
     expect(r.solved).toBe(false);
     expect(r.items.find((i) => i.kind === 'goal')!.ok).toBe(true);
-    expect(failures(r)).toMatch(/64,513 ports of 203\.0\.113\.10 accept a new connection .* 64,212 more than the 301 allowed: rule 4 of FORWARD .* opens ports 1024–65535 \(64,512 ports\)/);
+    expect(failures(r)).toMatch(
+      /64,513 ports of 203\.0\.113\.10 accept a new connection .* 64,212 more than the 301 allowed: rule 4 of FORWARD .* opens ports 1024–65535 \(64,512 ports\)/,
+    );
   });
   it('rejects 3001:3200: it misses the top of the range and works only for some seeds', async () => {
     const r = await judged(id, open('3001:3200'));
@@ -70,7 +72,15 @@ describe('silent-hang: a DROP that looks like a hang', () => {
   });
   it('accepts the helper, or the passive range opened', async () => {
     expect((await judged(id, (e) => e.addRules('server', 'raw', RAW, attach('-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp')))).solved).toBe(true);
-    expect((await judged(id, (e) => e.replaceRule('server', '-A INPUT -j DROP', '-A INPUT -p tcp -m state --state NEW -m tcp --dport 50000:50100 -j ACCEPT').iptables('server', (ls) => [...ls.slice(0, -1), '-A INPUT -j DROP', 'COMMIT']))).solved).toBe(true);
+    expect(
+      (
+        await judged(id, (e) =>
+          e
+            .replaceRule('server', '-A INPUT -j DROP', '-A INPUT -p tcp -m state --state NEW -m tcp --dport 50000:50100 -j ACCEPT')
+            .iptables('server', (ls) => [...ls.slice(0, -1), '-A INPUT -j DROP', 'COMMIT']),
+        )
+      ).solved,
+    ).toBe(true);
   });
   it('rejects turning DROP into REJECT: fails faster, still fails', async () => {
     const r = await judged(id, (e) => e.replaceRule('server', '-A INPUT -j DROP', '-A INPUT -j REJECT'));
@@ -160,7 +170,13 @@ describe('kernel-upgrade: the helper no longer attached automatically', () => {
     expect(failures(await judged(id, (e) => e.helper('server', [21])))).toMatch(/Fails in every run/);
   });
   it('rejects opening the passive range (the policy allows two ports)', async () => {
-    const r = await judged(id, (e) => e.replaceRule('server', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 22 -j ACCEPT', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 50000:50100 -j ACCEPT'));
+    const r = await judged(id, (e) =>
+      e.replaceRule(
+        'server',
+        '-A INPUT -m state --state NEW -m tcp -p tcp --dport 22 -j ACCEPT',
+        '-A INPUT -m state --state NEW -m tcp -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 50000:50100 -j ACCEPT',
+      ),
+    );
     expect(r.items.find((i) => i.kind === 'goal')!.ok).toBe(true);
     expect(failures(r)).toMatch(/103 ports .* 101 more than the 2 allowed/);
   });
@@ -188,7 +204,9 @@ describe('nat-private-address: a server behind NAT without pasv_address', () => 
     expect(failures(r)).toMatch(/You changed the client: profile "classic" → "curl"/);
   });
   it('rejects forwarding 1024:65535', async () => {
-    const r = await judged(id, (e) => e.vsftpd((ls) => [...ls, 'pasv_address=203.0.113.1']).iptables('server-edge', (ls) => ls.map((l) => l.replace('--dport 50000:50100', '--dport 1024:65535'))));
+    const r = await judged(id, (e) =>
+      e.vsftpd((ls) => [...ls, 'pasv_address=203.0.113.1']).iptables('server-edge', (ls) => ls.map((l) => l.replace('--dport 50000:50100', '--dport 1024:65535'))),
+    );
     expect(failures(r)).toMatch(/64,513 ports of 203\.0\.113\.1 accept/);
   });
 });
@@ -209,7 +227,9 @@ describe('active-behind-nat: active mode from behind MASQUERADE', () => {
     expect(failures(await judged(id, (e) => e.client({ mode: 'passive' })))).toMatch(/mode "passive", not active/);
   });
   it('rejects forwarding every high port to the laptop', async () => {
-    const r = await judged(id, (e) => e.addRules('client-edge', 'nat', [], ['-A PREROUTING -d 198.51.100.1/32 -i eth1 -p tcp -m tcp --dport 1024:65535 -j DNAT --to-destination 192.168.1.100']));
+    const r = await judged(id, (e) =>
+      e.addRules('client-edge', 'nat', [], ['-A PREROUTING -d 198.51.100.1/32 -i eth1 -p tcp -m tcp --dport 1024:65535 -j DNAT --to-destination 192.168.1.100']),
+    );
     expect(failures(r)).toMatch(/64,512 ports of 198\.51\.100\.1 accept a new connection .* more than the 0 allowed/);
   });
 });
@@ -227,14 +247,17 @@ describe('port-3069: a server on port 3069 behind a helper-only firewall', () =>
     expect(failures(await judged(id, (e) => e.helper('server-edge', [21, 3069])))).toMatch(/Fails in every run/);
   });
   it('rejects opening the passive range (one port allowed)', async () => {
-    const r = await judged(id, (e) => e.iptables('server-edge', (ls) => [...ls.slice(0, -1), '-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m tcp --dport 50000:50100 -j ACCEPT', 'COMMIT']));
+    const r = await judged(id, (e) =>
+      e.iptables('server-edge', (ls) => [...ls.slice(0, -1), '-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m tcp --dport 50000:50100 -j ACCEPT', 'COMMIT']),
+    );
     expect(failures(r)).toMatch(/102 ports .* 101 more than the 1 allowed/);
   });
 });
 
 describe('ftps-helper: FTPS through a helper-only firewall', () => {
   const id = 'ftps-helper';
-  const add = (range: string) => (e: Edit) => e.iptables('server-edge', (ls) => [...ls.slice(0, -1), `-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m state --state NEW -m tcp --dport ${range} -j ACCEPT`, 'COMMIT']);
+  const add = (range: string) => (e: Edit) =>
+    e.iptables('server-edge', (ls) => [...ls.slice(0, -1), `-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m state --state NEW -m tcp --dport ${range} -j ACCEPT`, 'COMMIT']);
   it('the broken scenario times out', async () => {
     expect(failures(await check(challenge(id), challenge(id).scenarioFile))).toMatch(/Fails in every run.*got no answer/);
   });
@@ -282,7 +305,16 @@ describe('helper-and-pasv-address: the helper ignores a 227 it did not expect', 
   });
   it('rejects forwarding the passive range (one port allowed)', async () => {
     const r = await judged(id, (e) =>
-      e.iptables('server-edge', (ls) => ls.flatMap((l) => (l.includes('--dport 21 -j DNAT') ? [l, l.replace('--dport 21', '--dport 50000:50100')] : l.includes('--ctstate NEW -m tcp --dport 21 -j ACCEPT') ? [l, l.replace('--dport 21', '--dport 50000:50100')] : [l]))));
+      e.iptables('server-edge', (ls) =>
+        ls.flatMap((l) =>
+          l.includes('--dport 21 -j DNAT')
+            ? [l, l.replace('--dport 21', '--dport 50000:50100')]
+            : l.includes('--ctstate NEW -m tcp --dport 21 -j ACCEPT')
+              ? [l, l.replace('--dport 21', '--dport 50000:50100')]
+              : [l],
+        ),
+      ),
+    );
     expect(r.items.find((i) => i.kind === 'goal')!.ok).toBe(true);
     expect(failures(r)).toMatch(/102 ports of 203\.0\.113\.1 .* 101 more than the 1 allowed/);
   });

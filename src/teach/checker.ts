@@ -10,8 +10,24 @@
  * that asks its pool of Web Workers).
  */
 import {
-  ALL_PORTS, formatIpv4, loadScenario, parseIpv4, parseJsonText, probeInboundTcp, runScenario, serializeIptablesSave,
-  type ClientSpec, type Device, type ScenarioFile, type InboundProbe, type Ipv4, type PortRun, type RunResult, type Scenario, type ScenarioError, type TransferResult,
+  ALL_PORTS,
+  formatIpv4,
+  loadScenario,
+  parseIpv4,
+  parseJsonText,
+  probeInboundTcp,
+  runScenario,
+  serializeIptablesSave,
+  type ClientSpec,
+  type Device,
+  type ScenarioFile,
+  type InboundProbe,
+  type Ipv4,
+  type PortRun,
+  type RunResult,
+  type Scenario,
+  type ScenarioError,
+  type TransferResult,
 } from '../core/index';
 import type { Challenge, ClientVariant, Constraint } from './challenge';
 
@@ -127,7 +143,8 @@ export function serverChanges(a: Scenario, b: Scenario): string[] {
   const keys = [...new Set([...Object.keys(fx), ...Object.keys(fy)])].filter((k) => k !== 'other');
   const show = (v: unknown) => (v === undefined || v === null || v === '' ? '(unset)' : v === true ? 'YES' : v === false ? 'NO' : String(v));
   const out = keys.filter((k) => JSON.stringify(fx[k]) !== JSON.stringify(fy[k])).map((k) => `${k} ${show(fx[k])} → ${show(fy[k])}`);
-  if (JSON.stringify([a.server.files, a.server.users, a.server.style]) !== JSON.stringify([b.server.files, b.server.users, b.server.style])) out.push("the server's files, users or reply style");
+  if (JSON.stringify([a.server.files, a.server.users, a.server.style]) !== JSON.stringify([b.server.files, b.server.users, b.server.style]))
+    out.push("the server's files, users or reply style");
   return out;
 }
 
@@ -215,7 +232,8 @@ const ACTIVE = ['active', 'port', 'eprt'];
 export function constraintLabel(s: Scenario, k: Constraint): string {
   const label = (dev: string) => deviceOf(s, dev)?.label ?? dev;
   const text = {
-    maxInboundPortsOpen: () => `At most ${plural((k as { max: number }).max, 'port')} open to new connections from the internet through ${label((k as { device: string }).device)}.`,
+    maxInboundPortsOpen: () =>
+      `At most ${plural((k as { max: number }).max, 'port')} open to new connections from the internet through ${label((k as { device: string }).device)}.`,
     noAcceptAllNew: () => `${label((k as { device: string }).device)} must not accept every new connection.`,
     clientUnchanged: () => 'Leave the client as it is.',
     serverSettingsUnchanged: () => "Leave the server's settings as they are.",
@@ -251,8 +269,12 @@ function constraintItem(ch: Challenge, s: Scenario, k: Constraint, i: number, ru
       const p = probeDevice(s, k.device, k.to);
       if ('error' in p) return item(false, `Could not probe: ${p.error}.`);
       const target = formatIpv4(p.to);
-      if (p.count <= k.max) return item(true, `A new connection from the internet gets through to ${target} on ${plural(p.count, 'port')} (${listPorts(p)}), within the ${n(k.max)} allowed.`);
-      return item(false, `${plural(p.count, 'port')} of ${target} accept a new connection from the internet — ${n(p.count - k.max)} more than the ${n(k.max)} allowed: ${listRuns(p)}.`);
+      if (p.count <= k.max)
+        return item(true, `A new connection from the internet gets through to ${target} on ${plural(p.count, 'port')} (${listPorts(p)}), within the ${n(k.max)} allowed.`);
+      return item(
+        false,
+        `${plural(p.count, 'port')} of ${target} accept a new connection from the internet — ${n(p.count - k.max)} more than the ${n(k.max)} allowed: ${listRuns(p)}.`,
+      );
     }
     case 'noAcceptAllNew': {
       const p = probeDevice(s, k.device, k.to);
@@ -331,7 +353,10 @@ function goalItems(ch: Challenge, s: Scenario, runs: VariantRuns[]): CheckItem[]
     const total = v.runs.length;
     if (!failed.length) return { id: `goal-${i}`, kind: 'goal', label, ok: true, detail: `${n(total)} of ${plural(total, 'run')} succeeded.` };
     const seeds = failed.map((f) => f.seed);
-    const which = failed.length === total ? 'every run' : `${n(failed.length)} of ${plural(total, 'run')} (seed${seeds.length > 1 ? 's' : ''} ${seeds.slice(0, 8).join(', ')}${seeds.length > 8 ? ', …' : ''})`;
+    const which =
+      failed.length === total
+        ? 'every run'
+        : `${n(failed.length)} of ${plural(total, 'run')} (seed${seeds.length > 1 ? 's' : ''} ${seeds.slice(0, 8).join(', ')}${seeds.length > 8 ? ', …' : ''})`;
     return { id: `goal-${i}`, kind: 'goal', label, ok: false, detail: `Fails in ${which}. With seed ${failed[0]!.seed}: ${failed[0]!.why}` };
   });
 }
@@ -344,7 +369,9 @@ export function variantFile(file: ScenarioFile, v: ClientVariant, seed: number):
   const f = structuredClone(file);
   f.seed = seed;
   const apply = (c: ClientSpec): ClientSpec =>
-    v.client && v.client !== (c.id ?? c.host) ? c : { ...c, ...(v.profile ? { profile: v.profile } : {}), ...(v.mode ? { mode: v.mode } : {}), ...(v.tls !== undefined ? { tls: v.tls } : {}) };
+    v.client && v.client !== (c.id ?? c.host)
+      ? c
+      : { ...c, ...(v.profile ? { profile: v.profile } : {}), ...(v.mode ? { mode: v.mode } : {}), ...(v.tls !== undefined ? { tls: v.tls } : {}) };
   if (f.client) f.client = apply(f.client);
   if (f.clients) f.clients = f.clients.map(apply);
   return f;
@@ -362,11 +389,7 @@ export const runFile: RunFn = (file) => {
  * goal.clients × goal.seeds simulations through `run`, all requested at once (a pool of
  * workers may run them side by side); `onProgress` counts them as they finish.
  */
-export async function checkSolution(
-  ch: Challenge,
-  learner: unknown,
-  opts: { run: RunFn; onProgress?: (done: number, total: number) => void },
-): Promise<CheckResult> {
+export async function checkSolution(ch: Challenge, learner: unknown, opts: { run: RunFn; onProgress?: (done: number, total: number) => void }): Promise<CheckResult> {
   let value: unknown = learner;
   if (typeof learner === 'string') {
     const p = parseJsonText(learner);
@@ -378,7 +401,15 @@ export async function checkSolution(
       solved: false,
       runs: 0,
       loadErrors: loaded.errors,
-      items: [{ id: 'load', kind: 'load', label: 'The scenario loads.', ok: false, detail: `It has ${plural(loaded.errors.length, 'error')}; fix ${loaded.errors.length === 1 ? 'it' : 'them'} first: ${loaded.errors[0]!.path ? `${loaded.errors[0]!.path}: ` : ''}${loaded.errors[0]!.message}` }],
+      items: [
+        {
+          id: 'load',
+          kind: 'load',
+          label: 'The scenario loads.',
+          ok: false,
+          detail: `It has ${plural(loaded.errors.length, 'error')}; fix ${loaded.errors.length === 1 ? 'it' : 'them'} first: ${loaded.errors[0]!.path ? `${loaded.errors[0]!.path}: ` : ''}${loaded.errors[0]!.message}`,
+        },
+      ],
     };
   }
   const s = loaded.scenario;

@@ -8,8 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  answerMatches, applyEdit, checkLesson, checkTarget, loadLesson, resolvePosition, runFile, runProbe,
-  scenarioFileFor, stepScenarios, verifyLessonText, type Lesson,
+  answerMatches,
+  applyEdit,
+  checkLesson,
+  checkTarget,
+  loadLesson,
+  resolvePosition,
+  runFile,
+  runProbe,
+  scenarioFileFor,
+  stepScenarios,
+  verifyLessonText,
+  type Lesson,
 } from './index';
 import { LESSONS, TRACK_MISSING } from './lessons/index';
 
@@ -151,15 +161,22 @@ describe('bad lesson files give located errors', () => {
   });
 
   it('an unknown field, a missing field, an unknown probe, a bad position', () => {
-    const text = JSON.stringify({
-      id: 'x', title: 'T', summary: 'S', scenario: 'seed-passive-session',
-      steps: [
-        { text: 'a', colour: 'red' },
-        { text: 'b', predict: { question: 'q', probe: { name: 'weather' }, answer: 1, feedback: 'f' } },
-        { text: 'c', at: { reply: 'PASV' } },
-        { title: 'no text' },
-      ],
-    }, null, 2);
+    const text = JSON.stringify(
+      {
+        id: 'x',
+        title: 'T',
+        summary: 'S',
+        scenario: 'seed-passive-session',
+        steps: [
+          { text: 'a', colour: 'red' },
+          { text: 'b', predict: { question: 'q', probe: { name: 'weather' }, answer: 1, feedback: 'f' } },
+          { text: 'c', at: { reply: 'PASV' } },
+          { title: 'no text' },
+        ],
+      },
+      null,
+      2,
+    );
     const r = loadLesson(text, 'x.json');
     expect(r.ok).toBe(false);
     if (r.ok) return;

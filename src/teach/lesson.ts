@@ -48,7 +48,8 @@ function issueMessages(issue: z.core.$ZodIssue, root: unknown, base: PropertyKey
   const here = valueAt(root, path);
   switch (issue.code) {
     case 'invalid_type':
-      if (here === undefined && typeof last === 'string') return [{ path, message: `missing field "${last}" (${issue.expected === 'union' ? 'see docs/lessons.md' : issue.expected})` }];
+      if (here === undefined && typeof last === 'string')
+        return [{ path, message: `missing field "${last}" (${issue.expected === 'union' ? 'see docs/lessons.md' : issue.expected})` }];
       return [{ path, message: `expected ${issue.expected}, got ${Array.isArray(here) ? 'a list' : here === null ? 'null' : typeof here}` }];
     case 'unrecognized_keys':
       return issue.keys.map((k) => ({ path: [...path, k], message: `unknown field "${k}"` }));
@@ -59,9 +60,7 @@ function issueMessages(issue: z.core.$ZodIssue, root: unknown, base: PropertyKey
       if (here === undefined && typeof last === 'string') return [{ path, message: `missing field "${last}" (see docs/lessons.md for its forms)` }];
       if (last === 'name' && path[path.length - 2] === 'probe') return [{ path, message: `unknown probe ${JSON.stringify(here)} (use ${PROBE_NAMES.join(', ')})` }];
       // The branch that got furthest: fewest issues, and none of them a wrong type at its root.
-      const best = branches
-        .filter((b) => !b.some((i) => i.path.length === 0 && i.code === 'invalid_type'))
-        .sort((a, b) => a.length - b.length)[0];
+      const best = branches.filter((b) => !b.some((i) => i.path.length === 0 && i.code === 'invalid_type')).sort((a, b) => a.length - b.length)[0];
       if (best) return best.flatMap((i) => issueMessages(i, root, path));
       return [{ path, message: `${here === undefined ? 'missing' : `${JSON.stringify(here)?.slice(0, 60)} is not`} one of the forms this field takes (see docs/lessons.md)` }];
     }
@@ -211,23 +210,27 @@ export function checkLesson(lesson: Lesson, opts: { text?: string; fileName?: st
       else {
         if (q.choices) {
           if (typeof q.answer !== 'string') err([...here, 'predict', 'answer'], 'a multiple-choice answer is the "value" of one choice (text)');
-          else if (!q.choices.some((c) => c.value === q.answer)) err([...here, 'predict', 'answer'], `"${q.answer}" is not the value of any choice (${q.choices.map((c) => c.value).join(', ')})`);
+          else if (!q.choices.some((c) => c.value === q.answer))
+            err([...here, 'predict', 'answer'], `"${q.answer}" is not the value of any choice (${q.choices.map((c) => c.value).join(', ')})`);
           if (typeof v.value === 'string' && !q.choices.some((c) => c.value.toLowerCase() === String(v.value).toLowerCase()))
             err([...here, 'predict', 'choices'], `the simulation answers "${v.value}", which is none of the choices`);
         } else if (typeof q.answer !== 'number') err([...here, 'predict', 'answer'], 'without "choices" the answer is a number');
-        if (!answerMatches(v.value, q.answer, q.tolerance)) err([...here, 'predict', 'answer'], `states ${JSON.stringify(q.answer)}, but the simulation gives ${JSON.stringify(v.value)}`);
+        if (!answerMatches(v.value, q.answer, q.tolerance))
+          err([...here, 'predict', 'answer'], `states ${JSON.stringify(q.answer)}, but the simulation gives ${JSON.stringify(v.value)}`);
       }
     }
     if (step.task) {
       const g = step.task.goal;
       const before = runProbe(ctx, g.probe);
-      if (before.ok && answerMatches(before.value, g.answer)) err([...here, 'task', 'goal'], `the goal (${g.probe.name} = ${JSON.stringify(g.answer)}) is already met before any change`);
+      if (before.ok && answerMatches(before.value, g.answer))
+        err([...here, 'task', 'goal'], `the goal (${g.probe.name} = ${JSON.stringify(g.answer)}) is already met before any change`);
       const after = runRef(refs[k]!, step.task.solution);
       if (!after.ok) err([...here, 'task', 'solution'], after.message);
       else {
         const v = runProbe(after.ctx, g.probe);
         if (!v.ok) err([...here, 'task', 'goal', 'probe'], `after the solution: ${v.message}`);
-        else if (!answerMatches(v.value, g.answer)) err([...here, 'task', 'solution'], `after this change the simulation gives ${g.probe.name} = ${JSON.stringify(v.value)}, not ${JSON.stringify(g.answer)}`);
+        else if (!answerMatches(v.value, g.answer))
+          err([...here, 'task', 'solution'], `after this change the simulation gives ${g.probe.name} = ${JSON.stringify(v.value)}, not ${JSON.stringify(g.answer)}`);
       }
     }
   });

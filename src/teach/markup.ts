@@ -11,11 +11,7 @@
  * they are. Pure; never throws.
  */
 
-export type Token =
-  | { kind: 'text'; text: string }
-  | { kind: 'em'; text: string }
-  | { kind: 'code'; text: string }
-  | { kind: 'term'; term: string; text: string };
+export type Token = { kind: 'text'; text: string } | { kind: 'em'; text: string } | { kind: 'code'; text: string } | { kind: 'term'; term: string; text: string };
 
 const TERM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -82,7 +78,9 @@ export function termsIn(input: string | readonly string[]): string[] {
 
 /** Plain text of a marked-up string (for titles, aria labels, the terminal). */
 export function plainText(input: string | readonly string[]): string {
-  return parseMarkup(input).map((t) => t.text).join('');
+  return parseMarkup(input)
+    .map((t) => t.text)
+    .join('');
 }
 
 /**

@@ -34,16 +34,13 @@ export const editSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).optional(),
 });
 
-export const scenarioRefSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ id: z.string().min(1), edit: editSchema.optional() }),
-]);
+export const scenarioRefSchema = z.union([z.string().min(1), z.strictObject({ id: z.string().min(1), edit: editSchema.optional() })]);
 
 /** What the simulation is asked. Each probe computes one value from a run (probes.ts). */
 export const probeSchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('outcome'), command: z.string().min(1).optional() }),
   z.strictObject({ name: z.literal('failure-kind'), command: z.string().min(1).optional() }),
-  z.strictObject({ name: z.literal('login'), }),
+  z.strictObject({ name: z.literal('login') }),
   z.strictObject({ name: z.literal('data-opener'), nth: nth.optional() }),
   z.strictObject({ name: z.literal('data-dst-port'), nth: nth.optional() }),
   z.strictObject({ name: z.literal('data-src-port'), nth: nth.optional() }),

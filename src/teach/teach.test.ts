@@ -6,9 +6,15 @@ import { GLOSSARY, applyEdit, hasTerm, parseCodeSpans, parseMarkup, portArithmet
 describe('markup', () => {
   it('parses emphasis, code and glossary links into tokens; nothing else is markup', () => {
     expect(parseMarkup('A *real* `PORT 1,2` and [[pasv]] or [[227|the reply]].')).toEqual([
-      { kind: 'text', text: 'A ' }, { kind: 'em', text: 'real' }, { kind: 'text', text: ' ' }, { kind: 'code', text: 'PORT 1,2' },
-      { kind: 'text', text: ' and ' }, { kind: 'term', term: 'pasv', text: 'pasv' }, { kind: 'text', text: ' or ' },
-      { kind: 'term', term: '227', text: 'the reply' }, { kind: 'text', text: '.' },
+      { kind: 'text', text: 'A ' },
+      { kind: 'em', text: 'real' },
+      { kind: 'text', text: ' ' },
+      { kind: 'code', text: 'PORT 1,2' },
+      { kind: 'text', text: ' and ' },
+      { kind: 'term', term: 'pasv', text: 'pasv' },
+      { kind: 'text', text: ' or ' },
+      { kind: 'term', term: '227', text: 'the reply' },
+      { kind: 'text', text: '.' },
     ]);
   });
   it('leaves HTML, arithmetic stars and unmatched markers as text', () => {
@@ -16,9 +22,16 @@ describe('markup', () => {
     expect(parseMarkup('[[Bad Term]]')).toEqual([{ kind: 'text', text: '[[Bad Term]]' }]);
     expect(parseMarkup('`*not em*`')).toEqual([{ kind: 'code', text: '*not em*' }]);
   });
-  it('code spans of the verdict\'s fix: backticks become code, an odd one stays', () => {
-    expect(parseCodeSpans('Attach (`-j CT --helper ftp`) now')).toEqual([{ kind: 'text', text: 'Attach (' }, { kind: 'code', text: '-j CT --helper ftp' }, { kind: 'text', text: ') now' }]);
-    expect(parseCodeSpans('a `b')).toEqual([{ kind: 'text', text: 'a ' }, { kind: 'text', text: '`b' }]);
+  it("code spans of the verdict's fix: backticks become code, an odd one stays", () => {
+    expect(parseCodeSpans('Attach (`-j CT --helper ftp`) now')).toEqual([
+      { kind: 'text', text: 'Attach (' },
+      { kind: 'code', text: '-j CT --helper ftp' },
+      { kind: 'text', text: ') now' },
+    ]);
+    expect(parseCodeSpans('a `b')).toEqual([
+      { kind: 'text', text: 'a ' },
+      { kind: 'text', text: '`b' },
+    ]);
   });
 });
 
@@ -50,7 +63,48 @@ describe('PORT/EPRT/227/229 arithmetic', () => {
 
 describe('glossary', () => {
   it('has every term issue 14 lists and the reply codes', () => {
-    for (const t of ['active-mode', 'passive-mode', 'port', 'eprt', 'pasv', 'epsv', '227', '229', 'conntrack', 'helper', 'related', 'established', 'new', 'masquerade', 'snat', 'dnat', 'nat', 'drop', 'reject', 'seed', 'port_promiscuous', 'pasv_address', 'passive-range', 'ftps', 'control-connection', 'data-connection', 'ephemeral-port', 'syn', 'rst', 'icmp', '150', '200', '220', '226', '230', '331', '425', '500', '530', '550'])
+    for (const t of [
+      'active-mode',
+      'passive-mode',
+      'port',
+      'eprt',
+      'pasv',
+      'epsv',
+      '227',
+      '229',
+      'conntrack',
+      'helper',
+      'related',
+      'established',
+      'new',
+      'masquerade',
+      'snat',
+      'dnat',
+      'nat',
+      'drop',
+      'reject',
+      'seed',
+      'port_promiscuous',
+      'pasv_address',
+      'passive-range',
+      'ftps',
+      'control-connection',
+      'data-connection',
+      'ephemeral-port',
+      'syn',
+      'rst',
+      'icmp',
+      '150',
+      '200',
+      '220',
+      '226',
+      '230',
+      '331',
+      '425',
+      '500',
+      '530',
+      '550',
+    ])
       expect(hasTerm(t), t).toBe(true);
   });
   it('links only to terms it has, and ids are link-safe', () => {
@@ -80,7 +134,10 @@ describe('lesson edits', () => {
     const e = applyEdit(file('server-nat-pasv-address'), { vsftpd: { pasv_address: null, pasv_max_port: 50010 } });
     expect(e.ok && e.file.server.vsftpd).toEqual(expect.arrayContaining(['pasv_max_port=50010']));
     expect(e.ok && (e.file.server.vsftpd as string[]).some((l) => l.startsWith('pasv_address'))).toBe(false);
-    expect(applyEdit(file('seed-passive-session'), { rules: [{ device: 'server', remove: '-A INPUT -j DROP' }] })).toEqual({ ok: false, message: 'rules[0]: device "server" has no line "-A INPUT -j DROP"' });
+    expect(applyEdit(file('seed-passive-session'), { rules: [{ device: 'server', remove: '-A INPUT -j DROP' }] })).toEqual({
+      ok: false,
+      message: 'rules[0]: device "server" has no line "-A INPUT -j DROP"',
+    });
     expect(applyEdit(file('seed-passive-session'), { helper: { device: 'nope', on: true } })).toMatchObject({ ok: false });
   });
   it('does not change the file it was given', () => {
@@ -91,7 +148,7 @@ describe('lesson edits', () => {
   });
 });
 
-describe('captions and glossary links in the app\'s own text', () => {
+describe("captions and glossary links in the app's own text", () => {
   it('says what the current step does, with the arithmetic', async () => {
     const { stepCaption } = await import('./index');
     const r = runFile(BUILTIN_SCENARIOS.find((b) => b.id === 'seed-passive-session')!.json as ScenarioFile);
@@ -112,6 +169,10 @@ describe('captions and glossary links in the app\'s own text', () => {
 describe('term links in words', () => {
   it('a bare [[term]] shows the word as it is written in prose', async () => {
     const { markup } = await import('./index');
-    expect(markup('[[pasv]], [[active-mode]], [[pasv_address]], [[227|the reply]]').filter((t) => t.kind === 'term').map((t) => t.text)).toEqual(['PASV', 'active mode', 'pasv_address', 'the reply']);
+    expect(
+      markup('[[pasv]], [[active-mode]], [[pasv_address]], [[227|the reply]]')
+        .filter((t) => t.kind === 'term')
+        .map((t) => t.text),
+    ).toEqual(['PASV', 'active mode', 'pasv_address', 'the reply']);
   });
 });

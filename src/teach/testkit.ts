@@ -66,4 +66,8 @@ export class Edit {
 export const check = (ch: Challenge, file: unknown): Promise<CheckResult> => checkSolution(ch, file, { run: runFile });
 
 /** The failed items' details, one string (for toMatch). */
-export const failures = (r: CheckResult): string => r.items.filter((i) => !i.ok).map((i) => `[${i.kind}] ${i.detail}`).join('\n');
+export const failures = (r: CheckResult): string =>
+  r.items
+    .filter((i) => !i.ok)
+    .map((i) => `[${i.kind}] ${i.detail}`)
+    .join('\n');

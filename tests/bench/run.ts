@@ -35,17 +35,29 @@ function natScenario(clients: number, opts: { fileSize?: number; script?: string
     hosts,
     routers: [
       {
-        id: 'nat', role: 'client-edge',
-        interfaces: [{ name: 'eth0', ip: '10.1.0.1/16', segment: 'lan' }, { name: 'eth1', ip: '198.51.100.1/24' }],
+        id: 'nat',
+        role: 'client-edge',
+        interfaces: [
+          { name: 'eth0', ip: '10.1.0.1/16', segment: 'lan' },
+          { name: 'eth1', ip: '198.51.100.1/24' },
+        ],
         routes: [{ to: '0.0.0.0/0', via: '198.51.100.254' }],
         iptables: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n',
       },
       {
-        id: 'isp', role: 'internet',
-        interfaces: [{ name: 'eth0', ip: '198.51.100.254/24' }, { name: 'eth1', ip: '203.0.113.1/24' }],
+        id: 'isp',
+        role: 'internet',
+        interfaces: [
+          { name: 'eth0', ip: '198.51.100.254/24' },
+          { name: 'eth1', ip: '203.0.113.1/24' },
+        ],
       },
     ],
-    server: { host: 'srv', vsftpd: 'pasv_min_port=10000\npasv_max_port=60000\nmax_per_ip=0\nmax_clients=0\n', files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } } },
+    server: {
+      host: 'srv',
+      vsftpd: 'pasv_min_port=10000\npasv_max_port=60000\nmax_per_ip=0\nmax_clients=0\n',
+      files: { '/readme.txt': { size: 1024 }, '/big1.bin': { size: 1_000_000 }, '/big10.bin': { size: 10_000_000 } },
+    },
     clients: hosts.filter((h) => h.role === 'client').map((h) => ({ host: h.id, profile: 'curl' as const, connectTo: '203.0.113.10' })),
     script: opts.script ?? ['login', 'get readme.txt', 'quit'],
   };
@@ -123,7 +135,10 @@ const out: Record<string, unknown> = {};
 const referenceAtStart = referenceLoopMs();
 
 // 1 MB and 10 MB RETR sessions.
-for (const [label, file] of [['retr1MB', '/big1.bin'], ['retr10MB', '/big10.bin']] as const) {
+for (const [label, file] of [
+  ['retr1MB', '/big1.bin'],
+  ['retr10MB', '/big10.bin'],
+] as const) {
   const s = load(natScenario(1, { script: ['login', `get ${file.slice(1)}`, 'quit'] }));
   // The first runs in a fresh process pay for JIT compilation; report that cold figure too,
   // and measure the steady state after a few warm-up runs (as a browser tab is after a few edits).
@@ -160,7 +175,7 @@ for (const [label, file] of [['retr1MB', '/big1.bin'], ['retr10MB', '/big10.bin'
   full.clients[0]!.connectTimeoutS = null;
   const short = load(natScenario(1, { serverFw: dropAll, script: ['login', 'ls', 'quit'] }));
   short.clients[0]!.connectTimeoutS = 0.5;
-  for (let i = 0; i < 50; i++) runScenario(full), runScenario(short);
+  for (let i = 0; i < 50; i++) (runScenario(full), runScenario(short));
   // Interleaved batches, best of each: the two runs see the same machine conditions.
   const best = { full: Infinity, short: Infinity };
   let result = runScenario(full);
@@ -213,7 +228,14 @@ for (const n of [1, 10, 100, 1000]) {
   const s = load(natScenario(n));
   const { ms, result } = time(() => runScenario(s));
   const okCount = result.verdict.transfers.filter((t) => t.ok).length;
-  scaling.push({ clients: n, wallMs: +ms.toFixed(1), msPerClient: +(ms / n).toFixed(3), transfersOk: okCount, transfers: result.verdict.transfers.length, events: result.trace.events.length });
+  scaling.push({
+    clients: n,
+    wallMs: +ms.toFixed(1),
+    msPerClient: +(ms / n).toFixed(3),
+    transfersOk: okCount,
+    transfers: result.verdict.transfers.length,
+    events: result.trace.events.length,
+  });
 }
 out.concurrentClients = scaling;
 out.machineReference = { loop1e8AtStartMs: referenceAtStart, loop1e8AtEndMs: referenceLoopMs() };

@@ -208,7 +208,10 @@ async function editToVerdict(browser: Browser, base: string, rounds: number) {
     const fixed = original.replace(/^pasv_max_port=\d+$/m, 'pasv_max_port=3100');
     for (let i = 0; i < rounds; i++) {
       const next = i % 2 === 0 ? fixed : original;
-      const r = await timeVerdictFlip(page, `const t = document.querySelector('[data-bench="vsftpd"]'); t.value = ${JSON.stringify(next)}; t.dispatchEvent(new Event('input', { bubbles: true }));`);
+      const r = await timeVerdictFlip(
+        page,
+        `const t = document.querySelector('[data-bench="vsftpd"]'); t.value = ${JSON.stringify(next)}; t.dispatchEvent(new Event('input', { bubbles: true }));`,
+      );
       pasv.push(r.dom);
       pasvFrame.push(r.frame);
     }
@@ -314,7 +317,16 @@ async function main() {
     const base = `http://127.0.0.1:${port}/`;
     browser = await chromium.launch({
       ...(executablePath ? { executablePath } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const canvas = await firstCanvas(browser, base, 5);
     const edit = await editToVerdict(browser, base, 6);
@@ -331,7 +343,15 @@ async function main() {
         builtin: { scenario: 'active-client-firewall-helper', work: stats(steps.work), toFrame: stats(steps.frame) },
         bigTrace: { events: big.events, steps: big.steps, work: stats(bigSteps.work), toFrame: stats(bigSteps.frame) },
       },
-      play: { events: big.events, steps: big.steps, speed: play.speed, fps: round(play.fps), worstFrameMs: round(play.worstFrameMs), stepsAdvanced: play.steps, openMs: play.openMs },
+      play: {
+        events: big.events,
+        steps: big.steps,
+        speed: play.speed,
+        fps: round(play.fps),
+        worstFrameMs: round(play.worstFrameMs),
+        stepsAdvanced: play.steps,
+        openMs: play.openMs,
+      },
       targets: TARGETS,
       met: {
         jsGzip: js.gzipKB <= TARGETS.jsGzipKB,

@@ -4,7 +4,15 @@ import AxeBuilder from '@axe-core/playwright';
 async function noSeriousViolations(page: Page) {
   const r = await new AxeBuilder({ page }).analyze();
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    ),
+  ).toEqual([]);
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/challenges-${name}.png`, fullPage: false });
@@ -35,7 +43,7 @@ test('a trainee finds the fault, is told why a wrong fix fails, fixes it properl
 
   // A fix that misses the top of the passive range.
   await page.getByRole('tab', { name: 'Edit scenario' }).click();
-  await expect(page.getByTestId('edit-note')).toContainText('the firewall of Server firewall, the server\'s settings');
+  await expect(page.getByTestId('edit-note')).toContainText("the firewall of Server firewall, the server's settings");
   await page.getByLabel('Device').selectOption({ label: 'Server firewall (router)' });
   const dport = page.getByRole('textbox', { name: 'Destination port of rule 4 in filter FORWARD' });
   await dport.fill('3001:3200');

@@ -43,7 +43,7 @@ function coreConntrack(): CoreCt {
 const core = coreConntrack();
 const position = (page: Page) => page.getByTestId('position').locator('strong');
 
-test('conntrack tab: the helper\'s expectation on the client router is created and used; the data connection starts RELATED', async ({ page }) => {
+test("conntrack tab: the helper's expectation on the client router is created and used; the data connection starts RELATED", async ({ page }) => {
   test.setTimeout(120_000);
   expect(core.expects.length).toBeGreaterThan(0);
   expect(core.used.length).toBeGreaterThan(0);
@@ -87,5 +87,15 @@ test('conntrack tab: the helper\'s expectation on the client router is created a
   await page.screenshot({ path: 'screenshots/conntrack-related.png' });
 
   const r = await new AxeBuilder({ page }).include('[data-testid="conntrack"]').analyze();
-  expect(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).slice(0, 4).join(' | ')}`)).toEqual([]);
+  expect(
+    r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id}: ${v.nodes
+            .map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`)
+            .slice(0, 4)
+            .join(' | ')}`,
+      ),
+  ).toEqual([]);
 });

@@ -34,17 +34,28 @@ async function regions(page: Page) {
         const s = getComputedStyle(p);
         if (/(auto|scroll|hidden)/.test(s.overflowY) && p !== document.body && p !== document.documentElement) {
           r = p.getBoundingClientRect();
-          const x = Math.max(box.x, r.left), y = Math.max(box.y, r.top);
-          const right = Math.min(box.x + box.width, r.right), bottom = Math.min(box.y + box.height, r.bottom);
+          const x = Math.max(box.x, r.left),
+            y = Math.max(box.y, r.top);
+          const right = Math.min(box.x + box.width, r.right),
+            bottom = Math.min(box.y + box.height, r.bottom);
           box = { x, y, width: Math.max(0, right - x), height: Math.max(0, bottom - y) };
         }
       }
       return box;
     };
     const out: Record<string, { clipped: { x: number; y: number; width: number; height: number }; full: { x: number; y: number; width: number; height: number } } | null> = {};
-    for (const [name, sel] of Object.entries({ transport: '[role="toolbar"][aria-label="Playback"]', canvas: '[data-testid="topology"]', ladder: 'section[aria-label="Ladder diagram"]', side: 'aside.side', header: '.main > header' })) {
+    for (const [name, sel] of Object.entries({
+      transport: '[role="toolbar"][aria-label="Playback"]',
+      canvas: '[data-testid="topology"]',
+      ladder: 'section[aria-label="Ladder diagram"]',
+      side: 'aside.side',
+      header: '.main > header',
+    })) {
       const el = pick(sel);
-      if (!el) { out[name] = null; continue; }
+      if (!el) {
+        out[name] = null;
+        continue;
+      }
       const r = el.getBoundingClientRect();
       out[name] = { clipped: clip(el), full: { x: r.left, y: r.top, width: r.width, height: r.height } };
     }
@@ -70,7 +81,10 @@ async function smallestText(page: Page, selector: string) {
         const vp = el.closest('.svelte-flow__viewport') as HTMLElement | null;
         if (vp) scale = new DOMMatrix(getComputedStyle(vp).transform).a;
         const px = parseFloat(getComputedStyle(el).fontSize) * scale;
-        if (px < min) { min = px; where = `${el.tagName.toLowerCase()}.${el.className} "${n.textContent.trim().slice(0, 30)}"`; }
+        if (px < min) {
+          min = px;
+          where = `${el.tagName.toLowerCase()}.${el.className} "${n.textContent.trim().slice(0, 30)}"`;
+        }
       }
     }
     return { min, where };
@@ -127,7 +141,10 @@ for (const size of SIZES) {
     const canvasBox = (await page.getByTestId('topology').locator('.svelte-flow').boundingBox())!;
     for (const node of await page.locator('.svelte-flow__node').all()) {
       const b = (await node.boundingBox())!;
-      expect(b.x >= canvasBox.x - 0.5 && b.x + b.width <= canvasBox.x + canvasBox.width + 0.5 && b.y >= canvasBox.y - 0.5 && b.y + b.height <= canvasBox.y + canvasBox.height + 0.5, `${await node.getAttribute('data-id')} inside the canvas`).toBe(true);
+      expect(
+        b.x >= canvasBox.x - 0.5 && b.x + b.width <= canvasBox.x + canvasBox.width + 0.5 && b.y >= canvasBox.y - 0.5 && b.y + b.height <= canvasBox.y + canvasBox.height + 0.5,
+        `${await node.getAttribute('data-id')} inside the canvas`,
+      ).toBe(true);
     }
 
     // The step line shows the current step whole (no ellipsis, nothing overflowing).

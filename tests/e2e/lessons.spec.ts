@@ -9,7 +9,15 @@ import AxeBuilder from '@axe-core/playwright';
 async function noSeriousViolations(page: Page) {
   const r = await new AxeBuilder({ page }).analyze();
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    ),
+  ).toEqual([]);
 }
 
 /** Presses Tab until the focused element matches `selector` (keyboard only, as a learner would). */
@@ -62,7 +70,11 @@ test('a learner goes through a whole lesson by keyboard: wrong then right, an ed
   await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'failure');
 
   // Steps 3–5: answer right at once (the first choice that is right).
-  for (const [n, right] of [[3, 'choice-2'], [4, 'choice-1'], [5, 'choice-1']] as const) {
+  for (const [n, right] of [
+    [3, 'choice-2'],
+    [4, 'choice-1'],
+    [5, 'choice-1'],
+  ] as const) {
     await tabTo(page, '[data-testid="next-step"]');
     await page.keyboard.press('Enter');
     await expect(step(page)).toHaveAttribute('data-step', String(n));
@@ -153,7 +165,10 @@ for (const scheme of ['light', 'dark'] as const) {
   test(`lessons, a lesson step and the glossary pass axe (${scheme}); screenshots at 1280×720 and 390×844`, async ({ page }) => {
     test.setTimeout(240_000);
     await page.emulateMedia({ colorScheme: scheme });
-    for (const [w, h] of [[1280, 720], [390, 844]] as const) {
+    for (const [w, h] of [
+      [1280, 720],
+      [390, 844],
+    ] as const) {
       // axe on every page once (at 1280 × 720; the phone layout is the same markup), screenshots at both sizes.
       const axe = w === 1280 ? noSeriousViolations : async () => {};
       await page.setViewportSize({ width: w, height: h });
@@ -197,7 +212,14 @@ test('every step of every lesson opens at its link and outlines its highlight ta
       await page.goto(`./#/lesson/${id}/step/${n}`);
       await expect(page.getByTestId('lesson')).toHaveAttribute('data-step', String(n));
       if (!lesson.steps[n - 1]!.highlight) continue;
-      const found = await page.locator('.lesson-highlight').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      const found = await page
+        .locator('.lesson-highlight')
+        .first()
+        .waitFor({ timeout: 5000 })
+        .then(
+          () => true,
+          () => false,
+        );
       if (!found) missing.push(`${id} step ${n}: ${JSON.stringify(lesson.steps[n - 1]!.highlight)}`);
     }
   }

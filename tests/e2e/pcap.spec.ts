@@ -26,18 +26,45 @@ test('the exported .pcap at the chosen interface decodes in tshark as FTP', asyn
     const pcap = readPcap(new Uint8Array(readFileSync(file)));
     expect(pcap.ok).toBe(true);
     if (!pcap.ok) return;
-    const texts = pcap.value.records.map((r) => decodePacket(r.bytes, { verifyChecksums: true })).map((p) => {
-      expect(p.ok).toBe(true);
-      return p.ok && p.value.tcp ? new TextDecoder('latin1').decode(p.value.tcp.payload) : '';
-    });
+    const texts = pcap.value.records
+      .map((r) => decodePacket(r.bytes, { verifyChecksums: true }))
+      .map((p) => {
+        expect(p.ok).toBe(true);
+        return p.ok && p.value.tcp ? new TextDecoder('latin1').decode(p.value.tcp.payload) : '';
+      });
     expect(texts.some((t) => t.startsWith('227 Entering Passive Mode (10,0,0,10,'))).toBe(true);
     expect(texts.some((t) => t.startsWith('226 '))).toBe(true);
     return;
   }
-  // tshark -r FILE -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields -e … 
-  const out = execFileSync(TSHARK, ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|',
-    '-e', 'tcp.checksum.status', '-e', '_ws.malformed', '-e', 'ftp.response.code', '-e', 'ftp.passive.ip'], { encoding: 'utf8', timeout: 30_000 });
-  const rows = out.trim().split('\n').map((l) => l.split('|'));
+  // tshark -r FILE -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields -e …
+  const out = execFileSync(
+    TSHARK,
+    [
+      '-r',
+      file,
+      '-o',
+      'tcp.check_checksum:TRUE',
+      '-o',
+      'ip.check_checksum:TRUE',
+      '-T',
+      'fields',
+      '-E',
+      'separator=|',
+      '-e',
+      'tcp.checksum.status',
+      '-e',
+      '_ws.malformed',
+      '-e',
+      'ftp.response.code',
+      '-e',
+      'ftp.passive.ip',
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.split('|'));
   expect(rows.every(([ck, malformed]) => ck === '1' && malformed === '')).toBe(true);
   const codes = rows.map((r) => r[2]).filter(Boolean);
   expect(codes).toContain('227');

@@ -31,7 +31,11 @@ test('importing an invalid file lists its errors with path and line and keeps th
   await expect(errors).toContainText('broken.json');
   await expect(errors).toContainText(/line \d+/);
 
-  await page.getByTestId('import-file').setInputFiles({ name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ name: 'x', teaches: 'y', hosts: [{ id: 'a' }], server: { host: 'a' } }, null, 2)) });
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'wrong.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ name: 'x', teaches: 'y', hosts: [{ id: 'a' }], server: { host: 'a' } }, null, 2)),
+  });
   await expect(errors).toContainText('wrong.json');
   await expect(errors).toContainText('hosts');
   // Still on the picker, and the scenario opened before is still the one open.

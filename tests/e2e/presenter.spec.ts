@@ -22,7 +22,10 @@ test('presenter mode: P and the button, large type, answer hidden until revealed
   await expect(page.getByTestId('topology')).toHaveClass(/laser/);
   await page.keyboard.press(']');
   await expect(page.getByTestId('packet-marker')).toBeVisible();
-  const glow = await page.getByTestId('packet-marker').locator('.dot').evaluate((el) => getComputedStyle(el).boxShadow);
+  const glow = await page
+    .getByTestId('packet-marker')
+    .locator('.dot')
+    .evaluate((el) => getComputedStyle(el).boxShadow);
   expect(glow).toMatch(/rgba\(239, 68, 68/);
   await page.screenshot({ path: 'screenshots/presenter-1280x720.png' });
   // Reveal the answer: verdict and fix appear.

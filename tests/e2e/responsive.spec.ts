@@ -32,8 +32,7 @@ test('a link to a huge run keeps the page responsive and offers to run it all', 
   await page.evaluate(() => {
     const w = window as unknown as { delays: number[] };
     w.delays = [];
-    for (const type of ['keydown', 'pointerdown'])
-      window.addEventListener(type, (e) => w.delays.push(performance.now() - e.timeStamp), { capture: true });
+    for (const type of ['keydown', 'pointerdown']) window.addEventListener(type, (e) => w.delays.push(performance.now() - e.timeStamp), { capture: true });
   });
   const rounds: number[] = [];
   for (let i = 0; i < 5 && (await page.getByTestId('run-progress').count()) > 0; i++) {

@@ -11,7 +11,13 @@ const WORKING_KEY = 'ftp-through-the-wall.working.v1';
 
 async function withAutosave(page: Page, raw: string) {
   await page.goto('./');
-  await page.evaluate(([k, v]) => { localStorage.clear(); localStorage.setItem(k!, v!); }, [WORKING_KEY, raw]);
+  await page.evaluate(
+    ([k, v]) => {
+      localStorage.clear();
+      localStorage.setItem(k!, v!);
+    },
+    [WORKING_KEY, raw],
+  );
   await page.reload();
 }
 
@@ -33,7 +39,10 @@ test('a corrupt autosave is kept aside, said in one sentence, and offered for do
     await page.reload();
     await page.getByRole('button', { name: 'Back to the scenario list' }).click();
     await expect(page.getByTestId('set-aside')).toContainText(reason);
-    await page.getByTestId('set-aside').getByRole('button', { name: /Forget/ }).click();
+    await page
+      .getByTestId('set-aside')
+      .getByRole('button', { name: /Forget/ })
+      .click();
     await expect(page.getByTestId('set-aside')).toHaveCount(0);
   }
 });
@@ -55,9 +64,13 @@ test('a link holding JSON that is not a valid scenario says nothing has run, kee
 test('a scenario file saved as UTF-16 (Notepad "Unicode") or with a BOM imports', async ({ page }) => {
   await page.goto('./');
   const text = readFileSync('src/scenarios/seed-passive-session.json', 'utf8');
-  await page.getByTestId('import-file').setInputFiles({ name: 'utf16.json', mimeType: 'application/json', buffer: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) });
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({ name: 'utf16.json', mimeType: 'application/json', buffer: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) });
   await expect(page.locator('h1')).toHaveText(JSON.parse(text).name);
   await page.getByRole('button', { name: 'Back to the scenario list' }).click();
-  await page.getByTestId('import-file').setInputFiles({ name: 'bom.json', mimeType: 'application/json', buffer: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]) });
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({ name: 'bom.json', mimeType: 'application/json', buffer: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]) });
   await expect(page.locator('h1')).toHaveText(JSON.parse(text).name);
 });

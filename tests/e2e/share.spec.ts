@@ -14,7 +14,11 @@ test.describe('share link', () => {
     await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'success');
     // Step back a little, so the shared step is not simply "the end".
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: /^Step back/ }).click();
-    const where = (await page.getByText(/step \d+ of \d+/).first().textContent()) ?? '';
+    const where =
+      (await page
+        .getByText(/step \d+ of \d+/)
+        .first()
+        .textContent()) ?? '';
     const step = Number(/step (\d+)/.exec(where)?.[1]);
     expect(step).toBeGreaterThan(1);
 

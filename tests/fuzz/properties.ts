@@ -8,9 +8,24 @@ import fc from 'fast-check';
 import LZString from 'lz-string';
 const { compressToEncodedURIComponent } = LZString;
 import {
-  decodePacket, describePacket, encodeTcpPacket, loadScenario, parse227, parse229, parseEprtArg, parseFtpCommand, parseFtpReply,
-  parseIptablesSave, parseScriptLine, parseVsftpdConf, readPcap, serializeIptablesSave, serializeVsftpdConf, writePcap,
-  type IptablesParse, type Ruleset,
+  decodePacket,
+  describePacket,
+  encodeTcpPacket,
+  loadScenario,
+  parse227,
+  parse229,
+  parseEprtArg,
+  parseFtpCommand,
+  parseFtpReply,
+  parseIptablesSave,
+  parseScriptLine,
+  parseVsftpdConf,
+  readPcap,
+  serializeIptablesSave,
+  serializeVsftpdConf,
+  writePcap,
+  type IptablesParse,
+  type Ruleset,
 } from '../../src/core/index';
 import { parseRoute } from '../../src/ui/state/route';
 import { decodeShare } from '../../src/ui/share/share';
@@ -44,16 +59,77 @@ const chainName = fc.oneof(
   fc.string({ unit: fc.constantFrom('A', 'b', '-', '_', '.', '!', 'é', '0', ':', '"', '['), minLength: 1, maxLength: 30 }),
 );
 const word = fc.constantFrom(
-  '-p', 'tcp', 'udp', 'icmp', 'all', '--dport', '--sport', '21', '1024:65535', '40000:40100', '-m', 'state', '--state', 'NEW,ESTABLISHED',
-  'RELATED,ESTABLISHED', 'conntrack', '--ctstate', 'multiport', '--dports', '21,20', 'helper', '--helper', 'ftp', 'comment', '--comment',
-  '"a b"', "'x'", '-s', '-d', '10.0.0.0/8', '203.0.113.10', '-i', '-o', 'eth0', 'eth+', '!', '-j', 'ACCEPT', 'DROP', 'REJECT', 'RETURN',
-  'LOG', '--log-prefix', '--reject-with', 'tcp-reset', 'icmp-host-prohibited', 'DNAT', 'SNAT', 'MASQUERADE', '--to-destination',
-  '--to-source', '10.0.0.10:21', 'CT', '--notrack', '--icmp-type', 'echo-request', '--syn', '--tcp-flags', 'SYN,ACK', 'SYN', '[1:2]',
+  '-p',
+  'tcp',
+  'udp',
+  'icmp',
+  'all',
+  '--dport',
+  '--sport',
+  '21',
+  '1024:65535',
+  '40000:40100',
+  '-m',
+  'state',
+  '--state',
+  'NEW,ESTABLISHED',
+  'RELATED,ESTABLISHED',
+  'conntrack',
+  '--ctstate',
+  'multiport',
+  '--dports',
+  '21,20',
+  'helper',
+  '--helper',
+  'ftp',
+  'comment',
+  '--comment',
+  '"a b"',
+  "'x'",
+  '-s',
+  '-d',
+  '10.0.0.0/8',
+  '203.0.113.10',
+  '-i',
+  '-o',
+  'eth0',
+  'eth+',
+  '!',
+  '-j',
+  'ACCEPT',
+  'DROP',
+  'REJECT',
+  'RETURN',
+  'LOG',
+  '--log-prefix',
+  '--reject-with',
+  'tcp-reset',
+  'icmp-host-prohibited',
+  'DNAT',
+  'SNAT',
+  'MASQUERADE',
+  '--to-destination',
+  '--to-source',
+  '10.0.0.10:21',
+  'CT',
+  '--notrack',
+  '--icmp-type',
+  'echo-request',
+  '--syn',
+  '--tcp-flags',
+  'SYN,ACK',
+  'SYN',
+  '[1:2]',
 );
 function iptablesLine(chains: string[]): fc.Arbitrary<string> {
   const chain = fc.oneof(fc.constantFrom('INPUT', 'FORWARD', 'OUTPUT', 'PREROUTING', 'POSTROUTING'), fc.constantFrom(...chains));
   return fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(chain, fc.array(word, { maxLength: 10 }), fc.option(fc.constantFrom(...chains, 'ACCEPT', 'DROP'))).map(([c, ws, j]) => `-A ${c} ${ws.join(' ')}${j ? ` -j ${j}` : ''}`) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(chain, fc.array(word, { maxLength: 10 }), fc.option(fc.constantFrom(...chains, 'ACCEPT', 'DROP')))
+        .map(([c, ws, j]) => `-A ${c} ${ws.join(' ')}${j ? ` -j ${j}` : ''}`),
+    },
     { weight: 2, arbitrary: fc.tuple(chainName, fc.constantFrom('-', 'ACCEPT', 'DROP', 'bogus')).map(([c, p]) => `:${c} ${p} [0:0]`) },
     { weight: 2, arbitrary: fc.tuple(chainName, fc.option(fc.constantFrom('extra', '-N', 'x'))).map(([c, e]) => `-N ${c}${e ? ` ${e}` : ''}`) },
     { weight: 1, arbitrary: fc.tuple(chain, fc.constantFrom('ACCEPT', 'DROP', 'x')).map(([c, p]) => `-P ${c} ${p}`) },
@@ -65,9 +141,9 @@ function iptablesLine(chains: string[]): fc.Arbitrary<string> {
 export const iptablesTextArb: fc.Arbitrary<string> = fc
   .tuple(fc.constantFrom('filter', 'nat', 'raw'), fc.uniqueArray(chainName, { maxLength: 5 }))
   .chain(([table, chains]) =>
-    fc.tuple(fc.array(iptablesLine(chains.length ? chains : ['X1']), { maxLength: 25 }), fc.boolean(), fc.constantFrom('\n', '\r\n')).map(([lines, commit, nl]) =>
-      [`*${table}`, ...chains.map((c) => `:${c} - [0:0]`), ...lines, ...(commit ? ['COMMIT'] : [])].join(nl),
-    ),
+    fc
+      .tuple(fc.array(iptablesLine(chains.length ? chains : ['X1']), { maxLength: 25 }), fc.boolean(), fc.constantFrom('\n', '\r\n'))
+      .map(([lines, commit, nl]) => [`*${table}`, ...chains.map((c) => `:${c} - [0:0]`), ...lines, ...(commit ? ['COMMIT'] : [])].join(nl)),
   );
 
 const withoutLines = (r: Ruleset): unknown => r.tables.map((t) => ({ ...t, chains: t.chains.map((c) => ({ ...c, rules: c.rules.map((x) => ({ ...x, line: 0 })) })) }));
@@ -92,12 +168,32 @@ function checkIptables(text: string, r: IptablesParse): void {
 // ── vsftpd.conf ──────────────────────────────────────────────────────────────
 
 const vsftpdLine = fc.oneof(
-  fc.tuple(
-    fc.constantFrom('listen', 'listen_port', 'pasv_enable', 'pasv_min_port', 'pasv_max_port', 'pasv_address', 'port_enable', 'connect_from_port_20',
-      'ftpd_banner', 'anonymous_enable', 'max_clients', 'max_per_ip', 'ssl_enable', 'pasv_promiscuous', 'bogus_key', 'LISTEN', ' listen', '#x'),
-    fc.constantFrom('=', ' = ', '=='),
-    fc.oneof(fc.constantFrom('YES', 'NO', 'yes', '21', '0', '65535', '65536', '-1', '10.0.0.1', '', 'x y', '4294967296'), fc.string({ maxLength: 12 })),
-  ).map(([k, eq, v]) => `${k}${eq}${v}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'listen',
+        'listen_port',
+        'pasv_enable',
+        'pasv_min_port',
+        'pasv_max_port',
+        'pasv_address',
+        'port_enable',
+        'connect_from_port_20',
+        'ftpd_banner',
+        'anonymous_enable',
+        'max_clients',
+        'max_per_ip',
+        'ssl_enable',
+        'pasv_promiscuous',
+        'bogus_key',
+        'LISTEN',
+        ' listen',
+        '#x',
+      ),
+      fc.constantFrom('=', ' = ', '=='),
+      fc.oneof(fc.constantFrom('YES', 'NO', 'yes', '21', '0', '65535', '65536', '-1', '10.0.0.1', '', 'x y', '4294967296'), fc.string({ maxLength: 12 })),
+    )
+    .map(([k, eq, v]) => `${k}${eq}${v}`),
   fc.constantFrom('# comment', '', ' # indented', 'listen'),
   fc.string({ maxLength: 30 }),
 );
@@ -112,11 +208,16 @@ export function validScenario(): Record<string, any> {
       { id: 'client', ip: '192.168.1.100/24', gateway: '192.168.1.1' },
       { id: 'srv', ip: '203.0.113.10/24', gateway: '203.0.113.1' },
     ],
-    routers: [{
-      id: 'edge',
-      interfaces: [{ name: 'eth0', ip: '192.168.1.1/24' }, { name: 'eth1', ip: '203.0.113.1/24' }],
-      iptables: ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT', 'COMMIT'],
-    }],
+    routers: [
+      {
+        id: 'edge',
+        interfaces: [
+          { name: 'eth0', ip: '192.168.1.1/24' },
+          { name: 'eth1', ip: '203.0.113.1/24' },
+        ],
+        iptables: ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT', 'COMMIT'],
+      },
+    ],
     server: { host: 'srv', vsftpd: 'pasv_min_port=3001\npasv_max_port=3300\n' },
     client: { host: 'client', profile: 'curl', script: ['login', 'ls', 'get a.txt'] },
     expect: { outcome: 'failure' },
@@ -157,11 +258,13 @@ function checkScenario(r: ReturnType<typeof loadScenario>): void {
 
 const packetArb = fc.tuple(ipArb, ipArb, tcpBuildArb).map(([src, dst, tcp]) => encodeTcpPacket({ src, dst, ttl: 64, identification: 1, dontFragment: true, dscp: 0, ecn: 0 }, tcp));
 const flipped = (bytes: Uint8Array) =>
-  fc.tuple(fc.array(fc.tuple(fc.nat({ max: Math.max(0, bytes.length - 1) }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat({ max: bytes.length })).map(([edits, cut]) => {
-    const b = bytes.slice(0, Math.max(cut, 1));
-    for (const [i, v] of edits) if (i < b.length) b[i] = v;
-    return b;
-  });
+  fc
+    .tuple(fc.array(fc.tuple(fc.nat({ max: Math.max(0, bytes.length - 1) }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat({ max: bytes.length }))
+    .map(([edits, cut]) => {
+      const b = bytes.slice(0, Math.max(cut, 1));
+      for (const [i, v] of edits) if (i < b.length) b[i] = v;
+      return b;
+    });
 
 // ── the targets ──────────────────────────────────────────────────────────────
 
@@ -170,9 +273,15 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     name: 'iptables',
     ciRuns: 300,
     property: () =>
-      fc.property(fc.oneof(iptablesTextArb, iptablesTextArb.chain((t) => mutatedText(t, fc.constantFrom(' ', '-', '\n', ':', '!', '"', 'A', '0', '*', '[')))), (text) => {
-        checkIptables(text, parseIptablesSave(text));
-      }),
+      fc.property(
+        fc.oneof(
+          iptablesTextArb,
+          iptablesTextArb.chain((t) => mutatedText(t, fc.constantFrom(' ', '-', '\n', ':', '!', '"', 'A', '0', '*', '['))),
+        ),
+        (text) => {
+          checkIptables(text, parseIptablesSave(text));
+        },
+      ),
   },
   {
     name: 'vsftpd',
@@ -234,24 +343,46 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
     ciRuns: 300,
     property: () => {
       const share = fc.jsonValue({ maxDepth: 2 }).map((v) => `#s=${compressToEncodedURIComponent(JSON.stringify(v))}&step=1`);
-      const routeLike = fc.tuple(fc.constantFrom('#/scenario/', '#/custom/', '#/lesson/', '#/challenge/', '#/', '#s=', '#/scenario/a/step/'), fc.string({ maxLength: 30 }), fc.constantFrom('', '?mode=trainee', '?seed=4294967296', '?mode=x&seed=1')).map((p) => p.join(''));
-      return fc.property(fc.oneof(share, share.chain((s) => mutatedText(s, fc.constantFrom('A', '+', '-', '$', '&', '=', '%'))), routeLike, fc.string({ maxLength: 60 })), (hash) => {
-        const r = parseRoute(hash);
-        if (!r.ok) readable(r.message, 'route');
-        const d = decodeShare(hash);
-        if (!d.ok) readable(d.message, 'share');
-        else checkScenario(loadScenario(d.file));
-      });
+      const routeLike = fc
+        .tuple(
+          fc.constantFrom('#/scenario/', '#/custom/', '#/lesson/', '#/challenge/', '#/', '#s=', '#/scenario/a/step/'),
+          fc.string({ maxLength: 30 }),
+          fc.constantFrom('', '?mode=trainee', '?seed=4294967296', '?mode=x&seed=1'),
+        )
+        .map((p) => p.join(''));
+      return fc.property(
+        fc.oneof(
+          share,
+          share.chain((s) => mutatedText(s, fc.constantFrom('A', '+', '-', '$', '&', '=', '%'))),
+          routeLike,
+          fc.string({ maxLength: 60 }),
+        ),
+        (hash) => {
+          const r = parseRoute(hash);
+          if (!r.ok) readable(r.message, 'route');
+          const d = decodeShare(hash);
+          if (!d.ok) readable(d.message, 'share');
+          else checkScenario(loadScenario(d.file));
+        },
+      );
     },
   },
   {
     name: 'ftp-text',
     ciRuns: 300,
     property: () =>
-      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('227 Entering Passive Mode (10,0,0,1,195,149)', '229 Entering Extended Passive Mode (|||50069|)', '|1|10.0.0.1|21|', 'PORT 10,0,0,1,4,1').chain((t) => mutatedText(t, fc.constantFrom('(', ')', '|', ',', '9', ' ', '\r', '\n')))), (line) => {
-        for (const r of [parseFtpCommand(line), parseFtpReply(line), parse227(line), parse229(line), parseEprtArg(line)]) check(typeof r.ok === 'boolean', 'no answer');
-        const s = parseScriptLine(line);
-        if (!s.ok) readable(s.message, 'script');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc
+            .constantFrom('227 Entering Passive Mode (10,0,0,1,195,149)', '229 Entering Extended Passive Mode (|||50069|)', '|1|10.0.0.1|21|', 'PORT 10,0,0,1,4,1')
+            .chain((t) => mutatedText(t, fc.constantFrom('(', ')', '|', ',', '9', ' ', '\r', '\n'))),
+        ),
+        (line) => {
+          for (const r of [parseFtpCommand(line), parseFtpReply(line), parse227(line), parse229(line), parseEprtArg(line)]) check(typeof r.ok === 'boolean', 'no answer');
+          const s = parseScriptLine(line);
+          if (!s.ok) readable(s.message, 'script');
+        },
+      ),
   },
 ];

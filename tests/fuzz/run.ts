@@ -51,7 +51,14 @@ for (const t of FUZZ_TARGETS.filter((x) => !only || only.includes(x.name))) {
   const t0 = performance.now();
   const details = fc.check(prop, { numRuns: runs, seed });
   const wallS = (performance.now() - t0) / 1000;
-  const row: Record<string, unknown> = { parser: t.name, runs: details.numRuns, seconds: Number(wallS.toFixed(1)), slowestInputCpuMs: Number(slowest.toFixed(1)), slowestInputWallMs: Number(slowestWall.toFixed(1)), ok: !details.failed && slowest < SLOW_MS };
+  const row: Record<string, unknown> = {
+    parser: t.name,
+    runs: details.numRuns,
+    seconds: Number(wallS.toFixed(1)),
+    slowestInputCpuMs: Number(slowest.toFixed(1)),
+    slowestInputWallMs: Number(slowestWall.toFixed(1)),
+    ok: !details.failed && slowest < SLOW_MS,
+  };
   if (details.failed) {
     row.seed = details.seed;
     row.path = details.counterexamplePath;

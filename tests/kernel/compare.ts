@@ -115,9 +115,10 @@ export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult, 
     kl = tls(kl);
     sl = tls(sl);
     const diff = firstDifference(kl, sl);
-    const row: Row = diff === ''
-      ? { scenario, check: `lines @${seg}`, status: 'agree', kernel: `${kl.length} lines`, sim: `${sl.length} lines` }
-      : { scenario, check: `lines @${seg}`, status: 'disagree', kernel: diff, sim: '' };
+    const row: Row =
+      diff === ''
+        ? { scenario, check: `lines @${seg}`, status: 'agree', kernel: `${kl.length} lines`, sim: `${sl.length} lines` }
+        : { scenario, check: `lines @${seg}`, status: 'disagree', kernel: diff, sim: '' };
     if (opts.replyCodesOnly) row.note = 'server style is not vsftpd: reply texts compared by code';
     rows.push(row);
   }

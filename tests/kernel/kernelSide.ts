@@ -69,7 +69,9 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     if (wanted !== have && /--helper ftp/.test(d.iptables ?? '')) {
       // An explicit CT --helper assignment finds the helper by name, not by port: ports= only
       // matters for automatic assignment (off since 4.7). Run it, and say so.
-      notes.push(`${d.id}: scenario sets nf_conntrack_ftp ports=${wanted}; the kernel's is ports=${have} (built-in, read-only, no modprobe); the helper is assigned explicitly by CT, which does not consult ports=`);
+      notes.push(
+        `${d.id}: scenario sets nf_conntrack_ftp ports=${wanted}; the kernel's is ports=${have} (built-in, read-only, no modprobe); the helper is assigned explicitly by CT, which does not consult ports=`,
+      );
     }
   }
   const client = s.clients[0];
@@ -122,8 +124,13 @@ export function kernelSkipReason(): string | null {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'not root (network namespaces need CAP_NET_ADMIN)';
   const need: [string, string[]][] = [
-    ['ip', ['-V']], ['iptables-restore', ['--version']], ['tcpdump', ['--version']], ['timeout', ['--version']],
-    ['stdbuf', ['--version']], ['curl', ['--version']], ['openssl', ['version']],
+    ['ip', ['-V']],
+    ['iptables-restore', ['--version']],
+    ['tcpdump', ['--version']],
+    ['timeout', ['--version']],
+    ['stdbuf', ['--version']],
+    ['curl', ['--version']],
+    ['openssl', ['version']],
   ];
   for (const [cmd, args] of need) {
     const r = sh(cmd, args);

@@ -69,7 +69,10 @@ export function cleanupStale(keepPrefix?: string): string[] {
 
 /** Kills processes still inside a namespace (by the PIDs `ip netns pids` names). */
 export function killInNamespace(ns: string): void {
-  const pids = sh('ip', ['netns', 'pids', ns]).out.split('\n').map((s) => s.trim()).filter((s) => /^\d+$/.test(s));
+  const pids = sh('ip', ['netns', 'pids', ns])
+    .out.split('\n')
+    .map((s) => s.trim())
+    .filter((s) => /^\d+$/.test(s));
   for (const p of pids) {
     try {
       process.kill(Number(p), 'SIGKILL');
@@ -154,7 +157,7 @@ export function buildTopology(s: KScenario, prefix: string): Topology {
 /** Loads a device's iptables-save text inside its namespace; returns the error text or null. */
 export function loadIptables(ns: string, text: string): string | null {
   const r = nsExec(ns, 'iptables-restore', [], text.endsWith('\n') ? text : text + '\n');
-  return r.code === 0 ? null : (r.err.trim() || r.out.trim() || `exit ${r.code}`);
+  return r.code === 0 ? null : r.err.trim() || r.out.trim() || `exit ${r.code}`;
 }
 
 /** Files that `ip netns exec NS` binds over /etc/NAME (used to give vsftpd local accounts). */

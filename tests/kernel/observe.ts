@@ -96,11 +96,13 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   let order = 0;
   const segIfaceIps = new Map<string, Set<string>>();
   // Only hosts run FTP: a router's address on a segment is a NATed copy, not an opener.
-  for (const d of s.devices) if (d.kind === 'host') for (const i of d.ifaces) {
-    const set = segIfaceIps.get(i.segment) ?? new Set<string>();
-    set.add(i.ip);
-    segIfaceIps.set(i.segment, set);
-  }
+  for (const d of s.devices)
+    if (d.kind === 'host')
+      for (const i of d.ifaces) {
+        const set = segIfaceIps.get(i.segment) ?? new Set<string>();
+        set.add(i.ip);
+        segIfaceIps.set(i.segment, set);
+      }
   for (const [seg, pkts] of packets) {
     texts[seg] = [];
     lines[seg] = [];
@@ -140,10 +142,14 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
         }
         for (const line of text.split('\r\n')) {
           if (!/^(PORT|EPRT|227 |229 )/i.test(line)) continue;
-          evs.push({ t: p.t, order: order++, apply: () => {
-            const a = announcement(line, names);
-            if (a !== null) texts[seg]!.push(a);
-          } });
+          evs.push({
+            t: p.t,
+            order: order++,
+            apply: () => {
+              const a = announcement(line, names);
+              if (a !== null) texts[seg]!.push(a);
+            },
+          });
         }
       } else if (p.syn && !p.ack && local.has(p.src) && !(p.dport === controlPort)) {
         // A data connection's first SYN, seen on the opener's own segment (before any NAT).
@@ -161,7 +167,8 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
 }
 
 /** Command verbs the clients here send (an encrypted control connection matches none). */
-const FTP_COMMAND = /^(USER|PASS|ACCT|PWD|CWD|CDUP|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|PORT|EPRT|LPRT|LIST|NLST|RETR|STOR|APPE|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR|MKD|RMD|DELE|RNFR|RNTO)(?: .*)?$/;
+const FTP_COMMAND =
+  /^(USER|PASS|ACCT|PWD|CWD|CDUP|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|PORT|EPRT|LPRT|LIST|NLST|RETR|STOR|APPE|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR|MKD|RMD|DELE|RNFR|RNTO)(?: .*)?$/;
 
 /**
  * Why a data connection opened in [from, to] failed, read off the packets:
@@ -174,9 +181,12 @@ export function dataCause(s: KScenario, packets: SegmentPackets, from: number, t
     for (const p of pkts) {
       if (p.t < from - 0.05 || p.t > to + 0.05) continue;
       if (!(p.proto === 'tcp' && p.syn && !p.ack && local.has(p.src) && p.dport !== controlPort)) continue;
-      const answers = pkts.filter((q) => q.t >= p.t && (
-        (q.proto === 'tcp' && q.src === p.dst && q.dst === p.src && q.sport === p.dport && q.dport === p.sport) ||
-        (q.proto === 'icmp' && q.quoted !== null && q.quoted.sport === p.sport && q.quoted.dport === p.dport)));
+      const answers = pkts.filter(
+        (q) =>
+          q.t >= p.t &&
+          ((q.proto === 'tcp' && q.src === p.dst && q.dst === p.src && q.sport === p.dport && q.dport === p.sport) ||
+            (q.proto === 'icmp' && q.quoted !== null && q.quoted.sport === p.sport && q.quoted.dport === p.dport)),
+      );
       const synack = answers.find((q) => q.proto === 'tcp' && q.syn && q.ack);
       if (synack) {
         cause = cause ?? null;

@@ -75,8 +75,21 @@ export function parseIpv4(b: Uint8Array, t: number): Pkt | null {
   const total = Math.min((b[2]! << 8) | b[3]!, b.length);
   const proto = b[9]!;
   const base: Pkt = {
-    t, src: ip4(b, 12), dst: ip4(b, 16), proto: 'other', sport: 0, dport: 0, syn: false, ack: false, rst: false, fin: false,
-    seq: 0, payload: new Uint8Array(0), icmpType: -1, icmpCode: -1, quoted: null,
+    t,
+    src: ip4(b, 12),
+    dst: ip4(b, 16),
+    proto: 'other',
+    sport: 0,
+    dport: 0,
+    syn: false,
+    ack: false,
+    rst: false,
+    fin: false,
+    seq: 0,
+    payload: new Uint8Array(0),
+    icmpType: -1,
+    icmpCode: -1,
+    quoted: null,
   };
   const l4 = b.subarray(ihl, total);
   if (proto === 6 && l4.length >= 20) {

@@ -63,8 +63,20 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
   if (pasvOpt === undefined) return { unsupported: `${program} cannot be told pasvAddress "${c.pasvAddress}"` };
   if (c.profile === 'curl') {
     const host = `ftp://${c.connectTo}:${c.connectPort}`;
-    const args = ['-sS', '-v', '--stderr', '-', '--connect-timeout', String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S), '--max-time', '15',
-      '-u', `${c.user}:${c.password}`, '-w', `${MARK} %{exitcode} %{size_download} %{size_upload}\\n`];
+    const args = [
+      '-sS',
+      '-v',
+      '--stderr',
+      '-',
+      '--connect-timeout',
+      String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S),
+      '--max-time',
+      '15',
+      '-u',
+      `${c.user}:${c.password}`,
+      '-w',
+      `${MARK} %{exitcode} %{size_download} %{size_upload}\\n`,
+    ];
     if (c.mode === 'active' || c.mode === 'eprt') args.push('-P', '-');
     if (c.mode === 'port') args.push('-P', '-', '--disable-eprt');
     if (c.mode === 'pasv') args.push('--disable-epsv');

@@ -119,7 +119,7 @@ async function main(): Promise<number> {
   // Every scenario is also run with the other real clients (--no-variants: its own client only).
   const variants = !argv.includes('--no-variants');
   const onlyArg = argv.find((a) => a.startsWith('--only'));
-  const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : argv[argv.indexOf(onlyArg) + 1] ?? '').split(',') : null;
+  const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : (argv[argv.indexOf(onlyArg) + 1] ?? '')).split(',') : null;
   const files = argv.filter((a) => a.endsWith('.json'));
   const skip = kernelSkipReason();
   if (skip !== null) {
@@ -137,13 +137,20 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  const paths = files.length > 0
-    ? files.map((f) => resolve(f))
-    : [
-        ...readdirSync(`${ROOT}/src/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/src/scenarios/${f}`),
-        // Worlds the built-ins do not show but the comparison should cover (cd in the script).
-        ...readdirSync(`${ROOT}/tests/kernel/scenarios`).filter((f) => f.endsWith('.json')).sort().map((f) => `${ROOT}/tests/kernel/scenarios/${f}`),
-      ];
+  const paths =
+    files.length > 0
+      ? files.map((f) => resolve(f))
+      : [
+          ...readdirSync(`${ROOT}/src/scenarios`)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .map((f) => `${ROOT}/src/scenarios/${f}`),
+          // Worlds the built-ins do not show but the comparison should cover (cd in the script).
+          ...readdirSync(`${ROOT}/tests/kernel/scenarios`)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .map((f) => `${ROOT}/tests/kernel/scenarios/${f}`),
+        ];
   const rows: Row[] = [];
   const t0 = Date.now();
   let n = 0;

@@ -130,11 +130,12 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
   // Declared segments first (they are listed client side to server side), then the rest.
   const segments = new Map<string, { device: string; iface: string }[]>();
   for (const seg of file.segments ?? []) segments.set(seg.id, []);
-  for (const d of devices) for (const i of d.ifaces) {
-    const list = segments.get(i.segment) ?? [];
-    list.push({ device: d.id, iface: i.name });
-    segments.set(i.segment, list);
-  }
+  for (const d of devices)
+    for (const i of d.ifaces) {
+      const list = segments.get(i.segment) ?? [];
+      list.push({ device: d.id, iface: i.name });
+      segments.set(i.segment, list);
+    }
   for (const [id, list] of segments) if (list.length === 0) segments.delete(id);
   const conf = (joinText(file.server.vsftpd) ?? '').split('\n').map((l) => l.replace(/\r$/, ''));
   const serverDev = devices.find((d) => d.id === file.server.host);

@@ -11,9 +11,22 @@ import { must, nsExec, writeEtcOverlay, type Topology } from './netns';
 
 /** Keys the harness sets itself (the scenario's values for them are replaced, saying so). */
 const OVERRIDDEN = new Set([
-  'listen', 'listen_ipv6', 'background', 'secure_chroot_dir', 'anon_root', 'local_root', 'rsa_cert_file',
-  'rsa_private_key_file', 'seccomp_sandbox', 'pam_service_name', 'pasv_min_port', 'pasv_max_port', 'xferlog_enable',
-  'vsftpd_log_file', 'isolate', 'isolate_network',
+  'listen',
+  'listen_ipv6',
+  'background',
+  'secure_chroot_dir',
+  'anon_root',
+  'local_root',
+  'rsa_cert_file',
+  'rsa_private_key_file',
+  'seccomp_sandbox',
+  'pam_service_name',
+  'pasv_min_port',
+  'pasv_max_port',
+  'xferlog_enable',
+  'vsftpd_log_file',
+  'isolate',
+  'isolate_network',
 ]);
 
 export interface VsftpdRun {
@@ -80,8 +93,7 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
     if (max !== null) extra.push(`pasv_max_port=${max}`);
   }
   if (/^YES$/i.test(confValue(s.server.conf, 'ssl_enable') ?? '')) {
-    must('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=fttw-test',
-      '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`]);
+    must('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=fttw-test', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`]);
     extra.push(`rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`);
   }
   if (s.server.users.length > 0) {

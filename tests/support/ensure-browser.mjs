@@ -49,7 +49,7 @@ if (!browser) {
 }
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!browser && isRoot && existsSync('/usr/bin/apt-get')) {
-  say('Playwright could not download its browser; installing Debian\'s chromium with apt-get…');
+  say("Playwright could not download its browser; installing Debian's chromium with apt-get…");
   if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], 600_000)) {
     run('apt-get', ['update', '-qq'], 300_000);
     run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], 600_000);
@@ -57,7 +57,9 @@ if (!browser && isRoot && existsSync('/usr/bin/apt-get')) {
   browser = found();
 }
 if (!browser) {
-  say('the end-to-end tests need Chromium: install Debian\'s package (sudo apt-get install chromium), or run `npx playwright install chromium`, or set CHROMIUM_PATH to a Chromium binary.');
+  say(
+    "the end-to-end tests need Chromium: install Debian's package (sudo apt-get install chromium), or run `npx playwright install chromium`, or set CHROMIUM_PATH to a Chromium binary.",
+  );
   process.exit(1);
 }
 say(`using ${browser}`);

@@ -50,7 +50,7 @@ export function prefixMask(prefix: number): number {
 }
 
 export function inCidr(ip: Ipv4, c: Cidr): boolean {
-  return ((ip & prefixMask(c.prefix)) >>> 0) === c.network;
+  return (ip & prefixMask(c.prefix)) >>> 0 === c.network;
 }
 
 export function formatCidr(c: Cidr): string {

@@ -27,9 +27,13 @@ describe('internetChecksum (RFC 1071)', () => {
 
   it('an initial partial sum equals summing the concatenation', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }).filter((a) => a.length % 2 === 0), fc.uint8Array({ maxLength: 64 }), (a, b) => {
-        expect(internetChecksum(b, onesComplementSum(a))).toBe(internetChecksum(Uint8Array.from([...a, ...b])));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }).filter((a) => a.length % 2 === 0),
+        fc.uint8Array({ maxLength: 64 }),
+        (a, b) => {
+          expect(internetChecksum(b, onesComplementSum(a))).toBe(internetChecksum(Uint8Array.from([...a, ...b])));
+        },
+      ),
     );
   });
 });

@@ -78,7 +78,12 @@ describe('FTP replies', () => {
 
   it('parses one complete reply, with or without the final CRLF', () => {
     const r = parseFtpReply('220 testbox2.slacksite.com FTP server ready.');
-    expect(r.ok && r.value).toEqual<FtpReply>({ code: 220, lines: ['220 testbox2.slacksite.com FTP server ready.'], text: 'testbox2.slacksite.com FTP server ready.', multiline: false });
+    expect(r.ok && r.value).toEqual<FtpReply>({
+      code: 220,
+      lines: ['220 testbox2.slacksite.com FTP server ready.'],
+      text: 'testbox2.slacksite.com FTP server ready.',
+      multiline: false,
+    });
     const m = parseFtpReply('211-Features:\r\n EPSV\r\n211-MDTM\r\n211 End\r\n');
     expect(m.ok && m.value).toMatchObject({ code: 211, multiline: true, text: 'Features:\n EPSV\n211-MDTM\nEnd' });
   });

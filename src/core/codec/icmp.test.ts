@@ -74,7 +74,9 @@ describe('ICMP properties', () => {
   it('random bytes and every truncation never throw', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), (b, verify) => void expectDecodedShape(() => decodeIcmp(b, { verifyChecksum: verify }))));
     // An error type with a random quoted body exercises the quote parser.
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 60 }), (body) => void expectDecodedShape(() => decodeIcmp(encodeIcmp({ type: 3, code: 1, body: Uint8Array.from([0x45, ...body]) })))));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), (body) => void expectDecodedShape(() => decodeIcmp(encodeIcmp({ type: 3, code: 1, body: Uint8Array.from([0x45, ...body]) })))),
+    );
     for (const t of truncations(FIXTURES.icmpHostProhibited.slice(20))) void expectDecodedShape(() => decodeIcmp(t));
   });
 });

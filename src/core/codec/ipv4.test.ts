@@ -13,7 +13,20 @@ describe('IPv4 fixture (SYN 192.168.150.80 → 192.168.150.90)', () => {
     const r = decodeIpv4(bytes);
     if (!r.ok) throw new Error(r.error.message);
     const h = r.value.header;
-    expect(h).toMatchObject({ version: 4, ihl: 5, dscp: 0, ecn: 0, totalLength: 60, identification: 0x4d2a, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: IPPROTO.TCP, checksum: 0x3f96 });
+    expect(h).toMatchObject({
+      version: 4,
+      ihl: 5,
+      dscp: 0,
+      ecn: 0,
+      totalLength: 60,
+      identification: 0x4d2a,
+      dontFragment: true,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: 64,
+      protocol: IPPROTO.TCP,
+      checksum: 0x3f96,
+    });
     expect(formatIpv4(h.src)).toBe('192.168.150.80');
     expect(formatIpv4(h.dst)).toBe('192.168.150.90');
     expect(h.options.length).toBe(0);
@@ -24,7 +37,17 @@ describe('IPv4 fixture (SYN 192.168.150.80 → 192.168.150.90)', () => {
     const r = decodeIpv4(bytes);
     if (!r.ok) throw new Error(r.error.message);
     const h = r.value.header;
-    const rebuilt = encodeIpv4({ src: h.src, dst: h.dst, protocol: h.protocol, payload: r.value.payload, ttl: h.ttl, identification: h.identification, dontFragment: h.dontFragment, dscp: h.dscp, ecn: h.ecn });
+    const rebuilt = encodeIpv4({
+      src: h.src,
+      dst: h.dst,
+      protocol: h.protocol,
+      payload: r.value.payload,
+      ttl: h.ttl,
+      identification: h.identification,
+      dontFragment: h.dontFragment,
+      dscp: h.dscp,
+      ecn: h.ecn,
+    });
     expect(rebuilt).toEqual(bytes);
     expect(emitIpv4(r.value)).toEqual(bytes);
   });
@@ -86,7 +109,14 @@ describe('IPv4 properties', () => {
         if (!r.ok) throw new Error(r.error.message);
         const h = r.value.header;
         expect({ src: h.src, dst: h.dst, protocol: h.protocol, ttl: h.ttl, identification: h.identification, dontFragment: h.dontFragment, dscp: h.dscp, ecn: h.ecn }).toEqual({
-          src: p.src, dst: p.dst, protocol: p.protocol, ttl: p.ttl, identification: p.identification, dontFragment: p.dontFragment, dscp: p.dscp, ecn: p.ecn,
+          src: p.src,
+          dst: p.dst,
+          protocol: p.protocol,
+          ttl: p.ttl,
+          identification: p.identification,
+          dontFragment: p.dontFragment,
+          dscp: p.dscp,
+          ecn: p.ecn,
         });
         expect(h.totalLength).toBe(bytes.length);
         expect(r.value.payload).toEqual(p.payload);

@@ -91,7 +91,14 @@ describe('encodeTcpPacket / rewriteTcpPacket', () => {
 
   it('a header-only rewrite (NAT) gives the bytes that re-encoding the edited segment gives, options or not', () => {
     const edit = fc.record(
-      { src: fc.integer({ min: 0, max: 0xffffffff }), dst: fc.integer({ min: 0, max: 0xffffffff }), srcPort: fc.integer({ min: 0, max: 0xffff }), dstPort: fc.integer({ min: 0, max: 0xffff }), seq: fc.integer({ min: 0, max: 0xffffffff }), ack: fc.integer({ min: 0, max: 0xffffffff }) },
+      {
+        src: fc.integer({ min: 0, max: 0xffffffff }),
+        dst: fc.integer({ min: 0, max: 0xffffffff }),
+        srcPort: fc.integer({ min: 0, max: 0xffff }),
+        dstPort: fc.integer({ min: 0, max: 0xffff }),
+        seq: fc.integer({ min: 0, max: 0xffffffff }),
+        ack: fc.integer({ min: 0, max: 0xffffffff }),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
@@ -136,4 +143,3 @@ describe('encodeTcpPacket / rewriteTcpPacket', () => {
     );
   });
 });
-

@@ -60,7 +60,10 @@ describe('readPcap', () => {
   });
 
   it('every truncation and random bytes give a value or a typed error, never a throw', () => {
-    const file = writePcap([{ timeUs: 0, bytes: FIXTURES.syn }, { timeUs: 10, bytes: FIXTURES.portData }]);
+    const file = writePcap([
+      { timeUs: 0, bytes: FIXTURES.syn },
+      { timeUs: 10, bytes: FIXTURES.portData },
+    ]);
     for (const t of truncations(file)) {
       const r = expectDecodedShape(() => readPcap(t));
       // Cuts on a record boundary are valid shorter files; every other cut is reported.

@@ -96,9 +96,21 @@ interface Frame {
 }
 
 const FIELDS = [
-  'frame.number', 'ip.checksum.status', 'tcp.checksum.status', 'tcp.analysis.flags', '_ws.expert.severity', '_ws.expert.message', '_ws.malformed',
-  'ftp.request.command', 'ftp.request.arg', 'ftp.response.code', 'ftp.passive.ip', 'ftp.passive.port', 'ftp.active.cip',
-  'ftp.active.port', 'ftp-data.setup-method',
+  'frame.number',
+  'ip.checksum.status',
+  'tcp.checksum.status',
+  'tcp.analysis.flags',
+  '_ws.expert.severity',
+  '_ws.expert.message',
+  '_ws.malformed',
+  'ftp.request.command',
+  'ftp.request.arg',
+  'ftp.response.code',
+  'ftp.passive.ip',
+  'ftp.passive.port',
+  'ftp.active.cip',
+  'ftp.active.port',
+  'ftp-data.setup-method',
 ];
 /** Wireshark's PI_CHAT severity: the level of "Connection establish request (SYN)". */
 const PI_CHAT = 0x00200000;
@@ -115,7 +127,19 @@ describe.skipIf(missing && !process.env.REQUIRE_TSHARK)('tshark reads the codecâ
   const run = (tool: string, args: string[]) => execFileSync(tool, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const frames = (): Frame[] =>
     JSON.parse(
-      run(TSHARK!, ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.analyze_sequence_numbers:TRUE', '-T', 'json', ...FIELDS.flatMap((f) => ['-e', f])]),
+      run(TSHARK!, [
+        '-r',
+        file,
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-o',
+        'ip.check_checksum:TRUE',
+        '-o',
+        'tcp.analyze_sequence_numbers:TRUE',
+        '-T',
+        'json',
+        ...FIELDS.flatMap((f) => ['-e', f]),
+      ]),
     ) as Frame[];
   const all = (rows: Frame[], field: string) => rows.flatMap((r) => r._source.layers[field] ?? []);
 

@@ -106,8 +106,17 @@ describe('TCP properties', () => {
         const expected = rawOptionsLength(opts) % 4 === 0 ? opts : [...opts, { kind: 'eol' }];
         expect(r.value.options).toEqual(expected);
         expect({ ...r.value, options: undefined, checksum: undefined, dataOffset: undefined }).toEqual({
-          srcPort: b.srcPort, dstPort: b.dstPort, seq: b.seq, ack: b.ack, flags: b.flags, window: b.window,
-          urgentPointer: b.urgentPointer, payload: b.payload, options: undefined, checksum: undefined, dataOffset: undefined,
+          srcPort: b.srcPort,
+          dstPort: b.dstPort,
+          seq: b.seq,
+          ack: b.ack,
+          flags: b.flags,
+          window: b.window,
+          urgentPointer: b.urgentPointer,
+          payload: b.payload,
+          options: undefined,
+          checksum: undefined,
+          dataOffset: undefined,
         });
         expect(r.value.dataOffset * 4).toBe(20 + optionsLength(opts));
         expect(encodeTcp(tcpBuildOf(r.value), src, dst)).toEqual(bytes);

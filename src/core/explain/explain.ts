@@ -124,8 +124,7 @@ function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, 
   if (d.how === 'no-socket' && role === 'data' && !active)
     return `${d.device} does not forward port ${port ?? '?'} to the server: forward the passive range (\`-t nat -A PREROUTING -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j DNAT --to-destination <server>\`). The FTP helper would do it by itself only for a 227 that carries the server's own address${ctx.pasvAddress ? ` — with ${pasvName(ctx)} set, it ignores the reply` : ''}.`;
   if (d.how === 'no-route' || d.how === 'no-socket') {
-    if (role === 'data' && !active && ctx.pasvAddress === null)
-      return `${setPasv(ctx, null)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
+    if (role === 'data' && !active && ctx.pasvAddress === null) return `${setPasv(ctx, null)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
     return `Give ${d.device} a route to the destination.`;
   }
   if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${d.device}.`;
@@ -259,10 +258,11 @@ function curlPortNote(clientSees: string[], target: string): string {
 
 /** FileZilla Server's refusals, and what to change in its settings. */
 function fzReplyFix(code: number, text: string): string {
-  if (code === 530) return /disabled/.test(text) ? 'Enable the account (Edit > Users > General, "Enable account").' : 'Log in with an account and password FileZilla Server knows (Edit > Users).';
+  if (code === 530)
+    return /disabled/.test(text) ? 'Enable the account (Edit > Users > General, "Enable account").' : 'Log in with an account and password FileZilla Server knows (Edit > Users).';
   if (code === 550 && /Permission denied|permission/i.test(text))
     return "Give the folder the right this needs in the user's Shared folders (Edit > Users > Shared folders): Write for an upload, Read for a download, Create/Delete for directories, List to list — on that folder, or on a folder above it with +Subdirs.";
-  if (code === 550) return 'Use a file or directory that exists inside the user\'s shared folders.';
+  if (code === 550) return "Use a file or directory that exists inside the user's shared folders.";
   if (code === 553) return 'Choose a new name that does not exist yet.';
   return 'See the reply text.';
 }
@@ -309,7 +309,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
       explanation =
         `The 227 reply named ${dataIp}, not ${controlIp}, the address the client is connected to` +
-        (ctx.pasvAddress === null ? ` (the server's private address: behind NAT, ${isFz(ctx) ? 'FileZilla Server without a Passive IP' : 'vsftpd without pasv_address'} announces its own)` : '') +
+        (ctx.pasvAddress === null
+          ? ` (the server's private address: behind NAT, ${isFz(ctx) ? 'FileZilla Server without a Passive IP' : 'vsftpd without pasv_address'} announces its own)`
+          : '') +
         `. This client trusts the 227 address, so the data connection went to ${s.target} and ${errText}${how}.`;
       fix =
         ctx.pasvAddress === null
@@ -361,7 +363,15 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     } else {
       culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
       explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;
-      fix = /OOPS: vsf_sysutil_bind/.test(s.text) ? BIND_FIX : isFz(ctx) ? fzReplyFix(s.code, s.text) : s.code === 530 ? 'Log in with an account the server accepts (anonymous_enable / local_enable).' : s.code === 550 ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).' : 'See the reply text.';
+      fix = /OOPS: vsf_sysutil_bind/.test(s.text)
+        ? BIND_FIX
+        : isFz(ctx)
+          ? fzReplyFix(s.code, s.text)
+          : s.code === 530
+            ? 'Log in with an account the server accepts (anonymous_enable / local_enable).'
+            : s.code === 550
+              ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
+              : 'See the reply text.';
     }
   } else if (s.kind === 'client-refused') {
     culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
@@ -385,7 +395,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       `While the client kept retrying, the server closed the control connection` +
       (isFz(ctx) ? ` when its connection time-out ran out (FileZilla Server: 120 s without a command by default, shorter than the client's SYN retries)` : '') +
       `.`;
-    fix = privateTarget ? `${setPasv(ctx, controlIp)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).` : fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), 'data', active);
+    fix = privateTarget
+      ? `${setPasv(ctx, controlIp)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).`
+      : fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), 'data', active);
   } else if (s.kind === 'control-lost' && s.during) {
     culprit = { device: ctx.serverHost, rule: null, setting: s.lastReply ? `reply: ${s.lastReply.split('\n')[0]}` : 'control connection closed' };
     explanation = `The control connection was ${s.err?.kind === 'reset' ? 'reset' : 'closed'} by the server during this command${s.lastReply ? `; its last reply was "${s.lastReply.split('\n')[0]}"` : ''}.`;
@@ -437,7 +449,7 @@ export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
       if (r.target.kind !== 'DNAT' && r.target.kind !== 'REDIRECT') continue;
       const tcp = r.matches.find((m) => m.kind === 'tcp');
       const multi = r.matches.find((m) => m.kind === 'multiport');
-      const to = r.target.kind === 'DNAT' ? r.target.to.ports ?? null : r.target.ports ?? null;
+      const to = r.target.kind === 'DNAT' ? (r.target.to.ports ?? null) : (r.target.ports ?? null);
       if (tcp?.kind === 'tcp' && tcp.dport && !tcp.dport.invert) portForwards.push({ from: { from: tcp.dport.from, to: tcp.dport.to }, to });
       else if (multi?.kind === 'multiport' && !multi.invert && multi.dir !== 'sports') for (const p of multi.ranges) portForwards.push({ from: p, to });
       else portForwards.push({ from: null, to });
@@ -472,14 +484,15 @@ export function explain(scenario: Scenario, trace: Trace, reports: RunReports): 
   const { budgetExhausted, budget } = reports;
   const failed = transfers.filter((t) => !t.ok);
   const ok = !budgetExhausted && transfers.length > 0 && failed.length === 0;
-  const summary = reports.interruptedAfter !== undefined
-    ? `The run was stopped after ${reports.interruptedAfter.toLocaleString('en-US')} events, before every transfer finished.`
-    : budgetExhausted
-    ? `The run stopped after its budget of ${budget} events.`
-    : transfers.length === 0
-      ? 'No transfer ran.'
-      : failed.length === 0
-        ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
-        : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
+  const summary =
+    reports.interruptedAfter !== undefined
+      ? `The run was stopped after ${reports.interruptedAfter.toLocaleString('en-US')} events, before every transfer finished.`
+      : budgetExhausted
+        ? `The run stopped after its budget of ${budget} events.`
+        : transfers.length === 0
+          ? 'No transfer ran.'
+          : failed.length === 0
+            ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
+            : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
   return { ok, transfers, budgetExhausted, endTime: reports.endTime, summary };
 }

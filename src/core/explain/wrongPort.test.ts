@@ -32,11 +32,13 @@ describe('nothing listens on the dialled port', () => {
     expect(f.fix).not.toMatch(/Allow TCP to port 21|route to the destination/);
   });
 
-  it('a port a NAT router forwards to the server\'s port is not called wrong', () => {
+  it("a port a NAT router forwards to the server's port is not called wrong", () => {
     // The router forwards 2121 to the server's 21; the transfer then fails for its own reason (the 227 address).
     const f = JSON.parse(readFileSync('src/scenarios/server-nat-classic-no-pasv-address.json', 'utf8'));
     const edge = f.routers.find((r: { iptables?: string[] }) => r.iptables?.some((l) => l.includes('--dport 21 -j DNAT')));
-    edge.iptables = edge.iptables.map((l: string) => (l.includes('--dport 21 -j DNAT') ? l.replace('--dport 21 -j DNAT --to-destination 10.0.0.10', '--dport 2121 -j DNAT --to-destination 10.0.0.10:21') : l));
+    edge.iptables = edge.iptables.map((l: string) =>
+      l.includes('--dport 21 -j DNAT') ? l.replace('--dport 21 -j DNAT --to-destination 10.0.0.10', '--dport 2121 -j DNAT --to-destination 10.0.0.10:21') : l,
+    );
     (f.client ?? f.clients[0]).connectPort = 2121;
     const l = loadScenario(f);
     if (!l.ok) throw new Error(JSON.stringify(l.errors));

@@ -4,7 +4,8 @@ import { decodePacket, encodeIcmpPacket } from '../codec/packet';
 import { Netfilter, type NfResult } from './netfilter';
 import { conntrackList, ip, rules, tcp } from './netfilter.testkit';
 
-const host = (text: string) => new Netfilter({ device: 'h', ruleset: rules(text), interfaces: [{ name: 'eth0', ip: ip('203.0.113.10'), prefix: 24 }], helper: { ports: [21], loose: false } });
+const host = (text: string) =>
+  new Netfilter({ device: 'h', ruleset: rules(text), interfaces: [{ name: 'eth0', ip: ip('203.0.113.10'), prefix: 24 }], helper: { ports: [21], loose: false } });
 const state = (r: NfResult) => r.events.find((e) => e.kind === 'filter' && e.table === 'filter') as { ctState: string } | undefined;
 const LOG_ALL = '*filter\n-A INPUT -j LOG\nCOMMIT\n';
 

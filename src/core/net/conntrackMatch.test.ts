@@ -27,7 +27,10 @@ describe('-m conntrack: what the loader accepts, as iptables-save prints it', ()
     ['-A FORWARD -m conntrack --ctstatus SEEN_REPLY,ASSURED,expected,CONFIRMED -j ACCEPT', '-A FORWARD -m conntrack --ctstatus EXPECTED,SEEN_REPLY,ASSURED,CONFIRMED -j ACCEPT'],
     ['-A FORWARD -m conntrack --ctstatus NONE -j ACCEPT', '-A FORWARD -m conntrack --ctstatus NONE -j ACCEPT'],
     ['-A FORWARD -m conntrack --ctorigdst 203.0.113.10 --ctorigdstport 21 -j ACCEPT', '-A FORWARD -m conntrack --ctorigdst 203.0.113.10 --ctorigdstport 21 -j ACCEPT'],
-    ['-A FORWARD -m conntrack ! --ctorigdst 203.0.113.0/24 ! --ctorigdstport 3000:3100 -j ACCEPT', '-A FORWARD -m conntrack ! --ctorigdst 203.0.113.0/24 ! --ctorigdstport 3000:3100 -j ACCEPT'],
+    [
+      '-A FORWARD -m conntrack ! --ctorigdst 203.0.113.0/24 ! --ctorigdstport 3000:3100 -j ACCEPT',
+      '-A FORWARD -m conntrack ! --ctorigdst 203.0.113.0/24 ! --ctorigdstport 3000:3100 -j ACCEPT',
+    ],
     [
       '-A FORWARD -m conntrack --ctorigsrc 10.0.0.1 --ctreplsrc 10.0.0.10 --ctrepldst 1.2.3.4/16 --ctorigsrcport 5 --ctreplsrcport 21 --ctrepldstport 7 -j ACCEPT',
       '-A FORWARD -m conntrack --ctorigsrc 10.0.0.1 --ctreplsrc 10.0.0.10 --ctrepldst 1.2.3.4/16 --ctorigsrcport 5 --ctreplsrcport 21 --ctrepldstport 7 -j ACCEPT',
@@ -70,8 +73,13 @@ COMMIT
 `;
 const router = (text = FORWARDING) =>
   new Netfilter({
-    device: 'router', ruleset: rules(text), helper: { ports: [21], loose: false },
-    interfaces: [{ name: 'lan', ip: ip('10.0.0.1'), prefix: 24 }, { name: 'wan', ip: ip('203.0.113.1'), prefix: 24 }],
+    device: 'router',
+    ruleset: rules(text),
+    helper: { ports: [21], loose: false },
+    interfaces: [
+      { name: 'lan', ip: ip('10.0.0.1'), prefix: 24 },
+      { name: 'wan', ip: ip('203.0.113.1'), prefix: 24 },
+    ],
   });
 const route = (dst: Ipv4) => (formatIpv4(dst).startsWith('10.0.0.') ? 'lan' : 'wan');
 const forwardRule = (events: NfEvent[]) =>

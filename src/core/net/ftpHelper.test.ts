@@ -47,7 +47,10 @@ describe('parseFtpSegment: the four cases as nf_conntrack_ftp reads them', () =>
 describe('helperNames (nf_ct_helper_init naming)', () => {
   it.each([
     [[21], ['ftp']],
-    [[21, 3069], ['ftp', 'ftp-1']],
+    [
+      [21, 3069],
+      ['ftp', 'ftp-1'],
+    ],
     [[2121], ['ftp-0']],
   ])('ports=%j → %j', (ports, names) => {
     expect(helperNames({ ports, loose: false })).toEqual(names);

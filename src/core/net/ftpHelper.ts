@@ -15,7 +15,6 @@ export interface HelperConfig {
   loose: boolean;
 }
 
-
 /** Helper names the module registers: "ftp" for port 21, "ftp-<i>" for the i-th other port
  * (nf_ct_helper_init). `CT --helper NAME` finds a helper by name and protocol only, never by port. */
 export function helperNames(cfg: HelperConfig): string[] {

@@ -37,8 +37,14 @@ export interface FtpNatResult {
  * port is left (the kernel drops the packet: "all ports in use").
  */
 export function natFtp(
-  table: ConntrackTable, c: Conn, dir: Dir, seq: number, payload: Uint8Array, m: FtpMatch,
-  exp: { src: Ipv4; dst: Ipv4; dport: number; announced: string }, nowUs: number,
+  table: ConntrackTable,
+  c: Conn,
+  dir: Dir,
+  seq: number,
+  payload: Uint8Array,
+  m: FtpMatch,
+  exp: { src: Ipv4; dst: Ipv4; dport: number; announced: string },
+  nowUs: number,
 ): FtpNatResult | null {
   // The data connection comes from wherever this packet goes: the other direction's destination.
   const newAddr = dir === 0 ? c.reply.dst : c.orig.dst;

@@ -33,8 +33,13 @@ COMMIT
 `;
 const clientRouter = () =>
   new Netfilter({
-    device: 'crouter', ruleset: rules(MASQ), helper: { ports: [21], loose: false },
-    interfaces: [{ name: 'eth0', ip: ip('192.168.1.1'), prefix: 24 }, { name: 'eth1', ip: ip('198.51.100.1'), prefix: 24 }],
+    device: 'crouter',
+    ruleset: rules(MASQ),
+    helper: { ports: [21], loose: false },
+    interfaces: [
+      { name: 'eth0', ip: ip('192.168.1.1'), prefix: 24 },
+      { name: 'eth1', ip: ip('198.51.100.1'), prefix: 24 },
+    ],
   });
 const croute = (dst: Ipv4) => (formatIpv4(dst).startsWith('192.168.1.') ? 'eth0' : 'eth1');
 
@@ -149,8 +154,13 @@ COMMIT
 `;
 const serverRouter = () =>
   new Netfilter({
-    device: 'srouter', ruleset: rules(DNAT), helper: { ports: [21], loose: false },
-    interfaces: [{ name: 'eth0', ip: ip('10.0.0.1'), prefix: 24 }, { name: 'eth1', ip: ip('203.0.113.1'), prefix: 24 }],
+    device: 'srouter',
+    ruleset: rules(DNAT),
+    helper: { ports: [21], loose: false },
+    interfaces: [
+      { name: 'eth0', ip: ip('10.0.0.1'), prefix: 24 },
+      { name: 'eth1', ip: ip('203.0.113.1'), prefix: 24 },
+    ],
   });
 const sroute = (dst: Ipv4) => (formatIpv4(dst).startsWith('10.0.0.') ? 'eth0' : 'eth1');
 

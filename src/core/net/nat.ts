@@ -151,7 +151,11 @@ const after = (a: number, b: number) => ((a - b) | 0) > 0;
 /** Records `off` more bytes on direction `dir` from the segment at `seq` on. */
 export function seqAdjSet(c: Conn, dir: Dir, seq: number, off: number): void {
   if (off === 0) return;
-  if (!c.seqadj) c.seqadj = [{ correctionPos: 0, offsetBefore: 0, offsetAfter: 0 }, { correctionPos: 0, offsetBefore: 0, offsetAfter: 0 }];
+  if (!c.seqadj)
+    c.seqadj = [
+      { correctionPos: 0, offsetBefore: 0, offsetAfter: 0 },
+      { correctionPos: 0, offsetBefore: 0, offsetAfter: 0 },
+    ];
   const w = c.seqadj[dir];
   if (w.offsetBefore === w.offsetAfter || after(seq, w.correctionPos)) {
     w.correctionPos = seq >>> 0;

@@ -14,7 +14,8 @@ const cts = (r: NfResult) => r.events.filter((e): e is Extract<NfEvent, { kind: 
 const filters = (r: NfResult) => r.events.filter((e): e is Extract<NfEvent, { kind: 'filter' }> => e.kind === 'filter');
 
 describe('a host with the seed 002 firewall', () => {
-  const mk = () => new Netfilter({ device: 'server', ruleset: rules(SEED_002), interfaces: [{ name: 'eth0', ip: ip('203.0.113.10'), prefix: 24 }], helper: { ports: [21], loose: false } });
+  const mk = () =>
+    new Netfilter({ device: 'server', ruleset: rules(SEED_002), interfaces: [{ name: 'eth0', ip: ip('203.0.113.10'), prefix: 24 }], helper: { ports: [21], loose: false } });
 
   it('SYN to :21 is NEW and accepted by rule 2; the reply and the rest are ESTABLISHED (rule 1)', () => {
     const nf = mk();
@@ -45,7 +46,8 @@ describe('a host with the seed 002 firewall', () => {
   });
 });
 
-const routerRules = (extraRaw: string, forward = '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp --dport 21 -j ACCEPT') => rules(`*raw
+const routerRules = (extraRaw: string, forward = '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp --dport 21 -j ACCEPT') =>
+  rules(`*raw
 ${extraRaw}
 COMMIT
 *filter
@@ -57,8 +59,13 @@ COMMIT
 /** A firewall router between a client (eth0) and a server (eth1), no NAT. */
 function router(raw: string, helper = { ports: [21], loose: false }, forward?: string) {
   return new Netfilter({
-    device: 'fw', ruleset: routerRules(raw, forward), helper,
-    interfaces: [{ name: 'eth0', ip: ip('192.0.2.1'), prefix: 24 }, { name: 'eth1', ip: ip('203.0.113.1'), prefix: 24 }],
+    device: 'fw',
+    ruleset: routerRules(raw, forward),
+    helper,
+    interfaces: [
+      { name: 'eth0', ip: ip('192.0.2.1'), prefix: 24 },
+      { name: 'eth1', ip: ip('203.0.113.1'), prefix: 24 },
+    ],
   });
 }
 const route = (dst: number) => (formatIpv4(dst as never).startsWith('192.0.2.') ? 'eth0' : 'eth1');
@@ -66,7 +73,12 @@ const route = (dst: number) => (formatIpv4(dst as never).startsWith('192.0.2.') 
 /** Opens the control connection and lets the server greet; returns the conversation. */
 function control(nf: Netfilter, sport = 21, t0 = 0) {
   const c = new Conversation('192.0.2.100', 40000, '203.0.113.10', sport);
-  for (const [b, from] of [[c.syn(), 'eth0'], [c.synAck(), 'eth1'], [c.ack(), 'eth0']] as const) expect(nf.forward(b, from, route, t0).verdict).toBe('accept');
+  for (const [b, from] of [
+    [c.syn(), 'eth0'],
+    [c.synAck(), 'eth1'],
+    [c.ack(), 'eth0'],
+  ] as const)
+    expect(nf.forward(b, from, route, t0).verdict).toBe('accept');
   nf.forward(c.fromServer('220 (vsFTPd 3.0.3)\r\n'), 'eth1', route, t0);
   nf.forward(c.fromClient('USER anonymous\r\n'), 'eth0', route, t0);
   nf.forward(c.fromServer('331 Please specify the password.\r\n'), 'eth1', route, t0);
@@ -118,7 +130,7 @@ describe('conntrack and the FTP helper on a router', () => {
     expect([d.verdict, filters(d)[0]!.ctState]).toEqual(['drop', 'RELATED']);
   });
 
-  it('an address other than the sender\'s: no expectation, the packet passes (unless loose=1)', () => {
+  it("an address other than the sender's: no expectation, the packet passes (unless loose=1)", () => {
     const nf = router(CT);
     const c = control(nf);
     const r = nf.forward(c.fromClient('PORT 10,9,9,9,50,60\r\n'), 'eth0', route, 100);
@@ -178,7 +190,12 @@ describe('conntrack and the FTP helper on a router', () => {
   it('only a segment that starts right after a seen newline is parsed', () => {
     const nf = router(CT);
     const c = new Conversation('192.0.2.100', 40000, '203.0.113.10', 21);
-    for (const [b, from] of [[c.syn(), 'eth0'], [c.synAck(), 'eth1'], [c.ack(), 'eth0']] as const) nf.forward(b, from, route, 0);
+    for (const [b, from] of [
+      [c.syn(), 'eth0'],
+      [c.synAck(), 'eth1'],
+      [c.ack(), 'eth0'],
+    ] as const)
+      nf.forward(b, from, route, 0);
     // The client's first data segment: no newline seen before it in that direction.
     const r = nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 1);
     expect(r.verdict).toBe('accept');
@@ -209,7 +226,11 @@ describe('conntrack and the FTP helper on a router', () => {
   });
 
   it('an explicitly attached helper works on any port (the kernel finds helpers by name, not port)', () => {
-    const nf = router('-A PREROUTING -p tcp --dport 2121 -j CT --helper ftp', undefined, '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp --dport 2121 -j ACCEPT');
+    const nf = router(
+      '-A PREROUTING -p tcp --dport 2121 -j CT --helper ftp',
+      undefined,
+      '-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp --dport 2121 -j ACCEPT',
+    );
     const c = control(nf, 2121);
     nf.forward(c.fromClient('PORT 192,0,2,100,50,60\r\n'), 'eth0', route, 100);
     expect(conntrackList(nf, 100).expectations).toHaveLength(1);

@@ -25,7 +25,10 @@ export class Conversation {
   sSeq = 5000;
   /** `clientAs`: where the server's packets go (the client's NATed address); `serverAs`: where they come from (a DNATed server's own address). */
   constructor(
-    readonly client: string, readonly cport: number, readonly server: string, readonly sport: number,
+    readonly client: string,
+    readonly cport: number,
+    readonly server: string,
+    readonly sport: number,
     readonly opts: { clientAs?: [string, number]; serverAs?: [string, number] } = {},
   ) {}
   private get s(): [string, number] {
@@ -57,8 +60,15 @@ export class Conversation {
 
 export interface ConntrackSnapshot {
   entries: {
-    id: number; orig: string; reply: string; state: 'UNREPLIED' | 'ASSURED' | 'CLOSING';
-    helper: string | null; nat: string | null; master: number | null; expectation: string | null; expiresInUs: number;
+    id: number;
+    orig: string;
+    reply: string;
+    state: 'UNREPLIED' | 'ASSURED' | 'CLOSING';
+    helper: string | null;
+    nat: string | null;
+    master: number | null;
+    expectation: string | null;
+    expiresInUs: number;
   }[];
   expectations: { id: number; master: number; tuple: string; announced: string; nat: string | null; expiresInUs: number }[];
 }

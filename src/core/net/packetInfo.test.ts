@@ -33,7 +33,10 @@ describe('packetInfo', () => {
   });
 
   it('leaves a packet with a wrong checksum to the full decode, which marks it', () => {
-    const bytes = encodeTcpPacket({ src: 0x0a000001 as never, dst: 0x0a000002 as never }, { srcPort: 1, dstPort: 2, seq: 1, ack: 0, flags: { ack: true }, window: 100, payload: Uint8Array.of(1, 2, 3) }).slice();
+    const bytes = encodeTcpPacket(
+      { src: 0x0a000001 as never, dst: 0x0a000002 as never },
+      { srcPort: 1, dstPort: 2, seq: 1, ack: 0, flags: { ack: true }, window: 100, payload: Uint8Array.of(1, 2, 3) },
+    ).slice();
     bytes[bytes.length - 1]! ^= 0xff;
     expect(plainTcpInfo(bytes, true)).toBeNull();
     expect(packetInfo(bytes)?.badChecksum).toBe(true);

@@ -25,10 +25,15 @@ const head = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT 
 
 describe('probeInboundTcp', () => {
   it('counts the ports a range rule opens, with the rule that opens them', () => {
-    const p = probe(head + '-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m tcp --dport 21 -j ACCEPT\n-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m tcp --dport 3001:3100 -j ACCEPT\nCOMMIT\n');
+    const p = probe(
+      head + '-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m tcp --dport 21 -j ACCEPT\n-A FORWARD -d 203.0.113.10/32 -i eth1 -p tcp -m tcp --dport 3001:3100 -j ACCEPT\nCOMMIT\n',
+    );
     expect(p.count).toBe(101);
     expect(p.inIface).toBe('eth1');
-    expect(p.admitted.map((r) => [r.from, r.to, r.by.rule?.index])).toEqual([[21, 21, 2], [3001, 3100, 3]]);
+    expect(p.admitted.map((r) => [r.from, r.to, r.by.rule?.index])).toEqual([
+      [21, 21, 2],
+      [3001, 3100, 3],
+    ]);
   });
 
   it('a rule accepting every NEW connection exposes all 65,535 ports', () => {
@@ -45,7 +50,9 @@ describe('probeInboundTcp', () => {
 
   it('only ESTABLISHED,RELATED admits no NEW SYN; REJECT and DROP rules close their ports', () => {
     expect(probe(head + 'COMMIT\n').count).toBe(0);
-    const p = probe('*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -m tcp --dport 1:1023 -j REJECT --reject-with tcp-reset\n-A FORWARD -p tcp -m multiport --dports 8000:8999,9100 -j DROP\nCOMMIT\n');
+    const p = probe(
+      '*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -m tcp --dport 1:1023 -j REJECT --reject-with tcp-reset\n-A FORWARD -p tcp -m multiport --dports 8000:8999,9100 -j DROP\nCOMMIT\n',
+    );
     expect(p.count).toBe(65535 - 1023 - 1001);
   });
 
@@ -55,10 +62,14 @@ describe('probeInboundTcp', () => {
 
   it('a host probes its INPUT chain', () => {
     const host: ProbeDevice = {
-      id: 'client', kind: 'host',
+      id: 'client',
+      kind: 'host',
       interfaces: [{ name: 'eth0', ip: ip('192.168.1.100'), prefix: 24, network: parseCidr('192.168.1.0/24')! }],
-      routes: [], gateway: ip('192.168.1.1'),
-      firewall: { ruleset: rules('*filter\n:INPUT DROP [0:0]\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 1024:65535 -j ACCEPT\nCOMMIT\n') },
+      routes: [],
+      gateway: ip('192.168.1.1'),
+      firewall: {
+        ruleset: rules('*filter\n:INPUT DROP [0:0]\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 1024:65535 -j ACCEPT\nCOMMIT\n'),
+      },
       ftpHelper: { ports: [21], loose: false },
     };
     const p = probeInboundTcp(host, { to: ip('192.168.1.100'), from: ip('198.18.0.1') });

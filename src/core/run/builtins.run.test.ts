@@ -34,14 +34,23 @@ const tcp = (e: Send) => {
   return { ip: p.value.ip.header, tcp: p.value.tcp };
 };
 /** Segments whose payload starts with `prefix`, as sent by `device`. */
-const payloads = (r: RunResult, device: string, prefix: string): string[] => sends(r).filter((e) => e.device === device && text(e).startsWith(prefix)).map(text);
-const isTcp = (e: Send) => { const p = decodePacket(e.bytes); return p.ok && !!p.value.tcp; };
+const payloads = (r: RunResult, device: string, prefix: string): string[] =>
+  sends(r)
+    .filter((e) => e.device === device && text(e).startsWith(prefix))
+    .map(text);
+const isTcp = (e: Send) => {
+  const p = decodePacket(e.bytes);
+  return p.ok && !!p.value.tcp;
+};
 /** The SYNs of a connection as its opener sent them (first hop only). */
 const synsOf = (r: RunResult, conn: string, opener = 'client') =>
   sends(r).filter((e) => e.conn === conn && e.device === opener && isTcp(e) && tcp(e).tcp.flags.syn && !tcp(e).tcp.flags.ack);
 const firstFailure = (r: RunResult) => r.verdict.transfers.find((t) => !t.ok)?.failure;
 /** The command lines a device sent on the control connection, in order. */
-const commandsOf = (r: RunResult, device = 'client') => payloads(r, device, '').filter((t) => /^[A-Z]{3,4}\b/.test(t)).map((t) => t.trim());
+const commandsOf = (r: RunResult, device = 'client') =>
+  payloads(r, device, '')
+    .filter((t) => /^[A-Z]{3,4}\b/.test(t))
+    .map((t) => t.trim());
 
 describe('built-in scenarios through the simulator', () => {
   it('every built-in ends as its file says it does', () => {
@@ -78,7 +87,9 @@ describe('built-in scenarios through the simulator', () => {
     const f = firstFailure(r)!;
     // What happened on the wire names the kind; the 425 is what the client sees.
     expect(f.kind).toBe('syn-timeout');
-    expect(f.explanation).toMatch(/the server's SYN got no answer: it resent it until it gave up 60 s later \(a SYN time-out\)\. The client sees only what the server then answered: 425 Failed to establish connection\./);
+    expect(f.explanation).toMatch(
+      /the server's SYN got no answer: it resent it until it gave up 60 s later \(a SYN time-out\)\. The client sees only what the server then answered: 425 Failed to establish connection\./,
+    );
     expect(f.clientSees).toContain('425 Failed to establish connection.');
     expect(f.culprit?.device).toBe('client-edge');
     const drop = r.trace.events[f.step]!;
@@ -100,7 +111,9 @@ describe('built-in scenarios through the simulator', () => {
     expect(new Set(syns.map((e) => tcp(e).ip.dst))).toEqual(new Set([tcp(syns[0]!).ip.dst]));
     expect(sends(r).some((e) => e.device === 'server-edge' && !isTcp(e))).toBe(false);
     // The control connection, DNATed by the router, passed the same rule.
-    expect(r.trace.events.some((e) => e.kind === 'filter' && e.device === 'server-edge' && e.chain === 'FORWARD' && e.rule?.text.includes('--ctstate DNAT') && e.verdict === 'ACCEPT')).toBe(true);
+    expect(
+      r.trace.events.some((e) => e.kind === 'filter' && e.device === 'server-edge' && e.chain === 'FORWARD' && e.rule?.text.includes('--ctstate DNAT') && e.verdict === 'ACCEPT'),
+    ).toBe(true);
     // curl names the control connection's host and port, as curl 7.88 does (kernel check).
     expect(f.clientSees.at(-1)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.1 port 21 after \d+ ms: Couldn't connect to server$/);
     expect(f.explanation).toMatch(/curl's message names 203\.0\.113\.1 port 21, its control connection's, not the data connection's 10\.0\.0\.10:\d+/);
@@ -143,7 +156,10 @@ describe('built-in scenarios through the simulator', () => {
     expect(f.culprit?.rule?.text).toContain('REJECT --reject-with icmp-host-prohibited');
     const syns = synsOf(r, 'client/data1');
     expect(syns).toHaveLength(1);
-    const icmp = sends(r).find((e) => { const p = decodePacket(e.bytes); return p.ok && p.value.icmp?.type === 3 && p.value.icmp.code === 10; });
+    const icmp = sends(r).find((e) => {
+      const p = decodePacket(e.bytes);
+      return p.ok && p.value.icmp?.type === 3 && p.value.icmp.code === 10;
+    });
     expect(icmp).toBeDefined();
     expect(icmp!.t - syns[0]!.t).toBeLessThan(100_000);
   });
@@ -161,7 +177,10 @@ describe('built-in scenarios through the simulator', () => {
   // curl 7.88.1's lines, captured in network namespaces against vsftpd 3.0.3: the port is the
   // control connection's, the time counts from the start of the transfer (login included).
   it("curl's words for a data connection it could not open, as curl 7.88 prints them", () => {
-    const lastLine = (r: RunResult) => firstFailure(r)!.clientSees.filter((l) => l.startsWith('curl:')).at(-1);
+    const lastLine = (r: RunResult) =>
+      firstFailure(r)!
+        .clientSees.filter((l) => l.startsWith('curl:'))
+        .at(-1);
     const rejected = run('passive-server-firewall-reject');
     expect(firstFailure(rejected)!.clientSees).toContain('Failed EPSV attempt. Disabling EPSV');
     expect(lastLine(rejected)).toMatch(/^curl: \(7\) Failed to connect to 203\.0\.113\.10 port 21 after \d+ ms: Couldn't connect to server$/);
@@ -179,7 +198,9 @@ describe('built-in scenarios through the simulator', () => {
     // The control connection itself: curl's own time-out says so.
     const noServer = run('passive-server-firewall-drop', (j) => {
       j.client.connectTimeoutS = 2;
-      j.hosts.find((h: any) => h.id === 'server').iptables = j.hosts.find((h: any) => h.id === 'server').iptables.map((l: string) => l.replace('--dport 21 -j ACCEPT', '--dport 21 -j DROP'));
+      j.hosts.find((h: any) => h.id === 'server').iptables = j.hosts
+        .find((h: any) => h.id === 'server')
+        .iptables.map((l: string) => l.replace('--dport 21 -j ACCEPT', '--dport 21 -j DROP'));
     });
     expect(lastLine(noServer)).toMatch(/^curl: \(28\) Failed to connect to 203\.0\.113\.10 port 21 after 2000 ms: Timeout was reached$/);
   });
@@ -187,7 +208,10 @@ describe('built-in scenarios through the simulator', () => {
   // tnftp 20210827 (Debian's ftp), captured in network namespaces against vsftpd 3.0.3.
   it("tnftp's words for a connection it could not open, and its fallback to active in its default mode", () => {
     const consoleOf = (r: RunResult) => r.trace.events.flatMap((e) => (e.kind === 'console' ? [e.text] : []));
-    const dataCommands = (r: RunResult) => commandsOf(r).filter((c) => /^(EPSV|PASV|EPRT|PORT)\b/.test(c)).map((c) => c.split(' ')[0]);
+    const dataCommands = (r: RunResult) =>
+      commandsOf(r)
+        .filter((c) => /^(EPSV|PASV|EPRT|PORT)\b/.test(c))
+        .map((c) => c.split(' ')[0]);
     const tnftp = (mode: string) => (j: any) => {
       j.client.profile = 'tnftp';
       j.client.mode = mode;
@@ -201,7 +225,9 @@ describe('built-in scenarios through the simulator', () => {
     expect(dataCommands(auto)).toEqual(['EPSV', 'EPRT', 'PORT', 'PORT']);
     // The verdict leads with the passive failure that made it go active, and its fix.
     const why = firstFailure(auto)!;
-    expect(why.explanation).toMatch(/^Passive mode failed first: the data connection to 203\.0\.113\.10:\d+ was answered by ICMP type 3 code 10 .* The client then fell back to active mode\. The server refused PORT/);
+    expect(why.explanation).toMatch(
+      /^Passive mode failed first: the data connection to 203\.0\.113\.10:\d+ was answered by ICMP type 3 code 10 .* The client then fell back to active mode\. The server refused PORT/,
+    );
     expect(why.fix).toMatch(/^Open the whole passive range 50000:50100 on server .* Or, for active mode: Attach the FTP helper on the client's NAT router .* rewrites PORT\.$/);
     // After its first PORT refused it tries the default data port, its control connection's
     // own, which is taken; never again after that.
@@ -264,7 +290,20 @@ describe('built-in scenarios through the simulator', () => {
     };
     const ok = run('client-nat-active-helper', asTnftp);
     expect(ok.verdict.ok).toBe(true);
-    expect(commands(ok)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'FEAT', 'PORT', 'LIST .', 'TYPE I', 'SIZE readme.txt', 'PORT', 'RETR readme.txt', 'MDTM readme.txt', 'QUIT']);
+    expect(commands(ok)).toEqual([
+      'USER anonymous',
+      'PASS guest@',
+      'SYST',
+      'FEAT',
+      'PORT',
+      'LIST .',
+      'TYPE I',
+      'SIZE readme.txt',
+      'PORT',
+      'RETR readme.txt',
+      'MDTM readme.txt',
+      'QUIT',
+    ]);
     expect(payloads(ok, 'server', '213 1970')).toEqual(['213 19700101000000\r\n']);
     // With PASV (epsv4 off) it refuses the private address; with its default EPSV there is none to refuse.
     const refused = run('server-nat-classic-no-pasv-address', (j) => ((j.client.profile = 'tnftp'), (j.client.mode = 'pasv')));
@@ -272,7 +311,12 @@ describe('built-in scenarios through the simulator', () => {
     expect(firstFailure(refused)?.clientSees).toContain('Passive mode address mismatch.');
     expect(run('server-nat-classic-no-pasv-address', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)).verdict.ok).toBe(true);
     // Its own default: passive, EPSV first.
-    expect(commands(run('seed-passive-session', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)), 'testbox1')).toContain('EPSV');
+    expect(
+      commands(
+        run('seed-passive-session', (j) => ((j.client.profile = 'tnftp'), delete j.client.mode)),
+        'testbox1',
+      ),
+    ).toContain('EPSV');
   });
 
   // Whole command sequences across every transfer of a session, as the kernel check captured
@@ -315,19 +359,49 @@ describe('built-in scenarios through the simulator', () => {
       expect(portOf(port!)).toBe(portOf(eprt!));
     });
 
-    it("lftp: FEAT and AUTH TLS before login, TYPE I/SIZE/MDTM before a download; a failed data connection ends the command and the next logs in again", () => {
+    it('lftp: FEAT and AUTH TLS before login, TYPE I/SIZE/MDTM before a download; a failed data connection ends the command and the next logs in again', () => {
       const lftp = (j: any) => (j.client.profile = 'lftp');
       expect(verbs(run('passive-server-firewall-helper', lftp))).toEqual([
-        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PASV', 'LIST', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PASV', 'RETR readme.txt', 'QUIT',
+        'FEAT',
+        'AUTH TLS',
+        'USER anonymous',
+        'PASS guest@',
+        'PWD',
+        'PASV',
+        'LIST',
+        'TYPE I',
+        'SIZE readme.txt',
+        'MDTM readme.txt',
+        'PASV',
+        'RETR readme.txt',
+        'QUIT',
       ]);
       // ICMP host-prohibited: the command and ABOR are still sent, the control connection closed
       // without QUIT, and the next command logs in on a new one (no PWD the second time).
       const r = run('passive-server-firewall-reject', lftp);
       expect(verbs(r)).toEqual([
-        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PASV', 'LIST', 'ABOR',
-        'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PASV', 'RETR readme.txt', 'ABOR',
+        'FEAT',
+        'AUTH TLS',
+        'USER anonymous',
+        'PASS guest@',
+        'PWD',
+        'PASV',
+        'LIST',
+        'ABOR',
+        'FEAT',
+        'AUTH TLS',
+        'USER anonymous',
+        'PASS guest@',
+        'TYPE I',
+        'SIZE readme.txt',
+        'MDTM readme.txt',
+        'PASV',
+        'RETR readme.txt',
+        'ABOR',
       ]);
-      expect(firstFailure(r)!.clientSees).toEqual(expect.arrayContaining(['**** Data socket error (No route to host) - reconnecting', 'ls: Fatal error: max-retries exceeded (No route to host)']));
+      expect(firstFailure(r)!.clientSees).toEqual(
+        expect.arrayContaining(['**** Data socket error (No route to host) - reconnecting', 'ls: Fatal error: max-retries exceeded (No route to host)']),
+      );
       // A time-out: no command, no ABOR.
       const dropped = run('passive-server-firewall-drop', (j) => ((j.client.profile = 'lftp'), (j.client.connectTimeoutS = 5)));
       expect(verbs(dropped).filter((v) => v === 'LIST' || v === 'ABOR')).toEqual([]);
@@ -369,7 +443,9 @@ describe('built-in scenarios through the simulator', () => {
     expect(firstFailure(missing)!.clientSees).toContain('curl: (9) Server denied you to change to the given directory');
     const classic = run('passive-server-firewall-helper', withPub('classic', ['login', 'cd pub', 'pwd', 'get readme.txt', 'quit']));
     expect(classic.verdict.ok).toBe(true);
-    expect(commandsOf(classic)).toEqual(['USER anonymous', 'PASS guest@', 'SYST', 'CWD pub', 'PWD', 'TYPE I', 'EPSV', 'RETR readme.txt', 'QUIT'].map((c) => (c === 'EPSV' ? 'PASV' : c)));
+    expect(commandsOf(classic)).toEqual(
+      ['USER anonymous', 'PASS guest@', 'SYST', 'CWD pub', 'PWD', 'TYPE I', 'EPSV', 'RETR readme.txt', 'QUIT'].map((c) => (c === 'EPSV' ? 'PASV' : c)),
+    );
     expect(payloads(classic, 'server', '257')).toEqual(['257 "/pub" is the current directory\r\n']);
   });
 
@@ -395,7 +471,9 @@ describe('built-in scenarios through the simulator', () => {
         expect(port).toBeGreaterThanOrEqual(3001);
         expect(port).toBeLessThanOrEqual(3300);
         // Did the server's SYN-ACK for this connection reach the client?
-        const answered = r.trace.events.some((e) => e.kind === 'recv' && e.device === 'client' && e.conn === conn.id && tcp(e as never).tcp.flags.syn && tcp(e as never).tcp.flags.ack);
+        const answered = r.trace.events.some(
+          (e) => e.kind === 'recv' && e.device === 'client' && e.conn === conn.id && tcp(e as never).tcp.flags.syn && tcp(e as never).tcp.flags.ack,
+        );
         expect(answered, `seed ${seed} port ${port}`).toBe(port <= 3100);
         seen[port <= 3100 ? 'low' : 'high']++;
       }
@@ -500,7 +578,11 @@ describe('built-in scenarios through the simulator', () => {
   it('FTPS refused by a server without ssl_enable: curl asks AUTH SSL, then AUTH TLS, fails each URL on a new connection', () => {
     const r = run('ftps-passive-range-opened', (j) => (j.server.vsftpd = j.server.vsftpd.filter((l: string) => !l.startsWith('ssl_enable'))));
     // As captured with curl 7.88 against vsftpd 3.0.3 (ssl_enable=NO): no login, no QUIT.
-    expect(payloads(r, 'client', '').map((t) => t.trim()).filter(Boolean)).toEqual(['AUTH SSL', 'AUTH TLS', 'AUTH SSL', 'AUTH TLS']);
+    expect(
+      payloads(r, 'client', '')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ).toEqual(['AUTH SSL', 'AUTH TLS', 'AUTH SSL', 'AUTH TLS']);
     const f = firstFailure(r)!;
     expect(f.culprit).toMatchObject({ device: 'server', setting: 'ssl_enable=NO' });
     expect(f.clientSees).toContain('curl: (64) Requested SSL level failed');

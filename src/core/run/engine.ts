@@ -51,7 +51,14 @@ export interface SimInput {
   devices: SimDevice[];
   latencyUs: Record<string, number>;
   /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
-  server: { host: string; conf: VsftpdConf; files: Record<string, FileSpec>; style: 'vsftpd' | 'proftpd'; filezilla?: FzSettings | null; users?: readonly { name: string; password: string }[] };
+  server: {
+    host: string;
+    conf: VsftpdConf;
+    files: Record<string, FileSpec>;
+    style: 'vsftpd' | 'proftpd';
+    filezilla?: FzSettings | null;
+    users?: readonly { name: string; password: string }[];
+  };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
   budget: number;
@@ -143,7 +150,16 @@ export function runEngine(input: SimInput): Simulation {
     return nextDataConn((controlConn ?? incoming ?? 'unknown/').split('/')[0]!);
   };
   if (serverStack && input.server.filezilla) {
-    startFzServer({ stack: serverStack, hostId: input.server.host, settings: input.server.filezilla, files: input.server.files, prng: prng.fork('server'), scheduler, trace, connLabel });
+    startFzServer({
+      stack: serverStack,
+      hostId: input.server.host,
+      settings: input.server.filezilla,
+      files: input.server.files,
+      prng: prng.fork('server'),
+      scheduler,
+      trace,
+      connLabel,
+    });
   } else if (serverStack) {
     startFtpServer({
       stack: serverStack,
@@ -259,7 +275,13 @@ export function runEngine(input: SimInput): Simulation {
     const done = reports.filter((x) => x.report.client === c.id).length;
     const pending = c.script.filter((s) => s.kind === 'ls' || s.kind === 'get' || s.kind === 'put').slice(done);
     for (const step of pending) {
-      const r: TransferReport = { client: c.id, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'unfinished', state: JSON.stringify(snap.value), budget: budgetExhausted } };
+      const r: TransferReport = {
+        client: c.id,
+        command: describeStep(step),
+        ok: false,
+        bytes: 0,
+        symptom: { kind: 'unfinished', state: JSON.stringify(snap.value), budget: budgetExhausted },
+      };
       reports.push({ report: r, startStep: starts.get(c.id) ?? 0, printed: [] });
     }
   }
@@ -275,7 +297,10 @@ export function runEngine(input: SimInput): Simulation {
 function orderDevices(input: SimInput): SimDevice[] {
   const clientHosts = new Set(input.clients.map((c) => c.host));
   const rank = (d: SimDevice) => (clientHosts.has(d.id) ? 0 : d.id === input.server.host ? 3 : d.kind === 'router' ? 1 : 2);
-  return input.devices.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map((x) => x.d);
+  return input.devices
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .map((x) => x.d);
 }
 
 /**

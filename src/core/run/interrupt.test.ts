@@ -8,7 +8,7 @@ const scenario = () => {
   return l.scenario;
 };
 
-describe('runScenario: the caller may interrupt a run (a page\'s time limit)', () => {
+describe("runScenario: the caller may interrupt a run (a page's time limit)", () => {
   it('is asked after every event with the count so far; true stops the run and says so', () => {
     const asked: number[] = [];
     const r = runScenario(scenario(), { interrupt: (n) => (asked.push(n), n >= 200) });

@@ -24,7 +24,14 @@ describe('run limits', () => {
     expect(r.verdict.ok).toBe(false);
     const ttlDrops = r.trace.events.filter((e) => e.kind === 'drop' && e.how === 'ttl');
     expect(ttlDrops.length).toBeGreaterThan(0);
-    const timeExceeded = r.trace.events.some((e) => e.kind === 'send' && (() => { const p = decodePacket(e.bytes); return p.ok && p.value.icmp?.type === 11; })());
+    const timeExceeded = r.trace.events.some(
+      (e) =>
+        e.kind === 'send' &&
+        (() => {
+          const p = decodePacket(e.bytes);
+          return p.ok && p.value.icmp?.type === 11;
+        })(),
+    );
     expect(timeExceeded).toBe(true);
   });
 

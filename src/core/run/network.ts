@@ -90,7 +90,15 @@ export class Network {
     if (!ip) return;
     const hop = this.route(d, ip.dst);
     if (!hop) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(ip.dst)}`, rule: null });
+      this.trace.emit({
+        kind: 'drop',
+        device: d.id,
+        packetId: meta.packetId,
+        conn: meta.conn,
+        how: 'no-route',
+        reason: `${d.id} has no route to ${formatIpv4(ip.dst)}`,
+        rule: null,
+      });
       return;
     }
     let out = bytes;
@@ -108,9 +116,20 @@ export class Network {
 
   private send(d: Device, hop: Hop, bytes: Uint8Array, meta: PacketMeta): void {
     // A map lookup, not a scan: a LAN of 1,000 clients is crossed by every packet.
-    const peer = this.onSegment.get(hop.iface.segment)?.get(hop.nextHop)?.find((p) => p.device !== d);
+    const peer = this.onSegment
+      .get(hop.iface.segment)
+      ?.get(hop.nextHop)
+      ?.find((p) => p.device !== d);
     if (!peer) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `nothing on ${hop.iface.segment} answers for ${formatIpv4(hop.nextHop)} (ARP failed)`, rule: null });
+      this.trace.emit({
+        kind: 'drop',
+        device: d.id,
+        packetId: meta.packetId,
+        conn: meta.conn,
+        how: 'no-route',
+        reason: `nothing on ${hop.iface.segment} answers for ${formatIpv4(hop.nextHop)} (ARP failed)`,
+        rule: null,
+      });
       if (d.kind === 'router') this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST, meta);
       return;
     }
@@ -128,7 +147,15 @@ export class Network {
     const ip = peekIpv4(bytes);
     if (!ip) return;
     if (!d.ifaces.some((i) => i.ip === ip.dst)) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `${d.id} is not ${formatIpv4(ip.dst)} and does not forward`, rule: null });
+      this.trace.emit({
+        kind: 'drop',
+        device: d.id,
+        packetId: meta.packetId,
+        conn: meta.conn,
+        how: 'no-socket',
+        reason: `${d.id} is not ${formatIpv4(ip.dst)} and does not forward`,
+        rule: null,
+      });
       return;
     }
     let inb = bytes;
@@ -182,7 +209,15 @@ export class Network {
     if (!dst) return;
     const hop = this.route(d, dst.dst);
     if (!hop || (outIfaceName && hop.iface.name !== outIfaceName && !d.ifaces.some((i) => i.name === outIfaceName))) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-route', reason: `${d.id} has no route to ${formatIpv4(dst.dst)}`, rule: null });
+      this.trace.emit({
+        kind: 'drop',
+        device: d.id,
+        packetId: meta.packetId,
+        conn: meta.conn,
+        how: 'no-route',
+        reason: `${d.id} has no route to ${formatIpv4(dst.dst)}`,
+        rule: null,
+      });
       this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.NET, meta);
       return;
     }
@@ -195,7 +230,15 @@ export class Network {
    * unreachable.
    */
   private closedPort(d: Device, inIface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
-    this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'no-socket', reason: `nothing listens on ${d.id} at that port, so it answers with RST (TCP) or ICMP port unreachable`, rule: null });
+    this.trace.emit({
+      kind: 'drop',
+      device: d.id,
+      packetId: meta.packetId,
+      conn: meta.conn,
+      how: 'no-socket',
+      reason: `nothing listens on ${d.id} at that port, so it answers with RST (TCP) or ICMP port unreachable`,
+      rule: null,
+    });
     const p = packetInfo(bytes);
     if (!p) return;
     const reply = p.proto === IPPROTO.TCP ? rejectReply(bytes, p, 'tcp-reset', inIface.ip) : rejectReply(bytes, p, 'icmp-port-unreachable', inIface.ip);

@@ -11,9 +11,24 @@ import { uidOf } from '../ftp/vsftpd/accounts';
 import { parseVsftpdConf, type VsftpdConf } from '../ftp/vsftpd/conf';
 import { findPath } from './reach';
 import {
-  DEFAULT_LATENCY_MS, DEFAULT_SCRIPT, DEFAULT_SEED,
-  type Client, type ClientSpec, type Firewall, type FtpHelper, type FtpHelperSpec, type Host, type Interface, type Route,
-  type RouteSpecFile, type Router, type Scenario, type ScenarioError, type ScenarioFile, type Segment, type ServerFile,
+  DEFAULT_LATENCY_MS,
+  DEFAULT_SCRIPT,
+  DEFAULT_SEED,
+  type Client,
+  type ClientSpec,
+  type Firewall,
+  type FtpHelper,
+  type FtpHelperSpec,
+  type Host,
+  type Interface,
+  type Route,
+  type RouteSpecFile,
+  type Router,
+  type Scenario,
+  type ScenarioError,
+  type ScenarioFile,
+  type Segment,
+  type ServerFile,
   type TextOrLines,
 } from './types';
 
@@ -157,8 +172,15 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     const routes = buildRoutes(p, `${path}.routes`, h.routes, [iface]);
     const role = h.role ?? (f.server.host === h.id ? 'server' : [...(f.clients ?? []), ...(f.client ? [f.client] : [])].some((c) => c.host === h.id) ? 'client' : 'other');
     hosts.push({
-      kind: 'host', id: h.id, label: h.label ?? h.id, role, interfaces: [iface], routes, gateway,
-      firewall: buildFirewall(p, `${path}.iptables`, h.iptables, [iface]), ftpHelper: buildHelper(h.ftpHelper),
+      kind: 'host',
+      id: h.id,
+      label: h.label ?? h.id,
+      role,
+      interfaces: [iface],
+      routes,
+      gateway,
+      firewall: buildFirewall(p, `${path}.iptables`, h.iptables, [iface]),
+      ftpHelper: buildHelper(h.ftpHelper),
     });
   });
 
@@ -178,9 +200,14 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
       ifaces.push(makeInterface(f2.name, a.ip, a.prefix, f2.segment));
     });
     routers.push({
-      kind: 'router', id: r.id, label: r.label ?? r.id, role: r.role ?? 'other', interfaces: ifaces,
+      kind: 'router',
+      id: r.id,
+      label: r.label ?? r.id,
+      role: r.role ?? 'other',
+      interfaces: ifaces,
       routes: buildRoutes(p, `${path}.routes`, r.routes, ifaces),
-      firewall: buildFirewall(p, `${path}.iptables`, r.iptables, ifaces), ftpHelper: buildHelper(r.ftpHelper),
+      firewall: buildFirewall(p, `${path}.iptables`, r.iptables, ifaces),
+      ftpHelper: buildHelper(r.ftpHelper),
     });
   });
   const devices = [...hosts, ...routers];
@@ -223,7 +250,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     filezilla = fz.settings;
     checkFzFolders(p, fz.settings, files);
     if (f.server.vsftpd !== undefined) p.warn('server.vsftpd', 'the server is FileZilla Server (kind "filezilla"): vsftpd.conf is not read');
-    if (f.server.users !== undefined) p.warn('server.users', 'FileZilla Server\'s accounts are server.filezilla.users: server.users is not read');
+    if (f.server.users !== undefined) p.warn('server.users', "FileZilla Server's accounts are server.filezilla.users: server.users is not read");
   } else if (f.server.filezilla !== undefined) {
     p.warn('server.filezilla', 'FileZilla Server settings are read only with "kind": "filezilla"');
   }
@@ -276,7 +303,11 @@ function buildSegments(f: ScenarioFile, devices: (Host | Router)[], p: Problems)
       seg.members.push({ device: d.id, iface: i.name });
       const key = `${i.segment} ${i.ip}`;
       const prev = seen.get(key);
-      if (prev !== undefined) p.error(`${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`, `address ${formatIpv4(i.ip)} on segment "${i.segment}" is also used by "${prev}"`);
+      if (prev !== undefined)
+        p.error(
+          `${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`,
+          `address ${formatIpv4(i.ip)} on segment "${i.segment}" is also used by "${prev}"`,
+        );
       else seen.set(key, d.id);
     }
   }
@@ -415,22 +446,33 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
     const port = c.connectPort ?? ctx.serverPort;
     const listening = ctx.filezilla ? ctx.filezilla.ports : [ctx.vsftpd.listen_port];
     if (connectTo === ctx.serverHost?.interfaces[0]?.ip && !listening.includes(port)) {
-      p.warn(`${path}.connectPort`, `the client dials port ${port} but ${ctx.filezilla ? 'FileZilla Server' : 'vsftpd'} listens on ${listening.join(', ')}: the connection will be refused`);
+      p.warn(
+        `${path}.connectPort`,
+        `the client dials port ${port} but ${ctx.filezilla ? 'FileZilla Server' : 'vsftpd'} listens on ${listening.join(', ')}: the connection will be refused`,
+      );
     }
     out.push({
       path,
       client: {
-        id, host: c.host, profile: c.profile, mode, dataPort, connectTo,
+        id,
+        host: c.host,
+        profile: c.profile,
+        mode,
+        dataPort,
+        connectTo,
         connectPort: asPort(port),
         controlPort: c.controlPort === undefined ? null : asPort(c.controlPort),
         connectTimeoutS: c.connectTimeoutS ?? null,
-        user, password: c.password ?? 'guest@', tls: c.tls ?? false, pasvAddress: c.pasvAddress ?? null, script: [...script],
+        user,
+        password: c.password ?? 'guest@',
+        tls: c.tls ?? false,
+        pasvAddress: c.pasvAddress ?? null,
+        script: [...script],
       },
     });
   }
   return out;
 }
-
 
 function checkReachability(p: Problems, path: string, devices: (Host | Router)[], c: Client, server: Host): void {
   const to = findPath(devices, c.host, c.connectTo);

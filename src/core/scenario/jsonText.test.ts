@@ -40,15 +40,18 @@ describe('the error locator agrees with JSON.parse', () => {
   };
 
   it('finds nothing wrong in valid JSON', () => {
-    fc.assert(fc.property(fc.json(), (t) => {
-      expect(locateJsonError(t)).toBeNull();
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.json(), (t) => {
+        expect(locateJsonError(t)).toBeNull();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('finds an error in every text JSON.parse refuses', () => {
-    const mutated = fc.tuple(fc.json(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', '/', "'", 'x', '\n', '0', '-', '.')).map(
-      ([t, n, ins]) => t.slice(0, n % (t.length + 1)) + ins + t.slice(n % (t.length + 1) + 1),
-    );
+    const mutated = fc
+      .tuple(fc.json(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', '/', "'", 'x', '\n', '0', '-', '.'))
+      .map(([t, n, ins]) => t.slice(0, n % (t.length + 1)) + ins + t.slice((n % (t.length + 1)) + 1));
     fc.assert(
       fc.property(fc.oneof(mutated, fc.string({ maxLength: 40 })), (t) => {
         if (!accepts(t)) expect(locateJsonError(t)).not.toBeNull();

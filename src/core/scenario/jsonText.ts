@@ -5,9 +5,7 @@
  * words a scenario author understands (trailing comma, comment, single quotes…).
  */
 
-export type JsonParse =
-  | { ok: true; value: unknown }
-  | { ok: false; line: number; column: number; message: string };
+export type JsonParse = { ok: true; value: unknown } | { ok: false; line: number; column: number; message: string };
 
 export function parseJsonText(input: string): JsonParse {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;

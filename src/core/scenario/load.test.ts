@@ -58,7 +58,16 @@ describe('loadScenario: a valid file', () => {
     expect(s.server.files).toEqual([{ path: '/readme.txt', dir: false, size: 1024, text: null, owner: null, mode: null }]);
     expect(s.clients).toHaveLength(1);
     const c = s.clients[0]!;
-    expect([c.id, c.mode, c.dataPort, c.user, c.password, c.tls, c.controlPort, c.connectTimeoutS]).toEqual(['client', 'auto', 'ephemeral', 'anonymous', 'guest@', false, null, null]);
+    expect([c.id, c.mode, c.dataPort, c.user, c.password, c.tls, c.controlPort, c.connectTimeoutS]).toEqual([
+      'client',
+      'auto',
+      'ephemeral',
+      'anonymous',
+      'guest@',
+      false,
+      null,
+      null,
+    ]);
     expect(formatIpv4(c.connectTo)).toBe('203.0.113.10');
     expect(c.connectPort).toBe(21);
     expect(c.script).toEqual(['login', 'ls', 'get readme.txt', 'quit']);
@@ -68,11 +77,17 @@ describe('loadScenario: a valid file', () => {
     const f = base();
     delete f.client;
     f.hosts.push({ id: 'c2', ip: '192.168.1.101/24', gateway: '192.168.1.1' });
-    f.clients = [{ host: 'client', profile: 'classic', mode: 'active', dataPort: 'control+1', controlPort: 3761 }, { host: 'c2', profile: 'filezilla', script: ['login', 'quit'] }];
+    f.clients = [
+      { host: 'client', profile: 'classic', mode: 'active', dataPort: 'control+1', controlPort: 3761 },
+      { host: 'c2', profile: 'filezilla', script: ['login', 'quit'] },
+    ];
     f.script = ['login', 'ls', 'quit'];
     const r = loadScenario(f);
     if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
-    expect(r.scenario.clients.map((c) => [c.id, c.script.length, c.controlPort])).toEqual([['client', 3, 3761], ['c2', 2, null]]);
+    expect(r.scenario.clients.map((c) => [c.id, c.script.length, c.controlPort])).toEqual([
+      ['client', 3, 3761],
+      ['c2', 2, null],
+    ]);
   });
 
   it('the client dials connectTo and the server listen_port', () => {
@@ -91,29 +106,206 @@ describe('loadScenario: bad files name the field and the line', () => {
   const cases: [string, () => unknown, Want][] = [
     ['JSON syntax error with line and column', () => '{\n  "name": "x",\n  "hosts": [1, 2,]\n}', { path: '', line: 3, column: 18, message: /trailing comma/ }],
     ['JSON with a comment', () => '{\n  // hi\n}', { line: 2, column: 3, message: /comments are not allowed/ }],
-    ['missing field', () => { const f = base(); delete f.hosts[1].ip; return f; }, { path: 'hosts[1].ip', message: /missing field "ip"/ }],
-    ['unknown profile', () => { const f = base(); f.client.profile = 'putty'; return f; }, { path: 'client.profile', message: /unknown client profile "putty" \(use curl, classic/ }],
-    ['unknown field with a suggestion', () => { const f = base(); f.routers[0].iptable = f.routers[0].iptables; return f; }, { path: 'routers[0].iptable', message: /unknown field "iptable" \(did you mean "iptables"\?\)/ }],
-    ['bad ip', () => { const f = base(); f.hosts[0].ip = '192.168.1.300/24'; return f; }, { path: 'hosts[0].ip', message: /"192.168.1.300" is not an IPv4 address/ }],
-    ['network address as host address', () => { const f = base(); f.hosts[0].ip = '192.168.1.0/24'; return f; }, { path: 'hosts[0].ip', message: /network address/ }],
-    ['bad iptables line', () => { const f = base(); f.routers[0].iptables.splice(4, 0, 'this is not iptables'); return f; }, { path: 'routers[0].iptables', line: 5, message: /\S/ }],
-    ['bad vsftpd value', () => { const f = base(); f.server.vsftpd = 'listen_port=21\nport_enable=perhaps\n'; return f; }, { path: 'server.vsftpd', line: 2, message: /bad boolean value "perhaps"/ }],
-    ['pasv_min_port above pasv_max_port', () => { const f = base(); f.server.vsftpd = 'pasv_min_port=3300\npasv_max_port=3001\n'; return f; }, { path: 'server.vsftpd', line: 2, message: /above pasv_max_port/ }],
-    ['unknown host reference', () => { const f = base(); f.server.host = 'nas'; return f; }, { path: 'server.host', message: /no host "nas" \(hosts: client, srv\)/ }],
-    ['a router where a host is needed', () => { const f = base(); f.client.host = 'edge'; return f; }, { path: 'client.host', message: /is a router/ }],
-    ['gateway off the host network', () => { const f = base(); f.hosts[0].gateway = '10.0.0.1'; return f; }, { path: 'hosts[0].gateway', message: /not on the host's network 192.168.1.0\/24/ }],
-    ['gateway nobody owns', () => { const f = base(); f.hosts[0].gateway = '192.168.1.254'; return f; }, { path: 'hosts[0].gateway', message: /no router on segment "192.168.1.0\/24" has the gateway address 192.168.1.254/ }],
-    ['no route', () => { const f = base(); delete f.hosts[1].gateway; return f; }, { path: 'client.connectTo', message: /no route back from the server "srv".*no route to 192.168.1.100/ }],
-    ['no route forward', () => { const f = base(); f.client.connectTo = '198.51.100.7'; return f; }, { path: 'client.connectTo', message: /no route from "client" to 198.51.100.7: router "edge" has no route/ }],
-    ['duplicate id', () => { const f = base(); f.routers[0].id = 'srv'; return f; }, { path: 'routers[0].id', message: /duplicate id "srv" \(already used by hosts\[1\]\)/ }],
-    ['client and clients', () => { const f = base(); f.clients = [f.client]; return f; }, { path: 'clients', message: /either "client" or "clients"/ }],
-    ['neither client nor clients', () => { const f = base(); delete f.client; return f; }, { path: 'client', message: /missing field "client"/ }],
-    ['segment without members', () => { const f = base(); f.segments = [{ id: 'dmz', latencyMs: 1 }]; return f; }, { path: 'segments[0]', message: /segment "dmz" has no host or router interface/ }],
-    ['bad script line', () => { const f = base(); f.script = ['login', 'mget *.txt']; return f; }, { path: 'script[1]', message: /unknown script command "mget"/ }],
-    ['port out of range', () => { const f = base(); f.client.controlPort = 70000; return f; }, { path: 'client.controlPort', message: /too large.*65535/ }],
-    ['route next hop not connected', () => { const f = base(); f.routers[0].routes = [{ to: '0.0.0.0/0', via: '10.9.9.9' }]; return f; }, { path: 'routers[0].routes[0].via', message: /not on any directly connected network/ }],
+    [
+      'missing field',
+      () => {
+        const f = base();
+        delete f.hosts[1].ip;
+        return f;
+      },
+      { path: 'hosts[1].ip', message: /missing field "ip"/ },
+    ],
+    [
+      'unknown profile',
+      () => {
+        const f = base();
+        f.client.profile = 'putty';
+        return f;
+      },
+      { path: 'client.profile', message: /unknown client profile "putty" \(use curl, classic/ },
+    ],
+    [
+      'unknown field with a suggestion',
+      () => {
+        const f = base();
+        f.routers[0].iptable = f.routers[0].iptables;
+        return f;
+      },
+      { path: 'routers[0].iptable', message: /unknown field "iptable" \(did you mean "iptables"\?\)/ },
+    ],
+    [
+      'bad ip',
+      () => {
+        const f = base();
+        f.hosts[0].ip = '192.168.1.300/24';
+        return f;
+      },
+      { path: 'hosts[0].ip', message: /"192.168.1.300" is not an IPv4 address/ },
+    ],
+    [
+      'network address as host address',
+      () => {
+        const f = base();
+        f.hosts[0].ip = '192.168.1.0/24';
+        return f;
+      },
+      { path: 'hosts[0].ip', message: /network address/ },
+    ],
+    [
+      'bad iptables line',
+      () => {
+        const f = base();
+        f.routers[0].iptables.splice(4, 0, 'this is not iptables');
+        return f;
+      },
+      { path: 'routers[0].iptables', line: 5, message: /\S/ },
+    ],
+    [
+      'bad vsftpd value',
+      () => {
+        const f = base();
+        f.server.vsftpd = 'listen_port=21\nport_enable=perhaps\n';
+        return f;
+      },
+      { path: 'server.vsftpd', line: 2, message: /bad boolean value "perhaps"/ },
+    ],
+    [
+      'pasv_min_port above pasv_max_port',
+      () => {
+        const f = base();
+        f.server.vsftpd = 'pasv_min_port=3300\npasv_max_port=3001\n';
+        return f;
+      },
+      { path: 'server.vsftpd', line: 2, message: /above pasv_max_port/ },
+    ],
+    [
+      'unknown host reference',
+      () => {
+        const f = base();
+        f.server.host = 'nas';
+        return f;
+      },
+      { path: 'server.host', message: /no host "nas" \(hosts: client, srv\)/ },
+    ],
+    [
+      'a router where a host is needed',
+      () => {
+        const f = base();
+        f.client.host = 'edge';
+        return f;
+      },
+      { path: 'client.host', message: /is a router/ },
+    ],
+    [
+      'gateway off the host network',
+      () => {
+        const f = base();
+        f.hosts[0].gateway = '10.0.0.1';
+        return f;
+      },
+      { path: 'hosts[0].gateway', message: /not on the host's network 192.168.1.0\/24/ },
+    ],
+    [
+      'gateway nobody owns',
+      () => {
+        const f = base();
+        f.hosts[0].gateway = '192.168.1.254';
+        return f;
+      },
+      { path: 'hosts[0].gateway', message: /no router on segment "192.168.1.0\/24" has the gateway address 192.168.1.254/ },
+    ],
+    [
+      'no route',
+      () => {
+        const f = base();
+        delete f.hosts[1].gateway;
+        return f;
+      },
+      { path: 'client.connectTo', message: /no route back from the server "srv".*no route to 192.168.1.100/ },
+    ],
+    [
+      'no route forward',
+      () => {
+        const f = base();
+        f.client.connectTo = '198.51.100.7';
+        return f;
+      },
+      { path: 'client.connectTo', message: /no route from "client" to 198.51.100.7: router "edge" has no route/ },
+    ],
+    [
+      'duplicate id',
+      () => {
+        const f = base();
+        f.routers[0].id = 'srv';
+        return f;
+      },
+      { path: 'routers[0].id', message: /duplicate id "srv" \(already used by hosts\[1\]\)/ },
+    ],
+    [
+      'client and clients',
+      () => {
+        const f = base();
+        f.clients = [f.client];
+        return f;
+      },
+      { path: 'clients', message: /either "client" or "clients"/ },
+    ],
+    [
+      'neither client nor clients',
+      () => {
+        const f = base();
+        delete f.client;
+        return f;
+      },
+      { path: 'client', message: /missing field "client"/ },
+    ],
+    [
+      'segment without members',
+      () => {
+        const f = base();
+        f.segments = [{ id: 'dmz', latencyMs: 1 }];
+        return f;
+      },
+      { path: 'segments[0]', message: /segment "dmz" has no host or router interface/ },
+    ],
+    [
+      'bad script line',
+      () => {
+        const f = base();
+        f.script = ['login', 'mget *.txt'];
+        return f;
+      },
+      { path: 'script[1]', message: /unknown script command "mget"/ },
+    ],
+    [
+      'port out of range',
+      () => {
+        const f = base();
+        f.client.controlPort = 70000;
+        return f;
+      },
+      { path: 'client.controlPort', message: /too large.*65535/ },
+    ],
+    [
+      'route next hop not connected',
+      () => {
+        const f = base();
+        f.routers[0].routes = [{ to: '0.0.0.0/0', via: '10.9.9.9' }];
+        return f;
+      },
+      { path: 'routers[0].routes[0].via', message: /not on any directly connected network/ },
+    ],
     ['not an object', () => '[1, 2]', { path: '', message: /one JSON object/ }],
-    ['windows cannot do PASV', () => { const f = base(); f.client.profile = 'windows'; f.client.mode = 'pasv'; return f; }, { path: 'client.mode', message: /Windows ftp.exe has no passive mode/ }],
+    [
+      'windows cannot do PASV',
+      () => {
+        const f = base();
+        f.client.profile = 'windows';
+        f.client.mode = 'pasv';
+        return f;
+      },
+      { path: 'client.mode', message: /Windows ftp.exe has no passive mode/ },
+    ],
   ];
 
   it.each(cases)('%s', (_name, make, want) => {
@@ -142,7 +334,11 @@ describe('loadScenario: bad files name the field and the line', () => {
     f.client.profile = 'putty';
     f.hosts[0].ip = 7;
     f.seed = -1;
-    expect(errorsOf(f).map((e) => e.path).sort()).toEqual(['client.profile', 'hosts[0].ip', 'seed']);
+    expect(
+      errorsOf(f)
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(['client.profile', 'hosts[0].ip', 'seed']);
   });
 
   it('formats an error for a terminal', () => {
@@ -205,9 +401,23 @@ describe('loadScenario never throws', () => {
 
   it('on a valid file with one field replaced by anything', () => {
     const paths: (string | number)[][] = [
-      ['name'], ['seed'], ['hosts'], ['hosts', 0], ['hosts', 0, 'ip'], ['hosts', 1, 'gateway'], ['routers', 0, 'interfaces'],
-      ['routers', 0, 'interfaces', 1, 'ip'], ['routers', 0, 'iptables'], ['routers', 0, 'routes'], ['server', 'vsftpd'],
-      ['server', 'files'], ['client'], ['client', 'connectTo'], ['client', 'script'], ['segments'], ['tcp'],
+      ['name'],
+      ['seed'],
+      ['hosts'],
+      ['hosts', 0],
+      ['hosts', 0, 'ip'],
+      ['hosts', 1, 'gateway'],
+      ['routers', 0, 'interfaces'],
+      ['routers', 0, 'interfaces', 1, 'ip'],
+      ['routers', 0, 'iptables'],
+      ['routers', 0, 'routes'],
+      ['server', 'vsftpd'],
+      ['server', 'files'],
+      ['client'],
+      ['client', 'connectTo'],
+      ['client', 'script'],
+      ['segments'],
+      ['tcp'],
     ];
     fc.assert(
       fc.property(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.string()), (path, value) => {

@@ -10,9 +10,7 @@ import { scenarioFileSchema } from './schema';
 import { buildScenario, Problems } from './build';
 import type { Scenario, ScenarioError, ScenarioFile } from './types';
 
-export type LoadResult =
-  | { ok: true; scenario: Scenario; warnings: ScenarioError[] }
-  | { ok: false; errors: ScenarioError[] };
+export type LoadResult = { ok: true; scenario: Scenario; warnings: ScenarioError[] } | { ok: false; errors: ScenarioError[] };
 
 export function loadScenario(input: string | unknown, fileName?: string): LoadResult {
   try {

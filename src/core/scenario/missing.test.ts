@@ -22,13 +22,26 @@ function full(oneClient = false): Record<string, any> {
 }
 function fullWithList(): Record<string, any> {
   return {
-    name: 'every object', teaches: 'missing fields', seed: 1, tcp: { synSchedule: 'linux' },
+    name: 'every object',
+    teaches: 'missing fields',
+    seed: 1,
+    tcp: { synSchedule: 'linux' },
     segments: [{ id: 'lan' }, { id: 'wan' }],
     hosts: [
       { id: 'client', ip: '192.168.1.100/24', gateway: '192.168.1.1', segment: 'lan', routes: [{ to: '10.0.0.0/8', via: '192.168.1.1' }], ftpHelper: { ports: [21] } },
       { id: 'srv', ip: '203.0.113.10/24', gateway: '203.0.113.1', segment: 'wan' },
     ],
-    routers: [{ id: 'edge', interfaces: [{ name: 'eth0', ip: '192.168.1.1/24', segment: 'lan' }, { name: 'eth1', ip: '203.0.113.1/24', segment: 'wan' }], routes: [{ to: '10.9.0.0/16', via: '203.0.113.10' }], ftpHelper: { loose: true } }],
+    routers: [
+      {
+        id: 'edge',
+        interfaces: [
+          { name: 'eth0', ip: '192.168.1.1/24', segment: 'lan' },
+          { name: 'eth1', ip: '203.0.113.1/24', segment: 'wan' },
+        ],
+        routes: [{ to: '10.9.0.0/16', via: '203.0.113.10' }],
+        ftpHelper: { loose: true },
+      },
+    ],
     server: { host: 'srv', files: { '/pub/a.txt': { size: 10 } }, users: [{ name: 'ann', password: 'pw' }] },
     clients: [{ id: 'c1', host: 'client', profile: 'curl' }],
     expect: { outcome: 'success' },

@@ -17,9 +17,7 @@ export interface RoutingDevice {
   gateway?: Ipv4 | null;
 }
 
-export type PathResult =
-  | { ok: true; reached: string; hops: string[] }
-  | { ok: false; message: string; hops: string[] };
+export type PathResult = { ok: true; reached: string; hops: string[] } | { ok: false; message: string; hops: string[] };
 
 function owns(d: RoutingDevice, ip: Ipv4): boolean {
   return d.interfaces.some((i) => i.ip === ip);

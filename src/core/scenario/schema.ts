@@ -6,7 +6,16 @@
  */
 import { z } from 'zod';
 import {
-  CLIENT_MODES, CLIENT_PROFILES, DATA_PORT_CHOICES, HOST_ROLES, OUTCOMES, PASV_ADDRESS_POLICIES, ROUTER_ROLES, SERVER_KINDS, SERVER_STYLES, SYN_SCHEDULES,
+  CLIENT_MODES,
+  CLIENT_PROFILES,
+  DATA_PORT_CHOICES,
+  HOST_ROLES,
+  OUTCOMES,
+  PASV_ADDRESS_POLICIES,
+  ROUTER_ROLES,
+  SERVER_KINDS,
+  SERVER_STYLES,
+  SYN_SCHEDULES,
   type ScenarioFile,
 } from './types';
 import type { FzSettingsSpec } from '../ftp/filezilla/settings';
@@ -72,7 +81,9 @@ const server = z.strictObject({
   host: id,
   kind: z.enum(SERVER_KINDS).optional(),
   // Checked field by field by parseFzSettings (build.ts), which names each problem's path.
-  filezilla: z.custom<FzSettingsSpec>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object with FileZilla Server settings (ports, passive, users, …)').optional(),
+  filezilla: z
+    .custom<FzSettingsSpec>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object with FileZilla Server settings (ports, passive, users, …)')
+    .optional(),
   vsftpd: text.optional(),
   style: z.enum(SERVER_STYLES).optional(),
   files: z.record(z.string(), file).optional(),

@@ -25,8 +25,8 @@ export function decodeTextBytes(bytes: Uint8Array): DecodedText {
       if (b[i] === 0) evenZero++;
       if (b[i + 1] === 0) oddZero++;
     }
-    if (oddZero >= n / 2 * 0.9 && evenZero === 0) return utf16(b, 'utf-16le');
-    if (evenZero >= n / 2 * 0.9 && oddZero === 0) return utf16(b, 'utf-16be');
+    if (oddZero >= (n / 2) * 0.9 && evenZero === 0) return utf16(b, 'utf-16le');
+    if (evenZero >= (n / 2) * 0.9 && oddZero === 0) return utf16(b, 'utf-16be');
   }
   return { text: utf8(b), encoding: 'utf-8', note: null };
 }
@@ -40,5 +40,9 @@ function utf8(b: Uint8Array): string {
 
 function utf16(b: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): DecodedText {
   const text = new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(b.length % 2 ? b.subarray(0, b.length - 1) : b);
-  return { text: stripBom(text), encoding, note: `This file is UTF-16 (${encoding === 'utf-16le' ? 'little' : 'big'}-endian); it was read as such — save it as UTF-8 to share it with other tools.` };
+  return {
+    text: stripBom(text),
+    encoding,
+    note: `This file is UTF-16 (${encoding === 'utf-16le' ? 'little' : 'big'}-endian); it was read as such — save it as UTF-8 to share it with other tools.`,
+  };
 }

@@ -3,7 +3,9 @@ import { Prng } from './prng';
 
 describe('Prng', () => {
   it('gives the same sequence for the same seed and a different one for another seed', () => {
-    const a = new Prng(7), b = new Prng(7), c = new Prng(8);
+    const a = new Prng(7),
+      b = new Prng(7),
+      c = new Prng(8);
     const sa = Array.from({ length: 5 }, () => a.nextU32());
     const sb = Array.from({ length: 5 }, () => b.nextU32());
     const sc = Array.from({ length: 5 }, () => c.nextU32());

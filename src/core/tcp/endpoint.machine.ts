@@ -116,11 +116,9 @@ export const tcpEndpointMachine = setup({
       const s = segOf(event);
       return !!s && s.flags.ack && !s.flags.rst && !context.tcb.acksSyn(s);
     },
-    icmpAbortsConnect: ({ context, event }) =>
-      event.type === 'ICMP' && abortsConnect(event.icmpType, event.code) && (event.seq === undefined || event.seq === context.tcb.iss),
+    icmpAbortsConnect: ({ context, event }) => event.type === 'ICMP' && abortsConnect(event.icmpType, event.code) && (event.seq === undefined || event.seq === context.tcb.iss),
     // SYN_RECEIVED
-    icmpDropsHalfOpen: ({ context, event }) =>
-      event.type === 'ICMP' && dropsHalfOpen(event.icmpType, event.code) && (event.seq === undefined || event.seq === context.tcb.iss),
+    icmpDropsHalfOpen: ({ context, event }) => event.type === 'ICMP' && dropsHalfOpen(event.icmpType, event.code) && (event.seq === undefined || event.seq === context.tcb.iss),
     handshakeAck: ({ context, event }) => {
       const s = segOf(event);
       return !!s && !s.flags.syn && !s.flags.rst && context.tcb.acksSyn(s);
@@ -192,8 +190,7 @@ export const tcpEndpointMachine = setup({
     },
     sendSynAck: ({ context }) => context.tcb.sendSynAck(),
     traceSynAckRetransmit: ({ context }) => timer(context, 'synack-retransmit', `SYN-ACK retransmission #${context.tcb.synCount}`),
-    traceSynAckGiveUp: ({ context }) =>
-      timer(context, 'synack-timeout', `no ACK after ${context.tcb.synCount} SYN-ACKs: half-open connection dropped`),
+    traceSynAckGiveUp: ({ context }) => timer(context, 'synack-timeout', `no ACK after ${context.tcb.synCount} SYN-ACKs: half-open connection dropped`),
     establishActive: ({ context, event }) => {
       const s = segOf(event);
       if (!s) return;
@@ -257,11 +254,11 @@ export const tcpEndpointMachine = setup({
     flushNotices: ({ context }) => {
       const t = context.tcb;
       const h = context.hooks;
-      if (t.establishedNotice) (t.establishedNotice = false), h.established();
-      if (t.peerFinNotice) (t.peerFinNotice = false), h.peerClosed();
-      if (t.closedNotice) (t.closedNotice = false), h.closed();
+      if (t.establishedNotice) ((t.establishedNotice = false), h.established());
+      if (t.peerFinNotice) ((t.peerFinNotice = false), h.peerClosed());
+      if (t.closedNotice) ((t.closedNotice = false), h.closed());
       const err = t.errorNotice;
-      if (err) (t.errorNotice = null), h.error(err);
+      if (err) ((t.errorNotice = null), h.error(err));
     },
     release: ({ context }) => context.hooks.released(),
   },
@@ -272,10 +269,7 @@ export const tcpEndpointMachine = setup({
   on: {
     ABORT: [{ guard: 'synchronized', target: '.CLOSED', actions: 'sendReset' }, { target: '.CLOSED' }],
     DROP: { target: '.CLOSED' },
-    RTO: [
-      { guard: 'rtxExhausted', target: '.CLOSED', actions: ['traceRtxGiveUp', 'failReset'] },
-      { actions: ['retransmit', 'syncRtx'] },
-    ],
+    RTO: [{ guard: 'rtxExhausted', target: '.CLOSED', actions: ['traceRtxGiveUp', 'failReset'] }, { actions: ['retransmit', 'syncRtx'] }],
   },
   states: {
     /** Not an RFC state: picks the open's first state. */
@@ -380,10 +374,7 @@ export const tcpEndpointMachine = setup({
     CLOSE_WAIT: {
       entry: [{ type: 'noteState', params: { to: 'CLOSE_WAIT' } }, 'flushNotices'],
       on: {
-        SEGMENT: [
-          { guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' },
-          { actions: ['absorb', 'respond', 'syncRtx'] },
-        ],
+        SEGMENT: [{ guard: 'rstAcceptable', target: 'CLOSED', actions: 'failReset' }, { actions: ['absorb', 'respond', 'syncRtx'] }],
         CLOSE: { target: 'LAST_ACK', actions: ['queueFin', 'pump', 'syncRtx'] },
       },
     },

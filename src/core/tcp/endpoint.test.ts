@@ -84,9 +84,12 @@ describe('what the application sees', () => {
     const net = makeTestNet();
     serve(net);
     let second: TcpSocket | null = null;
-    const first = net.client.connect({ dst: SERVER_IP, dstPort: 2121, srcPort: 40001, conn: 'a' }, {
-      onError: () => (second = net.client.connect({ dst: SERVER_IP, dstPort: 21, srcPort: 40001, conn: 'b' }, {})),
-    });
+    const first = net.client.connect(
+      { dst: SERVER_IP, dstPort: 2121, srcPort: 40001, conn: 'a' },
+      {
+        onError: () => (second = net.client.connect({ dst: SERVER_IP, dstPort: 21, srcPort: 40001, conn: 'b' }, {})),
+      },
+    );
     net.scheduler.run({ until: 10 * MS });
     expect(first.state).toBe('CLOSED');
     expect(second!.state).toBe('ESTABLISHED');
@@ -177,7 +180,7 @@ describe('orderly close', () => {
     let dropped = false;
     const net = makeTestNet({
       filter: (p, d) => {
-        if (p.from === 'client' && d.tcp?.flags.fin && !dropped) return (dropped = true), 'drop';
+        if (p.from === 'client' && d.tcp?.flags.fin && !dropped) return ((dropped = true), 'drop');
         return 'pass';
       },
     });
@@ -331,8 +334,5 @@ describe('data retransmission', () => {
 });
 
 function forgeRst(c: TcpSocket, seq: number): Uint8Array {
-  return encodeTcpPacket(
-    { src: c.remoteIp, dst: c.localIp, ttl: 64 },
-    { srcPort: c.remotePort, dstPort: c.localPort, seq, ack: 0, flags: { rst: true }, window: 0 },
-  );
+  return encodeTcpPacket({ src: c.remoteIp, dst: c.localIp, ttl: 64 }, { srcPort: c.remotePort, dstPort: c.localPort, seq, ack: 0, flags: { rst: true }, window: 0 });
 }

@@ -21,10 +21,7 @@ function transfer(net: TestNet, up: Uint8Array, down: Uint8Array) {
     s.setHandlers({ onData: (b) => atServer.push(b), onPeerClosed: () => s.close() });
     s.send(down);
   });
-  const c = net.client.connect(
-    { dst: SERVER_IP, dstPort: 21, conn: 'c1/data1' },
-    { onConnected: () => (c.send(up), c.close()), onData: (b) => atClient.push(b) },
-  );
+  const c = net.client.connect({ dst: SERVER_IP, dstPort: 21, conn: 'c1/data1' }, { onConnected: () => (c.send(up), c.close()), onData: (b) => atClient.push(b) });
   net.scheduler.run();
   return { atServer: concat(atServer), atClient: concat(atClient), c };
 }
@@ -156,8 +153,10 @@ describe('connection refused', () => {
 });
 
 describe('ICMP errors', () => {
-  const rejectSyn = (type: number, code: number): WireFilter => (p, d) =>
-    p.from === 'client' && d.tcp?.flags.syn ? { reply: icmpFromRouter(p.bytes, type, code) } : 'pass';
+  const rejectSyn =
+    (type: number, code: number): WireFilter =>
+    (p, d) =>
+      p.from === 'client' && d.tcp?.flags.syn ? { reply: icmpFromRouter(p.bytes, type, code) } : 'pass';
 
   it('host-prohibited aborts a pending connect at once with the ICMP details', () => {
     const net = makeTestNet({ filter: rejectSyn(ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST_PROHIBITED) });

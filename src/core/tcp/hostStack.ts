@@ -61,8 +61,7 @@ export const EPHEMERAL_MAX = 60999;
 /** ICMP types that carry an error about a datagram we sent (unreachable, time exceeded, parameter problem). */
 const ICMP_ERRORS: ReadonlySet<number> = new Set([3, 11, 12]);
 
-const tupleKey = (localIp: number, localPort: number, remoteIp: number, remotePort: number): string =>
-  `${localIp}:${localPort}:${remoteIp}:${remotePort}`;
+const tupleKey = (localIp: number, localPort: number, remoteIp: number, remotePort: number): string => `${localIp}:${localPort}:${remoteIp}:${remotePort}`;
 
 interface Listener {
   port: number;
@@ -210,11 +209,7 @@ export class HostStack {
     else if (icmp) this.receiveIcmp(ip.header, icmp);
   }
 
-  listen(
-    port: number,
-    onAccept: (sock: TcpSocket) => void,
-    opts?: { conn?: (remoteIp: Ipv4, remotePort: number) => string },
-  ): { close(): void; readonly port: number } {
+  listen(port: number, onAccept: (sock: TcpSocket) => void, opts?: { conn?: (remoteIp: Ipv4, remotePort: number) => string }): { close(): void; readonly port: number } {
     const l: Listener = { port, onAccept, conn: opts?.conn, pending: new Set() };
     this.listeners.set(port, l);
     return {
@@ -309,9 +304,7 @@ export class HostStack {
   private resetFor(h: Ipv4Header, seg: TcpSegment): void {
     if (seg.flags.rst) return;
     const len = seg.payload.length + (seg.flags.syn ? 1 : 0) + (seg.flags.fin ? 1 : 0);
-    const build = seg.flags.ack
-      ? { seq: seg.ack, ack: 0, flags: { rst: true } }
-      : { seq: 0, ack: (seg.seq + len) >>> 0, flags: { rst: true, ack: true } };
+    const build = seg.flags.ack ? { seq: seg.ack, ack: 0, flags: { rst: true } } : { seq: 0, ack: (seg.seq + len) >>> 0, flags: { rst: true, ack: true } };
     const bytes = encodeTcpPacket(
       { src: h.dst, dst: h.src, ttl: IP_TTL, identification: 0, dontFragment: true },
       { srcPort: seg.dstPort, dstPort: seg.srcPort, window: 0, ...build },

@@ -307,12 +307,12 @@ export class Tcb {
 
   /** The ACK field covers our FIN. */
   acksFin(seg: TcpSegment): boolean {
-    return this.finSent && seg.flags.ack && seg.ack === ((this.seqOf(this.written) + 1) >>> 0);
+    return this.finSent && seg.flags.ack && seg.ack === (this.seqOf(this.written) + 1) >>> 0;
   }
 
   /** A RST we must honour: its sequence number falls inside the receive window we advertised. */
   rstAcceptable(seg: TcpSegment): boolean {
-    return seg.flags.rst && ((seg.seq - this.rcvNxt) >>> 0) < OUR_WINDOW;
+    return seg.flags.rst && (seg.seq - this.rcvNxt) >>> 0 < OUR_WINDOW;
   }
 
   /** The segment carries a FIN that follows everything received so far. */

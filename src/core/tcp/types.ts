@@ -15,18 +15,7 @@ export type ConnectError =
   | { kind: 'client-timeout'; elapsedUs: number };
 
 /** RFC 793 state names, as the trace shows them (LISTEN only as a passive open's "from"). */
-export type TcpStateName =
-  | 'CLOSED'
-  | 'LISTEN'
-  | 'SYN_SENT'
-  | 'SYN_RECEIVED'
-  | 'ESTABLISHED'
-  | 'FIN_WAIT_1'
-  | 'FIN_WAIT_2'
-  | 'CLOSE_WAIT'
-  | 'CLOSING'
-  | 'LAST_ACK'
-  | 'TIME_WAIT';
+export type TcpStateName = 'CLOSED' | 'LISTEN' | 'SYN_SENT' | 'SYN_RECEIVED' | 'ESTABLISHED' | 'FIN_WAIT_1' | 'FIN_WAIT_2' | 'CLOSE_WAIT' | 'CLOSING' | 'LAST_ACK' | 'TIME_WAIT';
 
 /** What an endpoint tells its owner (the host stack's socket). */
 export interface EndpointHooks {

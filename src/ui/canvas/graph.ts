@@ -61,7 +61,11 @@ export function nodePosition(d: Pick<DeviceView, 'column' | 'row'>, orient: Orie
  * run opens (all of them, so the zoom does not jump while stepping) and their labels. The
  * page sizes the canvas from it, so text keeps its size and nothing is cut off.
  */
-export function graphBounds(devices: DeviceView[], connections: readonly { role: 'control' | 'data' }[], orient: Orientation): { x: number; y: number; width: number; height: number } {
+export function graphBounds(
+  devices: DeviceView[],
+  connections: readonly { role: 'control' | 'data' }[],
+  orient: Orientation,
+): { x: number; y: number; width: number; height: number } {
   if (devices.length === 0) return { x: 0, y: 0, width: NODE_W, height: 100 };
   const boxes = devices.map((d) => ({ ...nodePosition(d, orient), h: nodeHeight(d) }));
   const minX = Math.min(...boxes.map((b) => b.x));
@@ -84,8 +88,7 @@ export function graphBounds(devices: DeviceView[], connections: readonly { role:
   return { x: minX - 8, y: top, width: maxX - minX + 16, height: bottom - top };
 }
 
-const linkBetween = (links: LinkView[], a: string, b: string) =>
-  links.find((l) => (l.source === a && l.target === b) || (l.source === b && l.target === a));
+const linkBetween = (links: LinkView[], a: string, b: string) => links.find((l) => (l.source === a && l.target === b) || (l.source === b && l.target === a));
 
 /** Where the current step's packet is drawn (link and position) and which devices are involved. */
 export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]) {

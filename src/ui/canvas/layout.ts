@@ -56,9 +56,7 @@ export function layoutTopology(s: Scenario): { devices: DeviceView[]; links: Lin
     const ids = [...new Set(seg.members.map((m) => m.device))];
     if (ids.length < 2) continue;
     const hub = ids.length > 2 ? ids.find((id) => s.routers.some((r) => r.id === id)) : undefined;
-    const pairs: [string, string][] = hub
-      ? ids.filter((id) => id !== hub).map((id) => [hub, id])
-      : ids.slice(1).map((id, i) => [ids[i]!, id]);
+    const pairs: [string, string][] = hub ? ids.filter((id) => id !== hub).map((id) => [hub, id]) : ids.slice(1).map((id, i) => [ids[i]!, id]);
     for (const [a, b] of pairs) links.push({ id: `link:${seg.id}:${a}:${b}`, source: a, target: b, label: seg.label });
   }
   const depth = bfsDepth(all, links, s.clients[0]?.host ?? all[0]?.id);

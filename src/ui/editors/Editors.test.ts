@@ -99,7 +99,10 @@ describe('Editors', () => {
     const mode = byLabel<HTMLSelectElement>('Data connection mode');
     mode.value = 'pasv';
     mode.dispatchEvent(new Event('change', { bubbles: true }));
-    expect(changes.map((c) => [c.client?.profile, c.client?.mode])).toEqual([['classic', undefined], ['curl', 'pasv']]);
+    expect(changes.map((c) => [c.client?.profile, c.client?.mode])).toEqual([
+      ['classic', undefined],
+      ['curl', 'pasv'],
+    ]);
     const script = byLabel<HTMLTextAreaElement>(/script/);
     type(script, 'login\nfetch readme.txt');
     expect(changes).toHaveLength(2);

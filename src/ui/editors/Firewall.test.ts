@@ -4,14 +4,31 @@ import { flushSync, mount, unmount } from 'svelte';
 import type { ScenarioFile } from '../../core/index';
 import Editors from './Editors.svelte';
 
-const serverRules = ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT', '-A INPUT -j REJECT --reject-with icmp-host-prohibited', 'COMMIT'];
+const serverRules = [
+  '*filter',
+  ':INPUT ACCEPT [0:0]',
+  '-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT',
+  '-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT',
+  '-A INPUT -j REJECT --reject-with icmp-host-prohibited',
+  'COMMIT',
+];
 const file: ScenarioFile = {
-  name: 'passive blocked', teaches: 't',
+  name: 'passive blocked',
+  teaches: 't',
   hosts: [
     { id: 'client', ip: '192.168.1.100/24', gateway: '192.168.1.1' },
     { id: 'server', label: 'FTP server', ip: '203.0.113.10/24', gateway: '203.0.113.1', iptables: serverRules },
   ],
-  routers: [{ id: 'edge', label: 'Server router', interfaces: [{ name: 'eth0', ip: '203.0.113.1/24' }, { name: 'eth1', ip: '192.0.2.2/24' }] }],
+  routers: [
+    {
+      id: 'edge',
+      label: 'Server router',
+      interfaces: [
+        { name: 'eth0', ip: '203.0.113.1/24' },
+        { name: 'eth1', ip: '192.0.2.2/24' },
+      ],
+    },
+  ],
   server: { host: 'server', vsftpd: 'pasv_min_port=50000\npasv_max_port=50100\n' },
   client: { host: 'client', profile: 'curl', mode: 'passive' },
 };
@@ -39,8 +56,14 @@ const button = (name: string) => {
   if (!b) throw new Error(`no button ${name}`);
   return b;
 };
-const fire = (el: HTMLElement, type: string) => { el.dispatchEvent(new Event(type, { bubbles: true })); flushSync(); };
-const type = (el: HTMLInputElement | HTMLTextAreaElement, v: string) => { el.value = v; fire(el, 'input'); };
+const fire = (el: HTMLElement, type: string) => {
+  el.dispatchEvent(new Event(type, { bubbles: true }));
+  flushSync();
+};
+const type = (el: HTMLInputElement | HTMLTextAreaElement, v: string) => {
+  el.value = v;
+  fire(el, 'input');
+};
 const iptablesOf = (f: ScenarioFile, host = 1) => f.hosts[host]!.iptables as string;
 
 describe('firewall editor', () => {
@@ -78,7 +101,7 @@ describe('firewall editor', () => {
     expect(document.body.textContent).toContain('Rule 2 not applied: CT target: only valid in the raw table');
   });
 
-  it('changing the target drops the old target\'s options', () => {
+  it("changing the target drops the old target's options", () => {
     const withCt = { ...file, hosts: [file.hosts[0]!, { ...file.hosts[1]!, iptables: '*raw\n-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n' }] };
     const changes = render(withCt);
     const target = labelled<HTMLSelectElement>('Target of rule 1 in raw PREROUTING');
@@ -129,7 +152,16 @@ describe('firewall editor', () => {
   });
 
   it('hints when nothing accepts RELATED, and adds the rule', () => {
-    const noRelated = { ...file, hosts: [file.hosts[0]!, { ...file.hosts[1]!, iptables: '*raw\n-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 21 -j ACCEPT\nCOMMIT\n' }] };
+    const noRelated = {
+      ...file,
+      hosts: [
+        file.hosts[0]!,
+        {
+          ...file.hosts[1]!,
+          iptables: '*raw\n-A PREROUTING -p tcp --dport 21 -j CT --helper ftp\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 21 -j ACCEPT\nCOMMIT\n',
+        },
+      ],
+    };
     const changes = render(noRelated);
     expect(document.body.textContent).toContain('no rule in filter INPUT accepts RELATED');
     button('Accept RELATED,ESTABLISHED first in INPUT').click();
@@ -178,12 +210,16 @@ describe('NAT editor', () => {
     openNat();
     type(labelled('TCP port or range'), '3001:3300');
     type(labelled('Forward to'), '10.0.0');
-    button('Add port forward').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Add port forward')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     flushSync();
     expect(changes).toHaveLength(0);
     expect(document.body.textContent).toContain('Error: Destination must be an IPv4 address');
     type(labelled('Forward to'), '10.0.0.10');
-    button('Add port forward').closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    button('Add port forward')
+      .closest('form')!
+      .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     flushSync();
     expect(changes[0]!.routers![0]!.iptables).toContain('-A PREROUTING -i eth1 -p tcp --dport 3001:3300 -j DNAT --to-destination 10.0.0.10');
   });

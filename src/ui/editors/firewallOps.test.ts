@@ -2,14 +2,39 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioFile } from '../../core/index';
 import { devicesOf } from './fileOps';
 import {
-  acceptsRelated, relatedHintNeeded, helperCoversPort, addPortForward, addRelatedRule, checkForward, controlPort, helperChain, helperOn, masqueradeOn,
-  portForwards, removeLine, relatedChain, setHelper, setMasquerade,
+  acceptsRelated,
+  relatedHintNeeded,
+  helperCoversPort,
+  addPortForward,
+  addRelatedRule,
+  checkForward,
+  controlPort,
+  helperChain,
+  helperOn,
+  masqueradeOn,
+  portForwards,
+  removeLine,
+  relatedChain,
+  setHelper,
+  setMasquerade,
 } from './firewallOps';
 
 const file: ScenarioFile = {
-  name: 'n', teaches: 't',
-  hosts: [{ id: 'pc', ip: '192.168.1.100/24', gateway: '192.168.1.1' }, { id: 'srv', ip: '10.0.0.10/24', gateway: '10.0.0.1' }],
-  routers: [{ id: 'edge', interfaces: [{ name: 'eth0', ip: '10.0.0.1/24' }, { name: 'eth1', ip: '198.51.100.1/24' }] }],
+  name: 'n',
+  teaches: 't',
+  hosts: [
+    { id: 'pc', ip: '192.168.1.100/24', gateway: '192.168.1.1' },
+    { id: 'srv', ip: '10.0.0.10/24', gateway: '10.0.0.1' },
+  ],
+  routers: [
+    {
+      id: 'edge',
+      interfaces: [
+        { name: 'eth0', ip: '10.0.0.1/24' },
+        { name: 'eth1', ip: '198.51.100.1/24' },
+      ],
+    },
+  ],
   server: { host: 'srv', vsftpd: 'listen_port=2121\n' },
   client: { host: 'pc', profile: 'curl' },
 };
@@ -22,7 +47,7 @@ describe('FTP helper toggle', () => {
     expect(helperChain(file, edge!)).toBe('PREROUTING');
   });
 
-  it('uses the server\'s listen_port, or the port the client dials', () => {
+  it("uses the server's listen_port, or the port the client dials", () => {
     expect(controlPort(file)).toBe(2121);
     expect(controlPort({ ...file, client: { ...file.client!, connectPort: 21 } })).toBe(21);
     expect(controlPort({ ...file, server: { host: 'srv' } })).toBe(21);
@@ -92,7 +117,10 @@ describe('NAT form', () => {
     t = addPortForward(t, { inIface: 'eth1', dport: '3001:3300', to: '10.0.0.10' });
     expect(t).toContain('-A PREROUTING -i eth1 -p tcp --dport 3001:3300 -j DNAT --to-destination 10.0.0.10\n');
     const fw = portForwards(t);
-    expect(fw.map((f) => [f.inIface, f.proto, f.dport, f.to])).toEqual([['eth1', 'tcp', '21', '10.0.0.10'], ['eth1', 'tcp', '3001:3300', '10.0.0.10']]);
+    expect(fw.map((f) => [f.inIface, f.proto, f.dport, f.to])).toEqual([
+      ['eth1', 'tcp', '21', '10.0.0.10'],
+      ['eth1', 'tcp', '3001:3300', '10.0.0.10'],
+    ]);
     expect(portForwards(removeLine(t, fw[0]!.index)).map((f) => f.dport)).toEqual(['3001:3300']);
   });
 

@@ -79,8 +79,7 @@ export function addRelatedRule(text: string, chain: 'INPUT' | 'FORWARD'): string
 
 // ─────────────── NAT ───────────────
 
-const isMasquerade = (iface: string) => (r: RuleLine) =>
-  r.table === 'nat' && r.chain === 'POSTROUTING' && hasOpt(r.args, '-j', 'MASQUERADE') && optValue(r.args, '-o') === iface;
+const isMasquerade = (iface: string) => (r: RuleLine) => r.table === 'nat' && r.chain === 'POSTROUTING' && hasOpt(r.args, '-j', 'MASQUERADE') && optValue(r.args, '-o') === iface;
 
 export function masqueradeOn(text: string, iface: string): boolean {
   return ruleLines(text).some(isMasquerade(iface));

@@ -37,10 +37,14 @@ describe('iptables-save text edits', () => {
   });
 
   it('lists rules with their table and chain', () => {
-    expect(ruleLines(seed).map((r) => [r.index, r.table, r.chain])).toEqual([[5, 'filter', 'INPUT'], [6, 'filter', 'INPUT'], [7, 'filter', 'INPUT']]);
+    expect(ruleLines(seed).map((r) => [r.index, r.table, r.chain])).toEqual([
+      [5, 'filter', 'INPUT'],
+      [6, 'filter', 'INPUT'],
+      [7, 'filter', 'INPUT'],
+    ]);
   });
 
-  it('appends after the chain\'s last rule, or inserts before its first', () => {
+  it("appends after the chain's last rule, or inserts before its first", () => {
     const last = addRule(seed, 'filter', 'INPUT', '-p tcp --dport 3001:3100 -j ACCEPT');
     expect(last.split('\n')[8]).toBe('-A INPUT -p tcp --dport 3001:3100 -j ACCEPT');
     const first = addRule(seed, 'filter', 'INPUT', '-p icmp -j ACCEPT', 'first');
@@ -73,7 +77,9 @@ describe('chains view and row operations', () => {
   it('lists chains in declaration order with policies and rules', () => {
     const v = chainsOf(seed);
     expect(v.map((c) => [c.table, c.chain, c.policy, c.rules.length])).toEqual([
-      ['filter', 'INPUT', 'ACCEPT', 3], ['filter', 'FORWARD', 'ACCEPT', 0], ['filter', 'OUTPUT', 'ACCEPT', 0],
+      ['filter', 'INPUT', 'ACCEPT', 3],
+      ['filter', 'FORWARD', 'ACCEPT', 0],
+      ['filter', 'OUTPUT', 'ACCEPT', 0],
     ]);
     expect(chainsOf('*raw\n-A PREROUTING -j CT --helper ftp\nCOMMIT\n')[0]).toMatchObject({ table: 'raw', chain: 'PREROUTING', declIndex: -1 });
   });

@@ -98,7 +98,11 @@ export function addRule(text: string, table: TableName, chain: string, args: str
 
 /** Removes every `-A` line for which keep returns false. */
 export function removeRules(text: string, drop: (r: RuleLine) => boolean): string {
-  const gone = new Set(ruleLines(text).filter(drop).map((r) => r.index));
+  const gone = new Set(
+    ruleLines(text)
+      .filter(drop)
+      .map((r) => r.index),
+  );
   return join(linesOf(text).filter((_, i) => !gone.has(i)));
 }
 

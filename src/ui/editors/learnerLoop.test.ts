@@ -36,7 +36,7 @@ function toggleHelper(file: ScenarioFile, id: string): ScenarioFile {
   return setDeviceIptables(file, d, text);
 }
 
-describe('learner loop through the editors\' edits', () => {
+describe("learner loop through the editors' edits", () => {
   it('passive blocked by the server firewall: opening the passive range in a new first rule fixes it', () => {
     const file = builtin('passive-server-firewall-reject');
     expect(verdictOf(file)).toBe(false);

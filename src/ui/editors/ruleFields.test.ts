@@ -3,7 +3,7 @@ import { argsOf, checkFields, emptyRule, fieldsOf, fieldsOfLine } from './ruleFi
 import { tokenize } from './iptablesText';
 
 describe('rule fields', () => {
-  it('reads the seed\'s lines', () => {
+  it("reads the seed's lines", () => {
     const f = fieldsOfLine('-A INPUT -m state --state NEW -m tcp -p tcp --dport 21 -j ACCEPT');
     expect(f).toMatchObject({ proto: 'tcp', dport: '21', states: 'NEW', stateModule: 'state', target: 'ACCEPT', extra: [] });
     const r = fieldsOfLine('-A INPUT -j REJECT --reject-with icmp-host-prohibited');
@@ -32,7 +32,9 @@ describe('rule fields', () => {
 
   it('adds -m tcp for ports, and the state module it came with', () => {
     expect(argsOf({ ...emptyRule(), proto: 'tcp', dport: '3001:3100', states: 'new' })).toBe('-p tcp -m tcp --dport 3001:3100 -m conntrack --ctstate NEW -j ACCEPT');
-    expect(argsOf({ ...emptyRule(), states: 'RELATED', stateModule: 'state', target: 'REJECT', rejectWith: 'tcp-reset' })).toBe('-m state --state RELATED -j REJECT --reject-with tcp-reset');
+    expect(argsOf({ ...emptyRule(), states: 'RELATED', stateModule: 'state', target: 'REJECT', rejectWith: 'tcp-reset' })).toBe(
+      '-m state --state RELATED -j REJECT --reject-with tcp-reset',
+    );
   });
 
   it('keeps conntrack options other than --ctstate with their module', () => {

@@ -28,22 +28,57 @@ export interface RuleFields {
 }
 
 export const TARGETS = ['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'LOG', 'DNAT', 'SNAT', 'MASQUERADE', 'CT'] as const;
-export const REJECT_WITH = ['icmp-port-unreachable', 'icmp-host-prohibited', 'icmp-net-unreachable', 'icmp-host-unreachable', 'icmp-admin-prohibited', 'icmp-net-prohibited', 'icmp-proto-unreachable', 'tcp-reset'] as const;
+export const REJECT_WITH = [
+  'icmp-port-unreachable',
+  'icmp-host-prohibited',
+  'icmp-net-unreachable',
+  'icmp-host-unreachable',
+  'icmp-admin-prohibited',
+  'icmp-net-prohibited',
+  'icmp-proto-unreachable',
+  'tcp-reset',
+] as const;
 export const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'] as const;
 /** Only `-m conntrack --ctstate` knows these: the connection's source or destination was translated. */
 export const CT_ONLY_STATES = ['DNAT', 'SNAT'] as const;
 
 const FIELD_OPTS: Record<string, keyof RuleFields> = {
-  '-p': 'proto', '--protocol': 'proto', '-s': 'src', '--source': 'src', '-d': 'dst', '--destination': 'dst',
-  '-i': 'inIface', '--in-interface': 'inIface', '-o': 'outIface', '--out-interface': 'outIface',
-  '--sport': 'sport', '--source-port': 'sport', '--dport': 'dport', '--destination-port': 'dport',
-  '--state': 'states', '--ctstate': 'states',
+  '-p': 'proto',
+  '--protocol': 'proto',
+  '-s': 'src',
+  '--source': 'src',
+  '-d': 'dst',
+  '--destination': 'dst',
+  '-i': 'inIface',
+  '--in-interface': 'inIface',
+  '-o': 'outIface',
+  '--out-interface': 'outIface',
+  '--sport': 'sport',
+  '--source-port': 'sport',
+  '--dport': 'dport',
+  '--destination-port': 'dport',
+  '--state': 'states',
+  '--ctstate': 'states',
 };
 /** Modules the table regenerates itself from the fields. */
 const IMPLIED_MODULES = new Set(['tcp', 'udp', 'state', 'conntrack']);
 
 export function emptyRule(): RuleFields {
-  return { proto: '', src: '', dst: '', inIface: '', outIface: '', sport: '', dport: '', states: '', stateModule: 'conntrack', extra: [], target: 'ACCEPT', rejectWith: '', targetExtra: [] };
+  return {
+    proto: '',
+    src: '',
+    dst: '',
+    inIface: '',
+    outIface: '',
+    sport: '',
+    dport: '',
+    states: '',
+    stateModule: 'conntrack',
+    extra: [],
+    target: 'ACCEPT',
+    rejectWith: '',
+    targetExtra: [],
+  };
 }
 
 /** Fields of the words after `-A CHAIN`. */
@@ -55,7 +90,7 @@ export function fieldsOf(args: string[]): RuleFields {
   for (let i = 0; i < matches.length; i++) {
     const a = matches[i]!;
     const field = FIELD_OPTS[a];
-    if (a === '!' ) {
+    if (a === '!') {
       // A negated option and its value stay as written.
       f.extra.push(a, ...matches.slice(i + 1, i + 3));
       i += 2;
@@ -111,7 +146,7 @@ export function fieldsOfLine(line: string): RuleFields {
 /** The first problem with the fields, in words, or null. The parser has the last word. */
 export function checkFields(f: RuleFields): string | null {
   const addr = (v: string) => v === '' || parseCidr(v) !== null || parseIpv4(v) !== null;
-  const port = (v: string) => v === '' || /^\d{1,5}(:\d{1,5})?$/.test(v) && v.split(':').every((p) => Number(p) >= 0 && Number(p) <= 65535);
+  const port = (v: string) => v === '' || (/^\d{1,5}(:\d{1,5})?$/.test(v) && v.split(':').every((p) => Number(p) >= 0 && Number(p) <= 65535));
   const iface = (v: string) => v === '' || /^[A-Za-z0-9_.+-]{1,15}$/.test(v);
   if (!addr(f.src.trim())) return `source "${f.src}" is not an address or network like 10.0.0.0/8`;
   if (!addr(f.dst.trim())) return `destination "${f.dst}" is not an address or network like 10.0.0.0/8`;
@@ -119,7 +154,10 @@ export function checkFields(f: RuleFields): string | null {
   if (!port(f.sport.trim()) || !port(f.dport.trim())) return 'a port is 0–65535, or a range like 3001:3100';
   if ((f.sport.trim() || f.dport.trim()) && !['tcp', 'udp'].includes(f.proto.trim())) return 'ports need protocol tcp or udp';
   const known: readonly string[] = f.stateModule === 'conntrack' ? [...STATES, ...CT_ONLY_STATES] : STATES;
-  const bad = f.states.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s && !known.includes(s));
+  const bad = f.states
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s && !known.includes(s));
   if (bad.length > 0) return `unknown connection state ${bad.join(', ')} (use ${known.join(', ')})`;
   if (!f.target.trim()) return 'choose a target (ACCEPT, DROP, REJECT…)';
   return null;

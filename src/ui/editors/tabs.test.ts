@@ -14,6 +14,11 @@ describe('error → tab', () => {
   });
 
   it('counts per tab', () => {
-    expect(errorCounts([{ path: 'server.vsftpd' }, { path: 'hosts[1].iptables' }, { path: 'routers[0].iptables' }, { path: 'name' }])).toEqual({ firewall: 2, nat: 0, server: 1, client: 0 });
+    expect(errorCounts([{ path: 'server.vsftpd' }, { path: 'hosts[1].iptables' }, { path: 'routers[0].iptables' }, { path: 'name' }])).toEqual({
+      firewall: 2,
+      nat: 0,
+      server: 1,
+      client: 0,
+    });
   });
 });

@@ -25,7 +25,7 @@ describe('conntrackView', () => {
     expect([expect1, used1, related1].every(Boolean)).toBe(true);
   });
 
-  it('an expectation is pending from the helper\'s expect until the data connection uses it', () => {
+  it("an expectation is pending from the helper's expect until the data connection uses it", () => {
     const dev = (at: number) => conntrackView(trace, at).find((d) => d.device === 'client-edge')!;
     expect(dev(expect1.i - 1).expectations.filter((x) => x.status === 'pending')).toHaveLength(0);
     const pending = dev(expect1.i).expectations.filter((x) => x.status === 'pending');
@@ -37,24 +37,33 @@ describe('conntrackView', () => {
   });
 
   it('the data connection enters the table RELATED, with the command it was expected from, then ESTABLISHED', () => {
-    const at = (i: number) => conntrackView(trace, i).find((d) => d.device === 'client-edge')!.entries.find((e) => e.tuple === related1.e.tuple);
+    const at = (i: number) =>
+      conntrackView(trace, i)
+        .find((d) => d.device === 'client-edge')!
+        .entries.find((e) => e.tuple === related1.e.tuple);
     expect(at(related1.i - 1)).toBeUndefined();
     const first = at(related1.i)!;
     expect(first.state).toBe('RELATED');
     expect(first.first).toBe('RELATED');
-    expect(first.expectedBy).toBe(conntrackView(trace, related1.i).find((d) => d.device === 'client-edge')!.expectations.find((x) => x.usedBy === related1.e.tuple)!.announced);
+    expect(first.expectedBy).toBe(
+      conntrackView(trace, related1.i)
+        .find((d) => d.device === 'client-edge')!
+        .expectations.find((x) => x.usedBy === related1.e.tuple)!.announced,
+    );
     const est = cts.find((x) => x.e.action === 'established' && x.e.tuple === related1.e.tuple);
     if (est) expect(at(est.i)!.state).toBe('ESTABLISHED');
   });
 
   it('the control connection shows the helper the raw table attached', () => {
     const assigned = cts.find((x) => x.e.action === 'helper-assigned')!;
-    const entry = conntrackView(trace, assigned.i).find((d) => d.device === assigned.e.device)!.entries.find((e) => e.tuple === assigned.e.tuple)!;
+    const entry = conntrackView(trace, assigned.i)
+      .find((d) => d.device === assigned.e.device)!
+      .entries.find((e) => e.tuple === assigned.e.tuple)!;
     expect(entry.helper).toBe(/--helper (\w+)/.exec(assigned.e.note)![1]);
     expect(entry.first).toBe('NEW');
   });
 
-  it('NAT decided on an entry\'s first packet is shown on it (masquerade, and the data connection following its expectation)', () => {
+  it("NAT decided on an entry's first packet is shown on it (masquerade, and the data connection following its expectation)", () => {
     const t = traceOf('client-nat-active-helper');
     const view = conntrackView(t, t.events.length - 1).find((d) => d.device === 'client-edge')!;
     const natEvents = t.events.filter((e): e is Extract<TraceEvent, { kind: 'nat' }> => e.kind === 'nat' && e.device === 'client-edge');
@@ -69,7 +78,9 @@ describe('conntrackView', () => {
 
   it('an ICMP error about a NATed connection is noted on that entry, not added as a RELATED entry', () => {
     const t = traceOf('passive-server-firewall-reject');
-    const icmp = ctEvents(t).filter((x) => x.e.action === 'related' && !ctEvents(t).some((u) => u.e.action === 'expect-used' && u.e.device === x.e.device && u.e.tuple === x.e.tuple));
+    const icmp = ctEvents(t).filter(
+      (x) => x.e.action === 'related' && !ctEvents(t).some((u) => u.e.action === 'expect-used' && u.e.device === x.e.device && u.e.tuple === x.e.tuple),
+    );
     expect(icmp.length).toBeGreaterThan(0);
     const view = conntrackView(t, t.events.length - 1);
     for (const { e } of icmp) {
@@ -84,7 +95,8 @@ describe('conntrackView', () => {
   it('expectations replaced or expired leave the pending list', () => {
     const ev = (i: number, action: string, tuple: string, note: string): TraceEvent => ({ t: simTime(i), kind: 'conntrack', device: 'r', packetId: i, action, tuple, note });
     const t: Trace = {
-      devices: ['r'], connections: [],
+      devices: ['r'],
+      connections: [],
       events: [
         ev(0, 'expect', 'tcp 1.1.1.1:0 -> 2.2.2.2:5000', '"PORT 2,2,2,2,19,136": expecting tcp 1.1.1.1:* -> 2.2.2.2:5000 for 5 minutes'),
         ev(1, 'expect-replaced', 'tcp 2.2.2.2:40000 -> 1.1.1.1:21', 'replaces the expectation from "PORT 2,2,2,2,19,136"'),

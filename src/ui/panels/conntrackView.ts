@@ -63,7 +63,10 @@ export interface CtDevice {
 }
 
 /** What each action the core emits does to the view (src/core/net/netfilter.ts NfEvent). */
-const ACTIONS: Record<string, 'entry-new' | 'entry-related' | 'entry-established' | 'helper' | 'helper-note' | 'expect' | 'expect-used' | 'expect-replaced' | 'expect-expired' | 'packet'> = {
+const ACTIONS: Record<
+  string,
+  'entry-new' | 'entry-related' | 'entry-established' | 'helper' | 'helper-note' | 'expect' | 'expect-used' | 'expect-replaced' | 'expect-expired' | 'packet'
+> = {
   new: 'entry-new', // first packet of a connection (conntrack -L: a fresh entry)
   related: 'entry-related', // an expected data connection, or an ICMP error about a tracked one
   established: 'entry-established', // first reply seen

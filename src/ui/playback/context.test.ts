@@ -31,7 +31,10 @@ describe('context up to the cursor', () => {
   it('shows the data connection only once its SYN is reached, refused after the drop', () => {
     expect(visibleConnections(trace, 0).map((c) => c.role)).toEqual(['control']);
     const atDrop = visibleConnections(trace, drop);
-    expect(atDrop.map((c) => [c.role, c.state, c.port])).toEqual([['control', 'open', '21'], ['data', 'refused', '50000']]);
+    expect(atDrop.map((c) => [c.role, c.state, c.port])).toEqual([
+      ['control', 'open', '21'],
+      ['data', 'refused', '50000'],
+    ]);
   });
   it('collects console lines up to the cursor only', () => {
     expect(transcript(trace, 0)).toEqual([]);

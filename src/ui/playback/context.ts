@@ -55,10 +55,11 @@ export function stepPackets(trace: Trace, eventIndex: number): { title: string; 
   if (!e) return [];
   if (e.kind === 'send') return [{ title: `Sent by ${e.device} (${e.iface}) to ${e.to}`, bytes: e.bytes }];
   if (e.kind === 'recv') return [{ title: `Received by ${e.device} (${e.iface})`, bytes: e.bytes }];
-  if (e.kind === 'nat') return [
-    { title: `Before NAT at ${e.device}`, bytes: e.before },
-    { title: `After NAT at ${e.device}`, bytes: e.after },
-  ];
+  if (e.kind === 'nat')
+    return [
+      { title: `Before NAT at ${e.device}`, bytes: e.before },
+      { title: `After NAT at ${e.device}`, bytes: e.after },
+    ];
   if (e.kind === 'drop') {
     for (let i = eventIndex - 1; i >= 0; i--) {
       const p = trace.events[i]!;

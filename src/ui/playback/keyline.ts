@@ -50,13 +50,31 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names, opts: { 
     case 'drop': {
       const rule = e.rule ? `rule ${e.rule.index} of ${e.rule.table}/${e.rule.chain}: ${e.rule.text}` : e.reason;
       if (e.how === 'drop')
-        return { kind: 'drop', icon: '', who: n(e.device), text: 'DROP — the packet vanishes silently', detail: `${rule}. No answer is sent: the sender waits, retries, and gives up after its time-out.` };
+        return {
+          kind: 'drop',
+          icon: '',
+          who: n(e.device),
+          text: 'DROP — the packet vanishes silently',
+          detail: `${rule}. No answer is sent: the sender waits, retries, and gives up after its time-out.`,
+        };
       if (e.how === 'reject')
-        return { kind: 'reject', icon: '', who: n(e.device), text: 'REJECT — refused at once, with an answer', detail: `${rule}. The sender is told immediately (an ICMP error or a TCP RST comes back), so it fails fast.` };
+        return {
+          kind: 'reject',
+          icon: '',
+          who: n(e.device),
+          text: 'REJECT — refused at once, with an answer',
+          detail: `${rule}. The sender is told immediately (an ICMP error or a TCP RST comes back), so it fails fast.`,
+        };
       return { kind: 'refused', icon: '✗', who: n(e.device), text: `${e.how.toUpperCase()} — the packet goes no further`, detail: e.reason };
     }
     case 'nat':
-      return { kind: 'nat', icon: '⇄', who: n(e.device), text: `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`, detail: `before ${describePacket(e.before)} · after ${describePacket(e.after)}` };
+      return {
+        kind: 'nat',
+        icon: '⇄',
+        who: n(e.device),
+        text: `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`,
+        detail: `before ${describePacket(e.before)} · after ${describePacket(e.after)}`,
+      };
     case 'transfer':
       return { kind: 'transfer', icon: e.ok ? '✓' : '✗', who: n(e.client), text: `${e.command}: ${e.ok ? 'done' : 'failed'}`, detail: e.note };
     default:

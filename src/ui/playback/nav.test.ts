@@ -45,7 +45,12 @@ describe('stepping by landmarks', () => {
     }
     // Every connection is opened (curl's second command opens a second control connection
     // under the same id); retransmitted SYNs are not counted again (the run has dozens).
-    const conns = new Set(opens.map((i) => { const e = trace.events[steps[i]!]!; return e.kind === 'send' ? e.conn : ''; }));
+    const conns = new Set(
+      opens.map((i) => {
+        const e = trace.events[steps[i]!]!;
+        return e.kind === 'send' ? e.conn : '';
+      }),
+    );
     expect(conns.size).toBe(trace.connections.length);
     expect(opens.length).toBeLessThanOrEqual(trace.connections.length + 1);
     const drops = infos.filter((x) => x.drop === 'drop').length;
@@ -124,7 +129,7 @@ describe('side by side', () => {
 });
 
 describe('the step line', () => {
-  it('spells out a PASV reply\'s port and shows DROP and REJECT differently', async () => {
+  it("spells out a PASV reply's port and shows DROP and REJECT differently", async () => {
     const { keyLine } = await import('./keyline');
     const { trace, steps } = runBuiltin('seed-passive-session');
     const names = new Map([['testbox1', 'testbox1 (ftp -d)']]);

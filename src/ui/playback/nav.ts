@@ -44,8 +44,14 @@ function tcpKey(bytes: Uint8Array, conn: string | undefined): TcpKey | null {
   const f = t.flags;
   const flags = `${+f.syn}${+f.ack}${+f.fin}${+f.rst}${+f.psh}`;
   return {
-    key: !f.syn && !f.fin && t.payload.length === 0 ? null : `${conn ?? `${p.value.ip.header.src}:${t.srcPort}>${p.value.ip.header.dst}:${t.dstPort}`}|${flags}|${t.seq}|${t.payload.length}`,
-    syn: f.syn, ack: f.ack, fin: f.fin, rst: f.rst,
+    key:
+      !f.syn && !f.fin && t.payload.length === 0
+        ? null
+        : `${conn ?? `${p.value.ip.header.src}:${t.srcPort}>${p.value.ip.header.dst}:${t.dstPort}`}|${flags}|${t.seq}|${t.payload.length}`,
+    syn: f.syn,
+    ack: f.ack,
+    fin: f.fin,
+    rst: f.rst,
     text: payloadText(t.payload),
   };
 }

@@ -25,7 +25,15 @@ export function syntheticRun(): { trace: Trace; verdict: Verdict } {
     for (let i = from; i !== to; i += dir) {
       if (drop && i === drop.at) {
         emit({ kind: 'recv', device: path[i]!, iface: 'eth1', packetId: id, conn, bytes, from: path[i - dir]! });
-        return emit({ kind: 'drop', device: path[i]!, packetId: id, conn, how: drop.how, reason: 'FORWARD chain policy DROP', rule: drop.how === 'reject' ? { table: 'filter', chain: 'FORWARD', index: 3, line: 9, text: '-A FORWARD -j REJECT --reject-with icmp-host-prohibited' } : null });
+        return emit({
+          kind: 'drop',
+          device: path[i]!,
+          packetId: id,
+          conn,
+          how: drop.how,
+          reason: 'FORWARD chain policy DROP',
+          rule: drop.how === 'reject' ? { table: 'filter', chain: 'FORWARD', index: 3, line: 9, text: '-A FORWARD -j REJECT --reject-with icmp-host-prohibited' } : null,
+        });
       }
       if (i !== from) emit({ kind: 'recv', device: path[i]!, iface: 'eth0', packetId: id, conn, bytes, from: path[i - dir]! });
       emit({ kind: 'send', device: path[i]!, iface: 'eth0', packetId: id, conn, bytes, to: path[i + dir]! });
@@ -35,8 +43,13 @@ export function syntheticRun(): { trace: Trace; verdict: Verdict } {
   const C = ip('192.168.1.100');
   const S = ip('203.0.113.10');
   const seg = (src: Ipv4, dst: Ipv4, sp: number, dp: number, flags: object, seq: number, ack: number, text?: string) =>
-    encodeTcpPacket({ src, dst }, { srcPort: sp, dstPort: dp, seq, ack, flags, window: 64240, payload: text ? enc.encode(text) : undefined, options: text ? [] : [{ kind: 'mss', value: 1460 }] });
-  const connections: Trace['connections'] = [{ id: 'c1-control', role: 'control', opener: 'client', acceptor: 'server', dialled: '203.0.113.10:21', client: 'client', firstStep: 0 }];
+    encodeTcpPacket(
+      { src, dst },
+      { srcPort: sp, dstPort: dp, seq, ack, flags, window: 64240, payload: text ? enc.encode(text) : undefined, options: text ? [] : [{ kind: 'mss', value: 1460 }] },
+    );
+  const connections: Trace['connections'] = [
+    { id: 'c1-control', role: 'control', opener: 'client', acceptor: 'server', dialled: '203.0.113.10:21', client: 'client', firstStep: 0 },
+  ];
   hop(0, 4, seg(C, S, 40000, 21, { syn: true }, 100, 0), 'c1-control');
   emit({ kind: 'conntrack', device: 'srouter', packetId: 1, action: 'new', tuple: 'tcp 192.168.1.100:40000 → 203.0.113.10:21', note: 'SYN_SENT' });
   hop(4, 0, seg(S, C, 21, 40000, { syn: true, ack: true }, 500, 101), 'c1-control');
@@ -45,7 +58,16 @@ export function syntheticRun(): { trace: Trace; verdict: Verdict } {
   emit({ kind: 'console', client: 'client', text: '---> PASV' });
   emit({ kind: 'console', client: 'client', text: '227 Entering Passive Mode (203,0,113,10,195,80).' });
   const before = seg(C, S, 40001, 50000, { syn: true }, 900, 0);
-  emit({ kind: 'nat', device: 'crouter', packetId: 99, what: 'SNAT 192.168.1.100:40001 → 198.51.100.1:40001', before, after: seg(ip('198.51.100.1'), S, 40001, 50000, { syn: true }, 900, 0), rule: null, note: 'MASQUERADE' });
+  emit({
+    kind: 'nat',
+    device: 'crouter',
+    packetId: 99,
+    what: 'SNAT 192.168.1.100:40001 → 198.51.100.1:40001',
+    before,
+    after: seg(ip('198.51.100.1'), S, 40001, 50000, { syn: true }, 900, 0),
+    rule: null,
+    note: 'MASQUERADE',
+  });
   connections.push({ id: 'c1-data-1', role: 'data', opener: 'client', acceptor: 'server', dialled: '203.0.113.10:50000', client: 'client', firstStep: events.length });
   const dropAt = hop(0, 4, before, 'c1-data-1', { at: 3, how: 'reject' });
   emit({ kind: 'console', client: 'client', text: 'ftp: connect: No route to host' });
@@ -55,7 +77,22 @@ export function syntheticRun(): { trace: Trace; verdict: Verdict } {
     budgetExhausted: false,
     endTime: t,
     summary: '1 of 1 transfers failed',
-    transfers: [{ client: 'client', command: 'ls', ok: false, bytes: 0, failure: { kind: 'icmp-prohibited', step: dropAt, culprit: { device: 'srouter', rule: null, policy: 'FORWARD policy DROP' }, clientSees: ['ftp: connect: No route to host'], explanation: 'The data SYN was refused by srouter.', fix: 'Open the passive range.' } }],
+    transfers: [
+      {
+        client: 'client',
+        command: 'ls',
+        ok: false,
+        bytes: 0,
+        failure: {
+          kind: 'icmp-prohibited',
+          step: dropAt,
+          culprit: { device: 'srouter', rule: null, policy: 'FORWARD policy DROP' },
+          clientSees: ['ftp: connect: No route to host'],
+          explanation: 'The data SYN was refused by srouter.',
+          fix: 'Open the passive range.',
+        },
+      },
+    ],
   };
   return { trace: { events, connections, devices: path }, verdict };
 }

@@ -17,13 +17,20 @@ const PROTO: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP' };
 
 function optionText(o: TcpOption): string {
   switch (o.kind) {
-    case 'mss': return `MSS ${o.value}`;
-    case 'wscale': return `Window scale ${o.shift} (×${2 ** o.shift})`;
-    case 'sack-permitted': return 'SACK permitted';
-    case 'timestamps': return `Timestamps TSval ${o.tsval} TSecr ${o.tsecr}`;
-    case 'nop': return 'NOP';
-    case 'eol': return 'End of options';
-    default: return `Option ${o.type} (${o.data.length} bytes)`;
+    case 'mss':
+      return `MSS ${o.value}`;
+    case 'wscale':
+      return `Window scale ${o.shift} (×${2 ** o.shift})`;
+    case 'sack-permitted':
+      return 'SACK permitted';
+    case 'timestamps':
+      return `Timestamps TSval ${o.tsval} TSecr ${o.tsecr}`;
+    case 'nop':
+      return 'NOP';
+    case 'eol':
+      return 'End of options';
+    default:
+      return `Option ${o.type} (${o.data.length} bytes)`;
   }
 }
 
@@ -73,7 +80,10 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
       const reply = /^\d{3}[ -]/.test(text);
       out.push({
         title: 'File Transfer Protocol (FTP)',
-        fields: [[reply ? 'Response' : 'Request', text], ...(reply ? [['Response code', text.slice(0, 3)] as [string, string]] : [['Request command', text.split(' ')[0] ?? ''] as [string, string]])],
+        fields: [
+          [reply ? 'Response' : 'Request', text],
+          ...(reply ? [['Response code', text.slice(0, 3)] as [string, string]] : [['Request command', text.split(' ')[0] ?? ''] as [string, string]]),
+        ],
       });
     }
   } else if (icmp) {
@@ -86,17 +96,19 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
         ['Checksum', hex(icmp.checksum, 4)],
       ],
       children: o
-        ? [{
-            title: `Quoted packet: ${formatIpv4(o.header.src)}${o.srcPort !== undefined ? `:${o.srcPort}` : ''} → ${formatIpv4(o.header.dst)}${o.dstPort !== undefined ? `:${o.dstPort}` : ''}`,
-            fields: [
-              ['Protocol', `${PROTO[o.header.protocol] ?? 'unknown'} (${o.header.protocol})`],
-              ['Source', formatIpv4(o.header.src)],
-              ['Destination', formatIpv4(o.header.dst)],
-              ...(o.srcPort !== undefined ? [['Source port', String(o.srcPort)] as [string, string]] : []),
-              ...(o.dstPort !== undefined ? [['Destination port', String(o.dstPort)] as [string, string]] : []),
-              ...(o.tcpSeq !== undefined ? [['TCP sequence', String(o.tcpSeq)] as [string, string]] : []),
-            ],
-          }]
+        ? [
+            {
+              title: `Quoted packet: ${formatIpv4(o.header.src)}${o.srcPort !== undefined ? `:${o.srcPort}` : ''} → ${formatIpv4(o.header.dst)}${o.dstPort !== undefined ? `:${o.dstPort}` : ''}`,
+              fields: [
+                ['Protocol', `${PROTO[o.header.protocol] ?? 'unknown'} (${o.header.protocol})`],
+                ['Source', formatIpv4(o.header.src)],
+                ['Destination', formatIpv4(o.header.dst)],
+                ...(o.srcPort !== undefined ? [['Source port', String(o.srcPort)] as [string, string]] : []),
+                ...(o.dstPort !== undefined ? [['Destination port', String(o.dstPort)] as [string, string]] : []),
+                ...(o.tcpSeq !== undefined ? [['TCP sequence', String(o.tcpSeq)] as [string, string]] : []),
+              ],
+            },
+          ]
         : undefined,
     });
   }
@@ -110,7 +122,13 @@ export function hexDump(bytes: Uint8Array, perLine = 16): string[] {
   for (let off = 0; off < bytes.length; off += perLine) {
     const chunk = [...bytes.subarray(off, off + perLine)];
     const groups: string[] = [];
-    for (let g = 0; g < chunk.length; g += 8) groups.push(chunk.slice(g, g + 8).map((b) => b.toString(16).padStart(2, '0')).join(' '));
+    for (let g = 0; g < chunk.length; g += 8)
+      groups.push(
+        chunk
+          .slice(g, g + 8)
+          .map((b) => b.toString(16).padStart(2, '0'))
+          .join(' '),
+      );
     const ascii = chunk.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
     lines.push(`${off.toString(16).padStart(4, '0')}  ${groups.join('  ').padEnd(width)}  ${ascii}`);
   }

@@ -47,12 +47,22 @@ describe('edit delta for share links', () => {
 
   it('round-trips any JSON edit (property)', () => {
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string(), fc.boolean(), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), tie('value'), { maxKeys: 4 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.integer(),
+        fc.string(),
+        fc.boolean(),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), tie('value'), { maxKeys: 4 }),
+      ),
     })).value;
-    fc.assert(fc.property(json, json, (a, b) => {
-      const r = applyDelta(a, diffDelta(a, b));
-      expect(r).toEqual({ ok: true, value: b });
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(json, json, (a, b) => {
+        const r = applyDelta(a, diffDelta(a, b));
+        expect(r).toEqual({ ok: true, value: b });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a delta that does not fit the scenario says where', () => {

@@ -73,7 +73,8 @@ export function applyDelta(base: unknown, delta: unknown, path = ''): DeltaResul
     const out = [...base];
     for (const [k, d] of Object.entries(isObject(delta.$a) ? delta.$a : {})) {
       const i = Number(k);
-      if (!Number.isInteger(i) || i < 0 || i >= out.length) return { ok: false, message: `The edit in the link changes item ${k} of ${path || 'the file'}, which has ${out.length}.` };
+      if (!Number.isInteger(i) || i < 0 || i >= out.length)
+        return { ok: false, message: `The edit in the link changes item ${k} of ${path || 'the file'}, which has ${out.length}.` };
       const r = applyDelta(out[i], d, `${path}[${i}]`);
       if (!r.ok) return r;
       out[i] = r.value;

@@ -32,7 +32,11 @@ describe('History', () => {
   });
 
   it('matches a simple list model for any sequence of operations', () => {
-    const op = fc.oneof(fc.integer().map((n) => ({ k: 'push' as const, n })), fc.constant({ k: 'undo' as const }), fc.constant({ k: 'redo' as const }));
+    const op = fc.oneof(
+      fc.integer().map((n) => ({ k: 'push' as const, n })),
+      fc.constant({ k: 'undo' as const }),
+      fc.constant({ k: 'redo' as const }),
+    );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (ops, limit) => {
         const h = new History(-1, limit);

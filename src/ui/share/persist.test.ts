@@ -3,12 +3,24 @@ import { SET_ASIDE_KEY, WORKING_KEY, clearWorking, forgetSetAside, loadWorking, 
 
 class FakeStorage {
   map = new Map<string, string>();
-  get length() { return this.map.size; }
-  key(i: number) { return [...this.map.keys()][i] ?? null; }
-  getItem(k: string) { return this.map.get(k) ?? null; }
-  setItem(k: string, v: string) { this.map.set(k, String(v)); }
-  removeItem(k: string) { this.map.delete(k); }
-  clear() { this.map.clear(); }
+  get length() {
+    return this.map.size;
+  }
+  key(i: number) {
+    return [...this.map.keys()][i] ?? null;
+  }
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, String(v));
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
+  clear() {
+    this.map.clear();
+  }
 }
 
 describe('working scenario in localStorage', () => {
@@ -68,14 +80,23 @@ describe('working scenario in localStorage', () => {
   it('when storage cannot take the copy aside, the autosave is left where it was', () => {
     fake.setItem(WORKING_KEY, 'junk');
     const set = fake.setItem.bind(fake);
-    fake.setItem = (k: string, v: string) => (k === SET_ASIDE_KEY ? (() => { throw new Error('QuotaExceededError'); })() : set(k, v));
+    fake.setItem = (k: string, v: string) =>
+      k === SET_ASIDE_KEY
+        ? (() => {
+            throw new Error('QuotaExceededError');
+          })()
+        : set(k, v);
     expect(takeWorking().kind).toBe('unreadable');
     expect(fake.getItem(WORKING_KEY)).toBe('junk');
   });
 
   it('never throws when storage itself throws or is missing', () => {
-    fake.setItem = () => { throw new Error('QuotaExceededError'); };
-    fake.getItem = () => { throw new Error('SecurityError'); };
+    fake.setItem = () => {
+      throw new Error('QuotaExceededError');
+    };
+    fake.getItem = () => {
+      throw new Error('SecurityError');
+    };
     expect(() => saveWorking({ a: 1 })).not.toThrow();
     expect(loadWorking()).toBeNull();
     vi.stubGlobal('localStorage', undefined);

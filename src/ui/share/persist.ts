@@ -58,10 +58,13 @@ export function readWorking(): SavedWork {
     return { kind: 'unreadable', raw, reason: 'Your saved work could not be opened: it is not in the format this app saves.' };
   const v = (parsed as { v: unknown }).v;
   if (v !== 1)
-    return { kind: 'unreadable', raw, reason: `Your saved work was saved in another format (version ${JSON.stringify(v).slice(0, 20)}), which this version of the app cannot open.` };
+    return {
+      kind: 'unreadable',
+      raw,
+      reason: `Your saved work was saved in another format (version ${JSON.stringify(v).slice(0, 20)}), which this version of the app cannot open.`,
+    };
   const file = (parsed as { file?: unknown }).file;
-  if (file === null || file === undefined || typeof file !== 'object')
-    return { kind: 'unreadable', raw, reason: 'Your saved work could not be opened: it holds no scenario.' };
+  if (file === null || file === undefined || typeof file !== 'object') return { kind: 'unreadable', raw, reason: 'Your saved work could not be opened: it holds no scenario.' };
   return { kind: 'ok', file };
 }
 

@@ -16,7 +16,9 @@ describe('share link', () => {
   });
 
   it('accepts the fragment without "#" and defaults a missing step to 0', () => {
-    const hash = encodeShare({ name: 'x' }, 0).replace(/&step=0$/, '').slice(1);
+    const hash = encodeShare({ name: 'x' }, 0)
+      .replace(/&step=0$/, '')
+      .slice(1);
     expect(decodeShare(hash)).toEqual({ ok: true, file: { name: 'x' }, step: 0 });
   });
 

@@ -29,7 +29,15 @@ export const BLANK_SCENARIO: ScenarioFile = {
         { name: 'eth1', ip: '198.51.100.1/24', segment: 'client-wan' },
       ],
       routes: [{ to: '0.0.0.0/0', via: '198.51.100.254' }],
-      iptables: ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -s 192.168.1.0/24 -o eth1 -j MASQUERADE', 'COMMIT'],
+      iptables: [
+        '*nat',
+        ':PREROUTING ACCEPT [0:0]',
+        ':INPUT ACCEPT [0:0]',
+        ':OUTPUT ACCEPT [0:0]',
+        ':POSTROUTING ACCEPT [0:0]',
+        '-A POSTROUTING -s 192.168.1.0/24 -o eth1 -j MASQUERADE',
+        'COMMIT',
+      ],
     },
     {
       id: 'internet',

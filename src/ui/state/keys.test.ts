@@ -13,7 +13,16 @@ describe('transport shortcuts', () => {
     expect(shortcutFor(ev('ArrowRight'))).toBe('next');
   });
   it('landmark jumps and presenter mode', () => {
-    expect([']', '[', '}', '{', '>', '<', 'p', 'P'].map((k) => shortcutFor(ev(k)))).toEqual(['ftpNext', 'ftpPrev', 'connNext', 'connPrev', 'dropNext', 'dropPrev', 'presenter', 'presenter']);
+    expect([']', '[', '}', '{', '>', '<', 'p', 'P'].map((k) => shortcutFor(ev(k)))).toEqual([
+      'ftpNext',
+      'ftpPrev',
+      'connNext',
+      'connPrev',
+      'dropNext',
+      'dropPrev',
+      'presenter',
+      'presenter',
+    ]);
   });
   it('never while typing, and not with Ctrl/Cmd (those are the browser’s and undo’s)', () => {
     expect(shortcutFor(ev('ArrowRight', el(['input'])))).toBeNull();

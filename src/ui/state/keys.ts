@@ -10,8 +10,21 @@ export type Shortcut = 'toggle' | 'next' | 'prev' | 'start' | 'end' | 'ftpNext' 
  * connection open/close, < > by drop; P toggles presenter mode.
  */
 const KEYS: Record<string, Shortcut> = {
-  ' ': 'toggle', ArrowRight: 'next', ArrowLeft: 'prev', PageDown: 'next', PageUp: 'prev', Home: 'start', End: 'end',
-  ']': 'ftpNext', '[': 'ftpPrev', '}': 'connNext', '{': 'connPrev', '>': 'dropNext', '<': 'dropPrev', p: 'presenter', P: 'presenter',
+  ' ': 'toggle',
+  ArrowRight: 'next',
+  ArrowLeft: 'prev',
+  PageDown: 'next',
+  PageUp: 'prev',
+  Home: 'start',
+  End: 'end',
+  ']': 'ftpNext',
+  '[': 'ftpPrev',
+  '}': 'connNext',
+  '{': 'connPrev',
+  '>': 'dropNext',
+  '<': 'dropPrev',
+  p: 'presenter',
+  P: 'presenter',
 };
 
 export function shortcutFor(e: Pick<KeyboardEvent, 'key' | 'target' | 'altKey' | 'ctrlKey' | 'metaKey' | 'defaultPrevented'>): Shortcut | null {
@@ -20,7 +33,8 @@ export function shortcutFor(e: Pick<KeyboardEvent, 'key' | 'target' | 'altKey' |
   if (!action) return null;
   const t = e.target as HTMLElement | null;
   if (t && typeof t.closest === 'function') {
-    if (t.closest('input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable=""], [contenteditable="true"], [role="tab"], [role="tablist"]')) return null;
+    if (t.closest('input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable=""], [contenteditable="true"], [role="tab"], [role="tablist"]'))
+      return null;
     // A scrolling panel keeps its own Page keys.
     if ((e.key === 'PageDown' || e.key === 'PageUp') && t.closest('.scroller, [role="tabpanel"], section[aria-label="Ladder diagram"]')) return null;
     if (action === 'toggle' && t.closest('button, a, summary, [role="button"], [role="checkbox"], input')) return null;

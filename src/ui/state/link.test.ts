@@ -32,6 +32,9 @@ describe('links for what is on screen', () => {
     const bad = openScenario({ page: 'scenario', id: b.id, step: null, mode: null, seed: null, delta: 'xyz' }, BUILTIN_SCENARIOS);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).toMatch(/damaged or cut short/);
-    expect(openScenario({ page: 'scenario', id: 'nope', step: null, mode: null, seed: null, delta: null }, BUILTIN_SCENARIOS)).toEqual({ ok: false, message: 'There is no built-in scenario called "nope".' });
+    expect(openScenario({ page: 'scenario', id: 'nope', step: null, mode: null, seed: null, delta: null }, BUILTIN_SCENARIOS)).toEqual({
+      ok: false,
+      message: 'There is no built-in scenario called "nope".',
+    });
   });
 });

@@ -26,7 +26,17 @@ describe('route: the URL scheme', () => {
   });
 
   it('says what is wrong with a bad link, never throws', () => {
-    const bad = ['#/nope', '#/scenario/', '#/scenario/x/step/abc', '#/scenario/x?mode=teacher', '#/lesson/a/step/0', '#/scenario/<b>x</b>', '#/scenario/x?seed=4294967296', '#s=', '#/challenge/custom'];
+    const bad = [
+      '#/nope',
+      '#/scenario/',
+      '#/scenario/x/step/abc',
+      '#/scenario/x?mode=teacher',
+      '#/lesson/a/step/0',
+      '#/scenario/<b>x</b>',
+      '#/scenario/x?seed=4294967296',
+      '#s=',
+      '#/challenge/custom',
+    ];
     for (const h of bad) {
       const r = parseRoute(h);
       expect(r.ok, h).toBe(false);
@@ -47,9 +57,11 @@ describe('route: the URL scheme', () => {
       fc.record({ page: fc.constant('challenge' as const), id: id.filter((s) => s !== 'custom'), data: fc.constant(null), mode }),
       fc.record({ page: fc.constant('glossary' as const), term: fc.option(id) }),
     );
-    fc.assert(fc.property(route, (r) => {
-      expect(parseRoute(formatRoute(r))).toEqual({ ok: true, route: r });
-    }));
+    fc.assert(
+      fc.property(route, (r) => {
+        expect(parseRoute(formatRoute(r))).toEqual({ ok: true, route: r });
+      }),
+    );
   });
 
   it('never throws on any text', () => {

@@ -80,7 +80,10 @@ function decodePart(s: string): string {
 export function parseRoute(hash: string): RouteParse {
   const raw = String(hash ?? '').replace(/^#/, '');
   if (raw.length > MAX_LINK_CHARS)
-    return { ok: false, message: `The link is ${raw.length.toLocaleString('en')} characters long; links above ${MAX_LINK_CHARS.toLocaleString('en')} are not opened. Import the scenario as a file instead.` };
+    return {
+      ok: false,
+      message: `The link is ${raw.length.toLocaleString('en')} characters long; links above ${MAX_LINK_CHARS.toLocaleString('en')} are not opened. Import the scenario as a file instead.`,
+    };
   if (raw === '' || raw === '/') return { ok: true, route: { page: 'home' } };
 
   // Legacy share links: #s=<lz>&step=<n>
@@ -171,9 +174,22 @@ export function formatRoute(r: Route): string {
     case 'home':
       return '#/';
     case 'scenario':
-      return '#' + withQuery(`/scenario/${r.id}${r.step !== null ? `/step/${r.step}` : ''}`, [['mode', r.mode], ['seed', r.seed], ['d', r.delta]]);
+      return (
+        '#' +
+        withQuery(`/scenario/${r.id}${r.step !== null ? `/step/${r.step}` : ''}`, [
+          ['mode', r.mode],
+          ['seed', r.seed],
+          ['d', r.delta],
+        ])
+      );
     case 'custom':
-      return '#' + withQuery(`/custom${r.step !== null ? `/step/${r.step}` : ''}`, [['mode', r.mode], ['s', r.data]]);
+      return (
+        '#' +
+        withQuery(`/custom${r.step !== null ? `/step/${r.step}` : ''}`, [
+          ['mode', r.mode],
+          ['s', r.data],
+        ])
+      );
     case 'lessons':
       return '#/lessons';
     case 'lesson':
@@ -181,7 +197,13 @@ export function formatRoute(r: Route): string {
     case 'challenges':
       return '#/challenges';
     case 'challenge':
-      return '#' + withQuery(`/challenge/${r.id}`, [['mode', r.mode], ['c', r.data]]);
+      return (
+        '#' +
+        withQuery(`/challenge/${r.id}`, [
+          ['mode', r.mode],
+          ['c', r.data],
+        ])
+      );
     case 'glossary':
       return r.term ? `#/glossary/${r.term}` : '#/glossary';
   }

@@ -27,9 +27,14 @@ class FakeWorker implements WorkerLike {
   /** Answers the oldest request as sim.worker.ts would. */
   answer() {
     const req = this.inbox.shift()!;
-    const r = work(req, () => 0, () => {});
+    const r = work(
+      req,
+      () => 0,
+      () => {},
+    );
     if ('invalid' in r) return this.onmessage?.({ data: { id: req.id, kind: 'invalid', errors: r.invalid } });
-    if (req.want === 'verdict') return this.onmessage?.({ data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0 } });
+    if (req.want === 'verdict')
+      return this.onmessage?.({ data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0 } });
     this.onmessage?.({ data: { id: req.id, kind: 'done', packed: structuredClone(packRun(r.run)), stoppedEarly: r.stoppedEarly, wallMs: 0 } });
   }
 }

@@ -66,7 +66,11 @@ export type WorkerReply =
   | { id: number; kind: 'error'; message: string };
 
 /** Loads and runs one request; `now` is the caller's clock (the core reads none). */
-export function work(req: RunRequest, now: () => number, onProgress: (events: number) => void): { run: RunResult; stoppedEarly: boolean; wallMs: number } | { invalid: ScenarioError[] } {
+export function work(
+  req: RunRequest,
+  now: () => number,
+  onProgress: (events: number) => void,
+): { run: RunResult; stoppedEarly: boolean; wallMs: number } | { invalid: ScenarioError[] } {
   const t0 = now();
   const loaded = loadScenario(req.file);
   if (!loaded.ok) return { invalid: loaded.errors };
@@ -90,7 +94,11 @@ export function work(req: RunRequest, now: () => number, onProgress: (events: nu
 export const runDirect: RunFn = (req, opts = {}) => {
   if (opts.signal?.aborted) return { kind: 'cancelled' };
   try {
-    const r = work(req, () => performance.now(), (n) => opts.onProgress?.(n));
+    const r = work(
+      req,
+      () => performance.now(),
+      (n) => opts.onProgress?.(n),
+    );
     if ('invalid' in r) return { kind: 'invalid', errors: r.invalid };
     if (req.want === 'verdict') return { kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
     return { kind: 'done', run: r.run, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
@@ -126,7 +134,10 @@ export class RunnerPool {
   readonly #queue: Task[] = [];
   #next = 1;
 
-  constructor(size = 2, private readonly makeWorker: () => WorkerLike = browserWorker) {
+  constructor(
+    size = 2,
+    private readonly makeWorker: () => WorkerLike = browserWorker,
+  ) {
     this.#slots = Array.from({ length: Math.max(1, size) }, () => ({ worker: null, task: null }));
   }
 
@@ -197,7 +208,11 @@ export class RunnerPool {
       // The worker died (out of memory, a bug): its task fails, a new worker takes the slot.
       slot.worker?.terminate();
       slot.worker = null;
-      if (slot.task) this.#settle(slot, { kind: 'error', message: `The simulation stopped: ${e.message ?? 'the page ran out of memory or the worker failed'}. Run it with the command line (npm run sim) for a run this large.` });
+      if (slot.task)
+        this.#settle(slot, {
+          kind: 'error',
+          message: `The simulation stopped: ${e.message ?? 'the page ran out of memory or the worker failed'}. Run it with the command line (npm run sim) for a run this large.`,
+        });
     };
     return w;
   }

@@ -8,9 +8,14 @@ const post = (m: WorkerReply, transfer: Transferable[] = []) => (self as unknown
 self.onmessage = (e: MessageEvent<WorkerRequest>) => {
   const req = e.data;
   try {
-    const r = work(req, () => performance.now(), (events) => post({ id: req.id, kind: 'progress', events }));
+    const r = work(
+      req,
+      () => performance.now(),
+      (events) => post({ id: req.id, kind: 'progress', events }),
+    );
     if ('invalid' in r) return post({ id: req.id, kind: 'invalid', errors: r.invalid });
-    if (req.want === 'verdict') return post({ id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs });
+    if (req.want === 'verdict')
+      return post({ id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs });
     const packed = packRun(r.run);
     post({ id: req.id, kind: 'done', packed, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs }, [packed.bytes]);
   } catch (err) {

@@ -22,7 +22,7 @@ describe('a run packed for the worker boundary', () => {
     });
     // Every packet's bytes sit in the one buffer, nothing else does.
     let sum = 0;
-    for (const e of run.trace.events) for (const f of ['bytes', 'before', 'after'] as const) sum += ((e as unknown as Record<string, Uint8Array | undefined>)[f])?.length ?? 0;
+    for (const e of run.trace.events) for (const f of ['bytes', 'before', 'after'] as const) sum += (e as unknown as Record<string, Uint8Array | undefined>)[f]?.length ?? 0;
     expect(size).toBe(sum);
     expect(back.trace.connections).toEqual(run.trace.connections);
     expect(back.trace.devices).toEqual(run.trace.devices);

@@ -17,10 +17,11 @@ const BYTE_FIELDS: readonly ByteField[] = ['bytes', 'before', 'after'];
 
 export function packRun(run: RunResult): PackedRun {
   let total = 0;
-  for (const e of run.trace.events) for (const f of BYTE_FIELDS) {
-    const b = (e as Partial<Record<ByteField, Uint8Array>>)[f];
-    if (b instanceof Uint8Array) total += b.length;
-  }
+  for (const e of run.trace.events)
+    for (const f of BYTE_FIELDS) {
+      const b = (e as Partial<Record<ByteField, Uint8Array>>)[f];
+      if (b instanceof Uint8Array) total += b.length;
+    }
   const bytes = new Uint8Array(total);
   let at = 0;
   const events = run.trace.events.map((e) => {

@@ -16,7 +16,17 @@ describe('lesson progress', () => {
   it('ignores broken or foreign data', () => {
     expect(parseProgress('not json')).toEqual(emptyProgress());
     expect(parseProgress('[1]')).toEqual(emptyProgress());
-    expect(parseProgress(JSON.stringify({ done: { a: 'yes', b: true }, step: { a: -1, b: 3 }, answers: { a: { 1: { first: 5 } } } }))).toEqual({ done: { b: true }, step: { b: 3 }, answers: {} });
-    expect(loadProgress({ getItem: () => { throw new Error('denied'); } })).toEqual(emptyProgress());
+    expect(parseProgress(JSON.stringify({ done: { a: 'yes', b: true }, step: { a: -1, b: 3 }, answers: { a: { 1: { first: 5 } } } }))).toEqual({
+      done: { b: true },
+      step: { b: 3 },
+      answers: {},
+    });
+    expect(
+      loadProgress({
+        getItem: () => {
+          throw new Error('denied');
+        },
+      }),
+    ).toEqual(emptyProgress());
   });
 });

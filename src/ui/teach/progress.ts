@@ -40,7 +40,8 @@ export function parseProgress(text: string | null): Progress {
     for (const [k, steps] of Object.entries(v.answers)) {
       if (!isObj(steps)) continue;
       for (const [s, a] of Object.entries(steps))
-        if (isObj(a) && typeof a.first === 'string' && typeof a.right === 'boolean' && Number.isInteger(a.tries)) (p.answers[k] ??= {})[s] = { first: a.first, right: a.right, tries: a.tries as number };
+        if (isObj(a) && typeof a.first === 'string' && typeof a.right === 'boolean' && Number.isInteger(a.tries))
+          (p.answers[k] ??= {})[s] = { first: a.first, right: a.right, tries: a.tries as number };
     }
   return p;
 }

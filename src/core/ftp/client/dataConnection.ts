@@ -10,11 +10,7 @@ import type { ClientProfile } from './profiles';
 import { receiveData, type Transfer } from './transfer';
 
 /** What the data connection tells the machine. */
-export type DataEvent =
-  | { type: 'DATA_CONNECTED' }
-  | { type: 'DATA_FAILED'; err: ConnectError }
-  | { type: 'DATA_ACCEPTED'; sock: TcpSocket }
-  | { type: 'DATA_CLOSED' };
+export type DataEvent = { type: 'DATA_CONNECTED' } | { type: 'DATA_FAILED'; err: ConnectError } | { type: 'DATA_ACCEPTED'; sock: TcpSocket } | { type: 'DATA_CLOSED' };
 
 /** What these functions need from the client around them. */
 export interface DataEnv {
@@ -58,7 +54,15 @@ export function listenForServer(env: DataEnv, dataPort: 'ephemeral' | 'control+1
  * time-out when it has one (counted from the transfer's start or from this connect, as the
  * profile says).
  */
-export function dialServer(env: DataEnv, profile: ClientProfile, connectTimeoutMs: number | null, dataPort: 'ephemeral' | 'control+1', ctrl: TcpSocket | null, x: Transfer, send: (e: DataEvent) => void): void {
+export function dialServer(
+  env: DataEnv,
+  profile: ClientProfile,
+  connectTimeoutMs: number | null,
+  dataPort: 'ephemeral' | 'control+1',
+  ctrl: TcpSocket | null,
+  x: Transfer,
+  send: (e: DataEvent) => void,
+): void {
   x.dataConn = env.nextDataConn();
   x.connectStartedUs = env.now();
   if (connectTimeoutMs !== null && x.connectDeadlineUs === undefined) {
@@ -101,13 +105,7 @@ export function closeData(x: Transfer): void {
 }
 
 /** Where the client connects after a 227, per its profile's policy; or the refusal message. */
-export function passiveTarget(
-  profile: ClientProfile,
-  server: Ipv4,
-  announced: Ipv4,
-  port: number,
-  print: (line: string) => void,
-): { ip: Ipv4; port: number } | { refuse: string } {
+export function passiveTarget(profile: ClientProfile, server: Ipv4, announced: Ipv4, port: number, print: (line: string) => void): { ip: Ipv4; port: number } | { refuse: string } {
   switch (profile.pasvAddress) {
     case 'trust':
       return { ip: announced, port };

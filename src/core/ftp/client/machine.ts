@@ -106,12 +106,7 @@ interface Ctx {
   cwdSent: number;
 }
 
-type Ev =
-  | { type: 'CTRL_CONNECTED' }
-  | { type: 'CTRL_FAILED'; err: ConnectError }
-  | { type: 'CTRL_CLOSED' }
-  | { type: 'REPLY'; reply: FtpReply }
-  | DataEvent;
+type Ev = { type: 'CTRL_CONNECTED' } | { type: 'CTRL_FAILED'; err: ConnectError } | { type: 'CTRL_CLOSED' } | { type: 'REPLY'; reply: FtpReply } | DataEvent;
 
 /** The data commands a transfer tries, in order, given what this session has learnt. */
 function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
@@ -262,8 +257,7 @@ export const ftpClientMachine = setup({
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
-    canFallBackOnReply: ({ context }) =>
-      !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
+    canFallBackOnReply: ({ context }) => !!context.xfer && context.input.profile.fallbackOnReply && context.xfer.index + 1 < context.xfer.commands.length,
     /** tnftp in its default mode: passive failed, go on in active mode. */
     abandonsPassive: ({ context }) => {
       const x = context.xfer;
@@ -425,7 +419,13 @@ export const ftpClientMachine = setup({
       if (event.type !== 'REPLY' || !s) return;
       const { env } = context.input;
       const ok = event.reply.code >= 200 && event.reply.code < 300;
-      env.report({ client: env.clientId, command: describeStep(s), ok, bytes: 0, ...(ok ? {} : { symptom: { kind: 'reply' as const, verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') } }) });
+      env.report({
+        client: env.clientId,
+        command: describeStep(s),
+        ok,
+        bytes: 0,
+        ...(ok ? {} : { symptom: { kind: 'reply' as const, verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') } }),
+      });
     },
     printLoginFailed: ({ context }) => context.input.env.print('Login failed.'),
     printWait: ({ context }) => {
@@ -654,10 +654,23 @@ export const ftpClientMachine = setup({
     },
     tlsCheck: { always: [{ guard: 'lftpFeatFirst', target: 'lftpFeat' }, { guard: 'isTls', target: 'authTls' }, { target: 'next' }] },
     /** lftp: FEAT before logging in, then AUTH TLS (ftp:ssl-allow); refused, it goes on in the clear. */
-    lftpFeat: { entry: 'sendFeatNow', on: { REPLY: [{ guard: 'isTls', target: 'authTls', actions: 'printReply' }, { target: 'lftpAuth', actions: 'printReply' }] } },
+    lftpFeat: {
+      entry: 'sendFeatNow',
+      on: {
+        REPLY: [
+          { guard: 'isTls', target: 'authTls', actions: 'printReply' },
+          { target: 'lftpAuth', actions: 'printReply' },
+        ],
+      },
+    },
     lftpAuth: {
       entry: 'sendAuthTls',
-      on: { REPLY: [{ guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] }, { target: 'next', actions: 'printReply' }] },
+      on: {
+        REPLY: [
+          { guard: 'is234', target: 'pbsz', actions: ['printReply', 'startTls'] },
+          { target: 'next', actions: 'printReply' },
+        ],
+      },
     },
     authTls: {
       entry: 'sendAuthTls',
@@ -724,7 +737,11 @@ export const ftpClientMachine = setup({
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
           // "Login failed." and the ftp> prompt again: the next login line tries once more.
-          { guard: ({ context, event }) => code(event) === 530 && !context.relogin && context.input.script[context.pc + 1]?.kind === 'login', target: 'next', actions: ['printReply', 'printLoginFailed', 'advance'] },
+          {
+            guard: ({ context, event }) => code(event) === 530 && !context.relogin && context.input.script[context.pc + 1]?.kind === 'login',
+            target: 'next',
+            actions: ['printReply', 'printLoginFailed', 'advance'],
+          },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },
@@ -839,10 +856,7 @@ export const ftpClientMachine = setup({
           on: {
             DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
             DATA_CLOSED: { actions: 'markDataClosed' },
-            REPLY: [
-              { guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
-              { actions: ['printReply', 'mark226'] },
-            ],
+            REPLY: [{ guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] }, { actions: ['printReply', 'mark226'] }],
           },
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */
@@ -877,7 +891,13 @@ function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
   const { env, profile } = c.input;
   for (const l of replyFailureLines(profile, 'AUTH', reply.code)) env.print(l);
   for (const step of steps) {
-    env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') } });
+    env.report({
+      client: env.clientId,
+      command: describeStep(step),
+      ok: false,
+      bytes: 0,
+      symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') },
+    });
   }
 }
 
@@ -888,8 +908,18 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
   x.symptomKind = symptom.kind;
   const { env } = c.input;
   const last = x.lastConnectError;
-  const passiveFailure = x.triedActiveFallback && last && symptom !== undefined
-    ? { kind: 'connect' as const, conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' as const }
-    : undefined;
-  env.report({ client: env.clientId, command: describeStep(x.step), ok: false, bytes: x.bytes, dataCommand: x.commands[x.index], dataConn: x.dataConn, symptom, ...(passiveFailure ? { passiveFailure } : {}) });
+  const passiveFailure =
+    x.triedActiveFallback && last && symptom !== undefined
+      ? { kind: 'connect' as const, conn: last.conn, target: `${formatIpv4(last.target.ip)}:${last.target.port}`, err: last.err, role: 'data' as const }
+      : undefined;
+  env.report({
+    client: env.clientId,
+    command: describeStep(x.step),
+    ok: false,
+    bytes: x.bytes,
+    dataCommand: x.commands[x.index],
+    dataConn: x.dataConn,
+    symptom,
+    ...(passiveFailure ? { passiveFailure } : {}),
+  });
 }

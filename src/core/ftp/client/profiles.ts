@@ -317,11 +317,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     connectBudgetFrom: 'data-connect',
     commands: {
       afterLogin: ['PWD'],
-      beforeDataCommand: [
-        { verb: 'TYPE', type: 'per-transfer', for: 'downloads', onError: 'fail' },
-        { verb: 'SIZE', onError: 'ignore' },
-        { verb: 'MDTM' },
-      ],
+      beforeDataCommand: [{ verb: 'TYPE', type: 'per-transfer', for: 'downloads', onError: 'fail' }, { verb: 'SIZE', onError: 'ignore' }, { verb: 'MDTM' }],
       beforeTransferCommand: [],
       afterDownload: [],
     },

@@ -36,9 +36,7 @@ export function parseScriptLine(line: string): ScriptParse {
   switch (v) {
     case 'login':
     case 'user':
-      return args.length > 2
-        ? { ok: false, message: 'login takes at most a user and a password' }
-        : { ok: true, step: { kind: 'login', user: args[0], password: args[1] } };
+      return args.length > 2 ? { ok: false, message: 'login takes at most a user and a password' } : { ok: true, step: { kind: 'login', user: args[0], password: args[1] } };
     case 'ls':
     case 'dir':
     case 'list':
@@ -53,7 +51,8 @@ export function parseScriptLine(line: string): ScriptParse {
       const kind = v === 'put' || v === 'stor' ? 'put' : 'append';
       if (args.length < 1 || args.length > 2) return { ok: false, message: `${kind} takes a file name and an optional size in bytes` };
       const size = args[1] === undefined ? 1024 : Number(args[1]);
-      if (!Number.isInteger(size) || size < 0 || size > 100_000_000) return { ok: false, message: `${kind} size must be a whole number of bytes from 0 to 100000000, not "${args[1]}"` };
+      if (!Number.isInteger(size) || size < 0 || size > 100_000_000)
+        return { ok: false, message: `${kind} size must be a whole number of bytes from 0 to 100000000, not "${args[1]}"` };
       return { ok: true, step: { kind, file: args[0]!, size } };
     }
     case 'cd':

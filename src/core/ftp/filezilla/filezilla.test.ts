@@ -44,8 +44,15 @@ function setup(spec: FzSettingsSpec = SEED_003) {
   const autoban = new FzAutobanState(settings.autoban);
   const counts = { connections: 1, fromIp: 0, users: new Map<string, number>() };
   const env = (nowS = 0, peer = '198.51.100.7'): FzEnv => ({
-    settings, fs, autoban, peerIp: ip(peer), localIp: ip('10.0.0.10'), nowS,
-    connections: counts.connections, loggedInFromIp: counts.fromIp, loggedInAs: (u) => counts.users.get(u) ?? 0,
+    settings,
+    fs,
+    autoban,
+    peerIp: ip(peer),
+    localIp: ip('10.0.0.10'),
+    nowS,
+    connections: counts.connections,
+    loggedInFromIp: counts.fromIp,
+    loggedInAs: (u) => counts.users.get(u) ?? 0,
   });
   let s: FzSessionState = initialFzSession();
   const run = (line: string, e = env()) => {
@@ -53,7 +60,10 @@ function setup(spec: FzSettingsSpec = SEED_003) {
     s = { ...s, ...o.patch };
     return o;
   };
-  const text = (line: string, e?: FzEnv) => run(line, e).replies.map((r) => `${r.code} ${r.lines.join('\n')}`).join('\n');
+  const text = (line: string, e?: FzEnv) =>
+    run(line, e)
+      .replies.map((r) => `${r.code} ${r.lines.join('\n')}`)
+      .join('\n');
   const login = () => {
     run('USER themoonlanding');
     return text('PASS wasfaked');
@@ -74,7 +84,15 @@ describe('FileZilla Server settings (scenario form)', () => {
     const { settings } = parseFzSettings({ ...SEED_003, passive: { minPort: 5000, maxPort: 6000, ip: '203.0.113.10' } });
     expect(settings.passive.range).toEqual({ min: 5000, max: 6000 });
     expect(settings.passive.ip).toBe('203.0.113.10');
-    expect(settings.users[0]!.folders[1]!.rights).toMatchObject({ fileRead: false, fileWrite: true, fileAppend: true, dirCreate: true, dirList: true, dirSubdirs: true, fileDelete: false });
+    expect(settings.users[0]!.folders[1]!.rights).toMatchObject({
+      fileRead: false,
+      fileWrite: true,
+      fileAppend: true,
+      dirCreate: true,
+      dirList: true,
+      dirSubdirs: true,
+      fileDelete: false,
+    });
   });
 
   it('says where and what is wrong, and keeps the rest', () => {
@@ -82,7 +100,10 @@ describe('FileZilla Server settings (scenario form)', () => {
       ports: [70000],
       passive: { minPort: 5000 },
       maxUsers: 5,
-      users: [{ name: 'Bob', folders: [{ path: '/x', rights: ['read'] }] }, { name: 'eve', group: 'nobody' }],
+      users: [
+        { name: 'Bob', folders: [{ path: '/x', rights: ['read'] }] },
+        { name: 'eve', group: 'nobody' },
+      ],
       colour: 'red',
     });
     const at = (p: string) => issues.find((i) => i.path === p);
@@ -108,7 +129,7 @@ describe('FileZilla Server permissions (Permissions.cpp)', () => {
     expect(realDirectory(acc, fs, '/').tree).toBe('/ftp');
   });
 
-  it('inherits a folder\'s rights into subdirectories only with +Subdirs', () => {
+  it("inherits a folder's rights into subdirectories only with +Subdirs", () => {
     expect(realDirectory(acc, fs, '/music')).toMatchObject({ result: {}, truematch: false });
     expect(realDirectory(acc, fs, '/upload/inbox').rights?.fileWrite).toBe(true);
     const noSub = accountOf(parseFzSettings({ users: [{ name: 'a', folders: [{ path: '/ftp', home: true, rights: ['fileRead', 'dirList'] }] }] }).settings, 'a')!;
@@ -127,7 +148,7 @@ describe('FileZilla Server permissions (Permissions.cpp)', () => {
     expect(checkFile(acc, fs, '/upload', 'old.txt', 'read').result).toEqual({ denied: true });
   });
 
-  it('uses the group\'s folders where the user has none', () => {
+  it("uses the group's folders where the user has none", () => {
     const { settings: gs } = parseFzSettings({
       groups: [{ name: 'class', maxPerIp: 4, folders: [{ path: '/ftp', home: true }] }],
       users: [{ name: 'stu', password: 'x', group: 'class', folders: [{ path: '/ftp/upload', rights: ['fileWrite', 'dirList'] }] }],
@@ -141,7 +162,7 @@ describe('FileZilla Server permissions (Permissions.cpp)', () => {
     expect(changeDir(a, fs, '/', '/upload/inbox').result).toEqual({ denied: true });
   });
 
-  it('decides MKD and RMD by the parent\'s rights', () => {
+  it("decides MKD and RMD by the parent's rights", () => {
     expect(checkDir(acc, fs, '/', 'newdir', 'create').result).toEqual({ denied: true });
     expect(checkDir(acc, fs, '/upload', 'newdir', 'create').result).toEqual({});
     expect(checkDir(acc, fs, '/upload', 'inbox', 'create').result).toEqual({ exists: true });
@@ -184,15 +205,30 @@ describe('FileZilla Server session (ControlSocket.cpp)', () => {
     const o = t.run('STOR upload/new.txt');
     expect(o.replies).toEqual([]);
     const plan = o.effects.find((e) => e.kind === 'transfer');
-    expect(plan).toMatchObject({ plan: { verb: 'STOR', tree: '/ftp/upload/new.txt', resource: '/upload/new.txt', mark: { code: 150, lines: ['Opening data channel for file upload to server of "/upload/new.txt"'] } } });
+    expect(plan).toMatchObject({
+      plan: {
+        verb: 'STOR',
+        tree: '/ftp/upload/new.txt',
+        resource: '/upload/new.txt',
+        mark: { code: 150, lines: ['Opening data channel for file upload to server of "/upload/new.txt"'] },
+      },
+    });
     t.run('PASV');
     expect(t.run('APPE upload/old.txt').effects.find((e) => e.kind === 'transfer')).toMatchObject({ plan: { verb: 'APPE', appendTo: 10 } });
   });
 
   it('makes, renames and removes in upload/: 257, 350, 250, 553', () => {
-    const t = setup({ ...SEED_003, users: [{ ...SEED_003.users![0]!, folders: [SEED_003.users![0]!.folders![0]!, { path: '/ftp/upload', rights: ['fileRead', 'fileWrite', 'fileDelete', 'dirCreate', 'dirDelete', 'dirList', 'dirSubdirs'] }] }] });
+    const t = setup({
+      ...SEED_003,
+      users: [
+        {
+          ...SEED_003.users![0]!,
+          folders: [SEED_003.users![0]!.folders![0]!, { path: '/ftp/upload', rights: ['fileRead', 'fileWrite', 'fileDelete', 'dirCreate', 'dirDelete', 'dirList', 'dirSubdirs'] }],
+        },
+      ],
+    });
     t.login();
-    expect(t.text('MKD newdir')).toBe('550 Can\'t create directory. Permission denied');
+    expect(t.text('MKD newdir')).toBe("550 Can't create directory. Permission denied");
     expect(t.text('MKD upload/a/b')).toBe('257 "/upload/a/b" created successfully');
     expect(t.fs.isDir('/ftp/upload/a/b')).toBe(true);
     expect(t.text('MKD upload/a')).toBe('550 Directory already exists');
@@ -259,7 +295,12 @@ describe('FileZilla Server session (ControlSocket.cpp)', () => {
   });
 
   it('answers a disabled account and a user without a home', () => {
-    const t = setup({ users: [{ name: 'off', password: 'p', enabled: false, folders: [{ path: '/ftp', home: true }] }, { name: 'nohome', password: 'p', folders: [{ path: '/ftp' }] }] });
+    const t = setup({
+      users: [
+        { name: 'off', password: 'p', enabled: false, folders: [{ path: '/ftp', home: true }] },
+        { name: 'nohome', password: 'p', folders: [{ path: '/ftp' }] },
+      ],
+    });
     t.run('USER off');
     expect(t.run('PASS p').replies[0]!.lines[0]).toBe('Not logged in, user account has been disabled');
     t.run('USER nohome');
@@ -309,9 +350,27 @@ describe('FileZilla Server data connections', () => {
 
   it('draws passive ports in the range, then the next ones in turn', () => {
     const { settings } = parseFzSettings({ passive: { minPort: 5000, maxPort: 5002 } });
-    expect(drawFzPasvPort(settings, () => 2, () => false)).toBe(5002);
-    expect(drawFzPasvPort(settings, () => 2, (p) => p === 5002)).toBe(5000);
-    expect(drawFzPasvPort(settings, () => 0, () => true)).toBeNull();
+    expect(
+      drawFzPasvPort(
+        settings,
+        () => 2,
+        () => false,
+      ),
+    ).toBe(5002);
+    expect(
+      drawFzPasvPort(
+        settings,
+        () => 2,
+        (p) => p === 5002,
+      ),
+    ).toBe(5000);
+    expect(
+      drawFzPasvPort(
+        settings,
+        () => 0,
+        () => true,
+      ),
+    ).toBeNull();
   });
 
   it('rewrites a private PORT address from a routable peer to the peer; refuses another public one', () => {

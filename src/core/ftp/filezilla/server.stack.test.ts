@@ -40,7 +40,12 @@ function world(spec: FzSettingsSpec = SPEC) {
   const dstOf = (b: Uint8Array) => ((b[16]! << 24) | (b[17]! << 16) | (b[18]! << 8) | b[19]!) >>> 0;
   const host = (id: string, addr: Ipv4) => {
     const s = new HostStack({
-      id, ip: addr, scheduler, prng: prng.fork(id), trace, synSchedule: 'linux',
+      id,
+      ip: addr,
+      scheduler,
+      prng: prng.fork(id),
+      trace,
+      synSchedule: 'linux',
       transmit: (bytes) => {
         const to = stacks.get(dstOf(bytes));
         if (to) scheduler.after(500, () => to.receive(bytes));
@@ -55,7 +60,12 @@ function world(spec: FzSettingsSpec = SPEC) {
   const { settings } = parseFzSettings(spec);
   let dataN = 0;
   const server = startFzServer({
-    stack: srv, hostId: 'srv', settings, prng: prng.fork('server'), scheduler, trace,
+    stack: srv,
+    hostId: 'srv',
+    settings,
+    prng: prng.fork('server'),
+    scheduler,
+    trace,
     files: { '/ftp/readme.txt': { size: 3000 }, '/ftp/upload/old.txt': { size: 10 } },
     connLabel: (kind) => (kind === 'control' ? 'c/control' : `c/data${++dataN}`),
   });
@@ -64,13 +74,16 @@ function world(spec: FzSettingsSpec = SPEC) {
   const session = (from: HostStack = cliA) => {
     let replies = '';
     const state = { closed: false };
-    const sock = from.connect({ dst: SERVER, dstPort: settings.ports[0]!, srcPort: nextPort++, conn: 'c/control' }, {
-      onData: (b) => (replies += dec(b)),
-      onPeerClosed: () => {
-        state.closed = true;
-        sock.close();
+    const sock = from.connect(
+      { dst: SERVER, dstPort: settings.ports[0]!, srcPort: nextPort++, conn: 'c/control' },
+      {
+        onData: (b) => (replies += dec(b)),
+        onPeerClosed: () => {
+          state.closed = true;
+          sock.close();
+        },
       },
-    });
+    );
     settle();
     const cmd = (line: string): string => {
       const before = replies.length;
@@ -91,13 +104,16 @@ const portOf = (r: string) => {
 function openData(from: HostStack, port: number) {
   const got: number[] = [];
   const state = { closed: false };
-  const sock: TcpSocket = from.connect({ dst: SERVER, dstPort: port, conn: 'c/data' }, {
-    onData: (b) => got.push(...b),
-    onPeerClosed: () => {
-      state.closed = true;
-      sock.close();
+  const sock: TcpSocket = from.connect(
+    { dst: SERVER, dstPort: port, conn: 'c/data' },
+    {
+      onData: (b) => got.push(...b),
+      onPeerClosed: () => {
+        state.closed = true;
+        sock.close();
+      },
     },
-  });
+  );
   return { got, state, sock };
 }
 

@@ -159,7 +159,11 @@ function countLogin(c: Ctx, user: string | null): Pick<Ctx, 'counted'> {
 
 function openPassive(c: Ctx, self: { send(e: Ev): void }, epsv: boolean, announce: number): Partial<Ctx> {
   const { stack, prng, settings, connLabel } = c.env;
-  const port = drawFzPasvPort(settings, () => prng.nextU32(), (p) => stack.isListening(p));
+  const port = drawFzPasvPort(
+    settings,
+    () => prng.nextU32(),
+    (p) => stack.isListening(p),
+  );
   if (port === null) {
     sendReply(c, FZ.noSocket());
     return { s: { ...c.s, dataMode: 'none' } };
@@ -340,9 +344,21 @@ export const fzSessionMachine = setup({
     const now = input.env.scheduler.now;
     const slash = input.conn.indexOf('/');
     return {
-      env: input.env, sock: input.sock, conn: input.conn, client: slash > 0 ? input.conn.slice(0, slash) : input.conn,
-      s: initialFzSession(), counted: null, queue: [], port: null, pasv: null, xfer: null, closing: false, nextId: 1,
-      connectedUs: now, lastCmdUs: now, lastTransferUs: now,
+      env: input.env,
+      sock: input.sock,
+      conn: input.conn,
+      client: slash > 0 ? input.conn.slice(0, slash) : input.conn,
+      s: initialFzSession(),
+      counted: null,
+      queue: [],
+      port: null,
+      pasv: null,
+      xfer: null,
+      closing: false,
+      nextId: 1,
+      connectedUs: now,
+      lastCmdUs: now,
+      lastTransferUs: now,
     };
   },
   initial: 'greeting',
@@ -355,7 +371,10 @@ export const fzSessionMachine = setup({
     greeting: { entry: 'greet', always: 'control' },
     control: {
       entry: 'drainQueue',
-      always: [{ guard: 'isClosing', target: 'closed' }, { guard: 'hasXfer', target: 'transfer' }],
+      always: [
+        { guard: 'isClosing', target: 'closed' },
+        { guard: 'hasXfer', target: 'transfer' },
+      ],
       after: { controlTimeout: { guard: 'timeoutsOn', target: 'closed', actions: 'replyTimeout' } },
       on: { CMD: { target: 'control', reenter: true, actions: 'handleCmd' } },
     },

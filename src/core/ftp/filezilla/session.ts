@@ -97,22 +97,54 @@ const say = (reply: FzReply, patch: Partial<FzSessionState> = {}, effects: FzEff
 
 /** Commands FileZilla knows: whether they need an argument and work before login (command_map). */
 const COMMANDS: Record<string, { args: boolean; preLogin: boolean }> = {
-  USER: { args: true, preLogin: true }, PASS: { args: false, preLogin: true }, QUIT: { args: false, preLogin: true },
-  CWD: { args: false, preLogin: false }, PWD: { args: false, preLogin: false }, PORT: { args: true, preLogin: false },
-  PASV: { args: false, preLogin: false }, TYPE: { args: true, preLogin: false }, LIST: { args: false, preLogin: false },
-  REST: { args: true, preLogin: false }, CDUP: { args: false, preLogin: false }, RETR: { args: true, preLogin: false },
-  STOR: { args: true, preLogin: false }, SIZE: { args: true, preLogin: false }, DELE: { args: true, preLogin: false },
-  RMD: { args: true, preLogin: false }, MKD: { args: true, preLogin: false }, RNFR: { args: true, preLogin: false },
-  RNTO: { args: true, preLogin: false }, ABOR: { args: false, preLogin: false }, SYST: { args: false, preLogin: true },
-  NOOP: { args: false, preLogin: false }, APPE: { args: true, preLogin: false }, NLST: { args: false, preLogin: false },
-  MDTM: { args: true, preLogin: false }, XPWD: { args: false, preLogin: false }, XCUP: { args: false, preLogin: false },
-  XMKD: { args: true, preLogin: false }, XRMD: { args: true, preLogin: false }, XCWD: { args: true, preLogin: false },
-  NOP: { args: false, preLogin: false }, EPSV: { args: false, preLogin: false }, EPRT: { args: true, preLogin: false },
-  AUTH: { args: true, preLogin: true }, ADAT: { args: true, preLogin: true }, PBSZ: { args: true, preLogin: true },
-  PROT: { args: true, preLogin: true }, FEAT: { args: false, preLogin: true }, MODE: { args: true, preLogin: false },
-  OPTS: { args: true, preLogin: true }, HELP: { args: false, preLogin: true }, ALLO: { args: false, preLogin: false },
-  MLST: { args: false, preLogin: false }, MLSD: { args: false, preLogin: false }, SITE: { args: true, preLogin: true },
-  STRU: { args: true, preLogin: false }, CLNT: { args: true, preLogin: true }, MFMT: { args: true, preLogin: false },
+  USER: { args: true, preLogin: true },
+  PASS: { args: false, preLogin: true },
+  QUIT: { args: false, preLogin: true },
+  CWD: { args: false, preLogin: false },
+  PWD: { args: false, preLogin: false },
+  PORT: { args: true, preLogin: false },
+  PASV: { args: false, preLogin: false },
+  TYPE: { args: true, preLogin: false },
+  LIST: { args: false, preLogin: false },
+  REST: { args: true, preLogin: false },
+  CDUP: { args: false, preLogin: false },
+  RETR: { args: true, preLogin: false },
+  STOR: { args: true, preLogin: false },
+  SIZE: { args: true, preLogin: false },
+  DELE: { args: true, preLogin: false },
+  RMD: { args: true, preLogin: false },
+  MKD: { args: true, preLogin: false },
+  RNFR: { args: true, preLogin: false },
+  RNTO: { args: true, preLogin: false },
+  ABOR: { args: false, preLogin: false },
+  SYST: { args: false, preLogin: true },
+  NOOP: { args: false, preLogin: false },
+  APPE: { args: true, preLogin: false },
+  NLST: { args: false, preLogin: false },
+  MDTM: { args: true, preLogin: false },
+  XPWD: { args: false, preLogin: false },
+  XCUP: { args: false, preLogin: false },
+  XMKD: { args: true, preLogin: false },
+  XRMD: { args: true, preLogin: false },
+  XCWD: { args: true, preLogin: false },
+  NOP: { args: false, preLogin: false },
+  EPSV: { args: false, preLogin: false },
+  EPRT: { args: true, preLogin: false },
+  AUTH: { args: true, preLogin: true },
+  ADAT: { args: true, preLogin: true },
+  PBSZ: { args: true, preLogin: true },
+  PROT: { args: true, preLogin: true },
+  FEAT: { args: false, preLogin: true },
+  MODE: { args: true, preLogin: false },
+  OPTS: { args: true, preLogin: true },
+  HELP: { args: false, preLogin: true },
+  ALLO: { args: false, preLogin: false },
+  MLST: { args: false, preLogin: false },
+  MLSD: { args: false, preLogin: false },
+  SITE: { args: true, preLogin: true },
+  STRU: { args: true, preLogin: false },
+  CLNT: { args: true, preLogin: true },
+  MFMT: { args: true, preLogin: false },
   HASH: { args: true, preLogin: false },
 };
 
@@ -131,7 +163,7 @@ const dotted = (ip: number) => `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) &
 const parseDotted = (s: string): number | null => {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m || m.slice(1).some((o) => Number(o) > 255)) return null;
-  return (m.slice(1).reduce((n, o) => n * 256 + Number(o), 0)) >>> 0;
+  return m.slice(1).reduce((n, o) => n * 256 + Number(o), 0) >>> 0;
 };
 
 /** GetPassiveIP: the address the 227 announces. */
@@ -253,7 +285,11 @@ export function decideFz(s: FzSessionState, env: FzEnv, c: FzCmd): FzOutcome {
       return decideEprt(env, c.arg);
     case 'PASV':
     case 'EPSV':
-      return { replies: [], patch: { dataMode: 'pasv' }, effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: c.verb === 'EPSV', announce: fzPassiveIp(env.settings, env.peerIp, env.localIp) }] };
+      return {
+        replies: [],
+        patch: { dataMode: 'pasv' },
+        effects: [{ kind: 'cleanupData' }, { kind: 'pasv', epsv: c.verb === 'EPSV', announce: fzPassiveIp(env.settings, env.peerIp, env.localIp) }],
+      };
     case 'LIST':
     case 'NLST':
       return decideList(s, env, acc, c);

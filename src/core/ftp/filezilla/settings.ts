@@ -177,7 +177,10 @@ const isIpv4 = (s: string): boolean => {
 
 /** Normalizes a folder path: leading "/", no trailing "/", "\" read as "/". */
 export function normalizeFolderPath(p: string): string {
-  const parts = p.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  const parts = p
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   return `/${parts.join('/')}`;
 }
 
@@ -227,7 +230,8 @@ export function parseFzSettings(input: unknown): FzParse {
     const p = input.passive;
     if (!isObj(p)) err('passive', 'must be an object: { "minPort", "maxPort", "ip", "noExternalIpOnLocal" }');
     else {
-      for (const k of Object.keys(p)) if (!['minPort', 'maxPort', 'ip', 'noExternalIpOnLocal'].includes(k)) err(`passive.${k}`, `unknown passive setting "${k}" (use minPort, maxPort, ip, noExternalIpOnLocal)`);
+      for (const k of Object.keys(p))
+        if (!['minPort', 'maxPort', 'ip', 'noExternalIpOnLocal'].includes(k)) err(`passive.${k}`, `unknown passive setting "${k}" (use minPort, maxPort, ip, noExternalIpOnLocal)`);
       const min = int(p.minPort, 'passive.minPort', 1, 65535);
       const max = int(p.maxPort, 'passive.maxPort', 1, 65535);
       if ((min === undefined) !== (max === undefined)) err(min === undefined ? 'passive.minPort' : 'passive.maxPort', 'give both minPort and maxPort for a custom port range');
@@ -333,7 +337,9 @@ export function parseFzSettings(input: unknown): FzParse {
       input.groups.forEach((g, i) => {
         const gp = `groups[${i}]`;
         if (!isObj(g)) return err(gp, 'must be an object with a "name"');
-        for (const k of Object.keys(g)) if (!['name', 'enabled', 'maxConnections', 'maxPerIp', 'folders'].includes(k)) err(`${gp}.${k}`, `unknown group field "${k}" (use name, enabled, maxConnections, maxPerIp, folders)`);
+        for (const k of Object.keys(g))
+          if (!['name', 'enabled', 'maxConnections', 'maxPerIp', 'folders'].includes(k))
+            err(`${gp}.${k}`, `unknown group field "${k}" (use name, enabled, maxConnections, maxPerIp, folders)`);
         if (typeof g.name !== 'string' || g.name.trim() === '') return err(`${gp}.name`, 'a group needs a name');
         if (s.groups.some((o) => o.name === g.name)) err(`${gp}.name`, `duplicate group "${g.name}"`);
         s.groups.push({ name: g.name, ...account(g, gp) });
@@ -346,7 +352,9 @@ export function parseFzSettings(input: unknown): FzParse {
       input.users.forEach((u, i) => {
         const up = `users[${i}]`;
         if (!isObj(u)) return err(up, 'must be an object with a "name"');
-        for (const k of Object.keys(u)) if (!['name', 'password', 'enabled', 'group', 'maxConnections', 'maxPerIp', 'folders'].includes(k)) err(`${up}.${k}`, `unknown user field "${k}" (use name, password, enabled, group, maxConnections, maxPerIp, folders)`);
+        for (const k of Object.keys(u))
+          if (!['name', 'password', 'enabled', 'group', 'maxConnections', 'maxPerIp', 'folders'].includes(k))
+            err(`${up}.${k}`, `unknown user field "${k}" (use name, password, enabled, group, maxConnections, maxPerIp, folders)`);
         if (typeof u.name !== 'string' || u.name.trim() === '' || /\s/.test(u.name)) return err(`${up}.name`, 'a user needs a name without spaces');
         if (u.name !== u.name.toLowerCase()) warn(`${up}.name`, `FileZilla Server lower-cases the name a client sends, so "${u.name}" is found as "${u.name.toLowerCase()}"`);
         const name = u.name.toLowerCase();
@@ -362,7 +370,8 @@ export function parseFzSettings(input: unknown): FzParse {
         if (user.password === '') warn(`${up}.password`, 'no password: FileZilla Server lets this user in with any password');
         const g = group ? s.groups.find((x) => x.name === group) : undefined;
         const all = [...user.folders, ...(g?.folders ?? [])];
-        if (!all.some((f) => f.home)) warn(`${up}.folders`, 'no home folder (for the user or the group): the login ends in "550 User does not have permission to access own home directory"');
+        if (!all.some((f) => f.home))
+          warn(`${up}.folders`, 'no home folder (for the user or the group): the login ends in "550 User does not have permission to access own home directory"');
         s.users.push(user);
       });
   }

@@ -132,7 +132,13 @@ export class VirtualFs {
     const line = (e: DirEntry): string => (full ? listLine(e, nowS) : `${e.name}\r\n`);
     if (this.isDir(path)) {
       // The server's own visibility rule (vsftpd: hide_file, as vsf_access_check_file_visible) leaves names out.
-      return { text: this.entries(path).filter((e) => !e.name.startsWith('.') && visible(e.name)).map(line).join(''), opened: true };
+      return {
+        text: this.entries(path)
+          .filter((e) => !e.name.startsWith('.') && visible(e.name))
+          .map(line)
+          .join(''),
+        opened: true,
+      };
     }
     const node = this.nodes.get(path);
     const parent = parentOf(path);

@@ -121,7 +121,11 @@ const TABLE = {
   dirOk: { code: 226, vsftpd: 'Directory send OK.', proftpd: 'Transfer complete.' },
   dirFailedOpen: { code: 226, vsftpd: 'Transfer done (but failed to open directory).', proftpd: 'Transfer complete.' },
   // handle_retr: "ASCII" only with ascii_download_enable, which the model leaves off.
-  retrStart: { code: 150, vsftpd: (a) => `Opening BINARY mode data connection for ${a.file ?? ''} (${a.size ?? 0} bytes).`, proftpd: (a) => `Opening BINARY mode data connection for ${a.file ?? ''} (${a.size ?? 0} bytes)` },
+  retrStart: {
+    code: 150,
+    vsftpd: (a) => `Opening BINARY mode data connection for ${a.file ?? ''} (${a.size ?? 0} bytes).`,
+    proftpd: (a) => `Opening BINARY mode data connection for ${a.file ?? ''} (${a.size ?? 0} bytes)`,
+  },
   retrFail: { code: 550, vsftpd: 'Failed to open file.', proftpd: (a) => `${a.file ?? ''}: No such file or directory` },
   // handle_upload_common
   storStart: { code: 150, vsftpd: 'Ok to send data.', proftpd: (a) => `Opening BINARY mode data connection for ${a.file ?? ''}` },

@@ -87,7 +87,6 @@ export function initialSession(): SessionState {
   return { user: null, anonymous: false, loggedIn: false, cwd: '/', ascii: true, controlTls: false, dataTls: false, epsvAll: false, loginFails: 0, dataMode: 'none' };
 }
 
-
 const isAnonName = (u: string): boolean => ['FTP', 'ANONYMOUS'].includes(u.toUpperCase());
 
 function out(env: SessionEnv, id: ReplyId, args: ReplyArgs = {}, extra: Partial<Outcome> = {}): Outcome {
@@ -180,7 +179,35 @@ function feat(env: SessionEnv): Reply {
 }
 
 /** Verbs vsftpd knows but refuses with "550 Permission denied." when their switch is off. */
-const DENIABLE = new Set(['PASV', 'PORT', 'STOR', 'MKD', 'XMKD', 'RMD', 'XRMD', 'DELE', 'RNFR', 'RNTO', 'SITE', 'APPE', 'EPSV', 'EPRT', 'RETR', 'LIST', 'NLST', 'STOU', 'ALLO', 'REIN', 'ACCT', 'SMNT', 'FEAT', 'OPTS', 'STAT', 'PBSZ', 'PROT']);
+const DENIABLE = new Set([
+  'PASV',
+  'PORT',
+  'STOR',
+  'MKD',
+  'XMKD',
+  'RMD',
+  'XRMD',
+  'DELE',
+  'RNFR',
+  'RNTO',
+  'SITE',
+  'APPE',
+  'EPSV',
+  'EPRT',
+  'RETR',
+  'LIST',
+  'NLST',
+  'STOU',
+  'ALLO',
+  'REIN',
+  'ACCT',
+  'SMNT',
+  'FEAT',
+  'OPTS',
+  'STAT',
+  'PBSZ',
+  'PROT',
+]);
 
 const TRANSFER_VERBS = new Set(['LIST', 'NLST', 'RETR', 'STOR', 'APPE']);
 /** The handlers that pass their argument through vsf_access_check_file (deny_file). */
@@ -378,4 +405,3 @@ export function newOwner(s: Pick<SessionState, 'user' | 'anonymous'>, env: Pick<
 function transfer(env: SessionEnv, verb: TransferVerb, arg: string, path: string, mark: ReplyId, args: ReplyArgs = {}): Outcome {
   return { replies: [], patch: {}, effects: [{ kind: 'transfer', plan: { verb, arg, path, mark: reply(env.style, mark, args) } }] };
 }
-

@@ -41,8 +41,14 @@ describe('parseVsftpdConf: defaults', () => {
 
 describe('parseVsftpdConf: values', () => {
   it.each([
-    ['YES', true], ['yes', true], ['True', true], ['1', true],
-    ['NO', false], ['no', false], ['FALSE', false], ['0', false],
+    ['YES', true],
+    ['yes', true],
+    ['True', true],
+    ['1', true],
+    ['NO', false],
+    ['no', false],
+    ['FALSE', false],
+    ['0', false],
   ])('boolean %s → %s', (text, value) => {
     expect(ok(`connect_from_port_20=${text}\n`).conf.connect_from_port_20).toBe(value);
   });
@@ -53,7 +59,8 @@ describe('parseVsftpdConf: values', () => {
   });
 
   it('reads a Debian-style file with comments and unmodelled keys', () => {
-    const text = '# Example config\nlisten=NO\nlisten_ipv6=YES\nanonymous_enable=NO\nlocal_enable=YES\nxferlog_enable=YES\nconnect_from_port_20=YES\npam_service_name=vsftpd\nssl_enable=NO\n';
+    const text =
+      '# Example config\nlisten=NO\nlisten_ipv6=YES\nanonymous_enable=NO\nlocal_enable=YES\nxferlog_enable=YES\nconnect_from_port_20=YES\npam_service_name=vsftpd\nssl_enable=NO\n';
     const { conf } = ok(text);
     expect(conf.anonymous_enable).toBe(false);
     expect(conf.local_enable).toBe(true);
@@ -111,7 +118,14 @@ describe('parseVsftpdConf: errors carry the line', () => {
 describe('serializeVsftpdConf', () => {
   it('writes only non-default keys without an original', () => {
     const conf = { ...defaultVsftpdConf(), pasv_min_port: 3001, pasv_max_port: 3300, connect_from_port_20: true };
-    expect(serializeVsftpdConf(conf)).toBe('pasv_max_port=3300\npasv_min_port=3001\nconnect_from_port_20=YES\n'.split('\n').filter(Boolean).sort(byKeyOrder).map((l) => `${l}\n`).join(''));
+    expect(serializeVsftpdConf(conf)).toBe(
+      'pasv_max_port=3300\npasv_min_port=3001\nconnect_from_port_20=YES\n'
+        .split('\n')
+        .filter(Boolean)
+        .sort(byKeyOrder)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
   });
 
   it('keeps comments and order, rewrites a changed line, appends a new key, drops an unset string', () => {
@@ -128,29 +142,36 @@ describe('serializeVsftpdConf', () => {
     expect(serializeVsftpdConf(ok(original).conf, original)).toBe(original);
   });
 
-  const confArb: fc.Arbitrary<VsftpdConf> = fc.record({
-    listen_port: fc.integer({ min: 1, max: 65535 }),
-    pasv_min_port: fc.integer({ min: 1025, max: 40000 }),
-    span: fc.integer({ min: 0, max: 20000 }),
-    pasv_address: fc.option(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'))),
-    ftpd_banner: fc.option(fc.string({ minLength: 1, maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, 'x').trim()).filter((s) => s !== '')),
-    bools: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
-    xferlog: fc.option(fc.constantFrom('YES', 'NO')),
-  }).map((r): VsftpdConf => ({
-    ...defaultVsftpdConf(),
-    listen_port: r.listen_port,
-    pasv_min_port: r.pasv_min_port,
-    pasv_max_port: r.pasv_min_port + r.span,
-    pasv_address: r.pasv_address,
-    ftpd_banner: r.ftpd_banner,
-    connect_from_port_20: r.bools[0]!,
-    port_promiscuous: r.bools[1]!,
-    pasv_promiscuous: r.bools[2]!,
-    anonymous_enable: r.bools[3]!,
-    ssl_enable: r.bools[4]!,
-    pasv_enable: r.bools[5]!,
-    other: r.xferlog ? { xferlog_enable: r.xferlog } : {},
-  }));
+  const confArb: fc.Arbitrary<VsftpdConf> = fc
+    .record({
+      listen_port: fc.integer({ min: 1, max: 65535 }),
+      pasv_min_port: fc.integer({ min: 1025, max: 40000 }),
+      span: fc.integer({ min: 0, max: 20000 }),
+      pasv_address: fc.option(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'))),
+      ftpd_banner: fc.option(
+        fc
+          .string({ minLength: 1, maxLength: 30 })
+          .map((s) => s.replace(/[\r\n]/g, 'x').trim())
+          .filter((s) => s !== ''),
+      ),
+      bools: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+      xferlog: fc.option(fc.constantFrom('YES', 'NO')),
+    })
+    .map((r): VsftpdConf => ({
+      ...defaultVsftpdConf(),
+      listen_port: r.listen_port,
+      pasv_min_port: r.pasv_min_port,
+      pasv_max_port: r.pasv_min_port + r.span,
+      pasv_address: r.pasv_address,
+      ftpd_banner: r.ftpd_banner,
+      connect_from_port_20: r.bools[0]!,
+      port_promiscuous: r.bools[1]!,
+      pasv_promiscuous: r.bools[2]!,
+      anonymous_enable: r.bools[3]!,
+      ssl_enable: r.bools[4]!,
+      pasv_enable: r.bools[5]!,
+      other: r.xferlog ? { xferlog_enable: r.xferlog } : {},
+    }));
 
   it('parse(serialize(conf)) = conf', () => {
     fc.assert(

@@ -24,9 +24,7 @@ export interface Diag {
   message: string;
 }
 
-export type VsftpdParse =
-  | { ok: true; conf: VsftpdConf; warnings: Diag[] }
-  | { ok: false; errors: Diag[]; partial: VsftpdConf };
+export type VsftpdParse = { ok: true; conf: VsftpdConf; warnings: Diag[] } | { ok: false; errors: Diag[]; partial: VsftpdConf };
 
 export function defaultVsftpdConf(): VsftpdConf {
   return { ...MODELLED_DEFAULTS, other: {} };
@@ -202,7 +200,10 @@ function crossChecks(conf: VsftpdConf, lastLine: Map<string, number>, errors: Di
     const value = conf[key];
     if (value === null) continue;
     if (key === 'pasv_address' && conf.pasv_addr_resolve) {
-      errors.push({ line: at(key, 'pasv_addr_resolve'), message: 'pasv_addr_resolve=YES needs DNS, which the simulator does not have: write pasv_address as an IPv4 address and remove pasv_addr_resolve' });
+      errors.push({
+        line: at(key, 'pasv_addr_resolve'),
+        message: 'pasv_addr_resolve=YES needs DNS, which the simulator does not have: write pasv_address as an IPv4 address and remove pasv_addr_resolve',
+      });
     } else if (parseIpv4(value) === null) {
       errors.push({ line: at(key), message: `${key} must be an IPv4 address like 203.0.113.1, not "${value}"` });
     }

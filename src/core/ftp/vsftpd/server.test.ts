@@ -173,7 +173,7 @@ describe('login', () => {
     expect(t.ctl.how).toBe('close');
   });
 
-  it('checks a local user\'s password; answers a wrong one after delay_failed_login; closes at max_login_fails', () => {
+  it("checks a local user's password; answers a wrong one after delay_failed_login; closes at max_login_fails", () => {
     const t = setup({ local_enable: true, max_login_fails: 2 }, { users: [{ name: 'alice', password: 'right' }] });
     t.take();
     t.cmd('USER alice');
@@ -515,7 +515,10 @@ describe('transfer checks', () => {
   });
 
   it('Unix permissions: only the owner writes in a 755 directory; uploads get the mode less local_umask', () => {
-    const users = [{ name: 'alice', password: 'a' }, { name: 'bob', password: 'b' }];
+    const users = [
+      { name: 'alice', password: 'a' },
+      { name: 'bob', password: 'b' },
+    ];
     const files = {
       '/incoming': { dir: true, owner: { uid: 1000, gid: 1000 }, mode: 0o755 },
       '/private': { dir: true, owner: { uid: 1000, gid: 1000 }, mode: 0o700 },

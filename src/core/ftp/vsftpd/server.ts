@@ -50,46 +50,50 @@ export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
   };
   const { conf, trace, hostId, connLabel } = opts;
 
-  const listener = opts.stack.listen(conf.listen_port, (sock) => {
-    const conn = sock.conn;
-    const sameIp = (perIp.get(sock.remoteIp) ?? 0) + 1;
-    const refusal = limitReply(conf, live.size + 1, sameIp);
-    if (refusal) {
-      trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'reply', text: replyTraceText(refusal) });
-      sock.send(latin1(encodeReplyText(refusal)));
-      sock.close();
-      return;
-    }
-    const actor = createActor(ftpServerMachine, { clock: opts.scheduler.clock, input: { env, sock, conn } });
-    const actorName = `${hostId}:${conn}`;
-    let last = '';
-    actor.subscribe((snap) => {
-      const value = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value);
-      if (value !== last) {
-        trace.emit({ kind: 'state', actor: actorName, machine: 'ftpServer', from: last, to: value });
-        last = value;
+  const listener = opts.stack.listen(
+    conf.listen_port,
+    (sock) => {
+      const conn = sock.conn;
+      const sameIp = (perIp.get(sock.remoteIp) ?? 0) + 1;
+      const refusal = limitReply(conf, live.size + 1, sameIp);
+      if (refusal) {
+        trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'reply', text: replyTraceText(refusal) });
+        sock.send(latin1(encodeReplyText(refusal)));
+        sock.close();
+        return;
       }
-      if (snap.status === 'done') forget(sock);
-    });
-    const lines = new LineSplitter();
-    sock.setHandlers({
-      onData: (bytes) => {
-        if (actor.getSnapshot().status !== 'active') return;
-        const tls = actor.getSnapshot().context.tls;
-        const plain = tls ? tls.unwrap(bytes) : bytes;
-        for (const line of lines.push(latin1Text(plain))) {
-          trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'command', text: line });
-          actor.send({ type: 'CMD', cmd: splitCommand(line) });
+      const actor = createActor(ftpServerMachine, { clock: opts.scheduler.clock, input: { env, sock, conn } });
+      const actorName = `${hostId}:${conn}`;
+      let last = '';
+      actor.subscribe((snap) => {
+        const value = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value);
+        if (value !== last) {
+          trace.emit({ kind: 'state', actor: actorName, machine: 'ftpServer', from: last, to: value });
+          last = value;
         }
-      },
-      onPeerClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
-      onError: () => actor.send({ type: 'CTRL_CLOSED' }),
-      onClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
-    });
-    live.set(sock, actor);
-    perIp.set(sock.remoteIp, sameIp);
-    actor.start();
-  }, { conn: (ip, port) => connLabel('control', ip, port) });
+        if (snap.status === 'done') forget(sock);
+      });
+      const lines = new LineSplitter();
+      sock.setHandlers({
+        onData: (bytes) => {
+          if (actor.getSnapshot().status !== 'active') return;
+          const tls = actor.getSnapshot().context.tls;
+          const plain = tls ? tls.unwrap(bytes) : bytes;
+          for (const line of lines.push(latin1Text(plain))) {
+            trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'command', text: line });
+            actor.send({ type: 'CMD', cmd: splitCommand(line) });
+          }
+        },
+        onPeerClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
+        onError: () => actor.send({ type: 'CTRL_CLOSED' }),
+        onClosed: () => actor.send({ type: 'CTRL_CLOSED' }),
+      });
+      live.set(sock, actor);
+      perIp.set(sock.remoteIp, sameIp);
+      actor.start();
+    },
+    { conn: (ip, port) => connLabel('control', ip, port) },
+  );
 
   return {
     stop: () => {

@@ -256,8 +256,7 @@ export const ftpServerMachine = setup({
     activeReservedPort: ({ context }) => (context.port?.port ?? 0) < 1024,
     hasBacklog: ({ context }) => (context.pasv?.backlog.length ?? 0) > 0,
     forCurrentPasv: ({ context, event }) => event.type === 'PASV_ACCEPT' && context.pasv?.id === event.pasvId,
-    backlogFromPeer: ({ context }) =>
-      context.env.conf.pasv_promiscuous || context.pasv?.backlog[0]?.remoteIp === context.sock.remoteIp,
+    backlogFromPeer: ({ context }) => context.env.conf.pasv_promiscuous || context.pasv?.backlog[0]?.remoteIp === context.sock.remoteIp,
     isUpload: ({ context }) => context.xfer?.plan.verb === 'STOR' || context.xfer?.plan.verb === 'APPE',
     currentXfer: ({ context, event }) => isCurrentXfer(context, event),
   },
@@ -410,7 +409,10 @@ export const ftpServerMachine = setup({
     greeting: { entry: 'greet', always: 'preLogin' },
     preLogin: {
       entry: 'drainQueue',
-      always: [{ guard: 'hasPending', target: 'delaying' }, { guard: 'isClosing', target: 'closed' }],
+      always: [
+        { guard: 'hasPending', target: 'delaying' },
+        { guard: 'isClosing', target: 'closed' },
+      ],
       after: { idleTimeout: { guard: 'idleTimeoutOn', target: 'closed', actions: 'replyIdleTimeout' } },
       on: {
         CMD: [

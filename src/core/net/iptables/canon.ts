@@ -3,10 +3,7 @@
  * after a table edit and what it shows is what `iptables-save` would show.
  */
 import { formatIpv4, type Cidr } from '../../codec/addr';
-import {
-  PROTO_NAMES,
-  type CtAddr, type CtStateMatchName, type Match, type PortRange, type PortSpec, type Ruleset, type Target,
-} from './types';
+import { PROTO_NAMES, type CtAddr, type CtStateMatchName, type Match, type PortRange, type PortSpec, type Ruleset, type Target } from './types';
 
 /** iptables-save's state order (libxt_state/libxt_conntrack print it this way, whatever the input order). */
 export const STATE_ORDER: readonly CtStateMatchName[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
@@ -23,12 +20,22 @@ function conntrackText(m: Extract<Match, { kind: 'state' }>): string {
   if (m.states.length > 0) parts.push(`${not(m.invert)}--ctstate ${STATE_ORDER.filter((s) => m.states.includes(s)).join(',')}`);
   const ct = m.ct ?? {};
   if (ct.proto) parts.push(`${not(ct.proto.invert)}--ctproto ${ct.proto.proto}`);
-  const addrs = [['origSrc', 'ctorigsrc'], ['origDst', 'ctorigdst'], ['replSrc', 'ctreplsrc'], ['replDst', 'ctrepldst']] as const;
+  const addrs = [
+    ['origSrc', 'ctorigsrc'],
+    ['origDst', 'ctorigdst'],
+    ['replSrc', 'ctreplsrc'],
+    ['replDst', 'ctrepldst'],
+  ] as const;
   for (const [k, name] of addrs) {
     const a = ct[k];
     if (a) parts.push(`${not(a.invert)}--${name} ${ctAddrText(a)}`);
   }
-  const ports = [['origSrcPort', 'ctorigsrcport'], ['origDstPort', 'ctorigdstport'], ['replSrcPort', 'ctreplsrcport'], ['replDstPort', 'ctrepldstport']] as const;
+  const ports = [
+    ['origSrcPort', 'ctorigsrcport'],
+    ['origDstPort', 'ctorigdstport'],
+    ['replSrcPort', 'ctreplsrcport'],
+    ['replDstPort', 'ctrepldstport'],
+  ] as const;
   for (const [k, name] of ports) {
     const p = ct[k];
     if (p) parts.push(`${not(p.invert)}--${name} ${portText(p)}`);

@@ -57,7 +57,7 @@ describe('chain jumps: depth and loops as iptables-restore checks them', () => {
     expect(parseIptablesSave('*filter\n:A - [0:0]\n-A A -j A\nCOMMIT\n').ok).toBe(true);
   });
 
-  it('6,000 chained user chains: refused fast, on the line of C14\'s jump, with no stack overflow', () => {
+  it("6,000 chained user chains: refused fast, on the line of C14's jump, with no stack overflow", () => {
     const text = chained(6000);
     const t0 = performance.now();
     const r = parseIptablesSave(text);

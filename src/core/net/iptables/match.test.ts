@@ -11,7 +11,14 @@ const load = (text: string): Ruleset => {
   return r.ruleset;
 };
 const pkt = (over: Partial<MatchContext>): MatchContext => ({
-  src: ip('198.51.100.7'), dst: ip('203.0.113.10'), protocol: 6, srcPort: 40000, dstPort: 21, inIface: 'eth0', ctState: 'NEW', ...over,
+  src: ip('198.51.100.7'),
+  dst: ip('203.0.113.10'),
+  protocol: 6,
+  srcPort: 40000,
+  dstPort: 21,
+  inIface: 'eth0',
+  ctState: 'NEW',
+  ...over,
 });
 
 describe('evaluateChain: the seed server firewall', () => {

@@ -140,8 +140,7 @@ export function matchOne(m: Match, c: MatchContext): boolean {
   }
 }
 
-const addrOk = (ip: Ipv4, a: CtAddr | undefined): boolean =>
-  a === undefined || ((((ip ^ a.ip) & prefixMask(a.prefix)) >>> 0) === 0) !== a.invert;
+const addrOk = (ip: Ipv4, a: CtAddr | undefined): boolean => a === undefined || (((ip ^ a.ip) & prefixMask(a.prefix)) >>> 0 === 0) !== a.invert;
 
 /**
  * xt_conntrack's conntrack_mt, revision 3:

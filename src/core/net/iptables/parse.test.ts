@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { parseIptablesSave, serializeIptablesSave } from './parse';
 import { SEED_002 } from './seed002.testkit';
 
-
 describe('parseIptablesSave: the seed', () => {
   it('the seed file contains this text verbatim', () => {
     const seed = readFileSync('/work/shared/seeds/002_6c565dfce9afc12b.txt', 'utf8');
@@ -39,10 +38,18 @@ describe('parseIptablesSave: canonical text', () => {
     ['filter', '-A INPUT -p all -j REJECT', '-A INPUT -j REJECT --reject-with icmp-port-unreachable'],
     ['filter', '-A INPUT -p tcp --syn -j REJECT --reject-with tcp-rst', '-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j REJECT --reject-with tcp-reset'],
     ['filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED,NEW -j ACCEPT', '-A INPUT -m conntrack --ctstate NEW,RELATED,ESTABLISHED -j ACCEPT'],
-    ['filter', "-A INPUT -m comment --comment 'FTP data' -j LOG --log-prefix \"ftp: \" --log-level info", '-A INPUT -m comment --comment "FTP data" -j LOG --log-prefix "ftp: " --log-level 6'],
+    [
+      'filter',
+      '-A INPUT -m comment --comment \'FTP data\' -j LOG --log-prefix "ftp: " --log-level info',
+      '-A INPUT -m comment --comment "FTP data" -j LOG --log-prefix "ftp: " --log-level 6',
+    ],
     ['filter', '-A INPUT -m helper --helper ftp -j ACCEPT', '-A INPUT -m helper --helper ftp -j ACCEPT'],
     ['filter', '-A INPUT -p icmp --icmp-type echo-request -j ACCEPT', '-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT'],
-    ['nat', '-A PREROUTING -i eth1 -d 203.0.113.1 -p tcp --dport 21 -j DNAT --to-destination 10.0.0.10', '-A PREROUTING -d 203.0.113.1/32 -i eth1 -p tcp -m tcp --dport 21 -j DNAT --to-destination 10.0.0.10'],
+    [
+      'nat',
+      '-A PREROUTING -i eth1 -d 203.0.113.1 -p tcp --dport 21 -j DNAT --to-destination 10.0.0.10',
+      '-A PREROUTING -d 203.0.113.1/32 -i eth1 -p tcp -m tcp --dport 21 -j DNAT --to-destination 10.0.0.10',
+    ],
     ['nat', '-A POSTROUTING -s 192.168.1.0/24 -o eth1 -j MASQUERADE', '-A POSTROUTING -s 192.168.1.0/24 -o eth1 -j MASQUERADE'],
     ['nat', '-A POSTROUTING -p tcp -o eth1 -j SNAT --to-source 198.51.100.1:1024-65535', '-A POSTROUTING -o eth1 -p tcp -j SNAT --to-source 198.51.100.1:1024-65535'],
     ['raw', '-A PREROUTING -p tcp --dport 21 -j CT --helper ftp', '-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp'],
@@ -89,8 +96,15 @@ describe('parseIptablesSave: errors, every bad line with its number', () => {
   });
 
   it('reports every bad line of one text, not just the first, and keeps the good rules', () => {
-    const text = ['*filter', ':INPUT DROP [0:0]', '-A INPUT -p tcp --dprot 21 -j ACCEPT', '-A INPUT -p tcp --dport 21 -j ACCEPT',
-      '-A INPUT -s nowhere -j ACCEPT', '-A INPUT -j NOPE', 'COMMIT'].join('\n');
+    const text = [
+      '*filter',
+      ':INPUT DROP [0:0]',
+      '-A INPUT -p tcp --dprot 21 -j ACCEPT',
+      '-A INPUT -p tcp --dport 21 -j ACCEPT',
+      '-A INPUT -s nowhere -j ACCEPT',
+      '-A INPUT -j NOPE',
+      'COMMIT',
+    ].join('\n');
     const r = parseIptablesSave(text);
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -137,7 +151,10 @@ describe('chain names: one rule for ":NAME - [0:0]" and "-N NAME", as iptables-r
       const r = parseIptablesSave(table(line));
       expect(r.ok, line).toBe(false);
       if (r.ok) continue;
-      expect(r.errors.map((e) => [e.line, message.test(e.message)]), line).toEqual([[3, true]]);
+      expect(
+        r.errors.map((e) => [e.line, message.test(e.message)]),
+        line,
+      ).toEqual([[3, true]]);
     }
   });
 

@@ -120,7 +120,8 @@ function declareChain(open: Open, raw: string, col0: number, ln: number, err: (l
   const [, name, policy] = m as unknown as [string, string, string];
   const builtin = BUILTIN_CHAINS[table.name].includes(name);
   if (!builtin) {
-    if (policy !== '-') return err(ln, `Can't set policy "${policy}" on "${name}": Bad built-in chain name (not a built-in chain of ${table.name}; user chains take "-")`, col0 + 2);
+    if (policy !== '-')
+      return err(ln, `Can't set policy "${policy}" on "${name}": Bad built-in chain name (not a built-in chain of ${table.name}; user chains take "-")`, col0 + 2);
     return addUserChain(open, name, ln, col0 + 2, err);
   }
   const chain = open.byName.get(name)!;
@@ -162,8 +163,14 @@ function appendRule(open: Open, toks: Token[], ln: number, err: (l: number, m: s
   if (!chainTok) return err(ln, '-A needs a chain name', toks[0]!.col);
   const chain = open.byName.get(chainTok.text);
   if (!chain) {
-    const hint = Object.entries(BUILTIN_CHAINS).filter(([, cs]) => cs.includes(chainTok.text)).map(([t]) => t);
-    return err(ln, `chain "${chainTok.text}" does not exist in table ${open.table.name}${hint.length ? ` (it is a built-in chain of ${hint.join(', ')})` : ` (declare it with ":${chainTok.text} - [0:0]")`}`, chainTok.col);
+    const hint = Object.entries(BUILTIN_CHAINS)
+      .filter(([, cs]) => cs.includes(chainTok.text))
+      .map(([t]) => t);
+    return err(
+      ln,
+      `chain "${chainTok.text}" does not exist in table ${open.table.name}${hint.length ? ` (it is a built-in chain of ${hint.join(', ')})` : ` (declare it with ":${chainTok.text} - [0:0]")`}`,
+      chainTok.col,
+    );
   }
   const r = parseRuleTokens(toks.slice(2), open.table.name, chain.name);
   if (!r.ok) return err(ln, r.message, r.col);

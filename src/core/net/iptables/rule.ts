@@ -7,8 +7,18 @@ import { parseCidr } from '../../codec/addr';
 import type { Token } from './tokens';
 import { BUILTIN_CHAINS, type CtCriteria, type Match, type PortSpec, type TableName, type Target } from './types';
 import {
-  readCtAddr, readCtDir, readCtStatus, readIcmpType, readLogLevel, readNatTo, readPortList, readPortRange, readProtocol, readRejectWith,
-  readStates, type Read,
+  readCtAddr,
+  readCtDir,
+  readCtStatus,
+  readIcmpType,
+  readLogLevel,
+  readNatTo,
+  readPortList,
+  readPortRange,
+  readProtocol,
+  readRejectWith,
+  readStates,
+  type Read,
 } from './values';
 
 export interface RuleParse {
@@ -21,7 +31,10 @@ export interface RuleParse {
 export type RuleResult = { ok: true; rule: RuleParse } | { ok: false; col: number; message: string };
 
 class Fail {
-  constructor(readonly col: number, readonly message: string) {}
+  constructor(
+    readonly col: number,
+    readonly message: string,
+  ) {}
 }
 
 const TCP = 6;
@@ -38,8 +51,18 @@ const MODULE_OPTIONS: Record<string, Record<string, number>> = {
   multiport: { '--dports': 1, '--destination-ports': 1, '--sports': 1, '--source-ports': 1, '--ports': 1 },
   state: { '--state': 1 },
   conntrack: {
-    '--ctstate': 1, '--ctproto': 1, '--ctorigsrc': 1, '--ctorigdst': 1, '--ctreplsrc': 1, '--ctrepldst': 1,
-    '--ctorigsrcport': 1, '--ctorigdstport': 1, '--ctreplsrcport': 1, '--ctrepldstport': 1, '--ctstatus': 1, '--ctdir': 1,
+    '--ctstate': 1,
+    '--ctproto': 1,
+    '--ctorigsrc': 1,
+    '--ctorigdst': 1,
+    '--ctreplsrc': 1,
+    '--ctrepldst': 1,
+    '--ctorigsrcport': 1,
+    '--ctorigdstport': 1,
+    '--ctreplsrcport': 1,
+    '--ctrepldstport': 1,
+    '--ctstatus': 1,
+    '--ctdir': 1,
   },
   helper: { '--helper': 1 },
   comment: { '--comment': 1 },
@@ -47,7 +70,9 @@ const MODULE_OPTIONS: Record<string, Record<string, number>> = {
 
 /** Options each target understands. */
 const TARGET_OPTIONS: Record<string, Record<string, number>> = {
-  ACCEPT: {}, DROP: {}, RETURN: {},
+  ACCEPT: {},
+  DROP: {},
+  RETURN: {},
   REJECT: { '--reject-with': 1 },
   LOG: { '--log-prefix': 1, '--log-level': 1 },
   DNAT: { '--to-destination': 1 },
@@ -68,7 +93,6 @@ const TARGET_PLACES: Record<string, { table: TableName; chains?: string[] }> = {
 };
 
 const TCP_FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'URG', 'PSH', 'ALL', 'NONE'];
-
 
 function take<T>(r: Read<T>, col: number): T {
   if (!r.ok) throw new Fail(col, r.message);
@@ -108,12 +132,17 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
   const loadModule = (name: string, col: number) => {
     if (!(name in MODULE_OPTIONS)) throw new Fail(col, `Couldn't load match "${name}": No such file or directory (not modelled)`);
     const m: ModuleMatch =
-      name === 'tcp' || name === 'udp' ? { kind: name } :
-      name === 'icmp' ? { kind: 'icmp', type: -1, invert: false } :
-      name === 'multiport' ? { kind: 'multiport', dir: 'dports', ranges: [], invert: false } :
-      name === 'state' || name === 'conntrack' ? { kind: 'state', module: name, states: [], invert: false } :
-      name === 'helper' ? { kind: 'helper', name: '', invert: false } :
-      { kind: 'comment', text: '' };
+      name === 'tcp' || name === 'udp'
+        ? { kind: name }
+        : name === 'icmp'
+          ? { kind: 'icmp', type: -1, invert: false }
+          : name === 'multiport'
+            ? { kind: 'multiport', dir: 'dports', ranges: [], invert: false }
+            : name === 'state' || name === 'conntrack'
+              ? { kind: 'state', module: name, states: [], invert: false }
+              : name === 'helper'
+                ? { kind: 'helper', name: '', invert: false }
+                : { kind: 'comment', text: '' };
     const entry = { m, name, seen: new Set<string>(), col };
     modules.push(entry);
     return entry;
@@ -130,11 +159,17 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
     }
     const o = tok.text;
     const basicKey =
-      o === '-s' || o === '--source' || o === '--src' ? 'source' :
-      o === '-d' || o === '--destination' || o === '--dst' ? 'destination' :
-      o === '-i' || o === '--in-interface' ? 'inIface' :
-      o === '-o' || o === '--out-interface' ? 'outIface' :
-      o === '-p' || o === '--protocol' ? 'protocol' : null;
+      o === '-s' || o === '--source' || o === '--src'
+        ? 'source'
+        : o === '-d' || o === '--destination' || o === '--dst'
+          ? 'destination'
+          : o === '-i' || o === '--in-interface'
+            ? 'inIface'
+            : o === '-o' || o === '--out-interface'
+              ? 'outIface'
+              : o === '-p' || o === '--protocol'
+                ? 'protocol'
+                : null;
     if (basicKey) {
       const v = value(tok);
       if (basic[basicKey]) throw new Fail(tok.col, `multiple ${o} flags not allowed`);
@@ -144,10 +179,8 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
         basic[basicKey] = { kind: basicKey, cidr, invert };
       } else if (basicKey === 'inIface' || basicKey === 'outIface') {
         if (!/^[A-Za-z0-9_.:-]{1,15}\+?$/.test(v.text)) throw new Fail(v.col, `bad interface name "${v.text}"`);
-        if (basicKey === 'inIface' && (chain === 'OUTPUT' || chain === 'POSTROUTING'))
-          throw new Fail(tok.col, `can't use -i with ${chain}`);
-        if (basicKey === 'outIface' && (chain === 'PREROUTING' || chain === 'INPUT'))
-          throw new Fail(tok.col, `can't use -o with ${chain}`);
+        if (basicKey === 'inIface' && (chain === 'OUTPUT' || chain === 'POSTROUTING')) throw new Fail(tok.col, `can't use -i with ${chain}`);
+        if (basicKey === 'outIface' && (chain === 'PREROUTING' || chain === 'INPUT')) throw new Fail(tok.col, `can't use -o with ${chain}`);
         basic[basicKey] = { kind: basicKey, name: v.text, invert };
       } else {
         const proto = take(readProtocol(v.text), v.col);
@@ -194,7 +227,18 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
       if (o === '--ctexpire') throw new Fail(tok.col, 'conntrack option "--ctexpire" is not modelled (connection time-outs are not matched here)');
       throw new Fail(tok.col, `unknown option "${o}"`);
     }
-    const canonical = o === '--source-port' ? '--sport' : o === '--destination-port' ? '--dport' : o === '--destination-ports' ? '--dports' : o === '--source-ports' ? '--sports' : o === '--syn' ? '--tcp-flags' : o;
+    const canonical =
+      o === '--source-port'
+        ? '--sport'
+        : o === '--destination-port'
+          ? '--dport'
+          : o === '--destination-ports'
+            ? '--dports'
+            : o === '--source-ports'
+              ? '--sports'
+              : o === '--syn'
+                ? '--tcp-flags'
+                : o;
     if (mod.name === 'conntrack' && mod.seen.has(canonical)) throw new Fail(tok.col, `conntrack: option "${o}" can only be used once.`);
     if (mod.seen.has(canonical) || (mod.name === 'multiport' && mod.seen.size > 0)) throw new Fail(tok.col, `${mod.name} match: only one ${o} allowed`);
     mod.seen.add(canonical);
@@ -322,7 +366,10 @@ function applyModuleOption(m: ModuleMatch, o: string, invert: boolean, tok: Toke
 
 function buildTarget(
   t: { name: string; col: number; opts: Map<string, string[]>; optCol: Map<string, number> },
-  table: TableName, chain: string, portProto: boolean, tcp: boolean,
+  table: TableName,
+  chain: string,
+  portProto: boolean,
+  tcp: boolean,
 ): Target {
   const place = TARGET_PLACES[t.name];
   if (place) {

@@ -65,8 +65,22 @@ function targetArb(table: TableName, chain: string, users: string[], tcp: boolea
   const ports = portProto ? fc.option(range, { nil: undefined }) : fc.constant(undefined);
   const natTo = fc.tuple(ip, ports).map(([a, p]) => (p ? { ip: a, ports: p } : { ip: a }));
   if (table === 'filter') {
-    const withs = ['icmp-net-unreachable', 'icmp-host-unreachable', 'icmp-port-unreachable', 'icmp-proto-unreachable', 'icmp-net-prohibited', 'icmp-host-prohibited', 'icmp-admin-prohibited', ...(tcp ? ['tcp-reset'] : [])] as RejectWith[];
-    return fc.oneof(...common, fc.constant({ kind: 'ACCEPT' }), fc.constant({ kind: 'DROP' }), fc.constantFrom(...withs).map((w): Target => ({ kind: 'REJECT', with: w })));
+    const withs = [
+      'icmp-net-unreachable',
+      'icmp-host-unreachable',
+      'icmp-port-unreachable',
+      'icmp-proto-unreachable',
+      'icmp-net-prohibited',
+      'icmp-host-prohibited',
+      'icmp-admin-prohibited',
+      ...(tcp ? ['tcp-reset'] : []),
+    ] as RejectWith[];
+    return fc.oneof(
+      ...common,
+      fc.constant({ kind: 'ACCEPT' }),
+      fc.constant({ kind: 'DROP' }),
+      fc.constantFrom(...withs).map((w): Target => ({ kind: 'REJECT', with: w })),
+    );
   }
   if (table === 'nat') {
     const dnat = natTo.map((to): Target => ({ kind: 'DNAT', to }));
@@ -75,7 +89,11 @@ function targetArb(table: TableName, chain: string, users: string[], tcp: boolea
     const own = chain === 'PREROUTING' || chain === 'OUTPUT' ? [dnat] : chain === 'POSTROUTING' ? [snat, masq] : chain === 'INPUT' ? [snat] : [dnat, snat, masq];
     return fc.oneof(...common, fc.constant({ kind: 'ACCEPT' }), ...own);
   }
-  return fc.oneof(...common, fc.constant({ kind: 'ACCEPT' }), tcp ? fc.constant<Target>({ kind: 'CT', helper: 'ftp', notrack: false }) : fc.constant<Target>({ kind: 'CT', notrack: true }));
+  return fc.oneof(
+    ...common,
+    fc.constant({ kind: 'ACCEPT' }),
+    tcp ? fc.constant<Target>({ kind: 'CT', helper: 'ftp', notrack: false }) : fc.constant<Target>({ kind: 'CT', notrack: true }),
+  );
 }
 
 const rulesetArb: fc.Arbitrary<Ruleset> = fc

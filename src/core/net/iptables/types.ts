@@ -146,4 +146,3 @@ export interface Diag {
 }
 
 export const PROTO_NAMES: Record<number, string> = { [IPPROTO.ICMP]: 'icmp', [IPPROTO.TCP]: 'tcp', [IPPROTO.UDP]: 'udp' };
-

@@ -110,14 +110,22 @@ export function readCtAddr(text: string): Read<{ ip: Ipv4; prefix: number }> {
 
 /** Every spelling libipt_REJECT accepts, by the name iptables-save prints. */
 const REJECT_ALIASES: Record<string, RejectWith> = {
-  'icmp-net-unreachable': 'icmp-net-unreachable', 'net-unreach': 'icmp-net-unreachable',
-  'icmp-host-unreachable': 'icmp-host-unreachable', 'host-unreach': 'icmp-host-unreachable',
-  'icmp-proto-unreachable': 'icmp-proto-unreachable', 'proto-unreach': 'icmp-proto-unreachable',
-  'icmp-port-unreachable': 'icmp-port-unreachable', 'port-unreach': 'icmp-port-unreachable',
-  'icmp-net-prohibited': 'icmp-net-prohibited', 'net-prohib': 'icmp-net-prohibited',
-  'icmp-host-prohibited': 'icmp-host-prohibited', 'host-prohib': 'icmp-host-prohibited',
-  'icmp-admin-prohibited': 'icmp-admin-prohibited', 'admin-prohib': 'icmp-admin-prohibited',
-  'tcp-reset': 'tcp-reset', 'tcp-rst': 'tcp-reset',
+  'icmp-net-unreachable': 'icmp-net-unreachable',
+  'net-unreach': 'icmp-net-unreachable',
+  'icmp-host-unreachable': 'icmp-host-unreachable',
+  'host-unreach': 'icmp-host-unreachable',
+  'icmp-proto-unreachable': 'icmp-proto-unreachable',
+  'proto-unreach': 'icmp-proto-unreachable',
+  'icmp-port-unreachable': 'icmp-port-unreachable',
+  'port-unreach': 'icmp-port-unreachable',
+  'icmp-net-prohibited': 'icmp-net-prohibited',
+  'net-prohib': 'icmp-net-prohibited',
+  'icmp-host-prohibited': 'icmp-host-prohibited',
+  'host-prohib': 'icmp-host-prohibited',
+  'icmp-admin-prohibited': 'icmp-admin-prohibited',
+  'admin-prohib': 'icmp-admin-prohibited',
+  'tcp-reset': 'tcp-reset',
+  'tcp-rst': 'tcp-reset',
 };
 
 export function readRejectWith(text: string): Read<RejectWith> {
@@ -127,9 +135,21 @@ export function readRejectWith(text: string): Read<RejectWith> {
 
 /** ICMP type names iptables knows, with their type[/code]. */
 const ICMP_NAMES: Record<string, [number, number?]> = {
-  'echo-reply': [0], pong: [0], 'destination-unreachable': [3], 'network-unreachable': [3, 0], 'host-unreachable': [3, 1],
-  'protocol-unreachable': [3, 2], 'port-unreachable': [3, 3], 'fragmentation-needed': [3, 4], 'communication-prohibited': [3, 13],
-  'host-prohibited': [3, 10], 'network-prohibited': [3, 9], 'echo-request': [8], ping: [8], 'time-exceeded': [11], 'ttl-exceeded': [11, 0],
+  'echo-reply': [0],
+  pong: [0],
+  'destination-unreachable': [3],
+  'network-unreachable': [3, 0],
+  'host-unreachable': [3, 1],
+  'protocol-unreachable': [3, 2],
+  'port-unreachable': [3, 3],
+  'fragmentation-needed': [3, 4],
+  'communication-prohibited': [3, 13],
+  'host-prohibited': [3, 10],
+  'network-prohibited': [3, 9],
+  'echo-request': [8],
+  ping: [8],
+  'time-exceeded': [11],
+  'ttl-exceeded': [11, 0],
 };
 
 export function readIcmpType(text: string): Read<{ type: number; code?: number }> {
