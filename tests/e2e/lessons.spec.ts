@@ -215,7 +215,7 @@ test('every step of every lesson opens at its link and outlines its highlight ta
       const found = await page
         .locator('.lesson-highlight')
         .first()
-        .waitFor({ timeout: 5000 })
+        .waitFor({ timeout: 15_000 })
         .then(
           () => true,
           () => false,
