@@ -169,3 +169,17 @@ describe('when the server says no', () => {
     expect(s.reports[0]).toMatchObject({ ok: false, symptom: { kind: 'reply', verb: 'PASV' } });
   });
 });
+
+describe('lftp remembers its directory (captured: tests/kernel/scenarios/cd-pub.json)', () => {
+  it('sends `cd pub` as CWD /pub, resolved against the directory it is in, and answers pwd without a command', () => {
+    const s = run('lftp', ['login', 'cd pub', 'pwd', 'cd ..', 'pwd']);
+    expect(s.commands.filter((c) => /^(CWD|PWD)/.test(c))).toEqual(['PWD', 'CWD /pub', 'CWD /']);
+    expect(s.reports.map((r) => [r.command, r.ok])).toEqual([
+      ['cd pub', true],
+      ['pwd', true],
+      ['cd ..', true],
+      ['pwd', true],
+    ]);
+    expect(s.printed).toContain('ftp://anonymous@203.0.113.10/pub');
+  });
+});
