@@ -56,10 +56,33 @@ function uploadFile(outDir: string, k: number, size: number): string {
   return path;
 }
 
-/** A script's logins: none but one bare `login` (the client's own user) needs no `user` command. */
-function needsUserCommands(script: string[]): boolean {
-  const logins = script.filter((l) => /^(login|user)\b/i.test(l.trim()));
-  return !(logins.length <= 1 && logins.every((l) => l.trim().split(/\s+/).length === 1));
+/** The user and password of a script's `login [user [password]]` line (the client's own by default). */
+function loginOf(c: KClient, line: string | undefined): { user: string; password: string } {
+  const [, user, password] = (line ?? 'login').trim().split(/\s+/);
+  return { user: user ?? c.user, password: password ?? (user === undefined ? c.password : '') };
+}
+
+/** The script's first login: the one a client does as it connects (.netrc, -u, tnftp's first `user`). */
+const firstLogin = (c: KClient) =>
+  loginOf(
+    c,
+    c.script.find((l) => /^(login|user)\b/i.test(l.trim())),
+  );
+
+/** Does the script log in more than once (more than curl's one -u can say)? */
+const severalLogins = (script: string[]) => script.filter((l) => /^(login|user)\b/i.test(l.trim())).length > 1;
+
+/**
+ * A `login` line at the prompt: the first is the login made on connecting (nothing typed), each
+ * later one a `user NAME PASS` command, as a user retrying after "Login failed." types it.
+ */
+function loginSays(c: KClient) {
+  let n = 0;
+  return (args: string[]): string[] => {
+    if (n++ === 0) return [];
+    const l = loginOf(c, ['login', ...args].join(' '));
+    return [`user ${l.user} ${l.password}`.trimEnd()];
+  };
 }
 
 /**
@@ -93,12 +116,13 @@ function promptScript(c: KClient, outDir: string, say: (verb: string, args: stri
 }
 
 /** One script line as BSD-style ftp (tnftp, inetutils) is told it. */
-function bsdFtpSays(c: KClient, outDir: string, users: boolean) {
+function bsdFtpSays(c: KClient, outDir: string) {
+  const login = loginSays(c);
   return (v: string, args: string[], k: number): string[] | string => {
     switch (v) {
       case 'login':
       case 'user':
-        return users ? [`user ${args[0] ?? c.user} ${args[1] ?? (args[0] === undefined ? c.password : '')}`.trimEnd()] : [];
+        return login(args);
       case 'ls':
       case 'dir':
       case 'list':
@@ -159,7 +183,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       '--max-time',
       '15',
       '-u',
-      `${c.user}:${c.password}`,
+      `${firstLogin(c).user}:${firstLogin(c).password}`,
       '-w',
       `${MARK} %{exitcode} %{size_download} %{size_upload}\\n`,
     ];
@@ -168,7 +192,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
     args.push(...pasvOpt);
-    if (needsUserCommands(c.script)) return { unsupported: 'curl logs in once per URL with one user (-u): a script with several logins has no curl command line' };
+    if (severalLogins(c.script)) return { unsupported: 'curl logs in once per URL with one user (-u): a script with several logins has no curl command line' };
     // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR).
     const dirs: string[] = [];
     let k = 0;
@@ -192,16 +216,15 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
   if (c.profile === 'classic' || c.profile === 'inetutils') {
     if (c.tls) return { unsupported: 'inetutils ftp has no FTPS' };
     // Logged in as a user would be, at connect (USER, PASS, then SYST), from a .netrc: with -n
-    // and a `user` command it sends SYST before USER instead — used only for a script that
-    // logs in more than once or as someone else.
-    const users = needsUserCommands(c.script);
-    if (!users) writeFileSync(`${outDir}/.netrc`, `machine ${c.connectTo} login ${c.user} password ${c.password}\n`, { mode: 0o600 });
-    const lines = promptScript(c, outDir, bsdFtpSays(c, outDir, users));
+    // and a `user` command it would send SYST before USER instead.
+    const l = firstLogin(c);
+    writeFileSync(`${outDir}/.netrc`, `machine ${c.connectTo} login ${l.user} password ${l.password}\n`, { mode: 0o600 });
+    const lines = promptScript(c, outDir, bsdFtpSays(c, outDir));
     if (!Array.isArray(lines)) return lines;
     const passive = ['passive', 'pasv', 'epsv'].includes(c.mode);
     return {
       program: 'stdbuf',
-      args: ['-oL', '-eL', '/usr/bin/inetutils-ftp', '-d', '-v', ...(users ? ['-n'] : []), passive ? '-p' : '-A', c.connectTo, String(c.connectPort)],
+      args: ['-oL', '-eL', '/usr/bin/inetutils-ftp', '-d', '-v', passive ? '-p' : '-A', c.connectTo, String(c.connectPort)],
       input: lines.join('\n') + '\n',
       env: { HOME: outDir },
       marker: MARK,
@@ -219,12 +242,12 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       `set net:timeout ${c.connectTimeoutS ?? CLIENT_TIMEOUT_S}`,
       'set cmd:fail-exit no',
     ];
-    const users = needsUserCommands(c.script);
+    const login = loginSays(c);
     const lines = promptScript(c, outDir, (v, args, k) => {
       switch (v) {
         case 'login':
         case 'user':
-          return users ? [`user ${args[0] ?? c.user} ${args[1] ?? (args[0] === undefined ? c.password : '')}`.trimEnd()] : [];
+          return login(args);
         case 'ls':
         case 'dir':
         case 'list':
@@ -259,7 +282,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (!Array.isArray(lines)) return lines;
     return {
       program: 'stdbuf',
-      args: ['-oL', '-eL', 'lftp', '-d', ...(users ? [] : ['-u', `${c.user},${c.password}`]), `ftp://${c.connectTo}:${c.connectPort}`],
+      args: ['-oL', '-eL', 'lftp', '-d', '-u', `${firstLogin(c).user},${firstLogin(c).password}`, `ftp://${c.connectTo}:${c.connectPort}`],
       input: [...cmds, ...lines].join('\n') + '\n',
       env: { HOME: outDir },
       marker: MARK,
@@ -272,9 +295,8 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (!extended) head.push('epsv4 off');
     head.push('prompt off'); // else `ls DIR FILE` asks to confirm and eats the next line
     // Logged in with -n and `user` (the first login line, or the client's own user).
-    const users = needsUserCommands(c.script);
-    if (!users) head.push(`user ${c.user} ${c.password}`);
-    const lines = promptScript(c, outDir, bsdFtpSays(c, outDir, users));
+    head.push(`user ${firstLogin(c).user} ${firstLogin(c).password}`.trimEnd());
+    const lines = promptScript(c, outDir, bsdFtpSays(c, outDir));
     if (!Array.isArray(lines)) return lines;
     const passive = ['passive', 'pasv', 'epsv', 'auto'].includes(c.mode);
     return {

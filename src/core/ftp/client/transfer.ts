@@ -132,7 +132,7 @@ export function nextSequenceCommand(
 ): { index: number; cmd: SequenceCommand } | null {
   for (let index = x.sequence[phase]; index < list.length; index++) {
     const cmd = list[index]!;
-    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind === 'get') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
+    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
     if (applies) return { index, cmd };
   }
   return null;
