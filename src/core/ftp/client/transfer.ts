@@ -132,7 +132,9 @@ export function nextSequenceCommand(
 ): { index: number; cmd: SequenceCommand } | null {
   for (let index = x.sequence[phase]; index < list.length; index++) {
     const cmd = list[index]!;
-    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
+    // `downloads` (files): a listing asks TYPE A only once a file made the type I (BSD ftp's
+    // recvrequest; captured for inetutils and tnftp: tests/kernel vsftpd-tree-commands).
+    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls' || currentType === 'I') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
     if (applies) return { index, cmd };
   }
   return null;
