@@ -99,6 +99,8 @@ interface Walk {
   outIface?: string;
   ctHelper?: string;
   notrack: boolean;
+  /** The simulated time the packet is seen (for --ctexpire). */
+  nowUs: number;
 }
 
 type Stop = NfResult;
@@ -165,7 +167,7 @@ export class Netfilter {
       events.push({ kind: 'conntrack', device: this.cfg.device, action: 'invalid', tuple: '?', note: 'undecodable packet: dropped' });
       return { verdict: 'drop', bytes, events };
     }
-    return { bytes, original: bytes, info0, infoOf: bytes, info: info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false };
+    return { bytes, original: bytes, info0, infoOf: bytes, info: info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false, nowUs };
   }
 
   private ctx(w: Walk, chain: string): MatchContext {
@@ -189,6 +191,7 @@ export class Netfilter {
         reply: k.reply,
         dir: w.dir,
         status: { expected: k.master !== null, seenReply: k.seenReply, assured: k.assured, confirmed: k.confirmed, srcNat: hasSnat(k), dstNat: hasDnat(k) },
+        expiresS: k.confirmed ? Math.max(0, Math.floor((k.expiresUs - w.nowUs) / 1_000_000)) : 0,
       };
     }
     return c;
