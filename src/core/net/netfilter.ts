@@ -233,8 +233,13 @@ export class Netfilter {
     const culprit = { table, chain, rule: v.rule ? ref(v.rule) : null };
     if (t.kind === 'DROP') return { verdict: 'drop', bytes: w.bytes, events: w.events, culprit };
     if (t.kind === 'REJECT') {
+      // icmp_send: a packet for this device is answered from the address it was sent to (an
+      // extra address too); a forwarded one from the interface's (primary) address.
+      const own = (ip: Ipv4) => this.cfg.interfaces.some((i) => i.ip === ip);
+      const local = own((current(w) ?? w.info0).dst) && own(w.info0.dst);
       const iface = this.cfg.interfaces.find((i) => i.name === (w.inIface ?? w.outIface)) ?? this.cfg.interfaces[0];
-      const reply = iface ? rejectReply(w.original, w.info0, t.with, iface.ip) : undefined;
+      const from = local ? w.info0.dst : iface?.ip;
+      const reply = from !== undefined ? rejectReply(w.original, w.info0, t.with, from) : undefined;
       const r: Stop = { verdict: 'reject', bytes: w.bytes, events: w.events, culprit };
       if (reply) r.reply = reply;
       return r;

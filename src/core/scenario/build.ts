@@ -9,7 +9,7 @@ import { parseScriptLine } from '../ftp/client/script';
 import { parseFzSettings, type FzSettings } from '../ftp/filezilla/settings';
 import { uidOf } from '../ftp/vsftpd/accounts';
 import { parseVsftpdConf, type VsftpdConf } from '../ftp/vsftpd/conf';
-import { findPath } from './reach';
+import { addressesOf, findPath } from './reach';
 import {
   DEFAULT_LATENCY_MS,
   DEFAULT_SCRIPT,
@@ -20,6 +20,7 @@ import {
   type FtpHelper,
   type FtpHelperSpec,
   type Host,
+  type IfaceAddress,
   type Interface,
   type Route,
   type RouteSpecFile,
@@ -67,10 +68,12 @@ export function parseAddress(text: string): { ip: Ipv4; prefix: number } | strin
   return { ip, prefix: Number(len) };
 }
 
-function makeInterface(name: string, ip: Ipv4, prefix: number, segment: string | undefined): Interface {
-  const network = { network: asIpv4(ip & prefixMask(prefix)), prefix };
-  return { name, ip, prefix, network, segment: segment ?? formatCidr(network) };
+function makeInterface(name: string, ip: Ipv4, prefix: number, segment: string | undefined, extra: IfaceAddress[] = []): Interface {
+  const a = ifaceAddress(ip, prefix);
+  return { name, ...a, segment: segment ?? formatCidr(a.network), extra };
 }
+
+const ifaceAddress = (ip: Ipv4, prefix: number): IfaceAddress => ({ ip, prefix, network: { network: asIpv4(ip & prefixMask(prefix)), prefix } });
 
 function checkHostAddress(p: Problems, path: string, ip: Ipv4, prefix: number): void {
   if (prefix >= 31) return;
@@ -197,7 +200,18 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
       const a = parseAddress(f2.ip);
       if (typeof a === 'string') return p.error(`${ip}.ip`, a);
       checkHostAddress(p, `${ip}.ip`, a.ip, a.prefix);
-      ifaces.push(makeInterface(f2.name, a.ip, a.prefix, f2.segment));
+      const extra: IfaceAddress[] = [];
+      (f2.addresses ?? []).forEach((text, k) => {
+        const at = `${ip}.addresses[${k}]`;
+        // `ip addr add` takes a bare address as /32 (a bare "ip" field means /24, as before).
+        const b = parseAddress(text.includes('/') ? text : `${text}/32`);
+        if (typeof b === 'string') return p.error(at, b);
+        checkHostAddress(p, at, b.ip, b.prefix);
+        const mine = [...ifaces.flatMap((x) => [x, ...x.extra]), a, ...extra];
+        if (mine.some((x) => x.ip === b.ip)) return p.error(at, `${formatIpv4(b.ip)} is already an address of this router`);
+        extra.push(ifaceAddress(b.ip, b.prefix));
+      });
+      ifaces.push(makeInterface(f2.name, a.ip, a.prefix, f2.segment, extra));
     });
     routers.push({
       kind: 'router',
@@ -219,7 +233,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     if (h.gateway === null) continue;
     const gw = h.gateway;
     const seg = h.interfaces[0]!.segment;
-    if (!devices.some((d) => d !== h && d.interfaces.some((i) => i.segment === seg && i.ip === gw))) {
+    if (!devices.some((d) => d !== h && d.interfaces.some((i) => i.segment === seg && addressesOf(i).some((x) => x.ip === gw)))) {
       p.error(`${devicePath(h.id)}.gateway`, `no router on segment "${seg}" has the gateway address ${formatIpv4(gw)}`);
     }
   }
@@ -301,14 +315,16 @@ function buildSegments(f: ScenarioFile, devices: (Host | Router)[], p: Problems)
         out.set(i.segment, seg);
       }
       seg.members.push({ device: d.id, iface: i.name });
-      const key = `${i.segment} ${i.ip}`;
-      const prev = seen.get(key);
-      if (prev !== undefined)
-        p.error(
-          `${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`,
-          `address ${formatIpv4(i.ip)} on segment "${i.segment}" is also used by "${prev}"`,
-        );
-      else seen.set(key, d.id);
+      for (const a of addressesOf(i)) {
+        const key = `${i.segment} ${a.ip}`;
+        const prev = seen.get(key);
+        if (prev !== undefined && prev !== d.id)
+          p.error(
+            `${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`,
+            `address ${formatIpv4(a.ip)} on segment "${i.segment}" is also used by "${prev}"`,
+          );
+        else seen.set(key, d.id);
+      }
     }
   }
   (f.segments ?? []).forEach((s, i) => {

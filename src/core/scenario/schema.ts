@@ -56,6 +56,7 @@ const host = z.strictObject({
 const iface = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'an interface name is 1–15 letters, digits, "_", "." or "-" (eth0)'),
   ip: z.string(),
+  addresses: z.array(z.string()).max(64).optional(),
   segment: id.optional(),
 });
 

@@ -117,6 +117,11 @@ export interface InterfaceSpec {
   name: string;
   /** Address with prefix, `198.51.100.1/24`. */
   ip: string;
+  /**
+   * Further addresses on the same interface, as `ip addr add 203.0.113.10/32 dev wan` adds them
+   * (a router publishing a second public address for DNAT). `ip` stays the primary address.
+   */
+  addresses?: string[];
   /** The L2 segment. Default: the network in CIDR form. */
   segment?: string;
 }
@@ -241,13 +246,19 @@ export interface ScenarioFile {
 
 // ───────────────────────── the normalized scenario ─────────────────────────
 
-export interface Interface {
-  name: string;
+/** One address of an interface, with its prefix and connected network. */
+export interface IfaceAddress {
   ip: Ipv4;
   prefix: number;
   /** The connected network (address masked). */
   network: Cidr;
+}
+
+export interface Interface extends IfaceAddress {
+  name: string;
   segment: string;
+  /** Addresses after the primary one (`ip addr add … dev NAME`); usually none. */
+  extra: IfaceAddress[];
 }
 
 /** A static route: to, via (null on-link), dev (the outgoing interface, when given). */
