@@ -60,6 +60,8 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
       tls: c.tls,
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
       ...(c.pasvAddress !== null ? { pasvAddress: c.pasvAddress } : {}),
+      ...(c.maxTimeS !== null ? { maxTimeMs: Math.round(c.maxTimeS * 1000) } : {}),
+      ...(c.lftpRetries !== null ? { lftpRetries: c.lftpRetries } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
