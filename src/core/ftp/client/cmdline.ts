@@ -273,7 +273,7 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
       if (url.password !== undefined) f.password = url.password;
     }
     const at = url.path.lastIndexOf('/');
-    const d = url.path.slice(0, at);
+    const d = at < 0 ? '' : url.path.slice(0, at);
     const file = url.path.slice(at + 1);
     if (dir !== null && d !== dir)
       problems.push({ message: `every URL must be in the same directory ("/${dir}"); the model's curl changes directory once per connection`, column: u.column });
