@@ -547,6 +547,12 @@ function withCommand(c: ClientSpec, path: string, p: Problems): (ClientSpec & { 
     bad = true;
   }
   if (bad) return null;
+  if (cmd.program === 'lftp' && !/net:max-retries/.test(c.command)) {
+    p.warn(
+      at,
+      'lftp retries a failed command up to 1000 times (net:max-retries), waiting up to 300 s between tries: a run that fails lasts days of simulated time. Add "set net:max-retries 3" to -e to keep it short.',
+    );
+  }
   return {
     ...c,
     profile: c.profile ?? cmd.profile,

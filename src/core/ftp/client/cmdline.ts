@@ -242,6 +242,8 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
         break;
       }
       default:
+        // Its value, if it has one, is not a URL: leave it out of further complaints.
+        if (words[i + 1] && !words[i + 1]!.text.startsWith('-') && !words[i + 1]!.text.includes('://')) i++;
         problems.push({
           message: `unknown curl option "${w.text}" (the model knows --ftp-port/-P, --ftp-pasv, --disable-epsv, --disable-eprt, --ftp-skip-pasv-ip, --no-ftp-skip-pasv-ip, --max-time/-m, --connect-timeout, --user/-u, --ssl-reqd, --upload-file/-T, -v, -s, -S, -O, -o)`,
           column: w.column,
