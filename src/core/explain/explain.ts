@@ -227,6 +227,7 @@ function failureKindFor(s: Symptom): FailureKind {
   // A 425 whose cause is on the wire is named by it (explainTransfer); without one, an FTP error.
   if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : 'ftp-error';
   if (s.kind === 'client-refused') return 'client-refused';
+  if (s.kind === 'max-time') return 'client-timeout';
   if (s.kind === 'unfinished' && s.budget) return 'budget';
   return 'stalled';
 }
@@ -376,6 +377,20 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
               ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
               : 'See the reply text.';
     }
+  } else if (s.kind === 'max-time') {
+    // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.
+    drop = findDrop(trace, dataOf, startStep) ?? findDrop(trace, `${r.client}/control`, startStep);
+    culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: `--max-time ${s.seconds}` };
+    explanation =
+      `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished` +
+      (drop
+        ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`
+        : s.lastReply
+          ? `; the last reply was "${s.lastReply.split('\n')[0]}".`
+          : '.');
+    fix = drop
+      ? `Let the lost packet through (the rule above), or give the transfer more time (a larger --max-time).`
+      : 'Give the transfer more time (a larger --max-time), or make the link faster.';
   } else if (s.kind === 'client-refused') {
     culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;

@@ -100,6 +100,8 @@ const KNOWN_FIELDS = [
   'dir',
   'password',
   'profile',
+  'command',
+  'addresses',
   'mode',
   'dataPort',
   'connectTo',
