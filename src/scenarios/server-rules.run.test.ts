@@ -202,7 +202,7 @@ describe('vsftpd scenarios', () => {
     expect(r.verdict.ok).toBe(false);
   });
 
-  it("a chroot() into a writable home: 500 OOPS after PASS; allow_writeable_chroot=YES lets alice in at \"/\"", () => {
+  it('a chroot() into a writable home: 500 OOPS after PASS; allow_writeable_chroot=YES lets alice in at "/"', () => {
     const r = run('vsftpd-chroot-writable-root');
     expect(replies(r)).toEqual(['220 (vsFTPd 3.0.3)', '331 Please specify the password.', '500 OOPS: vsftpd: refusing to run with writable root inside chroot()']);
     expect(r.verdict.ok).toBe(false);

@@ -333,8 +333,22 @@ describe('upload-553: a folder the user may not write to', () => {
     expect(failures(r)).toMatch(/^\[goal\] Fails in every run\. .*`put upload\/wedding-001\.jpg`.*553 Could not create file\./);
   });
   it('accepts upload/ given to maria, or made writable for her', async () => {
-    expect((await judged(id, files((f) => (f['/home/maria/upload'].owner = 'maria')))).solved).toBe(true);
-    expect((await judged(id, files((f) => (f['/home/maria/upload'].mode = '777')))).solved).toBe(true);
+    expect(
+      (
+        await judged(
+          id,
+          files((f) => (f['/home/maria/upload'].owner = 'maria')),
+        )
+      ).solved,
+    ).toBe(true);
+    expect(
+      (
+        await judged(
+          id,
+          files((f) => (f['/home/maria/upload'].mode = '777')),
+        )
+      ).solved,
+    ).toBe(true);
   });
   it('rejects opening firewall ports: the 553 stays, and the exposure breaks the rule', async () => {
     const rule = '-A FORWARD -d 203.0.113.10/32 -i eth0 -p tcp -m state --state NEW -m tcp --dport 50000:50100 -j ACCEPT';
@@ -344,11 +358,14 @@ describe('upload-553: a folder the user may not write to', () => {
     expect(failures(r)).toMatch(/\[constraint\]/);
   });
   it('rejects making her home writable: vsftpd then refuses the chroot at login', async () => {
-    const r = await judged(id, files((f) => (f['/home/maria'].mode = '755')));
+    const r = await judged(
+      id,
+      files((f) => (f['/home/maria'].mode = '755')),
+    );
     expect(r.solved).toBe(false);
     expect(failures(r)).toMatch(/500 OOPS: vsftpd: refusing to run with writable root inside chroot\(\)/);
   });
-  it('rejects turning the chroot off: upload/ is still root\'s', async () => {
+  it("rejects turning the chroot off: upload/ is still root's", async () => {
     const r = await judged(id, (e) => e.vsftpd((ls) => ls.filter((l) => l !== 'chroot_local_user=YES')));
     expect(r.solved).toBe(false);
     expect(failures(r)).toMatch(/553 Could not create file\./);

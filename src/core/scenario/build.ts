@@ -335,7 +335,8 @@ function buildAccounts(f: ScenarioFile, p: Problems, conf: VsftpdConf, userNames
     if (!r.ok) for (const e of r.errors) p.error(path, e.message, e.line);
     if (!userNames.has(name) && name !== 'ftp') p.warn(path, `"${name}" is not one of server.users (nor ftp, the anonymous user): nobody logs in with these settings`);
   }
-  if (f.server.userConfig !== undefined && conf.user_config_dir === null) p.warn('server.userConfig', 'user_config_dir is not set in vsftpd.conf: vsftpd reads no per-user settings');
+  if (f.server.userConfig !== undefined && conf.user_config_dir === null)
+    p.warn('server.userConfig', 'user_config_dir is not set in vsftpd.conf: vsftpd reads no per-user settings');
   return { userList, chrootList, userConfig };
 }
 

@@ -102,7 +102,20 @@ export interface Outcome {
 }
 
 export function initialSession(): SessionState {
-  return { user: null, anonymous: false, loggedIn: false, cwd: '/', ascii: true, controlTls: false, dataTls: false, epsvAll: false, loginFails: 0, dataMode: 'none', root: '/', conf: null };
+  return {
+    user: null,
+    anonymous: false,
+    loggedIn: false,
+    cwd: '/',
+    ascii: true,
+    controlTls: false,
+    dataTls: false,
+    epsvAll: false,
+    loginFails: 0,
+    dataMode: 'none',
+    root: '/',
+    conf: null,
+  };
 }
 
 const isAnonName = (u: string): boolean => ['FTP', 'ANONYMOUS'].includes(u.toUpperCase());

@@ -18,10 +18,23 @@ import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
-import { decideLoggedIn, decidePreLogin, initialSession, newOwner, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan, type VsftpdUser } from './commands';
+import {
+  decideLoggedIn,
+  decidePreLogin,
+  initialSession,
+  newOwner,
+  startsTransfer,
+  type Cmd,
+  type Effect,
+  type Outcome,
+  type SessionState,
+  type TransferPlan,
+  type VsftpdUser,
+} from './commands';
 import type { VirtualFs } from '../server/files';
 import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
 import { TlsChannel } from '../ftps';
+import { dataTransferStates } from '../server/transferStates';
 
 export type ConnLabel = (kind: 'control' | 'data', remoteIp: Ipv4, remotePort: number, controlConn?: string) => string;
 
@@ -490,33 +503,7 @@ export const ftpServerMachine = setup({
           entry: 'sendMark',
           always: [{ guard: 'isUpload', target: 'receiving' }, { target: 'sending' }],
         },
-        sending: {
-          entry: 'sendPayload',
-          after: { dataTimeout: { guard: 'dataTimeoutOn', target: '#ftpServer.closed', actions: 'replyDataTimeout' } },
-          // vsftpd's lingering close returns once the client has everything; the client's
-          // own FIN (it closes on end of data) is the closest event the socket offers.
-          on: {
-            DATA_EOF: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-            DATA_CLOSED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-            DATA_FAILED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyNetFail', 'endTransfer'] },
-          },
-        },
-        receiving: {
-          after: { dataTimeout: { guard: 'dataTimeoutOn', target: '#ftpServer.closed', actions: 'replyDataTimeout' } },
-          on: {
-            DATA_BYTES: { guard: 'currentXfer', target: 'receiving', reenter: true, actions: 'countBytes' },
-            DATA_EOF: { guard: 'currentXfer', target: 'finishing', actions: 'finishUpload' },
-            DATA_CLOSED: { guard: 'currentXfer', target: 'finishing', actions: 'finishUpload' },
-            DATA_FAILED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyNetFail', 'endTransfer'] },
-          },
-        },
-        finishing: {
-          always: { guard: ({ context }) => context.xfer?.sock?.state === 'CLOSED', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-          on: {
-            DATA_CLOSED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-            DATA_FAILED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-          },
-        },
+        ...dataTransferStates({ idle: '#ftpServer.ready', closed: '#ftpServer.closed', broke: 'replyNetFail' }),
       },
     },
     closed: { type: 'final', entry: 'shutdown' },
