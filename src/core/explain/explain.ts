@@ -360,6 +360,18 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
         explanation = `The server could not establish the data connection and answered ${s.text}`;
         fix = 'Look at the ladder for the data connection.';
       }
+    } else if (s.code === 426 && (drop = findDrop(trace, dataOf, startStep)) !== null) {
+      // The data connection was up (the 150 went out) and broke under the transfer.
+      culprit = culpritOf(drop.e);
+      // The kind stays the 426 (ftp-error): "refused" names a connection that never opened.
+      const reset = wireKindOf(drop.e) === 'refused';
+      explanation =
+        `The data connection opened and the transfer started, then broke: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+        (reset ? `The TCP reset went back to the sender, whose next write failed` : `The data stopped flowing`) +
+        `, so the server answered ${s.text.split('\n')[0]}`;
+      fix = drop.e.rule
+        ? `Remove or narrow the rule on ${drop.e.device} that ${reset ? 'resets' : 'stops'} the data connection once data flows (${drop.e.rule.table}/${drop.e.rule.chain} rule ${drop.e.rule.index}).`
+        : `Let the data connection through ${drop.e.device} for the whole transfer, not only its handshake.`;
     } else if (s.verb === 'AUTH') {
       culprit = { device: ctx.serverHost, rule: null, setting: 'ssl_enable=NO' };
       explanation = `The server refused AUTH with ${s.text.split('\n')[0]} — what vsftpd answers when FTPS is off (ssl_enable=NO). The client requires FTPS, so it gives up before logging in.`;
