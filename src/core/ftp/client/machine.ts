@@ -116,6 +116,8 @@ interface Ctx {
    * (no reconnect before it), `passive` lftp's PASSIVE_MODE flag once a failure switched it.
    */
   lftp: { retries: number; intervalS: number; timerEndUs: number; passive: boolean | null; retrying: boolean; optDone: string[] };
+  /** lftp: the directory it is in, as it remembers it (it sends `cd pub` as `CWD /pub` and answers pwd itself). */
+  lftpDir: string;
 }
 
 type Ev = { type: 'CTRL_CONNECTED' } | { type: 'CTRL_FAILED'; err: ConnectError } | { type: 'CTRL_CLOSED' } | { type: 'REPLY'; reply: FtpReply } | DataEvent;
@@ -286,6 +288,8 @@ export const ftpClientMachine = setup({
     /** curl has no cd/pwd: a cd becomes the path of the URLs after it. */
     stepIsCurlCd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'cd',
     stepIsCurlPwd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'pwd',
+    /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
+    stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
     curlNeedsCwd: ({ context }) => context.input.profile.id === 'curl' && context.cwdSent < context.urlDirs.length,
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
@@ -491,7 +495,18 @@ export const ftpClientMachine = setup({
     }),
     sendStepCommand: ({ context }) => {
       const [verb, arg] = stepCommand(current(context) as CommandStep);
-      send(context, verb, arg);
+      send(context, verb, verb === 'CWD' && context.input.profile.lftpSequence ? lftpPath(context.lftpDir, arg!) : arg);
+    },
+    /** lftp: a cd the server accepted moves the directory it remembers. */
+    noteLftpDir: assign(({ context, event }) => {
+      const s = current(context);
+      if (!context.input.profile.lftpSequence || s?.kind !== 'cd' || event.type !== 'REPLY' || event.reply.code >= 300) return {};
+      return { lftpDir: lftpPath(context.lftpDir, s.dir) };
+    }),
+    reportLftpPwd: ({ context }) => {
+      const { env } = context.input;
+      env.print(`ftp://${context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
+      env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
     },
     sendRnto: ({ context }) => {
       const s = current(context);
@@ -735,6 +750,7 @@ export const ftpClientMachine = setup({
     urlDirs: [],
     cwdSent: 0,
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
+    lftpDir: '/',
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -807,6 +823,7 @@ export const ftpClientMachine = setup({
         // curl dropped the control connection after a failed transfer: a new one for this one.
         { guard: 'stepIsCurlCd', target: 'next', reenter: true, actions: ['addUrlDir', 'advance'] },
         { guard: 'stepIsCurlPwd', target: 'next', reenter: true, actions: 'advance' },
+        { guard: 'stepIsLftpPwd', target: 'next', reenter: true, actions: ['echoPrompt', 'reportLftpPwd', 'advance'] },
         { guard: and(['lftpMustWait', ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context)))]), target: 'lftpDelay' },
         { guard: ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context))), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
@@ -823,7 +840,7 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: ({ context, event }) => current(context)?.kind === 'rename' && code(event) === 350, target: 'renameTo', actions: 'printReply' },
-          { target: 'next', actions: ['printReply', 'reportCommand', 'advance'] },
+          { target: 'next', actions: ['printReply', 'reportCommand', 'noteLftpDir', 'advance'] },
         ],
       },
     },
@@ -1037,4 +1054,15 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
     symptom,
     ...(passiveFailure ? { passiveFailure } : {}),
   });
+}
+
+/** A directory as lftp resolves it against the one it is in (`pub` in `/` → `/pub`, `..` up). */
+export function lftpPath(cwd: string, dir: string): string {
+  const parts = dir.startsWith('/') ? [] : cwd.split('/').filter(Boolean);
+  for (const p of dir.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return '/' + parts.join('/');
 }

@@ -146,7 +146,7 @@ export function nextSequenceCommand(
   for (let index = x.sequence[phase]; index < list.length; index++) {
     const cmd = list[index]!;
     if (x.skip?.includes(cmd.verb)) continue;
-    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind === 'get') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
+    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
     if (applies) return { index, cmd };
   }
   return null;
