@@ -5,7 +5,7 @@
  * namespace topology, vsftpd and a real client need are read; defaults follow
  * docs/scenario-format.md.
  */
-import type { ScenarioFile, TextOrLines } from '../../src/core/index';
+import { parseClientCommand, type ScenarioFile, type TextOrLines } from '../../src/core/index';
 
 export interface KIface {
   name: string;
@@ -150,21 +150,27 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
     mode: f.mode ?? null,
   }));
   const specs = file.clients ?? (file.client ? [file.client] : []);
-  const clients: KClient[] = specs.map((c) => ({
-    id: c.id ?? c.host,
-    host: c.host,
-    profile: c.profile,
-    mode: c.mode ?? 'auto',
-    dataPort: c.dataPort ?? 'ephemeral',
-    connectTo: c.connectTo ?? serverIp,
-    connectPort: c.connectPort ?? listenPort,
-    user: c.user ?? 'anonymous',
-    password: c.password ?? 'guest@',
-    tls: c.tls ?? false,
-    connectTimeoutS: c.connectTimeoutS ?? null,
-    pasvAddress: c.pasvAddress ?? null,
-    script: c.script ?? file.script ?? DEFAULT_SCRIPT,
-  }));
+  const clients: KClient[] = specs.map((spec) => {
+    // A client given as a command line: its fields as the loader reads them (fields written out win; the loader refuses a contradiction).
+    const cmd = spec.command !== undefined ? parseClientCommand(spec.command, spec.profile) : null;
+    const fromCmd = cmd?.ok ? cmd.fields : undefined;
+    const c = { ...fromCmd, ...spec, profile: spec.profile ?? fromCmd?.profile ?? 'curl', script: spec.script ?? fromCmd?.script };
+    return {
+      id: c.id ?? c.host,
+      host: c.host,
+      profile: c.profile,
+      mode: c.mode ?? 'auto',
+      dataPort: c.dataPort ?? 'ephemeral',
+      connectTo: c.connectTo ?? serverIp,
+      connectPort: c.connectPort ?? listenPort,
+      user: c.user ?? 'anonymous',
+      password: c.password ?? 'guest@',
+      tls: c.tls ?? false,
+      connectTimeoutS: c.connectTimeoutS ?? null,
+      pasvAddress: c.pasvAddress ?? null,
+      script: c.script ?? file.script ?? DEFAULT_SCRIPT,
+    };
+  });
   return {
     id,
     name: file.name,
