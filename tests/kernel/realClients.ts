@@ -213,7 +213,9 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       else args.push('-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
     }
-    return { program: 'curl', args, input: '', env: {}, marker: MARK };
+    // Line-buffered: each transfer's lines (and its -w marker) arrive when written, so their
+    // times bound the transfer's packets (a pipe would hold them all to the end).
+    return { program: 'stdbuf', args: ['-oL', '-eL', 'curl', ...args], input: '', env: {}, marker: MARK };
   }
   if (c.profile === 'classic' || c.profile === 'inetutils') {
     if (c.tls) return { unsupported: 'inetutils ftp has no FTPS' };

@@ -6,7 +6,8 @@
  *
  * Options: --kernel-only (no simulator), --only ID[,ID…], --no-variants (each scenario's own client
  * only, not also curl, tnftp, inetutils ftp and lftp), --client PROGRAM[,…] (only the runs with
- * these real clients), FTTW_DEBUG=1 (client and vsftpd output).
+ * these real clients), --variants-for ID[,…] (every scenario with its own client, these also with
+ * the other real clients: CI's subset), FTTW_DEBUG=1 (client and vsftpd output).
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -167,6 +168,9 @@ async function main(): Promise<number> {
   const kernelOnly = argv.includes('--kernel-only');
   // Every scenario is also run with the other real clients (--no-variants: its own client only).
   const variants = !argv.includes('--no-variants');
+  // --variants-for ID[,ID…]: every scenario with its own client, and these also with every other real client.
+  const vfArg = argv.find((a) => a.startsWith('--variants-for'));
+  const variantsFor = vfArg ? (vfArg.includes('=') ? vfArg.split('=')[1]! : (argv[argv.indexOf(vfArg) + 1] ?? '')).split(',') : null;
   const onlyArg = argv.find((a) => a.startsWith('--only'));
   const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : (argv[argv.indexOf(onlyArg) + 1] ?? '')).split(',') : null;
   const files = argv.filter((a) => a.endsWith('.json'));
@@ -261,7 +265,7 @@ async function main(): Promise<number> {
     if (!onlyClients || onlyClients.includes(realProgramOf(own ?? 'curl'))) await runOne(id, file, own);
     // The same world with each other real client, compared with that client's model.
     const tls = [file.client, ...(file.clients ?? [])].some((c) => c?.tls);
-    if (!variants || tls) continue;
+    if (!variants || tls || (variantsFor && !variantsFor.includes(id))) continue;
     for (const other of REAL_CLIENTS) {
       if (own !== undefined && realProgramOf(own) === other) continue;
       if (onlyClients && !onlyClients.includes(other)) continue;
