@@ -148,6 +148,7 @@ export function buildTopology(s: KScenario, prefix: string): Topology {
     const ns = topo.ns.get(d.id)!;
     for (const f of d.ifaces) {
       ipn(ns, ['addr', 'add', `${f.ip}/${f.prefix}`, 'dev', f.name]);
+      for (const x of f.extra) ipn(ns, ['addr', 'add', x, 'dev', f.name]);
       ipn(ns, ['link', 'set', f.name, 'up']);
       // No segmentation or receive offloads: the capture shows the segments TCP really sent
       // (at most one MSS each) and the receiver ACKs what arrived, not what GRO merged.

@@ -265,7 +265,8 @@ async function main(): Promise<number> {
     if (!onlyClients || onlyClients.includes(realProgramOf(own ?? 'curl'))) await runOne(id, file, own);
     // The same world with each other real client, compared with that client's model.
     const tls = [file.client, ...(file.clients ?? [])].some((c) => c?.tls);
-    if (!variants || tls || (variantsFor && !variantsFor.includes(id))) continue;
+    // A world the kernel cannot build (FileZilla Server) is one "not comparable" row, not one per client.
+    if (!variants || tls || (variantsFor && !variantsFor.includes(id)) || notComparableScenario(id, file) !== null) continue;
     for (const other of REAL_CLIENTS) {
       if (own !== undefined && realProgramOf(own) === other) continue;
       if (onlyClients && !onlyClients.includes(other)) continue;
@@ -299,10 +300,15 @@ main().then(
 
 /**
  * Scenarios the real-kernel world cannot build, and why: FileZilla Server is a Windows program
- * (its model is checked against its source: docs/FIDELITY-NOTES.md).
+ * (its model is checked against its source: docs/FIDELITY-NOTES.md); a client given as a
+ * command line would need that very line run (its --max-time, net:max-retries …), which the
+ * harness does not do yet.
  */
 function notComparableScenario(_label: string, file: ScenarioFile): string | null {
   const server = (file as { server?: { kind?: string } }).server;
   if (server?.kind === 'filezilla') return 'FileZilla Server does not run on Linux; its model is checked against its source (docs/FIDELITY-NOTES.md)';
+  const specs = [file.client, ...(file.clients ?? [])] as ({ command?: string } | undefined)[];
+  if (specs.some((c) => c?.command !== undefined))
+    return 'the client is given as a command line (client.command); the harness runs clients from profile, mode and options, not command lines yet';
   return null;
 }

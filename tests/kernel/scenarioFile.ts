@@ -12,6 +12,8 @@ export interface KIface {
   ip: string;
   prefix: number;
   segment: string;
+  /** Further addresses on the interface (`ip addr add 203.0.113.10/32 dev wan`), as written. */
+  extra: string[];
 }
 
 export interface KRoute {
@@ -60,7 +62,8 @@ export interface KScenario {
     /** vsftpd.conf lines as written. */
     conf: string[];
     files: { path: string; dir: boolean; size: number; text: string | null; owner: string | null; mode: string | null }[];
-    users: { name: string; password: string }[];
+    /** Local accounts; `home` as the model resolves it (given, else /home/NAME when the tree has it, else /). */
+    users: { name: string; password: string; home: string }[];
   };
   clients: KClient[];
   raw: ScenarioFile;
@@ -104,7 +107,7 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
     devices.push({
       id: h.id,
       kind: 'host',
-      ifaces: [{ name: 'eth0', ip: a.ip, prefix: a.prefix, segment: h.segment ?? networkOf(a.ip, a.prefix) }],
+      ifaces: [{ name: 'eth0', ip: a.ip, prefix: a.prefix, segment: h.segment ?? networkOf(a.ip, a.prefix), extra: [] }],
       gateway: h.gateway ?? null,
       routes: (h.routes ?? []).map((r) => ({ to: r.to, via: r.via ?? null, dev: r.dev ?? null })),
       iptables: joinText(h.iptables),
@@ -118,7 +121,8 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
       kind: 'router',
       ifaces: r.interfaces.map((i) => {
         const a = splitAddr(i.ip);
-        return { name: i.name, ip: a.ip, prefix: a.prefix, segment: i.segment ?? networkOf(a.ip, a.prefix) };
+        const extra = ((i as { addresses?: string[] }).addresses ?? []).map((x) => (x.includes('/') ? x : `${x}/32`));
+        return { name: i.name, ip: a.ip, prefix: a.prefix, segment: i.segment ?? networkOf(a.ip, a.prefix), extra };
       }),
       gateway: null,
       routes: (r.routes ?? []).map((x) => ({ to: x.to, via: x.via ?? null, dev: x.dev ?? null })),
@@ -176,7 +180,16 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
     name: file.name,
     devices,
     segments,
-    server: { host: file.server.host, conf, files, users: file.server.users ?? [] },
+    server: {
+      host: file.server.host,
+      conf,
+      files,
+      users: (file.server.users ?? []).map((u) => ({
+        name: u.name,
+        password: u.password,
+        home: (u as { home?: string }).home ?? (files.some((f) => f.path === `/home/${u.name}` && f.dir) ? `/home/${u.name}` : '/'),
+      })),
+    },
     clients,
     raw: file,
   };

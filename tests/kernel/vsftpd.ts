@@ -5,7 +5,7 @@
  * netns exec binds them over /etc/passwd, /etc/shadow, /etc/group for that namespace only).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { confValue, type KScenario } from './scenarioFile';
 import { must, nsExec, writeEtcOverlay, type Topology } from './netns';
 
@@ -27,8 +27,6 @@ const OVERRIDDEN = new Set([
   'vsftpd_log_file',
   'isolate',
   'isolate_network',
-  'chroot_local_user',
-  'allow_writeable_chroot',
 ]);
 
 export interface VsftpdRun {
@@ -93,11 +91,17 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
   const ftp = idsOf('ftp');
   if (ftp) owners.set('ftp', ftp);
   s.server.users.forEach((u, k) => owners.set(u.name, { uid: 64100 + k, gid: 64100 + k }));
-  writeTree(`${dir}/root`, s.server.files, owners);
+  // A /home/NAME the scenario gives no owner is its user's, mode 755 (useradd -m; the model's rule).
+  const files = s.server.files.map((f) => {
+    const u = s.server.users.find((x) => f.path === `/home/${x.name}`);
+    return u && f.owner === null && f.mode === null ? { ...f, owner: u.name, mode: '755' } : f;
+  });
+  writeTree(`${dir}/root`, files, owners);
+  const rootHomes = s.server.users.length > 0 && s.server.users.every((u) => u.home === '/');
   const kept = s.server.conf.filter((l) => {
     if (l.startsWith('#') || l.trim() === '') return false;
     const key = l.replace(/^\s+/, '').split('=')[0] ?? '';
-    return !OVERRIDDEN.has(key);
+    return !OVERRIDDEN.has(key) && !(rootHomes && (key === 'chroot_local_user' || key === 'allow_writeable_chroot'));
   });
   const extra = [
     'listen=YES',
@@ -125,15 +129,17 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
     extra.push(`rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`);
   }
   if (s.server.users.length > 0) {
-    // Local accounts exist only inside the server's namespace (overlay files). The model gives
-    // a local user the same tree as the anonymous one, at "/": here each is chrooted to it
-    // (chroot_local_user), so PWD says "/" in both worlds.
+    // Local accounts exist only inside the server's namespace (overlay files). A home of "/" (the
+    // model's for a user the tree has no /home/NAME for) is the tree itself, seen as "/" through
+    // chroot_local_user; homes under /home are the tree's /home, bind-mounted over /home for vsftpd
+    // alone (startVsftpd), so PWD names the same path in both worlds.
     const shadow = readFileSync('/etc/shadow', 'utf8').trimEnd().split('\n');
     const group = readFileSync('/etc/group', 'utf8').trimEnd().split('\n');
+    const rootHomes = s.server.users.every((u) => u.home === '/');
     s.server.users.forEach((u, k) => {
       const uid = 64100 + k;
       const hash = must('openssl', ['passwd', '-6', u.password]).trim();
-      passwd.push(`${u.name}:x:${uid}:${uid}::${dir}/root:/bin/sh`);
+      passwd.push(`${u.name}:x:${uid}:${uid}::${u.home === '/' ? `${dir}/root` : u.home}:/bin/sh`);
       shadow.push(`${u.name}:${hash}:19000:0:99999:7:::`);
       group.push(`${u.name}:x:${uid}:`);
     });
@@ -142,7 +148,8 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
       shadow: shadow.join('\n') + '\n',
       group: group.join('\n') + '\n',
     });
-    extra.push('chroot_local_user=YES', 'allow_writeable_chroot=YES');
+    if (rootHomes) extra.push('chroot_local_user=YES', 'allow_writeable_chroot=YES');
+    else if (!s.server.users.every((u) => u.home.startsWith('/home/'))) throw new Error('users with homes both at / and outside /home are not set up by the harness');
   }
   const conf = [...kept, ...extra].join('\n') + '\n';
   writeFileSync(`${dir}/vsftpd.conf`, conf, { mode: 0o600 });
@@ -151,7 +158,11 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
 
 export async function startVsftpd(ns: string, dir: string, port: number): Promise<VsftpdRun> {
   // Own process group: stopping it by -PID also stops the per-session children.
-  const proc = spawn('ip', ['netns', 'exec', ns, '/usr/sbin/vsftpd', `${dir}/vsftpd.conf`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The tree's /home over /home, in a mount namespace of vsftpd's own (private: the host's /home is untouched).
+  const args = existsSync(`${dir}/root/home`)
+    ? ['netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1/root/home" /home && exec /usr/sbin/vsftpd "$1/vsftpd.conf"', 'sh', dir]
+    : ['netns', 'exec', ns, '/usr/sbin/vsftpd', `${dir}/vsftpd.conf`];
+  const proc = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));

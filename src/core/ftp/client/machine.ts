@@ -934,10 +934,18 @@ export const ftpClientMachine = setup({
             target: 'next',
             actions: ['printReply', 'printLoginFailed', 'advance'],
           },
+          // The same SYST when the login at connect fails for good (500 OOPS: the server has closed).
+          {
+            guard: ({ context }) => firstLoginAtConnect(context),
+            target: 'systThenQuit',
+            actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'],
+          },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },
     },
+    // Its steps are reported already: a close now only ends the session.
+    systThenQuit: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'quitting', actions: 'printReply' }, CTRL_CLOSED: 'closed', CTRL_FAILED: 'closed' } },
     systAfterFailure: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'next', actions: ['printReply', 'advance'] } } },
     /** The profile's after-login commands, one at a time; then the next script line. */
     loggedIn: {
@@ -1135,9 +1143,14 @@ const BSD_FTP: string[] = ['classic', 'inetutils', 'tnftp'];
 
 /** netkit/inetutils: the first login failed and the script logs in again (the SYST of setpeer still comes). */
 function systAfterFailedLogin(c: Ctx): boolean {
+  return firstLoginAtConnect(c) && c.input.script[c.pc + 1]?.kind === 'login';
+}
+
+/** netkit/inetutils at their login on connecting (setpeer: login, then SYST whatever came of it). */
+function firstLoginAtConnect(c: Ctx): boolean {
   const { profile, script } = c.input;
   if (profile.id !== 'classic' && profile.id !== 'inetutils') return false;
-  return !c.relogin && script.findIndex((st) => st.kind === 'login') === c.pc && script[c.pc + 1]?.kind === 'login';
+  return !c.relogin && script.findIndex((st) => st.kind === 'login') === c.pc;
 }
 
 /** A directory as lftp resolves it against the one it is in (`pub` in `/` → `/pub`, `..` up). */
