@@ -1130,12 +1130,15 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
 
 /**
  * lftp's line for a file or listing the server refused (5xx): `get: Access failed: 550
- * Permission denied. (song.mp3)`, `put: Access failed: 553 Could not create file. (x.txt)` (captured).
+ * Permission denied. (song.mp3)`, `put: Access failed: 553 Could not create file. (x.txt)`; a
+ * 4xx (426) `get: big.iso: Fatal error: max-retries exceeded` (captured).
  */
 function lftpAccessFailed(step: ScriptStep, verb: string, reply: FtpReply): string | null {
-  if (reply.code < 500 || !['RETR', 'STOR', 'APPE', 'LIST'].includes(verb)) return null;
+  if (reply.code < 400 || !['RETR', 'STOR', 'APPE', 'LIST'].includes(verb)) return null;
   const arg = transferArg(step);
   const name = step.kind === 'ls' ? 'ls' : step.kind === 'get' ? 'get' : 'put';
+  // A 4xx is worth retrying: with net:max-retries 1 it gives up at once (426 mid-transfer: captured).
+  if (reply.code < 500) return `${name}: ${arg ? `${arg}: ` : ''}Fatal error: max-retries exceeded`;
   return `${name}: Access failed: ${reply.code} ${reply.text}${arg ? ` (${arg})` : ''}`;
 }
 
