@@ -1,5 +1,5 @@
 /** Plain-text and JSON renderings of a run for the command line. */
-import { describePacket, type Trace, type Verdict, type RunResult } from '../core/index';
+import { describePacket, nameWithId, type Trace, type Verdict, type RunResult } from '../core/index';
 
 const secs = (us: number): string => (us / 1e6).toFixed(6).padStart(12);
 
@@ -21,7 +21,8 @@ export function formatPacketLog(trace: Trace): string {
   return out.join('\n');
 }
 
-export function formatVerdict(v: Verdict): string {
+/** The verdict as text; `names` (device id → display name) shows a culprit as "Server firewall (server-edge)". */
+export function formatVerdict(v: Verdict, names: ReadonlyMap<string, string> = new Map()): string {
   const out: string[] = [`Verdict: ${v.ok ? 'SUCCESS' : 'FAILURE'} — ${v.summary}`];
   for (const t of v.transfers) {
     out.push(`  ${t.ok ? '✓' : '✗'} [${t.client}] ${t.command}${t.ok ? ` (${t.bytes} bytes)` : ''}`);
@@ -31,7 +32,7 @@ export function formatVerdict(v: Verdict): string {
       if (f.culprit) {
         const c = f.culprit;
         out.push(
-          `      where: ${c.device}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`,
+          `      where: ${nameWithId(c.device, names.get(c.device))}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`,
         );
       }
       out.push(`      why: ${f.explanation}`);
