@@ -57,6 +57,7 @@ export { BUILTIN_CHAINS } from './net/iptables/types';
 export { tokenizeLine as tokenizeIptablesLine } from './net/iptables/tokens';
 export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './ftp/vsftpd/conf';
 export { parseScriptLine, type ScriptStep } from './ftp/client/script';
+export { parseClientCommand, type CommandFields, type CommandParse, type LftpRetries } from './ftp/client/cmdline';
 export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profiles';
 
 // Wire texts (fuzzed with the parsers above).

@@ -234,6 +234,7 @@ function failureKindFor(s: Symptom): FailureKind {
   // A 425 whose cause is on the wire is named by it (explainTransfer); without one, an FTP error.
   if (s.kind === 'reply') return s.code === 500 && /Illegal (PORT|EPRT)/.test(s.text) ? 'illegal-port' : 'ftp-error';
   if (s.kind === 'client-refused') return 'client-refused';
+  if (s.kind === 'max-time') return 'client-timeout';
   if (s.kind === 'unfinished' && s.budget) return 'budget';
   return 'stalled';
 }
@@ -366,6 +367,18 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
         explanation = `The server could not establish the data connection and answered ${s.text}`;
         fix = 'Look at the ladder for the data connection.';
       }
+    } else if (s.code === 426 && (drop = findDrop(trace, dataOf, startStep)) !== null) {
+      // The data connection was up (the 150 went out) and broke under the transfer.
+      culprit = culpritOf(drop.e);
+      // The kind stays the 426 (ftp-error): "refused" names a connection that never opened.
+      const reset = wireKindOf(drop.e) === 'refused';
+      explanation =
+        `The data connection opened and the transfer started, then broke: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+        (reset ? `The TCP reset went back to the sender, whose next write failed` : `The data stopped flowing`) +
+        `, so the server answered ${s.text.split('\n')[0]}`;
+      fix = drop.e.rule
+        ? `Remove or narrow the rule on ${drop.e.device} that ${reset ? 'resets' : 'stops'} the data connection once data flows (${drop.e.rule.table}/${drop.e.rule.chain} rule ${drop.e.rule.index}).`
+        : `Let the data connection through ${drop.e.device} for the whole transfer, not only its handshake.`;
     } else if (s.verb === 'AUTH') {
       culprit = { device: ctx.serverHost, rule: null, setting: 'ssl_enable=NO' };
       explanation = `The server refused AUTH with ${s.text.split('\n')[0]} — what vsftpd answers when FTPS is off (ssl_enable=NO). The client requires FTPS, so it gives up before logging in.`;
@@ -383,6 +396,20 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
               ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
               : 'See the reply text.';
     }
+  } else if (s.kind === 'max-time') {
+    // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.
+    drop = findDrop(trace, dataOf, startStep) ?? findDrop(trace, `${r.client}/control`, startStep);
+    culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: `--max-time ${s.seconds}` };
+    explanation =
+      `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished` +
+      (drop
+        ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`
+        : s.lastReply
+          ? `; the last reply was "${s.lastReply.split('\n')[0]}".`
+          : '.');
+    fix = drop
+      ? `Let the lost packet through (the rule above), or give the transfer more time (a larger --max-time).`
+      : 'Give the transfer more time (a larger --max-time), or make the link faster.';
   } else if (s.kind === 'client-refused') {
     culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioFile } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
-import { runDirect, seedRequests, type RunOutcome } from '../state/runner';
+import { seedRequests, type RunOutcome } from '../state/runner';
+import { runDirect } from '../state/work';
 import { SUMMARY_SEEDS, nextSeed, parseSeed, seedOf, summariseSeeds } from './seeds';
 
 const file = (id: string) => BUILTIN_SCENARIOS.find((b) => b.id === id)!.json as ScenarioFile;

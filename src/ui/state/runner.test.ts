@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { packRun } from './traceWire';
-import { RunnerPool, seedRequests, work, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
+import { RunnerPool, seedRequests, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
+import { work } from './work';
 
 class FakeWorker implements WorkerLike {
   static made: FakeWorker[] = [];

@@ -13,9 +13,10 @@
  * A request superseded or cancelled (its AbortSignal aborted) ends as { kind: 'cancelled' }:
  * a run in flight cannot be interrupted from outside a worker, so its worker is terminated and
  * a fresh one takes its place. A worker that dies (out of memory) ends its request as an error.
- * `runDirect` is the same contract in this thread, for tests and tools without Workers.
+ * `runDirect` (work.ts) is the same contract in this thread, for tests and tools without Workers;
+ * it lives apart so that the page, which only talks to the pool, does not bundle the engine.
  */
-import { loadScenario, runScenario, type RunResult, type ScenarioError, type Trace, type Verdict } from '../../core/index';
+import type { RunResult, ScenarioError, Trace, Verdict } from '../../core/index';
 import { unpackRun, type PackedRun } from './traceWire';
 
 /** How much one run may do before it stops and says so: simulated events, and wall time. */
@@ -71,7 +72,7 @@ export interface RunOptions {
 /** The run function a Session is given: the pool in the browser, runDirect in unit tests. */
 export type RunFn = (req: RunRequest, opts?: RunOptions) => RunOutcome | Promise<RunOutcome>;
 
-// ── the work itself, the same in a worker and in this thread ───────────────────
+// ── the messages between the page and a worker (the work itself: work.ts) ──────
 
 /** Messages between the page and a worker. */
 export type WorkerRequest = RunRequest & { id: number };
@@ -81,58 +82,6 @@ export type WorkerReply =
   | { id: number; kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] }
   | { id: number; kind: 'invalid'; errors: ScenarioError[] }
   | { id: number; kind: 'error'; message: string };
-
-/** Loads and runs one request; `now` is the caller's clock (the core reads none). */
-export function work(
-  req: RunRequest,
-  now: () => number,
-  onProgress: (events: number) => void,
-): { run: RunResult; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] } | { invalid: ScenarioError[] } {
-  const t0 = now();
-  const loaded = loadScenario(req.file);
-  if (!loaded.ok) return { invalid: loaded.errors };
-  const budget = req.budget ?? null;
-  let lastReport = t0;
-  const run = runScenario(loaded.scenario, {
-    ...(budget ? { budget: budget.events } : {}),
-    interrupt: (events) => {
-      const t = now();
-      if (t - lastReport >= 100) {
-        lastReport = t;
-        onProgress(events);
-      }
-      return budget !== null && t - t0 > budget.wallMs;
-    },
-  });
-  const stoppedEarly = budget !== null && run.verdict.budgetExhausted;
-  if (req.want === 'verdict') return { run, stoppedEarly, wallMs: now() - t0, dataConns: dataConnFacts(run.trace, loaded.scenario.server.host) };
-  return { run, stoppedEarly, wallMs: now() - t0 };
-}
-
-/** The same contract in this thread (tests, tools): synchronous. */
-export const runDirect: RunFn = (req, opts = {}) => {
-  if (opts.signal?.aborted) return { kind: 'cancelled' };
-  try {
-    const r = work(
-      req,
-      () => performance.now(),
-      (n) => opts.onProgress?.(n),
-    );
-    if ('invalid' in r) return { kind: 'invalid', errors: r.invalid };
-    if (req.want === 'verdict')
-      return {
-        kind: 'verdict',
-        verdict: r.run.verdict,
-        events: r.run.trace.events.length,
-        stoppedEarly: r.stoppedEarly,
-        wallMs: r.wallMs,
-        ...(r.dataConns ? { dataConns: r.dataConns } : {}),
-      };
-    return { kind: 'done', run: r.run, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
-  } catch (e) {
-    return { kind: 'error', message: `The simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}` };
-  }
-};
 
 // ── the pool ───────────────────────────────────────────────────────────────────
 

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /** One simulation at a time, off the page's main thread (see runner.ts for the protocol). */
 import { packRun } from './traceWire';
-import { work, type WorkerReply, type WorkerRequest } from './runner';
+import type { WorkerReply, WorkerRequest } from './runner';
+import { work } from './work';
 
 const post = (m: WorkerReply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m, transfer);
 
