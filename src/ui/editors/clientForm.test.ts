@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../core/index';
-import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor } from './clientForm';
+import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor, programOf } from './clientForm';
 
 describe('client editor choices', () => {
   it('offers every profile with its label from the profile table', () => {
@@ -32,5 +32,11 @@ describe('client editor choices', () => {
     const c = modeOptionsFor('curl', 'passive');
     expect(c.options.some((o) => o.disabled)).toBe(false);
     expect(c.note).toBeNull();
+  });
+
+  it("a client given as a command line runs that command's program", () => {
+    expect(programOf({ profile: 'windows' })).toBe('windows');
+    expect(programOf({ command: 'lftp -e "ls" 203.0.113.10' })).toBe('lftp');
+    expect(programOf({})).toBe('curl');
   });
 });

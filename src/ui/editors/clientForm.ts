@@ -6,6 +6,8 @@ import {
   CLIENT_PROFILES,
   clientCapabilities,
   noPassiveReason,
+  parseClientCommand,
+  type ClientSpec,
   type ClientMode,
   type ClientProfileId,
   type DataPortChoice,
@@ -23,6 +25,13 @@ const MODE_LABELS: Record<ClientMode, string> = {
   epsv: 'EPSV only',
 };
 export const MODE_OPTIONS = CLIENT_MODES.map((value) => ({ value, label: MODE_LABELS[value] }));
+
+/** The program a client runs: its profile, else the one its command line names (curl, lftp, ftp → tnftp), else curl. */
+export function programOf(c: Pick<ClientSpec, 'profile' | 'command'>): ClientProfileId {
+  if (c.profile) return c.profile;
+  const p = c.command === undefined ? null : parseClientCommand(c.command);
+  return p?.ok ? p.fields.profile : 'curl';
+}
 
 const PASSIVE_MODES: readonly ClientMode[] = ['passive', 'pasv', 'epsv'];
 
