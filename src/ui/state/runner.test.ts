@@ -35,7 +35,9 @@ class FakeWorker implements WorkerLike {
     );
     if ('invalid' in r) return this.onmessage?.({ data: { id: req.id, kind: 'invalid', errors: r.invalid } });
     if (req.want === 'verdict')
-      return this.onmessage?.({ data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0 } });
+      return this.onmessage?.({
+        data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0, dataConns: r.dataConns },
+      });
     this.onmessage?.({ data: { id: req.id, kind: 'done', packed: structuredClone(packRun(r.run)), stoppedEarly: r.stoppedEarly, wallMs: 0 } });
   }
 }

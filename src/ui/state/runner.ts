@@ -16,7 +16,7 @@
  * `runDirect` (work.ts) is the same contract in this thread, for tests and tools without Workers;
  * it lives apart so that the page, which only talks to the pool, does not bundle the engine.
  */
-import type { RunResult, ScenarioError, Verdict } from '../../core/index';
+import type { RunResult, ScenarioError, Trace, Verdict } from '../../core/index';
 import { unpackRun, type PackedRun } from './traceWire';
 
 /** How much one run may do before it stops and says so: simulated events, and wall time. */
@@ -39,9 +39,26 @@ export interface RunRequest {
   want?: 'run' | 'verdict';
 }
 
+/** One data connection of a run, as a seed summary lists it: the port dialled, and whether a device stopped its packets. */
+export interface DataConnFact {
+  port: number;
+  /** Passive: the client opened it (to the server's port); active: the server did. */
+  passive: boolean;
+  blocked: boolean;
+}
+
+/** The data connections of a run (a few numbers: what a batch of 20 seeds sends back instead of the trace). */
+export function dataConnFacts(trace: Trace, serverHost: string): DataConnFact[] {
+  const blocked = new Set<string>();
+  for (const e of trace.events) if (e.kind === 'drop' && e.conn !== undefined) blocked.add(e.conn);
+  return trace.connections
+    .filter((c) => c.role === 'data')
+    .map((c) => ({ port: Number(c.dialled.split(':').pop()), passive: c.opener !== serverHost, blocked: blocked.has(c.id) }));
+}
+
 export type RunOutcome =
   | { kind: 'done'; run: RunResult; stoppedEarly: boolean; wallMs: number }
-  | { kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number }
+  | { kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] }
   | { kind: 'invalid'; errors: ScenarioError[] }
   | { kind: 'error'; message: string }
   | { kind: 'cancelled' };
@@ -62,7 +79,7 @@ export type WorkerRequest = RunRequest & { id: number };
 export type WorkerReply =
   | { id: number; kind: 'progress'; events: number }
   | { id: number; kind: 'done'; packed: PackedRun; stoppedEarly: boolean; wallMs: number }
-  | { id: number; kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number }
+  | { id: number; kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] }
   | { id: number; kind: 'invalid'; errors: ScenarioError[] }
   | { id: number; kind: 'error'; message: string };
 
@@ -158,7 +175,8 @@ export class RunnerPool {
       if (m.kind === 'progress') return task.opts.onProgress?.(m.events);
       let out: RunOutcome;
       if (m.kind === 'done') out = { kind: 'done', run: unpackRun(m.packed), stoppedEarly: m.stoppedEarly, wallMs: m.wallMs };
-      else if (m.kind === 'verdict') out = { kind: 'verdict', verdict: m.verdict, events: m.events, stoppedEarly: m.stoppedEarly, wallMs: m.wallMs };
+      else if (m.kind === 'verdict')
+        out = { kind: 'verdict', verdict: m.verdict, events: m.events, stoppedEarly: m.stoppedEarly, wallMs: m.wallMs, ...(m.dataConns ? { dataConns: m.dataConns } : {}) };
       else if (m.kind === 'invalid') out = { kind: 'invalid', errors: m.errors };
       else out = { kind: 'error', message: m.message };
       this.#settle(slot, out);

@@ -16,7 +16,15 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
     );
     if ('invalid' in r) return post({ id: req.id, kind: 'invalid', errors: r.invalid });
     if (req.want === 'verdict')
-      return post({ id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs });
+      return post({
+        id: req.id,
+        kind: 'verdict',
+        verdict: r.run.verdict,
+        events: r.run.trace.events.length,
+        stoppedEarly: r.stoppedEarly,
+        wallMs: r.wallMs,
+        ...(r.dataConns ? { dataConns: r.dataConns } : {}),
+      });
     const packed = packRun(r.run);
     post({ id: req.id, kind: 'done', packed, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs }, [packed.bytes]);
   } catch (err) {

@@ -5,14 +5,14 @@
  * "Bundle size").
  */
 import { loadScenario, runScenario, type RunResult, type ScenarioError } from '../../core/index';
-import type { RunFn, RunRequest } from './runner';
+import { dataConnFacts, type DataConnFact, type RunFn, type RunRequest } from './runner';
 
 /** Loads and runs one request; `now` is the caller's clock (the core reads none). */
 export function work(
   req: RunRequest,
   now: () => number,
   onProgress: (events: number) => void,
-): { run: RunResult; stoppedEarly: boolean; wallMs: number } | { invalid: ScenarioError[] } {
+): { run: RunResult; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] } | { invalid: ScenarioError[] } {
   const t0 = now();
   const loaded = loadScenario(req.file);
   if (!loaded.ok) return { invalid: loaded.errors };
@@ -29,7 +29,9 @@ export function work(
       return budget !== null && t - t0 > budget.wallMs;
     },
   });
-  return { run, stoppedEarly: budget !== null && run.verdict.budgetExhausted, wallMs: now() - t0 };
+  const stoppedEarly = budget !== null && run.verdict.budgetExhausted;
+  if (req.want === 'verdict') return { run, stoppedEarly, wallMs: now() - t0, dataConns: dataConnFacts(run.trace, loaded.scenario.server.host) };
+  return { run, stoppedEarly, wallMs: now() - t0 };
 }
 
 /** The same contract in this thread (tests, tools): synchronous. */
@@ -42,7 +44,15 @@ export const runDirect: RunFn = (req, opts = {}) => {
       (n) => opts.onProgress?.(n),
     );
     if ('invalid' in r) return { kind: 'invalid', errors: r.invalid };
-    if (req.want === 'verdict') return { kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
+    if (req.want === 'verdict')
+      return {
+        kind: 'verdict',
+        verdict: r.run.verdict,
+        events: r.run.trace.events.length,
+        stoppedEarly: r.stoppedEarly,
+        wallMs: r.wallMs,
+        ...(r.dataConns ? { dataConns: r.dataConns } : {}),
+      };
     return { kind: 'done', run: r.run, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
   } catch (e) {
     return { kind: 'error', message: `The simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}` };
