@@ -157,6 +157,7 @@ describe('vsftpd scenarios', () => {
     const fails = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith('530'));
     fails.forEach((f, i) => expect((f.t - pass[i]!.t) / 1e6).toBeCloseTo(1, 3));
     expect(r.verdict.ok).toBe(false);
+    expect(r.verdict.transfers[0]!.failure!.explanation).toContain('the server answered PASS with "530 Login incorrect."');
     const right = run('vsftpd-login-fails', (j) => (j.script = ['login slacker TmpPass', 'ls', 'quit']));
     expect(right.verdict.ok).toBe(true);
   });
@@ -206,6 +207,11 @@ describe('vsftpd scenarios', () => {
     const r = run('vsftpd-chroot-writable-root');
     expect(replies(r)).toEqual(['220 (vsFTPd 3.0.3)', '331 Please specify the password.', '500 OOPS: vsftpd: refusing to run with writable root inside chroot()']);
     expect(r.verdict.ok).toBe(false);
+    // The lines that never ran are explained by the reply that ended the session, with its fix.
+    const f = r.verdict.transfers[0]!.failure!;
+    expect(f.kind).toBe('ftp-error');
+    expect(f.explanation).toContain('the server answered PASS with "500 OOPS: vsftpd: refusing to run with writable root inside chroot()"');
+    expect(f.fix).toMatch(/mode 555 .* or set allow_writeable_chroot=YES/);
     const fixed = run('vsftpd-chroot-writable-root', (j) => j.server.vsftpd.push('allow_writeable_chroot=YES'));
     expect(replies(fixed)).toContain('257 "/" is the current directory');
     expect(replies(fixed)).toContain('226 Transfer complete.');
