@@ -256,11 +256,12 @@ function curlPortNote(clientSees: string[], target: string): string {
   return ` (curl's message names ${names}, its control connection's, not the data connection's ${m[1] !== dataIp ? `${dataIp}:${dataPort}` : `port ${dataPort}`}.)`;
 }
 
-/** The server's last reply to `client` before `beforeStep`, with the command it answered. */
+/** The server's last reply to `client` before `beforeStep` (a 221 Goodbye aside), with the command it answered. */
 function lastServerReply(trace: Trace, server: string, client: string, beforeStep: number): { step: number; text: string; command: string | null } | null {
   for (let i = Math.min(beforeStep, trace.events.length) - 1; i >= 0; i--) {
     const e = trace.events[i]!;
-    if (e.kind !== 'ftp' || e.host !== server || e.client !== client || e.dir !== 'reply') continue;
+    // The client's own QUIT after the refusal is not why the session ended.
+    if (e.kind !== 'ftp' || e.host !== server || e.client !== client || e.dir !== 'reply' || e.text.startsWith('221')) continue;
     let command: string | null = null;
     for (let j = i - 1; j >= 0 && command === null; j--) {
       const c = trace.events[j]!;
