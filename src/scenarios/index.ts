@@ -19,6 +19,9 @@ import serverNatPasvAddress from './server-nat-pasv-address.json';
 import serverNatHelperRewritesX227 from './server-nat-helper-rewrites-227.json';
 import serverNatHelperAndPasvAddress from './server-nat-helper-and-pasv-address.json';
 import serverNatCtstateDnat from './server-nat-ctstate-dnat.json';
+import serverNatSecondAddress from './server-nat-second-address.json';
+import serverNatCurlTrusts227 from './server-nat-curl-trusts-227.json';
+import lftpRetriesPassiveReject from './lftp-retries-passive-reject.json';
 import port3069HelperWrongPort from './port-3069-helper-wrong-port.json';
 import port3069HelperFixed from './port-3069-helper-fixed.json';
 import ftpsHelperBlind from './ftps-helper-blind.json';
@@ -54,6 +57,9 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'server-nat-helper-rewrites-227', json: serverNatHelperRewritesX227 },
   { id: 'server-nat-helper-and-pasv-address', json: serverNatHelperAndPasvAddress },
   { id: 'server-nat-ctstate-dnat', json: serverNatCtstateDnat },
+  { id: 'server-nat-second-address', json: serverNatSecondAddress },
+  { id: 'server-nat-curl-trusts-227', json: serverNatCurlTrusts227 },
+  { id: 'lftp-retries-passive-reject', json: lftpRetriesPassiveReject },
   { id: 'port-3069-helper-wrong-port', json: port3069HelperWrongPort },
   { id: 'port-3069-helper-fixed', json: port3069HelperFixed },
   { id: 'ftps-helper-blind', json: ftpsHelperBlind },

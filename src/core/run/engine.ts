@@ -225,7 +225,10 @@ export function runEngine(input: SimInput): Simulation {
         password: c.password,
         script: c.script,
         tls: c.tls,
-        connectTimeoutMs: c.connectTimeoutMs ?? profile.connectTimeoutMs,
+        // curl --max-time bounds the control connection's connect too (Curl_timeleft takes the smaller).
+        connectTimeoutMs: minOf(c.connectTimeoutMs ?? profile.connectTimeoutMs, c.maxTimeMs ?? null),
+        ...(c.maxTimeMs != null ? { maxTimeMs: c.maxTimeMs } : {}),
+        ...(c.lftpRetries ? { lftpRetries: c.lftpRetries } : {}),
       },
     });
     let last = '';
@@ -295,6 +298,8 @@ export function runEngine(input: SimInput): Simulation {
   if (interruptedAfter !== undefined) runReports.interruptedAfter = interruptedAfter;
   return { trace: finalTrace, reports: runReports };
 }
+
+const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 
 /** Client hosts first, then routers from the client side, then the server. */
 function orderDevices(input: SimInput): SimDevice[] {

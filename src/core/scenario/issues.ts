@@ -104,6 +104,8 @@ const KNOWN_FIELDS = [
   'dir',
   'password',
   'profile',
+  'command',
+  'addresses',
   'mode',
   'dataPort',
   'connectTo',
