@@ -224,6 +224,7 @@ describe('vsftpd scenarios', () => {
     const r = run('vsftpd-upload-553');
     expect(replies(r)).toContain('553 Could not create file.');
     expect(r.verdict.ok).toBe(false);
+    expect(r.verdict.transfers.find((t) => !t.ok)!.failure!.fix).toMatch(/^vsftpd could not create the file: upload into a directory that exists/);
     const off = run('vsftpd-upload-553', (j) => (j.server.vsftpd = j.server.vsftpd.filter((l: string) => l !== 'write_enable=YES')));
     expect(replies(off)).toContain('550 Permission denied.');
   });

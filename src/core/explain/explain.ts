@@ -433,7 +433,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
             ? 'Log in with an account the server accepts (anonymous_enable / local_enable).'
             : s.code === 550
               ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
-              : 'See the reply text.';
+              : s.code === 553
+                ? "vsftpd could not create the file: upload into a directory that exists and that the user may write to and enter (w and x for its owner, group or others in the server's files); anonymous uploads also need anon_upload_enable=YES."
+                : 'See the reply text.';
     }
   } else if (s.kind === 'max-time') {
     // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.
