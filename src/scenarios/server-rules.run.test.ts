@@ -141,6 +141,32 @@ describe('FileZilla Server scenarios', () => {
   });
 });
 
+describe('the reply codes of issue 17', () => {
+  it('every one is produced by a built-in scenario, except 552, which neither server sends (docs/FIDELITY-NOTES.md)', () => {
+    const seen = new Set<number>();
+    for (const { id } of BUILTIN_SCENARIOS) for (const code of codes(run(id))) seen.add(code);
+    const wanted = [230, 331, 530, 550, 553, 421, 257, 250, 350, 226, 425, 426];
+    expect(wanted.filter((c) => !seen.has(c))).toEqual([]);
+    expect(seen.has(552)).toBe(false);
+  });
+
+  it('the safe chroot set-up: PWD "/", the upload and the rename (350, 250) in upload/ succeed', () => {
+    const r = run('vsftpd-chroot-upload-folder');
+    expect(r.verdict.ok).toBe(true);
+    const rs = replies(r);
+    expect(rs).toContain('257 "/" is the current directory');
+    expect(rs.slice(rs.indexOf('350 Ready for RNTO.'), rs.indexOf('350 Ready for RNTO.') + 2)).toEqual(['350 Ready for RNTO.', '250 Rename successful.']);
+    // root is on the user list: refused at USER.
+    const root = run('vsftpd-chroot-upload-folder', (j) => {
+      j.server.users.push({ name: 'root', password: 'toor' });
+      j.client.user = 'root';
+      j.client.password = 'toor';
+    });
+    expect(replies(root)).toContain('530 Permission denied.');
+    expect(replies(root)).not.toContain('331 Please specify the password.');
+  });
+});
+
 describe('vsftpd scenarios', () => {
   it('an idle session: 421 Timeout. after idle_session_timeout=60', () => {
     const r = run('vsftpd-idle-timeout');
