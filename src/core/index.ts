@@ -35,6 +35,7 @@ export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simu
 export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
+export { clientCapabilities, noPassiveReason, passiveSuggestion, type ClientCapabilities } from './explain/capabilities';
 export { simTime, type SimTime } from './sim/scheduler';
 
 // Captures: what a capture at device:interface would have seen, as a .pcap file.
@@ -55,6 +56,7 @@ export { BUILTIN_CHAINS } from './net/iptables/types';
 export { tokenizeLine as tokenizeIptablesLine } from './net/iptables/tokens';
 export { parseVsftpdConf, serializeVsftpdConf, effectivePasvRange, type VsftpdConf } from './ftp/vsftpd/conf';
 export { parseScriptLine, type ScriptStep } from './ftp/client/script';
+export { parseClientCommand, type CommandFields, type CommandParse, type LftpRetries } from './ftp/client/cmdline';
 export { PROFILES, type ClientProfile, type ProfileId } from './ftp/client/profiles';
 
 // Wire texts (fuzzed with the parsers above).

@@ -19,6 +19,9 @@ import serverNatPasvAddress from './server-nat-pasv-address.json';
 import serverNatHelperRewritesX227 from './server-nat-helper-rewrites-227.json';
 import serverNatHelperAndPasvAddress from './server-nat-helper-and-pasv-address.json';
 import serverNatCtstateDnat from './server-nat-ctstate-dnat.json';
+import serverNatSecondAddress from './server-nat-second-address.json';
+import serverNatCurlTrusts227 from './server-nat-curl-trusts-227.json';
+import lftpRetriesPassiveReject from './lftp-retries-passive-reject.json';
 import port3069HelperWrongPort from './port-3069-helper-wrong-port.json';
 import port3069HelperFixed from './port-3069-helper-fixed.json';
 import ftpsHelperBlind from './ftps-helper-blind.json';
@@ -33,6 +36,8 @@ import filezillaAutoban from './filezilla-autoban.json';
 import filezillaIdleTimeout from './filezilla-idle-timeout.json';
 import vsftpdIdleTimeout from './vsftpd-idle-timeout.json';
 import vsftpdLoginFails from './vsftpd-login-fails.json';
+import vsftpd426ResetMidTransfer from './vsftpd-426-reset-mid-transfer.json';
+import vsftpdChrootWritableRoot from './vsftpd-chroot-writable-root.json';
 
 export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'seed-active-session', json: seedActiveSession },
@@ -52,6 +57,9 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'server-nat-helper-rewrites-227', json: serverNatHelperRewritesX227 },
   { id: 'server-nat-helper-and-pasv-address', json: serverNatHelperAndPasvAddress },
   { id: 'server-nat-ctstate-dnat', json: serverNatCtstateDnat },
+  { id: 'server-nat-second-address', json: serverNatSecondAddress },
+  { id: 'server-nat-curl-trusts-227', json: serverNatCurlTrusts227 },
+  { id: 'lftp-retries-passive-reject', json: lftpRetriesPassiveReject },
   { id: 'port-3069-helper-wrong-port', json: port3069HelperWrongPort },
   { id: 'port-3069-helper-fixed', json: port3069HelperFixed },
   { id: 'ftps-helper-blind', json: ftpsHelperBlind },
@@ -66,4 +74,6 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'filezilla-idle-timeout', json: filezillaIdleTimeout },
   { id: 'vsftpd-idle-timeout', json: vsftpdIdleTimeout },
   { id: 'vsftpd-login-fails', json: vsftpdLoginFails },
+  { id: 'vsftpd-426-reset-mid-transfer', json: vsftpd426ResetMidTransfer },
+  { id: 'vsftpd-chroot-writable-root', json: vsftpdChrootWritableRoot },
 ];

@@ -15,7 +15,7 @@ import { prepareVsftpd, startVsftpd, stopProc, type VsftpdRun } from './vsftpd';
 export interface TransferView {
   command: string;
   ok: boolean;
-  /** ok, timeout, refused, icmp-unreachable, icmp-prohibited, illegal-port, client-refused, ftp-NNN, or cause+NNN. */
+  /** ok, timeout, refused, icmp-unreachable, icmp-prohibited, illegal-port, client-refused, closed, ftp-NNN, or cause+NNN. */
   kind: string;
   detail: string;
   /** The client's own last error line, normalised (clientSays in compare.ts). */
@@ -52,6 +52,10 @@ export function classifyReal(t: RealTransfer, cause: string | null): { kind: str
   if (/address mismatch/i.test(text)) return { kind: 'client-refused', detail: t.lines.find((l) => /address mismatch/i.test(l)) ?? detail };
   const code = last?.slice(0, 3);
   if (cause !== null) return { kind: code ? `${cause}+${code}` : cause, detail };
+  // The server closed the session (421: idle time-out, too many failed logins) or the client
+  // knows it has no connection: the step never ran ("closed", as the simulator's lost session).
+  if (code === '421') return { kind: 'closed+421', detail };
+  if (/Not connected|No control connection/i.test(text)) return { kind: 'closed', detail };
   if (code) return { kind: `ftp-${code}`, detail };
   if (/Connection refused/i.test(text)) return { kind: 'refused', detail };
   if (/No route to host/i.test(text)) return { kind: 'icmp-prohibited', detail };

@@ -63,6 +63,44 @@ function pinPassive(file: ScenarioFile): { file: ScenarioFile; port: number | nu
   return { file: pinned, port: hi, note: `passive range ${lo}–${hi} pinned to ${hi} in both worlds` };
 }
 
+/** The idle time-out both worlds run with when a script waits (seconds). */
+const SHORT_IDLE_S = 4;
+
+/**
+ * A script that waits (to meet vsftpd's idle_session_timeout) is run in both worlds with the
+ * time-out shortened to SHORT_IDLE_S and each wait scaled with it, on the same side of the
+ * time-out as before (wait 90 with 60 s → wait 6 with 4 s): minutes of idling cost seconds.
+ */
+function shortIdle(file: ScenarioFile): { file: ScenarioFile; note: string | null } {
+  const scripts = [file.script, file.client?.script, ...(file.clients ?? []).map((c) => c.script)];
+  if (!scripts.some((sc) => sc?.some((l) => /^\s*(wait|sleep)\s/i.test(l)))) return { file, note: null };
+  const conf = (Array.isArray(file.server.vsftpd) ? file.server.vsftpd.join('\n') : (file.server.vsftpd ?? '')).split('\n');
+  const idle = Number(confValue(conf, 'idle_session_timeout') ?? '300');
+  if (!(idle > SHORT_IDLE_S)) return { file, note: null };
+  const scale = (sc: string[] | undefined) =>
+    sc?.map((l) => {
+      const m = l.match(/^\s*(wait|sleep)\s+(\d+(?:\.\d+)?)\s*$/i);
+      if (!m) return l;
+      const w = Number(m[2]);
+      const scaled =
+        w > idle
+          ? Math.max(SHORT_IDLE_S + 2, Math.round((w * SHORT_IDLE_S) / idle))
+          : w < idle
+            ? Math.max(1, Math.min(SHORT_IDLE_S - 2, Math.round((w * SHORT_IDLE_S) / idle)))
+            : SHORT_IDLE_S;
+      return `${m[1]} ${scaled}`;
+    });
+  const kept = conf.filter((l) => !/^\s*idle_session_timeout=/.test(l));
+  const out: ScenarioFile = {
+    ...file,
+    server: { ...file.server, vsftpd: [...kept, `idle_session_timeout=${SHORT_IDLE_S}`] },
+    ...(file.script ? { script: scale(file.script) } : {}),
+    ...(file.client ? { client: { ...file.client, ...(file.client.script ? { script: scale(file.client.script) } : {}) } } : {}),
+    ...(file.clients ? { clients: file.clients.map((c) => ({ ...c, ...(c.script ? { script: scale(c.script) } : {}) })) } : {}),
+  };
+  return { file: out, note: `idle_session_timeout ${idle} s shortened to ${SHORT_IDLE_S} s in both worlds, waits scaled with it` };
+}
+
 /**
  * The real curl runs with --connect-timeout CLIENT_TIMEOUT_S and lftp with net:timeout; the
  * simulator is given the same time-out (connectTimeoutS) where the scenario sets none, so both
@@ -163,7 +201,8 @@ async function main(): Promise<number> {
       return;
     }
     const started = Date.now();
-    const pin = pinPassive(withClientTimeouts(file));
+    const idle = shortIdle(withClientTimeouts(file));
+    const pin = pinPassive(idle.file);
     const ks = readScenario(label, pin.file);
     const listen = Number(confValue(ks.server.conf, 'listen_port') ?? '21');
     const ctl = ks.clients[0]?.connectPort ?? listen;
@@ -177,7 +216,7 @@ async function main(): Promise<number> {
       return;
     }
     const k = kernel.result;
-    const notes = [...(pin.note ? [pin.note] : []), ...k.notes];
+    const notes = [...(pin.note ? [pin.note] : []), ...(idle.note ? [idle.note] : []), ...k.notes];
     console.log(`${label}: kernel ${secs} s — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
     if (kernelOnly) {
       rows.push(...kernelRows(label, k, 'kernel only (--kernel-only)'));
@@ -240,18 +279,11 @@ main().then(
 );
 
 /**
- * Scenarios the real-kernel world cannot build yet, and why. FileZilla Server is a Windows
- * program (its model is checked against its source: docs/FIDELITY-NOTES.md); the vsftpd
- * account scenarios need local users with their passwords, wrong passwords typed and
- * idle_session_timeout set in the real vsftpd, which this harness does not set up yet.
+ * Scenarios the real-kernel world cannot build, and why: FileZilla Server is a Windows program
+ * (its model is checked against its source: docs/FIDELITY-NOTES.md).
  */
-function notComparableScenario(label: string, file: ScenarioFile): string | null {
+function notComparableScenario(_label: string, file: ScenarioFile): string | null {
   const server = (file as { server?: { kind?: string } }).server;
   if (server?.kind === 'filezilla') return 'FileZilla Server does not run on Linux; its model is checked against its source (docs/FIDELITY-NOTES.md)';
-  const vsftpdAccounts: Record<string, string> = {
-    'vsftpd-idle-timeout': 'the harness does not set idle_session_timeout in the real vsftpd yet',
-    'vsftpd-login-fails': 'the harness does not type wrong passwords into the real clients yet',
-    'vsftpd-upload-553': 'the harness does not run uploads (put) with the real clients yet',
-  };
-  return vsftpdAccounts[label.split(' ')[0] ?? ''] ?? null;
+  return null;
 }

@@ -25,6 +25,8 @@ export function simKind(ok: boolean, f: FailureLike | undefined): { kind: string
   const detail = f.clientSees.join(' / ');
   if (f.kind === 'syn-timeout' || f.kind === 'client-timeout') return { kind: 'timeout', detail };
   if (f.kind === 'ftp-error') return { kind: code ? `ftp-${code}` : 'ftp-error', detail };
+  // The session ended under the step (the server's 421, or an earlier failure closed it).
+  if (f.kind === 'stalled') return { kind: 'closed', detail };
   return { kind: f.kind, detail };
 }
 

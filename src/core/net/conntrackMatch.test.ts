@@ -36,6 +36,12 @@ describe('-m conntrack: what the loader accepts, as iptables-save prints it', ()
       '-A FORWARD -m conntrack --ctorigsrc 10.0.0.1 --ctreplsrc 10.0.0.10 --ctrepldst 1.2.3.4/16 --ctorigsrcport 5 --ctreplsrcport 21 --ctrepldstport 7 -j ACCEPT',
     ],
     ['-A FORWARD -m conntrack --ctdir REPLY -j ACCEPT', '-A FORWARD -m conntrack --ctdir REPLY -j ACCEPT'],
+    // libxt_conntrack prints --ctexpire after --ctstatus and before --ctdir; one number when min = max.
+    [
+      '-A FORWARD -m conntrack --ctdir REPLY --ctexpire 10:300 --ctstatus ASSURED -j ACCEPT',
+      '-A FORWARD -m conntrack --ctstatus ASSURED --ctexpire 10:300 --ctdir REPLY -j ACCEPT',
+    ],
+    ['-A FORWARD -m conntrack ! --ctexpire 5:5 -j DROP', '-A FORWARD -m conntrack ! --ctexpire 5 -j DROP'],
     ['-A FORWARD -m conntrack --ctdir original --ctstate NEW -j ACCEPT', '-A FORWARD -m conntrack --ctstate NEW --ctdir ORIGINAL -j ACCEPT'],
     ['-A FORWARD -m conntrack --ctproto tcp --ctstate NEW -j ACCEPT', '-A FORWARD -m conntrack --ctstate NEW --ctproto 6 -j ACCEPT'],
     [
@@ -56,7 +62,9 @@ describe('-m conntrack: what the loader accepts, as iptables-save prints it', ()
     expect(error('-A FORWARD -m conntrack --ctdir up -j ACCEPT')).toMatch(/Bad value for "--ctdir" option: "up"/);
     expect(error('-A FORWARD -m conntrack --ctorigdstport 21 --ctorigdstport 22 -j ACCEPT')).toMatch(/"--ctorigdstport" can only be used once/);
     expect(error('-A FORWARD -m state --state DNAT -j ACCEPT')).toMatch(/Bad state "DNAT"/);
-    expect(error('-A FORWARD -m conntrack --ctexpire 10:20 -j ACCEPT')).toMatch(/--ctexpire.*not modelled/);
+    expect(error('-A FORWARD -m conntrack --ctexpire 20:10 -j ACCEPT')).toMatch(/expire min. range value "20" greater than max. range value "10"/);
+    expect(error('-A FORWARD -m conntrack --ctexpire ten -j ACCEPT')).toMatch(/bad --ctexpire value "ten"/);
+    expect(error('-A FORWARD -m conntrack --ctexpire 1 --ctexpire 2 -j ACCEPT')).toMatch(/"--ctexpire" can only be used once/);
   });
 });
 
@@ -146,5 +154,47 @@ COMMIT
     expect(handshake(assured)).toEqual(['accept', 'drop', 'accept']);
     expect(handshake(router(only('-A FORWARD -m conntrack --ctstatus NONE -j ACCEPT')))[0]).toBe('drop');
     expect(handshake(router(only('-A FORWARD -m conntrack ! --ctstatus NONE -j ACCEPT')))[0]).toBe('accept');
+  });
+});
+
+describe('--ctexpire: the remaining lifetime of the connection entry, in seconds', () => {
+  const only = (rule: string) => `*filter
+:FORWARD DROP [0:0]
+${rule}
+COMMIT
+`;
+  const fw = (text: string) =>
+    new Netfilter({
+      device: 'router',
+      ruleset: rules(text),
+      helper: { ports: [21], loose: false },
+      interfaces: [
+        { name: 'lan', ip: ip('10.0.0.1'), prefix: 24 },
+        { name: 'wan', ip: ip('203.0.113.1'), prefix: 24 },
+      ],
+    });
+  const three = (nf: Netfilter) => {
+    const c = new Conversation('198.51.100.7', 40000, '10.0.0.10', 21);
+    return [nf.forward(c.syn(), 'wan', route, 0).verdict, nf.forward(c.synAck(), 'lan', route, 1000).verdict, nf.forward(c.ack(), 'wan', route, 2000).verdict];
+  };
+
+  it('an answered TCP connection has 432000 s (5 days) left, refreshed by every packet; the first SYN, not yet confirmed, reads 0', () => {
+    // SYN: unconfirmed, 0 s left → only the first rule can take it.
+    expect(three(fw(only('-A FORWARD -m conntrack --ctexpire 0 -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 432000 -j ACCEPT')))).toEqual(['accept', 'accept', 'accept']);
+    expect(three(fw(only('-A FORWARD -m conntrack --ctexpire 0 -j ACCEPT')))).toEqual(['accept', 'drop', 'drop']);
+    // The SYN let through by state; what follows only by its lifetime.
+    const after = (rule: string) => fw(only(`-A FORWARD -m conntrack --ctstate NEW -j ACCEPT\n${rule}`));
+    expect(three(after('-A FORWARD -m conntrack --ctexpire 400000:500000 -j ACCEPT'))).toEqual(['accept', 'accept', 'accept']);
+    expect(three(after('-A FORWARD -m conntrack ! --ctexpire 400000:500000 -j ACCEPT'))).toEqual(['accept', 'drop', 'drop']);
+    expect(three(after('-A FORWARD -m conntrack --ctexpire 432001:4294967295 -j ACCEPT'))).toEqual(['accept', 'drop', 'drop']);
+  });
+
+  it('after a RST the entry has 10 s left', () => {
+    const nf = fw(
+      only('-A FORWARD -m conntrack --ctstate NEW -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 11:500000 -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 0:10 -j REJECT'),
+    );
+    const c = new Conversation('198.51.100.7', 40000, '10.0.0.10', 21);
+    expect(three(nf)).toEqual(['accept', 'accept', 'accept']);
+    expect(nf.forward(tcp('198.51.100.7', 40000, '10.0.0.10', 21, { rst: true }, c.cSeq), 'wan', route, 3000).verdict).toBe('reject');
   });
 });

@@ -99,6 +99,8 @@ interface Walk {
   outIface?: string;
   ctHelper?: string;
   notrack: boolean;
+  /** The simulated time the packet is seen (for --ctexpire). */
+  nowUs: number;
 }
 
 type Stop = NfResult;
@@ -165,7 +167,7 @@ export class Netfilter {
       events.push({ kind: 'conntrack', device: this.cfg.device, action: 'invalid', tuple: '?', note: 'undecodable packet: dropped' });
       return { verdict: 'drop', bytes, events };
     }
-    return { bytes, original: bytes, info0, infoOf: bytes, info: info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false };
+    return { bytes, original: bytes, info0, infoOf: bytes, info: info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false, nowUs };
   }
 
   private ctx(w: Walk, chain: string): MatchContext {
@@ -189,6 +191,7 @@ export class Netfilter {
         reply: k.reply,
         dir: w.dir,
         status: { expected: k.master !== null, seenReply: k.seenReply, assured: k.assured, confirmed: k.confirmed, srcNat: hasSnat(k), dstNat: hasDnat(k) },
+        expiresS: k.confirmed ? Math.max(0, Math.floor((k.expiresUs - w.nowUs) / 1_000_000)) : 0,
       };
     }
     return c;
@@ -230,8 +233,13 @@ export class Netfilter {
     const culprit = { table, chain, rule: v.rule ? ref(v.rule) : null };
     if (t.kind === 'DROP') return { verdict: 'drop', bytes: w.bytes, events: w.events, culprit };
     if (t.kind === 'REJECT') {
+      // icmp_send: a packet for this device is answered from the address it was sent to (an
+      // extra address too); a forwarded one from the interface's (primary) address.
+      const own = (ip: Ipv4) => this.cfg.interfaces.some((i) => i.ip === ip);
+      const local = own((current(w) ?? w.info0).dst) && own(w.info0.dst);
       const iface = this.cfg.interfaces.find((i) => i.name === (w.inIface ?? w.outIface)) ?? this.cfg.interfaces[0];
-      const reply = iface ? rejectReply(w.original, w.info0, t.with, iface.ip) : undefined;
+      const from = local ? w.info0.dst : iface?.ip;
+      const reply = from !== undefined ? rejectReply(w.original, w.info0, t.with, from) : undefined;
       const r: Stop = { verdict: 'reject', bytes: w.bytes, events: w.events, culprit };
       if (reply) r.reply = reply;
       return r;

@@ -19,7 +19,7 @@ import type { Ruleset } from './iptables/types';
 export interface ProbeDevice {
   id: string;
   kind: 'host' | 'router';
-  interfaces: { name: string; ip: Ipv4; prefix: number; network: Cidr }[];
+  interfaces: { name: string; ip: Ipv4; prefix: number; network: Cidr; extra?: readonly { ip: Ipv4; prefix: number }[] }[];
   routes: { to: Cidr; via: Ipv4 | null; dev: string | null }[];
   /** A host's default gateway (a 0.0.0.0/0 route). */
   gateway?: Ipv4 | null;
@@ -112,7 +112,12 @@ export function probeInboundTcp(d: ProbeDevice, opts: { to: Ipv4; from: Ipv4 }):
   const one = (port: number): AdmittedBy | null => {
     const syn = encodeTcpPacket({ src: opts.from, dst: opts.to }, { srcPort: 40000, dstPort: port, seq: 1, ack: 0, flags: { syn: true }, window: 64240 });
     if (!ruleset) return d.kind === 'host' || route(opts.to) !== null ? { table: 'filter', chain: '', rule: null, policy: 'no firewall' } : null;
-    const nf = new Netfilter({ device: d.id, ruleset, interfaces: d.interfaces.map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix })), helper: d.ftpHelper });
+    const nf = new Netfilter({
+      device: d.id,
+      ruleset,
+      interfaces: d.interfaces.flatMap((i) => [{ name: i.name, ip: i.ip, prefix: i.prefix }, ...(i.extra ?? []).map((x) => ({ name: i.name, ip: x.ip, prefix: x.prefix }))]),
+      helper: d.ftpHelper,
+    });
     if (d.kind === 'host') {
       const r = nf.input(syn, inIface, 0);
       return r.verdict === 'accept' ? admittedBy(r.events, true) : null;

@@ -57,7 +57,9 @@ export interface SimInput {
     files: Record<string, FileSpec>;
     style: 'vsftpd' | 'proftpd';
     filezilla?: FzSettings | null;
-    users?: readonly { name: string; password: string }[];
+    users?: readonly { name: string; password: string; home?: string }[];
+    /** vsftpd's user list, chroot list and user_config_dir files. */
+    accounts?: { userList: readonly string[]; chrootList: readonly string[]; userConfig: Readonly<Record<string, string>> };
   };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
@@ -168,6 +170,7 @@ export function runEngine(input: SimInput): Simulation {
       files: input.server.files,
       style: input.server.style,
       users: input.server.users,
+      ...input.server.accounts,
       prng: prng.fork('server'),
       scheduler,
       trace,
@@ -222,7 +225,10 @@ export function runEngine(input: SimInput): Simulation {
         password: c.password,
         script: c.script,
         tls: c.tls,
-        connectTimeoutMs: c.connectTimeoutMs ?? profile.connectTimeoutMs,
+        // curl --max-time bounds the control connection's connect too (Curl_timeleft takes the smaller).
+        connectTimeoutMs: minOf(c.connectTimeoutMs ?? profile.connectTimeoutMs, c.maxTimeMs ?? null),
+        ...(c.maxTimeMs != null ? { maxTimeMs: c.maxTimeMs } : {}),
+        ...(c.lftpRetries ? { lftpRetries: c.lftpRetries } : {}),
       },
     });
     let last = '';
@@ -292,6 +298,8 @@ export function runEngine(input: SimInput): Simulation {
   if (interruptedAfter !== undefined) runReports.interruptedAfter = interruptedAfter;
   return { trace: finalTrace, reports: runReports };
 }
+
+const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 
 /** Client hosts first, then routers from the client side, then the server. */
 function orderDevices(input: SimInput): SimDevice[] {

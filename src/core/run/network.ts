@@ -241,7 +241,10 @@ export class Network {
     });
     const p = packetInfo(bytes);
     if (!p) return;
-    const reply = p.proto === IPPROTO.TCP ? rejectReply(bytes, p, 'tcp-reset', inIface.ip) : rejectReply(bytes, p, 'icmp-port-unreachable', inIface.ip);
+    // From the address the packet was sent to (one of the router's, maybe an extra one on the
+    // interface, not the interface's first): icmp_send answers a local packet from its daddr.
+    const from = d.ifaces.some((i) => i.ip === p.dst) ? p.dst : inIface.ip;
+    const reply = p.proto === IPPROTO.TCP ? rejectReply(bytes, p, 'tcp-reset', from) : rejectReply(bytes, p, 'icmp-port-unreachable', from);
     if (reply) this.emitLocal(d, reply, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }
 

@@ -2,7 +2,7 @@
  * simulate(scenario) → { trace, reports }: the scenario's model turned into the engine's
  * input, and run. Deterministic: the same scenario and seed give a byte-identical trace.
  */
-import { routesOf } from '../scenario/reach';
+import { addressEntries, routesOf } from '../scenario/reach';
 import type { Scenario } from '../scenario/types';
 import { parseScriptLine, type ScriptStep } from '../ftp/client/script';
 import { uidOf } from '../ftp/vsftpd/accounts';
@@ -24,7 +24,8 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
   const devices: SimDevice[] = [...s.hosts, ...s.routers].map((d) => ({
     id: d.id,
     kind: d.kind,
-    ifaces: d.interfaces.map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix, network: i.network, segment: i.segment })),
+    // One entry per address: an interface with extra addresses appears once per address, under its name.
+    ifaces: addressEntries(d.interfaces).map((i) => ({ name: i.name, ip: i.ip, prefix: i.prefix, network: i.network, segment: i.segment })),
     routes: routesOf(d),
     ruleset: d.firewall?.ruleset ?? null,
     helper: { ports: [...d.ftpHelper.ports], loose: d.ftpHelper.loose },
@@ -43,7 +44,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
     synSchedule: s.tcp.synSchedule,
     devices,
     latencyUs,
-    server: { host: s.server.host, conf, files, style: s.server.style, filezilla: s.server.filezilla, users: s.server.users },
+    server: { host: s.server.host, conf, files, style: s.server.style, filezilla: s.server.filezilla, users: s.server.users, accounts: s.server.accounts },
     clients: s.clients.map((c) => ({
       id: c.id,
       host: c.host,
@@ -59,6 +60,8 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
       tls: c.tls,
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
       ...(c.pasvAddress !== null ? { pasvAddress: c.pasvAddress } : {}),
+      ...(c.maxTimeS !== null ? { maxTimeMs: Math.round(c.maxTimeS * 1000) } : {}),
+      ...(c.lftpRetries !== null ? { lftpRetries: c.lftpRetries } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),

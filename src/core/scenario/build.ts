@@ -6,20 +6,23 @@
 import { formatCidr, formatIpv4, inCidr, parseCidr, parseIpv4, prefixMask, asPort, asIpv4, type Ipv4 } from '../codec/addr';
 import { parseIptablesSave } from '../net/iptables/parse';
 import { parseScriptLine } from '../ftp/client/script';
+import { parseClientCommand, type CommandFields } from '../ftp/client/cmdline';
 import { parseFzSettings, type FzSettings } from '../ftp/filezilla/settings';
 import { uidOf } from '../ftp/vsftpd/accounts';
 import { parseVsftpdConf, type VsftpdConf } from '../ftp/vsftpd/conf';
-import { findPath } from './reach';
+import { addressesOf, findPath } from './reach';
 import {
   DEFAULT_LATENCY_MS,
   DEFAULT_SCRIPT,
   DEFAULT_SEED,
   type Client,
+  type ClientProfileId,
   type ClientSpec,
   type Firewall,
   type FtpHelper,
   type FtpHelperSpec,
   type Host,
+  type IfaceAddress,
   type Interface,
   type Route,
   type RouteSpecFile,
@@ -28,6 +31,7 @@ import {
   type ScenarioError,
   type ScenarioFile,
   type Segment,
+  type Server,
   type ServerFile,
   type TextOrLines,
 } from './types';
@@ -67,10 +71,12 @@ export function parseAddress(text: string): { ip: Ipv4; prefix: number } | strin
   return { ip, prefix: Number(len) };
 }
 
-function makeInterface(name: string, ip: Ipv4, prefix: number, segment: string | undefined): Interface {
-  const network = { network: asIpv4(ip & prefixMask(prefix)), prefix };
-  return { name, ip, prefix, network, segment: segment ?? formatCidr(network) };
+function makeInterface(name: string, ip: Ipv4, prefix: number, segment: string | undefined, extra: IfaceAddress[] = []): Interface {
+  const a = ifaceAddress(ip, prefix);
+  return { name, ...a, segment: segment ?? formatCidr(a.network), extra };
 }
+
+const ifaceAddress = (ip: Ipv4, prefix: number): IfaceAddress => ({ ip, prefix, network: { network: asIpv4(ip & prefixMask(prefix)), prefix } });
 
 function checkHostAddress(p: Problems, path: string, ip: Ipv4, prefix: number): void {
   if (prefix >= 31) return;
@@ -197,7 +203,18 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
       const a = parseAddress(f2.ip);
       if (typeof a === 'string') return p.error(`${ip}.ip`, a);
       checkHostAddress(p, `${ip}.ip`, a.ip, a.prefix);
-      ifaces.push(makeInterface(f2.name, a.ip, a.prefix, f2.segment));
+      const extra: IfaceAddress[] = [];
+      (f2.addresses ?? []).forEach((text, k) => {
+        const at = `${ip}.addresses[${k}]`;
+        // `ip addr add` takes a bare address as /32 (a bare "ip" field means /24, as before).
+        const b = parseAddress(text.includes('/') ? text : `${text}/32`);
+        if (typeof b === 'string') return p.error(at, b);
+        checkHostAddress(p, at, b.ip, b.prefix);
+        const mine = [...ifaces.flatMap((x) => [x, ...x.extra]), a, ...extra];
+        if (mine.some((x) => x.ip === b.ip)) return p.error(at, `${formatIpv4(b.ip)} is already an address of this router`);
+        extra.push(ifaceAddress(b.ip, b.prefix));
+      });
+      ifaces.push(makeInterface(f2.name, a.ip, a.prefix, f2.segment, extra));
     });
     routers.push({
       kind: 'router',
@@ -219,7 +236,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     if (h.gateway === null) continue;
     const gw = h.gateway;
     const seg = h.interfaces[0]!.segment;
-    if (!devices.some((d) => d !== h && d.interfaces.some((i) => i.segment === seg && i.ip === gw))) {
+    if (!devices.some((d) => d !== h && d.interfaces.some((i) => i.segment === seg && addressesOf(i).some((x) => x.ip === gw)))) {
       p.error(`${devicePath(h.id)}.gateway`, `no router on segment "${seg}" has the gateway address ${formatIpv4(gw)}`);
     }
   }
@@ -260,7 +277,9 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
   users.forEach((u, i) => {
     if (userNames.has(u.name)) p.error(`server.users[${i}].name`, `duplicate user "${u.name}"`);
     userNames.add(u.name);
+    if (u.home !== undefined && !/^\/[^\r\n]*$/.test(u.home)) p.error(`server.users[${i}].home`, `"${u.home}" is not an absolute directory path like /home/${u.name}`);
   });
+  const accounts = buildAccounts(f, p, vsftpd, userNames);
 
   // ── clients ──
   const clients = buildClients(f, p, { refHost, serverHost, vsftpd, userNames, filezilla, serverPort });
@@ -280,7 +299,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     segments,
     hosts,
     routers,
-    server: { host: serverHost.id, kind, filezilla, port: serverPort, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users },
+    server: { host: serverHost.id, kind, filezilla, port: serverPort, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users, accounts },
     clients: clients.map((c) => c.client),
     expect: f.expect ?? null,
   };
@@ -301,20 +320,42 @@ function buildSegments(f: ScenarioFile, devices: (Host | Router)[], p: Problems)
         out.set(i.segment, seg);
       }
       seg.members.push({ device: d.id, iface: i.name });
-      const key = `${i.segment} ${i.ip}`;
-      const prev = seen.get(key);
-      if (prev !== undefined)
-        p.error(
-          `${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`,
-          `address ${formatIpv4(i.ip)} on segment "${i.segment}" is also used by "${prev}"`,
-        );
-      else seen.set(key, d.id);
+      for (const a of addressesOf(i)) {
+        const key = `${i.segment} ${a.ip}`;
+        const prev = seen.get(key);
+        if (prev !== undefined && prev !== d.id)
+          p.error(
+            `${d.kind === 'host' ? 'hosts' : 'routers'}[${devices.filter((x) => x.kind === d.kind).indexOf(d)}]`,
+            `address ${formatIpv4(a.ip)} on segment "${i.segment}" is also used by "${prev}"`,
+          );
+        else seen.set(key, d.id);
+      }
     }
   }
   (f.segments ?? []).forEach((s, i) => {
     if (out.get(s.id)?.members.length === 0) p.error(`segments[${i}]`, `segment "${s.id}" has no host or router interface on it (name it in a "segment" field)`);
   });
   return [...out.values()];
+}
+
+/** vsftpd's account files: the user list, the chroot list and user_config_dir's files. */
+function buildAccounts(f: ScenarioFile, p: Problems, conf: VsftpdConf, userNames: Set<string>): Server['accounts'] {
+  const userList = f.server.userList ?? [];
+  const chrootList = f.server.chrootList ?? [];
+  if (f.server.userList !== undefined && !conf.userlist_enable) p.warn('server.userList', 'userlist_enable=NO: vsftpd does not read the user list');
+  if (f.server.chrootList !== undefined && !conf.chroot_list_enable) p.warn('server.chrootList', 'chroot_list_enable=NO: vsftpd does not read the chroot list');
+  const userConfig: Record<string, string> = {};
+  for (const [name, t] of Object.entries(f.server.userConfig ?? {})) {
+    const path = `server.userConfig[${JSON.stringify(name)}]`;
+    const text = joinText(t);
+    userConfig[name] = text;
+    const r = parseVsftpdConf(text, conf);
+    if (!r.ok) for (const e of r.errors) p.error(path, e.message, e.line);
+    if (!userNames.has(name) && name !== 'ftp') p.warn(path, `"${name}" is not one of server.users (nor ftp, the anonymous user): nobody logs in with these settings`);
+  }
+  if (f.server.userConfig !== undefined && conf.user_config_dir === null)
+    p.warn('server.userConfig', 'user_config_dir is not set in vsftpd.conf: vsftpd reads no per-user settings');
+  return { userList, chrootList, userConfig };
 }
 
 function buildFiles(f: ScenarioFile, p: Problems): ServerFile[] {
@@ -400,7 +441,9 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
   }
   const ids = new Map<string, string>();
   const out: { client: Client; path: string }[] = [];
-  for (const { spec: c, path } of specs) {
+  for (const { spec: given, path } of specs) {
+    const c = withCommand(given, path, p);
+    if (c === null) continue;
     const host = ctx.refHost(`${path}.host`, c.host);
     const id = c.id ?? c.host;
     const prev = ids.get(id);
@@ -436,7 +479,7 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
       if (!anonymous && ctx.userNames.has(user) && !ctx.vsftpd.local_enable) p.warn(`${path}.user`, 'local_enable=NO on the server: local users cannot log in (530)');
     }
 
-    const scriptPath = c.script ? `${path}.script` : 'script';
+    const scriptPath = given.script ? `${path}.script` : c.script ? `${path}.command` : 'script';
     const script = c.script ?? f.script ?? DEFAULT_SCRIPT;
     script.forEach((line, i) => {
       const r = parseScriptLine(line);
@@ -468,10 +511,86 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
         tls: c.tls ?? false,
         pasvAddress: c.pasvAddress ?? null,
         script: [...script],
+        command: given.command ?? null,
+        maxTimeS: c.maxTimeS ?? null,
+        lftpRetries: c.lftpRetries ?? null,
       },
     });
   }
   return out;
+}
+
+/**
+ * A client spec with its command line read into the structured fields. Both may be given; they
+ * must not contradict (an error names the field and what the command line says). The command
+ * line's own script (curl's URLs, lftp -e) replaces the scenario's top-level script but not a
+ * client's own `script`, which is then an error.
+ */
+function withCommand(c: ClientSpec, path: string, p: Problems): (ClientSpec & { profile: ClientProfileId } & Pick<CommandFields, 'maxTimeS' | 'lftpRetries'>) | null {
+  if (c.command === undefined) {
+    if (c.profile === undefined) {
+      p.error(`${path}.profile`, 'missing field "profile" (or give the client as a "command" line, like "curl ftp://203.0.113.10/readme.txt")');
+      return null;
+    }
+    return { ...c, profile: c.profile };
+  }
+  const at = `${path}.command`;
+  const r = parseClientCommand(c.command, c.profile);
+  if (!r.ok) {
+    for (const e of r.problems) p.error(at, e.message, 1, e.column);
+    return null;
+  }
+  const cmd = r.fields;
+  let bad = false;
+  // A plain `ftp` is the scenario's profile when that is an ftp (parseClientCommand took the hint), else tnftp.
+  if (c.profile !== undefined && c.profile !== cmd.profile) {
+    p.error(`${path}.profile`, `the command line runs ${cmd.program} (profile "${cmd.profile}"), but "profile" is "${c.profile}"`);
+    bad = true;
+  }
+  const same = (field: keyof ClientSpec & keyof CommandFields, what: string) => {
+    const mine = c[field];
+    const theirs = cmd[field];
+    if (mine === undefined || theirs === undefined || mine === theirs) return;
+    p.error(`${path}.${field}`, `"${field}" is ${JSON.stringify(mine)} but the command line says ${JSON.stringify(theirs)} (${what}): give it once, or make them agree`);
+    bad = true;
+  };
+  same('mode', cmd.modeFrom ?? 'its options');
+  same('pasvAddress', cmd.profile === 'curl' ? '--ftp-skip-pasv-ip / --no-ftp-skip-pasv-ip' : 'ftp:ignore-pasv-address / ftp:fix-pasv-address');
+  same('connectTo', 'the server it names');
+  same('connectPort', 'the port it names');
+  same('user', 'its user');
+  same('password', 'its password');
+  same('connectTimeoutS', cmd.profile === 'lftp' ? 'set net:timeout' : '--connect-timeout');
+  same('tls', '--ssl-reqd');
+  if (c.script !== undefined && cmd.script !== undefined) {
+    p.error(
+      `${path}.script`,
+      `the command line already says what to transfer (${cmd.profile === 'curl' ? 'its URLs' : 'its -e commands'}): leave "script" out, or the transfers out of the command line`,
+    );
+    bad = true;
+  }
+  if (bad) return null;
+  if (cmd.program === 'lftp' && !/net:max-retries/.test(c.command)) {
+    p.warn(
+      at,
+      'lftp retries a failed command up to 1000 times (net:max-retries), waiting up to 300 s between tries: a run that fails lasts days of simulated time. Add "set net:max-retries 3" to -e to keep it short.',
+    );
+  }
+  return {
+    ...c,
+    profile: c.profile ?? cmd.profile,
+    ...(cmd.mode !== undefined && c.mode === undefined ? { mode: cmd.mode } : {}),
+    ...(cmd.pasvAddress !== undefined && c.pasvAddress === undefined ? { pasvAddress: cmd.pasvAddress } : {}),
+    ...(cmd.connectTo !== undefined && c.connectTo === undefined ? { connectTo: cmd.connectTo } : {}),
+    ...(cmd.connectPort !== undefined && c.connectPort === undefined ? { connectPort: cmd.connectPort } : {}),
+    ...(cmd.user !== undefined && c.user === undefined ? { user: cmd.user } : {}),
+    ...(cmd.password !== undefined && c.password === undefined ? { password: cmd.password } : {}),
+    ...(cmd.connectTimeoutS !== undefined && c.connectTimeoutS === undefined ? { connectTimeoutS: cmd.connectTimeoutS } : {}),
+    ...(cmd.tls !== undefined && c.tls === undefined ? { tls: cmd.tls } : {}),
+    ...(cmd.script !== undefined ? { script: cmd.script } : {}),
+    ...(cmd.maxTimeS !== undefined ? { maxTimeS: cmd.maxTimeS } : {}),
+    ...(cmd.lftpRetries !== undefined ? { lftpRetries: cmd.lftpRetries } : {}),
+  };
 }
 
 function checkReachability(p: Problems, path: string, devices: (Host | Router)[], c: Client, server: Host): void {

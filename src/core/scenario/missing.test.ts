@@ -131,7 +131,7 @@ describe('a missing field says "missing field", for every required field of the 
     const r = loadScenario(f);
     expect(!r.ok && r.errors.map((e) => [e.path, e.message])).toEqual([
       ['routers[0].interfaces[0]', 'entry 0 is missing (an object { … })'],
-      ['clients[0].profile', 'missing field "profile" (a client profile: curl, classic, inetutils, tnftp, filezilla, lftp, windows)'],
+      ['clients[0].profile', 'missing field "profile" (a client profile: curl, classic, inetutils, tnftp, filezilla, lftp, windows; or give the client as a "command" line)'],
       ['expect.outcome', 'missing field "outcome" (one of success, failure)'],
     ]);
   });

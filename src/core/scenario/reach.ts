@@ -6,7 +6,7 @@
  */
 import { formatCidr, formatIpv4, type Ipv4 } from '../codec/addr';
 import { DEFAULT_ROUTE, lookupRoute, type RouteChoice, type StaticRoute } from '../net/routing';
-import type { Interface, Route } from './types';
+import type { IfaceAddress, Interface, Route } from './types';
 
 export interface RoutingDevice {
   id: string;
@@ -19,8 +19,39 @@ export interface RoutingDevice {
 
 export type PathResult = { ok: true; reached: string; hops: string[] } | { ok: false; message: string; hops: string[] };
 
+/** Every address of an interface, the primary first. */
+export const addressesOf = (i: Interface): IfaceAddress[] => (i.extra.length === 0 ? [i] : [i, ...i.extra]);
+
+/** One interface address as routing, ARP and netfilter see it: its interface's name and segment with it. */
+export interface AddressEntry extends IfaceAddress {
+  name: string;
+  segment: string;
+}
+
+const entriesCache = new WeakMap<readonly Interface[], AddressEntry[]>();
+
+/**
+ * A device's interfaces as one entry per address, each interface's primary address first
+ * (Linux picks an interface's primary address as the source of what the device itself sends).
+ * An interface with extra addresses (`ip addr add 203.0.113.10/32 dev wan`) has one entry per
+ * address, all named `wan`: routing knows each connected network, ARP answers for each address.
+ */
+export function addressEntries(ifaces: readonly Interface[]): AddressEntry[] {
+  let out = entriesCache.get(ifaces);
+  if (out) return out;
+  out = [];
+  for (const i of ifaces) for (const a of addressesOf(i)) out.push({ name: i.name, segment: i.segment, ip: a.ip, prefix: a.prefix, network: a.network });
+  entriesCache.set(ifaces, out);
+  return out;
+}
+
+/** Is `ip` one of the device's addresses (primary or extra)? */
+export function ownsAddress(d: { interfaces: readonly Interface[] }, ip: Ipv4): boolean {
+  return d.interfaces.some((i) => i.ip === ip || i.extra.some((x) => x.ip === ip));
+}
+
 function owns(d: RoutingDevice, ip: Ipv4): boolean {
-  return d.interfaces.some((i) => i.ip === ip);
+  return ownsAddress(d, ip);
 }
 
 /** A device's static routes as routing reads them: a host's gateway is a 0.0.0.0/0 route, last. */
@@ -29,7 +60,7 @@ export function routesOf(d: RoutingDevice): StaticRoute[] {
 }
 
 /** How a route choice reads in a message: `connected 10.0.0.0/24`, `route 0.0.0.0/0 via 10.0.0.1`. */
-function why(c: RouteChoice<Interface>): string {
+function why(c: RouteChoice<AddressEntry>): string {
   const r = c.route;
   if (r === null) return `connected ${formatCidr(c.iface.network)}`;
   return `route ${formatCidr(r.to)}${r.via !== null ? ` via ${formatIpv4(r.via)}` : ''}`;
@@ -50,7 +81,7 @@ function indexOf(devices: readonly RoutingDevice[]): DeviceIndex {
   ix = { byId: new Map(), onSegment: new Map() };
   for (const d of devices) {
     if (!ix.byId.has(d.id)) ix.byId.set(d.id, d);
-    for (const i of d.interfaces) {
+    for (const i of addressEntries(d.interfaces)) {
       const key = `${i.segment} ${i.ip}`;
       const list = ix.onSegment.get(key) ?? [];
       if (!list.includes(d)) list.push(d);
@@ -77,7 +108,7 @@ export function findPath(devices: readonly RoutingDevice[], fromId: string, dst:
     }
     if (seen.has(cur.id)) return { ok: false, hops, message: `routing loop: ${hops.join(' → ')}` };
     seen.add(cur.id);
-    const choice = lookupRoute(cur.interfaces, routesOf(cur), dst);
+    const choice = lookupRoute(addressEntries(cur.interfaces), routesOf(cur), dst);
     if (!choice) {
       const nets = cur.interfaces.map((i) => formatCidr(i.network)).join(', ');
       const gw = cur.kind === 'host' && cur.gateway == null ? ' and no gateway' : '';

@@ -56,6 +56,7 @@ const host = z.strictObject({
 const iface = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'an interface name is 1–15 letters, digits, "_", "." or "-" (eth0)'),
   ip: z.string(),
+  addresses: z.array(z.string()).max(64).optional(),
   segment: id.optional(),
 });
 
@@ -87,27 +88,42 @@ const server = z.strictObject({
   vsftpd: text.optional(),
   style: z.enum(SERVER_STYLES).optional(),
   files: z.record(z.string(), file).optional(),
-  users: z.array(z.strictObject({ name: z.string().min(1), password: z.string() })).optional(),
+  users: z.array(z.strictObject({ name: z.string().min(1), password: z.string(), home: z.string().optional() })).optional(),
+  userList: z.array(z.string()).optional(),
+  chrootList: z.array(z.string()).optional(),
+  userConfig: z.record(z.string(), text).optional(),
 });
 
 const script = z.array(z.string());
 
-const client = z.strictObject({
-  id: id.optional(),
-  host: id,
-  profile: z.enum(CLIENT_PROFILES),
-  mode: z.enum(CLIENT_MODES).optional(),
-  dataPort: z.enum(DATA_PORT_CHOICES).optional(),
-  connectTo: z.string().optional(),
-  connectPort: port.optional(),
-  controlPort: port.optional(),
-  connectTimeoutS: z.number().positive().max(100_000).optional(),
-  user: z.string().min(1).optional(),
-  password: z.string().optional(),
-  tls: z.boolean().optional(),
-  pasvAddress: z.enum(PASV_ADDRESS_POLICIES).optional(),
-  script: script.optional(),
-});
+const client = z
+  .strictObject({
+    id: id.optional(),
+    host: id,
+    command: z.string().max(2000).optional(),
+    profile: z.enum(CLIENT_PROFILES).optional(),
+    mode: z.enum(CLIENT_MODES).optional(),
+    dataPort: z.enum(DATA_PORT_CHOICES).optional(),
+    connectTo: z.string().optional(),
+    connectPort: port.optional(),
+    controlPort: port.optional(),
+    connectTimeoutS: z.number().positive().max(100_000).optional(),
+    user: z.string().min(1).optional(),
+    password: z.string().optional(),
+    tls: z.boolean().optional(),
+    pasvAddress: z.enum(PASV_ADDRESS_POLICIES).optional(),
+    script: script.optional(),
+  })
+  .superRefine((c, ctx) => {
+    // The profile may come from the command line instead; one of the two is needed.
+    if (c.profile === undefined && c.command === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profile'],
+        message: `missing field "profile" (a client profile: ${CLIENT_PROFILES.join(', ')}; or give the client as a "command" line)`,
+      });
+    }
+  });
 
 export const scenarioFileSchema = z.strictObject({
   name: z.string().min(1),

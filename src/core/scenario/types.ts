@@ -8,6 +8,7 @@ import type { Ruleset } from '../net/iptables/parse';
 import type { StaticRoute } from '../net/routing';
 import type { FzSettings, FzSettingsSpec } from '../ftp/filezilla/settings';
 import type { VsftpdConf } from '../ftp/vsftpd/conf';
+import type { LftpRetries } from '../ftp/client/cmdline';
 
 // ───────────────────────── shared vocabularies ─────────────────────────
 
@@ -117,6 +118,11 @@ export interface InterfaceSpec {
   name: string;
   /** Address with prefix, `198.51.100.1/24`. */
   ip: string;
+  /**
+   * Further addresses on the same interface, as `ip addr add 203.0.113.10/32 dev wan` adds them
+   * (a router publishing a second public address for DNAT). `ip` stays the primary address.
+   */
+  addresses?: string[];
   /** The L2 segment. Default: the network in CIDR form. */
   segment?: string;
 }
@@ -156,6 +162,8 @@ export interface FileSpec {
 export interface UserSpec {
   name: string;
   password: string;
+  /** vsftpd: the home directory (an absolute path of the tree). Default /home/<name> when the tree has it, else "/". */
+  home?: string;
 }
 
 export interface ServerSpec {
@@ -173,6 +181,12 @@ export interface ServerSpec {
   files?: Record<string, FileSpec>;
   /** Local accounts. Default none. */
   users?: UserSpec[];
+  /** vsftpd: the lines of userlist_file (read with userlist_enable=YES). */
+  userList?: string[];
+  /** vsftpd: the lines of chroot_list_file (read with chroot_list_enable=YES). */
+  chrootList?: string[];
+  /** vsftpd: user_config_dir's files — each user's own vsftpd.conf settings, by user name. */
+  userConfig?: Record<string, TextOrLines>;
 }
 
 export interface ClientSpec {
@@ -180,8 +194,14 @@ export interface ClientSpec {
   id?: string;
   /** The host the client runs on. */
   host: string;
-  /** curl, classic (netkit ftp -d), inetutils, filezilla, lftp, windows. */
-  profile: ClientProfileId;
+  /**
+   * The client as its user runs it: `curl -v --ftp-port - ftp://203.0.113.10/readme.txt`,
+   * `ftp -p 203.0.113.10`, `lftp -e 'set ftp:passive-mode off; get readme.txt' 203.0.113.10`.
+   * Read into the fields below; a field given as well must say the same.
+   */
+  command?: string;
+  /** curl, classic (netkit ftp -d), inetutils, filezilla, lftp, windows. Required unless `command` gives it. */
+  profile?: ClientProfileId;
   /** Data connection mode. Default auto. */
   mode?: ClientMode;
   /** Active-mode listening port. Default ephemeral. */
@@ -241,13 +261,19 @@ export interface ScenarioFile {
 
 // ───────────────────────── the normalized scenario ─────────────────────────
 
-export interface Interface {
-  name: string;
+/** One address of an interface, with its prefix and connected network. */
+export interface IfaceAddress {
   ip: Ipv4;
   prefix: number;
   /** The connected network (address masked). */
   network: Cidr;
+}
+
+export interface Interface extends IfaceAddress {
+  name: string;
   segment: string;
+  /** Addresses after the primary one (`ip addr add … dev NAME`); usually none. */
+  extra: IfaceAddress[];
 }
 
 /** A static route: to, via (null on-link), dev (the outgoing interface, when given). */
@@ -320,6 +346,8 @@ export interface Server {
   style: ServerStyle;
   files: ServerFile[];
   users: UserSpec[];
+  /** vsftpd's account files: userlist_file's and chroot_list_file's lines, user_config_dir's texts by user. */
+  accounts: { userList: string[]; chrootList: string[]; userConfig: Record<string, string> };
 }
 
 export interface Client {
@@ -339,6 +367,12 @@ export interface Client {
   /** null = the profile's policy. */
   pasvAddress: PasvAddressChoice | null;
   script: string[];
+  /** The command line it was given, if any (shown as written). */
+  command: string | null;
+  /** curl --max-time: the whole transfer's limit in seconds; null = none. */
+  maxTimeS: number | null;
+  /** lftp's net:max-retries and net:reconnect-interval-*; null = lftp's defaults. */
+  lftpRetries: LftpRetries | null;
 }
 
 export interface Scenario {

@@ -73,7 +73,7 @@ export function layoutTopology(s: Scenario): { devices: DeviceView[]; links: Lin
       id: d.id,
       label: d.label,
       kind: kindOf(d, s),
-      addresses: d.interfaces.map((i) => `${i.name} ${formatIpv4(i.ip)}/${i.prefix}`),
+      addresses: d.interfaces.flatMap((i) => [i, ...i.extra].map((a) => `${i.name} ${formatIpv4(a.ip)}/${a.prefix}`)),
       badges: badgesOf(d.firewall?.text),
       column,
       row,

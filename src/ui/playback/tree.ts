@@ -29,6 +29,8 @@ function optionText(o: TcpOption): string {
       return 'NOP';
     case 'eol':
       return 'End of options';
+    case 'sack':
+      return `SACK ${o.blocks.map((b) => `${b.left}–${b.right}`).join(', ')}`;
     default:
       return `Option ${o.type} (${o.data.length} bytes)`;
   }

@@ -33,6 +33,7 @@ import {
   type TransferReport,
 } from './transfer';
 import { TlsChannel } from '../ftps';
+import { LFTP_PROFILE_RETRIES, type LftpRetries } from './cmdline';
 
 /** What the client machine needs from the simulation around it. */
 export interface FtpClientEnv {
@@ -65,6 +66,10 @@ export interface FtpClientInput {
   tls: boolean;
   /** Own connect time-out (ms) or null for the kernel's. */
   connectTimeoutMs: number | null;
+  /** curl --max-time: each transfer's whole time limit (ms), counted from its start; null = none. */
+  maxTimeMs?: number | null;
+  /** lftp's net:max-retries and net:reconnect-interval-* (absent: LFTP_PROFILE_RETRIES, max-retries 1). */
+  lftpRetries?: LftpRetries;
 }
 
 interface Ctx {
@@ -104,13 +109,24 @@ interface Ctx {
   /** curl: the directories of the URLs' path (the script's cd lines), and how many this connection has changed to. */
   urlDirs: string[];
   cwdSent: number;
+  /**
+   * lftp's NetAccess retry state: `retries` counts connection attempts for the command under way
+   * (NextTry: +1 at each connect; TrySuccess: 0 when a command ends), `intervalS` the current
+   * reconnect interval, `timerEndUs` when the reconnect timer set at the last connect runs out
+   * (no reconnect before it), `passive` lftp's PASSIVE_MODE flag once a failure switched it.
+   */
+  lftp: { retries: number; intervalS: number; timerEndUs: number; passive: boolean | null; retrying: boolean; optDone: string[] };
+  /** lftp: the directory it is in, as it remembers it (it sends `cd pub` as `CWD /pub` and answers pwd itself). */
+  lftpDir: string;
 }
 
 type Ev = { type: 'CTRL_CONNECTED' } | { type: 'CTRL_FAILED'; err: ConnectError } | { type: 'CTRL_CLOSED' } | { type: 'REPLY'; reply: FtpReply } | DataEvent;
 
 /** The data commands a transfer tries, in order, given what this session has learnt. */
-function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff'>): DataCommand[] {
+function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff' | 'lftp'>): DataCommand[] {
   const { profile, mode } = c.input;
+  // lftp's PASSIVE_MODE flag, once a refusal switched it (ftp:auto-passive-mode).
+  if (c.lftp.passive !== null) return c.lftp.passive ? profile.passive : profile.active;
   const cmds = c.passiveOff ? profile.active : dataCommandsFor(profile, mode);
   if (c.extendedOff.length === 0) return cmds;
   const left = cmds.filter((x) => !c.extendedOff.includes(x));
@@ -173,19 +189,30 @@ function announce(c: Ctx, cmd: DataCommand, ip: Ipv4, port: number): void {
 }
 
 /**
- * lftp's way out of a failed command with no retries left: its note, then — unless the data
- * connection timed out — the transfer command and ABOR (captured), and the fatal line.
+ * lftp after a data connection it could not open, or a data command refused (ftpclass.cc): its
+ * notes, then — unless the data connection timed out — the transfer command it had queued and
+ * ABOR (captured), and Disconnect. With retries left (NetAccess::NextTry: net:max-retries counts
+ * the connection attempts of one command) the command is repeated on a new control connection,
+ * logged in again, once the reconnect timer allows; with none left, the fatal line. Returns
+ * true when the command has failed for good.
  */
-function lftpGiveUp(c: Ctx, note: string, reason: string | null): void {
+function lftpFail(c: Ctx, notes: string[], reason: string | null): boolean {
   const x = c.xfer!;
   const { env } = c.input;
-  env.print(note);
+  for (const n of notes) env.print(n);
   if (reason !== null) {
     send(c, transferVerb(x.step), transferArg(x.step));
     send(c, 'ABOR');
   }
+  x.dropControl = true;
+  const max = (c.input.lftpRetries ?? LFTP_PROFILE_RETRIES).maxRetries;
+  if (max === 0 || c.lftp.retries < max) {
+    x.lftpRetry = true;
+    return false;
+  }
   const what = x.step.kind === 'ls' ? 'ls' : `${x.step.kind}: ${transferArg(x.step) ?? ''}`;
   env.print(`${what}: Fatal error: max-retries exceeded${reason !== null ? ` (${reason})` : ''}`);
+  return true;
 }
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
@@ -209,6 +236,10 @@ function printReply(c: Ctx, r: FtpReply): void {
 export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
   delays: {
+    lftpReconnectDelay: ({ context }) => Math.max(0, (context.lftp.timerEndUs - context.input.env.now()) / 1000),
+    // Without --max-time the timer is set beyond any run (a guard keeps it from acting).
+    maxTime: ({ context }) =>
+      context.input.maxTimeMs == null || !context.xfer ? 2 ** 31 : Math.max(0, (context.xfer.startedUs + context.input.maxTimeMs * 1000 - context.input.env.now()) / 1000),
     stepWait: ({ context }) => {
       const s = current(context);
       return s?.kind === 'wait' ? s.seconds * 1000 : 0;
@@ -247,11 +278,18 @@ export const ftpClientMachine = setup({
     isLftp: ({ context }) => context.input.profile.lftpSequence,
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
-    lftpPortRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && ['PORT', 'EPRT'].includes(context.lastVerb),
+    lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
+    /** lftp repeats the failed command (retries left). */
+    lftpRetries: ({ context }) => !!context.xfer?.lftpRetry,
+    /** lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed). */
+    lftpMustWait: ({ context }) => context.input.profile.lftpSequence && context.input.env.now() < context.lftp.timerEndUs,
+    hasMaxTime: ({ context }) => context.input.maxTimeMs != null,
     aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
     /** curl has no cd/pwd: a cd becomes the path of the URLs after it. */
     stepIsCurlCd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'cd',
     stepIsCurlPwd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'pwd',
+    /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
+    stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
     curlNeedsCwd: ({ context }) => context.input.profile.id === 'curl' && context.cwdSent < context.urlDirs.length,
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
@@ -301,6 +339,15 @@ export const ftpClientMachine = setup({
           onClosed: () => mine() && self.send({ type: 'CTRL_CLOSED' }),
         },
       );
+      if (context.input.profile.lftpSequence) {
+        // NetAccess::NextTry: the first attempt of a command waits the base interval, each
+        // further one the interval times the multiplier, up to the maximum.
+        const r = context.input.lftpRetries ?? LFTP_PROFILE_RETRIES;
+        const l = context.lftp;
+        l.intervalS = l.retries === 0 ? r.baseS : r.multiplier > 1 ? Math.min(l.intervalS * r.multiplier, r.maxS) : l.intervalS;
+        l.retries++;
+        l.timerEndUs = env.now() + Math.round(l.intervalS * 1_000_000);
+      }
       return {
         ctrl,
         connectStartedUs: env.now(),
@@ -373,22 +420,59 @@ export const ftpClientMachine = setup({
     // A new control connection: what the last one learnt about EPSV/EPRT and its directory are
     // forgotten, and the session's type is the server's default again.
     prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, cwdSent: 0 }),
-    /** lftp (net:max-retries 1): a data connection it could not open ends the command. */
-    lftpGiveUpOnConnect: ({ context, event }) => {
+    /** lftp: a data connection it could not open; retried on a new connection while net:max-retries allows. */
+    lftpDataFailed: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
       const x = context.xfer;
       const timedOut = event.err.kind === 'timeout' || event.err.kind === 'client-timeout';
       const errno = connectErrno(event.err);
-      lftpGiveUp(context, timedOut ? '**** Timeout - reconnecting' : `**** Data socket error (${errno}) - reconnecting`, timedOut ? null : errno);
-      reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+      const notes = [timedOut ? '**** Timeout - reconnecting' : `**** Data socket error (${errno}) - reconnecting`];
+      // A 227 address it had fixed (ftp:fix-pasv-address) did not work: passive off (ftp:auto-passive-mode).
+      if (!timedOut && x.pasvFixed) {
+        notes.push('---- Switching passive mode off');
+        context.lftp.passive = false;
+      }
+      if (lftpFail(context, notes, timedOut ? null : errno)) {
+        reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+      }
     },
-    /** lftp: PORT refused — it switches passive mode on for a retry it has none left for. */
-    lftpGiveUpOnReply: ({ context, event }) => {
+    /** lftp: PORT refused — passive on (a 5xx, ftp:auto-passive-mode); PASV refused — passive off; then as a data socket error. */
+    lftpDataCommandRefused: ({ context, event }) => {
       if (event.type !== 'REPLY' || !context.xfer) return;
       const line = event.reply.lines[event.reply.lines.length - 1] ?? '';
-      lftpGiveUp(context, '---- Switching passive mode on', line);
-      context.xfer.dropControl = true;
-      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+      const notes: string[] = [];
+      if (event.reply.code >= 500) {
+        const passive = !isPassive(context.lastVerb as DataCommand);
+        notes.push(`---- Switching passive mode ${passive ? 'on' : 'off'}`);
+        context.lftp.passive = passive;
+      }
+      if (lftpFail(context, notes, line)) {
+        reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+      }
+    },
+    /** lftp repeats the command on a new control connection: no prompt again, SIZE/MDTM not asked again once answered. */
+    markLftpRetry: ({ context }) => {
+      context.lftp.retrying = true;
+    },
+    /** curl --max-time ran out during this transfer (exit 28, as multi.c words it). */
+    reportMaxTime: ({ context }) => {
+      const x = context.xfer;
+      if (!x) return;
+      const { env, maxTimeMs } = context.input;
+      const ms = Math.round((env.now() - x.startedUs) / 1000);
+      const of = x.announcedSize !== undefined ? ` out of ${x.announcedSize}` : '';
+      env.print(`curl: (28) Operation timed out after ${ms} milliseconds with ${isUpload(x.step) ? 0 : x.bytes}${of} bytes received`);
+      x.dropControl = true;
+      // Still dialling the passive data connection: that connection is what the time ran out on.
+      if (x.target && x.dataConn && !x.dataConnected) {
+        reportFailure(context, {
+          kind: 'connect',
+          conn: x.dataConn,
+          target: `${formatIpv4(x.target.ip)}:${x.target.port}`,
+          err: { kind: 'client-timeout', elapsedUs: env.now() - x.startedUs },
+          role: 'data',
+        });
+      } else reportFailure(context, { kind: 'max-time', seconds: (maxTimeMs ?? 0) / 1000, lastReply: context.lastReply });
     },
     sendAbor: ({ context }) => send(context, 'ABOR'),
     sendFeatNow: ({ context }) => send(context, 'FEAT'),
@@ -404,10 +488,25 @@ export const ftpClientMachine = setup({
       context.input.env.print('Remote system type is UNIX.');
       context.input.env.print('Using binary mode to transfer files.');
     },
-    advance: assign(({ context }) => ({ pc: context.pc + 1, xfer: null })),
+    advance: assign(({ context }) => {
+      // lftp's TrySuccess: a command that ended (well or not) leaves the retry count at 0.
+      if (isReported(current(context))) context.lftp.retries = 0;
+      return { pc: context.pc + 1, xfer: null };
+    }),
     sendStepCommand: ({ context }) => {
       const [verb, arg] = stepCommand(current(context) as CommandStep);
-      send(context, verb, arg);
+      send(context, verb, verb === 'CWD' && context.input.profile.lftpSequence ? lftpPath(context.lftpDir, arg!) : arg);
+    },
+    /** lftp: a cd the server accepted moves the directory it remembers. */
+    noteLftpDir: assign(({ context, event }) => {
+      const s = current(context);
+      if (!context.input.profile.lftpSequence || s?.kind !== 'cd' || event.type !== 'REPLY' || event.reply.code >= 300) return {};
+      return { lftpDir: lftpPath(context.lftpDir, s.dir) };
+    }),
+    reportLftpPwd: ({ context }) => {
+      const { env } = context.input;
+      env.print(`ftp://${context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
+      env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
     },
     sendRnto: ({ context }) => {
       const s = current(context);
@@ -433,6 +532,7 @@ export const ftpClientMachine = setup({
       if (s?.kind === 'wait') context.input.env.print(`(no command for ${s.seconds} s)`);
     },
     echoPrompt: ({ context }) => {
+      if (context.lftp.retrying) return;
       const s = current(context);
       if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
     },
@@ -440,7 +540,12 @@ export const ftpClientMachine = setup({
       const step = current(context)!;
       const commands = commandsFor(context);
       const startedUs = context.urlStartUs ?? context.input.env.now();
-      return { xfer: newTransfer(step, commands, startedUs), urlStartUs: null };
+      const xfer = newTransfer(step, commands, startedUs);
+      // lftp's repeat of a command: what the first try learnt (SIZE, MDTM) is not asked again.
+      if (context.lftp.retrying) xfer.skip = [...context.lftp.optDone];
+      else context.lftp.optDone = [];
+      context.lftp.retrying = false;
+      return { xfer, urlStartUs: null };
     }),
     /** The next command of a phase of the profile's sequence (TYPE, SIZE, MDTM). */
     sendSequenceCommand: assign(({ context }, params: { phase: SequencePhase }) => {
@@ -457,9 +562,14 @@ export const ftpClientMachine = setup({
       return next.cmd.onError === 'ignore' ? { currentType: type } : {};
     }),
     /** The sequence command was answered and the transfer goes on (a TYPE that had to succeed did). */
-    sequenceAnswered: assign(({ context }) => {
+    sequenceAnswered: assign(({ context, event }) => {
       const x = context.xfer!;
       const p = x.pending!;
+      if (event.type === 'REPLY' && event.reply.code >= 200 && event.reply.code < 300 && (p.cmd.verb === 'SIZE' || p.cmd.verb === 'MDTM')) {
+        if (!context.lftp.optDone.includes(p.cmd.verb)) context.lftp.optDone.push(p.cmd.verb);
+        const n = p.cmd.verb === 'SIZE' ? Number(/^213 (\d+)/.exec(event.reply.lines[0] ?? '')?.[1]) : NaN;
+        if (Number.isInteger(n)) x.sizeReply = n;
+      }
       x.sequence[p.phase] = p.index + 1;
       x.pending = undefined;
       return p.cmd.verb === 'TYPE' && p.cmd.onError === 'fail' ? { currentType: typeArg(p.cmd, x.step) } : {};
@@ -530,7 +640,10 @@ export const ftpClientMachine = setup({
         context.input.env.print(t.refuse);
         x.target = undefined;
         reportFailure(context, { kind: 'client-refused', text: t.refuse });
-      } else x.target = t;
+      } else {
+        x.target = t;
+        x.pasvFixed = context.input.profile.pasvAddress === 'fix-unroutable' && t.ip !== p.value.ip;
+      }
     },
     sendTransferCommand: ({ context }) => {
       const s = context.xfer!.step;
@@ -551,6 +664,16 @@ export const ftpClientMachine = setup({
       // A directory listing appears on screen between 150 and 226, as the data arrives.
       for (const line of x.listing.split(/\r?\n/)) if (line) context.input.env.print(line);
       x.listing = '';
+    },
+    /** vsftpd's 150 names the file's size ("(1024 bytes)"): curl then knows how much to expect. */
+    noteAnnouncedSize: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || event.type !== 'REPLY' || x.step.kind !== 'get') return;
+      const n = Number(/\((\d+) bytes\)/.exec(event.reply.lines[0] ?? '')?.[1]);
+      x.announcedSize = Number.isInteger(n) ? n : x.sizeReply;
+    },
+    markDataConnected: ({ context }) => {
+      if (context.xfer) context.xfer.dataConnected = true;
     },
     mark226: ({ context }) => {
       if (context.xfer) context.xfer.got226 = true;
@@ -626,6 +749,8 @@ export const ftpClientMachine = setup({
     portRefused: false,
     urlDirs: [],
     cwdSent: 0,
+    lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
+    lftpDir: '/',
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -698,6 +823,8 @@ export const ftpClientMachine = setup({
         // curl dropped the control connection after a failed transfer: a new one for this one.
         { guard: 'stepIsCurlCd', target: 'next', reenter: true, actions: ['addUrlDir', 'advance'] },
         { guard: 'stepIsCurlPwd', target: 'next', reenter: true, actions: 'advance' },
+        { guard: 'stepIsLftpPwd', target: 'next', reenter: true, actions: ['echoPrompt', 'reportLftpPwd', 'advance'] },
+        { guard: and(['lftpMustWait', ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context)))]), target: 'lftpDelay' },
         { guard: ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context))), target: 'connecting', actions: 'prepareRelogin' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
         { guard: ({ context }) => isCommandStep(current(context)), target: 'command', actions: 'echoPrompt' },
@@ -705,13 +832,15 @@ export const ftpClientMachine = setup({
         { target: 'next', reenter: true, actions: 'advance' },
       ],
     },
+    /** lftp waits for its reconnect timer ("Delaying before reconnect" on its status line), then connects again. */
+    lftpDelay: { after: { lftpReconnectDelay: 'next' } },
     /** cd, pwd, mkdir, rmdir, delete, rename: one command (rename two) and its reply. */
     command: {
       entry: 'sendStepCommand',
       on: {
         REPLY: [
           { guard: ({ context, event }) => current(context)?.kind === 'rename' && code(event) === 350, target: 'renameTo', actions: 'printReply' },
-          { target: 'next', actions: ['printReply', 'reportCommand', 'advance'] },
+          { target: 'next', actions: ['printReply', 'reportCommand', 'noteLftpDir', 'advance'] },
         ],
       },
     },
@@ -763,6 +892,8 @@ export const ftpClientMachine = setup({
     pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
     transfer: {
       initial: 'start',
+      // curl --max-time: the transfer's whole time, connect and login included for the first URL.
+      after: { maxTime: { guard: 'hasMaxTime', target: '.failed', actions: ['reportMaxTime'] } },
 
       states: {
         /** The profile's commands before the data command (TYPE, SIZE), then the data command. */
@@ -795,7 +926,7 @@ export const ftpClientMachine = setup({
             REPLY: [
               { guard: ({ event }) => code(event) === 227 || code(event) === 229, target: 'resolvePassive', actions: ['printReply', 'setPassiveTarget'] },
               { guard: 'isPositive', target: 'beforeCommand', actions: 'printReply' },
-              { guard: 'lftpPortRefused', target: 'failed', actions: ['printReply', 'lftpGiveUpOnReply'] },
+              { guard: 'lftpDataCommandRefused', target: 'failed', actions: ['printReply', 'lftpDataCommandRefused'] },
               { guard: 'canFallBackOnReply', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'nextDataCommand'] },
               { guard: 'abandonsPassive', target: 'dataCommand', reenter: true, actions: ['printReply', 'noteExtendedRefused', 'abandonPassive'] },
               { target: 'failed', actions: ['printReply', 'notePortRefused', 'reportReplyFailure'] },
@@ -815,9 +946,9 @@ export const ftpClientMachine = setup({
         connectingData: {
           entry: 'connectData',
           on: {
-            DATA_CONNECTED: 'beforeCommand',
+            DATA_CONNECTED: { target: 'beforeCommand', actions: 'markDataConnected' },
             DATA_FAILED: [
-              { guard: 'isLftp', target: 'failed', actions: 'lftpGiveUpOnConnect' },
+              { guard: 'isLftp', target: 'failed', actions: 'lftpDataFailed' },
               { guard: 'abandonsPassive', target: 'dataCommand', actions: ['printDataConnectFailure', 'abandonPassive'] },
               { guard: 'canFallBackOnConnect', target: 'dataCommand', actions: ['printDataConnectFailure', 'nextDataCommand'] },
               { target: 'failed', actions: 'reportDataConnectFailure' },
@@ -842,7 +973,7 @@ export const ftpClientMachine = setup({
             DATA_ACCEPTED: { actions: 'takeAccepted' },
             DATA_CLOSED: { actions: 'markDataClosed' },
             REPLY: [
-              { guard: 'isPreliminary', target: 'transferring', actions: ['printReply', 'uploadIfStor'] },
+              { guard: 'isPreliminary', target: 'transferring', actions: ['printReply', 'noteAnnouncedSize', 'uploadIfStor'] },
               { guard: 'is226', target: 'transferring', actions: ['printReply', 'mark226'] },
               { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
             ],
@@ -867,6 +998,7 @@ export const ftpClientMachine = setup({
           // Every profile goes on with the next command; curl, after a data connection it could
           // not open, on a new control connection (the next URL logs in again).
           always: [
+            { guard: 'lftpRetries', target: '#ftpClient.next', actions: ['dropControl', 'markLftpRetry'] },
             { guard: 'dropsControl', target: '#ftpClient.next', actions: ['dropControl', 'advance'] },
             { target: '#ftpClient.next', actions: 'advance' },
           ],
@@ -922,4 +1054,15 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
     symptom,
     ...(passiveFailure ? { passiveFailure } : {}),
   });
+}
+
+/** A directory as lftp resolves it against the one it is in (`pub` in `/` → `/pub`, `..` up). */
+export function lftpPath(cwd: string, dir: string): string {
+  const parts = dir.startsWith('/') ? [] : cwd.split('/').filter(Boolean);
+  for (const p of dir.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return '/' + parts.join('/');
 }

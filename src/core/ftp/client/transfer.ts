@@ -13,6 +13,8 @@ export type Symptom =
   | { kind: 'reply'; verb: string; code: number; text: string }
   | { kind: 'client-refused'; text: string }
   | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
+  /** The client's own limit on the whole transfer ran out (curl --max-time), not while dialling a data connection. */
+  | { kind: 'max-time'; seconds: number; lastReply?: string }
   /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
   | { kind: 'unfinished'; state: string; budget: boolean };
 
@@ -70,6 +72,17 @@ export interface Transfer {
   refusal?: { verb: string; code: number; text: string };
   /** The client closes the control connection after this failure (lftp). */
   dropControl?: boolean;
+  /** lftp repeats this command on a new control connection (retries left). */
+  lftpRetry?: boolean;
+  /** The 227 address was replaced by the server's (fix-unroutable): lftp's fixed_pasv. */
+  pasvFixed?: boolean;
+  /** Sequence commands not to send again (lftp's SIZE/MDTM answered in an earlier try of the command). */
+  skip?: string[];
+  /** The size a SIZE reply gave, and the size the client expects once the transfer started (150). */
+  sizeReply?: number;
+  announcedSize?: number;
+  /** The passive data connection is open. */
+  dataConnected?: boolean;
 }
 
 export function newTransfer(step: ScriptStep, commands: DataCommand[], startedUs: number): Transfer {
@@ -132,7 +145,8 @@ export function nextSequenceCommand(
 ): { index: number; cmd: SequenceCommand } | null {
   for (let index = x.sequence[phase]; index < list.length; index++) {
     const cmd = list[index]!;
-    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind === 'get') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
+    if (x.skip?.includes(cmd.verb)) continue;
+    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
     if (applies) return { index, cmd };
   }
   return null;

@@ -13,7 +13,7 @@ const ctAddrText = (a: CtAddr): string => `${formatIpv4(a.ip)}${a.prefix === 32 
 
 /**
  * The options after `-m conntrack`, in iptables-save's order (checked against iptables 1.8.9):
- * --ctstate, --ctproto, the four addresses, the four ports, --ctstatus, --ctdir.
+ * --ctstate, --ctproto, the four addresses, the four ports, --ctstatus, --ctexpire, --ctdir.
  */
 function conntrackText(m: Extract<Match, { kind: 'state' }>): string {
   const parts: string[] = [];
@@ -41,6 +41,7 @@ function conntrackText(m: Extract<Match, { kind: 'state' }>): string {
     if (p) parts.push(`${not(p.invert)}--${name} ${portText(p)}`);
   }
   if (ct.status) parts.push(`${not(ct.status.invert)}--ctstatus ${ct.status.bits.length > 0 ? ct.status.bits.join(',') : 'NONE'}`);
+  if (ct.expire) parts.push(`${not(ct.expire.invert)}--ctexpire ${ct.expire.min === ct.expire.max ? ct.expire.min : `${ct.expire.min}:${ct.expire.max}`}`);
   if (ct.dir) parts.push(`--ctdir ${ct.dir}`);
   return `-m conntrack ${parts.join(' ')}`;
 }

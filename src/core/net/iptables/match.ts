@@ -45,6 +45,12 @@ export interface CtView {
   /** 0: the packet goes the original way; 1: the reply way. */
   dir: 0 | 1;
   status: { expected: boolean; seenReply: boolean; assured: boolean; confirmed: boolean; srcNat: boolean; dstNat: boolean };
+  /**
+   * Whole seconds until the entry times out (nf_ct_expires / HZ), as the packet being matched
+   * left it (conntrack refreshed the timer before the filter table looks). An entry not yet
+   * confirmed (the connection's first packet) reads 0: its timer is not running yet.
+   */
+  expiresS?: number;
 }
 
 export interface ChainVerdict {
@@ -148,7 +154,8 @@ const addrOk = (ip: Ipv4, a: CtAddr | undefined): boolean => a === undefined || 
  *    was translated; any listed bit matches (`!` inverts).
  *  - no connection (untracked, invalid): the match holds only if it had a --ctstate, which passed.
  *  - --ctdir: the packet's direction; --ctproto and the addresses/ports: the original or reply
- *    tuple (addresses under their mask); --ctstatus: any listed bit set (NONE never matches).
+ *    tuple (addresses under their mask); --ctstatus: any listed bit set (NONE never matches);
+ *    --ctexpire: the entry's remaining lifetime in whole seconds within min..max.
  */
 function conntrackMatches(m: Extract<Match, { kind: 'state' }>, c: MatchContext): boolean {
   const v = c.conn;
@@ -170,6 +177,10 @@ function conntrackMatches(m: Extract<Match, { kind: 'state' }>, c: MatchContext)
     const s = v.status;
     const have = { EXPECTED: s.expected, SEEN_REPLY: s.seenReply, ASSURED: s.assured, CONFIRMED: s.confirmed };
     if (ct.status.bits.some((b) => have[b]) === ct.status.invert) return false;
+  }
+  if (ct.expire) {
+    const left = v.expiresS ?? 0;
+    if ((left >= ct.expire.min && left <= ct.expire.max) === ct.expire.invert) return false;
   }
   return true;
 }

@@ -10,6 +10,7 @@ import {
   readCtAddr,
   readCtDir,
   readCtStatus,
+  readCtExpire,
   readIcmpType,
   readLogLevel,
   readNatTo,
@@ -62,6 +63,7 @@ const MODULE_OPTIONS: Record<string, Record<string, number>> = {
     '--ctreplsrcport': 1,
     '--ctrepldstport': 1,
     '--ctstatus': 1,
+    '--ctexpire': 1,
     '--ctdir': 1,
   },
   helper: { '--helper': 1 },
@@ -224,7 +226,6 @@ function parseOrThrow(tokens: Token[], table: TableName, chain: string): RulePar
       if (implicit && !modules.some((e) => e.name === implicit) && o in MODULE_OPTIONS[implicit]!) mod = loadModule(implicit, tok.col);
     }
     if (!mod) {
-      if (o === '--ctexpire') throw new Fail(tok.col, 'conntrack option "--ctexpire" is not modelled (connection time-outs are not matched here)');
       throw new Fail(tok.col, `unknown option "${o}"`);
     }
     const canonical =
@@ -339,6 +340,9 @@ function applyModuleOption(m: ModuleMatch, o: string, invert: boolean, tok: Toke
         }
         case '--ctstatus':
           ct.status = { bits: take(readCtStatus(v.text), v.col), invert };
+          return;
+        case '--ctexpire':
+          ct.expire = { ...take(readCtExpire(v.text), v.col), invert };
           return;
         case '--ctdir':
           if (invert) throw new Fail(tok.col, 'conntrack: option "--ctdir" cannot be inverted.');

@@ -34,6 +34,8 @@ export interface CtCriteria {
   replSrcPort?: PortSpec;
   replDstPort?: PortSpec;
   status?: { bits: CtStatusName[]; invert: boolean };
+  /** `--ctexpire min[:max]`: the connection's remaining lifetime in whole seconds, within min..max. */
+  expire?: { min: number; max: number; invert: boolean };
   dir?: 'ORIGINAL' | 'REPLY';
 }
 

@@ -93,6 +93,20 @@ export function readCtStatus(text: string): Read<CtStatusName[]> {
   return good(STATUS_ORDER.filter((x) => out.includes(x)));
 }
 
+/**
+ * `--ctexpire min[:max]` (libxt_conntrack's conntrack_ps_expires): whole seconds, 0 – 2³²−1; one
+ * number means min = max. A min above max is refused, as iptables does.
+ */
+export function readCtExpire(text: string): Read<{ min: number; max: number }> {
+  const parts = text.split(':');
+  const num = (t: string | undefined): number | null => (t !== undefined && /^\d{1,10}$/.test(t) && Number(t) <= 0xffffffff ? Number(t) : null);
+  const min = num(parts[0]);
+  const max = parts.length === 1 ? min : num(parts[1]);
+  if (parts.length > 2 || min === null || max === null) return bad(`conntrack: bad --ctexpire value "${text}" (seconds, or a range like 10:300)`);
+  if (min > max) return bad(`expire min. range value "${min}" greater than max. range value "${max}"`);
+  return good({ min, max });
+}
+
 /** `--ctdir ORIGINAL|REPLY` (case-insensitive). */
 export function readCtDir(text: string): Read<'ORIGINAL' | 'REPLY'> {
   const u = text.toUpperCase();
