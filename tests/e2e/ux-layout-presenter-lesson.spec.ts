@@ -13,6 +13,8 @@ test('a lesson step in presenter mode: large type, big canvas, answers hidden un
   const lesson = page.getByTestId('lesson');
   await expect(lesson).toHaveAttribute('data-mode', 'presenter');
   await expect(page.getByTestId('lesson-band')).toBeVisible();
+  // (the band is shown at once; once the run is there it sits over the canvas)
+  await expect(page.getByTestId('topology')).toBeVisible();
   // Large type for the back of a room: the step's title, its text, the step line.
   expect(await px(page, 'step-title')).toBeGreaterThanOrEqual(24);
   expect(await px(page, 'step-text')).toBeGreaterThanOrEqual(20);
