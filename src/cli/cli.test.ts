@@ -38,10 +38,22 @@ describe('npm run sim', () => {
     const r = sim(scenario('client-nat-active-no-helper'), '--json');
     expect(r.status).toBe(1);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j).sort()).toEqual(['budgetExhausted', 'endTimeUs', 'events', 'ok', 'scenario', 'seed', 'summary', 'transcript', 'transfers'].sort());
+    expect(Object.keys(j).sort()).toEqual(['budgetExhausted', 'commands', 'endTimeUs', 'events', 'ok', 'scenario', 'seed', 'summary', 'transcript', 'transfers'].sort());
     expect(j.ok).toBe(false);
     expect(j.transfers[0].failure.kind).toBe('illegal-port');
     expect(j.transcript.client).toContain('500 Illegal PORT command.');
+  });
+
+  it('counts data transfers apart from cd/pwd/mkdir: transfers has ls/get/put only, commands every reported line', () => {
+    const r = sim(scenario('filezilla-seed-003-port-3069'), '--json');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.transfers.map((t: { command: string }) => t.command.split(' ')[0])).toEqual(['ls', 'get', 'put']);
+    expect(j.commands.map((t: { command: string }) => t.command.split(' ')[0])).toEqual(['ls', 'get', 'cd', 'put', 'pwd']);
+    expect(j.summary).toBe('All 3 transfers succeeded. All 2 other commands succeeded.');
+    const failed = sim(scenario('vsftpd-chroot-writable-root'), '--quiet');
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain('Verdict: FAILURE — 1 of 1 transfer failed: get notes.txt — stalled. 1 of 1 other command failed: pwd — stalled.');
   });
 
   it('bad input: exit 2 with the file, path or line and the reason; nothing else printed', () => {

@@ -1,5 +1,5 @@
 /** Plain-text and JSON renderings of a run for the command line. */
-import { describePacket, type Trace, type Verdict, type RunResult } from '../core/index';
+import { describePacket, parseScriptLine, type RunResult, type Trace, type TransferResult, type Verdict } from '../core/index';
 
 const secs = (us: number): string => (us / 1e6).toFixed(6).padStart(12);
 
@@ -21,8 +21,41 @@ export function formatPacketLog(trace: Trace): string {
   return out.join('\n');
 }
 
+/** A reported script line that moves data over a data connection (ls, get, put, append), not cd, pwd, mkdir… */
+export function isDataTransfer(t: Pick<TransferResult, 'command'>): boolean {
+  const p = parseScriptLine(t.command);
+  return p.ok && ['ls', 'get', 'put', 'append'].includes(p.step.kind);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The one-line summary: data transfers counted apart from the other commands (cd, pwd, mkdir,
+ * delete, rename), so "1 of 2 transfers" never counts a pwd. A stopped run keeps the
+ * verdict's own words.
+ */
+export function summaryLine(v: Verdict): string {
+  if (v.budgetExhausted || v.transfers.length === 0 || /stopped/.test(v.summary)) return v.summary;
+  const parts: string[] = [];
+  const count = (list: TransferResult[], word: string, allWord: string) => {
+    if (list.length === 0) return;
+    const failed = list.filter((t) => !t.ok);
+    parts.push(
+      failed.length === 0
+        ? `${list.length === 1 ? `The ${word}` : `All ${plural(list.length, word)}`} succeeded.`
+        : `${failed.length} of ${plural(list.length, allWord)} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`,
+    );
+  };
+  const transfers = v.transfers.filter(isDataTransfer);
+  const others = v.transfers.filter((t) => !isDataTransfer(t));
+  if (transfers.length === 0) parts.push('No data transfer in the script.');
+  count(transfers, 'transfer', 'transfer');
+  count(others, transfers.length > 0 ? 'other command' : 'command', transfers.length > 0 ? 'other command' : 'command');
+  return parts.join(' ');
+}
+
 export function formatVerdict(v: Verdict): string {
-  const out: string[] = [`Verdict: ${v.ok ? 'SUCCESS' : 'FAILURE'} — ${v.summary}`];
+  const out: string[] = [`Verdict: ${v.ok ? 'SUCCESS' : 'FAILURE'} — ${summaryLine(v)}`];
   for (const t of v.transfers) {
     out.push(`  ${t.ok ? '✓' : '✗'} [${t.client}] ${t.command}${t.ok ? ` (${t.bytes} bytes)` : ''}`);
     if (t.failure) {
@@ -50,10 +83,12 @@ export function verdictJson(scenario: { name: string; seed: number }, r: RunResu
     scenario: scenario.name,
     seed: scenario.seed,
     ok: r.verdict.ok,
-    summary: r.verdict.summary,
+    summary: summaryLine(r.verdict),
     endTimeUs: r.verdict.endTime,
     budgetExhausted: r.verdict.budgetExhausted,
-    transfers: r.verdict.transfers,
+    // Data transfers only (ls, get, put, append); `commands` has every reported script line.
+    transfers: r.verdict.transfers.filter(isDataTransfer),
+    commands: r.verdict.transfers,
     transcript,
     events: r.trace.events.length,
   };

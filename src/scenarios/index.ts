@@ -36,6 +36,8 @@ import filezillaAutoban from './filezilla-autoban.json';
 import filezillaIdleTimeout from './filezilla-idle-timeout.json';
 import vsftpdIdleTimeout from './vsftpd-idle-timeout.json';
 import vsftpdLoginFails from './vsftpd-login-fails.json';
+import vsftpd426ResetMidTransfer from './vsftpd-426-reset-mid-transfer.json';
+import vsftpdChrootWritableRoot from './vsftpd-chroot-writable-root.json';
 
 export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'seed-active-session', json: seedActiveSession },
@@ -72,4 +74,6 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'filezilla-idle-timeout', json: filezillaIdleTimeout },
   { id: 'vsftpd-idle-timeout', json: vsftpdIdleTimeout },
   { id: 'vsftpd-login-fails', json: vsftpdLoginFails },
+  { id: 'vsftpd-426-reset-mid-transfer', json: vsftpd426ResetMidTransfer },
+  { id: 'vsftpd-chroot-writable-root', json: vsftpdChrootWritableRoot },
 ];

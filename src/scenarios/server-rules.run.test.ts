@@ -161,6 +161,59 @@ describe('vsftpd scenarios', () => {
     expect(right.verdict.ok).toBe(true);
   });
 
+  it('a RST from a middlebox after the 150: 426 Failure writing network stream.; without the rule 226', () => {
+    const r = run('vsftpd-426-reset-mid-transfer');
+    const rs = replies(r);
+    expect(rs.slice(rs.indexOf('150 Opening BINARY mode data connection for big.iso (262144 bytes).'))).toEqual([
+      '150 Opening BINARY mode data connection for big.iso (262144 bytes).',
+      '426 Failure writing network stream.',
+      '221 Goodbye.',
+    ]);
+    // The reset came from the router's rule, on the data connection, after data had flowed.
+    const rejects = r.trace.events.filter((e) => e.kind === 'drop' && e.device === 'server-edge');
+    expect(rejects.length).toBeGreaterThan(0);
+    expect(r.verdict.ok).toBe(false);
+    const f = r.verdict.transfers[0]!.failure!;
+    expect(f.kind).toBe('ftp-error');
+    expect(f.culprit?.rule?.text).toContain('--reject-with tcp-reset');
+    expect(f.explanation).toMatch(/^The data connection opened and the transfer started, then broke: .*426 Failure writing network stream\.$/);
+    const fixed = run('vsftpd-426-reset-mid-transfer', (j) => (j.routers[0].iptables = j.routers[0].iptables.filter((l: string) => !l.startsWith('-A FORWARD'))));
+    expect(replies(fixed)).toContain('226 Transfer complete.');
+    expect(fixed.verdict.ok).toBe(true);
+  });
+
+  it('the same reset under FileZilla Server: 426 Connection closed; aborted transfer of "/big.iso"', () => {
+    const r = run('vsftpd-426-reset-mid-transfer', (j) => {
+      j.server = {
+        host: 'server',
+        kind: 'filezilla',
+        filezilla: {
+          passive: { minPort: 50000, maxPort: 50100 },
+          users: [{ name: 'student', password: 'pw', folders: [{ path: '/pub', home: true, rights: ['fileRead', 'dirList'] }] }],
+        },
+        files: { '/pub/big.iso': { size: 262144 } },
+      };
+      j.client.user = 'student';
+      j.client.password = 'pw';
+    });
+    const rs = replies(r);
+    expect(rs).toContain('150 Opening data channel for file download from server of "/big.iso"');
+    expect(rs[rs.indexOf('150 Opening data channel for file download from server of "/big.iso"') + 1]).toBe('426 Connection closed; aborted transfer of "/big.iso"');
+    expect(r.verdict.ok).toBe(false);
+  });
+
+  it('a chroot() into a writable home: 500 OOPS after PASS; allow_writeable_chroot=YES lets alice in at "/"', () => {
+    const r = run('vsftpd-chroot-writable-root');
+    expect(replies(r)).toEqual(['220 (vsFTPd 3.0.3)', '331 Please specify the password.', '500 OOPS: vsftpd: refusing to run with writable root inside chroot()']);
+    expect(r.verdict.ok).toBe(false);
+    const fixed = run('vsftpd-chroot-writable-root', (j) => j.server.vsftpd.push('allow_writeable_chroot=YES'));
+    expect(replies(fixed)).toContain('257 "/" is the current directory');
+    expect(replies(fixed)).toContain('226 Transfer complete.');
+    expect(fixed.verdict.ok).toBe(true);
+    const readOnlyHome = run('vsftpd-chroot-writable-root', (j) => (j.server.files['/home/alice'] = { dir: true, owner: 'alice', mode: '555' }));
+    expect(readOnlyHome.verdict.ok).toBe(true);
+  });
+
   it('an upload into a missing directory: 553 Could not create file.; without write_enable 550 Permission denied.', () => {
     const r = run('vsftpd-upload-553');
     expect(replies(r)).toContain('553 Could not create file.');

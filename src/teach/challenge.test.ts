@@ -44,6 +44,14 @@ describe('loadChallenge', () => {
     const r = loadChallenge({ ...base, scenario: { name: 'n', teaches: 't', hosts: [], server: { host: 'server' }, client: { host: 'client', profile: 'curl' } } });
     expect(!r.ok && r.errors.every((e) => e.path.startsWith('scenario'))).toBe(true);
   });
+  it('refuses a hint that suggests passive mode to a client without it (Windows ftp.exe)', () => {
+    const hints = ['Look at the firewall.', 'Switch the client to passive mode.', 'Or use a client with passive mode, such as curl.'];
+    const r = loadChallenge({ ...base, hints, goal: { clients: [{ profile: 'windows' }] } });
+    expect(!r.ok && r.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^hints\[1\]: this hint suggests passive mode, but Windows ftp\.exe has no passive mode/),
+    ]);
+    expect(loadChallenge({ ...base, hints, goal: { clients: [{ profile: 'curl' }] } }).ok).toBe(true);
+  });
 });
 
 describe('checkSolution', () => {

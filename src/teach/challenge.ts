@@ -10,6 +10,7 @@ import {
   CLIENT_MODES,
   CLIENT_PROFILES,
   issueToErrors,
+  clientCapabilities,
   loadScenario,
   parseIpv4,
   parseJsonText,
@@ -174,6 +175,16 @@ export function loadChallenge(input: string | unknown, fileName?: string): Chall
   (c.goal.transfers ?? []).forEach((t, i) => {
     if (!lines.has(t)) errors.push(err(`goal.transfers[${i}]`, `"${t}" is not a line of the scenario's script (${[...lines].join(', ')})`));
   });
+  // A hint may not send the learner to an option the challenge's client program does not have
+  // (passive mode on Windows ftp.exe), unless it names another program that has it.
+  const variants = c.goal.clients ?? [{}];
+  const programs = s.clients.flatMap((x) => variants.filter((v) => v.client === undefined || v.client === x.id).map((v) => clientCapabilities(v.profile ?? x.profile)));
+  const noPassive = programs.find((p) => !p.passive);
+  if (noPassive)
+    c.hints.forEach((h, i) => {
+      if (/passive mode/i.test(h) && !/(another|other|a) (client|program) with passive mode/i.test(h))
+        errors.push(err(`hints[${i}]`, `this hint suggests passive mode, but ${noPassive.label} has no passive mode: suggest a client with passive mode (such as curl) instead`));
+    });
   if (errors.length) return { ok: false, errors };
 
   return {

@@ -23,7 +23,7 @@ describe('the built-in challenges', () => {
       expect(r.ok ? [] : r.errors).toEqual([]);
       return r.ok ? r.challenge : null;
     });
-    expect(new Set(ids.map((c) => c!.id)).size).toBe(12);
+    expect(new Set(ids.map((c) => c!.id)).size).toBe(13);
     for (const c of ids) expect(c!.title).not.toMatch(/helper|pasv|passive|active|NAT|firewall|DROP|REJECT|range|TLS|kernel/i);
   });
 });
@@ -317,5 +317,57 @@ describe('helper-and-pasv-address: the helper ignores a 227 it did not expect', 
     );
     expect(r.items.find((i) => i.kind === 'goal')!.ok).toBe(true);
     expect(failures(r)).toMatch(/102 ports of 203\.0\.113\.1 .* 101 more than the 1 allowed/);
+  });
+});
+
+describe('upload-553: a folder the user may not write to', () => {
+  const id = 'upload-553';
+  const files = (f: (files: Record<string, any>) => void) => (e: Edit) => {
+    f(e.file.server.files as Record<string, any>);
+    return e;
+  };
+
+  it('the broken scenario fails with 553 Could not create file.', async () => {
+    const r = await check(challenge(id), challenge(id).scenarioFile);
+    expect(r.solved).toBe(false);
+    expect(failures(r)).toMatch(/^\[goal\] Fails in every run\. .*`put upload\/wedding-001\.jpg`.*553 Could not create file\./);
+  });
+  it('accepts upload/ given to maria, or made writable for her', async () => {
+    expect(
+      (
+        await judged(
+          id,
+          files((f) => (f['/home/maria/upload'].owner = 'maria')),
+        )
+      ).solved,
+    ).toBe(true);
+    expect(
+      (
+        await judged(
+          id,
+          files((f) => (f['/home/maria/upload'].mode = '777')),
+        )
+      ).solved,
+    ).toBe(true);
+  });
+  it('rejects opening firewall ports: the 553 stays, and the exposure breaks the rule', async () => {
+    const rule = '-A FORWARD -d 203.0.113.10/32 -i eth0 -p tcp -m state --state NEW -m tcp --dport 50000:50100 -j ACCEPT';
+    const r = await judged(id, (e) => e.replaceRule('server-edge', rule, rule.replace('50000:50100', '1024:65535')));
+    expect(r.solved).toBe(false);
+    expect(failures(r)).toMatch(/\[goal\] Fails in every run\..*553 Could not create file\./);
+    expect(failures(r)).toMatch(/\[constraint\]/);
+  });
+  it('rejects making her home writable: vsftpd then refuses the chroot at login', async () => {
+    const r = await judged(
+      id,
+      files((f) => (f['/home/maria'].mode = '755')),
+    );
+    expect(r.solved).toBe(false);
+    expect(failures(r)).toMatch(/500 OOPS: vsftpd: refusing to run with writable root inside chroot\(\)/);
+  });
+  it("rejects turning the chroot off: upload/ is still root's", async () => {
+    const r = await judged(id, (e) => e.vsftpd((ls) => ls.filter((l) => l !== 'chroot_local_user=YES')));
+    expect(r.solved).toBe(false);
+    expect(failures(r)).toMatch(/553 Could not create file\./);
   });
 });

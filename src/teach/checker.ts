@@ -143,8 +143,8 @@ export function serverChanges(a: Scenario, b: Scenario): string[] {
   const keys = [...new Set([...Object.keys(fx), ...Object.keys(fy)])].filter((k) => k !== 'other');
   const show = (v: unknown) => (v === undefined || v === null || v === '' ? '(unset)' : v === true ? 'YES' : v === false ? 'NO' : String(v));
   const out = keys.filter((k) => JSON.stringify(fx[k]) !== JSON.stringify(fy[k])).map((k) => `${k} ${show(fx[k])} → ${show(fy[k])}`);
-  if (JSON.stringify([a.server.files, a.server.users, a.server.style]) !== JSON.stringify([b.server.files, b.server.users, b.server.style]))
-    out.push("the server's files, users or reply style");
+  const rest = (v: Scenario) => [v.server.files, v.server.users, v.server.accounts, v.server.style, v.server.kind, v.server.filezilla];
+  if (JSON.stringify(rest(a)) !== JSON.stringify(rest(b))) out.push("the server's files, users, account lists, reply style or FileZilla Server settings");
   return out;
 }
 

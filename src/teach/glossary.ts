@@ -321,7 +321,10 @@ const CODES: [string, string][] = [
   ['350', 'Pending: send the next command (e.g. the new name after RNFR).'],
   ['421', 'Service not available, closing: too many users, or a time-out.'],
   ['425', "Can't open data connection: the server could not connect (active) or nobody connected in time (passive). A firewall or NAT is the usual cause."],
-  ['426', 'The data connection broke; transfer aborted.'],
+  [
+    '426',
+    'The data connection broke after it opened; transfer aborted (vsftpd: `426 Failure writing network stream.`, FileZilla Server: `426 Connection closed; aborted transfer of …`) — a reset from a firewall or the other side, not a refused connection (that is 425).',
+  ],
   ['450', 'File unavailable right now (busy).'],
   ['451', 'Aborted: a local error on the server.'],
   ['452', 'Not enough storage space.'],
@@ -335,7 +338,10 @@ const CODES: [string, string][] = [
   ['532', 'An account is needed to store files.'],
   ['550', 'Not done: file unavailable (not found, no permission).'],
   ['551', 'Aborted: page type unknown.'],
-  ['552', 'Aborted: storage allocation exceeded.'],
+  [
+    '552',
+    "Aborted: storage allocation exceeded (a quota). Neither vsftpd nor FileZilla Server sends it: on a full disk vsftpd answers `451 Failure writing to local file.`, FileZilla Server `550 can't access file.`",
+  ],
   ['553', 'Not done: file name not allowed.'],
 ];
 

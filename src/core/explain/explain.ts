@@ -14,6 +14,7 @@ import type { RunReports } from '../run/engine';
 import type { Scenario } from '../scenario/types';
 import type { Trace, TraceEvent } from '../sim/trace';
 import type { Culprit, FailureKind, TransferResult, Verdict } from './verdict';
+import { ALL_CAPABILITIES, clientCapabilities, passiveSuggestion, type ClientCapabilities } from './capabilities';
 
 /** Facts about the scenario the explanations refer to. */
 export interface ExplainContext {
@@ -25,6 +26,8 @@ export interface ExplainContext {
   /** vsftpd, or FileZilla Server (its settings have other names: "Passive IP", folder rights). */
   serverKind?: 'vsftpd' | 'filezilla';
   tls: boolean;
+  /** What the failing transfer's client program can do: a fix suggests nothing it cannot (default: everything). */
+  client?: ClientCapabilities;
   /** Devices whose ruleset attaches the FTP helper (a CT --helper ftp rule). */
   helperAttached: Record<string, boolean>;
   /** The --dport values of each device's CT --helper ftp rules (empty when a rule names no port). */
@@ -136,13 +139,13 @@ function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, 
   const helper = `attach the FTP helper on ${d.device} (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) and accept RELATED (\`-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\`)`;
   if (ctx.tls) {
     return active
-      ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${d.device}, or use passive mode with the passive range opened.`
+      ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${d.device}, or ${passiveSuggestion(ctx.client ?? ALL_CAPABILITIES, 'use')} with the passive range opened.`
       : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}).`;
   }
   const ctPorts = ctx.helperRulePorts[d.device] ?? [];
   if (ctx.helperAttached[d.device] && ctPorts.length > 0 && !ctPorts.includes(ctx.controlPort))
     return `The CT --helper ftp rule on ${d.device} matches port ${ctPorts.join(', ')}, but the control connection uses port ${ctx.controlPort}: the helper never sees it. Attach the helper to --dport ${ctx.controlPort}.`;
-  if (active) return `${capitalise(helper)}; or switch the client to passive mode.`;
+  if (active) return `${capitalise(helper)}; or ${passiveSuggestion(ctx.client ?? ALL_CAPABILITIES)}.`;
   if (ctx.pasvMin > 0 && port !== null && port >= ctx.pasvMin && port <= ctx.pasvMax)
     return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}), or narrow pasv_min_port/pasv_max_port to the ports ${d.device} allows; or ${helper}.`;
   return `${capitalise(helper)}; or allow TCP to port ${port ?? '?'} on ${d.device} (${accept(String(port ?? '?'))}).`;
@@ -336,7 +339,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       replyStep = replySendStep(trace, ctx.serverHost, '500 Illegal', startStep);
       culprit = { device: ctx.serverHost, rule: null, setting: 'port_promiscuous=NO' };
       explanation = `The server refused ${s.verb}: the address in it is not the address the control connection comes from (the client is behind NAT and nothing rewrote the ${s.verb} text), and vsftpd with port_promiscuous=NO refuses a data address other than the control peer's.`;
-      fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}${r.passiveFailure ? '' : ', or use passive mode'}.`;
+      fix = `Attach the FTP helper on the client's NAT router (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) so nf_nat_ftp rewrites ${s.verb}${r.passiveFailure ? '' : `, or ${passiveSuggestion(ctx.client ?? ALL_CAPABILITIES, 'use')}`}.`;
     } else if (s.code === 425) {
       drop = findDrop(trace, dataOf, startStep);
       if (/Bad IP|IP addresses of control and data connection do not match/.test(s.text)) {
@@ -357,6 +360,18 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
         explanation = `The server could not establish the data connection and answered ${s.text}`;
         fix = 'Look at the ladder for the data connection.';
       }
+    } else if (s.code === 426 && (drop = findDrop(trace, dataOf, startStep)) !== null) {
+      // The data connection was up (the 150 went out) and broke under the transfer.
+      culprit = culpritOf(drop.e);
+      // The kind stays the 426 (ftp-error): "refused" names a connection that never opened.
+      const reset = wireKindOf(drop.e) === 'refused';
+      explanation =
+        `The data connection opened and the transfer started, then broke: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+        (reset ? `The TCP reset went back to the sender, whose next write failed` : `The data stopped flowing`) +
+        `, so the server answered ${s.text.split('\n')[0]}`;
+      fix = drop.e.rule
+        ? `Remove or narrow the rule on ${drop.e.device} that ${reset ? 'resets' : 'stops'} the data connection once data flows (${drop.e.rule.table}/${drop.e.rule.chain} rule ${drop.e.rule.index}).`
+        : `Let the data connection through ${drop.e.device} for the whole transfer, not only its handshake.`;
     } else if (s.verb === 'AUTH') {
       culprit = { device: ctx.serverHost, rule: null, setting: 'ssl_enable=NO' };
       explanation = `The server refused AUTH with ${s.text.split('\n')[0]} — what vsftpd answers when FTPS is off (ssl_enable=NO). The client requires FTPS, so it gives up before logging in.`;
@@ -494,7 +509,13 @@ export function explain(scenario: Scenario, trace: Trace, reports: RunReports): 
   const ctx = explainContext(scenario);
   const transfers: TransferResult[] = reports.transfers.map(({ report: r, startStep, printed }) => {
     const client = scenario.clients.find((c) => c.id === r.client);
-    return explainTransfer(trace, r, startStep, { ...ctx, tls: client?.tls ?? false }, printed.filter((l) => !l.startsWith('ftp> ')).slice(-6));
+    return explainTransfer(
+      trace,
+      r,
+      startStep,
+      { ...ctx, tls: client?.tls ?? false, client: clientCapabilities(client?.profile) },
+      printed.filter((l) => !l.startsWith('ftp> ')).slice(-6),
+    );
   });
   const { budgetExhausted, budget } = reports;
   const failed = transfers.filter((t) => !t.ok);

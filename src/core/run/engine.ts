@@ -57,7 +57,9 @@ export interface SimInput {
     files: Record<string, FileSpec>;
     style: 'vsftpd' | 'proftpd';
     filezilla?: FzSettings | null;
-    users?: readonly { name: string; password: string }[];
+    users?: readonly { name: string; password: string; home?: string }[];
+    /** vsftpd's user list, chroot list and user_config_dir files. */
+    accounts?: { userList: readonly string[]; chrootList: readonly string[]; userConfig: Readonly<Record<string, string>> };
   };
   clients: SimClient[];
   /** Maximum events before the run stops and says so. */
@@ -168,6 +170,7 @@ export function runEngine(input: SimInput): Simulation {
       files: input.server.files,
       style: input.server.style,
       users: input.server.users,
+      ...input.server.accounts,
       prng: prng.fork('server'),
       scheduler,
       trace,

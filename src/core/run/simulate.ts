@@ -44,7 +44,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
     synSchedule: s.tcp.synSchedule,
     devices,
     latencyUs,
-    server: { host: s.server.host, conf, files, style: s.server.style, filezilla: s.server.filezilla, users: s.server.users },
+    server: { host: s.server.host, conf, files, style: s.server.style, filezilla: s.server.filezilla, users: s.server.users, accounts: s.server.accounts },
     clients: s.clients.map((c) => ({
       id: c.id,
       host: c.host,

@@ -31,6 +31,7 @@ import {
   type ScenarioError,
   type ScenarioFile,
   type Segment,
+  type Server,
   type ServerFile,
   type TextOrLines,
 } from './types';
@@ -276,7 +277,9 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
   users.forEach((u, i) => {
     if (userNames.has(u.name)) p.error(`server.users[${i}].name`, `duplicate user "${u.name}"`);
     userNames.add(u.name);
+    if (u.home !== undefined && !/^\/[^\r\n]*$/.test(u.home)) p.error(`server.users[${i}].home`, `"${u.home}" is not an absolute directory path like /home/${u.name}`);
   });
+  const accounts = buildAccounts(f, p, vsftpd, userNames);
 
   // ── clients ──
   const clients = buildClients(f, p, { refHost, serverHost, vsftpd, userNames, filezilla, serverPort });
@@ -296,7 +299,7 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     segments,
     hosts,
     routers,
-    server: { host: serverHost.id, kind, filezilla, port: serverPort, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users },
+    server: { host: serverHost.id, kind, filezilla, port: serverPort, vsftpdText, vsftpd, style: f.server.style ?? 'vsftpd', files, users, accounts },
     clients: clients.map((c) => c.client),
     expect: f.expect ?? null,
   };
@@ -333,6 +336,26 @@ function buildSegments(f: ScenarioFile, devices: (Host | Router)[], p: Problems)
     if (out.get(s.id)?.members.length === 0) p.error(`segments[${i}]`, `segment "${s.id}" has no host or router interface on it (name it in a "segment" field)`);
   });
   return [...out.values()];
+}
+
+/** vsftpd's account files: the user list, the chroot list and user_config_dir's files. */
+function buildAccounts(f: ScenarioFile, p: Problems, conf: VsftpdConf, userNames: Set<string>): Server['accounts'] {
+  const userList = f.server.userList ?? [];
+  const chrootList = f.server.chrootList ?? [];
+  if (f.server.userList !== undefined && !conf.userlist_enable) p.warn('server.userList', 'userlist_enable=NO: vsftpd does not read the user list');
+  if (f.server.chrootList !== undefined && !conf.chroot_list_enable) p.warn('server.chrootList', 'chroot_list_enable=NO: vsftpd does not read the chroot list');
+  const userConfig: Record<string, string> = {};
+  for (const [name, t] of Object.entries(f.server.userConfig ?? {})) {
+    const path = `server.userConfig[${JSON.stringify(name)}]`;
+    const text = joinText(t);
+    userConfig[name] = text;
+    const r = parseVsftpdConf(text, conf);
+    if (!r.ok) for (const e of r.errors) p.error(path, e.message, e.line);
+    if (!userNames.has(name) && name !== 'ftp') p.warn(path, `"${name}" is not one of server.users (nor ftp, the anonymous user): nobody logs in with these settings`);
+  }
+  if (f.server.userConfig !== undefined && conf.user_config_dir === null)
+    p.warn('server.userConfig', 'user_config_dir is not set in vsftpd.conf: vsftpd reads no per-user settings');
+  return { userList, chrootList, userConfig };
 }
 
 function buildFiles(f: ScenarioFile, p: Problems): ServerFile[] {

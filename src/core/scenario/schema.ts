@@ -88,7 +88,10 @@ const server = z.strictObject({
   vsftpd: text.optional(),
   style: z.enum(SERVER_STYLES).optional(),
   files: z.record(z.string(), file).optional(),
-  users: z.array(z.strictObject({ name: z.string().min(1), password: z.string() })).optional(),
+  users: z.array(z.strictObject({ name: z.string().min(1), password: z.string(), home: z.string().optional() })).optional(),
+  userList: z.array(z.string()).optional(),
+  chrootList: z.array(z.string()).optional(),
+  userConfig: z.record(z.string(), text).optional(),
 });
 
 const script = z.array(z.string());

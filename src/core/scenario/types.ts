@@ -162,6 +162,8 @@ export interface FileSpec {
 export interface UserSpec {
   name: string;
   password: string;
+  /** vsftpd: the home directory (an absolute path of the tree). Default /home/<name> when the tree has it, else "/". */
+  home?: string;
 }
 
 export interface ServerSpec {
@@ -179,6 +181,12 @@ export interface ServerSpec {
   files?: Record<string, FileSpec>;
   /** Local accounts. Default none. */
   users?: UserSpec[];
+  /** vsftpd: the lines of userlist_file (read with userlist_enable=YES). */
+  userList?: string[];
+  /** vsftpd: the lines of chroot_list_file (read with chroot_list_enable=YES). */
+  chrootList?: string[];
+  /** vsftpd: user_config_dir's files — each user's own vsftpd.conf settings, by user name. */
+  userConfig?: Record<string, TextOrLines>;
 }
 
 export interface ClientSpec {
@@ -338,6 +346,8 @@ export interface Server {
   style: ServerStyle;
   files: ServerFile[];
   users: UserSpec[];
+  /** vsftpd's account files: userlist_file's and chroot_list_file's lines, user_config_dir's texts by user. */
+  accounts: { userList: string[]; chrootList: string[]; userConfig: Record<string, string> };
 }
 
 export interface Client {

@@ -14,6 +14,7 @@ import port3069 from './port-3069.json';
 import ftpsHelper from './ftps-helper.json';
 import twoFaults from './two-faults.json';
 import helperAndPasvAddress from './helper-and-pasv-address.json';
+import upload553 from './upload-553.json';
 
 export const BUILTIN_CHALLENGES: unknown[] = [
   seedIncident,
@@ -28,4 +29,5 @@ export const BUILTIN_CHALLENGES: unknown[] = [
   ftpsHelper,
   twoFaults,
   helperAndPasvAddress,
+  upload553,
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../core/index';
-import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript } from './clientForm';
+import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor } from './clientForm';
 
 describe('client editor choices', () => {
   it('offers every profile with its label from the profile table', () => {
@@ -21,5 +21,16 @@ describe('client editor choices', () => {
         { line: 3, message: expect.stringMatching(/get takes one file name/) },
       ],
     });
+  });
+
+  it('disables the passive choices for Windows ftp.exe, with the reason', () => {
+    const w = modeOptionsFor('windows', 'passive');
+    expect(w.options.filter((o) => o.disabled).map((o) => o.value)).toEqual(['passive', 'pasv', 'epsv']);
+    expect(w.note).toMatch(/^Windows ftp\.exe has no passive mode: it always sends PORT/);
+    expect(w.chosenMissing).toBe(true);
+    expect(modeOptionsFor('windows', 'active').chosenMissing).toBe(false);
+    const c = modeOptionsFor('curl', 'passive');
+    expect(c.options.some((o) => o.disabled)).toBe(false);
+    expect(c.note).toBeNull();
   });
 });

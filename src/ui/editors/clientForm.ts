@@ -1,5 +1,15 @@
 /** Choices and checks for the client editor; labels come from the profile table. */
-import { PROFILES, parseScriptLine, CLIENT_MODES, CLIENT_PROFILES, type ClientMode, type DataPortChoice } from '../../core/index';
+import {
+  PROFILES,
+  parseScriptLine,
+  CLIENT_MODES,
+  CLIENT_PROFILES,
+  clientCapabilities,
+  noPassiveReason,
+  type ClientMode,
+  type ClientProfileId,
+  type DataPortChoice,
+} from '../../core/index';
 
 export const PROFILE_OPTIONS = CLIENT_PROFILES.map((id) => ({ value: id, label: PROFILES[id].label }));
 
@@ -13,6 +23,25 @@ const MODE_LABELS: Record<ClientMode, string> = {
   epsv: 'EPSV only',
 };
 export const MODE_OPTIONS = CLIENT_MODES.map((value) => ({ value, label: MODE_LABELS[value] }));
+
+const PASSIVE_MODES: readonly ClientMode[] = ['passive', 'pasv', 'epsv'];
+
+/**
+ * The mode choices for one client program: those it does not have are disabled, each with the
+ * reason (Windows ftp.exe: no passive mode). `note` is shown beside the select; `chosenMissing`
+ * when the file already asks for a mode the program does not have.
+ */
+export function modeOptionsFor(
+  profile: ClientProfileId,
+  chosen: ClientMode,
+): { options: { value: ClientMode; label: string; disabled: boolean }[]; note: string | null; chosenMissing: boolean } {
+  const reason = noPassiveReason(clientCapabilities(profile));
+  const options = MODE_OPTIONS.map((o) => {
+    const disabled = reason !== null && PASSIVE_MODES.includes(o.value);
+    return { ...o, disabled, label: disabled ? `${o.label} — not in ${PROFILES[profile].label}` : o.label };
+  });
+  return { options, note: reason, chosenMissing: reason !== null && PASSIVE_MODES.includes(chosen) };
+}
 
 export const DATA_PORT_OPTIONS: { value: DataPortChoice; label: string }[] = [
   { value: 'ephemeral', label: 'a fresh ephemeral port' },

@@ -23,6 +23,17 @@ describe('links for what is on screen', () => {
     expect(openScenario(parsed.route, BUILTIN_SCENARIOS)).toEqual({ ok: true, file: { ...edited, seed: 7 } });
   });
 
+  it('a re-rolled seed travels as seed=, not in the delta, and reopens the same file', () => {
+    const rolled = { ...(b.json as F), seed: 4242 };
+    const hash = linkFor(scenarioRoute({ ...b, seed: null }, rolled, 3, null));
+    expect(hash).toBe('#/scenario/seed-incident-pasv-range/step/3?seed=4242');
+    const parsed = parseRoute(hash);
+    if (!parsed.ok || parsed.route.page !== 'scenario') throw new Error('not a scenario route');
+    expect(openScenario(parsed.route, BUILTIN_SCENARIOS)).toEqual({ ok: true, file: rolled });
+    // Back to the built-in's own seed from a link that named another: seed= names it.
+    expect(linkFor(scenarioRoute({ ...b, seed: 4242 }, { ...rolled, seed: (b.json as F).seed }, 0, null))).toBe('#/scenario/seed-incident-pasv-range/step/0?seed=1');
+  });
+
   it('a scenario that is not a built-in travels whole', () => {
     const hash = linkFor(customRoute({ name: 'mine' }, 3, null));
     expect(hash).toMatch(/^#\/custom\/step\/3\?s=/);

@@ -26,8 +26,15 @@ export function encodeDelta(b: BuiltinBase, file: unknown): string | null {
   return d === undefined ? null : compressToEncodedURIComponent(JSON.stringify(d));
 }
 
+/**
+ * A built-in's route. A file whose seed differs from the one its base opens with (a re-roll)
+ * names its seed in `seed=`, and the delta is taken against the built-in at that seed.
+ */
 export function scenarioRoute(b: BuiltinBase, file: unknown, step: number, mode: Mode | null): Route {
-  return { page: 'scenario', id: b.id, step, mode, delta: encodeDelta(b, file), seed: b.seed };
+  const fileSeed = (file as { seed?: unknown } | null)?.seed;
+  const baseSeed = (baseFile(b) as { seed?: unknown } | null)?.seed;
+  const base = typeof fileSeed === 'number' && fileSeed !== baseSeed ? { ...b, seed: fileSeed } : b;
+  return { page: 'scenario', id: b.id, step, mode, delta: encodeDelta(base, file), seed: base.seed };
 }
 
 export function customRoute(file: unknown, step: number, mode: Mode | null): Route {

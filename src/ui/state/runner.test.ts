@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { packRun } from './traceWire';
-import { RunnerPool, seedRequests, work, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
+import { RunnerPool, seedRequests, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
+import { work } from './work';
 
 class FakeWorker implements WorkerLike {
   static made: FakeWorker[] = [];
@@ -34,7 +35,9 @@ class FakeWorker implements WorkerLike {
     );
     if ('invalid' in r) return this.onmessage?.({ data: { id: req.id, kind: 'invalid', errors: r.invalid } });
     if (req.want === 'verdict')
-      return this.onmessage?.({ data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0 } });
+      return this.onmessage?.({
+        data: { id: req.id, kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: 0, dataConns: r.dataConns },
+      });
     this.onmessage?.({ data: { id: req.id, kind: 'done', packed: structuredClone(packRun(r.run)), stoppedEarly: r.stoppedEarly, wallMs: 0 } });
   }
 }

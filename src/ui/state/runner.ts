@@ -13,9 +13,10 @@
  * A request superseded or cancelled (its AbortSignal aborted) ends as { kind: 'cancelled' }:
  * a run in flight cannot be interrupted from outside a worker, so its worker is terminated and
  * a fresh one takes its place. A worker that dies (out of memory) ends its request as an error.
- * `runDirect` is the same contract in this thread, for tests and tools without Workers.
+ * `runDirect` (work.ts) is the same contract in this thread, for tests and tools without Workers;
+ * it lives apart so that the page, which only talks to the pool, does not bundle the engine.
  */
-import { loadScenario, runScenario, type RunResult, type ScenarioError, type Verdict } from '../../core/index';
+import type { RunResult, ScenarioError, Trace, Verdict } from '../../core/index';
 import { unpackRun, type PackedRun } from './traceWire';
 
 /** How much one run may do before it stops and says so: simulated events, and wall time. */
@@ -38,9 +39,26 @@ export interface RunRequest {
   want?: 'run' | 'verdict';
 }
 
+/** One data connection of a run, as a seed summary lists it: the port dialled, and whether a device stopped its packets. */
+export interface DataConnFact {
+  port: number;
+  /** Passive: the client opened it (to the server's port); active: the server did. */
+  passive: boolean;
+  blocked: boolean;
+}
+
+/** The data connections of a run (a few numbers: what a batch of 20 seeds sends back instead of the trace). */
+export function dataConnFacts(trace: Trace, serverHost: string): DataConnFact[] {
+  const blocked = new Set<string>();
+  for (const e of trace.events) if (e.kind === 'drop' && e.conn !== undefined) blocked.add(e.conn);
+  return trace.connections
+    .filter((c) => c.role === 'data')
+    .map((c) => ({ port: Number(c.dialled.split(':').pop()), passive: c.opener !== serverHost, blocked: blocked.has(c.id) }));
+}
+
 export type RunOutcome =
   | { kind: 'done'; run: RunResult; stoppedEarly: boolean; wallMs: number }
-  | { kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number }
+  | { kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] }
   | { kind: 'invalid'; errors: ScenarioError[] }
   | { kind: 'error'; message: string }
   | { kind: 'cancelled' };
@@ -54,58 +72,16 @@ export interface RunOptions {
 /** The run function a Session is given: the pool in the browser, runDirect in unit tests. */
 export type RunFn = (req: RunRequest, opts?: RunOptions) => RunOutcome | Promise<RunOutcome>;
 
-// ── the work itself, the same in a worker and in this thread ───────────────────
+// ── the messages between the page and a worker (the work itself: work.ts) ──────
 
 /** Messages between the page and a worker. */
 export type WorkerRequest = RunRequest & { id: number };
 export type WorkerReply =
   | { id: number; kind: 'progress'; events: number }
   | { id: number; kind: 'done'; packed: PackedRun; stoppedEarly: boolean; wallMs: number }
-  | { id: number; kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number }
+  | { id: number; kind: 'verdict'; verdict: Verdict; events: number; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] }
   | { id: number; kind: 'invalid'; errors: ScenarioError[] }
   | { id: number; kind: 'error'; message: string };
-
-/** Loads and runs one request; `now` is the caller's clock (the core reads none). */
-export function work(
-  req: RunRequest,
-  now: () => number,
-  onProgress: (events: number) => void,
-): { run: RunResult; stoppedEarly: boolean; wallMs: number } | { invalid: ScenarioError[] } {
-  const t0 = now();
-  const loaded = loadScenario(req.file);
-  if (!loaded.ok) return { invalid: loaded.errors };
-  const budget = req.budget ?? null;
-  let lastReport = t0;
-  const run = runScenario(loaded.scenario, {
-    ...(budget ? { budget: budget.events } : {}),
-    interrupt: (events) => {
-      const t = now();
-      if (t - lastReport >= 100) {
-        lastReport = t;
-        onProgress(events);
-      }
-      return budget !== null && t - t0 > budget.wallMs;
-    },
-  });
-  return { run, stoppedEarly: budget !== null && run.verdict.budgetExhausted, wallMs: now() - t0 };
-}
-
-/** The same contract in this thread (tests, tools): synchronous. */
-export const runDirect: RunFn = (req, opts = {}) => {
-  if (opts.signal?.aborted) return { kind: 'cancelled' };
-  try {
-    const r = work(
-      req,
-      () => performance.now(),
-      (n) => opts.onProgress?.(n),
-    );
-    if ('invalid' in r) return { kind: 'invalid', errors: r.invalid };
-    if (req.want === 'verdict') return { kind: 'verdict', verdict: r.run.verdict, events: r.run.trace.events.length, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
-    return { kind: 'done', run: r.run, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
-  } catch (e) {
-    return { kind: 'error', message: `The simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}` };
-  }
-};
 
 // ── the pool ───────────────────────────────────────────────────────────────────
 
@@ -199,7 +175,8 @@ export class RunnerPool {
       if (m.kind === 'progress') return task.opts.onProgress?.(m.events);
       let out: RunOutcome;
       if (m.kind === 'done') out = { kind: 'done', run: unpackRun(m.packed), stoppedEarly: m.stoppedEarly, wallMs: m.wallMs };
-      else if (m.kind === 'verdict') out = { kind: 'verdict', verdict: m.verdict, events: m.events, stoppedEarly: m.stoppedEarly, wallMs: m.wallMs };
+      else if (m.kind === 'verdict')
+        out = { kind: 'verdict', verdict: m.verdict, events: m.events, stoppedEarly: m.stoppedEarly, wallMs: m.wallMs, ...(m.dataConns ? { dataConns: m.dataConns } : {}) };
       else if (m.kind === 'invalid') out = { kind: 'invalid', errors: m.errors };
       else out = { kind: 'error', message: m.message };
       this.#settle(slot, out);

@@ -10,11 +10,11 @@
  * is never shown; its worker is stopped), `running` says how far a run has got and `cancelRun`
  * stops it. Every run has the interactive budget (runner.ts) until the learner asks to
  * `runItAll`, which holds for this scenario until another one is opened. A run function that
- * answers synchronously (runDirect) is applied synchronously, as before.
+ * answers synchronously (runDirect, work.ts) is applied synchronously, as before.
  */
 import { loadScenario, type RunResult, type Scenario, type ScenarioError, type ScenarioFile } from '../../core/index';
 import { Playback } from './playback.svelte';
-import { INTERACTIVE_BUDGET, runDirect, type RunFn, type RunOutcome } from './runner';
+import { INTERACTIVE_BUDGET, type RunFn, type RunOutcome } from './runner';
 
 export type CursorAfterRun = 'start' | 'end' | number;
 
@@ -44,7 +44,7 @@ export class Session {
   #controller: AbortController | null = null;
   #fullBudget = false;
 
-  constructor(runFn: RunFn = runDirect) {
+  constructor(runFn: RunFn) {
     this.#runFn = runFn;
   }
 

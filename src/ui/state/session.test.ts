@@ -8,7 +8,8 @@ import { flushSync } from 'svelte';
 import type { ScenarioFile } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { Session } from './session.svelte';
-import { runDirect, type RunOptions, type RunOutcome, type RunRequest } from './runner';
+import type { RunOptions, RunOutcome, RunRequest } from './runner';
+import { runDirect } from './work';
 
 const file = (id: string) => structuredClone(BUILTIN_SCENARIOS.find((b) => b.id === id)!.json) as ScenarioFile & Record<string, any>;
 

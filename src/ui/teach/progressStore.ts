@@ -3,17 +3,11 @@
  * localStorage, one record for all challenges. Storage may be missing or full: never throw.
  */
 import { parseProgress, progressOf, type ChallengeProgress, type ProgressBook } from '../../teach/trainee';
+import { storage } from './traineeHome';
 
 export const PROGRESS_KEY = 'ftp-through-the-wall.challenges.v1';
-export const TRAINEE_KEY = 'ftp-through-the-wall.trainee.v1';
-
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
+// The start page's trainee switch lives apart (the first screen reads it; this file comes with the challenges).
+export { TRAINEE_KEY, loadTraineeHome, saveTraineeHome } from './traineeHome';
 
 export function loadBook(): ProgressBook {
   try {
@@ -34,22 +28,5 @@ export function saveProgress(key: string, p: ChallengeProgress): void {
     storage()?.setItem(PROGRESS_KEY, JSON.stringify(book));
   } catch {
     // Without storage the progress lasts as long as the page.
-  }
-}
-
-/** Whether the start page hides the answers (set when a challenge was opened in trainee mode). */
-export function loadTraineeHome(): boolean {
-  try {
-    return storage()?.getItem(TRAINEE_KEY) === '1';
-  } catch {
-    return false;
-  }
-}
-
-export function saveTraineeHome(on: boolean): void {
-  try {
-    storage()?.setItem(TRAINEE_KEY, on ? '1' : '0');
-  } catch {
-    // ignore
   }
 }

@@ -3,18 +3,13 @@
  * control socket per session, the simulated clock for limits, time-outs and autoban.
  */
 import { describe, expect, it } from 'vitest';
-import { HostStack, type TcpSocket } from '../../tcp/hostStack';
-import { parseIpv4, type Ipv4 } from '../../codec/addr';
-import { Prng } from '../../sim/prng';
-import { Scheduler, ms, seconds } from '../../sim/scheduler';
-import { TraceRecorder } from '../../sim/trace';
+import type { HostStack, TcpSocket } from '../../tcp/hostStack';
+import { seconds } from '../../sim/scheduler';
 import { startFzServer } from './server';
 import { parseFzSettings, type FzSettingsSpec } from './settings';
+import { controlSession, dec, ip, openData as openDataTo, pasvPortOf as portOf, stackWire } from '../server/stackWorld.testkit';
 
-const ip = (s: string): Ipv4 => parseIpv4(s)!;
 const SERVER = ip('10.0.0.10');
-const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const dec = (b: Uint8Array) => String.fromCharCode(...b);
 const WELCOME = '220-FileZilla Server 0.9.60 beta\r\n220-written by Tim Kosse (tim.kosse@filezilla-project.org)\r\n220 Please visit https://filezilla-project.org/\r\n';
 
 const SPEC: FzSettingsSpec = {
@@ -33,27 +28,7 @@ const SPEC: FzSettingsSpec = {
 };
 
 function world(spec: FzSettingsSpec = SPEC) {
-  const scheduler = new Scheduler();
-  const trace = new TraceRecorder(() => scheduler.now);
-  const prng = new Prng(7);
-  const stacks = new Map<number, HostStack>();
-  const dstOf = (b: Uint8Array) => ((b[16]! << 24) | (b[17]! << 16) | (b[18]! << 8) | b[19]!) >>> 0;
-  const host = (id: string, addr: Ipv4) => {
-    const s = new HostStack({
-      id,
-      ip: addr,
-      scheduler,
-      prng: prng.fork(id),
-      trace,
-      synSchedule: 'linux',
-      transmit: (bytes) => {
-        const to = stacks.get(dstOf(bytes));
-        if (to) scheduler.after(500, () => to.receive(bytes));
-      },
-    });
-    stacks.set(addr, s);
-    return s;
-  };
+  const { scheduler, prng, trace, host, settle } = stackWire(7);
   const srv = host('srv', SERVER);
   const cliA = host('a', ip('198.51.100.7'));
   const cliB = host('b', ip('198.51.100.8'));
@@ -69,53 +44,16 @@ function world(spec: FzSettingsSpec = SPEC) {
     files: { '/ftp/readme.txt': { size: 3000 }, '/ftp/upload/old.txt': { size: 10 } },
     connLabel: (kind) => (kind === 'control' ? 'c/control' : `c/data${++dataN}`),
   });
-  const settle = () => scheduler.run({ until: scheduler.now + ms(50) });
   let nextPort = 40000;
   const session = (from: HostStack = cliA) => {
-    let replies = '';
-    const state = { closed: false };
-    const sock = from.connect(
-      { dst: SERVER, dstPort: settings.ports[0]!, srcPort: nextPort++, conn: 'c/control' },
-      {
-        onData: (b) => (replies += dec(b)),
-        onPeerClosed: () => {
-          state.closed = true;
-          sock.close();
-        },
-      },
-    );
+    const c = controlSession(from, { dst: SERVER, port: settings.ports[0]!, srcPort: nextPort++, conn: 'c/control' }, settle);
     settle();
-    const cmd = (line: string): string => {
-      const before = replies.length;
-      sock.send(enc(`${line}\r\n`));
-      settle();
-      return replies.slice(before);
-    };
-    return { sock, cmd, replies: () => replies, state, from };
+    return { ...c, from };
   };
   return { scheduler, server, session, settle, cliA, cliB, srv };
 }
 
-const portOf = (r: string) => {
-  const m = /(\d+),(\d+)\)\r\n$/.exec(r)!;
-  return Number(m[1]) * 256 + Number(m[2]);
-};
-
-function openData(from: HostStack, port: number) {
-  const got: number[] = [];
-  const state = { closed: false };
-  const sock: TcpSocket = from.connect(
-    { dst: SERVER, dstPort: port, conn: 'c/data' },
-    {
-      onData: (b) => got.push(...b),
-      onPeerClosed: () => {
-        state.closed = true;
-        sock.close();
-      },
-    },
-  );
-  return { got, state, sock };
-}
+const openData = (from: HostStack, port: number) => openDataTo(from, SERVER, port, 'c/data');
 
 describe('FileZilla Server over HostStack', () => {
   it('greets, logs in and lists in passive mode: 227 in the range, 150, the listing, 226', () => {

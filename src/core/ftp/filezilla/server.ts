@@ -26,6 +26,7 @@ import { FzAutobanState } from './autoban';
 import { FZ, fzWelcome, type FzReply } from './replies';
 import { decideFz, drawFzPasvPort, initialFzSession, splitFzCommand, type FzCmd, type FzOutcome, type FzSessionState, type FzTransferPlan } from './session';
 import { FZ_VERSION, type FzSettings } from './settings';
+import { dataTransferStates } from '../server/transferStates';
 
 export type FzConnLabel = (kind: 'control' | 'data', remoteIp: number, remotePort: number, controlConn?: string) => string;
 
@@ -403,31 +404,7 @@ export const fzSessionMachine = setup({
         },
         open: { entry: 'sendMark', always: 'started' },
         started: { always: [{ guard: 'isUpload', target: 'receiving' }, { target: 'sending' }] },
-        sending: {
-          entry: 'sendPayload',
-          after: { dataTimeout: { guard: 'dataTimeoutOn', target: '#fzServer.closed', actions: 'replyDataTimeout' } },
-          on: {
-            DATA_EOF: { guard: 'currentXfer', target: '#fzServer.control', actions: ['replyDone', 'endTransfer'] },
-            DATA_CLOSED: { guard: 'currentXfer', target: '#fzServer.control', actions: ['replyDone', 'endTransfer'] },
-            DATA_FAILED: { guard: 'currentXfer', target: '#fzServer.control', actions: ['replyAborted', 'endTransfer'] },
-          },
-        },
-        receiving: {
-          after: { dataTimeout: { guard: 'dataTimeoutOn', target: '#fzServer.closed', actions: 'replyDataTimeout' } },
-          on: {
-            DATA_BYTES: { guard: 'currentXfer', target: 'receiving', reenter: true, actions: 'countBytes' },
-            DATA_EOF: { guard: 'currentXfer', target: 'finishing', actions: 'finishUpload' },
-            DATA_CLOSED: { guard: 'currentXfer', target: 'finishing', actions: 'finishUpload' },
-            DATA_FAILED: { guard: 'currentXfer', target: '#fzServer.control', actions: ['replyAborted', 'endTransfer'] },
-          },
-        },
-        finishing: {
-          always: { guard: ({ context }) => context.xfer?.sock?.state === 'CLOSED', target: '#fzServer.control', actions: ['replyDone', 'endTransfer'] },
-          on: {
-            DATA_CLOSED: { guard: 'currentXfer', target: '#fzServer.control', actions: ['replyDone', 'endTransfer'] },
-            DATA_FAILED: { guard: 'currentXfer', target: '#fzServer.control', actions: ['replyDone', 'endTransfer'] },
-          },
-        },
+        ...dataTransferStates({ idle: '#fzServer.control', closed: '#fzServer.closed', broke: 'replyAborted' }),
       },
     },
     closed: { type: 'final', entry: 'shutdown' },

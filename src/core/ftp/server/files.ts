@@ -56,6 +56,8 @@ const SIX_MONTHS_S = 60 * 60 * 24 * 182;
 
 export class VirtualFs {
   private nodes = new Map<string, Node>([['/', { kind: 'dir', mtimeS: 0 }]]);
+  /** The tree path this view's "/" stands for ("/" for the whole tree; a chroot()ed session's home otherwise). */
+  private root = '/';
 
   constructor(spec: Record<string, FileSpec> = {}) {
     for (const [path, f] of Object.entries(spec)) {
@@ -72,44 +74,79 @@ export class VirtualFs {
     }
   }
 
+  /**
+   * The same tree seen from `root`, as a chroot()ed process sees it: its "/" is `root`, ".."
+   * never leaves it, and every change is made in the one shared tree.
+   */
+  view(root: string): VirtualFs {
+    const r = normalizePath('/', root);
+    const base = this.at(r);
+    if (base === '/') return this;
+    const v = Object.create(VirtualFs.prototype) as VirtualFs;
+    v.nodes = this.nodes;
+    v.root = base;
+    return v;
+  }
+
+  /** The tree path of a path of this view. */
+  private at(path: string): string {
+    if (this.root === '/') return path;
+    return path === '/' ? this.root : this.root + path;
+  }
+
+  /**
+   * Gives `path` an owner and mode when the scenario gave it none (a user's home is the user's,
+   * as useradd -m makes it). False when it is missing or already has one.
+   */
+  adopt(path: string, owner: UnixOwner): boolean {
+    const n = this.nodes.get(this.at(path));
+    if (!n || n.uid !== undefined || n.mode !== undefined) return false;
+    n.uid = owner.uid;
+    n.gid = owner.gid;
+    n.mode = owner.mode;
+    return true;
+  }
+
   /** The absolute, normalized path `arg` names from `cwd` (no arg = cwd). */
   resolve(cwd: string, arg: string | undefined): string {
     return normalizePath(cwd, arg ?? '');
   }
 
   isDir(path: string): boolean {
-    return this.nodes.get(path)?.kind === 'dir';
+    return this.nodes.get(this.at(path))?.kind === 'dir';
   }
 
   isFile(path: string): boolean {
-    return this.nodes.get(path)?.kind === 'file';
+    return this.nodes.get(this.at(path))?.kind === 'file';
   }
 
   /** Size of a regular file, or null. */
   size(path: string): number | null {
-    const n = this.nodes.get(path);
+    const n = this.nodes.get(this.at(path));
     return n?.kind === 'file' ? n.size : null;
   }
 
   /** A file's modification time in seconds of simulated time (0 = 1 Jan 1970), or null. */
   mtime(path: string): number | null {
-    const n = this.nodes.get(path);
+    const n = this.nodes.get(this.at(path));
     return n?.kind === 'file' ? n.mtimeS : null;
   }
 
   /** A file's bytes: its text, or a repeatable pattern of its size. */
   content(path: string): Uint8Array | null {
-    const n = this.nodes.get(path);
+    const n = this.nodes.get(this.at(path));
     if (n?.kind !== 'file') return null;
-    return n.text ?? (n.pattern ??= patternBytes(path, n.size));
+    // The pattern follows the tree path, so every view of the file sends the same bytes.
+    return n.text ?? (n.pattern ??= patternBytes(this.at(path), n.size));
   }
 
   /** Entries directly inside a directory, sorted by name. */
   entries(dir: string): DirEntry[] {
-    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const tree = this.at(dir);
+    const prefix = tree === '/' ? '/' : `${tree}/`;
     const out: DirEntry[] = [];
     for (const [p, node] of this.nodes) {
-      if (p === dir || !p.startsWith(prefix)) continue;
+      if (p === tree || !p.startsWith(prefix)) continue;
       const name = p.slice(prefix.length);
       if (name.includes('/')) continue;
       out.push({ name, node });
@@ -140,7 +177,7 @@ export class VirtualFs {
         opened: true,
       };
     }
-    const node = this.nodes.get(path);
+    const node = this.nodes.get(this.at(path));
     const parent = parentOf(path);
     if (node) return { text: line({ name: target.includes('/') ? target : baseName(path), node }), opened: true };
     return { text: '', opened: this.isDir(parent) };
@@ -148,8 +185,8 @@ export class VirtualFs {
 
   /** MKD: false when it exists or the parent is missing. */
   mkdir(path: string, nowS: number, owner?: UnixOwner): boolean {
-    if (path === '/' || this.nodes.has(path) || !this.isDir(parentOf(path))) return false;
-    this.nodes.set(path, { kind: 'dir', mtimeS: nowS, ...(owner ?? {}) });
+    if (path === '/' || this.nodes.has(this.at(path)) || !this.isDir(parentOf(path))) return false;
+    this.nodes.set(this.at(path), { kind: 'dir', mtimeS: nowS, ...(owner ?? {}) });
     return true;
   }
 
@@ -159,14 +196,14 @@ export class VirtualFs {
    * until a scenario says who owns what).
    */
   explicitOwnerOf(path: string): UnixOwner | null {
-    const n = this.nodes.get(path);
+    const n = this.nodes.get(this.at(path));
     if (!n || (n.uid === undefined && n.mode === undefined)) return null;
     return this.ownerOf(path);
   }
 
   /** Owner and permission bits of a node (root and 0644/0755 unless the scenario or an upload set them). */
   ownerOf(path: string): UnixOwner | null {
-    const n = this.nodes.get(path);
+    const n = this.nodes.get(this.at(path));
     if (!n) return null;
     return { uid: n.uid ?? 0, gid: n.gid ?? 0, mode: n.mode ?? (n.kind === 'dir' ? 0o755 : 0o644) };
   }
@@ -174,29 +211,29 @@ export class VirtualFs {
   /** RMD: only an empty directory. */
   rmdir(path: string): boolean {
     if (path === '/' || !this.isDir(path) || this.entries(path).length > 0) return false;
-    this.nodes.delete(path);
+    this.nodes.delete(this.at(path));
     return true;
   }
 
   /** DELE: only a regular file. */
   remove(path: string): boolean {
     if (!this.isFile(path)) return false;
-    this.nodes.delete(path);
+    this.nodes.delete(this.at(path));
     return true;
   }
 
   /** Whether STOR could create `path` (parent is a directory, path is not a directory). */
   canCreate(path: string, exclusive: boolean): boolean {
     if (this.isDir(path) || !this.isDir(parentOf(path))) return false;
-    return !(exclusive && this.nodes.has(path));
+    return !(exclusive && this.nodes.has(this.at(path)));
   }
 
   /** STOR: records the uploaded size (the bytes themselves are not kept). */
   store(path: string, size: number, nowS: number, owner?: UnixOwner): void {
     // Overwriting keeps the file's owner and mode (the same inode); a new file gets `owner`.
-    const old = this.nodes.get(path);
+    const old = this.nodes.get(this.at(path));
     const perm: Perm = old?.kind === 'file' ? { uid: old.uid, gid: old.gid, mode: old.mode } : (owner ?? {});
-    this.nodes.set(path, { kind: 'file', size, mtimeS: nowS, ...perm });
+    this.nodes.set(this.at(path), { kind: 'file', size, mtimeS: nowS, ...perm });
   }
 
   /**
@@ -205,12 +242,13 @@ export class VirtualFs {
    * would move into itself.
    */
   rename(from: string, to: string): boolean {
-    if (from === '/' || to === '/' || !this.nodes.has(from) || this.nodes.has(to) || !this.isDir(parentOf(to))) return false;
+    if (from === '/' || to === '/' || !this.nodes.has(this.at(from)) || this.nodes.has(this.at(to)) || !this.isDir(parentOf(to))) return false;
     if (to.startsWith(`${from}/`)) return false;
+    const [tf, tt] = [this.at(from), this.at(to)];
     const moved: [string, Node][] = [];
-    for (const [p, n] of this.nodes) if (p === from || p.startsWith(`${from}/`)) moved.push([p, n]);
+    for (const [p, n] of this.nodes) if (p === tf || p.startsWith(`${tf}/`)) moved.push([p, n]);
     for (const [p] of moved) this.nodes.delete(p);
-    for (const [p, n] of moved) this.nodes.set(to + p.slice(from.length), n);
+    for (const [p, n] of moved) this.nodes.set(tt + p.slice(tf.length), n);
     return true;
   }
 

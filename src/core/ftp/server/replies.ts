@@ -52,6 +52,8 @@ const TABLE = {
   anonNoEncryption: { code: 530, vsftpd: 'Anonymous sessions may not use encryption.' },
   localMustEncrypt: { code: 530, vsftpd: 'Non-anonymous sessions must use encryption.' },
   anonMustEncrypt: { code: 530, vsftpd: 'Anonymous sessions must use encryption.' },
+  // userlist_enable refuses the name at USER (FTP_LOGINERR)
+  userlistDenied: { code: 530, vsftpd: 'Permission denied.' },
   // handle_pass_command
   loginOk: { code: 230, vsftpd: 'Login successful.', proftpd: (a) => `User ${a.user ?? ''} logged in.` },
   loginIncorrect: { code: 530, vsftpd: 'Login incorrect.' },

@@ -6,9 +6,9 @@
  */
 import { decodeHostPort } from '../../codec/hostport';
 import { parseIpv4, type Ipv4 } from '../../codec/addr';
-import type { VsftpdConf } from './conf';
+import { parseVsftpdConf, type VsftpdConf } from './conf';
 import { featReply, reply, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
-import { accessCheckFile, commandAllowed, createdMode, credOf, unixAccess, type UnixOwner } from './accounts';
+import { accessCheckFile, commandAllowed, createdMode, credOf, unixAccess, userlistRefuses, type UnixOwner } from './accounts';
 import { mdtmTime, parentOf, type VirtualFs } from '../server/files';
 
 /** One command line as vsftpd splits it: verb up to the first space (upper-cased), the rest. */
@@ -40,6 +40,18 @@ export interface SessionState {
   dataMode: 'none' | 'port' | 'pasv';
   /** RNFR's path, waiting for RNTO. */
   renameFrom?: string | null;
+  /** The tree directory a chroot()ed session sees as "/" ("/" when not chroot()ed). */
+  root: string;
+  /** The configuration after the user's user_config_dir file, once logged in; null = the server's. */
+  conf: VsftpdConf | null;
+}
+
+/** A local account as the server knows it. */
+export interface VsftpdUser {
+  name: string;
+  password: string;
+  /** The home directory (its /etc/passwd entry); default /home/<name> when the tree has it, else "/". */
+  home?: string;
 }
 
 export interface SessionEnv {
@@ -51,7 +63,13 @@ export interface SessionEnv {
   peerIp: Ipv4;
   nowS: number;
   /** The local accounts (name and password) PASS is checked against. */
-  users?: readonly { name: string; password: string }[];
+  users?: readonly VsftpdUser[];
+  /** The lines of userlist_file (userlist_enable). */
+  userList?: readonly string[];
+  /** The lines of chroot_list_file (chroot_list_enable). */
+  chrootList?: readonly string[];
+  /** user_config_dir: each user's settings file, by user name (vsftpd.conf text). */
+  userConfig?: Readonly<Record<string, string>>;
 }
 
 export type TransferVerb = 'LIST' | 'NLST' | 'RETR' | 'STOR' | 'APPE';
@@ -84,7 +102,20 @@ export interface Outcome {
 }
 
 export function initialSession(): SessionState {
-  return { user: null, anonymous: false, loggedIn: false, cwd: '/', ascii: true, controlTls: false, dataTls: false, epsvAll: false, loginFails: 0, dataMode: 'none' };
+  return {
+    user: null,
+    anonymous: false,
+    loggedIn: false,
+    cwd: '/',
+    ascii: true,
+    controlTls: false,
+    dataTls: false,
+    epsvAll: false,
+    loginFails: 0,
+    dataMode: 'none',
+    root: '/',
+    conf: null,
+  };
 }
 
 const isAnonName = (u: string): boolean => ['FTP', 'ANONYMOUS'].includes(u.toUpperCase());
@@ -123,6 +154,8 @@ function decideUser(s: SessionState, env: SessionEnv, name: string): Outcome {
   if (anon && s.controlTls && !conf.allow_anon_ssl && !conf.force_anon_logins_ssl) return out(env, 'anonNoEncryption', {}, { patch: { user: null } });
   if (conf.ssl_enable && !anon && !s.controlTls && conf.force_local_logins_ssl) return out(env, 'localMustEncrypt', {}, { effects: [{ kind: 'close', how: 'close' }] });
   if (conf.ssl_enable && anon && !s.controlTls && conf.force_anon_logins_ssl) return out(env, 'anonMustEncrypt', {}, { effects: [{ kind: 'close', how: 'close' }] });
+  // The list is read only with local_enable (twoprocess.c): without it the list is empty.
+  if (userlistRefuses(name, conf, conf.local_enable ? (env.userList ?? []) : [])) return loginFailed(s, env, 'userlistDenied');
   const patch = { user: name, anonymous: anon };
   if (anon && conf.no_anon_password) return decidePass({ ...s, ...patch }, env, patch);
   return out(env, 'userOk', { user: name }, { patch });
@@ -138,8 +171,52 @@ function decidePass(s: SessionState, env: SessionEnv, carried: Partial<SessionSt
   if (s.user === null) return out(env, 'needUser');
   const local = !s.anonymous && env.users !== undefined ? env.users.find((u) => u.name === s.user) : undefined;
   const allowed = s.anonymous ? env.conf.anonymous_enable : env.conf.local_enable && (env.users === undefined || (local !== undefined && local.password === password));
-  if (allowed) return out(env, 'loginOk', { user: s.user }, { patch: { ...carried, loggedIn: true }, effects: [{ kind: 'login' }] });
-  return loginFailed(s, env, 'loginIncorrect');
+  if (!allowed) return loginFailed(s, env, 'loginIncorrect');
+  const place = s.anonymous ? { root: '/', cwd: '/', conf: userConf(env, 'ftp') } : placeLocalUser(env, s.user, local);
+  // die(): "500 OOPS: …" instead of the 230, and the session ends.
+  if ('oops' in place) return out(env, 'oops', { what: place.oops }, { effects: [{ kind: 'close', how: 'close' }] });
+  return out(env, 'loginOk', { user: s.user }, { patch: { ...carried, loggedIn: true, ...place }, effects: [{ kind: 'login' }] });
+}
+
+/** vsftpd's configuration for `user` after handle_per_user_config: user_config_dir/<user> laid over the server's. */
+function userConf(env: SessionEnv, user: string): VsftpdConf | null {
+  const text = env.conf.user_config_dir !== null && !user.includes('/') ? env.userConfig?.[user] : undefined;
+  if (text === undefined) return null;
+  const r = parseVsftpdConf(text, env.conf);
+  return r.ok ? r.conf : r.partial;
+}
+
+/** A user's home: the scenario's, else /home/<name> when the tree has it, else the tree's root. */
+export function homeOf(fs: VirtualFs, user: { name: string; home?: string }): string {
+  if (user.home !== undefined) return user.home;
+  const conventional = `/home/${user.name}`;
+  return fs.isDir(conventional) ? conventional : '/';
+}
+
+/**
+ * Where a local user lands after a good password (twoprocess.c process_login_req,
+ * common_do_login, calculate_chdir_dir; secutil.c vsf_secutil_change_credentials):
+ * chroot_local_user, flipped for the names in the chroot list (chroot_list_enable); then the
+ * user's own settings; the directory is local_root or the home; it must exist and be
+ * searchable ("cannot change directory:"); a chroot() into a directory the user can write
+ * to is refused unless allow_writeable_chroot.
+ */
+function placeLocalUser(env: SessionEnv, name: string, user: VsftpdUser | undefined): { root: string; cwd: string; conf: VsftpdConf | null } | { oops: string } {
+  const { conf, fs } = env;
+  let chroot = conf.chroot_local_user;
+  if (conf.chroot_list_enable && (env.chrootList ?? []).includes(name)) chroot = !chroot;
+  const own = userConf(env, name);
+  const eff = own ?? conf;
+  const dir = fs.resolve('/', eff.local_root ?? homeOf(fs, { name, home: user?.home }));
+  const cred = credOf(name, false, env.users);
+  const owner = fs.explicitOwnerOf(dir);
+  const access = (want: 'w' | 'x') => owner === null || unixAccess(cred, owner, want);
+  if (!fs.isDir(dir) || !access('x')) return { oops: `cannot change directory:${dir}` };
+  if (!chroot) return { root: '/', cwd: dir, conf: own };
+  // vsf_sysutil_write_access("/") after the chroot(): a directory the scenario gave no owner
+  // counts as root's (drwxr-xr-x), as system directories are.
+  if (!eff.allow_writeable_chroot && owner !== null && unixAccess(cred, owner, 'w')) return { oops: 'vsftpd: refusing to run with writable root inside chroot()' };
+  return { root: dir, cwd: '/', conf: own };
 }
 
 /** A refused login: the reply after delay_failed_login, the session closed at max_login_fails. */

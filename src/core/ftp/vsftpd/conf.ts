@@ -135,8 +135,12 @@ function editDistance(a: string, b: string, cap: number): number {
   return prev[b.length]!;
 }
 
-export function parseVsftpdConf(text: string): VsftpdParse {
-  const conf = defaultVsftpdConf();
+/**
+ * Reads vsftpd.conf text. With `base`, the text's settings are laid over `base` (as vsftpd
+ * reads a user_config_dir file over the main configuration); otherwise over the defaults.
+ */
+export function parseVsftpdConf(text: string, base?: VsftpdConf): VsftpdParse {
+  const conf = base ? { ...base, other: { ...base.other } } : defaultVsftpdConf();
   const errors: Diag[] = [];
   const warnings: Diag[] = [];
   const lastLine = new Map<string, number>();

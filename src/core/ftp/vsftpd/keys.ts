@@ -254,6 +254,24 @@ export const MODELLED_DEFAULTS = {
   cmds_allowed: null as string | null,
   /** Comma list of commands refused after login; null = none. */
   cmds_denied: null as string | null,
+  /** Local users are chroot()ed into their home (or local_root): "/" is the home. */
+  chroot_local_user: false,
+  /** The users in chroot_list_file are the exception to chroot_local_user (chroot()ed when it is NO, not when YES). */
+  chroot_list_enable: false,
+  /** Where the chroot list is (the scenario's server.chrootList holds its lines). */
+  chroot_list_file: '/etc/vsftpd.chroot_list' as string | null,
+  /** Let a user into a chroot() whose root they can write to (else "500 OOPS: vsftpd: refusing to run with writable root inside chroot()"). */
+  allow_writeable_chroot: false,
+  /** Check USER against userlist_file (the scenario's server.userList) before asking for the password. */
+  userlist_enable: false,
+  /** YES: the names in the list are refused ("530 Permission denied."); NO: only they may log in. */
+  userlist_deny: true,
+  /** Where the user list is (its lines are the scenario's server.userList). */
+  userlist_file: '/etc/vsftpd.user_list' as string | null,
+  /** Directory of per-user settings files named after the user (the scenario's server.userConfig); null = none. */
+  user_config_dir: null as string | null,
+  /** The directory local users start in (and are chroot()ed to) instead of their home; null = the home. */
+  local_root: null as string | null,
   /** Session limit; 0 = unlimited. */
   max_clients: 2000,
   /** Sessions per client IP; 0 = unlimited. */

@@ -3,44 +3,18 @@
  * packet reaches the stack that owns its destination address after a fixed latency).
  */
 import { describe, expect, it } from 'vitest';
-import { parseIpv4, type Ipv4 } from '../../codec/addr';
 import { defaultVsftpdConf, type VsftpdConf } from './conf';
-import { Prng } from '../../sim/prng';
-import { Scheduler, ms, seconds } from '../../sim/scheduler';
-import { TraceRecorder } from '../../sim/trace';
-import { HostStack, type TcpSocket } from '../../tcp/hostStack';
+import { seconds } from '../../sim/scheduler';
+import type { HostStack, TcpSocket } from '../../tcp/hostStack';
 import { startFtpServer } from './server';
+import { controlSession, dec, ip, openData as openDataTo, pasvPortOf as portOf, stackWire } from '../server/stackWorld.testkit';
 
-const ip = (s: string): Ipv4 => parseIpv4(s)!;
 const SERVER = ip('10.0.0.10');
 const CLIENT = ip('10.0.0.20');
 const OTHER = ip('10.0.0.30');
-const LATENCY_US = 500;
-const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const dec = (b: Uint8Array) => String.fromCharCode(...b);
 
 function world(over: Partial<VsftpdConf> = {}, seed = 1) {
-  const scheduler = new Scheduler();
-  const trace = new TraceRecorder(() => scheduler.now);
-  const prng = new Prng(seed);
-  const stacks = new Map<number, HostStack>();
-  const dstOf = (b: Uint8Array) => ((b[16]! << 24) | (b[17]! << 16) | (b[18]! << 8) | b[19]!) >>> 0;
-  const host = (id: string, addr: Ipv4) => {
-    const s = new HostStack({
-      id,
-      ip: addr,
-      scheduler,
-      prng: prng.fork(id),
-      trace,
-      synSchedule: 'linux',
-      transmit: (bytes) => {
-        const to = stacks.get(dstOf(bytes));
-        if (to) scheduler.after(LATENCY_US, () => to.receive(bytes));
-      },
-    });
-    stacks.set(addr, s);
-    return s;
-  };
+  const { scheduler, trace, prng, host, settle } = stackWire(seed);
   const srv = host('srv', SERVER);
   const cli = host('cli', CLIENT);
   const other = host('other', OTHER);
@@ -58,17 +32,9 @@ function world(over: Partial<VsftpdConf> = {}, seed = 1) {
     connLabel: (kind) => (kind === 'control' ? 'c1/control' : `c1/data${++dataN}`),
   });
   // The test's client: a raw control socket and what came back on it.
-  let replies = '';
-  const ctl = cli.connect({ dst: SERVER, dstPort: conf.listen_port, conn: 'c1/control' }, { onData: (b) => (replies += dec(b)) });
-  const settle = () => scheduler.run({ until: scheduler.now + ms(50) });
-  const cmd = (line: string): string => {
-    const before = replies.length;
-    ctl.send(enc(`${line}\r\n`));
-    settle();
-    return replies.slice(before);
-  };
+  const { sock: ctl, cmd, replies } = controlSession(cli, { dst: SERVER, port: conf.listen_port, conn: 'c1/control' }, settle);
   settle();
-  return { scheduler, trace, srv, cli, other, server, ctl, cmd, settle, replies: () => replies };
+  return { scheduler, trace, srv, cli, other, server, ctl, cmd, settle, replies };
 }
 
 function login(w: ReturnType<typeof world>) {
@@ -77,26 +43,7 @@ function login(w: ReturnType<typeof world>) {
   expect(w.cmd('PASS x')).toBe('230 Login successful.\r\n');
 }
 
-const portOf = (r: string) => {
-  const m = /(\d+),(\d+)\)\.\r\n$/.exec(r)!;
-  return Number(m[1]) * 256 + Number(m[2]);
-};
-
-function openData(from: HostStack, port: number) {
-  const got: number[] = [];
-  const state = { closed: false };
-  const sock: TcpSocket = from.connect(
-    { dst: SERVER, dstPort: port, conn: 'c1/data' },
-    {
-      onData: (b) => got.push(...b),
-      onPeerClosed: () => {
-        state.closed = true;
-        sock.close();
-      },
-    },
-  );
-  return { got, state, sock };
-}
+const openData = (from: HostStack, port: number) => openDataTo(from, SERVER, port, 'c1/data');
 
 describe('ftpServer over HostStack', () => {
   it('passive LIST and RETR: 150, the bytes, FIN, 226', () => {

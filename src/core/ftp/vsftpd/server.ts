@@ -9,6 +9,7 @@ import { LineSplitter } from '../../codec/ftp';
 import type { Ipv4 } from '../../codec/addr';
 import type { TcpSocket } from '../../tcp/hostStack';
 import { splitCommand } from './commands';
+import { uidOf } from './accounts';
 import type { VsftpdConf } from './conf';
 import { VirtualFs, type FileSpec } from '../server/files';
 import { encodeReplyText, replyTraceText, type Reply } from '../server/replies';
@@ -38,6 +39,11 @@ function limitReply(conf: VsftpdConf, total: number, fromIp: number): Reply | nu
 /** Starts the server: one session actor per accepted control connection. */
 export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
   const fs = opts.files instanceof VirtualFs ? opts.files : new VirtualFs(opts.files);
+  // A user's /home/<name> the scenario gave no owner is the user's, drwxr-xr-x, as useradd -m makes it.
+  for (const u of opts.users ?? []) {
+    const uid = uidOf(u.name, opts.users)!;
+    fs.adopt(`/home/${u.name}`, { uid, gid: uid, mode: 0o755 });
+  }
   const env: ServerEnv = { ...opts, fs };
   const live = new Map<TcpSocket, { stop(): void }>();
   /** Open sessions per client address (max_per_ip), kept with `live`. */

@@ -18,10 +18,23 @@ import type { Prng } from '../../sim/prng';
 import type { Scheduler } from '../../sim/scheduler';
 import type { TraceRecorder } from '../../sim/trace';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
-import { decideLoggedIn, decidePreLogin, initialSession, newOwner, startsTransfer, type Cmd, type Effect, type Outcome, type SessionState, type TransferPlan } from './commands';
+import {
+  decideLoggedIn,
+  decidePreLogin,
+  initialSession,
+  newOwner,
+  startsTransfer,
+  type Cmd,
+  type Effect,
+  type Outcome,
+  type SessionState,
+  type TransferPlan,
+  type VsftpdUser,
+} from './commands';
 import type { VirtualFs } from '../server/files';
 import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyArgs, type ReplyId, type ReplyStyle } from '../server/replies';
 import { TlsChannel } from '../ftps';
+import { dataTransferStates } from '../server/transferStates';
 
 export type ConnLabel = (kind: 'control' | 'data', remoteIp: Ipv4, remotePort: number, controlConn?: string) => string;
 
@@ -34,7 +47,11 @@ export interface ServerEnv {
   fs: VirtualFs;
   style: ReplyStyle;
   /** Local accounts PASS is checked against; absent = any password (the model before accounts). */
-  users?: readonly { name: string; password: string }[];
+  users?: readonly VsftpdUser[];
+  /** userlist_file's lines, chroot_list_file's lines, user_config_dir's files (by user). */
+  userList?: readonly string[];
+  chrootList?: readonly string[];
+  userConfig?: Readonly<Record<string, string>>;
   prng: Prng;
   scheduler: Scheduler;
   trace: TraceRecorder;
@@ -100,7 +117,22 @@ export function clientOf(conn: string): string {
 }
 
 const nowS = (c: Ctx): number => Math.floor(c.env.scheduler.now / 1_000_000);
-const envFor = (c: Ctx) => ({ conf: c.env.conf, style: c.env.style, fs: c.env.fs, host: c.env.hostId, peerIp: c.sock.remoteIp, nowS: nowS(c), users: c.env.users });
+/** The session's configuration: the server's, or after login the user's (user_config_dir). */
+const confOf = (c: Ctx): VsftpdConf => c.s.conf ?? c.env.conf;
+/** The tree as the session sees it (a chroot()ed user's "/" is the home). */
+const fsOf = (c: Ctx): VirtualFs => c.env.fs.view(c.s.root);
+const envFor = (c: Ctx) => ({
+  conf: confOf(c),
+  style: c.env.style,
+  fs: fsOf(c),
+  host: c.env.hostId,
+  peerIp: c.sock.remoteIp,
+  nowS: nowS(c),
+  users: c.env.users,
+  userList: c.env.userList,
+  chrootList: c.env.chrootList,
+  userConfig: c.env.userConfig,
+});
 const cmdOf = (e: Ev): Cmd | null => (e.type === 'CMD' ? e.cmd : null);
 const hasEffect = (o: Outcome, kind: Effect['kind']): boolean => o.effects.some((e) => e.kind === kind);
 export const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
@@ -150,7 +182,8 @@ function cleanupData(c: Ctx): Pick<Ctx, 'pasv' | 'port'> {
 
 /** PASV/EPSV: listen on a drawn port and announce it. */
 function openPassive(c: Ctx, self: { send(e: Ev): void }, epsv: boolean): Partial<Ctx> {
-  const { stack, conf, prng, connLabel } = c.env;
+  const { stack, prng, connLabel } = c.env;
+  const conf = confOf(c);
   // vsftpd binds its passive socket with SO_REUSEADDR: only another listener makes a port busy
   // (an earlier data connection on the same port in TIME_WAIT does not).
   const port = drawPasvPort(prng, conf, (p) => stack.isListening(p));
@@ -228,10 +261,10 @@ function dataHandlers(self: { send(e: Ev): void }, xferId: number) {
 export const ftpServerMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as SessionInput },
   delays: {
-    idleTimeout: ({ context }) => context.env.conf.idle_session_timeout * 1000,
+    idleTimeout: ({ context }) => confOf(context).idle_session_timeout * 1000,
     loginDelay: ({ context }) => (context.pending?.seconds ?? 0) * 1000,
-    acceptTimeout: ({ context }) => context.env.conf.accept_timeout * 1000,
-    dataTimeout: ({ context }) => context.env.conf.data_connection_timeout * 1000,
+    acceptTimeout: ({ context }) => confOf(context).accept_timeout * 1000,
+    dataTimeout: ({ context }) => confOf(context).data_connection_timeout * 1000,
   },
   guards: {
     hasPending: ({ context }) => context.pending !== null,
@@ -244,24 +277,24 @@ export const ftpServerMachine = setup({
       const cmd = cmdOf(event);
       return !!cmd && startsTransfer(context.s, envFor(context), cmd);
     },
-    idleTimeoutOn: ({ context }) => context.env.conf.idle_session_timeout > 0,
-    dataTimeoutOn: ({ context }) => context.env.conf.data_connection_timeout > 0,
+    idleTimeoutOn: ({ context }) => confOf(context).idle_session_timeout > 0,
+    dataTimeoutOn: ({ context }) => confOf(context).data_connection_timeout > 0,
     isPassive: ({ context }) => context.pasv !== null,
     /**
      * Measured with vsftpd 3.0.3: port_promiscuous=YES takes the unprivileged connect path,
      * which cannot bind port 20 → "500 OOPS: vsf_sysutil_bind" and the session dies.
      */
-    activeBindFails: ({ context }) => context.env.conf.port_promiscuous && context.env.conf.connect_from_port_20,
+    activeBindFails: ({ context }) => confOf(context).port_promiscuous && confOf(context).connect_from_port_20,
     /** Only reachable with port_promiscuous=YES (else PORT already refused it). */
     activeReservedPort: ({ context }) => (context.port?.port ?? 0) < 1024,
     hasBacklog: ({ context }) => (context.pasv?.backlog.length ?? 0) > 0,
     forCurrentPasv: ({ context, event }) => event.type === 'PASV_ACCEPT' && context.pasv?.id === event.pasvId,
-    backlogFromPeer: ({ context }) => context.env.conf.pasv_promiscuous || context.pasv?.backlog[0]?.remoteIp === context.sock.remoteIp,
+    backlogFromPeer: ({ context }) => confOf(context).pasv_promiscuous || context.pasv?.backlog[0]?.remoteIp === context.sock.remoteIp,
     isUpload: ({ context }) => context.xfer?.plan.verb === 'STOR' || context.xfer?.plan.verb === 'APPE',
     currentXfer: ({ context, event }) => isCurrentXfer(context, event),
   },
   actions: {
-    greet: ({ context }) => say(context, 'greeting', { banner: context.env.conf.ftpd_banner ?? undefined, host: context.env.hostId }),
+    greet: ({ context }) => say(context, 'greeting', { banner: confOf(context).ftpd_banner ?? undefined, host: context.env.hostId }),
     enqueue: assign(({ context, event }) => (event.type === 'CMD' && !event.queued ? { queue: [...context.queue, event.cmd] } : {})),
     /**
      * Replays the oldest command that arrived while the session was busy (the handler
@@ -309,7 +342,8 @@ export const ftpServerMachine = setup({
       return { pasv: { ...pasv, backlog: rest } };
     }),
     connectActive: assign(({ context, self }) => {
-      const { stack, conf, connLabel } = context.env;
+      const { stack, connLabel } = context.env;
+      const conf = confOf(context);
       const t = context.port!;
       const x = context.xfer!;
       const sock = stack.connect(
@@ -337,13 +371,13 @@ export const ftpServerMachine = setup({
     /** Listing or file bytes, then close (vsftpd's dispose lingers until the peer has it all). */
     sendPayload: assign(({ context }) => {
       const x = context.xfer!;
-      const { fs } = context.env;
+      const fs = fsOf(context);
       let bytes: Uint8Array;
       let dirOpened = true;
       if (x.plan.verb === 'RETR') {
         bytes = fs.content(x.plan.path) ?? new Uint8Array(0);
       } else {
-        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), (name) => accessCheckFile(name, context.env.conf.hide_file));
+        const l = fs.listing(context.s.cwd, x.plan.arg, x.plan.verb === 'LIST', nowS(context), (name) => accessCheckFile(name, confOf(context).hide_file));
         bytes = latin1(l.text);
         dirOpened = l.opened;
       }
@@ -356,8 +390,9 @@ export const ftpServerMachine = setup({
       const x = context.xfer!;
       x.sock!.close();
       // APPE adds to what the file had (a missing file is created).
-      const before = x.plan.verb === 'APPE' ? (context.env.fs.size(x.plan.path) ?? 0) : 0;
-      context.env.fs.store(x.plan.path, before + x.bytes, nowS(context), newOwner(context.s, envFor(context), false));
+      const fs = fsOf(context);
+      const before = x.plan.verb === 'APPE' ? (fs.size(x.plan.path) ?? 0) : 0;
+      fs.store(x.plan.path, before + x.bytes, nowS(context), newOwner(context.s, envFor(context), false));
     },
     replyDone: ({ context }) => {
       const x = context.xfer!;
@@ -468,33 +503,7 @@ export const ftpServerMachine = setup({
           entry: 'sendMark',
           always: [{ guard: 'isUpload', target: 'receiving' }, { target: 'sending' }],
         },
-        sending: {
-          entry: 'sendPayload',
-          after: { dataTimeout: { guard: 'dataTimeoutOn', target: '#ftpServer.closed', actions: 'replyDataTimeout' } },
-          // vsftpd's lingering close returns once the client has everything; the client's
-          // own FIN (it closes on end of data) is the closest event the socket offers.
-          on: {
-            DATA_EOF: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-            DATA_CLOSED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-            DATA_FAILED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyNetFail', 'endTransfer'] },
-          },
-        },
-        receiving: {
-          after: { dataTimeout: { guard: 'dataTimeoutOn', target: '#ftpServer.closed', actions: 'replyDataTimeout' } },
-          on: {
-            DATA_BYTES: { guard: 'currentXfer', target: 'receiving', reenter: true, actions: 'countBytes' },
-            DATA_EOF: { guard: 'currentXfer', target: 'finishing', actions: 'finishUpload' },
-            DATA_CLOSED: { guard: 'currentXfer', target: 'finishing', actions: 'finishUpload' },
-            DATA_FAILED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyNetFail', 'endTransfer'] },
-          },
-        },
-        finishing: {
-          always: { guard: ({ context }) => context.xfer?.sock?.state === 'CLOSED', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-          on: {
-            DATA_CLOSED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-            DATA_FAILED: { guard: 'currentXfer', target: '#ftpServer.ready', actions: ['replyDone', 'endTransfer'] },
-          },
-        },
+        ...dataTransferStates({ idle: '#ftpServer.ready', closed: '#ftpServer.closed', broke: 'replyNetFail' }),
       },
     },
     closed: { type: 'final', entry: 'shutdown' },

@@ -1,0 +1,45 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// Issue 16, editing: an option the chosen client program does not have is disabled with the
+// reason beside it, and the verdict's fix never suggests it.
+
+async function openClientEditor(page: Page, id: string) {
+  await page.goto(`./#/scenario/${id}`);
+  await expect(page.getByTestId('verdict-badge')).toBeVisible();
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await page.getByRole('tab', { name: /^Client/ }).click();
+}
+
+test('Windows ftp.exe: passive is disabled with the reason, and the fix offers another client instead', async ({ page }) => {
+  await openClientEditor(page, 'active-client-firewall-blocked');
+  const mode = page.getByLabel('Data connection mode', { exact: true });
+  await expect(mode.locator('option[value="passive"]')).toBeEnabled();
+  await expect(page.getByTestId('mode-note')).toHaveCount(0);
+
+  await page.getByLabel('Client program', { exact: true }).selectOption({ label: 'Windows ftp.exe' });
+  for (const v of ['passive', 'pasv', 'epsv']) await expect(mode.locator(`option[value="${v}"]`)).toBeDisabled();
+  await expect(mode.locator('option[value="active"]')).toBeEnabled();
+  const note = page.getByTestId('mode-note');
+  await expect(note).toContainText('Windows ftp.exe has no passive mode: it always sends PORT');
+  // The select names the reason for a screen reader too.
+  await expect(mode).toHaveAttribute('aria-describedby', (await note.getAttribute('id'))!);
+
+  await page.getByRole('tab', { name: 'Verdict' }).click();
+  const fix = page.getByTestId('verdict-fix').first();
+  await expect(fix).toContainText('use a client with passive mode, such as curl (Windows ftp.exe has no passive mode)');
+  await expect(fix).not.toContainText('switch the client to passive mode');
+});
+
+test('a scenario asking ftp.exe for passive mode says it cannot, and one click sets active', async ({ page }) => {
+  await openClientEditor(page, 'seed-passive-session');
+  const mode = page.getByLabel('Data connection mode', { exact: true });
+  await expect(mode).toHaveValue('passive');
+  await page.getByLabel('Client program', { exact: true }).selectOption({ label: 'Windows ftp.exe' });
+  const note = page.getByTestId('mode-note');
+  await expect(note).toContainText('The mode chosen is not available');
+  await expect(note).toContainText('it always sends PORT');
+  await note.getByRole('button', { name: 'Set mode to active' }).click();
+  await expect(mode).toHaveValue('active');
+  await expect(note).not.toContainText('The mode chosen is not available');
+  await expect(note).toContainText('no passive mode');
+});
