@@ -45,7 +45,7 @@ export { readPcap, type PcapRecord } from './codec/pcap';
 
 // Packets: decode and describe the bytes of a trace event.
 export { decodePacket, describePacket, encodeTcpPacket, type DecodedPacket } from './codec/packet';
-export { formatTcpFlags, type TcpOption, type TcpFlags } from './codec/tcp';
+export { formatTcpFlags, tcpOptionLength, type TcpOption, type TcpFlags } from './codec/tcp';
 export { describeIcmp } from './codec/icmp';
 
 // Addresses.

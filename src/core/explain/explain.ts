@@ -267,6 +267,52 @@ function curlPortNote(clientSees: string[], target: string): string {
   return ` (curl's message names ${names}, its control connection's, not the data connection's ${m[1] !== dataIp ? `${dataIp}:${dataPort}` : `port ${dataPort}`}.)`;
 }
 
+/** The server's last reply to `client` before `beforeStep` (a 221 Goodbye aside), with the command it answered. */
+function lastServerReply(trace: Trace, server: string, client: string, beforeStep: number): { step: number; text: string; command: string | null } | null {
+  for (let i = Math.min(beforeStep, trace.events.length) - 1; i >= 0; i--) {
+    const e = trace.events[i]!;
+    // The client's own QUIT after the refusal is not why the session ended.
+    if (e.kind !== 'ftp' || e.host !== server || e.client !== client || e.dir !== 'reply' || e.text.startsWith('221')) continue;
+    let command: string | null = null;
+    for (let j = i - 1; j >= 0 && command === null; j--) {
+      const c = trace.events[j]!;
+      if (c.kind === 'ftp' && c.host === server && c.client === client && c.dir === 'command') command = c.text.split(' ')[0]!.toUpperCase();
+    }
+    return { step: i, text: e.text, command };
+  }
+  return null;
+}
+
+/** vsftpd's session-ending replies of the account model, and what to change. */
+function sessionEndFix(text: string): { setting: string; explanation: string; fix: string } | null {
+  if (/^500 OOPS: vsftpd: refusing to run with writable root inside chroot\(\)/.test(text))
+    return {
+      setting: 'chroot_local_user=YES, allow_writeable_chroot=NO',
+      explanation: 'vsftpd locks the user into the home directory (chroot), and refuses to when the user may write to that directory.',
+      fix: "Take the write permission off the user's home (mode 555 in the server's files) and give the user a folder inside it to upload into, or set allow_writeable_chroot=YES.",
+    };
+  const cd = /^500 OOPS: cannot change directory:(.*)$/.exec(text);
+  if (cd)
+    return {
+      setting: `home ${cd[1]}`,
+      explanation: `vsftpd could not enter ${cd[1]}, the user's home (or local_root).`,
+      fix: `Create ${cd[1]} in the server's files (a directory the user may enter), or give the user a home that exists.`,
+    };
+  if (/^530 Permission denied\./.test(text))
+    return {
+      setting: 'userlist_enable=YES',
+      explanation: 'The user list refused the name before asking for a password.',
+      fix: 'Take the user out of server.userList (with userlist_deny=YES, the list names who may NOT log in), or add it (userlist_deny=NO: only the listed may), or set userlist_enable=NO.',
+    };
+  if (/^530 Login incorrect\./.test(text))
+    return {
+      setting: 'local_enable / server.users',
+      explanation: 'The user name or password was wrong (or local_enable=NO for a local user, anonymous_enable=NO for anonymous).',
+      fix: "Log in with a user and password in the server's users, with local_enable=YES (or anonymous with anonymous_enable=YES).",
+    };
+  return null;
+}
+
 /** FileZilla Server's refusals, and what to change in its settings. */
 function fzReplyFix(code: number, text: string): string {
   if (code === 530)
@@ -394,7 +440,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
             ? 'Log in with an account the server accepts (anonymous_enable / local_enable).'
             : s.code === 550
               ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
-              : 'See the reply text.';
+              : s.code === 553
+                ? "vsftpd could not create the file: upload into a directory that exists and that the user may write to and enter (w and x for its owner, group or others in the server's files); anonymous uploads also need anon_upload_enable=YES."
+                : 'See the reply text.';
     }
   } else if (s.kind === 'max-time') {
     // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.
@@ -440,8 +488,22 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     explanation = `The control connection was ${s.err?.kind === 'reset' ? 'reset' : 'closed'} by the server during this command${s.lastReply ? `; its last reply was "${s.lastReply.split('\n')[0]}"` : ''}.`;
     fix = /OOPS: vsf_sysutil_bind/.test(s.lastReply ?? '') ? BIND_FIX : "See the server's last reply.";
   } else {
-    explanation = 'An earlier failure ended the session before this command ran.';
-    fix = 'Fix the first failure.';
+    // What the server said last on this client's control connection tells why the session ended
+    // (a refused login, a vsftpd OOPS), when the client printed nothing more useful.
+    // (The lines after a lost session are reported at its end: the last reply is the one that ended it.)
+    const last = lastServerReply(trace, ctx.serverHost, r.client, trace.events.length);
+    const why = last ? sessionEndFix(last.text) : null;
+    if (last && why) {
+      culprit = { device: ctx.serverHost, rule: null, setting: why.setting };
+      replyStep = last.step;
+      // A refusal in words, not a stall: the kind is the server's error reply.
+      wireKind = 'ftp-error';
+      explanation = `The session ended before this command ran: the server answered ${last.command ?? 'the login'} with "${last.text.split('\n')[0]}". ${why.explanation}`;
+      fix = why.fix;
+    } else {
+      explanation = 'An earlier failure ended the session before this command ran.';
+      fix = 'Fix the first failure.';
+    }
   }
   // The client fell back to active mode after a passive data connection failed: that failure
   // is why active mode was tried at all, so it comes first, and so does its fix.

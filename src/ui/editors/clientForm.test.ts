@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../core/index';
-import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor, programOf } from './clientForm';
+import { PROFILES, type ClientSpec } from '../../core/index';
+import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor, profileOf } from './clientForm';
 
 describe('client editor choices', () => {
   it('offers every profile with its label from the profile table', () => {
@@ -33,10 +33,11 @@ describe('client editor choices', () => {
     expect(c.options.some((o) => o.disabled)).toBe(false);
     expect(c.note).toBeNull();
   });
+});
 
-  it("a client given as a command line runs that command's program", () => {
-    expect(programOf({ profile: 'windows' })).toBe('windows');
-    expect(programOf({ command: 'lftp -e "ls" 203.0.113.10' })).toBe('lftp');
-    expect(programOf({})).toBe('curl');
+describe('profileOf', () => {
+  it('reads the program from a command line when the profile is not given', () => {
+    expect(profileOf({ host: 'c', command: 'lftp -e "get readme.txt" 203.0.113.10' } as ClientSpec)).toBe('lftp');
+    expect(profileOf({ host: 'c', profile: 'windows' } as ClientSpec)).toBe('windows');
   });
 });

@@ -26,13 +26,6 @@ const MODE_LABELS: Record<ClientMode, string> = {
 };
 export const MODE_OPTIONS = CLIENT_MODES.map((value) => ({ value, label: MODE_LABELS[value] }));
 
-/** The program a client runs: its profile, else the one its command line names (curl, lftp, ftp → tnftp), else curl. */
-export function programOf(c: Pick<ClientSpec, 'profile' | 'command'>): ClientProfileId {
-  if (c.profile) return c.profile;
-  const p = c.command === undefined ? null : parseClientCommand(c.command);
-  return p?.ok ? p.fields.profile : 'curl';
-}
-
 const PASSIVE_MODES: readonly ClientMode[] = ['passive', 'pasv', 'epsv'];
 
 /**
@@ -71,4 +64,11 @@ export function checkScript(text: string): ScriptCheck {
     else errors.push({ line: i + 1, message: p.message });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
+
+/** The program a client runs: its `profile`, or the one its command line names (curl, lftp, ftp → tnftp). */
+export function profileOf(c: ClientSpec): ClientProfileId {
+  if (c.profile !== undefined) return c.profile;
+  const cmd = c.command === undefined ? null : parseClientCommand(c.command);
+  return cmd?.ok ? cmd.fields.profile : 'curl';
 }
