@@ -53,12 +53,25 @@ export function listNamespaces(): string[] {
     .filter((n) => n !== '');
 }
 
-/** Removes namespaces (and /etc/netns overlays) left by an earlier run that died. */
+/** Is the run that made namespace `fttw-PID-…` still going (another run in parallel)? */
+function ownerAlive(ns: string): boolean {
+  const pid = Number(ns.slice(RUN_PREFIX_ROOT.length).split('-')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes namespaces (and /etc/netns overlays) left by an earlier run that died; a live run's are kept. */
 export function cleanupStale(keepPrefix?: string): string[] {
   const gone: string[] = [];
   for (const n of listNamespaces()) {
     if (!n.startsWith(RUN_PREFIX_ROOT)) continue;
     if (keepPrefix !== undefined && n.startsWith(keepPrefix)) continue;
+    if (ownerAlive(n)) continue;
     killInNamespace(n);
     sh('ip', ['netns', 'del', n]);
     rmSync(`/etc/netns/${n}`, { recursive: true, force: true });

@@ -13,9 +13,9 @@
  * code), but it refuses a 227 naming another host, which netkit does not.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { KClient } from './scenarioFile';
-import { transfersOf } from './scenarioFile';
+import { isStepLine, stepsOf } from './scenarioFile';
 
 export interface ClientCommand {
   program: string;
@@ -49,8 +49,119 @@ function urlPath(cmd: string): string {
   return arg ?? '';
 }
 
+/** A local file of `size` bytes for an upload (put/append), written into the run's folder. */
+function uploadFile(outDir: string, k: number, size: number): string {
+  const path = `${outDir}/up${k}`;
+  writeFileSync(path, Buffer.alloc(size, 0x61));
+  return path;
+}
+
+/** The user and password of a script's `login [user [password]]` line (the client's own by default). */
+function loginOf(c: KClient, line: string | undefined): { user: string; password: string } {
+  const [, user, password] = (line ?? 'login').trim().split(/\s+/);
+  return { user: user ?? c.user, password: password ?? (user === undefined ? c.password : '') };
+}
+
+/** The script's first login: the one a client does as it connects (.netrc, -u, tnftp's first `user`). */
+const firstLogin = (c: KClient) =>
+  loginOf(
+    c,
+    c.script.find((l) => /^(login|user)\b/i.test(l.trim())),
+  );
+
+/** Does the script log in more than once (more than curl's one -u can say)? */
+const severalLogins = (script: string[]) => script.filter((l) => /^(login|user)\b/i.test(l.trim())).length > 1;
+
+/**
+ * A `login` line at the prompt: the first is the login made on connecting (nothing typed), each
+ * later one a `user NAME PASS` command, as a user retrying after "Login failed." types it.
+ */
+function loginSays(c: KClient) {
+  let n = 0;
+  return (args: string[]): string[] => {
+    if (n++ === 0) return [];
+    const l = loginOf(c, ['login', ...args].join(' '));
+    return [`user ${l.user} ${l.password}`.trimEnd()];
+  };
+}
+
+/**
+ * The lines typed at a prompt-driven client's `ftp>` (or `lftp>`) for a script, with a marker
+ * line echoed after every reported step (scenarioFile.stepsOf) so the output splits per step.
+ * `say` gives one script line's own command(s), or a string starting with "!" for a script
+ * line this program cannot run.
+ */
+function promptScript(c: KClient, outDir: string, say: (verb: string, args: string[], k: number) => string[] | string): string[] | { unsupported: string } {
+  const out: string[] = [];
+  let k = 0;
+  for (const [i, raw] of c.script.entries()) {
+    const t = raw.trim();
+    const [verb = '', ...args] = t.split(/\s+/);
+    const v = verb.toLowerCase();
+    if (v === 'quit' || v === 'bye') continue;
+    if (v === 'wait' || v === 'sleep') {
+      // A wait before anything else delays the client's start (runClient); later ones idle.
+      if (i > 0) out.push(`!sleep ${args[0] ?? '1'}`);
+      continue;
+    }
+    const cmds = say(v, args, k);
+    if (typeof cmds === 'string') return { unsupported: cmds.slice(1) };
+    out.push(...cmds);
+    if (isStepLine(t, c.profile)) {
+      out.push(`!echo ${MARK}`);
+      k++;
+    }
+  }
+  out.push('quit');
+  return out;
+}
+
+/** One script line as BSD-style ftp (tnftp, inetutils) is told it. */
+function bsdFtpSays(c: KClient, outDir: string) {
+  const login = loginSays(c);
+  return (v: string, args: string[], k: number): string[] | string => {
+    switch (v) {
+      case 'login':
+      case 'user':
+        return login(args);
+      case 'ls':
+      case 'dir':
+      case 'list':
+        // A plain `ls` prints to stdout and sends LIST with no argument, as netkit does.
+        return [args[0] ? `ls ${args[0]}` : 'ls'];
+      case 'get':
+      case 'retr':
+        return [`get ${args[0]} ${outDir}/t${k}`];
+      case 'put':
+      case 'stor':
+        return [`put ${uploadFile(outDir, k, Number(args[1] ?? '1024'))} ${args[0]}`];
+      case 'append':
+      case 'appe':
+        return [`append ${uploadFile(outDir, k, Number(args[1] ?? '1024'))} ${args[0]}`];
+      case 'cd':
+      case 'cwd':
+        return [`cd ${args[0]}`];
+      case 'pwd':
+        return ['pwd'];
+      case 'mkdir':
+      case 'mkd':
+        return [`mkdir ${args[0]}`];
+      case 'rmdir':
+      case 'rmd':
+        return [`rmdir ${args[0]}`];
+      case 'delete':
+      case 'dele':
+      case 'rm':
+        return [`delete ${args[0]}`];
+      case 'rename':
+        return [`rename ${args[0]} ${args[1]}`];
+      default:
+        return `!script line "${v}" not wired for this client`;
+    }
+  };
+}
+
 export function clientCommand(c: KClient, outDir: string): ClientCommand | { unsupported: string } {
-  const _transfers = transfersOf(c.script);
   // What each program can be told about the 227 address (its default needs no option).
   const pasvOptions: Record<string, Record<string, string[]>> = {
     curl: { ignore: [], trust: ['--no-ftp-skip-pasv-ip'] },
@@ -73,7 +184,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       '--max-time',
       '15',
       '-u',
-      `${c.user}:${c.password}`,
+      `${firstLogin(c).user}:${firstLogin(c).password}`,
       '-w',
       `${MARK} %{exitcode} %{size_download} %{size_upload}\\n`,
     ];
@@ -82,6 +193,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
     args.push(...pasvOpt);
+    if (severalLogins(c.script)) return { unsupported: 'curl logs in once per URL with one user (-u): a script with several logins has no curl command line' };
     // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR).
     const dirs: string[] = [];
     let k = 0;
@@ -91,42 +203,28 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
         dirs.push(urlPath(t));
         continue;
       }
+      if (/^(wait|sleep)\b/.test(t) && raw === c.script[0]) continue;
+      if (/^(wait|sleep)\b/.test(t)) return { unsupported: 'curl cannot wait between two URLs on one connection (a script with wait)' };
+      if (/^(mkdir|rmdir|delete|rename|append)\b/.test(t)) return { unsupported: `curl's -Q commands are not wired here ("${t}")` };
       if (!/^(ls|dir|get|put)\b/.test(t)) continue;
       const base = `${host}/${dirs.map((d) => `${d}/`).join('')}`;
       if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
       else if (t.startsWith('get')) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
-      else {
-        const size = Number(t.split(/\s+/)[2] ?? '1024');
-        writeFileSync(`${outDir}/up${k}`, Buffer.alloc(size, 0x61));
-        args.push('-T', `${outDir}/up${k}`, `${base}${urlPath(t)}`);
-      }
+      else args.push('-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
     }
-    return { program: 'curl', args, input: '', env: {}, marker: MARK };
+    // Line-buffered: each transfer's lines (and its -w marker) arrive when written, so their
+    // times bound the transfer's packets (a pipe would hold them all to the end).
+    return { program: 'stdbuf', args: ['-oL', '-eL', 'curl', ...args], input: '', env: {}, marker: MARK };
   }
   if (c.profile === 'classic' || c.profile === 'inetutils') {
     if (c.tls) return { unsupported: 'inetutils ftp has no FTPS' };
     // Logged in as a user would be, at connect (USER, PASS, then SYST), from a .netrc: with -n
-    // and a `user` command it sends SYST before USER instead.
-    writeFileSync(`${outDir}/.netrc`, `machine ${c.connectTo} login ${c.user} password ${c.password}\n`, { mode: 0o600 });
-    const lines: string[] = [];
-    const out = lines;
-    let k = 0;
-    for (const raw of c.script) {
-      const t = raw.trim();
-      if (/^(cd\s|pwd$)/.test(t)) {
-        out.push(t);
-        continue;
-      }
-      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
-      // A plain `ls` prints to stdout and sends LIST with no argument, as netkit does.
-      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
-      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} ${outDir}/t${k}`);
-      else out.push(`put /dev/null ${urlPath(t)}`);
-      out.push(`!echo ${MARK}`);
-      k++;
-    }
-    lines.push('quit');
+    // and a `user` command it would send SYST before USER instead.
+    const l = firstLogin(c);
+    writeFileSync(`${outDir}/.netrc`, `machine ${c.connectTo} login ${l.user} password ${l.password}\n`, { mode: 0o600 });
+    const lines = promptScript(c, outDir, bsdFtpSays(c, outDir));
+    if (!Array.isArray(lines)) return lines;
     const passive = ['passive', 'pasv', 'epsv'].includes(c.mode);
     return {
       program: 'stdbuf',
@@ -148,59 +246,72 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       `set net:timeout ${c.connectTimeoutS ?? CLIENT_TIMEOUT_S}`,
       'set cmd:fail-exit no',
     ];
-    const out = cmds;
-    let k = 0;
-    for (const raw of c.script) {
-      const t = raw.trim();
-      if (/^(cd\s|pwd$)/.test(t)) {
-        out.push(t);
-        continue;
+    const login = loginSays(c);
+    const lines = promptScript(c, outDir, (v, args, k) => {
+      switch (v) {
+        case 'login':
+        case 'user':
+          return login(args);
+        case 'ls':
+        case 'dir':
+        case 'list':
+          return [args[0] ? `ls ${args[0]}` : 'ls'];
+        case 'get':
+        case 'retr':
+          return [`get ${args[0]} -o ${outDir}/t${k}`];
+        case 'put':
+        case 'stor': {
+          // From a local file of the remote file's name, as a user's would be (lftp names it in errors).
+          const base = (args[0] ?? 'up').split('/').pop()!;
+          mkdirSync(`${outDir}/u${k}`, { recursive: true });
+          writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
+          return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
+        }
+        case 'cd':
+        case 'cwd':
+          return [`cd ${args[0]}`];
+        case 'pwd':
+          return ['pwd'];
+        case 'mkdir':
+        case 'mkd':
+          return [`mkdir ${args[0]}`];
+        case 'rmdir':
+        case 'rmd':
+          return [`rmdir ${args[0]}`];
+        case 'delete':
+        case 'dele':
+        case 'rm':
+          return [`rm ${args[0]}`];
+        case 'rename':
+          return [`mv ${args[0]} ${args[1]}`];
+        default:
+          return `!lftp has no plain "${v}" command (APPE is not wired)`;
       }
-      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
-      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
-      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} -o ${outDir}/t${k}`);
-      else out.push(`put /dev/null -o ${urlPath(t)}`);
-      out.push(`!echo ${MARK}`);
-      k++;
-    }
-    cmds.push('quit');
+    });
+    if (!Array.isArray(lines)) return lines;
     return {
       program: 'stdbuf',
-      args: ['-oL', '-eL', 'lftp', '-d', '-u', `${c.user},${c.password}`, `ftp://${c.connectTo}:${c.connectPort}`],
-      input: cmds.join('\n') + '\n',
+      args: ['-oL', '-eL', 'lftp', '-d', '-u', `${firstLogin(c).user},${firstLogin(c).password}`, `ftp://${c.connectTo}:${c.connectPort}`],
+      input: [...cmds, ...lines].join('\n') + '\n',
       env: { HOME: outDir },
       marker: MARK,
     };
   }
   if (c.profile === 'tnftp') {
     if (c.tls) return { unsupported: 'tnftp is built without FTPS here' };
-    const lines: string[] = [];
+    const head: string[] = [];
     const extended = !['pasv', 'port'].includes(c.mode);
-    if (!extended) lines.push('epsv4 off');
-    lines.push('prompt off'); // else `ls DIR FILE` asks to confirm and eats the next line
-    lines.push(`user ${c.user} ${c.password}`);
-    const out = lines;
-    let k = 0;
-    for (const raw of c.script) {
-      const t = raw.trim();
-      if (/^(cd\s|pwd$)/.test(t)) {
-        out.push(t);
-        continue;
-      }
-      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
-      // A plain `ls` prints to stdout and sends LIST with no argument.
-      if (/^(ls|dir)\b/.test(t)) out.push(urlPath(t) ? `ls ${urlPath(t)}` : 'ls');
-      else if (t.startsWith('get')) out.push(`get ${urlPath(t)} ${outDir}/t${k}`);
-      else out.push(`put /dev/null ${urlPath(t)}`);
-      out.push(`!echo ${MARK}`);
-      k++;
-    }
-    lines.push('quit');
+    if (!extended) head.push('epsv4 off');
+    head.push('prompt off'); // else `ls DIR FILE` asks to confirm and eats the next line
+    // Logged in with -n and `user` (the first login line, or the client's own user).
+    head.push(`user ${firstLogin(c).user} ${firstLogin(c).password}`.trimEnd());
+    const lines = promptScript(c, outDir, bsdFtpSays(c, outDir));
+    if (!Array.isArray(lines)) return lines;
     const passive = ['passive', 'pasv', 'epsv', 'auto'].includes(c.mode);
     return {
       program: 'stdbuf',
       args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 3), c.connectTo, String(c.connectPort)],
-      input: lines.join('\n') + '\n',
+      input: [...head, ...lines].join('\n') + '\n',
       // tnftp's `auto` is its own default: passive, active for the session once passive fails.
       env: { FTPMODE: c.mode === 'auto' ? 'auto' : passive ? 'passive' : 'active' },
       marker: MARK,
@@ -210,7 +321,14 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
 }
 
 /** Runs the client inside the namespace, bounded by timeout(1); lines are stamped on arrival. */
-export function runClient(ns: string, cmd: ClientCommand, limitS: number): Promise<{ lines: Line[]; code: number | null; start: number }> {
+/** Seconds a script waits before its first command: its client is started that much later. */
+export function leadingWait(script: string[]): number {
+  const m = script[0]?.trim().match(/^(?:wait|sleep)\s+(\d+(?:\.\d+)?)$/i);
+  return m ? Number(m[1]) : 0;
+}
+
+export async function runClient(ns: string, cmd: ClientCommand, limitS: number, delayS = 0): Promise<{ lines: Line[]; code: number | null; start: number }> {
+  if (delayS > 0) await new Promise((r) => setTimeout(r, delayS * 1000));
   return new Promise((resolve) => {
     const start = Date.now() / 1000;
     const p = spawn('timeout', ['-k', '2', String(limitS), 'ip', 'netns', 'exec', ns, cmd.program, ...cmd.args], {
@@ -239,7 +357,7 @@ export function runClient(ns: string, cmd: ClientCommand, limitS: number): Promi
 
 /** Splits the output at the markers into one result per transfer. */
 export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }): RealTransfer[] {
-  const transfers = transfersOf(c.script);
+  const transfers = stepsOf(c.profile, c.script);
   const res: RealTransfer[] = [];
   let cur: string[] = [];
   let from = out.start;
@@ -254,7 +372,8 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }
     const command = transfers[k] ?? `?${k}`;
     const before = l.text.slice(0, m.index);
     if (before.trim() !== '') cur.push(before);
-    const ok = c.profile === 'curl' ? m[1] === '0' : c.profile === 'lftp' ? lftpOk(cur) : tnftpOk(cur);
+    const transfer = /^(ls|get|put|append)\b/.test(command);
+    const ok = c.profile === 'curl' ? m[1] === '0' : !transfer ? commandOk(c.profile, command, cur) : c.profile === 'lftp' ? lftpOk(cur) : tnftpOk(cur);
     res.push({ command, ok, lines: cur, from, to: l.t });
     cur = [];
     from = l.t;
@@ -271,6 +390,19 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }
 /** lftp -d shows the server's 226 as `<--- 226 …`; a failed command prints `CMD: …` (e.g. `ls: Fatal error: …`). */
 function lftpOk(lines: string[]): boolean {
   return lines.some((l) => /^<--- 226[ -]/.test(l)) && !lines.some((l) => /^(ls|get|put|cls|mget): /.test(l));
+}
+
+/**
+ * A command step (cd, pwd, mkdir, rmdir, delete, rename): lftp prints `VERB: …` when it fails
+ * (its pwd answers from memory); BSD ftp prints the server's reply, whose last code decides.
+ */
+function commandOk(profile: string, command: string, lines: string[]): boolean {
+  if (profile === 'lftp') {
+    const verb = { delete: 'rm', rename: 'mv' }[command.split(' ')[0]!] ?? command.split(' ')[0]!;
+    return !lines.some((l) => l.startsWith(`${verb}: `));
+  }
+  const replies = lines.filter((l) => /^[1-5]\d\d[ -]/.test(l));
+  return replies.length > 0 && /^[23]/.test(replies[replies.length - 1]!);
 }
 
 /** tnftp reports a completed transfer with the server's 226 and no local error line. */

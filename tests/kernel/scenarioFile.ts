@@ -59,7 +59,7 @@ export interface KScenario {
     host: string;
     /** vsftpd.conf lines as written. */
     conf: string[];
-    files: { path: string; dir: boolean; size: number; text: string | null }[];
+    files: { path: string; dir: boolean; size: number; text: string | null; owner: string | null; mode: string | null }[];
     users: { name: string; password: string }[];
   };
   clients: KClient[];
@@ -146,6 +146,8 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
     dir: f.dir ?? false,
     size: f.text !== undefined ? Buffer.byteLength(f.text) : (f.size ?? 1024),
     text: f.text ?? null,
+    owner: f.owner ?? null,
+    mode: f.mode ?? null,
   }));
   const specs = file.clients ?? (file.client ? [file.client] : []);
   const clients: KClient[] = specs.map((spec) => {
@@ -186,7 +188,34 @@ export function deviceOfIp(s: KScenario, ip: string): string | null {
   return null;
 }
 
-/** The script's transfers in order: ls/dir → LIST, get → RETR, put → STOR. */
+/** The script's transfers in order: ls/dir → LIST, get → RETR, put → STOR, append → APPE. */
 export function transfersOf(script: string[]): string[] {
-  return script.filter((l) => /^(ls|dir|get|put)\b/.test(l.trim())).map((l) => l.trim());
+  return script.filter((l) => TRANSFER.test(l.trim())).map((l) => l.trim());
+}
+
+const TRANSFER = /^(ls|dir|list|get|retr|put|stor|append|appe)\b/i;
+const COMMAND = /^(cd|cwd|pwd|mkdir|mkd|rmdir|rmd|delete|dele|rm|rename)\b/i;
+
+/** Is this script line one whose outcome is reported (a transfer, or a command on the server's tree)? */
+export function isStepLine(line: string, profile: string): boolean {
+  const t = line.trim();
+  return TRANSFER.test(t) || (profile !== 'curl' && COMMAND.test(t));
+}
+
+/**
+ * The steps whose outcome each world reports, named as the simulator names them (`put FILE`
+ * without the size): transfers, and for the clients typed at a prompt also cd, pwd, mkdir,
+ * rmdir, delete and rename (curl turns a cd into the URL's path and reports only the URLs).
+ */
+export function stepsOf(profile: string, script: string[]): string[] {
+  return script.filter((l) => isStepLine(l, profile)).map((l) => stepName(l));
+}
+
+export function stepName(line: string): string {
+  const [verb = '', ...args] = line.trim().split(/\s+/);
+  const v = verb.toLowerCase();
+  const canon: Record<string, string> = { dir: 'ls', list: 'ls', retr: 'get', stor: 'put', appe: 'append', cwd: 'cd', mkd: 'mkdir', rmd: 'rmdir', dele: 'delete', rm: 'delete' };
+  const name = canon[v] ?? v;
+  if (name === 'put' || name === 'append') return `${name} ${args[0] ?? ''}`;
+  return [name, ...args].join(' ');
 }

@@ -5,7 +5,7 @@
  * netns exec binds them over /etc/passwd, /etc/shadow, /etc/group for that namespace only).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { confValue, type KScenario } from './scenarioFile';
 import { must, nsExec, writeEtcOverlay, type Topology } from './netns';
 
@@ -27,6 +27,8 @@ const OVERRIDDEN = new Set([
   'vsftpd_log_file',
   'isolate',
   'isolate_network',
+  'chroot_local_user',
+  'allow_writeable_chroot',
 ]);
 
 export interface VsftpdRun {
@@ -42,18 +44,35 @@ function patternContent(size: number): Buffer {
   return b;
 }
 
-function writeTree(root: string, files: KScenario['server']['files']): void {
+/** Numeric owners for the tree: root, the anonymous user (ftp) and the scenario's users. */
+export type Owners = Map<string, { uid: number; gid: number }>;
+
+/**
+ * The scenario's files and directories under `root`, each with its owner and mode when the
+ * scenario gives them (`"owner": "slacker", "mode": "755"`); without, root's 0755/0644. `"/"`
+ * itself may be given too.
+ */
+function writeTree(root: string, files: KScenario['server']['files'], owners: Owners): void {
   mkdirSync(root, { recursive: true });
   chmodSync(root, 0o755);
+  const perms: [string, KScenario['server']['files'][number]][] = [];
   for (const f of files) {
-    const p = `${root}${f.path.startsWith('/') ? '' : '/'}${f.path}`;
-    if (f.dir) {
+    const p = f.path === '/' ? root : `${root}${f.path.startsWith('/') ? '' : '/'}${f.path}`;
+    if (f.dir || f.path === '/') {
       mkdirSync(p, { recursive: true });
       chmodSync(p, 0o755);
     } else {
       mkdirSync(p.slice(0, p.lastIndexOf('/')), { recursive: true });
       writeFileSync(p, f.text !== null ? Buffer.from(f.text) : patternContent(f.size), { mode: 0o644 });
+      chmodSync(p, 0o644);
     }
+    if (f.owner !== null || f.mode !== null) perms.push([p, f]);
+  }
+  for (const [p, f] of perms) {
+    const o = owners.get(f.owner ?? 'root');
+    if (o === undefined) throw new Error(`file ${f.path}: owner "${f.owner}" is not root, ftp or one of server.users`);
+    chownSync(p, o.uid, o.gid);
+    if (f.mode !== null) chmodSync(p, parseInt(f.mode, 8));
   }
 }
 
@@ -65,7 +84,16 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
   const ns = topo.ns.get(s.server.host)!;
   mkdirSync(`${dir}/empty`, { recursive: true });
   chmodSync(`${dir}/empty`, 0o755);
-  writeTree(`${dir}/root`, s.server.files);
+  const passwd = readFileSync('/etc/passwd', 'utf8').trimEnd().split('\n');
+  const idsOf = (name: string) => {
+    const f = passwd.find((l) => l.startsWith(`${name}:`))?.split(':');
+    return f ? { uid: Number(f[2]), gid: Number(f[3]) } : null;
+  };
+  const owners: Owners = new Map([['root', { uid: 0, gid: 0 }]]);
+  const ftp = idsOf('ftp');
+  if (ftp) owners.set('ftp', ftp);
+  s.server.users.forEach((u, k) => owners.set(u.name, { uid: 64100 + k, gid: 64100 + k }));
+  writeTree(`${dir}/root`, s.server.files, owners);
   const kept = s.server.conf.filter((l) => {
     if (l.startsWith('#') || l.trim() === '') return false;
     const key = l.replace(/^\s+/, '').split('=')[0] ?? '';
@@ -97,16 +125,15 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
     extra.push(`rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`);
   }
   if (s.server.users.length > 0) {
-    // Local accounts exist only inside the server's namespace (overlay files), homes under dir.
-    const passwd = readFileSync('/etc/passwd', 'utf8').trimEnd().split('\n');
+    // Local accounts exist only inside the server's namespace (overlay files). The model gives
+    // a local user the same tree as the anonymous one, at "/": here each is chrooted to it
+    // (chroot_local_user), so PWD says "/" in both worlds.
     const shadow = readFileSync('/etc/shadow', 'utf8').trimEnd().split('\n');
     const group = readFileSync('/etc/group', 'utf8').trimEnd().split('\n');
     s.server.users.forEach((u, k) => {
       const uid = 64100 + k;
-      const home = `${dir}/home/${u.name}`;
-      writeTree(home, s.server.files);
       const hash = must('openssl', ['passwd', '-6', u.password]).trim();
-      passwd.push(`${u.name}:x:${uid}:${uid}::${home}:/bin/sh`);
+      passwd.push(`${u.name}:x:${uid}:${uid}::${dir}/root:/bin/sh`);
       shadow.push(`${u.name}:${hash}:19000:0:99999:7:::`);
       group.push(`${u.name}:x:${uid}:`);
     });
@@ -115,6 +142,7 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
       shadow: shadow.join('\n') + '\n',
       group: group.join('\n') + '\n',
     });
+    extra.push('chroot_local_user=YES', 'allow_writeable_chroot=YES');
   }
   const conf = [...kept, ...extra].join('\n') + '\n';
   writeFileSync(`${dir}/vsftpd.conf`, conf, { mode: 0o600 });

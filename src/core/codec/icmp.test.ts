@@ -20,10 +20,29 @@ describe('ICMP fixture: host-prohibited about the SYN to port 21', () => {
     expect(o.first8).toEqual(FIXTURES.syn.slice(20, 28));
   });
 
-  it('re-encodes to identical bytes from the offending packet (header + 8 bytes)', () => {
-    expect(encodeIcmpError(ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST_PROHIBITED, FIXTURES.syn)).toEqual(icmp);
-    const whole = encodeIcmpPacket({ src: parseIpv4('192.168.150.1')!, dst: parseIpv4('192.168.150.80')!, identification: 0x8c01, dontFragment: false }, icmp);
-    expect(whole).toEqual(FIXTURES.icmpHostProhibited);
+  it('decodes a quote of only header + 8 bytes (RFC 792’s minimum, what some routers send)', () => {
+    const r = decodeIcmp(icmp);
+    expect(r.ok && r.value.original!.quotedLength).toBe(28);
+    expect(icmp.slice(8)).toEqual(FIXTURES.syn.slice(0, 28));
+  });
+
+  it('encodeIcmpError quotes the whole offending SYN, as Linux’s icmp_send does (88 bytes of IP, not 56)', () => {
+    const err = encodeIcmpError(ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST_PROHIBITED, FIXTURES.syn);
+    expect(err.length).toBe(8 + FIXTURES.syn.length);
+    expect(err.slice(8)).toEqual(FIXTURES.syn);
+    const r = decodeIcmp(err);
+    expect(r.ok && r.value.original).toMatchObject({ srcPort: 3761, dstPort: 21, tcpSeq: 0x5f3a2c10, quotedLength: 60 });
+    const whole = encodeIcmpPacket({ src: parseIpv4('192.168.150.1')!, dst: parseIpv4('192.168.150.80')!, dontFragment: false }, err);
+    expect(whole.length).toBe(20 + 8 + 60);
+  });
+
+  it('a packet too big for a 576-byte ICMP datagram is cut to its first 548 bytes; bytes after the IP total length are not quoted', () => {
+    const big = encodeIcmpPacket({ src: parseIpv4('10.0.0.1')!, dst: parseIpv4('10.0.0.2')! }, new Uint8Array(1480));
+    const err = encodeIcmpError(ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.NET, big);
+    expect(20 + err.length).toBe(576);
+    expect(err.slice(8)).toEqual(big.slice(0, 548));
+    const padded = Uint8Array.from([...FIXTURES.syn, 0, 0, 0, 0, 0, 0]); // Ethernet-style trailer
+    expect(encodeIcmpError(ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.NET, padded).length).toBe(8 + 60);
   });
 
   it('verifies the checksum unless told not to', () => {
@@ -60,12 +79,12 @@ describe('ICMP properties', () => {
     );
   });
 
-  it('errors quote header + 8 bytes of any packet, and the quote decodes back', () => {
+  it('errors quote the whole of a small packet, and the quote decodes back', () => {
     fc.assert(
       fc.property(fc.constantFrom(FIXTURES.syn, FIXTURES.portData), fc.constantFrom(...Object.values(UNREACH_CODE)), (pkt, code) => {
         const r = decodeIcmp(encodeIcmpError(ICMP_TYPE.DEST_UNREACH, code, pkt));
         if (!r.ok) throw new Error(r.error.message);
-        expect(r.value.body).toEqual(pkt.slice(0, 28));
+        expect(r.value.body).toEqual(pkt);
         expect(r.value.original?.dstPort).toBe(21);
       }),
     );

@@ -31,6 +31,8 @@ export interface IcmpOriginal {
   header: Ipv4Header;
   /** The first (up to) 8 bytes of the original payload: enough for TCP ports and seq. */
   first8: Uint8Array;
+  /** Bytes of the original packet quoted (its IP header included). */
+  quotedLength: number;
   srcPort?: number;
   dstPort?: number;
   tcpSeq?: number;
@@ -69,7 +71,7 @@ function decodeOriginal(body: Uint8Array): IcmpOriginal | undefined {
   if (!h.ok) return undefined;
   const start = h.value.ihl * 4;
   const first8 = body.slice(start, start + 8);
-  const o: IcmpOriginal = { header: h.value, first8 };
+  const o: IcmpOriginal = { header: h.value, first8, quotedLength: body.length };
   const hasPorts = h.value.protocol === IPPROTO.TCP || h.value.protocol === IPPROTO.UDP;
   if (hasPorts && first8.length >= 4) {
     o.srcPort = readU16(first8, 0);
@@ -90,16 +92,22 @@ export function encodeIcmp(m: { type: number; code: number; rest?: number; body:
   return out;
 }
 
+/** icmp_send: an ICMP error datagram is at most 576 bytes (RFC 1812 §4.3.2.3), IP header included. */
+export const ICMP_ERROR_MAX_DATAGRAM = 576;
+/** So the quote holds at most 576 − 20 (IP) − 8 (ICMP header) = 548 bytes of the offending packet. */
+export const ICMP_ERROR_MAX_QUOTE = ICMP_ERROR_MAX_DATAGRAM - 20 - ICMP_HEADER;
+
 /**
- * An error about `originalIpPacket`: ICMP header + the original IP header + the first 8
- * bytes of its payload, the RFC 792 minimum. (Linux's icmp_send quotes as much of the
- * original as fits in 576 bytes; the minimum is enough to identify the flow, and it keeps
- * traces small.) `rest` is the next-hop MTU for FRAG_NEEDED, otherwise unused (0).
+ * An error about `originalIpPacket`, quoting as much of it as Linux's icmp_send does: the
+ * whole packet when it fits in a 576-byte ICMP datagram, else its first 548 bytes (its IP
+ * header and as much payload as fits; RFC 792 asks only for the header + 8 bytes). A
+ * 60-byte SYN is quoted whole: 20 + 8 + 60 = 88 bytes of IP. `rest` is the next-hop MTU
+ * for FRAG_NEEDED, otherwise unused (0).
  */
 export function encodeIcmpError(type: number, code: number, originalIpPacket: Uint8Array, rest = 0): Uint8Array {
   const h = decodeIpv4Header(originalIpPacket);
-  const quoteLen = h.ok ? h.value.ihl * 4 + 8 : 28;
-  return encodeIcmp({ type, code, rest, body: originalIpPacket.slice(0, quoteLen) });
+  const len = h.ok ? Math.min(h.value.totalLength, originalIpPacket.length) : originalIpPacket.length;
+  return encodeIcmp({ type, code, rest, body: originalIpPacket.slice(0, Math.min(len, ICMP_ERROR_MAX_QUOTE)) });
 }
 
 /** Wireshark-style wording; the parenthesis is the code's meaning. */

@@ -121,10 +121,10 @@ export function rewriteTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8A
 
 /**
  * rewriteTcpPacket's fast path (NAT rewrites every forwarded segment): patch the fields in a
- * copy and recompute both checksums. Taken only for a packet that decoding and re-encoding
- * would reproduce unchanged (no TCP options, no reserved bits, nothing after totalLength,
- * unfragmented), so the result is byte for byte the same as the general path's; anything
- * else returns null and goes the general way.
+ * copy and recompute both checksums. Taken for a packet without reserved bits, nothing after
+ * totalLength, unfragmented; its TCP options are kept byte for byte (for options the codec
+ * wrote, exactly what re-encoding gives — the general path's result); anything else returns
+ * null and goes the general way.
  */
 function patchTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | null {
   if (bytes.length < IPV4_MIN_HEADER || bytes[0]! >> 4 !== 4) return null;
@@ -133,7 +133,9 @@ function patchTcpPacket(bytes: Uint8Array, edit: TcpPacketEdit): Uint8Array | nu
   if (ihl < IPV4_MIN_HEADER || total !== bytes.length || total < ihl + TCP_MIN_HEADER) return null;
   if (readU16(bytes, IPV4_FIELDS.flagsFragment) & 0xbfff) return null; // reserved bit, MF or an offset
   if (bytes[IPV4_FIELDS.protocol] !== IPPROTO.TCP) return null;
-  if (bytes[ihl + TCP_FIELDS.dataOffset] !== 0x50) return null; // 5 words, reserved bits clear
+  const off = bytes[ihl + TCP_FIELDS.dataOffset]!;
+  // Reserved bits clear and a header that fits; the options are copied as they are (nf_nat leaves them alone).
+  if ((off & 0x0f) !== 0 || off >> 4 < 5 || ihl + (off >> 4) * 4 > total) return null;
   const out = copyBytes(bytes);
   // The TCP checksum is updated for the words that change (RFC 1624 eqn. 3), as nf_nat does
   // with inet_proto_csum_replace4, instead of summing the whole segment again. For a segment

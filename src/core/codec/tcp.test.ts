@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { asIpv4, parseIpv4 } from './addr';
 import { ipArb, optionsLength, rawOptionsLength, tcpBuildArb, tcpFlagsArb } from '../../../tests/fixtures/codec/arbitraries.testkit';
 import { expectDecodedShape, FIXTURES, truncations } from '../../../tests/fixtures/codec/fixtures.testkit';
-import { decodeTcp, encodeTcp, flagsFromByte, formatTcpFlags, TCP_FIELDS, tcpBuildOf, type TcpOption } from './tcp';
+import { decodeTcp, decodeTcpOptions, encodeTcp, encodeTcpOptions, flagsFromByte, formatTcpFlags, TCP_FIELDS, tcpBuildOf, tcpOptionLength, type TcpOption } from './tcp';
 
 const CLIENT = parseIpv4('192.168.150.80')!;
 const SERVER = parseIpv4('192.168.150.90')!;
@@ -146,5 +146,38 @@ describe('TCP properties', () => {
     for (const f of [FIXTURES.syn, FIXTURES.portData]) {
       for (const t of truncations(f.slice(20))) void expectDecodedShape(() => decodeTcp(t, pseudo));
     }
+  });
+});
+
+describe('TCP options Linux sends after the handshake', () => {
+  it('NOP, NOP, timestamps: 12 bytes, header 32; SACK blocks round-trip with their sequence edges', () => {
+    const ts: TcpOption[] = [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: 0xfffffff0, tsecr: 7 }];
+    expect(encodeTcpOptions(ts)).toEqual(Uint8Array.from([1, 1, 8, 10, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 7]));
+    const sack: TcpOption[] = [
+      ...ts,
+      { kind: 'nop' },
+      { kind: 'nop' },
+      {
+        kind: 'sack',
+        blocks: [
+          { left: 1000, right: 2448 },
+          { left: 0xfffffe00, right: 0x100 },
+        ],
+      },
+    ];
+    const bytes = encodeTcp({ srcPort: 21, dstPort: 40000, seq: 1, ack: 1000, flags: { ack: true }, window: 502, options: sack }, CLIENT, SERVER);
+    expect(bytes.length).toBe(20 + 12 + 2 + 18);
+    const r = decodeTcp(bytes, pseudo);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.options).toEqual(sack);
+    expect(sack.reduce((n, o) => n + tcpOptionLength(o), 0)).toBe(32);
+  });
+
+  it('a SACK option of a length that is not 2 + 8n is kept as unknown; more than four blocks are refused', () => {
+    const odd = Uint8Array.from([5, 6, 0, 0, 0, 1]);
+    const r = decodeTcpOptions(Uint8Array.from([...odd, 0, 0]));
+    expect(r.ok && r.value[0]).toEqual({ kind: 'unknown', type: 5, data: Uint8Array.from([0, 0, 0, 1]) });
+    const five = Array.from({ length: 5 }, (_, i) => ({ left: i, right: i + 1 }));
+    expect(() => encodeTcpOptions([{ kind: 'sack', blocks: five }])).toThrow(/1 to 4 blocks/);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * TCP header (RFC 9293 §3.1) with the options Linux puts on a SYN (MSS, SACK-permitted,
- * timestamps, window scale). The checksum covers the IPv4 pseudo-header, so encoding
+ * TCP header (RFC 9293 §3.1) with the options Linux uses: on a SYN MSS, SACK-permitted,
+ * timestamps and window scale (RFC 7323); on later segments timestamps and SACK blocks
+ * (RFC 2018). The checksum covers the IPv4 pseudo-header, so encoding
  * needs the addresses and decoding verifies only when they are given.
  */
 import { asPort, type Ipv4, type Port } from './addr';
@@ -54,9 +55,16 @@ export type TcpOption =
   | { kind: 'wscale'; shift: number }
   | { kind: 'sack-permitted' }
   | { kind: 'timestamps'; tsval: number; tsecr: number }
+  /** Selective acknowledgment: 1–4 blocks of received data, each [left, right) in sequence numbers. */
+  | { kind: 'sack'; blocks: SackBlock[] }
   | { kind: 'nop' }
   | { kind: 'eol' }
   | { kind: 'unknown'; type: number; data: Uint8Array };
+
+export interface SackBlock {
+  left: number;
+  right: number;
+}
 
 export interface TcpSegment {
   srcPort: Port;
@@ -74,8 +82,32 @@ export interface TcpSegment {
 }
 
 /** Option kind numbers and the exact total length each known kind must have (IANA). */
-const OPT = { eol: 0, nop: 1, mss: 2, wscale: 3, 'sack-permitted': 4, timestamps: 8 } as const;
+export const TCP_OPTION_KIND = { eol: 0, nop: 1, mss: 2, wscale: 3, 'sack-permitted': 4, sack: 5, timestamps: 8 } as const;
+const OPT = TCP_OPTION_KIND;
 const OPT_LEN: Record<number, number> = { [OPT.mss]: 4, [OPT.wscale]: 3, [OPT['sack-permitted']]: 2, [OPT.timestamps]: 10 };
+/** A SACK option is 2 + 8 bytes per block, 1 to 4 blocks (RFC 2018 §3). */
+const sackLenOk = (len: number) => len >= 10 && len <= 34 && (len - 2) % 8 === 0;
+
+/** Bytes an option takes on the wire (its kind and length bytes included). */
+export function tcpOptionLength(o: TcpOption): number {
+  switch (o.kind) {
+    case 'eol':
+    case 'nop':
+      return 1;
+    case 'mss':
+      return 4;
+    case 'wscale':
+      return 3;
+    case 'sack-permitted':
+      return 2;
+    case 'timestamps':
+      return 10;
+    case 'sack':
+      return 2 + 8 * o.blocks.length;
+    case 'unknown':
+      return 2 + o.data.length;
+  }
+}
 
 const err = (kind: 'truncated' | 'bad-value' | 'bad-checksum', offset: number, message: string) => fail('tcp', kind, offset, message);
 
@@ -134,7 +166,14 @@ export function decodeTcpOptions(area: Uint8Array, base = TCP_FIELDS.options): D
     if (len < 2) return err('bad-value', base + i + 1, `option ${type} has length ${len} (minimum 2)`);
     if (i + len > area.length) return err('truncated', base + i, `option ${type} of length ${len} runs past the header`);
     const body = area.subarray(i + 2, i + len);
-    if (OPT_LEN[type] !== len) out.push({ kind: 'unknown', type, data: body.slice() });
+    if (type === OPT.sack) {
+      if (!sackLenOk(len)) out.push({ kind: 'unknown', type, data: body.slice() });
+      else {
+        const blocks: SackBlock[] = [];
+        for (let b = 0; b < body.length; b += 8) blocks.push({ left: readU32(body, b), right: readU32(body, b + 4) });
+        out.push({ kind: 'sack', blocks });
+      }
+    } else if (OPT_LEN[type] !== len) out.push({ kind: 'unknown', type, data: body.slice() });
     else if (type === OPT.mss) out.push({ kind: 'mss', value: readU16(body, 0) });
     else if (type === OPT.wscale) out.push({ kind: 'wscale', shift: body[0]! });
     else if (type === OPT['sack-permitted']) out.push({ kind: 'sack-permitted' });
@@ -169,6 +208,13 @@ export function encodeTcpOptions(options: readonly TcpOption[]): Uint8Array {
         writeU32(b, 0, o.tsval);
         writeU32(b, 4, o.tsecr);
         parts.push(OPT.timestamps, 10, ...b);
+        break;
+      }
+      case 'sack': {
+        if (o.blocks.length < 1 || o.blocks.length > 4) throw new RangeError(`a SACK option holds 1 to 4 blocks, not ${o.blocks.length}`);
+        const b = new Uint8Array(8 * o.blocks.length);
+        o.blocks.forEach((blk, k) => (writeU32(b, 8 * k, blk.left >>> 0), writeU32(b, 8 * k + 4, blk.right >>> 0)));
+        parts.push(OPT.sack, 2 + b.length, ...b);
         break;
       }
       case 'unknown':

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, type Ipv4 } from '../codec/addr';
 import { encodeIcmpError } from '../codec/icmp';
-import { decodePacket, encodeIcmpPacket } from '../codec/packet';
+import { decodePacket, encodeIcmpPacket, encodeTcpPacket } from '../codec/packet';
+import { tcpChecksumOf, type TcpOption } from '../codec/tcp';
 import { Netfilter, type NfEvent, type NfResult } from './netfilter';
 import { conntrackList, Conversation, ip, rules, tcp } from './netfilter.testkit';
 
@@ -123,6 +124,36 @@ describe('MASQUERADE and nf_nat_ftp on the client router', () => {
     expect(ends(nf.forward(c2.syn(), 'eth0', croute, 20).bytes)).toBe('198.51.100.1:40001 -> 203.0.113.10:21');
   });
 
+  it('SACK blocks in an ACK after the PORT rewrite are shifted like the ack field (nf_ct_sack_adjust)', () => {
+    const nf = clientRouter();
+    const { c } = masqControl(nf);
+    const portAt = c.cSeq;
+    nf.forward(c.fromClient('PORT 192,168,1,100,50,60\r\n'), 'eth0', croute, 10); // one byte shorter on the wire
+    nf.forward(c.fromClient('LIST\r\n'), 'eth0', croute, 11);
+    // The server saw LIST at cSeq − 6 − 1 (its numbering) and reports a block after it, and one before the PORT line.
+    const lateLeft = c.cSeq - 1 + 100;
+    const early = { left: portAt - 50, right: portAt - 10 };
+    const late = { left: lateLeft, right: lateLeft + 1448 };
+    const ts: TcpOption[] = [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: 1, tsecr: 2 }];
+    const dup = encodeTcpPacket(
+      { src: ip('203.0.113.10'), dst: ip('198.51.100.1') },
+      {
+        srcPort: 21,
+        dstPort: 40000,
+        seq: c.sSeq,
+        ack: c.cSeq - 1,
+        flags: { ack: true },
+        window: 502,
+        options: [...ts, { kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: [late, early] }],
+      },
+    );
+    const back = nf.forward(dup, 'eth1', croute, 12);
+    const t = dec(back.bytes).tcp!; // checksum verified by dec
+    expect(t.ack).toBe(c.cSeq);
+    expect(t.options.at(-1)).toEqual({ kind: 'sack', blocks: [{ left: late.left + 1, right: late.right + 1 }, early] });
+    expect(t.options.slice(0, 3)).toEqual(ts);
+  });
+
   it('an ICMP error about a translated flow is RELATED; its quoted header is translated back', () => {
     const nf = clientRouter();
     const c = new Conversation('192.168.1.100', 40000, '203.0.113.10', 21);
@@ -135,6 +166,12 @@ describe('MASQUERADE and nf_nat_ftp on the client router', () => {
     expect(formatIpv4(p.ip.header.dst)).toBe('192.168.1.100');
     const o = p.icmp!.original!;
     expect([formatIpv4(o.header.src), o.srcPort, formatIpv4(o.header.dst), o.dstPort]).toEqual(['192.168.1.100', 40000, '203.0.113.10', 21]);
+    // The whole SYN is quoted (icmp_send), so its TCP checksum is translated too: the quoted
+    // segment is again the one the client sent, checksum included (tcp_manip_pkt).
+    const sent = c.syn();
+    const quotedTcp = p.icmp!.body.subarray(20);
+    expect(quotedTcp).toEqual(sent.subarray(20));
+    expect(tcpChecksumOf(quotedTcp, ip('192.168.1.100'), ip('203.0.113.10'))).toBe(0);
   });
 });
 

@@ -87,14 +87,30 @@ export function translateIcmpError(bytes: Uint8Array, c: Conn, dir: Dir, m: Mani
   const out = bytes.slice();
   const innerProto = out[innerAt + 9];
   const innerPorts = (innerProto === IPPROTO.TCP || innerProto === IPPROTO.UDP) && out.length >= innerL4 + 4;
+  // The quoted transport checksum is updated only when the quote holds it whole (tcp_manip_pkt:
+  // a full TCP header; udp_manip_pkt: a UDP checksum that is not 0), by the words that change.
+  const csumAt =
+    innerProto === IPPROTO.TCP && out.length >= innerL4 + 20
+      ? innerL4 + 16
+      : innerProto === IPPROTO.UDP && out.length >= innerL4 + 8 && readU16(out, innerL4 + 6) !== 0
+        ? innerL4 + 6
+        : -1;
+  const put32 = (at: number, v: number) => {
+    if (csumAt >= 0) replaceInChecksum(out, csumAt, at, 4, v);
+    writeU32(out, at, v);
+  };
+  const put16 = (at: number, v: number) => {
+    if (csumAt >= 0) replaceInChecksum(out, csumAt, at, 2, v);
+    writeU16(out, at, v);
+  };
   if (m === 'dst') {
     writeU32(out, 16, t.dst); // outer destination
-    writeU32(out, innerAt + 12, inner.src); // quoted source
-    if (innerPorts) writeU16(out, innerL4, inner.sport);
+    put32(innerAt + 12, inner.src); // quoted source
+    if (innerPorts) put16(innerL4, inner.sport);
   } else {
     writeU32(out, 12, t.src);
-    writeU32(out, innerAt + 16, inner.dst);
-    if (innerPorts) writeU16(out, innerL4 + 2, inner.dport);
+    put32(innerAt + 16, inner.dst);
+    if (innerPorts) put16(innerL4 + 2, inner.dport);
   }
   // Quoted IP header checksum, then the ICMP checksum, then the outer header.
   writeU16(out, innerAt + 10, 0);
@@ -102,6 +118,15 @@ export function translateIcmpError(bytes: Uint8Array, c: Conn, dir: Dir, m: Mani
   writeU16(out, icmpAt + 2, 0);
   writeU16(out, icmpAt + 2, internetChecksum(out.subarray(icmpAt)));
   return fixIpv4Checksum(out);
+}
+
+/** RFC 1624 eqn. 3: the checksum at `csumAt` after the `len`-byte field at `at` becomes `v` (called before the field is written). */
+function replaceInChecksum(b: Uint8Array, csumAt: number, at: number, len: 2 | 4, v: number): void {
+  let sum = ~readU16(b, csumAt) & 0xffff;
+  const words = len === 4 ? [v >>> 16, v & 0xffff] : [v & 0xffff];
+  words.forEach((w, i) => (sum += (~readU16(b, at + 2 * i) & 0xffff) + w));
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  writeU16(b, csumAt, ~sum & 0xffff);
 }
 
 /** Linux keeps the source port when free, else searches its class: below 1024 stays below 1024. */
@@ -177,6 +202,38 @@ export function seqAdjust(bytes: Uint8Array, c: Conn, dir: Dir): Uint8Array | nu
   const ackOff = after((ack - other.offsetBefore) >>> 0, other.correctionPos) ? other.offsetAfter : other.offsetBefore;
   const newSeq = (seq + seqOff) >>> 0;
   const newAck = ackFlag ? (ack - ackOff) >>> 0 : ack;
-  if (newSeq === seq && newAck === ack) return null;
-  return rewriteTcpPacket(bytes, { seq: newSeq, ack: newAck });
+  const sackAt = ackFlag ? sackBlocksAt(bytes, ihl) : null;
+  if (newSeq === seq && newAck === ack && !sackAt) return null;
+  const out = newSeq === seq && newAck === ack ? bytes.slice() : rewriteTcpPacket(bytes, { seq: newSeq, ack: newAck });
+  if (!out || !sackAt) return out;
+  // nf_ct_sack_adjust: SACK block edges acknowledge the other direction's bytes, like the ack field.
+  const csumAt = ihl + 16;
+  for (let at = sackAt.from; at + 4 <= sackAt.to; at += 4) {
+    const edge = readU32(out, at);
+    const off = after((edge - other.offsetBefore) >>> 0, other.correctionPos) ? other.offsetAfter : other.offsetBefore;
+    if (off !== 0) {
+      replaceInChecksum(out, csumAt, at, 4, (edge - off) >>> 0);
+      writeU32(out, at, (edge - off) >>> 0);
+    }
+  }
+  return out;
+}
+
+/** Where the SACK blocks of a TCP packet lie (the option's body), or null when it has none. */
+function sackBlocksAt(bytes: Uint8Array, ihl: number): { from: number; to: number } | null {
+  const end = ihl + ((bytes[ihl + 12]! >> 4) << 2);
+  let i = ihl + 20;
+  while (i < end && i < bytes.length) {
+    const kind = bytes[i]!;
+    if (kind === 0) break;
+    if (kind === 1) {
+      i++;
+      continue;
+    }
+    const len = bytes[i + 1] ?? 0;
+    if (len < 2 || i + len > end) break;
+    if (kind === 5 && len >= 10) return { from: i + 2, to: i + len };
+    i += len;
+  }
+  return null;
 }

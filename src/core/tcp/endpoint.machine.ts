@@ -210,6 +210,7 @@ export const tcpEndpointMachine = setup({
       const s = segOf(event);
       if (!s) return;
       const t = context.tcb;
+      t.takeTimestamp(s);
       t.takeAck(s);
       const data = t.takeData(s);
       if (s.payload.length > 0 || s.flags.syn || s.flags.fin) t.ackPending = true;
@@ -223,6 +224,10 @@ export const tcpEndpointMachine = setup({
     /** Sends what the window allows, and a bare ACK only if no segment carried the one owed. */
     respond: ({ context }) => {
       const t = context.tcb;
+      const sack = t.sackPending;
+      t.sackPending = null;
+      // A duplicate ACK naming data beyond a gap goes out on its own, as Linux's does.
+      if (sack) t.sendAck(sack);
       t.pump(); // every segment it sends carries the ACK (Tcb.emit clears ackPending)
       if (t.ackPending) t.sendAck();
     },

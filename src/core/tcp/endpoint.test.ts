@@ -34,7 +34,7 @@ function serve(net: TestNet, onSock?: (s: TcpSocket) => void): { got: Uint8Array
 }
 
 describe('three-way handshake', () => {
-  it('reaches ESTABLISHED on both sides with MSS 1460 on SYN and SYN-ACK', () => {
+  it('reaches ESTABLISHED on both sides; SYN and SYN-ACK carry Linux options (MSS, SACK_PERM, TS, NOP, WS 7), later segments NOP, NOP, TS', () => {
     const net = makeTestNet();
     serve(net);
     let connectedAt = -1;
@@ -46,17 +46,51 @@ describe('three-way handshake', () => {
     expect(statesOf(net, 'server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED']);
     const [syn] = net.sentBy('client');
     const [synAck] = net.sentBy('server');
-    expect(syn!.p.tcp!.flags).toMatchObject({ syn: true, ack: false });
-    expect(syn!.p.tcp!.options).toEqual([{ kind: 'mss', value: 1460 }]);
-    expect(synAck!.p.tcp!.flags).toMatchObject({ syn: true, ack: true });
-    expect(synAck!.p.tcp!.options).toEqual([{ kind: 'mss', value: 1460 }]);
-    expect(synAck!.p.tcp!.ack).toBe((syn!.p.tcp!.seq + 1) >>> 0);
+    const s = syn!.p.tcp!;
+    const sa = synAck!.p.tcp!;
+    expect(s.flags).toMatchObject({ syn: true, ack: false });
+    const synTs = s.options[2]!.kind === 'timestamps' ? s.options[2]!.tsval : -1;
+    expect(s.options).toEqual([
+      { kind: 'mss', value: 1460 },
+      { kind: 'sack-permitted' },
+      { kind: 'timestamps', tsval: synTs, tsecr: 0 },
+      { kind: 'nop' },
+      { kind: 'wscale', shift: 7 },
+    ]);
+    // 20 bytes of options: a 40-byte TCP header, 60 bytes of IP (74 on Ethernet).
+    expect(s.dataOffset * 4).toBe(40);
+    expect(syn!.p.ip.header.totalLength).toBe(60);
+    expect(sa.flags).toMatchObject({ syn: true, ack: true });
+    const saTs = sa.options[2]!.kind === 'timestamps' ? sa.options[2]!.tsval : -1;
+    // The SYN-ACK echoes the SYN's TSval; 2 ms later the server's clock is 2 ms on, from its own offset.
+    expect(sa.options).toEqual([
+      { kind: 'mss', value: 1460 },
+      { kind: 'sack-permitted' },
+      { kind: 'timestamps', tsval: saTs, tsecr: synTs },
+      { kind: 'nop' },
+      { kind: 'wscale', shift: 7 },
+    ]);
+    expect(sa.ack).toBe((s.seq + 1) >>> 0);
     const ack = net.sentBy('client')[1]!.p.tcp!;
     expect(ack.flags).toMatchObject({ syn: false, ack: true });
-    expect(ack.ack).toBe((synAck!.p.tcp!.seq + 1) >>> 0);
-    // IP as Linux sends TCP: TTL 64, DF set, window 65535 without scaling.
+    expect(ack.ack).toBe((sa.seq + 1) >>> 0);
+    // The client's TSval moved on by the 2 ms the handshake took; it echoes the server's.
+    expect(ack.options).toEqual([{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: (synTs + 2) >>> 0, tsecr: saTs }]);
+    // IP as Linux sends TCP: TTL 64, DF set. Windows: SYN 64240 = 44 × 1460; SYN-ACK 65160 = 45 × 1448;
+    // after the handshake scaled by 2^7: 64240 rounded up to 502 × 128 = 64256.
     expect(syn!.p.ip.header).toMatchObject({ ttl: 64, dontFragment: true });
-    expect(syn!.p.tcp!.window).toBe(65535);
+    expect([s.window, sa.window, ack.window]).toEqual([64240, 65160, 502]);
+  });
+
+  it('a SYN without options gets a SYN-ACK with MSS only; the connection then sends no options and no scaling', () => {
+    const net = makeTestNet();
+    serve(net);
+    net.server.receive(encodeTcpPacket({ src: CLIENT_IP, dst: SERVER_IP }, { srcPort: 5555, dstPort: 21, seq: 100, ack: 0, flags: { syn: true }, window: 8192 }));
+    net.scheduler.run({ until: 10 * MS });
+    const sa = net.sentBy('server')[0]!.p.tcp!;
+    expect(sa.options).toEqual([{ kind: 'mss', value: 1460 }]);
+    // No timestamps: the window is cut in segments of the full 1460 (44 × 1460), unscaled.
+    expect(sa.window).toBe(64240);
   });
 
   it('data written before the handshake completes goes out after it', () => {
@@ -313,6 +347,28 @@ describe('data retransmission', () => {
     expect(resend.t - lost.t).toBeLessThan(1 * S + 10 * MS);
     expect(timers(net, 'client').filter((t) => t.name === 'rto').length).toBe(1);
     expect(c.state).toBe('CLOSED');
+  });
+
+  it('data beyond a lost segment is answered by a duplicate ACK whose SACK block names it; TSecr echoes the peer’s latest in-order TSval', () => {
+    let n = 0;
+    const net = makeTestNet({
+      filter: (p, d) => (p.from === 'client' && d.tcp!.payload.length > 0 && ++n === 5 ? 'drop' : 'pass'),
+    });
+    serve(net);
+    const data = pattern(20_000);
+    const c = net.client.connect({ dst: SERVER_IP, dstPort: 21, conn: 'c' }, { onConnected: () => (c.send(data), c.close()) });
+    net.scheduler.run();
+    const segs = net.sentBy('client').filter((s) => s.p.tcp!.payload.length > 0);
+    const lost = segs[4]!.p.tcp!;
+    const next = segs[5]!.p.tcp!;
+    const dup = net.sentBy('server').find((s) => s.p.tcp!.options.some((o) => o.kind === 'sack'))!.p.tcp!;
+    // Cumulative ACK stays at the lost segment; the block is the segment that came after it.
+    expect(dup.ack).toBe(lost.seq);
+    expect(dup.options.slice(3)).toEqual([{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: [{ left: next.seq, right: (next.seq + 1448) >>> 0 }] }]);
+    expect(dup.dataOffset * 4).toBe(20 + 12 + 12);
+    // Its TSecr is the TSval of the last segment received in order (segment 4), not of the one beyond the gap.
+    const tsOf = (t: typeof lost) => t.options.find((o) => o.kind === 'timestamps') as { tsval: number; tsecr: number };
+    expect(tsOf(dup).tsecr).toBe(tsOf(segs[3]!.p.tcp!).tsval);
   });
 
   it('gives up with reset after 15 time-outs when the peer vanishes', () => {

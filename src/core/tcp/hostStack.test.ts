@@ -39,7 +39,7 @@ function icmpFromRouter(original: Uint8Array, type: number, code: number): Uint8
 }
 
 describe('data transfer', () => {
-  it('1 MB up and 10 KB down arrive intact, in segments of at most the MSS, every checksum valid', () => {
+  it('1 MB up and 10 KB down arrive intact, in segments of at most MSS − timestamps (1460 − 12 = 1448), every checksum valid', () => {
     const net = makeTestNet();
     const up = pattern(1_000_000);
     const down = pattern(10_000, 3);
@@ -48,12 +48,15 @@ describe('data transfer', () => {
     expect(firstDifference(r.atClient, down)).toBe(-1);
     for (const side of ['client', 'server'] as const) {
       for (const { p } of net.sentBy(side)) {
-        expect(p.tcp!.payload.length).toBeLessThanOrEqual(1460);
+        expect(p.tcp!.payload.length).toBeLessThanOrEqual(1448);
+        if (!p.tcp!.flags.syn) expect(p.tcp!.dataOffset * 4, 'NOP, NOP, TS after the handshake').toBe(32);
         expect(tcpChecksumOf(p.ip.payload, p.ip.header.src, p.ip.header.dst)).toBe(0);
       }
     }
     const upSegs = net.sentBy('client').filter((x) => x.p.tcp!.payload.length > 0);
-    expect(upSegs.length).toBe(Math.ceil(1_000_000 / 1460));
+    // 1,000,000 = 690 × 1448 + 880: 691 segments, all full but the last.
+    expect(upSegs.length).toBe(Math.ceil(1_000_000 / 1448));
+    expect(upSegs.filter((x) => x.p.tcp!.payload.length === 1448).length).toBe(690);
     // PSH only on the segment that ends the write.
     expect(upSegs.filter((x) => x.p.tcp!.flags.psh).length).toBe(1);
     expect(upSegs.at(-1)!.p.tcp!.flags.psh).toBe(true);
@@ -62,7 +65,7 @@ describe('data transfer', () => {
     expect(serverAcks.length).toBeGreaterThanOrEqual(upSegs.length);
   });
 
-  it('never has more than the peer window (65535) in flight', () => {
+  it('never has more than the peer window (510 × 128 = 65280 after scaling) in flight', () => {
     const net = makeTestNet();
     transfer(net, pattern(300_000), new Uint8Array(0));
     // Bytes in flight at each send = highest byte sent − highest ACK the client had received
@@ -76,8 +79,23 @@ describe('data transfer', () => {
       while (i < acks.length && acks[i]!.at <= t) acked = Math.max(acked, (acks[i++]!.ack - base) >>> 0);
       if (p.tcp!.payload.length === 0) continue;
       maxEnd = Math.max(maxEnd, ((p.tcp!.seq - base) >>> 0) + p.tcp!.payload.length);
-      expect(maxEnd - acked).toBeLessThanOrEqual(65535);
+      expect(maxEnd - acked).toBeLessThanOrEqual(65280);
     }
+    // The server's window field is 510, read ×2^7.
+    expect(net.sentBy('server').at(-1)!.p.tcp!.window).toBe(510);
+  });
+
+  it('slow start: 10 segments in the first flight (initial congestion window), doubling each round trip up to the peer window', () => {
+    const net = makeTestNet();
+    transfer(net, pattern(300_000), new Uint8Array(0));
+    const data = net.sentBy('client').filter((x) => x.p.tcp!.payload.length > 0);
+    const flights = new Map<number, number>();
+    for (const d of data) flights.set(d.t, (flights.get(d.t) ?? 0) + 1);
+    const sizes = [...flights.values()];
+    // The ACKs of a flight arrive together one round trip later: each releases its segment and
+    // adds one, so the flight doubles (10, 20, 40) until the peer's window caps it at
+    // 45 segments (45 × 1448 = 65160 ≤ 65280 < 46 × 1448).
+    expect(sizes.slice(0, 5)).toEqual([10, 20, 40, 45, 45]);
   });
 
   it('several writes: PSH closes each, bytes arrive in order', () => {

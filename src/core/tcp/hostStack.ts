@@ -178,10 +178,26 @@ export class HostStack {
   private readonly listeners = new Map<number, Listener>();
   /** Local port → sockets using it. */
   private readonly portUse = new Map<number, number>();
+  /** Timestamp offsets by address pair, and their own PRNG (forked: drawing them moves no port or ISN). */
+  private readonly tsOffsets = new Map<string, number>();
+  private readonly tsPrng: Prng;
 
   constructor(private readonly opts: HostStackOptions) {
     this.id = opts.id;
     this.ip = opts.ip;
+    this.tsPrng = opts.prng.fork('tcp-timestamps');
+  }
+
+  /**
+   * The TSval offset for connections between two addresses: Linux 6.x keys it on the
+   * address pair (secure_tcp_ts_off, a keyed hash since 4.13), so every connection between
+   * the same two hosts shares it; here a PRNG draw on the pair's first use.
+   */
+  tsOffsetFor(localIp: Ipv4, remoteIp: Ipv4): number {
+    const key = `${localIp}>${remoteIp}`;
+    let off = this.tsOffsets.get(key);
+    if (off === undefined) this.tsOffsets.set(key, (off = this.tsPrng.nextU32()));
+    return off;
   }
 
   /** The simulated clock's scheduler (its sockets' retransmission timers run on it). */
@@ -336,6 +352,8 @@ export class HostStack {
       remotePort,
       iss: this.opts.prng.nextU32(),
       ipId: this.opts.prng.nextU32() & 0xffff,
+      tsOffset: this.tsOffsetFor(localIp, remoteIp),
+      now: () => this.opts.scheduler.now,
       transmit: (bytes) => transmit(bytes, meta),
     });
   }

@@ -7,39 +7,81 @@
  * Our data is addressed by stream offset (0 = first byte after the SYN), a plain JS
  * number that never wraps; sequence numbers are derived from it modulo 2^32.
  *
+ * Options as Linux 6.x sends them by default (tcp_output.c: tcp_syn_options,
+ * tcp_synack_options, tcp_established_options, written in tcp_options_write's order):
+ * - SYN: MSS 1460, SACK_PERM, timestamps, NOP, window scale 7 — 20 option bytes; window
+ *   64240 (65536 of receive space rounded down to 44 × 1460, tcp_select_initial_window);
+ * - SYN-ACK: MSS, then each of SACK_PERM, timestamps, window scale only if the SYN offered
+ *   it (same order); window 65160 (65536 rounded down to 45 × 1448: MSS less the 12 bytes
+ *   of timestamp option when the SYN had timestamps);
+ * - later segments: NOP, NOP, timestamps (12 bytes) when both sides sent timestamps, so
+ *   a full data segment holds MSS − 12 = 1448 bytes; RSTs sent for a segment no socket
+ *   owns carry no options (tcp_v4_send_reset), an abort's RST/ACK does (it goes through
+ *   tcp_transmit_skb like any segment).
+ * - TSval = milliseconds of the simulated clock + an offset per address pair (Linux's
+ *   secure_tcp_ts_off, a keyed hash of the two addresses; here a seeded PRNG draw per
+ *   pair, see HostStack); TSecr echoes ts_recent, the TSval of the last segment that did
+ *   not start beyond RCV.NXT as of our last ACK (tcp_replace_ts_recent's rcv_wup test).
+ * - Window scale: the field after the handshake is the receive window >> 7, the window
+ *   rounded up to a multiple of 128 as __tcp_select_window does (64240 → 502, i.e.
+ *   502 × 128 = 64256; 65160 → 510, 65280). The peer's field is read as field << its shift.
+ *
  * Simplifications, each chosen over Linux's behaviour on purpose:
- * - no congestion control: send while bytes in flight < the peer's window (65535, no
- *   window scaling on either side); SWS avoidance only (no partial segment while data
- *   is in flight unless it is the end of what was written);
+ * - congestion control is Reno's slow start and congestion avoidance counted in
+ *   segments (RFC 5681): 10 segments at first (RFC 6928, TCP_INIT_CWND), one more per
+ *   segment acknowledged, back to one after a time-out. Linux's default is CUBIC with
+ *   fast retransmit and recovery; for the loss-free transfers the model mostly runs,
+ *   both open the window the same way. Bytes in flight stay below the smaller of the
+ *   congestion window and the peer's window. The window we advertise stays at its
+ *   initial size (Linux grows it as data arrives, tcp_grow_window); SWS avoidance only
+ *   (no partial segment while data is in flight unless it is the end of what was written);
  * - every data segment is ACKed at once (no delayed ACK) — by the application's answer when
  *   it writes one while the segment is processed, else by a bare ACK; out-of-order data is
- *   dropped and RCV.NXT re-ACKed (no SACK, no reassembly queue);
+ *   dropped and RCV.NXT re-ACKed with a SACK block naming the segment that arrived
+ *   beyond it (RFC 2018; dropping it afterwards is the "reneging" §8 allows — Linux
+ *   would keep it in its out-of-order queue). No D-SACK for duplicates;
  * - RTO: 1 s, doubled per consecutive time-out up to 120 s, reset when an ACK advances
  *   SND.UNA; after 15 time-outs (tcp_retries2) the connection is reset. Linux starts
  *   near RTT + 200 ms from its RTT estimate and also fast-retransmits; neither is
  *   modelled. On a time-out we go back to SND.UNA and resend one segment; the ACK for
- *   it releases the rest of the window again (go-back-N).
+ *   it releases the rest of the window again (go-back-N). SACK blocks received are read
+ *   by nobody: the sender does not use them.
  * - IP identification: a per-connection counter starting at a PRNG value, +1 per
  *   segment, as Linux does for DF packets of a connected socket (inet_id).
  */
 import type { Ipv4 } from '../codec/addr';
 import { encodeTcpPacket } from '../codec/packet';
-import type { TcpFlags, TcpOption, TcpSegment } from '../codec/tcp';
+import type { SackBlock, TcpFlags, TcpOption, TcpSegment } from '../codec/tcp';
 import type { ConnectError, TcpStateName } from './types';
 
 /** Our MSS (Ethernet MTU 1500 − 40), sent as an option on SYN and SYN-ACK. */
 export const OUR_MSS = 1460;
 /** Peer MSS when its SYN carries no option (RFC 1122 §4.2.2.6). */
 export const DEFAULT_PEER_MSS = 536;
-/** Receive window we advertise: the largest without window scaling. */
-export const OUR_WINDOW = 65535;
+/** The largest window field without scaling. */
+const MAX_WINDOW_FIELD = 0xffff;
+/** Receive space (tcp_rmem[1] 131072, half of it usable: tcp_win_from_space) from which the initial window is cut. */
+export const RCV_SPACE = 65536;
+/** Our window scale shift: ilog2(tcp_rmem[2] = 6 MiB) − 15 = 7 (tcp_select_initial_window). */
+export const OUR_WSCALE = 7;
+/** NOP, NOP, timestamps: the option bytes on every segment after a handshake that agreed on timestamps. */
+export const TS_OPTION_BYTES = 12;
+/** The window field of a SYN: 65536 rounded down to whole segments of 1460 (44 × 1460 = 64240). */
+export const SYN_WINDOW = initialWindow(OUR_MSS);
+
+/** tcp_select_initial_window: the receive space rounded down to a multiple of the segment size, at most 65535 unscaled. */
+export function initialWindow(segmentSize: number): number {
+  return Math.min(Math.floor(RCV_SPACE / segmentSize) * segmentSize, MAX_WINDOW_FIELD);
+}
 export const INITIAL_RTO_MS = 1000;
+/** Initial congestion window, in segments (TCP_INIT_CWND). */
+export const INITIAL_CWND = 10;
 export const MAX_RTO_MS = 120_000;
 /** Data time-outs before giving up (Linux tcp_retries2 = 15, counted here as time-outs). */
 export const MAX_DATA_RETRANSMITS = 15;
 export const IP_TTL = 64;
 
-const MSS_OPTION: TcpOption[] = [{ kind: 'mss', value: OUR_MSS }];
+const NOP: TcpOption = { kind: 'nop' };
 /** States in which an application write is accepted (before close(); data queued during the handshake waits for ESTABLISHED). */
 const WRITABLE: ReadonlySet<TcpStateName> = new Set(['LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT']);
 type Flags = Partial<TcpFlags>;
@@ -59,6 +101,10 @@ export interface TcbInit {
   remotePort: number;
   iss: number;
   ipId: number;
+  /** Added to the millisecond clock for TSval (per address pair). */
+  tsOffset: number;
+  /** Simulated time in microseconds. */
+  now: () => number;
   transmit: (bytes: Uint8Array) => void;
 }
 
@@ -70,6 +116,8 @@ export class Tcb {
   readonly iss: number;
   private ipId: number;
   private readonly transmit: (bytes: Uint8Array) => void;
+  private readonly now: () => number;
+  readonly tsOffset: number;
 
   /** Current RFC state, kept here so readers need not parse snapshots. */
   state: TcpStateName = 'CLOSED';
@@ -90,7 +138,26 @@ export class Tcb {
   private finOut = false;
   finAcked = false;
   peerMss = DEFAULT_PEER_MSS;
+  /** The peer's window in bytes (its field, scaled once the handshake agreed on scaling). */
   peerWindow = 0;
+  /** Congestion window in segments: 10 at first (RFC 6928, Linux's TCP_INIT_CWND). */
+  cwnd = INITIAL_CWND;
+  /** Slow-start threshold in segments: unbounded until a time-out. */
+  ssthresh = Number.POSITIVE_INFINITY;
+  private cwndCount = 0;
+
+  // --- options agreed in the handshake ---
+  /** What the peer's SYN (or SYN-ACK) offered; for the passive side also what its SYN-ACK answers with. */
+  peerSackOk = false;
+  peerTsOk = false;
+  /** The peer's window-scale shift, or null when its SYN had no window-scale option. */
+  peerWscale: number | null = null;
+  /** The peer's TSval to echo (ts_recent). */
+  tsRecent = 0;
+  /** RCV.NXT when we last sent an ACK (rcv_wup). */
+  private rcvWup = 0;
+  /** Our receive window in bytes (set by the SYN or SYN-ACK we send). */
+  rcvWindow = SYN_WINDOW;
 
   // --- receive side ---
   irs = 0;
@@ -136,6 +203,23 @@ export class Tcb {
     this.iss = init.iss >>> 0;
     this.ipId = init.ipId & 0xffff;
     this.transmit = init.transmit;
+    this.now = init.now;
+    this.tsOffset = init.tsOffset >>> 0;
+  }
+
+  /** Both SYNs carried timestamps: every later segment carries them (RFC 7323 §3.2). */
+  get tsOk(): boolean {
+    return this.peerTsOk;
+  }
+
+  /** Both SYNs carried window scale: later window fields are scaled (RFC 7323 §2.2). */
+  get wscaleOk(): boolean {
+    return this.peerWscale !== null;
+  }
+
+  /** TSval now: the millisecond clock plus the pair's offset, modulo 2^32. */
+  tsVal(): number {
+    return (Math.floor(this.now() / 1000) + this.tsOffset) >>> 0;
   }
 
   /** Sequence number of stream offset `o`. */
@@ -148,8 +232,9 @@ export class Tcb {
     return (this.seqOf(this.sndMax) + (this.finSent ? 1 : 0)) >>> 0;
   }
 
+  /** Payload bytes of a full segment: the smaller MSS less the timestamp option (tcp_current_mss): 1460 − 12 = 1448. */
   get effectiveMss(): number {
-    return Math.min(this.peerMss, OUR_MSS);
+    return Math.min(this.peerMss, OUR_MSS) - (this.tsOk ? TS_OPTION_BYTES : 0);
   }
 
   /** Data or FIN sent and not yet acknowledged. */
@@ -159,40 +244,83 @@ export class Tcb {
 
   // ------------------------------------------------------------------ segments out
 
-  private emit(flags: Flags, seq: number, ack: number, payload?: Uint8Array, options?: TcpOption[]): void {
+  /** The window field of a segment after the handshake: our window rounded up to the scale unit, then shifted. */
+  windowField(): number {
+    if (!this.wscaleOk) return Math.min(this.rcvWindow, MAX_WINDOW_FIELD);
+    const unit = 1 << OUR_WSCALE;
+    return Math.min(Math.ceil(this.rcvWindow / unit), MAX_WINDOW_FIELD);
+  }
+
+  /** The window we advertise after the handshake, in bytes (the field × 128 when scaled). */
+  get advertisedWindow(): number {
+    return this.wscaleOk ? this.windowField() << OUR_WSCALE : this.windowField();
+  }
+
+  /** NOP, NOP, TS on a segment after the handshake (tcp_established_options), plus NOP, NOP, SACK when given. */
+  private establishedOptions(sack?: SackBlock[]): TcpOption[] | undefined {
+    const out: TcpOption[] = [];
+    if (this.tsOk) out.push(NOP, NOP, { kind: 'timestamps', tsval: this.tsVal(), tsecr: this.tsRecent });
+    if (sack && sack.length && this.peerSackOk) out.push(NOP, NOP, { kind: 'sack', blocks: sack });
+    return out.length ? out : undefined;
+  }
+
+  private emit(flags: Flags, seq: number, ack: number, payload?: Uint8Array, options?: TcpOption[], window = this.windowField()): void {
     const bytes = encodeTcpPacket(
       { src: this.localIp, dst: this.remoteIp, ttl: IP_TTL, identification: this.ipId, dontFragment: true },
-      { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, window: OUR_WINDOW, options, payload },
+      { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, window, options, payload },
     );
     this.ipId = (this.ipId + 1) & 0xffff;
     this.segmentsSent++;
+    if (flags.ack) this.rcvWup = this.rcvNxt;
     // Any segment acknowledging RCV.NXT carries the ACK a received segment was owed.
     if (flags.ack && ack === this.rcvNxt) this.ackPending = false;
     this.transmit(bytes);
   }
 
+  /** A segment after the handshake: the established options ride along. */
+  private emitEst(flags: Flags, seq: number, ack: number, payload?: Uint8Array, sack?: SackBlock[]): void {
+    this.emit(flags, seq, ack, payload, this.establishedOptions(sack));
+  }
+
+  /** Linux's SYN: MSS, SACK_PERM, TS, NOP, WS (tcp_options_write's order; 20 bytes). */
   sendSyn(): void {
     this.synCount++;
-    this.emit(SYN, this.iss, 0, undefined, MSS_OPTION);
+    this.rcvWindow = SYN_WINDOW;
+    const options: TcpOption[] = [
+      { kind: 'mss', value: OUR_MSS },
+      { kind: 'sack-permitted' },
+      { kind: 'timestamps', tsval: this.tsVal(), tsecr: 0 },
+      NOP,
+      { kind: 'wscale', shift: OUR_WSCALE },
+    ];
+    this.emit(SYN, this.iss, 0, undefined, options, this.rcvWindow);
   }
 
+  /** The SYN-ACK answers only what the SYN offered; same order as a SYN (NOP, NOP before TS or SACK_PERM when the other is missing). */
   sendSynAck(): void {
     this.synCount++;
-    this.emit(SYN_ACK, this.iss, this.rcvNxt, undefined, MSS_OPTION);
+    this.rcvWindow = initialWindow(OUR_MSS - (this.peerTsOk ? TS_OPTION_BYTES : 0));
+    const options: TcpOption[] = [{ kind: 'mss', value: OUR_MSS }];
+    const ts: TcpOption = { kind: 'timestamps', tsval: this.tsVal(), tsecr: this.tsRecent };
+    if (this.peerTsOk) options.push(...(this.peerSackOk ? [{ kind: 'sack-permitted' } as const, ts] : [NOP, NOP, ts]));
+    else if (this.peerSackOk) options.push(NOP, NOP, { kind: 'sack-permitted' });
+    if (this.peerWscale !== null) options.push(NOP, { kind: 'wscale', shift: OUR_WSCALE });
+    this.emit(SYN_ACK, this.iss, this.rcvNxt, undefined, options, this.rcvWindow);
   }
 
-  sendAck(): void {
-    this.emit(ACK, this.sndNxtSeq(), this.rcvNxt);
+  /** A bare ACK; `sack` names data received beyond a gap (a duplicate ACK). */
+  sendAck(sack?: SackBlock[]): void {
+    this.emitEst(ACK, this.sndNxtSeq(), this.rcvNxt, undefined, sack);
   }
 
-  /** abort(): RST/ACK at SND.NXT, as tcp_send_active_reset does. */
+  /** abort(): RST/ACK at SND.NXT, as tcp_send_active_reset does (timestamps included: it is a socket's segment). */
   sendReset(): void {
-    this.emit(RST_ACK, this.sndNxtSeq(), this.rcvNxt);
+    this.emitEst(RST_ACK, this.sndNxtSeq(), this.rcvNxt);
   }
 
-  /** RST for a segment that acknowledged something we never sent (seq = its ack, RFC 793). */
+  /** RST for a segment that acknowledged something we never sent (seq = its ack, RFC 793): tcp_v4_send_reset, window 0, no options. */
   sendBareReset(seq: number): void {
-    this.emit(RST, seq, 0);
+    this.emit(RST, seq, 0, undefined, undefined, 0);
   }
 
   /**
@@ -240,7 +368,7 @@ export class Tcb {
       const avail = this.written - this.nxt;
       if (avail > 0) {
         const inFlight = this.nxt - this.una;
-        const len = Math.min(avail, mss, this.peerWindow - inFlight);
+        const len = Math.min(avail, mss, this.peerWindow - inFlight, this.cwnd * mss - inFlight);
         if (len <= 0) break;
         // Sender-side silly-window avoidance: no runt segment while data is in flight.
         if (len < mss && len < avail && inFlight > 0) break;
@@ -265,7 +393,7 @@ export class Tcb {
     const psh = this.pushAt(o, end);
     const flags = withFin ? (psh ? FIN_PSH_ACK : FIN_ACK) : psh ? PSH_ACK : ACK;
     if (o < this.sndMax) this.retransmittedSegments++;
-    this.emit(flags, this.seqOf(o), this.rcvNxt, payload);
+    this.emitEst(flags, this.seqOf(o), this.rcvNxt, payload);
     this.nxt = end;
     if (end > this.sndMax) this.sndMax = end;
     if (withFin) this.finOut = this.finSent = true;
@@ -273,7 +401,7 @@ export class Tcb {
 
   private sendFin(): void {
     if (this.finSent) this.retransmittedSegments++;
-    this.emit(FIN_ACK, this.seqOf(this.written), this.rcvNxt);
+    this.emitEst(FIN_ACK, this.seqOf(this.written), this.rcvNxt);
     this.finOut = this.finSent = true;
   }
 
@@ -288,8 +416,12 @@ export class Tcb {
     return false;
   }
 
-  /** RTO fired: back off, go back to SND.UNA, resend one segment (data or FIN). */
+  /** RTO fired: back off, go back to SND.UNA, resend one segment (data or FIN); the congestion window restarts at one segment (RFC 5681 §3.1). */
   retransmitOnTimeout(): void {
+    const flight = Math.ceil((this.sndMax - this.una) / Math.max(this.effectiveMss, 1));
+    this.ssthresh = Math.max(Math.ceil(flight / 2), 2);
+    this.cwnd = 1;
+    this.cwndCount = 0;
     this.rtxCount++;
     this.rtoMs = Math.min(this.rtoMs * 2, MAX_RTO_MS);
     this.nxt = this.una;
@@ -312,7 +444,7 @@ export class Tcb {
 
   /** A RST we must honour: its sequence number falls inside the receive window we advertised. */
   rstAcceptable(seg: TcpSegment): boolean {
-    return seg.flags.rst && (seg.seq - this.rcvNxt) >>> 0 < OUR_WINDOW;
+    return seg.flags.rst && (seg.seq - this.rcvNxt) >>> 0 < Math.max(this.advertisedWindow, 1);
   }
 
   /** The segment carries a FIN that follows everything received so far. */
@@ -323,13 +455,39 @@ export class Tcb {
     return startDiff <= 0 && endDiff >= 0;
   }
 
-  /** Peer's SYN: its ISN, MSS option and window size. */
+  /**
+   * Peer's SYN or SYN-ACK: its ISN, window (never scaled on a SYN) and options. For the
+   * active side a SYN-ACK can only answer what our SYN offered, and we offered all.
+   */
   takePeerSyn(seg: TcpSegment): void {
     this.irs = seg.seq;
     this.rcvNxt = (seg.seq + 1) >>> 0;
+    this.rcvWup = this.rcvNxt;
     this.peerWindow = seg.window;
     this.peerMss = DEFAULT_PEER_MSS;
-    for (const o of seg.options) if (o.kind === 'mss') this.peerMss = o.value;
+    this.peerSackOk = this.peerTsOk = false;
+    this.peerWscale = null;
+    for (const o of seg.options) {
+      if (o.kind === 'mss') this.peerMss = o.value;
+      else if (o.kind === 'sack-permitted') this.peerSackOk = true;
+      else if (o.kind === 'wscale')
+        this.peerWscale = Math.min(o.shift, 14); // RFC 7323 §2.3: larger shifts are taken as 14
+      else if (o.kind === 'timestamps') {
+        this.peerTsOk = true;
+        this.tsRecent = o.tsval;
+      }
+    }
+  }
+
+  /** The peer's window field in bytes: scaled once both SYNs agreed on scaling (never on a SYN itself). */
+  private peerWindowOf(seg: TcpSegment): number {
+    return seg.flags.syn || this.peerWscale === null ? seg.window : seg.window * 2 ** this.peerWscale;
+  }
+
+  /** tcp_replace_ts_recent: remember the peer's TSval when the segment does not start beyond what our last ACK acknowledged. */
+  takeTimestamp(seg: TcpSegment): void {
+    if (!this.tsOk || ((seg.seq - this.rcvWup) | 0) > 0) return;
+    for (const o of seg.options) if (o.kind === 'timestamps') this.tsRecent = o.tsval;
   }
 
   /** Processes the ACK field; true when it acknowledged something new. */
@@ -338,15 +496,27 @@ export class Tcb {
     const delta = (seg.ack - this.seqOf(this.una)) >>> 0;
     const dataOut = this.sndMax - this.una;
     if (delta > dataOut + (this.finSent ? 1 : 0)) return false; // acks what we never sent
-    this.peerWindow = seg.window;
+    this.peerWindow = this.peerWindowOf(seg);
     if (delta === 0) return false;
     const data = Math.min(delta, dataOut);
-    if (data > 0) this.release(data);
+    if (data > 0) {
+      this.release(data);
+      this.growCwnd(Math.ceil(data / Math.max(this.effectiveMss, 1)));
+    }
     if (delta > dataOut) this.finAcked = true;
     this.rtxCount = 0;
     this.rtoMs = INITIAL_RTO_MS;
     this.rtxRestart = true;
     return true;
+  }
+
+  /** Slow start below ssthresh (one segment more per segment acknowledged), then one more per window's worth of ACKs (RFC 5681 §3.1). */
+  private growCwnd(acked: number): void {
+    if (this.cwnd < this.ssthresh) this.cwnd += acked;
+    else if ((this.cwndCount += acked) >= this.cwnd) {
+      this.cwndCount = 0;
+      this.cwnd++;
+    }
   }
 
   private release(n: number): void {
@@ -362,15 +532,23 @@ export class Tcb {
     }
   }
 
+  /** Data that arrived beyond a gap (dropped), to name in the next ACK's SACK option; null when none. */
+  sackPending: SackBlock[] | null = null;
+
   /**
    * Payload in order → the new bytes (RCV.NXT advanced); anything else → null. Out-of-order
-   * data is dropped; the caller ACKs RCV.NXT either way.
+   * data is dropped (its range noted for a SACK block when the peer allowed SACK); the
+   * caller ACKs RCV.NXT either way.
    */
   takeData(seg: TcpSegment): Uint8Array | null {
     const len = seg.payload.length;
     if (len === 0) return null;
     const diff = (seg.seq - this.rcvNxt) | 0;
-    if (diff > 0) return null; // a gap before it: drop
+    if (diff > 0) {
+      // A gap before it: drop, and say in the duplicate ACK what arrived (RFC 2018 §4).
+      if (this.peerSackOk) this.sackPending = [{ left: seg.seq >>> 0, right: (seg.seq + len) >>> 0 }];
+      return null;
+    }
     const skip = -diff;
     if (skip >= len) return null; // all of it already received
     this.rcvNxt = (this.rcvNxt + len - skip) >>> 0;

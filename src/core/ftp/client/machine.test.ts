@@ -143,6 +143,13 @@ describe('each client sends its own commands, in its own order', () => {
     expect(s.reports[0]).toMatchObject({ ok: true, bytes: 5000 });
   });
 
+  it('tnftp, classic/inetutils and lftp send TYPE I before an upload’s data command, as before a download (captured: tests/kernel vsftpd-upload-553)', () => {
+    const conf = { write_enable: true, anon_upload_enable: true };
+    expect(run('tnftp', ['login', 'put up.bin 10'], { conf }).verbs.filter((v) => /^(TYPE|EPSV|STOR)$/.test(v))).toEqual(['TYPE', 'EPSV', 'STOR']);
+    expect(run('classic', ['login', 'put up.bin 10'], { mode: 'passive', conf }).verbs.filter((v) => /^(TYPE|PASV|STOR)$/.test(v))).toEqual(['TYPE', 'PASV', 'STOR']);
+    expect(run('lftp', ['login', 'put up.bin 10'], { conf }).verbs.filter((v) => /^(TYPE|PASV|STOR)$/.test(v))).toEqual(['TYPE', 'PASV', 'STOR']);
+  });
+
   it('put refused by the server (vsftpd’s default: no anonymous uploads) fails with its reply', () => {
     const s = run('curl', ['login', 'put up.bin 5000']);
     expect(s.reports[0]).toMatchObject({ ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'STOR', code: 550 } });
@@ -167,5 +174,19 @@ describe('when the server says no', () => {
     const s = run('classic', ['login', 'ls'], { mode: 'passive', conf: { pasv_enable: false } });
     expect(s.verbs).toEqual(['USER', 'PASS', 'SYST', 'PASV', 'QUIT']);
     expect(s.reports[0]).toMatchObject({ ok: false, symptom: { kind: 'reply', verb: 'PASV' } });
+  });
+});
+
+describe('lftp remembers its directory (captured: tests/kernel/scenarios/cd-pub.json)', () => {
+  it('sends `cd pub` as CWD /pub, resolved against the directory it is in, and answers pwd without a command', () => {
+    const s = run('lftp', ['login', 'cd pub', 'pwd', 'cd ..', 'pwd']);
+    expect(s.commands.filter((c) => /^(CWD|PWD)/.test(c))).toEqual(['PWD', 'CWD /pub', 'CWD /']);
+    expect(s.reports.map((r) => [r.command, r.ok])).toEqual([
+      ['cd pub', true],
+      ['pwd', true],
+      ['cd ..', true],
+      ['pwd', true],
+    ]);
+    expect(s.printed).toContain('ftp://anonymous@203.0.113.10/pub');
   });
 });

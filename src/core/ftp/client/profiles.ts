@@ -25,7 +25,9 @@ export type LoginCommand = 'SYST' | 'FEAT' | 'PWD';
 
 /**
  * TYPE, sent only when the server was last told another type: always I, or per transfer
- * (A for a listing, I for a file); for every transfer or for downloads only. An error reply
+ * (A for a listing, I for a file); for every transfer or for files only — downloads and
+ * uploads, not listings (`downloads`: the name is older than uploads; captured for tnftp,
+ * inetutils and lftp sending TYPE I before STOR, tests/kernel vsftpd-upload-553). An error reply
  * fails the transfer, or is ignored.
  */
 export interface TypeCommand {
