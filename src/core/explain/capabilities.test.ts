@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { formatIpv4, loadScenario, runScenario, type ClientSpec, type ScenarioFile } from '../index';
+import { loadScenario, parseClientCommand, runScenario, type ClientSpec, type ScenarioFile } from '../index';
 import { clientCapabilities, noPassiveReason, passiveSuggestion } from './capabilities';
 
 const ids = readdirSync('src/scenarios')
@@ -17,33 +17,15 @@ function read(id: string): ScenarioFile {
   return JSON.parse(readFileSync(`src/scenarios/${id}.json`, 'utf8')) as ScenarioFile;
 }
 
-/**
- * Every client turned into `profile`; a PASV-only/EPSV-only mode (an error for ftp.exe) becomes
- * plain "passive"; a client given as another program's command line keeps what the command said
- * (address, port, mode, account, script) as fields.
- */
+/** Every client turned into `profile`; a PASV-only/EPSV-only mode (an error for ftp.exe) becomes plain "passive". */
 function withProfile(f: ScenarioFile, profile: ClientSpec['profile']): ScenarioFile {
-  const l = loadScenario(f);
-  if (!l.ok) throw new Error(JSON.stringify(l.errors));
-  const passiveOnly = (m: ClientSpec['mode']) => (m === 'pasv' || m === 'epsv' ? 'passive' : m);
-  const turn = ({ command, ...c }: ClientSpec, i: number): ClientSpec => {
-    if (command === undefined) return { ...c, profile, mode: passiveOnly(c.mode) };
-    const n = l.scenario.clients[i]!;
-    return {
-      id: n.id,
-      host: n.host,
-      profile,
-      mode: passiveOnly(n.mode),
-      connectTo: formatIpv4(n.connectTo),
-      connectPort: n.connectPort,
-      user: n.user,
-      password: n.password,
-      tls: n.tls,
-      script: n.script,
-      dataPort: n.dataPort,
-    };
+  // A client given as a command line names its own program: the command line goes, the server it dials stays.
+  const turn = ({ command, ...c }: ClientSpec): ClientSpec => {
+    const cmd = command === undefined ? null : parseClientCommand(command);
+    const dial = cmd?.ok ? { connectTo: cmd.fields.connectTo, ...(cmd.fields.connectPort !== undefined ? { connectPort: cmd.fields.connectPort } : {}) } : {};
+    return { ...dial, ...c, profile, ...(c.mode === 'pasv' || c.mode === 'epsv' ? { mode: 'passive' as const } : {}) };
   };
-  return { ...f, ...(f.client ? { client: turn(f.client, 0) } : {}), ...(f.clients ? { clients: f.clients.map(turn) } : {}) };
+  return { ...f, ...(f.client ? { client: turn(f.client) } : {}), ...(f.clients ? { clients: f.clients.map(turn) } : {}) };
 }
 
 function fixes(f: ScenarioFile): string[] {
