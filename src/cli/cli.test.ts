@@ -32,6 +32,8 @@ describe('npm run sim', () => {
     expect(r.stdout).toMatch(/kind: icmp-prohibited/);
     expect(r.stdout).toMatch(/REJECT --reject-with icmp-host-prohibited/);
     expect(r.stdout).toMatch(/fix: /);
+    // The culprit by its display name, with the id a file uses.
+    expect(r.stdout).toMatch(/where: FTP server \(server\), filter\/INPUT rule \d+: /);
   });
 
   it('--json gives the documented shape', () => {
@@ -53,7 +55,7 @@ describe('npm run sim', () => {
     expect(j.summary).toBe('All 3 transfers succeeded. All 2 other commands succeeded.');
     const failed = sim(scenario('vsftpd-chroot-writable-root'), '--quiet');
     expect(failed.status).toBe(1);
-    expect(failed.stdout).toContain('Verdict: FAILURE — 1 of 1 transfer failed: get notes.txt — stalled. 1 of 1 other command failed: pwd — stalled.');
+    expect(failed.stdout).toContain('Verdict: FAILURE — 1 of 1 transfer failed: get notes.txt — ftp-error. 1 of 1 other command failed: pwd — ftp-error.');
   });
 
   it('bad input: exit 2 with the file, path or line and the reason; nothing else printed', () => {

@@ -38,6 +38,7 @@ import vsftpdIdleTimeout from './vsftpd-idle-timeout.json';
 import vsftpdLoginFails from './vsftpd-login-fails.json';
 import vsftpd426ResetMidTransfer from './vsftpd-426-reset-mid-transfer.json';
 import vsftpdChrootWritableRoot from './vsftpd-chroot-writable-root.json';
+import vsftpdChrootUploadFolder from './vsftpd-chroot-upload-folder.json';
 
 export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'seed-active-session', json: seedActiveSession },
@@ -76,4 +77,5 @@ export const BUILTIN_SCENARIOS: { id: string; json: unknown }[] = [
   { id: 'vsftpd-login-fails', json: vsftpdLoginFails },
   { id: 'vsftpd-426-reset-mid-transfer', json: vsftpd426ResetMidTransfer },
   { id: 'vsftpd-chroot-writable-root', json: vsftpdChrootWritableRoot },
+  { id: 'vsftpd-chroot-upload-folder', json: vsftpdChrootUploadFolder },
 ];

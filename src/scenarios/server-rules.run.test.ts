@@ -141,6 +141,32 @@ describe('FileZilla Server scenarios', () => {
   });
 });
 
+describe('the reply codes of issue 17', () => {
+  it('every one is produced by a built-in scenario, except 552, which neither server sends (docs/FIDELITY-NOTES.md)', () => {
+    const seen = new Set<number>();
+    for (const { id } of BUILTIN_SCENARIOS) for (const code of codes(run(id))) seen.add(code);
+    const wanted = [230, 331, 530, 550, 553, 421, 257, 250, 350, 226, 425, 426];
+    expect(wanted.filter((c) => !seen.has(c))).toEqual([]);
+    expect(seen.has(552)).toBe(false);
+  });
+
+  it('the safe chroot set-up: PWD "/", the upload and the rename (350, 250) in upload/ succeed', () => {
+    const r = run('vsftpd-chroot-upload-folder');
+    expect(r.verdict.ok).toBe(true);
+    const rs = replies(r);
+    expect(rs).toContain('257 "/" is the current directory');
+    expect(rs.slice(rs.indexOf('350 Ready for RNTO.'), rs.indexOf('350 Ready for RNTO.') + 2)).toEqual(['350 Ready for RNTO.', '250 Rename successful.']);
+    // root is on the user list: refused at USER.
+    const root = run('vsftpd-chroot-upload-folder', (j) => {
+      j.server.users.push({ name: 'root', password: 'toor' });
+      j.client.user = 'root';
+      j.client.password = 'toor';
+    });
+    expect(replies(root)).toContain('530 Permission denied.');
+    expect(replies(root)).not.toContain('331 Please specify the password.');
+  });
+});
+
 describe('vsftpd scenarios', () => {
   it('an idle session: 421 Timeout. after idle_session_timeout=60', () => {
     const r = run('vsftpd-idle-timeout');
@@ -157,6 +183,7 @@ describe('vsftpd scenarios', () => {
     const fails = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith('530'));
     fails.forEach((f, i) => expect((f.t - pass[i]!.t) / 1e6).toBeCloseTo(1, 3));
     expect(r.verdict.ok).toBe(false);
+    expect(r.verdict.transfers[0]!.failure!.explanation).toContain('the server answered PASS with "530 Login incorrect."');
     const right = run('vsftpd-login-fails', (j) => (j.script = ['login slacker TmpPass', 'ls', 'quit']));
     expect(right.verdict.ok).toBe(true);
   });
@@ -206,6 +233,11 @@ describe('vsftpd scenarios', () => {
     const r = run('vsftpd-chroot-writable-root');
     expect(replies(r)).toEqual(['220 (vsFTPd 3.0.3)', '331 Please specify the password.', '500 OOPS: vsftpd: refusing to run with writable root inside chroot()']);
     expect(r.verdict.ok).toBe(false);
+    // The lines that never ran are explained by the reply that ended the session, with its fix.
+    const f = r.verdict.transfers[0]!.failure!;
+    expect(f.kind).toBe('ftp-error');
+    expect(f.explanation).toContain('the server answered PASS with "500 OOPS: vsftpd: refusing to run with writable root inside chroot()"');
+    expect(f.fix).toMatch(/mode 555 .* or set allow_writeable_chroot=YES/);
     const fixed = run('vsftpd-chroot-writable-root', (j) => j.server.vsftpd.push('allow_writeable_chroot=YES'));
     expect(replies(fixed)).toContain('257 "/" is the current directory');
     expect(replies(fixed)).toContain('226 Transfer complete.');
@@ -218,6 +250,7 @@ describe('vsftpd scenarios', () => {
     const r = run('vsftpd-upload-553');
     expect(replies(r)).toContain('553 Could not create file.');
     expect(r.verdict.ok).toBe(false);
+    expect(r.verdict.transfers.find((t) => !t.ok)!.failure!.fix).toMatch(/^vsftpd could not create the file: upload into a directory that exists/);
     const off = run('vsftpd-upload-553', (j) => (j.server.vsftpd = j.server.vsftpd.filter((l: string) => l !== 'write_enable=YES')));
     expect(replies(off)).toContain('550 Permission denied.');
   });

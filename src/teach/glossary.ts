@@ -121,6 +121,17 @@ const TERMS: GlossaryEntry[] = [
     text: "vsftpd's setting (off by default) that would accept a [[port]] naming an address other than the one the control connection comes from. Off, vsftpd answers `500 Illegal PORT command.` — which is what a client behind [[nat]] without a [[helper]] gets.",
   },
   { id: 'connect_from_port_20', term: 'connect_from_port_20', text: "vsftpd's setting: in [[active-mode]], open the data connection from source port 20. See [[port-20]]." },
+  {
+    id: 'chroot',
+    term: 'chroot (chroot_local_user)',
+    match: ['chroot', 'chroot_local_user'],
+    text: "Locking a user into one directory, which then looks like `/` to them: with vsftpd's `chroot_local_user=YES` a user's home. vsftpd 3 refuses to do it when the user may write to that directory (`500 OOPS: vsftpd: refusing to run with writable root inside chroot()`): make the home read-only (mode 555) with a writable folder inside, or set `allow_writeable_chroot=YES`.",
+  },
+  {
+    id: 'unix-permissions',
+    term: 'Unix permissions (owner, mode)',
+    text: 'Every file and directory has an owner and three sets of rights — owner, group, others — each *r* (read), *w* (write), *x* (enter a directory), written as digits: `755` is rwx for the owner, r-x for the rest. vsftpd acts as the logged-in user: creating a file needs w and x on its directory, or the answer is `553 Could not create file.`',
+  },
   // Firewall and conntrack
   {
     id: 'firewall',

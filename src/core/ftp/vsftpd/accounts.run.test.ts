@@ -55,6 +55,7 @@ describe('userlist_enable / userlist_deny', () => {
     expect(answerTo(lines, 'USER bob')).toBe('530 Permission denied.');
     expect(lines).not.toContain('> PASS b-pass');
     expect(res.verdict.ok).toBe(false);
+    expect(res.verdict.transfers[0]!.failure!.fix).toMatch(/Take the user out of server\.userList/);
   });
 
   it('lets an unlisted user on to the password', () => {
