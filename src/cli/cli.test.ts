@@ -32,6 +32,8 @@ describe('npm run sim', () => {
     expect(r.stdout).toMatch(/kind: icmp-prohibited/);
     expect(r.stdout).toMatch(/REJECT --reject-with icmp-host-prohibited/);
     expect(r.stdout).toMatch(/fix: /);
+    // The culprit by its display name, with the id a file uses.
+    expect(r.stdout).toMatch(/where: FTP server \(server\), filter\/INPUT rule \d+: /);
   });
 
   it('--json gives the documented shape', () => {

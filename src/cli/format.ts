@@ -1,5 +1,5 @@
 /** Plain-text and JSON renderings of a run for the command line. */
-import { describePacket, parseScriptLine, type RunResult, type Trace, type TransferResult, type Verdict } from '../core/index';
+import { describePacket, nameWithId, parseScriptLine, type RunResult, type Trace, type TransferResult, type Verdict } from '../core/index';
 
 const secs = (us: number): string => (us / 1e6).toFixed(6).padStart(12);
 
@@ -54,7 +54,8 @@ export function summaryLine(v: Verdict): string {
   return parts.join(' ');
 }
 
-export function formatVerdict(v: Verdict): string {
+/** The verdict as text; `names` (device id → display name) shows a culprit as "Server firewall (server-edge)". */
+export function formatVerdict(v: Verdict, names: ReadonlyMap<string, string> = new Map()): string {
   const out: string[] = [`Verdict: ${v.ok ? 'SUCCESS' : 'FAILURE'} — ${summaryLine(v)}`];
   for (const t of v.transfers) {
     out.push(`  ${t.ok ? '✓' : '✗'} [${t.client}] ${t.command}${t.ok ? ` (${t.bytes} bytes)` : ''}`);
@@ -64,7 +65,7 @@ export function formatVerdict(v: Verdict): string {
       if (f.culprit) {
         const c = f.culprit;
         out.push(
-          `      where: ${c.device}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`,
+          `      where: ${nameWithId(c.device, names.get(c.device))}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`,
         );
       }
       out.push(`      why: ${f.explanation}`);

@@ -53,7 +53,7 @@ function main(argv: string[]): number {
   else {
     process.stdout.write(formatTranscript(result.trace) + '\n');
     if (!args.quiet) process.stdout.write('\n' + formatPacketLog(result.trace) + '\n');
-    process.stdout.write('\n' + formatVerdict(result.verdict) + '\n');
+    process.stdout.write('\n' + formatVerdict(result.verdict, new Map([...scenario.hosts, ...scenario.routers].map((d) => [d.id, d.label]))) + '\n');
   }
   return result.verdict.ok ? 0 : 1;
 }

@@ -35,6 +35,7 @@ export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simu
 export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
+export { nameDevice, nameWithId } from './explain/names';
 export { clientCapabilities, noPassiveReason, passiveSuggestion, type ClientCapabilities } from './explain/capabilities';
 export { simTime, type SimTime } from './sim/scheduler';
 
@@ -44,7 +45,7 @@ export { readPcap, type PcapRecord } from './codec/pcap';
 
 // Packets: decode and describe the bytes of a trace event.
 export { decodePacket, describePacket, encodeTcpPacket, type DecodedPacket } from './codec/packet';
-export { formatTcpFlags, type TcpOption, type TcpFlags } from './codec/tcp';
+export { formatTcpFlags, tcpOptionLength, type TcpOption, type TcpFlags } from './codec/tcp';
 export { describeIcmp } from './codec/icmp';
 
 // Addresses.

@@ -9,34 +9,40 @@ import { glossaryEntry } from './glossary';
 import { plainText } from './markup';
 import { ftpPayloadLine } from './targets';
 
-/** `hideNumbers`: a lesson's question asks for the port, so the caption does not give it away. */
-export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumbers?: boolean } = {}): string {
+/**
+ * `hideNumbers`: a lesson's question asks for the port, so the caption does not give it away.
+ * `name`: a device's display name (the app passes the canvas's names; ids otherwise).
+ * `hop: false` leaves out the "(sender → receiver)" tail, for a line that already names them.
+ */
+export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumbers?: boolean; name?: (id: string) => string; hop?: boolean } = {}): string {
   const e = trace.events[eventIndex];
   if (!e) return '';
+  const nm = opts.name ?? ((id: string) => id);
+  const tail = (s: string) => (opts.hop === false ? '' : ` (${s})`);
   switch (e.kind) {
     case 'drop':
-      return `${e.device} ${e.how === 'reject' ? 'refuses' : 'drops'} the packet: ${e.reason}`;
+      return `${nm(e.device)} ${e.how === 'reject' ? 'refuses' : 'drops'} the packet: ${e.reason}`;
     case 'nat':
-      return `${e.device} rewrites the packet (${e.what}): ${e.note}`;
+      return `${nm(e.device)} rewrites the packet (${e.what}): ${e.note}`;
     case 'transfer':
       return `The transfer "${e.command}" ${e.ok ? `finished: ${e.bytes} bytes arrived` : `failed${e.note ? ` (${e.note})` : ''}`}.`;
     case 'send': {
       const conn = e.conn ? trace.connections.find((c) => c.id === e.conn) : undefined;
       const line = ftpPayloadLine(e.bytes);
-      const hop = `${e.device} → ${e.to}`;
+      const hop = `${nm(e.device)} → ${nm(e.to)}`;
       if (line) {
         const a = portArithmetic(line);
         if (a && opts.hideNumbers)
-          return `${a.kind === 'PORT' || a.kind === 'EPRT' ? 'The client names the address and port it listens on' : 'The server names the port it will wait on'}: work it out from the ${a.kind} line in the packet inspector. (${hop})`;
-        if (a?.kind === '227') return `The server answers PASV: it will wait for a connection on port ${a.port} (${a.p1}×256+${a.p2}) at ${a.address}. (${hop})`;
-        if (a?.kind === '229') return `The server answers EPSV: it will wait for a connection on port ${a.port}, at the address the client already uses. (${hop})`;
-        if (a?.kind === 'PORT') return `The client says PORT: "connect back to me at ${a.address}, port ${a.port} (${a.p1}×256+${a.p2})". (${hop})`;
-        if (a?.kind === 'EPRT') return `The client says EPRT: "connect back to me at ${a.address}, port ${a.port}". (${hop})`;
+          return `${a.kind === 'PORT' || a.kind === 'EPRT' ? 'The client names the address and port it listens on' : 'The server names the port it will wait on'}: work it out from the ${a.kind} line in the packet inspector.${tail(hop)}`;
+        if (a?.kind === '227') return `The server answers PASV: it will wait for a connection on port ${a.port} (${a.p1}×256+${a.p2}) at ${a.address}.${tail(hop)}`;
+        if (a?.kind === '229') return `The server answers EPSV: it will wait for a connection on port ${a.port}, at the address the client already uses.${tail(hop)}`;
+        if (a?.kind === 'PORT') return `The client says PORT: "connect back to me at ${a.address}, port ${a.port} (${a.p1}×256+${a.p2})".${tail(hop)}`;
+        if (a?.kind === 'EPRT') return `The client says EPRT: "connect back to me at ${a.address}, port ${a.port}".${tail(hop)}`;
         const code = /^(\d{3})[ -]/.exec(line)?.[1];
         const meaning = code ? glossaryEntry(code) : undefined;
-        if (meaning) return `Reply ${code}: ${plainText(meaning.text)} (${hop})`;
-        if (code) return `The server replies "${line}". (${hop})`;
-        return `The client sends the command "${/^PASS /i.test(line) ? 'PASS ****' : line}". (${hop})`;
+        if (meaning) return `Reply ${code}: ${plainText(meaning.text)}${tail(hop)}`;
+        if (code) return `The server replies "${line}".${tail(hop)}`;
+        return `The client sends the command "${/^PASS /i.test(line) ? 'PASS ****' : line}".${tail(hop)}`;
       }
       const p = decodePacket(e.bytes, { verifyChecksums: false });
       const tcp = p.ok ? p.value.tcp : undefined;
@@ -46,16 +52,16 @@ export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumber
         if (f.syn && !f.ack) {
           const again = trace.events.slice(0, eventIndex).some((x) => x.kind === 'send' && x.conn === e.conn && x.device === e.device && x.packetId !== e.packetId);
           return again
-            ? `No answer yet: ${conn.opener}'s SYN for ${what} to ${conn.dialled} is sent again (a retransmission). (${hop})`
-            : `${conn.opener} opens ${what}: a SYN to ${conn.dialled}. (${hop})`;
+            ? `No answer yet: ${nm(conn.opener)}'s SYN for ${what} to ${conn.dialled} is sent again (a retransmission).${tail(hop)}`
+            : `${nm(conn.opener)} opens ${what}: a SYN to ${conn.dialled}.${tail(hop)}`;
         }
-        if (f.syn && f.ack) return `${conn.acceptor} accepts ${what} (SYN-ACK). (${hop})`;
-        if (f.rst) return `A reset (RST): ${what} is refused or torn down. (${hop})`;
-        if (f.fin) return `One side closes ${what} (FIN). (${hop})`;
-        if (tcp.payload.length > 0 && conn.role === 'data') return `Data on the data connection: ${tcp.payload.length} bytes. (${hop})`;
-        return `An acknowledgement on ${what}. (${hop})`;
+        if (f.syn && f.ack) return `${nm(conn.acceptor)} accepts ${what} (SYN-ACK).${tail(hop)}`;
+        if (f.rst) return `A reset (RST): ${what} is refused or torn down.${tail(hop)}`;
+        if (f.fin) return `One side closes ${what} (FIN).${tail(hop)}`;
+        if (tcp.payload.length > 0 && conn.role === 'data') return `Data on the data connection: ${tcp.payload.length} bytes.${tail(hop)}`;
+        return `An acknowledgement on ${what}.${tail(hop)}`;
       }
-      return `${describePacket(e.bytes)} (${hop})`;
+      return `${describePacket(e.bytes)}${tail(hop)}`;
     }
     default:
       return '';

@@ -5,7 +5,7 @@
  * every task's solution reaches its goal and the goal is not already met). Pure.
  */
 import type { z } from 'zod';
-import { formatScenarioError, loadScenario, parseJsonText, type ScenarioError, type ScenarioFile } from '../core/index';
+import { formatScenarioError, parseJsonText, type ScenarioError, type ScenarioFile } from '../core/index';
 import { BUILTIN_SCENARIOS } from '../scenarios/index';
 import { applyEdit } from './edit';
 import { hasTerm } from './glossary';

@@ -67,4 +67,3 @@ export function jsChunks(): { initial: JsSet; worker: JsSet; lazy: JsSet; all: J
   const lazy = all.filter((f) => !initial.has(f) && !worker.has(f));
   return { initial: sizeOf(initial), worker: sizeOf(worker), lazy: sizeOf(lazy), all: sizeOf(all) };
 }
-

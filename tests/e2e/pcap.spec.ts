@@ -26,8 +26,10 @@ test('the exported .pcap at the chosen interface decodes in tshark as FTP', asyn
     const pcap = readPcap(new Uint8Array(readFileSync(file)));
     expect(pcap.ok).toBe(true);
     if (!pcap.ok) return;
+    // Ethernet frames (LINKTYPE_ETHERNET = 1): the IPv4 packet follows the 14-byte header.
+    expect(pcap.value.linktype).toBe(1);
     const texts = pcap.value.records
-      .map((r) => decodePacket(r.bytes, { verifyChecksums: true }))
+      .map((r) => decodePacket(r.bytes.subarray(14), { verifyChecksums: true }))
       .map((p) => {
         expect(p.ok).toBe(true);
         return p.ok && p.value.tcp ? new TextDecoder('latin1').decode(p.value.tcp.payload) : '';

@@ -6,9 +6,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { buildTopology, loadIptables, sh, teardown } from './netns';
 import { startCaptures, stopCaptures, type Capture } from './capture';
-import { clientCommand, runClient, splitTransfers, type RealTransfer } from './realClients';
+import { clientCommand, leadingWait, runClient, splitTransfers, type ClientCommand, type RealTransfer } from './realClients';
 import { observe, dataCause, type Observation } from './observe';
-import { confValue, type KScenario } from './scenarioFile';
+import { confValue, type KClient, type KScenario } from './scenarioFile';
 import { clientSays } from './compare';
 import { prepareVsftpd, startVsftpd, stopProc, type VsftpdRun } from './vsftpd';
 
@@ -80,11 +80,17 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
   }
   const client = s.clients[0];
   if (!client) return { ok: false, notComparable: 'scenario has no client' };
-  if (s.clients.length > 1) notes.push(`only the first of ${s.clients.length} clients is run on the kernel`);
   mkdirSync(workDir, { recursive: true });
-  const cmd = clientCommand(client, workDir);
-  if ('unsupported' in cmd) return { ok: false, notComparable: `client ${client.profile}: ${cmd.unsupported}` };
-
+  // Every client of the scenario, each in its own folder, on its own host's namespace.
+  const many = s.clients.length > 1;
+  const cmds: { c: KClient; cmd: ClientCommand }[] = [];
+  for (const c of s.clients) {
+    const dir = many ? `${workDir}/${c.id}` : workDir;
+    mkdirSync(dir, { recursive: true });
+    const cmd = clientCommand(c, dir);
+    if ('unsupported' in cmd) return { ok: false, notComparable: `client ${many ? `${c.id} (${c.profile})` : c.profile}: ${cmd.unsupported}` };
+    cmds.push({ c, cmd });
+  }
   let topo: ReturnType<typeof buildTopology> | null = null;
   let vs: VsftpdRun | null = null;
   let caps: Capture[] = [];
@@ -99,18 +105,21 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     const listenPort = Number(confValue(s.server.conf, 'listen_port') ?? '21');
     vs = await startVsftpd(topo.ns.get(s.server.host)!, workDir, listenPort);
     caps = await startCaptures(topo.captures, workDir);
-    const out = await runClient(topo.ns.get(client.host)!, cmd, 60);
+    // All clients at once; a script that begins with `wait N` starts its client N s later.
+    const outs = await Promise.all(cmds.map(({ c, cmd }) => runClient(topo!.ns.get(c.host)!, cmd, 60, leadingWait(c.script))));
     const packets = await stopCaptures(caps);
     caps = [];
-    const real = splitTransfers(client, out);
-    const transfers = real.map((t) => {
-      const c = t.ok ? null : dataCause(s, packets, t.from, t.to, client.connectPort);
-      const k = classifyReal(t, c);
-      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.ok ? undefined : clientSays(t.lines) };
+    const transfers: TransferView[] = [];
+    cmds.forEach(({ c }, i) => {
+      for (const t of splitTransfers(c, outs[i]!)) {
+        const cause = t.ok ? null : dataCause(s, packets, t.from, t.to, c.connectPort);
+        const k = classifyReal(t, cause);
+        transfers.push({ command: many ? `${c.id}: ${t.command}` : t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.ok ? undefined : clientSays(t.lines) });
+      }
     });
     const obs = observe(s, packets, literalPorts, client.connectPort, listenPort);
     if (process.env.FTTW_DEBUG) {
-      console.log(out.lines.map((l) => l.text).join('\n'));
+      for (const out of outs) console.log(out.lines.map((l) => l.text).join('\n'));
       console.log(vs.log());
     }
     return { ok: true, result: { transfers, obs, notes } };

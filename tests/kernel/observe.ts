@@ -64,6 +64,9 @@ export function maskLine(line: string, names: PortNames): string {
   if (m) return `${m[1]}${pair(Number(m[2]), Number(m[3]), names)}${m[4]}`;
   m = line.match(/^(EPRT \|1\|[\d.]+\|)(\d+)(\|.*)$/i);
   if (m) return `${m[1]}${names.name(Number(m[2]))}${m[3]}`;
+  // inetutils' LPRT after a refused PORT: `LPRT 4,4,a,b,c,d,2,p1,p2` (RFC 1639), the same port.
+  m = line.match(/^(LPRT 4,4,\d+,\d+,\d+,\d+,2,)(\d+),(\d+)(.*)$/i);
+  if (m) return `${m[1]}${pair(Number(m[2]), Number(m[3]), names)}${m[4]}`;
   m = line.match(/^(229 .*\(\|\|\|)(\d+)(\|\).*)$/);
   if (m) return `${m[1]}${names.name(Number(m[2]))}${m[3]}`;
   // MDTM's answer is the file's time: the real file was written a moment ago.
@@ -137,7 +140,7 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
           for (const line of text.split('\r\n')) {
             const m = line.match(FTP_COMMAND);
             // PORT/EPRT carry a random port in both worlds: named like the announcements (p1, p2…).
-            if (m) evs.push({ t: p.t, order: order++, apply: () => commands.push(m[1] === 'PASS' ? 'PASS ***' : (announcement(line, names) ?? line.trim())) });
+            if (m) evs.push({ t: p.t, order: order++, apply: () => commands.push(m[1] === 'PASS' ? 'PASS ***' : (announcement(line, names) ?? maskLine(line.trim(), names))) });
           }
         }
         for (const line of text.split('\r\n')) {

@@ -13,7 +13,7 @@
  * code), but it refuses a 227 naming another host, which netkit does not.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { KClient } from './scenarioFile';
 import { isStepLine, stepsOf } from './scenarioFile';
 
@@ -94,13 +94,14 @@ function loginSays(c: KClient) {
 function promptScript(c: KClient, outDir: string, say: (verb: string, args: string[], k: number) => string[] | string): string[] | { unsupported: string } {
   const out: string[] = [];
   let k = 0;
-  for (const raw of c.script) {
+  for (const [i, raw] of c.script.entries()) {
     const t = raw.trim();
     const [verb = '', ...args] = t.split(/\s+/);
     const v = verb.toLowerCase();
     if (v === 'quit' || v === 'bye') continue;
     if (v === 'wait' || v === 'sleep') {
-      out.push(`!sleep ${args[0] ?? '1'}`);
+      // A wait before anything else delays the client's start (runClient); later ones idle.
+      if (i > 0) out.push(`!sleep ${args[0] ?? '1'}`);
       continue;
     }
     const cmds = say(v, args, k);
@@ -202,6 +203,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
         dirs.push(urlPath(t));
         continue;
       }
+      if (/^(wait|sleep)\b/.test(t) && raw === c.script[0]) continue;
       if (/^(wait|sleep)\b/.test(t)) return { unsupported: 'curl cannot wait between two URLs on one connection (a script with wait)' };
       if (/^(mkdir|rmdir|delete|rename|append)\b/.test(t)) return { unsupported: `curl's -Q commands are not wired here ("${t}")` };
       if (!/^(ls|dir|get|put)\b/.test(t)) continue;
@@ -211,7 +213,9 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       else args.push('-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
     }
-    return { program: 'curl', args, input: '', env: {}, marker: MARK };
+    // Line-buffered: each transfer's lines (and its -w marker) arrive when written, so their
+    // times bound the transfer's packets (a pipe would hold them all to the end).
+    return { program: 'stdbuf', args: ['-oL', '-eL', 'curl', ...args], input: '', env: {}, marker: MARK };
   }
   if (c.profile === 'classic' || c.profile === 'inetutils') {
     if (c.tls) return { unsupported: 'inetutils ftp has no FTPS' };
@@ -256,8 +260,13 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
         case 'retr':
           return [`get ${args[0]} -o ${outDir}/t${k}`];
         case 'put':
-        case 'stor':
-          return [`put ${uploadFile(outDir, k, Number(args[1] ?? '1024'))} -o ${args[0]}`];
+        case 'stor': {
+          // From a local file of the remote file's name, as a user's would be (lftp names it in errors).
+          const base = (args[0] ?? 'up').split('/').pop()!;
+          mkdirSync(`${outDir}/u${k}`, { recursive: true });
+          writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
+          return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
+        }
         case 'cd':
         case 'cwd':
           return [`cd ${args[0]}`];
@@ -312,7 +321,14 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
 }
 
 /** Runs the client inside the namespace, bounded by timeout(1); lines are stamped on arrival. */
-export function runClient(ns: string, cmd: ClientCommand, limitS: number): Promise<{ lines: Line[]; code: number | null; start: number }> {
+/** Seconds a script waits before its first command: its client is started that much later. */
+export function leadingWait(script: string[]): number {
+  const m = script[0]?.trim().match(/^(?:wait|sleep)\s+(\d+(?:\.\d+)?)$/i);
+  return m ? Number(m[1]) : 0;
+}
+
+export async function runClient(ns: string, cmd: ClientCommand, limitS: number, delayS = 0): Promise<{ lines: Line[]; code: number | null; start: number }> {
+  if (delayS > 0) await new Promise((r) => setTimeout(r, delayS * 1000));
   return new Promise((resolve) => {
     const start = Date.now() / 1000;
     const p = spawn('timeout', ['-k', '2', String(limitS), 'ip', 'netns', 'exec', ns, cmd.program, ...cmd.args], {

@@ -51,9 +51,13 @@ export async function runOnSimulator(s: KScenario, fileText: string, literalPort
       const p = parseIpv4(e.bytes, e.t / 1e6);
       if (seg !== undefined && p) packets.get(seg)!.push(p);
     }
-    const transfers: TransferView[] = verdict.transfers.map((t) => {
+    // Several clients: each one's steps in its script's order, clients in the scenario's order.
+    const many = s.clients.length > 1;
+    const order = (id: string) => s.clients.findIndex((c) => c.id === id);
+    const byClient = many ? [...verdict.transfers].sort((a, b) => order(a.client) - order(b.client)) : verdict.transfers;
+    const transfers: TransferView[] = byClient.map((t) => {
       const k = simKind(t.ok, t.failure);
-      return { command: t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.failure ? clientSays(t.failure.clientSees) : undefined };
+      return { command: many ? `${t.client}: ${t.command}` : t.command, ok: t.ok, kind: k.kind, detail: k.detail, says: t.failure ? clientSays(t.failure.clientSees) : undefined };
     });
     const notes = verdict.budgetExhausted ? ['simulator hit its event budget'] : [];
     return { ok: true, result: { transfers, obs: observe(s, packets, literalPorts, controlPort, Number(confValue(s.server.conf, 'listen_port') ?? '21')), notes } };

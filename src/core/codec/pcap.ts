@@ -1,7 +1,9 @@
 /**
  * Classic libpcap files (the format tcpdump writes; Wireshark's pcap(5) page). We write
- * little-endian, microsecond resolution, LINKTYPE_RAW (raw IPv4, no link header), so a
- * simulated session opens in Wireshark/tshark and dissects as IPv4/TCP/FTP.
+ * little-endian, microsecond resolution, LINKTYPE_RAW (raw IPv4, no link header) by
+ * default or LINKTYPE_ETHERNET for Ethernet frames (the capture export: it matches a
+ * tcpdump capture frame for frame), so a simulated session opens in Wireshark/tshark and
+ * dissects as IPv4/TCP/FTP.
  * Time comes from the simulation: timeUs after a fixed base epoch, never the wall clock.
  */
 import { fail, ok, type Decoded } from './result';
@@ -15,6 +17,7 @@ export interface PcapRecord {
 /** 2023-11-14T22:13:20Z: a fixed, recognisable start so files are byte-identical run to run. */
 export const PCAP_BASE_EPOCH = 1_700_000_000;
 export const LINKTYPE_RAW = 101;
+export const LINKTYPE_ETHERNET = 1;
 export const PCAP_SNAPLEN = 65535;
 
 const GLOBAL_HEADER = 24;
@@ -30,7 +33,7 @@ const PCAPNG_MAGIC = 0x0a0d0d0a;
 /** Records larger than this are garbage, not packets (Wireshark uses 256 KiB too). */
 const MAX_RECORD = 262_144;
 
-export function writePcap(records: readonly PcapRecord[], opts: { baseEpochSeconds?: number } = {}): Uint8Array {
+export function writePcap(records: readonly PcapRecord[], opts: { baseEpochSeconds?: number; linktype?: number } = {}): Uint8Array {
   const base = opts.baseEpochSeconds ?? PCAP_BASE_EPOCH;
   const size = GLOBAL_HEADER + records.reduce((n, r) => n + RECORD_HEADER + Math.min(r.bytes.length, PCAP_SNAPLEN), 0);
   const out = new Uint8Array(size);
@@ -41,7 +44,7 @@ export function writePcap(records: readonly PcapRecord[], opts: { baseEpochSecon
   v.setInt32(8, 0, true); // thiszone: UTC
   v.setUint32(12, 0, true); // sigfigs
   v.setUint32(16, PCAP_SNAPLEN, true);
-  v.setUint32(20, LINKTYPE_RAW, true);
+  v.setUint32(20, opts.linktype ?? LINKTYPE_RAW, true);
   let o = GLOBAL_HEADER;
   for (const r of records) {
     const us = Math.max(0, Math.floor(r.timeUs));

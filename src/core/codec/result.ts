@@ -2,7 +2,7 @@
  * Decoders never throw: they return a value or a typed error saying what went wrong and
  * where (byte offset for binary layers, column for text).
  */
-export type Layer = 'ipv4' | 'tcp' | 'icmp' | 'ftp' | 'pcap' | 'hostport';
+export type Layer = 'ethernet' | 'ipv4' | 'tcp' | 'icmp' | 'ftp' | 'pcap' | 'hostport';
 
 export interface DecodeError {
   readonly layer: Layer;

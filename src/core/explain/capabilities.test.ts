@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { loadScenario, runScenario, type ClientSpec, type ScenarioFile } from '../index';
+import { loadScenario, parseClientCommand, runScenario, type ClientSpec, type ScenarioFile } from '../index';
 import { clientCapabilities, noPassiveReason, passiveSuggestion } from './capabilities';
 
 const ids = readdirSync('src/scenarios')
@@ -19,7 +19,12 @@ function read(id: string): ScenarioFile {
 
 /** Every client turned into `profile`; a PASV-only/EPSV-only mode (an error for ftp.exe) becomes plain "passive". */
 function withProfile(f: ScenarioFile, profile: ClientSpec['profile']): ScenarioFile {
-  const turn = (c: ClientSpec): ClientSpec => ({ ...c, profile, ...(c.mode === 'pasv' || c.mode === 'epsv' ? { mode: 'passive' as const } : {}) });
+  // A client given as a command line names its own program: the command line goes, the server it dials stays.
+  const turn = ({ command, ...c }: ClientSpec): ClientSpec => {
+    const cmd = command === undefined ? null : parseClientCommand(command);
+    const dial = cmd?.ok ? { connectTo: cmd.fields.connectTo, ...(cmd.fields.connectPort !== undefined ? { connectPort: cmd.fields.connectPort } : {}) } : {};
+    return { ...dial, ...c, profile, ...(c.mode === 'pasv' || c.mode === 'epsv' ? { mode: 'passive' as const } : {}) };
+  };
   return { ...f, ...(f.client ? { client: turn(f.client) } : {}), ...(f.clients ? { clients: f.clients.map(turn) } : {}) };
 }
 

@@ -14,6 +14,7 @@ import type { RunReports } from '../run/engine';
 import type { Scenario } from '../scenario/types';
 import type { Trace, TraceEvent } from '../sim/trace';
 import type { Culprit, FailureKind, TransferResult, Verdict } from './verdict';
+import { nameDevice } from './names';
 import { ALL_CAPABILITIES, clientCapabilities, passiveSuggestion, type ClientCapabilities } from './capabilities';
 
 /** Facts about the scenario the explanations refer to. */
@@ -26,6 +27,8 @@ export interface ExplainContext {
   /** vsftpd, or FileZilla Server (its settings have other names: "Passive IP", folder rights). */
   serverKind?: 'vsftpd' | 'filezilla';
   tls: boolean;
+  /** Display names of the devices by id (the scenario's labels): the texts name devices as the canvas does. */
+  names?: Readonly<Record<string, string>>;
   /** What the failing transfer's client program can do: a fix suggests nothing it cannot (default: everything). */
   client?: ClientCapabilities;
   /** Devices whose ruleset attaches the FTP helper (a CT --helper ftp rule). */
@@ -46,6 +49,10 @@ function reachesListenPort(ctx: ExplainContext, port: number): boolean {
 }
 
 const isFz = (ctx: Pick<ExplainContext, 'serverKind'>): boolean => ctx.serverKind === 'filezilla';
+/** A device as the texts name it: its display name ("Server firewall"), else its id. */
+const nameOf = (ctx: Pick<ExplainContext, 'names'>, id: string): string => ctx.names?.[id] ?? id;
+/** A drop's reason with its device named as the canvas does ("Dropped by Server firewall, …"). */
+const reasonOf = (ctx: Pick<ExplainContext, 'names'>, e: { device: string; reason: string }): string => nameDevice(e.reason, e.device, nameOf(ctx, e.device));
 /** The setting that puts an address in the 227: vsftpd's pasv_address, FileZilla Server's Passive IP. */
 const pasvName = (ctx: Pick<ExplainContext, 'serverKind'>): string => (isFz(ctx) ? 'Passive IP' : 'pasv_address');
 /** How to set it to `ip` (or to "the public address"). */
@@ -125,30 +132,30 @@ function culpritOf(d: DropEvent): Culprit {
 
 function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, role: 'control' | 'data', active: boolean): string {
   if (d.how === 'no-socket' && role === 'data' && !active)
-    return `${d.device} does not forward port ${port ?? '?'} to the server: forward the passive range (\`-t nat -A PREROUTING -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j DNAT --to-destination <server>\`). The FTP helper would do it by itself only for a 227 that carries the server's own address${ctx.pasvAddress ? ` — with ${pasvName(ctx)} set, it ignores the reply` : ''}.`;
+    return `${nameOf(ctx, d.device)} does not forward port ${port ?? '?'} to the server: forward the passive range (\`-t nat -A PREROUTING -p tcp --dport ${ctx.pasvMin}:${ctx.pasvMax} -j DNAT --to-destination <server>\`). The FTP helper would do it by itself only for a 227 that carries the server's own address${ctx.pasvAddress ? ` — with ${pasvName(ctx)} set, it ignores the reply` : ''}.`;
   if (d.how === 'no-route' || d.how === 'no-socket') {
     if (role === 'data' && !active && ctx.pasvAddress === null) return `${setPasv(ctx, null)}, or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
-    return `Give ${d.device} a route to the destination.`;
+    return `Give ${nameOf(ctx, d.device)} a route to the destination.`;
   }
-  if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${d.device}.`;
+  if (role === 'control') return `Allow TCP to port ${ctx.controlPort} on ${nameOf(ctx, d.device)}.`;
   // The chain that refused the packet (a router's FORWARD, a host's INPUT), and where a new
   // ACCEPT goes: before the refusing rule, or anywhere when the chain's policy refused it.
   const chain = d.rule?.chain ?? d.where?.chain ?? 'INPUT';
   const where = d.rule ? ' before the rule that refused it' : `; the ${chain} policy refused it`;
   const accept = (ports: string) => `\`-A ${chain} -p tcp --dport ${ports} -j ACCEPT\`${where}`;
-  const helper = `attach the FTP helper on ${d.device} (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) and accept RELATED (\`-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\`)`;
+  const helper = `attach the FTP helper on ${nameOf(ctx, d.device)} (\`-t raw -A PREROUTING -p tcp --dport ${ctx.controlPort} -j CT --helper ftp\`) and accept RELATED (\`-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\`)`;
   if (ctx.tls) {
     return active
-      ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${d.device}, or ${passiveSuggestion(ctx.client ?? ALL_CAPABILITIES, 'use')} with the passive range opened.`
-      : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}).`;
+      ? `The helper cannot read an encrypted control connection: allow the active data connection explicitly on ${nameOf(ctx, d.device)}, or ${passiveSuggestion(ctx.client ?? ALL_CAPABILITIES, 'use')} with the passive range opened.`
+      : `The helper cannot read an encrypted control connection: open the passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${nameOf(ctx, d.device)} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}).`;
   }
   const ctPorts = ctx.helperRulePorts[d.device] ?? [];
   if (ctx.helperAttached[d.device] && ctPorts.length > 0 && !ctPorts.includes(ctx.controlPort))
-    return `The CT --helper ftp rule on ${d.device} matches port ${ctPorts.join(', ')}, but the control connection uses port ${ctx.controlPort}: the helper never sees it. Attach the helper to --dport ${ctx.controlPort}.`;
+    return `The CT --helper ftp rule on ${nameOf(ctx, d.device)} matches port ${ctPorts.join(', ')}, but the control connection uses port ${ctx.controlPort}: the helper never sees it. Attach the helper to --dport ${ctx.controlPort}.`;
   if (active) return `${capitalise(helper)}; or ${passiveSuggestion(ctx.client ?? ALL_CAPABILITIES)}.`;
   if (ctx.pasvMin > 0 && port !== null && port >= ctx.pasvMin && port <= ctx.pasvMax)
-    return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${d.device} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}), or narrow pasv_min_port/pasv_max_port to the ports ${d.device} allows; or ${helper}.`;
-  return `${capitalise(helper)}; or allow TCP to port ${port ?? '?'} on ${d.device} (${accept(String(port ?? '?'))}).`;
+    return `Open the whole passive range ${ctx.pasvMin}:${ctx.pasvMax} on ${nameOf(ctx, d.device)} (${accept(`${ctx.pasvMin}:${ctx.pasvMax}`)}), or narrow pasv_min_port/pasv_max_port to the ports ${nameOf(ctx, d.device)} allows; or ${helper}.`;
+  return `${capitalise(helper)}; or allow TCP to port ${port ?? '?'} on ${nameOf(ctx, d.device)} (${accept(String(port ?? '?'))}).`;
 }
 
 const capitalise = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
@@ -176,14 +183,14 @@ function wireKindOf(d: DropEvent): FailureKind {
 }
 
 /** The clause for what the wire showed, as the explanation says it. */
-function wireText(kind: FailureKind, d: DropEvent, waitedS: number | null): string {
+function wireText(ctx: Pick<ExplainContext, 'names'>, kind: FailureKind, d: DropEvent, waitedS: number | null): string {
   switch (kind) {
     case 'syn-timeout':
       return `the server's SYN got no answer: it resent it until it gave up${waitedS !== null ? ` ${waitedS} s later` : ''} (a SYN time-out)`;
     case 'refused':
       return "the server's SYN was answered with a TCP RST (connection refused): it gave up at once";
     default:
-      return `the server's SYN was answered by an ICMP error (${d.how === 'no-route' ? `${d.device} has no route there: network unreachable` : d.how === 'reject' ? 'from a REJECT rule' : 'unreachable'}): it gave up at once`;
+      return `the server's SYN was answered by an ICMP error (${d.how === 'no-route' ? `${nameOf(ctx, d.device)} has no route there: network unreachable` : d.how === 'reject' ? 'from a REJECT rule' : 'unreachable'}): it gave up at once`;
   }
 }
 
@@ -343,7 +350,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     // that port (or the server's) in a firewall would not make it work. Say so first.
     drop = findDrop(trace, s.conn, startStep);
     const errText = connectErrText(s.err);
-    const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
+    const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}` : '';
     culprit = drop ? culpritOf(drop.e) : { device: ctx.serverHost, rule: null, setting: `nothing listens on ${dialledPort}; the server listens on ${ctx.controlPort}` };
     explanation = `Nothing listens on port ${dialledPort}; the server listens on ${ctx.controlPort}. The client dialled ${s.target}, and the connection ${errText}${how}.`;
     fix = `Connect to port ${ctx.controlPort}, where the server listens (the client's connectPort is ${dialledPort}; set it to ${ctx.controlPort} or remove it). Opening port ${dialledPort} in a firewall would not help: nothing listens there.`;
@@ -356,7 +363,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       // The client trusted a 227 that named another address than the server it talks to:
       // the server's private address behind NAT, which the path does not reach.
       culprit = { device: ctx.serverHost, rule: null, setting: ctx.pasvAddress === null ? `${pasvName(ctx)} unset` : `${pasvName(ctx)}=${ctx.pasvAddress}` };
-      const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}` : '';
+      const how = drop ? `: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}` : '';
       explanation =
         `The 227 reply named ${dataIp}, not ${controlIp}, the address the client is connected to` +
         (ctx.pasvAddress === null
@@ -369,7 +376,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
           : `${setPasv(ctx, controlIp)} — the address clients connect to — or use a client that ignores the 227 address (curl, lftp, FileZilla).`;
     } else if (drop) {
       culprit = culpritOf(drop.e);
-      explanation = `The ${s.role} connection to ${s.target} ${errText}: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`;
+      explanation = `The ${s.role} connection to ${s.target} ${errText}: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}.`;
       fix = fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), s.role, false);
     } else if (s.err.kind === 'refused') {
       culprit = { device: ctx.serverHost, rule: null, setting: `nothing listens on ${s.target}` };
@@ -399,8 +406,8 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
         wireKind = wireKindOf(drop.e);
         const waited = wireKind === 'syn-timeout' ? waitedFor(trace, drop.e.packetId, r.client) : null;
         explanation =
-          `The server could not open the data connection: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
-          `On the wire, ${wireText(wireKind, drop.e, waited)}. The client sees only what the server then answered: ${s.text}`;
+          `The server could not open the data connection: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}. ` +
+          `On the wire, ${wireText(ctx, wireKind, drop.e, waited)}. The client sees only what the server then answered: ${s.text}`;
         fix = fixForDataDrop(ctx, drop.e, droppedPort(trace, drop.e.packetId), 'data', active);
       } else {
         explanation = `The server could not establish the data connection and answered ${s.text}`;
@@ -468,7 +475,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     const controlIp = dialledIp(trace, `${r.client}/control`);
     const privateTarget = !active && dataIp !== null && controlIp !== null && dataIp !== controlIp;
     explanation =
-      `The data connection never opened: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+      `The data connection never opened: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}. ` +
       (privateTarget ? `The client went to ${dataIp}, the address in the 227 reply, not ${controlIp}, the server it is connected to. ` : '') +
       `While the client kept retrying, the server closed the control connection` +
       (isFz(ctx) ? ` when its connection time-out ran out (FileZilla Server: 120 s without a command by default, shorter than the client's SYN retries)` : '') +
@@ -504,7 +511,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   let first: { step: number; e: DropEvent } | null = null;
   if (pf) {
     first = findDrop(trace, pf.conn, startStep);
-    const how = first ? `: ${packetSummary(trace, first.e.packetId)} — ${first.e.reason}` : '';
+    const how = first ? `: ${packetSummary(trace, first.e.packetId)} — ${reasonOf(ctx, first.e)}` : '';
     explanation = `Passive mode failed first: the data connection to ${pf.target} ${connectErrText(pf.err)}${how}. The client then fell back to active mode. ${explanation}`;
     if (first) fix = `${fixForDataDrop(ctx, first.e, droppedPort(trace, first.e.packetId), 'data', false)} Or, for active mode: ${fix}`;
   }
@@ -548,6 +555,7 @@ export function explainContext(s: Scenario): Omit<ExplainContext, 'tls'> {
     }
   }
   return {
+    names: Object.fromEntries([...s.hosts, ...s.routers].map((d) => [d.id, d.label])),
     serverHost: s.server.host,
     controlPort: s.server.port,
     serverKind: s.server.kind,

@@ -163,16 +163,6 @@ describe('--ctexpire: the remaining lifetime of the connection entry, in seconds
 ${rule}
 COMMIT
 `;
-  const fw = (text: string) =>
-    new Netfilter({
-      device: 'router',
-      ruleset: rules(text),
-      helper: { ports: [21], loose: false },
-      interfaces: [
-        { name: 'lan', ip: ip('10.0.0.1'), prefix: 24 },
-        { name: 'wan', ip: ip('203.0.113.1'), prefix: 24 },
-      ],
-    });
   const three = (nf: Netfilter) => {
     const c = new Conversation('198.51.100.7', 40000, '10.0.0.10', 21);
     return [nf.forward(c.syn(), 'wan', route, 0).verdict, nf.forward(c.synAck(), 'lan', route, 1000).verdict, nf.forward(c.ack(), 'wan', route, 2000).verdict];
@@ -180,17 +170,17 @@ COMMIT
 
   it('an answered TCP connection has 432000 s (5 days) left, refreshed by every packet; the first SYN, not yet confirmed, reads 0', () => {
     // SYN: unconfirmed, 0 s left → only the first rule can take it.
-    expect(three(fw(only('-A FORWARD -m conntrack --ctexpire 0 -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 432000 -j ACCEPT')))).toEqual(['accept', 'accept', 'accept']);
-    expect(three(fw(only('-A FORWARD -m conntrack --ctexpire 0 -j ACCEPT')))).toEqual(['accept', 'drop', 'drop']);
+    expect(three(router(only('-A FORWARD -m conntrack --ctexpire 0 -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 432000 -j ACCEPT')))).toEqual(['accept', 'accept', 'accept']);
+    expect(three(router(only('-A FORWARD -m conntrack --ctexpire 0 -j ACCEPT')))).toEqual(['accept', 'drop', 'drop']);
     // The SYN let through by state; what follows only by its lifetime.
-    const after = (rule: string) => fw(only(`-A FORWARD -m conntrack --ctstate NEW -j ACCEPT\n${rule}`));
+    const after = (rule: string) => router(only(`-A FORWARD -m conntrack --ctstate NEW -j ACCEPT\n${rule}`));
     expect(three(after('-A FORWARD -m conntrack --ctexpire 400000:500000 -j ACCEPT'))).toEqual(['accept', 'accept', 'accept']);
     expect(three(after('-A FORWARD -m conntrack ! --ctexpire 400000:500000 -j ACCEPT'))).toEqual(['accept', 'drop', 'drop']);
     expect(three(after('-A FORWARD -m conntrack --ctexpire 432001:4294967295 -j ACCEPT'))).toEqual(['accept', 'drop', 'drop']);
   });
 
   it('after a RST the entry has 10 s left', () => {
-    const nf = fw(
+    const nf = router(
       only('-A FORWARD -m conntrack --ctstate NEW -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 11:500000 -j ACCEPT\n-A FORWARD -m conntrack --ctexpire 0:10 -j REJECT'),
     );
     const c = new Conversation('198.51.100.7', 40000, '10.0.0.10', 21);

@@ -96,7 +96,8 @@ describe('built-in scenarios through the simulator', () => {
     expect(drop.kind).toBe('drop');
     // No 150 before the 425: vsftpd connects first.
     expect(payloads(r, 'server', '150')).toEqual([]);
-    expect(f.fix).toMatch(/^Attach the FTP helper on client-edge .*; or switch the client to passive mode\.$/);
+    // Devices by their display names (the canvas's), not their ids.
+    expect(f.fix).toMatch(/^Attach the FTP helper on Client router .*; or switch the client to passive mode\.$/);
   });
 
   it('port forwarding written with --ctstate DNAT: the SYN to the private 227 address is dropped silently by the FORWARD policy', () => {
@@ -134,7 +135,7 @@ describe('built-in scenarios through the simulator', () => {
     const f = firstFailure(r)!;
     expect(f.kind).toBe('icmp-unreachable');
     expect(f.clientSees).toContain('425 Failed to establish connection.');
-    expect(f.explanation).toMatch(/answered by an ICMP error \(server-edge has no route there: network unreachable\): it gave up at once/);
+    expect(f.explanation).toMatch(/answered by an ICMP error \(Server router has no route there: network unreachable\): it gave up at once/);
     const drop = r.trace.events[f.step]!;
     expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'no-route' });
     // At once: the 425 follows the server's SYN within the link latencies, not after a time-out.
@@ -228,7 +229,7 @@ describe('built-in scenarios through the simulator', () => {
     expect(why.explanation).toMatch(
       /^Passive mode failed first: the data connection to 203\.0\.113\.10:\d+ was answered by ICMP type 3 code 10 .* The client then fell back to active mode\. The server refused PORT/,
     );
-    expect(why.fix).toMatch(/^Open the whole passive range 50000:50100 on server .* Or, for active mode: Attach the FTP helper on the client's NAT router .* rewrites PORT\.$/);
+    expect(why.fix).toMatch(/^Open the whole passive range 50000:50100 on FTP server .* Or, for active mode: Attach the FTP helper on the client's NAT router .* rewrites PORT\.$/);
     // After its first PORT refused it tries the default data port, its control connection's
     // own, which is taken; never again after that.
     expect(consoleOf(auto).filter((l) => l === "ftp: Can't bind for data connection: Address already in use")).toHaveLength(1);

@@ -99,7 +99,10 @@ describe('lftp retries a command it cannot complete', () => {
   });
 
   it('a refused PORT switches passive mode on, and the retry on a new connection succeeds', () => {
-    const r = run('client-nat-active-no-helper', (j) => (j.client = { host: 'client', command: `lftp -e 'set ftp:passive-mode off; set net:max-retries 2; get readme.txt' 203.0.113.10` }));
+    const r = run(
+      'client-nat-active-no-helper',
+      (j) => (j.client = { host: 'client', command: `lftp -e 'set ftp:passive-mode off; set net:max-retries 2; get readme.txt' 203.0.113.10` }),
+    );
     const lines = said(r).map((e) => e.text);
     expect(lines).toContain('---- Switching passive mode on');
     expect(controlSyns(r)).toHaveLength(2);
@@ -113,7 +116,9 @@ describe('command line and fields side by side', () => {
     expect(errors(id, (j) => ((j.client.profile = 'curl'), (j.client.pasvAddress = 'trust'), (j.client.mode = 'pasv')))).toEqual([]);
     expect(errors(id, (j) => (j.client.mode = 'active'))).toEqual([expect.stringMatching(/^client\.mode: "mode" is "active" but the command line says "pasv" \(--disable-epsv\)/)]);
     expect(errors(id, (j) => (j.client.pasvAddress = 'ignore'))).toEqual([expect.stringMatching(/^client\.pasvAddress: .*"trust" \(--ftp-skip-pasv-ip/)]);
-    expect(errors(id, (j) => (j.client.profile = 'lftp'))).toEqual([expect.stringMatching(/^client\.profile: the command line runs curl \(profile "curl"\), but "profile" is "lftp"/)]);
+    expect(errors(id, (j) => (j.client.profile = 'lftp'))).toEqual([
+      expect.stringMatching(/^client\.profile: the command line runs curl \(profile "curl"\), but "profile" is "lftp"/),
+    ]);
     expect(errors(id, (j) => (j.client.connectTo = '203.0.113.2'))).toEqual([expect.stringMatching(/^client\.connectTo: /)]);
     expect(errors(id, (j) => (j.client.script = ['login', 'ls']))).toEqual([expect.stringMatching(/^client\.script: the command line already says what to transfer/)]);
   });

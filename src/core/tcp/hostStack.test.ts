@@ -85,6 +85,19 @@ describe('data transfer', () => {
     expect(net.sentBy('server').at(-1)!.p.tcp!.window).toBe(510);
   });
 
+  it('slow start: 10 segments in the first flight (initial congestion window), doubling each round trip up to the peer window', () => {
+    const net = makeTestNet();
+    transfer(net, pattern(300_000), new Uint8Array(0));
+    const data = net.sentBy('client').filter((x) => x.p.tcp!.payload.length > 0);
+    const flights = new Map<number, number>();
+    for (const d of data) flights.set(d.t, (flights.get(d.t) ?? 0) + 1);
+    const sizes = [...flights.values()];
+    // The ACKs of a flight arrive together one round trip later: each releases its segment and
+    // adds one, so the flight doubles (10, 20, 40) until the peer's window caps it at
+    // 45 segments (45 × 1448 = 65160 ≤ 65280 < 46 × 1448).
+    expect(sizes.slice(0, 5)).toEqual([10, 20, 40, 45, 45]);
+  });
+
   it('several writes: PSH closes each, bytes arrive in order', () => {
     const net = makeTestNet();
     const got: Uint8Array[] = [];

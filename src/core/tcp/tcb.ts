@@ -27,10 +27,14 @@
  *   502 × 128 = 64256; 65160 → 510, 65280). The peer's field is read as field << its shift.
  *
  * Simplifications, each chosen over Linux's behaviour on purpose:
- * - no congestion control: send while bytes in flight < the peer's window; the window
- *   we advertise stays at its initial size (Linux grows it as data arrives,
- *   tcp_grow_window); SWS avoidance only (no partial segment while data is in flight
- *   unless it is the end of what was written);
+ * - congestion control is Reno's slow start and congestion avoidance counted in
+ *   segments (RFC 5681): 10 segments at first (RFC 6928, TCP_INIT_CWND), one more per
+ *   segment acknowledged, back to one after a time-out. Linux's default is CUBIC with
+ *   fast retransmit and recovery; for the loss-free transfers the model mostly runs,
+ *   both open the window the same way. Bytes in flight stay below the smaller of the
+ *   congestion window and the peer's window. The window we advertise stays at its
+ *   initial size (Linux grows it as data arrives, tcp_grow_window); SWS avoidance only
+ *   (no partial segment while data is in flight unless it is the end of what was written);
  * - every data segment is ACKed at once (no delayed ACK) — by the application's answer when
  *   it writes one while the segment is processed, else by a bare ACK; out-of-order data is
  *   dropped and RCV.NXT re-ACKed with a SACK block naming the segment that arrived
@@ -70,6 +74,8 @@ export function initialWindow(segmentSize: number): number {
   return Math.min(Math.floor(RCV_SPACE / segmentSize) * segmentSize, MAX_WINDOW_FIELD);
 }
 export const INITIAL_RTO_MS = 1000;
+/** Initial congestion window, in segments (TCP_INIT_CWND). */
+export const INITIAL_CWND = 10;
 export const MAX_RTO_MS = 120_000;
 /** Data time-outs before giving up (Linux tcp_retries2 = 15, counted here as time-outs). */
 export const MAX_DATA_RETRANSMITS = 15;
@@ -134,6 +140,11 @@ export class Tcb {
   peerMss = DEFAULT_PEER_MSS;
   /** The peer's window in bytes (its field, scaled once the handshake agreed on scaling). */
   peerWindow = 0;
+  /** Congestion window in segments: 10 at first (RFC 6928, Linux's TCP_INIT_CWND). */
+  cwnd = INITIAL_CWND;
+  /** Slow-start threshold in segments: unbounded until a time-out. */
+  ssthresh = Number.POSITIVE_INFINITY;
+  private cwndCount = 0;
 
   // --- options agreed in the handshake ---
   /** What the peer's SYN (or SYN-ACK) offered; for the passive side also what its SYN-ACK answers with. */
@@ -357,7 +368,7 @@ export class Tcb {
       const avail = this.written - this.nxt;
       if (avail > 0) {
         const inFlight = this.nxt - this.una;
-        const len = Math.min(avail, mss, this.peerWindow - inFlight);
+        const len = Math.min(avail, mss, this.peerWindow - inFlight, this.cwnd * mss - inFlight);
         if (len <= 0) break;
         // Sender-side silly-window avoidance: no runt segment while data is in flight.
         if (len < mss && len < avail && inFlight > 0) break;
@@ -405,8 +416,12 @@ export class Tcb {
     return false;
   }
 
-  /** RTO fired: back off, go back to SND.UNA, resend one segment (data or FIN). */
+  /** RTO fired: back off, go back to SND.UNA, resend one segment (data or FIN); the congestion window restarts at one segment (RFC 5681 §3.1). */
   retransmitOnTimeout(): void {
+    const flight = Math.ceil((this.sndMax - this.una) / Math.max(this.effectiveMss, 1));
+    this.ssthresh = Math.max(Math.ceil(flight / 2), 2);
+    this.cwnd = 1;
+    this.cwndCount = 0;
     this.rtxCount++;
     this.rtoMs = Math.min(this.rtoMs * 2, MAX_RTO_MS);
     this.nxt = this.una;
@@ -484,12 +499,24 @@ export class Tcb {
     this.peerWindow = this.peerWindowOf(seg);
     if (delta === 0) return false;
     const data = Math.min(delta, dataOut);
-    if (data > 0) this.release(data);
+    if (data > 0) {
+      this.release(data);
+      this.growCwnd(Math.ceil(data / Math.max(this.effectiveMss, 1)));
+    }
     if (delta > dataOut) this.finAcked = true;
     this.rtxCount = 0;
     this.rtoMs = INITIAL_RTO_MS;
     this.rtxRestart = true;
     return true;
+  }
+
+  /** Slow start below ssthresh (one segment more per segment acknowledged), then one more per window's worth of ACKs (RFC 5681 §3.1). */
+  private growCwnd(acked: number): void {
+    if (this.cwnd < this.ssthresh) this.cwnd += acked;
+    else if ((this.cwndCount += acked) >= this.cwnd) {
+      this.cwndCount = 0;
+      this.cwnd++;
+    }
   }
 
   private release(n: number): void {

@@ -1,6 +1,7 @@
 /**
  * Where devices sit on the canvas and which links join them, from the normalized
- * scenario: left to right by hops from the client (breadth-first over shared segments),
+ * scenario: left to right by hops from the clients (breadth-first over shared segments; every
+ * client's host in the first column, so several clients stand side by side on their LAN),
  * devices at the same distance stacked. A segment with two members is one link; a LAN
  * with more is drawn as a star from its router (or a chain when it has none).
  */
@@ -59,7 +60,10 @@ export function layoutTopology(s: Scenario): { devices: DeviceView[]; links: Lin
     const pairs: [string, string][] = hub ? ids.filter((id) => id !== hub).map((id) => [hub, id]) : ids.slice(1).map((id, i) => [ids[i]!, id]);
     for (const [a, b] of pairs) links.push({ id: `link:${seg.id}:${a}:${b}`, source: a, target: b, label: seg.label });
   }
-  const depth = bfsDepth(all, links, s.clients[0]?.host ?? all[0]?.id);
+  // Every client's host starts at column 0: several clients sit side by side on their LAN,
+  // not one of them further down the chain (a second client reached through the router).
+  const clientHosts = [...new Set(s.clients.map((c) => c.host))].filter((id) => all.some((d) => d.id === id));
+  const depth = bfsDepth(all, links, clientHosts.length ? clientHosts : all[0] ? [all[0].id] : []);
   const rows = new Map<number, number>();
   const devices = all.map((d): DeviceView => {
     const column = depth.get(d.id) ?? 0;
@@ -82,7 +86,7 @@ export function layoutTopology(s: Scenario): { devices: DeviceView[]; links: Lin
   return { devices, links };
 }
 
-function bfsDepth(all: Device[], links: LinkView[], start: string | undefined): Map<string, number> {
+function bfsDepth(all: Device[], links: LinkView[], starts: string[]): Map<string, number> {
   const depth = new Map<string, number>();
   const queue: string[] = [];
   const visit = (id: string, d: number) => {
@@ -91,9 +95,13 @@ function bfsDepth(all: Device[], links: LinkView[], start: string | undefined): 
       queue.push(id);
     }
   };
-  for (const root of [start, ...all.map((d) => d.id)]) {
-    if (root === undefined || depth.has(root)) continue;
-    visit(root, root === start ? 0 : Math.max(0, ...depth.values()) + 1);
+  // The starts together (one breadth-first pass from all of them), then any part not reached.
+  for (const id of starts) visit(id, 0);
+  for (const root of [null, ...all.map((d) => d.id)]) {
+    if (root !== null) {
+      if (depth.has(root)) continue;
+      visit(root, Math.max(0, ...depth.values()) + 1);
+    }
     while (queue.length) {
       const id = queue.shift()!;
       for (const l of links) {

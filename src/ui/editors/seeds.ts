@@ -5,7 +5,7 @@
  * incident (vsftpd's 3001–3300 vs the firewall's 3001–3100) failing only sometimes.
  * Pure: no DOM; the component runs the batch.
  */
-import type { ScenarioFile } from '../../core/index';
+import { nameDevice, type ScenarioFile } from '../../core/index';
 import type { DataConnFact, RunOutcome } from '../state/runner';
 
 /** The seeds a summary runs: always the same twenty, so two runs of it (and a test) agree. */
@@ -104,7 +104,14 @@ export function summariseSeeds(file: ScenarioFile, results: SeedResult[], names:
     if (failure?.culprit) {
       const c = failure.culprit;
       const who = names.get(c.device) ?? c.device;
-      const cause = c.rule ? `${who}, rule \`${c.rule.text}\`` : c.policy ? `${who}, ${c.policy}` : c.setting ? `${who}, setting ${c.setting}` : who;
+      // "Dropped by Server firewall, the FORWARD chain's policy" as the simulator says it, the device by its display name.
+      const cause = c.rule
+        ? `Stopped by ${who}, rule \`${c.rule.text}\``
+        : c.policy
+          ? nameDevice(c.policy, c.device, who)
+          : c.setting
+            ? `Stopped by ${who}, setting ${nameDevice(c.setting, c.device, who)}`
+            : `Stopped by ${who}`;
       causes.set(cause, (causes.get(cause) ?? 0) + 1);
     }
     rows.push({ seed, ok: verdict.ok, ports, note: verdict.ok ? 'works' : (failure?.kind ?? 'fails') });
@@ -142,6 +149,6 @@ export function summariseSeeds(file: ScenarioFile, results: SeedResult[], names:
   }
   const range = kind === 'passive ports' ? passiveRange(file) : null;
   if (range) details.push(`${range.where}: ${range.from}–${range.to}, ${range.to} − ${range.from} + 1 = ${range.to - range.from + 1} ports.`);
-  for (const [cause, n] of [...causes].sort((a, b) => b[1] - a[1])) details.push(`Stopped by ${cause} (${n} of ${plural(failed.length, 'failed seed')}).`);
+  for (const [cause, n] of [...causes].sort((a, b) => b[1] - a[1])) details.push(`${cause} (${n} of ${plural(failed.length, 'failed seed')}).`);
   return { headline, details, failed, worked, notRun, blockedPorts, openPorts, rows };
 }

@@ -4,7 +4,7 @@
  * follow the headers' layouts (RFC 791, RFC 793, RFC 792); the packet is decoded through
  * the core's decoder for the header lengths. Pure.
  */
-import { decodePacket } from '../../core/index';
+import { decodePacket, tcpOptionLength } from '../../core/index';
 
 /** [start, end) byte offsets. */
 export type Range = [number, number];
@@ -42,6 +42,13 @@ export function fieldRanges(bytes: Uint8Array): Map<string, Range> {
     t('Urgent pointer', 18, 20);
     const h = tcp.dataOffset * 4;
     if (h > 20) out.set('tcp:Options', [o + 20, o + h]);
+    // Each option, in the order the tree lists them ("Option 1", …).
+    let at = o + 20;
+    tcp.options.forEach((opt, i) => {
+      const n = opt.kind === 'eol' ? o + h - at : tcpOptionLength(opt);
+      out.set(`tcp:Option ${i + 1}`, [at, at + n]);
+      at += n;
+    });
     const start = o + h;
     out.set('tcp:Payload', [start, bytes.length]);
     if (tcp.payload.length) {

@@ -3,7 +3,7 @@
  * IPv4, TCP (or ICMP with its quoted header) and FTP, each a list of name/value fields.
  * Everything is read from the bytes with the core's decoders.
  */
-import { decodePacket, formatTcpFlags, type TcpOption, describeIcmp, formatIpv4 } from '../../core/index';
+import { decodePacket, formatTcpFlags, tcpOptionLength, type TcpOption, describeIcmp, formatIpv4 } from '../../core/index';
 import { payloadText } from './label';
 
 export interface TreeSection {
@@ -15,24 +15,27 @@ export interface TreeSection {
 const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, '0')}`;
 const PROTO: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP' };
 
+/** An option as Wireshark names it, with its value and its size on the wire. */
 function optionText(o: TcpOption): string {
+  const size = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+  const len = size(tcpOptionLength(o));
   switch (o.kind) {
     case 'mss':
-      return `MSS ${o.value}`;
+      return `Maximum segment size: ${o.value} bytes (kind 2, ${len})`;
     case 'wscale':
-      return `Window scale ${o.shift} (×${2 ** o.shift})`;
+      return `Window scale: shift ${o.shift}, multiply by ${2 ** o.shift} (kind 3, ${len})`;
     case 'sack-permitted':
-      return 'SACK permitted';
+      return `SACK permitted (kind 4, ${len})`;
     case 'timestamps':
-      return `Timestamps TSval ${o.tsval} TSecr ${o.tsecr}`;
-    case 'nop':
-      return 'NOP';
-    case 'eol':
-      return 'End of options';
+      return `Timestamps: TSval ${o.tsval}, TSecr ${o.tsecr} (kind 8, ${len})`;
     case 'sack':
-      return `SACK ${o.blocks.map((b) => `${b.left}–${b.right}`).join(', ')}`;
+      return `SACK: ${o.blocks.map((b) => `${b.left}–${b.right} (${(b.right - b.left) >>> 0} bytes)`).join(', ')} (kind 5, ${len})`;
+    case 'nop':
+      return `No-Operation (NOP): padding to a 4-byte boundary (kind 1, ${len})`;
+    case 'eol':
+      return `End of option list (kind 0, ${len}; the rest is zero padding)`;
     default:
-      return `Option ${o.type} (${o.data.length} bytes)`;
+      return `Option kind ${o.type} (${len})`;
   }
 }
 
@@ -61,6 +64,9 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
     },
   ];
   if (tcp) {
+    const hdr = tcp.dataOffset * 4;
+    const ipHdr = h.ihl * 4;
+    const optBytes = hdr - 20;
     out.push({
       title: `Transmission Control Protocol, Src Port: ${tcp.srcPort}, Dst Port: ${tcp.dstPort}, Seq: ${tcp.seq}, Ack: ${tcp.ack}, Len: ${tcp.payload.length}`,
       fields: [
@@ -68,14 +74,24 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
         ['Destination port', String(tcp.dstPort)],
         ['Sequence number', `${tcp.seq} (raw)`],
         ['Acknowledgment number', `${tcp.ack} (raw)`],
-        ['Header length', `${tcp.dataOffset * 4} bytes (${tcp.dataOffset})`],
+        ['Header length', optBytes > 0 ? `${hdr} bytes (${tcp.dataOffset} × 4) = 20 fixed + ${optBytes} of options` : `${hdr} bytes (${tcp.dataOffset} × 4), no options`],
         ['Flags', formatTcpFlags(tcp.flags)],
-        ['Window', String(tcp.window)],
+        [
+          'Window',
+          tcp.flags.syn ? `${tcp.window} bytes (never scaled on a SYN)` : `${tcp.window} (the receiver multiplies it by 2^shift when the handshake agreed on a window scale)`,
+        ],
         ['Checksum', hex(tcp.checksum, 4)],
         ['Urgent pointer', String(tcp.urgentPointer)],
-        ['Payload', `${tcp.payload.length} bytes`],
+        ['Payload', `${tcp.payload.length} bytes = ${h.totalLength} IP total − ${ipHdr} IP header − ${hdr} TCP header`],
       ],
-      children: tcp.options.length ? [{ title: `Options (${tcp.options.length})`, fields: tcp.options.map((o, i) => [`#${i + 1}`, optionText(o)]) }] : undefined,
+      children: tcp.options.length
+        ? [
+            {
+              title: `Options: ${optBytes} bytes (${tcp.options.length} option${tcp.options.length === 1 ? '' : 's'})`,
+              fields: tcp.options.map((o, i) => [`Option ${i + 1}`, optionText(o)]),
+            },
+          ]
+        : undefined,
     });
     const text = payloadText(tcp.payload);
     if (text !== null) {
@@ -102,6 +118,7 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
             {
               title: `Quoted packet: ${formatIpv4(o.header.src)}${o.srcPort !== undefined ? `:${o.srcPort}` : ''} → ${formatIpv4(o.header.dst)}${o.dstPort !== undefined ? `:${o.dstPort}` : ''}`,
               fields: [
+                ['Quoted', `${o.quotedLength} bytes of the ${o.header.totalLength}-byte packet (Linux quotes up to 548: a 576-byte ICMP datagram − 20 IP − 8 ICMP)`],
                 ['Protocol', `${PROTO[o.header.protocol] ?? 'unknown'} (${o.header.protocol})`],
                 ['Source', formatIpv4(o.header.src)],
                 ['Destination', formatIpv4(o.header.dst)],

@@ -115,6 +115,14 @@ export function parseClientCommand(line: string, profileHint?: ProfileId): Comma
   return problems.length > 0 ? { ok: false, problems } : { ok: true, fields };
 }
 
+/** `-u user:password` (curl) or `-u user,password` (lftp): the password is optional. */
+function setUser(f: CommandFields, v: Word | null, sep: string): void {
+  if (!v) return;
+  const c = v.text.indexOf(sep);
+  f.user = c < 0 ? v.text : v.text.slice(0, c);
+  if (c >= 0) f.password = v.text.slice(c + 1);
+}
+
 // ───────────────────────────── curl ─────────────────────────────
 
 /** curl options that change nothing in the model (output, progress), and whether each takes a value. */
@@ -223,12 +231,7 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
       }
       case '-u':
       case '--user': {
-        const v = value();
-        if (v) {
-          const c = v.text.indexOf(':');
-          f.user = c < 0 ? v.text : v.text.slice(0, c);
-          if (c >= 0) f.password = v.text.slice(c + 1);
-        }
+        setUser(f, value(), ':');
         break;
       }
       case '--ssl-reqd':
@@ -403,12 +406,7 @@ function parseLftp(args: Word[], problems: CommandProblem[]): CommandFields {
       }
       case '-u':
       case '--user': {
-        const v = value();
-        if (v) {
-          const c = v.text.indexOf(',');
-          f.user = c < 0 ? v.text : v.text.slice(0, c);
-          if (c >= 0) f.password = v.text.slice(c + 1);
-        }
+        setUser(f, value(), ',');
         break;
       }
       case '-p':

@@ -85,6 +85,8 @@ interface Ctx {
   currentType: 'A' | 'I' | null;
   /** The control connection was dropped after a failed transfer; the next one reconnects. */
   ctrlDead: boolean;
+  /** BSD ftp: the server closed the connection while the user typed nothing; noticed only at the next command. */
+  peerGone: boolean;
   /** Logging in again on a new control connection, for the transfer at `pc`. */
   relogin: boolean;
   /** The user and password of the script's login, for logging in again. */
@@ -688,6 +690,10 @@ export const ftpClientMachine = setup({
     reportReplyFailure: ({ context, event }) => {
       if (event.type !== 'REPLY') return;
       for (const l of replyFailureLines(context.input.profile, context.lastVerb, event.reply.code, !!context.xfer?.activeAnnounced)) context.input.env.print(l);
+      if (context.input.profile.lftpSequence && context.xfer) {
+        const line = lftpAccessFailed(context.xfer.step, context.lastVerb, event.reply);
+        if (line) context.input.env.print(line);
+      }
       // LPRT is inetutils' courtesy retry: the refusal that tells what went wrong is PORT's.
       const first = context.xfer?.refusal;
       if (context.lastVerb === 'LPRT' && first) {
@@ -737,6 +743,7 @@ export const ftpClientMachine = setup({
     loginStep: 0,
     currentType: null,
     ctrlDead: false,
+    peerGone: false,
     relogin: false,
     credentials: null,
     authArg: input.profile.authArg,
@@ -773,7 +780,26 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is220', target: 'tlsCheck', actions: 'printReply' },
-          { target: 'quitting', actions: ['printReply', 'reportRemainingAsLost'] },
+          // Turned away at the greeting (421 too many users): the server closes, the client sends
+          // no QUIT; lftp still sends its FEAT first (captured: tests/kernel vsftpd-max-clients).
+          {
+            guard: 'isLftp',
+            target: 'closed',
+            actions: [
+              'printReply',
+              'sendFeatNow',
+              ({ context, event }) => {
+                const s = context.input.script.slice(context.pc).find((st) => isTransfer(st));
+                if (s && event.type === 'REPLY')
+                  context.input.env.print(
+                    `${s.kind === 'ls' ? 'ls' : `${s.kind === 'get' ? 'get' : 'put'}: ${transferArg(s) ?? ''}`}: Fatal error: max-retries exceeded (${event.reply.code} ${event.reply.text})`,
+                  );
+              },
+              'reportRemainingAsLost',
+              'closeControl',
+            ],
+          },
+          { target: 'closed', actions: ['printReply', 'reportRemainingAsLost', 'closeControl'] },
         ],
       },
     },
@@ -819,6 +845,13 @@ export const ftpClientMachine = setup({
         { guard: ({ context }) => context.pc >= context.input.script.length, target: 'quitting' },
         { guard: ({ context }) => current(context)?.kind === 'quit', target: 'quitting', actions: 'echoPrompt' },
         { guard: 'relogin', target: 'user' },
+        // lftp's `user` only sets the login for the next connection: of several in a row only the last is sent (captured).
+        {
+          guard: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'login' && context.input.script[context.pc + 1]?.kind === 'login',
+          target: 'next',
+          reenter: true,
+          actions: 'advance',
+        },
         { guard: 'stepIsLogin', target: 'user' },
         // curl dropped the control connection after a failed transfer: a new one for this one.
         { guard: 'stepIsCurlCd', target: 'next', reenter: true, actions: ['addUrlDir', 'advance'] },
@@ -826,6 +859,7 @@ export const ftpClientMachine = setup({
         { guard: 'stepIsLftpPwd', target: 'next', reenter: true, actions: ['echoPrompt', 'reportLftpPwd', 'advance'] },
         { guard: and(['lftpMustWait', ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context)))]), target: 'lftpDelay' },
         { guard: ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context))), target: 'connecting', actions: 'prepareRelogin' },
+        { guard: ({ context }) => context.peerGone && (isTransfer(current(context)) || isCommandStep(current(context))), target: 'deadCommand', actions: 'echoPrompt' },
         { guard: 'stepIsTransfer', target: 'transfer', actions: ['echoPrompt', 'beginTransfer'] },
         { guard: ({ context }) => isCommandStep(current(context)), target: 'command', actions: 'echoPrompt' },
         { guard: ({ context }) => current(context)?.kind === 'wait', target: 'waiting', actions: 'printWait' },
@@ -848,7 +882,29 @@ export const ftpClientMachine = setup({
     /** The user types nothing: a reply the server sends meanwhile (an idle time-out's 421) is shown. */
     waiting: {
       after: { stepWait: { target: 'next', actions: 'advance' } },
-      on: { REPLY: { actions: 'printReply' } },
+      on: {
+        REPLY: { actions: 'printReply' },
+        // BSD ftp (netkit, inetutils, tnftp) reads nothing while idle: it finds the close (the
+        // 421 Timeout.) only when it sends its next command (captured: tests/kernel vsftpd-idle-timeout).
+        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: true }) },
+      },
+    },
+    /** The command sent into a connection the server already closed; then the session is over. */
+    deadCommand: {
+      entry: ({ context }) => {
+        const s = current(context)!;
+        if (isCommandStep(s)) {
+          const [verb, arg] = stepCommand(s);
+          send(context, verb, arg);
+        } else {
+          // Passive: its PASV/EPSV (an active PORT would first need a listening port: not modelled).
+          const dc = commandsFor(context)[0];
+          if (dc === 'PASV' || dc === 'EPSV') send(context, dc);
+          // It reads the 421 as the answer (netkit and inetutils: "Passive mode refused.").
+          if (dc === 'PASV' && context.input.profile.id !== 'tnftp') context.input.env.print('Passive mode refused.');
+        }
+      },
+      always: { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -865,6 +921,13 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          // BSD ftp (netkit, inetutils) asks SYST after its login at connect even when it failed
+          // (captured: tests/kernel vsftpd-login-fails), then shows the prompt again.
+          {
+            guard: ({ context, event }) => code(event) === 530 && systAfterFailedLogin(context),
+            target: 'systAfterFailure',
+            actions: ['printReply', 'printLoginFailed'],
+          },
           // "Login failed." and the ftp> prompt again: the next login line tries once more.
           {
             guard: ({ context, event }) => code(event) === 530 && !context.relogin && context.input.script[context.pc + 1]?.kind === 'login',
@@ -875,6 +938,7 @@ export const ftpClientMachine = setup({
         ],
       },
     },
+    systAfterFailure: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'next', actions: ['printReply', 'advance'] } } },
     /** The profile's after-login commands, one at a time; then the next script line. */
     loggedIn: {
       always: [
@@ -1054,6 +1118,26 @@ function reportFailure(c: Ctx, symptom: Symptom): void {
     symptom,
     ...(passiveFailure ? { passiveFailure } : {}),
   });
+}
+
+/**
+ * lftp's line for a file or listing the server refused (5xx): `get: Access failed: 550
+ * Permission denied. (song.mp3)`, `put: Access failed: 553 Could not create file. (x.txt)` (captured).
+ */
+function lftpAccessFailed(step: ScriptStep, verb: string, reply: FtpReply): string | null {
+  if (reply.code < 500 || !['RETR', 'STOR', 'APPE', 'LIST'].includes(verb)) return null;
+  const arg = transferArg(step);
+  const name = step.kind === 'ls' ? 'ls' : step.kind === 'get' ? 'get' : 'put';
+  return `${name}: Access failed: ${reply.code} ${reply.text}${arg ? ` (${arg})` : ''}`;
+}
+
+const BSD_FTP: string[] = ['classic', 'inetutils', 'tnftp'];
+
+/** netkit/inetutils: the first login failed and the script logs in again (the SYST of setpeer still comes). */
+function systAfterFailedLogin(c: Ctx): boolean {
+  const { profile, script } = c.input;
+  if (profile.id !== 'classic' && profile.id !== 'inetutils') return false;
+  return !c.relogin && script.findIndex((st) => st.kind === 'login') === c.pc && script[c.pc + 1]?.kind === 'login';
 }
 
 /** A directory as lftp resolves it against the one it is in (`pub` in `/` → `/pub`, `..` up). */

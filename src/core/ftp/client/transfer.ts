@@ -146,7 +146,9 @@ export function nextSequenceCommand(
   for (let index = x.sequence[phase]; index < list.length; index++) {
     const cmd = list[index]!;
     if (x.skip?.includes(cmd.verb)) continue;
-    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
+    // `downloads` (files): a listing asks TYPE A only once a file made the type I (BSD ftp's
+    // recvrequest; captured for inetutils and tnftp: tests/kernel vsftpd-tree-commands).
+    const applies = cmd.verb === 'TYPE' ? (cmd.for === 'all' || x.step.kind !== 'ls' || currentType === 'I') && currentType !== typeArg(cmd, x.step) : x.step.kind === 'get';
     if (applies) return { index, cmd };
   }
   return null;
