@@ -192,8 +192,8 @@ describe('vsftpd scenarios', () => {
   it('a RST from a middlebox after the 150: 426 Failure writing network stream.; without the rule 226', () => {
     const r = run('vsftpd-426-reset-mid-transfer');
     const rs = replies(r);
-    expect(rs.slice(rs.indexOf('150 Opening BINARY mode data connection for big.iso (262144 bytes).'))).toEqual([
-      '150 Opening BINARY mode data connection for big.iso (262144 bytes).',
+    expect(rs.slice(rs.indexOf('150 Opening BINARY mode data connection for big.iso (1048576 bytes).'))).toEqual([
+      '150 Opening BINARY mode data connection for big.iso (1048576 bytes).',
       '426 Failure writing network stream.',
       '221 Goodbye.',
     ]);
@@ -219,7 +219,7 @@ describe('vsftpd scenarios', () => {
           passive: { minPort: 50000, maxPort: 50100 },
           users: [{ name: 'student', password: 'pw', folders: [{ path: '/pub', home: true, rights: ['fileRead', 'dirList'] }] }],
         },
-        files: { '/pub/big.iso': { size: 262144 } },
+        files: { '/pub/big.iso': { size: 1048576 } },
       };
       j.client.user = 'student';
       j.client.password = 'pw';
