@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 // Issue 16, editing: an option the chosen client program does not have is disabled with the
 // reason beside it, and the verdict's fix never suggests it.
@@ -38,6 +39,11 @@ test('a scenario asking ftp.exe for passive mode says it cannot, and one click s
   const note = page.getByTestId('mode-note');
   await expect(note).toContainText('The mode chosen is not available');
   await expect(note).toContainText('it always sends PORT');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const axe = await new AxeBuilder({ page }).include('[data-testid="editor-panel"]').analyze();
+    expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  }
   await note.getByRole('button', { name: 'Set mode to active' }).click();
   await expect(mode).toHaveValue('active');
   await expect(note).not.toContainText('The mode chosen is not available');

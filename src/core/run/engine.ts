@@ -214,6 +214,10 @@ export function runEngine(input: SimInput): Simulation {
             trace.emit({ kind: 'transfer', client: c.id, command: r.command, ok: r.ok, bytes: r.bytes, note: r.ok ? 'complete' : (r.symptom?.kind ?? 'failed') });
           },
           now: () => scheduler.now,
+          timer: (delayUs, fn) => {
+            const id = scheduler.after(delayUs, fn);
+            return () => scheduler.cancel(id);
+          },
         },
         profile,
         mode: c.mode,

@@ -29,6 +29,14 @@ it('shows the command line as written, as text', () => {
   const code = document.querySelector('[data-target="editor:client-command"]')!;
   expect(code.textContent).toBe(`curl -v --max-time 20 'ftp://203.0.113.10/<b>x</b>'`);
   expect(code.querySelector('b')).toBeNull();
+  // No profile written: the select shows the program the command line runs.
+  expect((document.querySelector('[data-target="editor:client-profile"]') as HTMLSelectElement).value).toBe('curl');
+});
+
+it('an lftp command line shows lftp as the program', () => {
+  app = mount(ClientEditor, { target: document.body, props: { file: file(`lftp -e 'get readme.txt' 203.0.113.10`), onchange: () => {} } });
+  flushSync();
+  expect((document.querySelector('[data-target="editor:client-profile"]') as HTMLSelectElement).value).toBe('lftp');
 });
 
 it('says nothing of a command line when the client has none', () => {

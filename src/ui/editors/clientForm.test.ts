@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../core/index';
-import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor } from './clientForm';
+import { PROFILES, type ClientSpec } from '../../core/index';
+import { MODE_OPTIONS, PROFILE_OPTIONS, checkScript, modeOptionsFor, profileOf } from './clientForm';
 
 describe('client editor choices', () => {
   it('offers every profile with its label from the profile table', () => {
@@ -32,5 +32,12 @@ describe('client editor choices', () => {
     const c = modeOptionsFor('curl', 'passive');
     expect(c.options.some((o) => o.disabled)).toBe(false);
     expect(c.note).toBeNull();
+  });
+});
+
+describe('profileOf', () => {
+  it('reads the program from a command line when the profile is not given', () => {
+    expect(profileOf({ host: 'c', command: 'lftp -e "get readme.txt" 203.0.113.10' } as ClientSpec)).toBe('lftp');
+    expect(profileOf({ host: 'c', profile: 'windows' } as ClientSpec)).toBe('windows');
   });
 });

@@ -6,6 +6,8 @@ import {
   CLIENT_PROFILES,
   clientCapabilities,
   noPassiveReason,
+  parseClientCommand,
+  type ClientSpec,
   type ClientMode,
   type ClientProfileId,
   type DataPortChoice,
@@ -62,4 +64,11 @@ export function checkScript(text: string): ScriptCheck {
     else errors.push({ line: i + 1, message: p.message });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
+
+/** The program a client runs: its `profile`, or the one its command line names (curl, lftp, ftp → tnftp). */
+export function profileOf(c: ClientSpec): ClientProfileId {
+  if (c.profile !== undefined) return c.profile;
+  const cmd = c.command === undefined ? null : parseClientCommand(c.command);
+  return cmd?.ok ? cmd.fields.profile : 'curl';
 }

@@ -50,6 +50,8 @@ export interface FtpClientEnv {
   controlConn: string;
   report(r: TransferReport): void;
   now(): number;
+  /** A timer on the simulated clock (curl --max-time); returns its cancel. */
+  timer?(delayUs: number, fn: () => void): () => void;
 }
 
 export interface FtpClientInput {
@@ -122,7 +124,13 @@ interface Ctx {
   lftpDir: string;
 }
 
-type Ev = { type: 'CTRL_CONNECTED' } | { type: 'CTRL_FAILED'; err: ConnectError } | { type: 'CTRL_CLOSED' } | { type: 'REPLY'; reply: FtpReply } | DataEvent;
+type Ev =
+  | { type: 'MAX_TIME'; xfer: Transfer }
+  | { type: 'CTRL_CONNECTED' }
+  | { type: 'CTRL_FAILED'; err: ConnectError }
+  | { type: 'CTRL_CLOSED' }
+  | { type: 'REPLY'; reply: FtpReply }
+  | DataEvent;
 
 /** The data commands a transfer tries, in order, given what this session has learnt. */
 function commandsFor(c: Pick<Ctx, 'input' | 'passiveOff' | 'extendedOff' | 'lftp'>): DataCommand[] {
@@ -239,9 +247,6 @@ export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
   delays: {
     lftpReconnectDelay: ({ context }) => Math.max(0, (context.lftp.timerEndUs - context.input.env.now()) / 1000),
-    // Without --max-time the timer is set beyond any run (a guard keeps it from acting).
-    maxTime: ({ context }) =>
-      context.input.maxTimeMs == null || !context.xfer ? 2 ** 31 : Math.max(0, (context.xfer.startedUs + context.input.maxTimeMs * 1000 - context.input.env.now()) / 1000),
     stepWait: ({ context }) => {
       const s = current(context);
       return s?.kind === 'wait' ? s.seconds * 1000 : 0;
@@ -285,7 +290,7 @@ export const ftpClientMachine = setup({
     lftpRetries: ({ context }) => !!context.xfer?.lftpRetry,
     /** lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed). */
     lftpMustWait: ({ context }) => context.input.profile.lftpSequence && context.input.env.now() < context.lftp.timerEndUs,
-    hasMaxTime: ({ context }) => context.input.maxTimeMs != null,
+
     aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
     /** curl has no cd/pwd: a cd becomes the path of the URLs after it. */
     stepIsCurlCd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'cd',
@@ -538,11 +543,14 @@ export const ftpClientMachine = setup({
       const s = current(context);
       if (s) context.input.env.print(`ftp> ${describeStep(s)}`);
     },
-    beginTransfer: assign(({ context }) => {
+    beginTransfer: assign(({ context, self }) => {
       const step = current(context)!;
       const commands = commandsFor(context);
-      const startedUs = context.urlStartUs ?? context.input.env.now();
+      const { env, maxTimeMs } = context.input;
+      const startedUs = context.urlStartUs ?? env.now();
       const xfer = newTransfer(step, commands, startedUs);
+      // curl --max-time: one timer per transfer, from its start; cancelled when the transfer ends.
+      if (maxTimeMs != null && env.timer) xfer.cancelMaxTime = env.timer(Math.max(0, startedUs + maxTimeMs * 1000 - env.now()), () => self.send({ type: 'MAX_TIME', xfer }));
       // lftp's repeat of a command: what the first try learnt (SIZE, MDTM) is not asked again.
       if (context.lftp.retrying) xfer.skip = [...context.lftp.optDone];
       else context.lftp.optDone = [];
@@ -682,6 +690,7 @@ export const ftpClientMachine = setup({
     },
     reportSuccess: ({ context }) => {
       const x = context.xfer!;
+      x.cancelMaxTime?.();
       const { env } = context.input;
       if (x.step.kind !== 'ls') env.print(`${x.bytes} bytes ${isUpload(x.step) ? 'sent' : 'received'}.`);
       x.reported = true;
@@ -726,6 +735,7 @@ export const ftpClientMachine = setup({
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
     cleanupData: ({ context }) => {
+      context.xfer?.cancelMaxTime?.();
       if (context.xfer) closeData(context.xfer);
     },
     sendQuit: ({ context }) => send(context, 'QUIT'),
@@ -957,7 +967,7 @@ export const ftpClientMachine = setup({
     transfer: {
       initial: 'start',
       // curl --max-time: the transfer's whole time, connect and login included for the first URL.
-      after: { maxTime: { guard: 'hasMaxTime', target: '.failed', actions: ['reportMaxTime'] } },
+      on: { MAX_TIME: { guard: ({ context, event }) => event.xfer === context.xfer, target: '.failed', actions: ['reportMaxTime'] } },
 
       states: {
         /** The profile's commands before the data command (TYPE, SIZE), then the data command. */

@@ -83,6 +83,8 @@ export interface Transfer {
   announcedSize?: number;
   /** The passive data connection is open. */
   dataConnected?: boolean;
+  /** Cancels the transfer's --max-time timer. */
+  cancelMaxTime?: () => void;
 }
 
 export function newTransfer(step: ScriptStep, commands: DataCommand[], startedUs: number): Transfer {
