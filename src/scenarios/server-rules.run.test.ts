@@ -118,7 +118,8 @@ describe('FileZilla Server scenarios', () => {
 
   it('a password guesser: 530, 530, 421 banned; the owner on the same machine then gets 550', () => {
     const r = run('filezilla-autoban');
-    expect(codes(r, 'guesser').filter((c) => c !== 220)).toEqual([331, 530, 331, 530, 331, 421]);
+    // The classic client sends SYST after its first login, failed or not (215 from FileZilla before login).
+    expect(codes(r, 'guesser').filter((c) => c !== 220 && c !== 215)).toEqual([331, 530, 331, 530, 331, 421]);
     expect(replies(r, 'guesser').at(-1)).toBe('421 Temporarily banned for too many failed login attempts');
     expect(replies(r, 'owner')).toEqual(['550 No connections allowed from your IP']);
     expect(r.verdict.ok).toBe(false);
@@ -180,7 +181,7 @@ describe('vsftpd scenarios', () => {
     expect(replies(r).filter((l) => l === '530 Login incorrect.')).toHaveLength(3);
     expect(replies(r)).not.toContain('230 Login successful.');
     const pass = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === r.server && e.text.startsWith('PASS'));
-    const fails = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith('530'));
+    const fails = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith('530 Login incorrect.'));
     fails.forEach((f, i) => expect((f.t - pass[i]!.t) / 1e6).toBeCloseTo(1, 3));
     expect(r.verdict.ok).toBe(false);
     expect(r.verdict.transfers[0]!.failure!.explanation).toContain('the server answered PASS with "530 Login incorrect."');
@@ -191,8 +192,8 @@ describe('vsftpd scenarios', () => {
   it('a RST from a middlebox after the 150: 426 Failure writing network stream.; without the rule 226', () => {
     const r = run('vsftpd-426-reset-mid-transfer');
     const rs = replies(r);
-    expect(rs.slice(rs.indexOf('150 Opening BINARY mode data connection for big.iso (262144 bytes).'))).toEqual([
-      '150 Opening BINARY mode data connection for big.iso (262144 bytes).',
+    expect(rs.slice(rs.indexOf('150 Opening BINARY mode data connection for big.iso (1048576 bytes).'))).toEqual([
+      '150 Opening BINARY mode data connection for big.iso (1048576 bytes).',
       '426 Failure writing network stream.',
       '221 Goodbye.',
     ]);
@@ -218,7 +219,7 @@ describe('vsftpd scenarios', () => {
           passive: { minPort: 50000, maxPort: 50100 },
           users: [{ name: 'student', password: 'pw', folders: [{ path: '/pub', home: true, rights: ['fileRead', 'dirList'] }] }],
         },
-        files: { '/pub/big.iso': { size: 262144 } },
+        files: { '/pub/big.iso': { size: 1048576 } },
       };
       j.client.user = 'student';
       j.client.password = 'pw';

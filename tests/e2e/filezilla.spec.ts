@@ -37,6 +37,20 @@ test.describe('FileZilla Server settings', () => {
     await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
   });
 
+  test('a numeric setting: a bad value is marked and named, the time-out set to 0 keeps the idle session', async ({ page }) => {
+    await openServerTab(page, 'filezilla-idle-timeout');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'failure');
+    const timeout = page.getByRole('textbox', { name: 'Connections time-out in seconds (0 = off)' });
+    await timeout.fill('soon');
+    await expect(timeout).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByRole('alert').filter({ hasText: /^Error: / })).toBeVisible();
+    await timeout.fill('0');
+    await expect(timeout).toHaveAttribute('aria-invalid', 'false');
+    await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
+    // The per-user limits are the same kind of field, one per user.
+    await expect(page.getByRole('textbox', { name: 'Connections per IP address (0 = no limit)' }).first()).toBeVisible();
+  });
+
   test('the FileZilla form passes axe, and fits a phone and a projector', async ({ page }) => {
     await openServerTab(page, 'filezilla-seed-003-port-3069');
     const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();

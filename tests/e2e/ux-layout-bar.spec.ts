@@ -101,3 +101,16 @@ test("the hidden verdict's words fit each mode", async ({ page }) => {
   await expect(hidden).toContainText('let the room predict what will happen, then reveal the answer');
   await expect(hidden).not.toContainText('fault');
 });
+
+test('a lesson on a phone: the simulator under the step, its bar under a quarter of the screen', async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const page = await ctx.newPage();
+  await page.goto('./#/lesson/passive-mode/step/2');
+  await expect(page.getByTestId('step-line')).toContainText('227 Entering Passive Mode');
+  await page.getByRole('button', { name: 'Show the simulator ↓' }).click();
+  expect(await barShare(page)).toBeLessThanOrEqual(0.25);
+  const bar = (await page.getByRole('toolbar', { name: 'Playback' }).boundingBox())!;
+  expect(bar.y + bar.height).toBeLessThanOrEqual(844);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await ctx.close();
+});

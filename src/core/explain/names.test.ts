@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadScenario, runScenario } from '../index';
-import { nameDevice, nameWithId } from './names';
+import { nameDevice, nameWithId, reasonAfterName } from './names';
 
 function verdictOf(id: string) {
   const l = loadScenario(JSON.parse(readFileSync(`src/scenarios/${id}.json`, 'utf8')));
@@ -32,5 +32,13 @@ describe('device names', () => {
     const text = `${f.explanation} ${f.fix}`;
     expect(text).toContain(name);
     expect(text).not.toMatch(new RegExp(`(?<![\\w-])${deviceId}(?![\\w-])`));
+  });
+
+  it('a refusal reason shown after its device drops the repeated "by <device>"', () => {
+    expect(reasonAfterName('Dropped by server-edge, the FORWARD chain’s policy', 'server-edge')).toBe('dropped by the FORWARD chain’s policy');
+    expect(reasonAfterName('Rejected by crouter, rule 2 of filter/FORWARD: -j REJECT', 'crouter')).toBe('rejected by rule 2 of filter/FORWARD: -j REJECT');
+    // Another device's reason, or text not in that form, is left as it is.
+    expect(reasonAfterName('Dropped by server-edge-2, the INPUT chain’s policy', 'server-edge')).toBe('Dropped by server-edge-2, the INPUT chain’s policy');
+    expect(reasonAfterName('nothing listens on server at that port', 'server')).toBe('nothing listens on server at that port');
   });
 });

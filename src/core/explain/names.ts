@@ -20,3 +20,13 @@ export function nameDevice(text: string, id: string, name: string): string {
 export function nameWithId(id: string, name: string | undefined): string {
   return name && name !== id ? `${name} (${id})` : id;
 }
+
+/**
+ * A refusal's reason for a line that already names the device before it: "Dropped by
+ * server-edge, the FORWARD chain's policy" → "dropped by the FORWARD chain's policy", so the
+ * verdict's "Where" says "Server firewall — dropped by …" once, not twice. Other text unchanged.
+ */
+export function reasonAfterName(text: string, id: string): string {
+  const m = new RegExp(`^(Dropped|Rejected) by ${escape(id)}, `).exec(text);
+  return m ? `${m[1]!.toLowerCase()} by ${text.slice(m[0].length)}` : text;
+}

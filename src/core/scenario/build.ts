@@ -278,6 +278,8 @@ export function buildScenario(f: ScenarioFile, p: Problems): Scenario | null {
     if (userNames.has(u.name)) p.error(`server.users[${i}].name`, `duplicate user "${u.name}"`);
     userNames.add(u.name);
     if (u.home !== undefined && !/^\/[^\r\n]*$/.test(u.home)) p.error(`server.users[${i}].home`, `"${u.home}" is not an absolute directory path like /home/${u.name}`);
+    else if (u.home !== undefined && kind === 'vsftpd' && !treeDirs(files).has(u.home.replace(/(.)\/$/, '$1')))
+      p.warn(`server.users[${i}].home`, `${u.home} is not a directory in server.files: vsftpd will answer ${u.name}'s login with 500 OOPS: cannot change directory:${u.home}`);
   });
   const accounts = buildAccounts(f, p, vsftpd, userNames);
 
@@ -336,6 +338,16 @@ function buildSegments(f: ScenarioFile, devices: (Host | Router)[], p: Problems)
     if (out.get(s.id)?.members.length === 0) p.error(`segments[${i}]`, `segment "${s.id}" has no host or router interface on it (name it in a "segment" field)`);
   });
   return [...out.values()];
+}
+
+/** Every directory of the tree: "/", the directories given, and the parents of every path. */
+function treeDirs(files: ServerFile[]): Set<string> {
+  const dirs = new Set<string>(['/']);
+  for (const f of files) {
+    if (f.dir) dirs.add(f.path);
+    for (let i = f.path.lastIndexOf('/'); i > 0; i = f.path.lastIndexOf('/', i - 1)) dirs.add(f.path.slice(0, i));
+  }
+  return dirs;
 }
 
 /** vsftpd's account files: the user list, the chroot list and user_config_dir's files. */

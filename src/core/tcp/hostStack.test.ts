@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIpv4 } from '../codec/addr';
 import { encodeIcmpPacket, encodeTcpPacket } from '../codec/packet';
 import { encodeIcmpError, ICMP_TYPE, UNREACH_CODE } from '../codec/icmp';
-import { tcpChecksumOf } from '../codec/tcp';
+import { tcpChecksumOf, type TcpOption } from '../codec/tcp';
 import { Prng } from '../sim/prng';
 import { Scheduler } from '../sim/scheduler';
 import { TraceRecorder } from '../sim/trace';
@@ -96,6 +96,23 @@ describe('data transfer', () => {
     // adds one, so the flight doubles (10, 20, 40) until the peer's window caps it at
     // 45 segments (45 × 1448 = 65160 ≤ 65280 < 46 × 1448).
     expect(sizes.slice(0, 5)).toEqual([10, 20, 40, 45, 45]);
+  });
+
+  it('TSval: the millisecond clock plus one offset per address pair, shared by every connection between the two hosts', () => {
+    const net = makeTestNet();
+    net.server.listen(21, () => {});
+    net.client.connect({ dst: SERVER_IP, dstPort: 21, conn: 'a' }, {});
+    net.scheduler.run({ until: 5 * MS });
+    net.scheduler.after(1234 * MS, () => net.client.connect({ dst: SERVER_IP, dstPort: 21, conn: 'b' }, {}));
+    net.scheduler.run({ until: 2 * S });
+    const tsval = (p: { p: { tcp?: { options: TcpOption[] } } }) => (p.p.tcp!.options.find((o) => o.kind === 'timestamps') as { tsval: number }).tsval;
+    const syns = net.sentBy('client').filter((x) => x.p.tcp!.flags.syn);
+    expect(syns).toHaveLength(2);
+    // Same pair, same offset: the second SYN's TSval is the first's plus the 1,239 ms between them.
+    expect((tsval(syns[1]!) - tsval(syns[0]!)) >>> 0).toBe(Math.floor(syns[1]!.t / MS) - Math.floor(syns[0]!.t / MS));
+    expect(tsval(syns[0]!)).toBe(net.client.tsOffsetFor(CLIENT_IP, SERVER_IP));
+    // The other direction has its own offset (the server's, drawn from its own PRNG).
+    expect(net.server.tsOffsetFor(SERVER_IP, CLIENT_IP)).not.toBe(net.client.tsOffsetFor(CLIENT_IP, SERVER_IP));
   });
 
   it('several writes: PSH closes each, bytes arrive in order', () => {

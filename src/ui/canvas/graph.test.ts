@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
-import { currentMarks } from './graph';
+import { connLanes, currentMarks } from './graph';
 import { layoutTopology } from './layout';
 
 function atFailure(id: string) {
@@ -34,5 +34,16 @@ describe('the canvas at the failure step', () => {
     expect(f.kind).toBe('syn-timeout');
     expect(marks.states.get('client-edge')).toMatchObject({ state: 'dropped', drop: { how: 'drop' } });
     expect(marks.packet?.mark.refused).toBe('DROP');
+  });
+});
+
+describe('connLanes', () => {
+  it('stacks arcs between the same two devices and starts each other pair at lane 0', () => {
+    const c = (role: 'control' | 'data', opener: string, acceptor: string) => ({ role, opener, acceptor });
+    // Thirty students each with one control connection: all on lane 0, not lanes 0…29.
+    const students = Array.from({ length: 30 }, (_, i) => c('control', `student${i}`, 'server'));
+    expect(new Set(connLanes(students))).toEqual(new Set([0]));
+    // One client: control on 0; data connections (passive, then active back) stack 0, 1, 2.
+    expect(connLanes([c('control', 'pc', 'srv'), c('data', 'pc', 'srv'), c('data', 'srv', 'pc'), c('data', 'pc', 'srv')])).toEqual([0, 0, 1, 2]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import { MarkerType } from '@xyflow/svelte';
-import { decodePacket, describePacket, type Trace, type TraceEvent } from '../../core/index';
+import { decodePacket, describePacket, nameDevice, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel, payloadText } from '../playback/label';
 import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
@@ -51,6 +51,21 @@ export function arcLift(lane: number, orient: Orientation): number {
   return orient === 'vertical' ? 36 + 20 * lane : 60 + 30 * lane;
 }
 
+/**
+ * Each connection's lane: arcs between the same two devices (one role) stack outwards, one
+ * lane each; arcs between other pairs start again at lane 0, so thirty clients' control
+ * connections do not lift thirty lanes above the picture.
+ */
+export function connLanes(conns: readonly { role: 'control' | 'data'; opener: string; acceptor: string }[]): number[] {
+  const next = new Map<string, number>();
+  return conns.map((c) => {
+    const key = `${c.role}|${[c.opener, c.acceptor].sort().join('|')}`;
+    const lane = next.get(key) ?? 0;
+    next.set(key, lane + 1);
+    return lane;
+  });
+}
+
 /** Where a device box sits. Horizontal: columns are hops from the client; vertical: they are rows. */
 export function nodePosition(d: Pick<DeviceView, 'column' | 'row'>, orient: Orientation): { x: number; y: number } {
   return orient === 'vertical' ? { x: d.row * V_COLUMN_WIDTH, y: d.column * V_ROW_HEIGHT } : { x: d.column * COLUMN_WIDTH, y: d.row * ROW_HEIGHT };
@@ -63,7 +78,7 @@ export function nodePosition(d: Pick<DeviceView, 'column' | 'row'>, orient: Orie
  */
 export function graphBounds(
   devices: DeviceView[],
-  connections: readonly { role: 'control' | 'data' }[],
+  connections: readonly { role: 'control' | 'data'; opener: string; acceptor: string }[],
   orient: Orientation,
 ): { x: number; y: number; width: number; height: number } {
   if (devices.length === 0) return { x: 0, y: 0, width: NODE_W, height: 100 };
@@ -72,10 +87,10 @@ export function graphBounds(
   const maxX = Math.max(...boxes.map((b) => b.x + NODE_W));
   const minY = Math.min(...boxes.map((b) => b.y));
   const maxY = Math.max(...boxes.map((b) => b.y + b.h));
-  const nControl = connections.filter((c) => c.role === 'control').length;
-  const nData = connections.length - nControl;
-  const ctrl = nControl ? arcLift(nControl - 1, orient) : 0;
-  const data = nData ? arcLift(nData - 1, orient) : 0;
+  const lanes = connLanes(connections);
+  const maxLane = (role: 'control' | 'data') => Math.max(-1, ...connections.map((c, i) => (c.role === role ? lanes[i]! : -1)));
+  const ctrl = maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0;
+  const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
   if (orient === 'vertical') {
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
     const left = minX - ctrl - 12;
@@ -149,7 +164,8 @@ export function buildNodes(devices: DeviceView[], states: Map<string, Partial<De
       type: 'device',
       position: nodePosition(d, orient),
       width: NODE_W,
-      data: { device: d, state, align, orient, drop: s?.drop, nat: s?.nat },
+      // The callout names the device as its title does (reasons are written with ids).
+      data: { device: d, state, align, orient, drop: s?.drop && { ...s.drop, reason: nameDevice(s.drop.reason, d.id, d.label) }, nat: s?.nat },
       draggable: false,
       connectable: false,
       ariaLabel: `${d.label} (${d.kind})`,
@@ -171,11 +187,10 @@ export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet
     ariaLabel: `link ${l.label}`,
     domAttributes: { 'data-kind': 'link', 'data-state': packet?.link === l.id ? 'packet' : 'idle' } as Record<string, string>,
   }));
-  let dataLane = 0;
-  let controlLane = 0;
-  const connEdges: Edge<ConnData>[] = conns.map((c) => {
+  const lanes = connLanes(conns);
+  const connEdges: Edge<ConnData>[] = conns.map((c, i) => {
     const control = c.role === 'control';
-    const lane = control ? controlLane++ : dataLane++;
+    const lane = lanes[i]!;
     const label = control ? `control :${c.port}` : `data → :${c.port}`;
     return {
       id: `conn:${c.id}`,

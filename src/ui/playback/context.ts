@@ -48,23 +48,24 @@ export function transcript(trace: Trace, eventIndex: number): { client: string; 
 
 /**
  * The bytes to inspect for a step: the packet itself for a send, both versions for a NAT
- * rewrite, and for a drop the last copy of that packet the device received or sent.
+ * rewrite, and for a drop the last copy of that packet the device received or sent. Titles
+ * name devices by `name` (their display name, "Server firewall"); `device` keeps the id.
  */
-export function stepPackets(trace: Trace, eventIndex: number): { title: string; bytes: Uint8Array }[] {
+export function stepPackets(trace: Trace, eventIndex: number, name: (id: string) => string = (id) => id): { title: string; device: string; bytes: Uint8Array }[] {
   const e = trace.events[eventIndex];
   if (!e) return [];
-  if (e.kind === 'send') return [{ title: `Sent by ${e.device} (${e.iface}) to ${e.to}`, bytes: e.bytes }];
-  if (e.kind === 'recv') return [{ title: `Received by ${e.device} (${e.iface})`, bytes: e.bytes }];
+  if (e.kind === 'send') return [{ title: `Sent by ${name(e.device)} (${e.iface}) to ${name(e.to)}`, device: e.device, bytes: e.bytes }];
+  if (e.kind === 'recv') return [{ title: `Received by ${name(e.device)} (${e.iface})`, device: e.device, bytes: e.bytes }];
   if (e.kind === 'nat')
     return [
-      { title: `Before NAT at ${e.device}`, bytes: e.before },
-      { title: `After NAT at ${e.device}`, bytes: e.after },
+      { title: `Before NAT at ${name(e.device)}`, device: e.device, bytes: e.before },
+      { title: `After NAT at ${name(e.device)}`, device: e.device, bytes: e.after },
     ];
   if (e.kind === 'drop') {
     for (let i = eventIndex - 1; i >= 0; i--) {
       const p = trace.events[i]!;
       if ((p.kind === 'recv' || p.kind === 'send') && p.packetId === e.packetId) {
-        return [{ title: `Refused by ${e.device} (as it arrived)`, bytes: p.bytes }];
+        return [{ title: `Refused by ${name(e.device)} (as it arrived)`, device: e.device, bytes: p.bytes }];
       }
     }
   }

@@ -4,7 +4,7 @@
  * DROP and REJECT are told apart in words and symbols, not by colour: a DROP is silent (⧖,
  * the sender hears nothing and retries until it gives up), a REJECT answers at once (⛔).
  */
-import { describePacket, type Trace } from '../../core/index';
+import { describePacket, nameDevice, type Trace } from '../../core/index';
 import { packetLabel, payloadText } from './label';
 import { decodePacket } from '../../core/index';
 import { portArithmetic } from '../../teach/arithmetic';
@@ -48,7 +48,9 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names, opts: { 
       return { kind: 'send', icon: '▶', who: `${n(e.device)} → ${n(e.to)}`, text, detail: sum ? sum.text : '' };
     }
     case 'drop': {
-      const rule = e.rule ? `rule ${e.rule.index} of ${e.rule.table}/${e.rule.chain}: ${e.rule.text}` : e.reason;
+      // The simulator writes its reasons with ids ("Dropped by server-edge, …"): named here as on the canvas.
+      const reason = nameDevice(e.reason, e.device, n(e.device));
+      const rule = e.rule ? `rule ${e.rule.index} of ${e.rule.table}/${e.rule.chain}: ${e.rule.text}` : reason;
       if (e.how === 'drop')
         return {
           kind: 'drop',
@@ -65,7 +67,7 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names, opts: { 
           text: 'REJECT — refused at once, with an answer',
           detail: `${rule}. The sender is told immediately (an ICMP error or a TCP RST comes back), so it fails fast.`,
         };
-      return { kind: 'refused', icon: '✗', who: n(e.device), text: `${e.how.toUpperCase()} — the packet goes no further`, detail: e.reason };
+      return { kind: 'refused', icon: '✗', who: n(e.device), text: `${e.how.toUpperCase()} — the packet goes no further`, detail: reason };
     }
     case 'nat':
       return {

@@ -2,7 +2,7 @@
  * One short line per step for the ladder and the canvas marker, read from the packet's
  * bytes through the core's decoder (the UI never builds its own view of a packet).
  */
-import { decodePacket, formatTcpFlags, describeIcmp, type TraceEvent } from '../../core/index';
+import { decodePacket, formatTcpFlags, describeIcmp, nameDevice, type TraceEvent } from '../../core/index';
 
 const MAX = 60;
 
@@ -36,13 +36,13 @@ export function packetLabel(bytes: Uint8Array): string {
   return `IP protocol ${p.value.ip.header.protocol}`;
 }
 
-/** What a step is, in words, for the ladder row's accessible name and the canvas. */
-export function stepLabel(e: TraceEvent): string {
+/** What a step is, in words, for the ladder row's accessible name and the inspector; `name` gives a device's display name. */
+export function stepLabel(e: TraceEvent, name: (id: string) => string = (id) => id): string {
   switch (e.kind) {
     case 'send':
       return packetLabel(e.bytes);
     case 'drop':
-      return `✗ ${e.how.toUpperCase()} at ${e.device}: ${e.reason}`;
+      return `✗ ${e.how.toUpperCase()} at ${name(e.device)}: ${nameDevice(e.reason, e.device, name(e.device))}`;
     case 'nat':
       return `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`;
     case 'transfer':

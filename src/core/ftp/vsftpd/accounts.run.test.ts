@@ -123,8 +123,15 @@ describe('home directories and chroot_local_user', () => {
   });
 
   it('a home that does not exist: 500 OOPS: cannot change directory:/home/carol', () => {
-    const { lines } = run({ users: [{ name: 'carol', password: 'c', home: '/home/carol' }], user: 'carol', password: 'c' });
+    const { lines, warnings } = run({ users: [{ name: 'carol', password: 'c', home: '/home/carol' }], user: 'carol', password: 'c' });
     expect(answerTo(lines, 'PASS c')).toBe('500 OOPS: cannot change directory:/home/carol');
+    expect(warnings.map((w) => `${w.path}: ${w.message}`)).toContain(
+      "server.users[0].home: /home/carol is not a directory in server.files: vsftpd will answer carol's login with 500 OOPS: cannot change directory:/home/carol",
+    );
+    // A home implied by a file inside it is a directory of the tree.
+    const implied = run({ files: { '/srv/data/x.txt': { size: 1 } }, users: [{ name: 'carol', password: 'c', home: '/srv/data' }], user: 'carol', password: 'c' });
+    expect(implied.warnings).toEqual([]);
+    expect(answerTo(implied.lines, 'PWD')).toBe('257 "/srv/data" is the current directory');
   });
 });
 
