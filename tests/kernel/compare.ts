@@ -26,6 +26,9 @@ export function kindsAgree(kernel: string, sim: string): boolean {
   const [cause, code] = kernel.split('+');
   if (code !== undefined && (sim === cause || sim === `ftp-${code}`)) return true;
   if ((kernel === 'illegal-port' && sim === 'ftp-500') || (sim === 'illegal-port' && kernel === 'ftp-500')) return true;
+  // A step the client never got to send (the session was already closed) agrees with the
+  // simulator naming the reply that ended the session.
+  if (kernel === 'closed' && /^ftp-\d{3}$/.test(sim)) return true;
   return false;
 }
 

@@ -44,7 +44,9 @@ export function classifyReal(t: RealTransfer, cause: string | null): { kind: str
   // lftp tries AUTH TLS on every login and goes on in the clear when it is refused: that
   // refusal is not the transfer's failure.
   const afterAuth = (i: number) => t.lines[i]!.startsWith('<--- ') && /^---> AUTH /.test(t.lines[i - 1] ?? '');
-  const replies = t.lines.map((l, i) => (afterAuth(i) ? '' : l.replace(/^(< |<--- )/, ''))).filter((l) => /^[45]\d\d[ -]/.test(l));
+  // BSD ftp prints a 421 of its own when it finds the connection closed: not the server's reply.
+  const ownClose = /^421 Service not available, remote server has closed connection/;
+  const replies = t.lines.map((l, i) => (afterAuth(i) ? '' : l.replace(/^(< |<--- )/, ''))).filter((l) => /^[45]\d\d[ -]/.test(l) && !ownClose.test(l));
   const last = replies[replies.length - 1];
   const detail = last ?? t.lines.filter((l) => /curl: \(|ftp: |Connection|timed out|No route|refused/i.test(l)).slice(-1)[0] ?? '';
   if (t.ok) return { kind: 'ok', detail: '' };
@@ -55,7 +57,7 @@ export function classifyReal(t: RealTransfer, cause: string | null): { kind: str
   // The server closed the session (421: idle time-out, too many failed logins) or the client
   // knows it has no connection: the step never ran ("closed", as the simulator's lost session).
   if (code === '421') return { kind: 'closed+421', detail };
-  if (/Not connected|No control connection/i.test(text)) return { kind: 'closed', detail };
+  if (/Not connected|No control connection|remote server has closed connection/i.test(text)) return { kind: code ? `closed+${code}` : 'closed', detail };
   if (code) return { kind: `ftp-${code}`, detail };
   if (/Connection refused/i.test(text)) return { kind: 'refused', detail };
   if (/No route to host/i.test(text)) return { kind: 'icmp-prohibited', detail };

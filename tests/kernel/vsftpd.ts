@@ -27,6 +27,7 @@ const OVERRIDDEN = new Set([
   'vsftpd_log_file',
   'isolate',
   'isolate_network',
+  'userlist_file',
 ]);
 
 export interface VsftpdRun {
@@ -151,6 +152,10 @@ export function prepareVsftpd(s: KScenario, topo: Topology, dir: string, pasvPor
     if (rootHomes) extra.push('chroot_local_user=YES', 'allow_writeable_chroot=YES');
     else if (!s.server.users.every((u) => u.home.startsWith('/home/'))) throw new Error('users with homes both at / and outside /home are not set up by the harness');
   }
+  // The scenario's user list (server.userList), or an empty one, where userlist_file points.
+  const userList = ((s.raw.server as { userList?: string[] }).userList ?? []).join('\n');
+  writeFileSync(`${dir}/user_list`, userList === '' ? '' : userList + '\n');
+  extra.push(`userlist_file=${dir}/user_list`);
   const conf = [...kept, ...extra].join('\n') + '\n';
   writeFileSync(`${dir}/vsftpd.conf`, conf, { mode: 0o600 });
   return conf;
