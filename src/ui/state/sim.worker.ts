@@ -2,7 +2,7 @@
 /** One simulation at a time, off the page's main thread (see runner.ts for the protocol). */
 import { packRun } from './traceWire';
 import type { WorkerReply, WorkerRequest } from './runner';
-import { work } from './work';
+import { verdictReply, work } from './work';
 
 const post = (m: WorkerReply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m, transfer);
 
@@ -15,16 +15,7 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
       (events) => post({ id: req.id, kind: 'progress', events }),
     );
     if ('invalid' in r) return post({ id: req.id, kind: 'invalid', errors: r.invalid });
-    if (req.want === 'verdict')
-      return post({
-        id: req.id,
-        kind: 'verdict',
-        verdict: r.run.verdict,
-        events: r.run.trace.events.length,
-        stoppedEarly: r.stoppedEarly,
-        wallMs: r.wallMs,
-        ...(r.dataConns ? { dataConns: r.dataConns } : {}),
-      });
+    if (req.want === 'verdict') return post({ id: req.id, ...verdictReply(r) });
     const packed = packRun(r.run);
     post({ id: req.id, kind: 'done', packed, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs }, [packed.bytes]);
   } catch (err) {

@@ -34,6 +34,18 @@ export function work(
   return { run, stoppedEarly, wallMs: now() - t0 };
 }
 
+/** What a request that wants only the verdict gets back (the worker posts the same, with its id). */
+export function verdictReply(r: { run: RunResult; stoppedEarly: boolean; wallMs: number; dataConns?: DataConnFact[] }) {
+  return {
+    kind: 'verdict' as const,
+    verdict: r.run.verdict,
+    events: r.run.trace.events.length,
+    stoppedEarly: r.stoppedEarly,
+    wallMs: r.wallMs,
+    ...(r.dataConns ? { dataConns: r.dataConns } : {}),
+  };
+}
+
 /** The same contract in this thread (tests, tools): synchronous. */
 export const runDirect: RunFn = (req, opts = {}) => {
   if (opts.signal?.aborted) return { kind: 'cancelled' };
@@ -44,15 +56,7 @@ export const runDirect: RunFn = (req, opts = {}) => {
       (n) => opts.onProgress?.(n),
     );
     if ('invalid' in r) return { kind: 'invalid', errors: r.invalid };
-    if (req.want === 'verdict')
-      return {
-        kind: 'verdict',
-        verdict: r.run.verdict,
-        events: r.run.trace.events.length,
-        stoppedEarly: r.stoppedEarly,
-        wallMs: r.wallMs,
-        ...(r.dataConns ? { dataConns: r.dataConns } : {}),
-      };
+    if (req.want === 'verdict') return verdictReply(r);
     return { kind: 'done', run: r.run, stoppedEarly: r.stoppedEarly, wallMs: r.wallMs };
   } catch (e) {
     return { kind: 'error', message: `The simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}` };
