@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from './args';
+import { TSHARK_CHECKSUMS } from '../../tests/support/tshark';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
@@ -127,10 +128,7 @@ describe('npm run sim', () => {
       [
         '-r',
         file,
-        '-o',
-        'tcp.check_checksum:TRUE',
-        '-o',
-        'ip.check_checksum:TRUE',
+        ...TSHARK_CHECKSUMS,
         '-T',
         'fields',
         '-E',

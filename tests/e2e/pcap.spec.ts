@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { decodePacket, readPcap } from '../../src/core/index';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TSHARK_CHECKSUMS } from '../support/tshark';
 
 const TSHARK = process.env.TSHARK ?? 'tshark';
 const hasTshark = spawnSync(TSHARK, ['--version']).status === 0;
@@ -41,26 +42,7 @@ test('the exported .pcap at the chosen interface decodes in tshark as FTP', asyn
   // tshark -r FILE -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields -e …
   const out = execFileSync(
     TSHARK,
-    [
-      '-r',
-      file,
-      '-o',
-      'tcp.check_checksum:TRUE',
-      '-o',
-      'ip.check_checksum:TRUE',
-      '-T',
-      'fields',
-      '-E',
-      'separator=|',
-      '-e',
-      'tcp.checksum.status',
-      '-e',
-      '_ws.malformed',
-      '-e',
-      'ftp.response.code',
-      '-e',
-      'ftp.passive.ip',
-    ],
+    ['-r', file, ...TSHARK_CHECKSUMS, '-T', 'fields', '-E', 'separator=|', '-e', 'tcp.checksum.status', '-e', '_ws.malformed', '-e', 'ftp.response.code', '-e', 'ftp.passive.ip'],
     { encoding: 'utf8', timeout: 30_000 },
   );
   const rows = out

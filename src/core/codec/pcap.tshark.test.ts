@@ -19,6 +19,7 @@ import { Capture, TcpFlow } from '../../../tests/fixtures/codec/tcpFlow.testkit'
 import { encodeHostPort, format227 } from './hostport';
 import { formatFtpCommand, formatFtpReply } from './ftp';
 import { writePcap } from './pcap';
+import { TSHARK_CHECKSUMS } from '../../../tests/support/tshark';
 
 function findTool(name: string): string | null {
   for (const dir of (process.env.PATH ?? '/usr/bin').split(':')) {
@@ -126,21 +127,7 @@ describe.skipIf(missing && !process.env.REQUIRE_TSHARK)('tshark reads the codecâ
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (tool: string, args: string[]) => execFileSync(tool, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const frames = (): Frame[] =>
-    JSON.parse(
-      run(TSHARK!, [
-        '-r',
-        file,
-        '-o',
-        'tcp.check_checksum:TRUE',
-        '-o',
-        'ip.check_checksum:TRUE',
-        '-o',
-        'tcp.analyze_sequence_numbers:TRUE',
-        '-T',
-        'json',
-        ...FIELDS.flatMap((f) => ['-e', f]),
-      ]),
-    ) as Frame[];
+    JSON.parse(run(TSHARK!, ['-r', file, ...TSHARK_CHECKSUMS, '-o', 'tcp.analyze_sequence_numbers:TRUE', '-T', 'json', ...FIELDS.flatMap((f) => ['-e', f])])) as Frame[];
   const all = (rows: Frame[], field: string) => rows.flatMap((r) => r._source.layers[field] ?? []);
 
   it('capinfos sees a pcap file of raw IP with every packet', () => {

@@ -19,6 +19,7 @@ import { loadScenario } from '../scenario/load';
 import { runScenario } from '../runScenario';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { capturePoints, pcapAt } from './capture';
+import { TSHARK_CHECKSUMS } from '../../../tests/support/tshark';
 
 const TSHARK = (process.env.PATH ?? '/usr/bin')
   .split(':')
@@ -73,25 +74,11 @@ describe.skipIf(!TSHARK)('tshark reads the exported captures of built-ins', () =
   afterAll(() => (process.env.KEEP_PCAP ? console.log(dir) : rmSync(dir, { recursive: true, force: true })));
 
   const dissect = (file: string): Row[] => {
-    const out = execFileSync(
-      TSHARK!,
-      [
-        '-r',
-        file,
-        '-o',
-        'tcp.check_checksum:TRUE',
-        '-o',
-        'ip.check_checksum:TRUE',
-        '-T',
-        'fields',
-        '-E',
-        'occurrence=a',
-        '-E',
-        'aggregator=|',
-        ...FIELDS.flatMap((f) => ['-e', f]),
-      ],
-      { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const out = execFileSync(TSHARK!, ['-r', file, ...TSHARK_CHECKSUMS, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return out
       .split('\n')
       .filter((l) => l.trim() !== '')
