@@ -264,10 +264,10 @@ export class Tcb {
     return out.length ? out : undefined;
   }
 
-  private emit(flags: Flags, seq: number, ack: number, payload?: Uint8Array, options?: TcpOption[], window = this.windowField()): void {
+  private emit(flags: Flags, seq: number, ack: number, payload?: Uint8Array, options?: TcpOption[], windowValue = this.windowField()): void {
     const bytes = encodeTcpPacket(
       { src: this.localIp, dst: this.remoteIp, ttl: IP_TTL, identification: this.ipId, dontFragment: true },
-      { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, window, options, payload },
+      { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, window: windowValue, options, payload },
     );
     this.ipId = (this.ipId + 1) & 0xffff;
     this.segmentsSent++;
