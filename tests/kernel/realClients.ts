@@ -116,6 +116,35 @@ function promptScript(c: KClient, outDir: string, say: (verb: string, args: stri
   return out;
 }
 
+/**
+ * The directory and file commands of a script (cd, pwd, mkdir, rmdir, delete, rename) as a
+ * prompt-driven client is told them; the programs differ only in the names of delete and
+ * rename (BSD ftp `delete`/`rename`, lftp `rm`/`mv`). null: not one of these.
+ */
+function treeLine(v: string, args: string[], names: { delete: string; rename: string }): string[] | null {
+  switch (v) {
+    case 'cd':
+    case 'cwd':
+      return [`cd ${args[0]}`];
+    case 'pwd':
+      return ['pwd'];
+    case 'mkdir':
+    case 'mkd':
+      return [`mkdir ${args[0]}`];
+    case 'rmdir':
+    case 'rmd':
+      return [`rmdir ${args[0]}`];
+    case 'delete':
+    case 'dele':
+    case 'rm':
+      return [`${names.delete} ${args[0]}`];
+    case 'rename':
+      return [`${names.rename} ${args[0]} ${args[1]}`];
+    default:
+      return null;
+  }
+}
+
 /** One script line as BSD-style ftp (tnftp, inetutils) is told it. */
 function bsdFtpSays(c: KClient, outDir: string) {
   const login = loginSays(c);
@@ -138,25 +167,8 @@ function bsdFtpSays(c: KClient, outDir: string) {
       case 'append':
       case 'appe':
         return [`append ${uploadFile(outDir, k, Number(args[1] ?? '1024'))} ${args[0]}`];
-      case 'cd':
-      case 'cwd':
-        return [`cd ${args[0]}`];
-      case 'pwd':
-        return ['pwd'];
-      case 'mkdir':
-      case 'mkd':
-        return [`mkdir ${args[0]}`];
-      case 'rmdir':
-      case 'rmd':
-        return [`rmdir ${args[0]}`];
-      case 'delete':
-      case 'dele':
-      case 'rm':
-        return [`delete ${args[0]}`];
-      case 'rename':
-        return [`rename ${args[0]} ${args[1]}`];
       default:
-        return `!script line "${v}" not wired for this client`;
+        return treeLine(v, args, { delete: 'delete', rename: 'rename' }) ?? `!script line "${v}" not wired for this client`;
     }
   };
 }
@@ -267,25 +279,8 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
           writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
           return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
         }
-        case 'cd':
-        case 'cwd':
-          return [`cd ${args[0]}`];
-        case 'pwd':
-          return ['pwd'];
-        case 'mkdir':
-        case 'mkd':
-          return [`mkdir ${args[0]}`];
-        case 'rmdir':
-        case 'rmd':
-          return [`rmdir ${args[0]}`];
-        case 'delete':
-        case 'dele':
-        case 'rm':
-          return [`rm ${args[0]}`];
-        case 'rename':
-          return [`mv ${args[0]} ${args[1]}`];
         default:
-          return `!lftp has no plain "${v}" command (APPE is not wired)`;
+          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command (APPE is not wired)`;
       }
     });
     if (!Array.isArray(lines)) return lines;
