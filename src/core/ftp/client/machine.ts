@@ -34,6 +34,7 @@ import {
 } from './transfer';
 import { TlsChannel } from '../ftps';
 import { LFTP_PROFILE_RETRIES, type LftpRetries } from './cmdline';
+import { curlCwds, curlUrlPath, freshCurlConn, parseCurlPath, pwdReplyPath, type CurlConnDir } from './curlPath';
 
 /** What the client machine needs from the simulation around it. */
 export interface FtpClientEnv {
@@ -110,9 +111,10 @@ interface Ctx {
   extendedOff: DataCommand[];
   /** A PORT was refused once already (tnftp's default-port retry is spent). */
   portRefused: boolean;
-  /** curl: the directories of the URLs' path (the script's cd lines), and how many this connection has changed to. */
+  /** curl: the directories of the URLs' path (the script's cd lines). */
   urlDirs: string[];
-  cwdSent: number;
+  /** curl: what it knows about this control connection's directory (entry path, the last URL's). */
+  curlDir: CurlConnDir;
   /**
    * lftp's NetAccess retry state: `retries` counts connection attempts for the command under way
    * (NextTry: +1 at each connect; TrySuccess: 0 when a command ends), `intervalS` the current
@@ -225,6 +227,9 @@ function lftpFail(c: Ctx, notes: string[], reason: string | null): boolean {
   return true;
 }
 
+/** The argument of RETR/STOR/LIST/SIZE: curl names the file alone (its directories are CWDs). */
+const wireArg = (x: Transfer): string | undefined => (x.curl ? x.curl.url.file || undefined : transferArg(x.step));
+
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
 function send(c: Ctx, verb: string, arg?: string): void {
   if (!c.ctrl) return;
@@ -298,7 +303,7 @@ export const ftpClientMachine = setup({
     /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
     stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
-    curlNeedsCwd: ({ context }) => context.input.profile.id === 'curl' && context.cwdSent < context.urlDirs.length,
+    curlNeedsCwd: ({ context }) => !!context.xfer?.curl && context.xfer.curl.sent < context.xfer.curl.cwds.length,
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
@@ -426,7 +431,7 @@ export const ftpClientMachine = setup({
     }),
     // A new control connection: what the last one learnt about EPSV/EPRT and its directory are
     // forgotten, and the session's type is the server's default again.
-    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, cwdSent: 0 }),
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, curlDir: freshCurlConn() }),
     /** lftp: a data connection it could not open; retried on a new connection while net:max-retries allows. */
     lftpDataFailed: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
@@ -487,8 +492,28 @@ export const ftpClientMachine = setup({
       const s = current(context);
       return s?.kind === 'cd' ? { urlDirs: [...context.urlDirs, s.dir] } : {};
     }),
-    sendUrlCwd: ({ context }) => send(context, 'CWD', context.urlDirs[context.cwdSent]),
-    noteUrlCwd: assign(({ context }) => ({ cwdSent: context.cwdSent + 1 })),
+    sendUrlCwd: ({ context }) => {
+      const c = context.xfer!.curl!;
+      send(context, 'CWD', c.cwds[c.sent]);
+    },
+    noteUrlCwd: ({ context }) => {
+      context.xfer!.curl!.sent++;
+    },
+    /** curl: a refused CWD; the directory is not remembered (ftp_done: cwdfail). */
+    noteUrlCwdRefused: ({ context }) => {
+      context.xfer!.curl!.cwdFailed = true;
+    },
+    /** curl's entry path: the directory PWD reported after login (it goes back there on a reused connection). */
+    noteEntryPath: assign(({ context, event }) => {
+      if (context.input.profile.id !== 'curl' || event.type !== 'REPLY' || event.reply.code !== 257) return {};
+      return { curlDir: { ...context.curlDir, entryPath: pwdReplyPath(event.reply.text) } };
+    }),
+    /** curl's ftp_done: the connection is reused by the next URL and remembers this one's directory. */
+    curlTransferEnded: assign(({ context }) => {
+      const c = context.xfer?.curl;
+      if (!c) return {};
+      return { curlDir: { ...context.curlDir, reused: true, prevPath: c.cwdFailed ? null : c.url.dir } };
+    }),
     sendLoginCommand: ({ context }) => send(context, nextLoginCommand(context)!),
     loginCommandAnswered: assign(({ context }) => ({ loginStep: context.loginStep + 1 })),
     printSystem: ({ context }) => {
@@ -549,6 +574,11 @@ export const ftpClientMachine = setup({
       const { env, maxTimeMs } = context.input;
       const startedUs = context.urlStartUs ?? env.now();
       const xfer = newTransfer(step, commands, startedUs);
+      // curl: the URL's directories (the script's cd lines and the argument's own), changed to as curl does.
+      if (context.input.profile.id === 'curl') {
+        const url = parseCurlPath(curlUrlPath(context.urlDirs, transferArg(step), step.kind === 'ls'));
+        xfer.curl = { url, cwds: curlCwds(context.curlDir, url), sent: 0, cwdFailed: false };
+      }
       // curl --max-time: one timer per transfer, from its start; cancelled when the transfer ends.
       if (maxTimeMs != null && env.timer) xfer.cancelMaxTime = env.timer(Math.max(0, startedUs + maxTimeMs * 1000 - env.now()), () => self.send({ type: 'MAX_TIME', xfer }));
       // lftp's repeat of a command: what the first try learnt (SIZE, MDTM) is not asked again.
@@ -563,7 +593,7 @@ export const ftpClientMachine = setup({
       const next = nextInPhase(context, params.phase)!;
       x.pending = { phase: params.phase, ...next };
       if (next.cmd.verb !== 'TYPE') {
-        send(context, next.cmd.verb, transferArg(x.step));
+        send(context, next.cmd.verb, wireArg(x));
         return {};
       }
       const type = typeArg(next.cmd, x.step);
@@ -656,8 +686,8 @@ export const ftpClientMachine = setup({
       }
     },
     sendTransferCommand: ({ context }) => {
-      const s = context.xfer!.step;
-      send(context, transferVerb(s), transferArg(s));
+      const x = context.xfer!;
+      send(context, transferVerb(x.step), wireArg(x));
     },
     uploadIfStor: ({ context }) => {
       const x = context.xfer!;
@@ -765,7 +795,7 @@ export const ftpClientMachine = setup({
     extendedOff: [],
     portRefused: false,
     urlDirs: [],
-    cwdSent: 0,
+    curlDir: freshCurlConn(),
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
     lftpDir: '/',
   }),
@@ -971,7 +1001,7 @@ export const ftpClientMachine = setup({
     /** tnftp asks what the server supports; it goes on whatever the answer. */
     feat: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
     /** curl asks for the entry path; any answer will do (it only remembers it). */
-    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
+    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'noteEntryPath', 'loginCommandAnswered'] } } },
     transfer: {
       initial: 'start',
       // curl --max-time: the transfer's whole time, connect and login included for the first URL.
@@ -995,7 +1025,7 @@ export const ftpClientMachine = setup({
           on: {
             REPLY: [
               { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteUrlCwd'] },
-              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { target: 'failed', actions: ['printReply', 'noteUrlCwdRefused', 'reportReplyFailure'] },
             ],
           },
         },
@@ -1074,9 +1104,9 @@ export const ftpClientMachine = setup({
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */
         mdtm: sequenceState('afterDownload', 'transferring'),
-        done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
+        done: { entry: ['reportSuccess', 'curlTransferEnded'], always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
-          entry: 'cleanupData',
+          entry: ['cleanupData', 'curlTransferEnded'],
           // Every profile goes on with the next command; curl, after a data connection it could
           // not open, on a new control connection (the next URL logs in again).
           always: [
