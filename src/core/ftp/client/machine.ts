@@ -13,7 +13,7 @@ import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/h
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
-import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
+import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, lostPeerLines, replyFailureLines, type ConnectTarget } from './messages';
 import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import {
   isReported,
@@ -88,8 +88,12 @@ interface Ctx {
   currentType: 'A' | 'I' | null;
   /** The control connection was dropped after a failed transfer; the next one reconnects. */
   ctrlDead: boolean;
-  /** BSD ftp: the server closed the connection while the user typed nothing; noticed only at the next command. */
-  peerGone: boolean;
+  /**
+   * BSD ftp: the server closed the connection while the user typed nothing; noticed only at the
+   * next command. 'idle': its last words (421 Timeout.) are still unread and answer that command;
+   * 'eof': they were read (500 OOPS), the command's answer is the end of the connection.
+   */
+  peerGone: false | 'idle' | 'eof';
   /** Logging in again on a new control connection, for the transfer at `pc`. */
   relogin: boolean;
   /** The user and password of the script's login, for logging in again. */
@@ -288,6 +292,7 @@ export const ftpClientMachine = setup({
     dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && (context.xfer?.symptomKind === 'connect' || !!context.xfer?.dropControl),
     lftpFeatFirst: ({ context }) => context.input.profile.lftpSequence,
     isLftp: ({ context }) => context.input.profile.lftpSequence,
+    isCurl: ({ context }) => context.input.profile.id === 'curl',
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
     lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
@@ -400,16 +405,19 @@ export const ftpClientMachine = setup({
     },
     sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
     askAuthTls: assign({ authArg: 'TLS' as const }),
-    /** curl: AUTH refused, so this URL fails (exit 64) before logging in. */
+    /**
+     * curl: AUTH refused (exit 64), or the login refused (USER/PASS: exit 67, "Access denied"),
+     * so this URL fails before its transfer; the next URL tries again on a new connection.
+     */
     failNextTransferOnAuth: assign(({ context, event }) => {
       const i = context.input.script.findIndex((step, k) => k >= context.pc && isTransfer(step));
       if (i < 0 || event.type !== 'REPLY') return { pc: context.input.script.length };
-      authFailure(context, [context.input.script[i]!], event.reply);
+      refusedBeforeTransfer(context, context.lastVerb, [context.input.script[i]!], event.reply);
       return { pc: i + 1 };
     }),
     /** AUTH refused: every transfer still to come fails before logging in. */
     failRemainingOnAuth: ({ context, event }) => {
-      if (event.type === 'REPLY') authFailure(context, context.input.script.slice(context.pc).filter(isTransfer), event.reply);
+      if (event.type === 'REPLY') refusedBeforeTransfer(context, 'AUTH', context.input.script.slice(context.pc).filter(isTransfer), event.reply);
     },
     startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
     sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
@@ -926,7 +934,7 @@ export const ftpClientMachine = setup({
         REPLY: { actions: 'printReply' },
         // BSD ftp (netkit, inetutils, tnftp) reads nothing while idle: it finds the close (the
         // 421 Timeout.) only when it sends its next command (captured: tests/kernel vsftpd-idle-timeout).
-        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: true }) },
+        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: 'idle' as const }) },
       },
     },
     /** The command sent into a connection the server already closed; then the session is over. */
@@ -936,6 +944,8 @@ export const ftpClientMachine = setup({
         if (isCommandStep(s)) {
           const [verb, arg] = stepCommand(s);
           send(context, verb, arg);
+          // Its last words already read (500 OOPS): the answer is the end of the connection.
+          if (context.peerGone === 'eof') for (const l of lostPeerLines(context.input.profile, verb)) context.input.env.print(l);
         } else {
           // Passive: its PASV/EPSV (an active PORT would first need a listening port: not modelled).
           const dc = commandsFor(context)[0];
@@ -944,7 +954,10 @@ export const ftpClientMachine = setup({
           if (dc === 'PASV' && context.input.profile.id !== 'tnftp') context.input.env.print('Passive mode refused.');
         }
       },
-      always: { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
+      always: [
+        { guard: ({ context }) => context.peerGone === 'eof', target: 'closed', actions: 'closeControl' },
+        { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
+      ],
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -952,6 +965,7 @@ export const ftpClientMachine = setup({
         REPLY: [
           { guard: 'is331', target: 'pass', actions: 'printReply' },
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },
@@ -961,6 +975,18 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          // curl refused at login sends no QUIT (its control connection counts as valid only once
+          // a transfer began: lib/ftp.c ctl_valid, ftp_quit); this URL fails (exit 67), the next
+          // one logs in again on a new connection (captured: tests/kernel vsftpd-chroot-writable-root).
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
+          // tnftp after vsftpd's 500 OOPS (the server closes): "Login failed.", and it notices the
+          // close only when its next command gets no answer (captured: the same world).
+          {
+            guard: ({ context, event }) => context.input.profile.id === 'tnftp' && code(event) !== 530,
+            target: 'next',
+            // The steps left are lost with the session: reported now, against the OOPS.
+            actions: ['printReply', 'printLoginFailed', 'reportRemainingAsLost', assign({ peerGone: 'eof' as const }), 'advance'],
+          },
           // BSD ftp (netkit, inetutils) asks SYST after its login at connect even when it failed
           // (captured: tests/kernel vsftpd-login-fails), then shows the prompt again.
           {
@@ -1130,17 +1156,17 @@ export const ftpClientMachine = setup({
   },
 });
 
-/** The server refused AUTH: these transfers fail with its reply (curl prints exit 64). */
-function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
+/** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */
+function refusedBeforeTransfer(c: Ctx, verb: string, steps: ScriptStep[], reply: FtpReply): void {
   const { env, profile } = c.input;
-  for (const l of replyFailureLines(profile, 'AUTH', reply.code)) env.print(l);
+  for (const l of replyFailureLines(profile, verb, reply.code)) env.print(l);
   for (const step of steps) {
     env.report({
       client: env.clientId,
       command: describeStep(step),
       ok: false,
       bytes: 0,
-      symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') },
+      symptom: { kind: 'reply', verb, code: reply.code, text: reply.lines.join('\n') },
     });
   }
 }
