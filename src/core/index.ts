@@ -27,6 +27,8 @@ export {
   type ScenarioError,
   type ScenarioFile,
   type TextOrLines,
+  type FileSpec,
+  type UserSpec,
 } from './scenario/types';
 
 // Running: the simulation and its verdict.
