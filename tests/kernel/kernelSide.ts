@@ -26,6 +26,8 @@ export interface WorldResult {
   transfers: TransferView[];
   obs: Observation;
   notes: string[];
+  /** With FTTW_DEBUG: the clients' and vsftpd's output, printed with the world's other lines. */
+  debug?: string;
 }
 
 export type KernelOutcome = { ok: true; result: WorldResult } | { ok: false; notComparable: string } | { ok: false; error: string };
@@ -120,11 +122,8 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
       }
     });
     const obs = observe(s, packets, literalPorts, client.connectPort, listenPort);
-    if (process.env.FTTW_DEBUG) {
-      for (const out of outs) console.log(out.lines.map((l) => l.text).join('\n'));
-      console.log(vs.log());
-    }
-    return { ok: true, result: { transfers, obs, notes } };
+    const debug = process.env.FTTW_DEBUG ? [...outs.map((out) => out.lines.map((l) => l.text).join('\n')), vs.log()].join('\n') : undefined;
+    return { ok: true, result: { transfers, obs, notes, ...(debug !== undefined ? { debug } : {}) } };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   } finally {
