@@ -227,7 +227,8 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       if (/^(mkdir|rmdir|delete|rename|append)\b/.test(t)) return { unsupported: `curl's -Q commands are not wired here ("${t}")` };
       if (!/^(ls|dir|get|put)\b/.test(t)) continue;
       const base = `${host}/${dirs.map((d) => `${d}/`).join('')}`;
-      if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
+      // `ls DIR` lists DIR: curl lists a URL ending in "/" (without it, DIR is a file to fetch).
+      if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t).replace(/([^/])$/, '$1/')}`, '-o', `${outDir}/t${k}`);
       else if (t.startsWith('get')) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
       else args.push('-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
