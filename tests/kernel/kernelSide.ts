@@ -96,6 +96,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     const cmd = clientCommand(c, dir);
     if ('unsupported' in cmd) return { ok: false, notComparable: `client ${many ? `${c.id} (${c.profile})` : c.profile}: ${cmd.unsupported}` };
     cmds.push({ c, cmd });
+    if (cmd.note) notes.push(cmd.note);
   }
   let topo: ReturnType<typeof buildTopology> | null = null;
   let vs: VsftpdRun | null = null;

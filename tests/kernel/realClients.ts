@@ -25,6 +25,8 @@ export interface ClientCommand {
   env: Record<string, string>;
   /** The client's current directory (a command line's downloads land there); the harness's own by default. */
   cwd?: string;
+  /** What the harness had to decide to run the script this way, for the row's note. */
+  note?: string;
   /** Marker line printed after each transfer (curl -w / tnftp `!echo`). */
   marker: string;
 }
@@ -212,7 +214,6 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
     args.push(...pasvOpt);
-    if (severalLogins(c.script)) return { unsupported: 'curl logs in once per URL with one user (-u): a script with several logins has no curl command line' };
     // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR).
     const dirs: string[] = [];
     let k = 0;
@@ -235,7 +236,10 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     }
     // Line-buffered: each transfer's lines (and its -w marker) arrive when written, so their
     // times bound the transfer's packets (a pipe would hold them all to the end).
-    return { program: 'stdbuf', args: ['-oL', '-eL', 'curl', ...args], input: '', env: {}, marker: MARK };
+    // One connection, one user: curl is given the script's first login (-u), as the curl model
+    // logs in once with it; the later logins have no place on a curl command line.
+    const note = severalLogins(c.script) ? `curl is given the script's first login (-u ${firstLogin(c).user}); it logs in once per connection` : undefined;
+    return { program: 'stdbuf', args: ['-oL', '-eL', 'curl', ...args], input: '', env: {}, marker: MARK, ...(note ? { note } : {}) };
   }
   if (c.profile === 'classic' || c.profile === 'inetutils') {
     if (c.tls) return { unsupported: 'inetutils ftp has no FTPS' };
@@ -280,15 +284,18 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
         case 'retr':
           return [`get ${args[0]} -o ${outDir}/t${k}`];
         case 'put':
-        case 'stor': {
-          // From a local file of the remote file's name, as a user's would be (lftp names it in errors).
+        case 'stor':
+        case 'append':
+        case 'appe': {
+          // From a local file of the remote file's name, as a user's would be (lftp names it in
+          // errors); an append is `put -a` (lftp's append mode, APPE).
           const base = (args[0] ?? 'up').split('/').pop()!;
           mkdirSync(`${outDir}/u${k}`, { recursive: true });
           writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
-          return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
+          return [`lcd ${outDir}/u${k}`, `put ${v.startsWith('app') ? '-a ' : ''}${base} -o ${args[0]}`];
         }
         default:
-          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command (APPE is not wired)`;
+          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command`;
       }
     });
     if (!Array.isArray(lines)) return lines;
