@@ -284,18 +284,18 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
         case 'retr':
           return [`get ${args[0]} -o ${outDir}/t${k}`];
         case 'put':
-        case 'stor':
-        case 'append':
-        case 'appe': {
-          // From a local file of the remote file's name, as a user's would be (lftp names it in
-          // errors); an append is `put -a` (lftp's append mode, APPE).
+        case 'stor': {
+          // From a local file of the remote file's name, as a user's would be (lftp names it in errors).
           const base = (args[0] ?? 'up').split('/').pop()!;
           mkdirSync(`${outDir}/u${k}`, { recursive: true });
           writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
-          return [`lcd ${outDir}/u${k}`, `put ${v.startsWith('app') ? '-a ' : ''}${base} -o ${args[0]}`];
+          return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
         }
         default:
-          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command`;
+          return (
+            treeLine(v, args, { delete: 'rm', rename: 'mv' }) ??
+            `!lftp has no plain "${v}" command (its put -a is ASCII mode, sent as TYPE A + STOR — captured; an append is not wired)`
+          );
       }
     });
     if (!Array.isArray(lines)) return lines;
@@ -341,7 +341,11 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
   if (delayS > 0) await new Promise((r) => setTimeout(r, delayS * 1000));
   return new Promise((resolve) => {
     const start = Date.now() / 1000;
-    const p = spawn('timeout', ['-k', '2', String(limitS), 'ip', 'netns', 'exec', ns, cmd.program, ...cmd.args], {
+    // Standard error into the same pipe as standard output (2>&1): a client's error line and the
+    // marker after it then arrive in the order written. Two pipes are read in whatever order the
+    // machine schedules them; with several worlds at once an error line arrived after the next
+    // marker and counted for the next step.
+    const p = spawn('timeout', ['-k', '2', String(limitS), 'ip', 'netns', 'exec', ns, 'sh', '-c', 'exec "$0" "$@" 2>&1', cmd.program, ...cmd.args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...cmd.env },
       ...(cmd.cwd !== undefined ? { cwd: cmd.cwd } : {}),
