@@ -71,6 +71,8 @@ export function maskLine(line: string, names: PortNames): string {
   if (m) return `${m[1]}${names.name(Number(m[2]))}${m[3]}`;
   // MDTM's answer is the file's time: the real file was written a moment ago.
   if (/^213 \d{14}(\.\d+)?$/.test(line)) return '213 <file time>';
+  // lftp's SITE UTIME after an upload carries the local file's time, written a moment ago too.
+  if (/^SITE UTIME /i.test(line)) return line.replace(/\b\d{14}\b/g, '<file time>');
   return line;
 }
 

@@ -280,8 +280,13 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
           writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
           return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
         }
+        case 'append':
+        case 'appe':
+          // lftp(1) 4.9.2: `put -a` is ASCII mode and `put -c` (reput) resumes with REST + STOR;
+          // nothing sends APPE with a data connection (ftpclass.cc: STORE is always STOR).
+          return '!lftp has no append: its put -a is ASCII mode, put -c resumes with REST + STOR, and nothing of it sends APPE';
         default:
-          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command (APPE is not wired)`;
+          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command`;
       }
     });
     if (!Array.isArray(lines)) return lines;
