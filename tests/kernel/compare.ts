@@ -34,14 +34,14 @@ export function kindsAgree(kernel: string, sim: string): boolean {
 
 /**
  * The client's own last error line for a failed transfer (curl's `curl: (N) …`, tnftp's
- * `ftp: …`, `Passive mode refused.`), not a server reply; with times as `after N ms` (links
+ * `ftp: …`, `Passive mode refused.`), not a server reply; with times as `after N ms` (curl --max-time: `after N milliseconds`; links
  * have latency in the simulator, none between namespaces) and tnftp's program name as the
  * `ftp` a user types (the harness runs /usr/bin/tnftp).
  */
 export function clientSays(lines: readonly string[]): string | undefined {
   const own = lines.filter((l) => /^(curl: \(\d+\)|(\/usr\/bin\/)?(tn|inetutils-)?ftp: |Passive mode |(ls|get|put): )/.test(l));
   const last = own[own.length - 1];
-  return last?.replace(/^(\/usr\/bin\/)?(tnftp|inetutils-ftp): /, 'ftp: ').replace(/ after \d+ ms/, ' after N ms');
+  return last?.replace(/^(\/usr\/bin\/)?(tnftp|inetutils-ftp): /, 'ftp: ').replace(/ after \d+ (ms|milliseconds)/, ' after N $1');
 }
 
 /**
