@@ -344,6 +344,10 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
     };
     p.stdout.on('data', feed('out'));
     p.stderr.on('data', feed('err'));
+    // A client that exits before reading all its input (curl reads none; a client that died)
+    // closes the pipe: that is the client's outcome, read from its output, not the harness's error.
+    p.stdin.on('error', () => {});
+    p.on('error', (e) => lines.push({ t: Date.now() / 1000, text: `harness: could not start ${cmd.program}: ${e.message}` }));
     p.stdin.end(cmd.input);
     p.on('close', (code) => {
       const now = Date.now() / 1000;

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScenarioFile } from '../../src/core/index';
-import { cleanupStale, killInNamespace, listNamespaces, sh } from './netns';
+import { cleanupStale, listNamespaces, removeNamespaces, sh } from './netns';
 import { kernelSkipReason } from './kernelSide';
 import { formatTable, type Row } from './compare';
 import { planWorlds, type WorldJob, type WorldOutcome } from './world';
@@ -42,12 +42,7 @@ function writeSummary(path: string, rows: Row[], extra: Record<string, unknown>)
 
 /** Removes everything this run created; safe to call twice. */
 function cleanupOwn(): void {
-  for (const n of listNamespaces()) {
-    if (!n.startsWith(prefix)) continue;
-    killInNamespace(n);
-    sh('ip', ['netns', 'del', n]);
-    rmSync(`/etc/netns/${n}`, { recursive: true, force: true });
-  }
+  removeNamespaces(listNamespaces().filter((n) => n.startsWith(prefix)));
   if (!process.env.FTTW_KEEP) rmSync(workRoot, { recursive: true, force: true });
 }
 

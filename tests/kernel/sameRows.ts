@@ -7,9 +7,25 @@
 import { readFileSync } from 'node:fs';
 import type { Row } from './compare';
 
-/** The differences between two runs' rows, keyed by scenario and check ('' entries: none). */
+/**
+ * The differences between two runs' rows (none: []), each row keyed by scenario and check and,
+ * for a check a world has twice (two `ls` steps), which one it is.
+ */
 export function rowDifferences(a: readonly Row[], b: readonly Row[]): string[] {
-  const key = (r: Row) => `${r.scenario} | ${r.check}`;
+  const keyed = (rows: readonly Row[]) => {
+    const n = new Map<string, number>();
+    return new Map(
+      rows.map((r) => {
+        const k = `${r.scenario} | ${r.check}`;
+        const i = (n.get(k) ?? 0) + 1;
+        n.set(k, i);
+        return [r, i === 1 ? k : `${k} (#${i})`];
+      }),
+    );
+  };
+  const ka = keyed(a);
+  const kb = keyed(b);
+  const key = (r: Row) => ka.get(r) ?? kb.get(r)!;
   const text = (r: Row) => `${r.status}: ${r.kernel}${r.sim !== '' ? ` | sim: ${r.sim}` : ''}${r.note ? ` [${r.note}]` : ''}`;
   const out: string[] = [];
   const mapB = new Map(b.map((r) => [key(r), r]));

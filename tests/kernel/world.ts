@@ -67,7 +67,8 @@ export async function runWorld(job: WorldJob): Promise<WorldOutcome> {
     }
     const k = kernel.result;
     const notes = [...(pin.note ? [pin.note] : []), ...(idle.note ? [idle.note] : []), ...k.notes];
-    log.push(`${label}: kernel ${secs} s — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
+    const ph = k.phases ? ` (set-up ${k.phases.setup.toFixed(1)}, clients ${k.phases.clients.toFixed(1)}, reading ${k.phases.read.toFixed(1)})` : '';
+    log.push(`${label}: kernel ${secs} s${ph} — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
     if (process.env.FTTW_DEBUG && k.debug) log.push(k.debug);
     if (job.kernelOnly) {
       rows.push(...kernelRows(label, k, 'kernel only (--kernel-only)'));

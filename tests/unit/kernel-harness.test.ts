@@ -9,7 +9,7 @@ import type { ScenarioFile } from '../../src/core/index';
 import { defaultJobs, jobsOption, runPool } from '../kernel/pool';
 import { planWorlds } from '../kernel/world';
 import { rowDifferences } from '../kernel/sameRows';
-import type { Row } from '../kernel/compare';
+import { clientSays, maskTimes, type Row } from '../kernel/compare';
 
 const builtins = readdirSync('src/scenarios')
   .filter((f) => f.endsWith('.json'))
@@ -88,5 +88,16 @@ describe('kernel check: two runs compared row by row', () => {
     expect(rowDifferences(a, [a[0]!, { ...a[1]!, status: 'agree' }])[0]).toContain('second: agree');
     expect(rowDifferences(a, [a[0]!])).toEqual([expect.stringContaining('only in the first run')]);
     expect(rowDifferences(a, [a[1]!, a[0]!])).toEqual(['the rows are in a different order']);
+  });
+});
+
+describe('kernel check: wall time kept out of the compared texts', () => {
+  it("masks a client's count of the milliseconds it waited, in both spellings", () => {
+    expect(maskTimes("curl: (28) Failed to connect to 203.0.113.1 port 21 after 5001 ms: Couldn't connect to server")).toBe(
+      "curl: (28) Failed to connect to 203.0.113.1 port 21 after N ms: Couldn't connect to server",
+    );
+    expect(clientSays(['curl: (28) Operation timed out after 15002 milliseconds with 0 out of 1048576 bytes received'])).toBe(
+      'curl: (28) Operation timed out after N milliseconds with 0 out of 1048576 bytes received',
+    );
   });
 });

@@ -456,17 +456,19 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   } else if (s.kind === 'max-time') {
     // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.
     drop = findDrop(trace, dataOf, startStep) ?? findDrop(trace, `${r.client}/control`, startStep);
-    culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: `--max-time ${s.seconds}` };
+    const limit = s.limit ? `${s.limit.replace(/^lftp /, '')} ${s.seconds}` : `--max-time ${s.seconds}`;
+    culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: limit };
     explanation =
-      `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished` +
+      (s.limit
+        ? `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
+        : `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished`) +
       (drop
         ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`
         : s.lastReply
           ? `; the last reply was "${s.lastReply.split('\n')[0]}".`
           : '.');
-    fix = drop
-      ? `Let the lost packet through (the rule above), or give the transfer more time (a larger --max-time).`
-      : 'Give the transfer more time (a larger --max-time), or make the link faster.';
+    const more = s.limit ? `a larger ${s.limit.replace(/^lftp /, '')}` : 'a larger --max-time';
+    fix = drop ? `Let the lost packet through (the rule above), or give the transfer more time (${more}).` : `Give the transfer more time (${more}), or make the link faster.`;
   } else if (s.kind === 'client-refused') {
     culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;

@@ -206,9 +206,12 @@ function announce(c: Ctx, cmd: DataCommand, ip: Ipv4, port: number): void {
 
 /**
  * lftp after a data connection it could not open, or a data command refused (ftpclass.cc): its
- * notes, then — unless the data connection timed out — the transfer command it had queued and
- * ABOR (captured), and Disconnect. With retries left (NetAccess::NextTry: net:max-retries counts
- * the connection attempts of one command) the command is repeated on a new control connection,
+ * notes, then — unless the data connection timed out — Disconnect's DataAbort, which flushes the
+ * transfer command it had queued and ABOR into the control connection's send buffer (lftp -d
+ * logs both as `---> `) and closes the connection before that buffer is written: neither
+ * reaches the wire (captured: tests/kernel passive-server-firewall-reject, client-nat-active-
+ * no-helper with lftp). With retries left (NetAccess::NextTry: net:max-retries counts the
+ * connection attempts of one command) the command is repeated on a new control connection,
  * logged in again, once the reconnect timer allows; with none left, the fatal line. Returns
  * true when the command has failed for good.
  */
@@ -217,8 +220,8 @@ function lftpFail(c: Ctx, notes: string[], reason: string | null): boolean {
   const { env } = c.input;
   for (const n of notes) env.print(n);
   if (reason !== null) {
-    send(c, transferVerb(x.step), transferArg(x.step));
-    send(c, 'ABOR');
+    env.print(`---> ${formatFtpCommand(transferVerb(x.step), transferArg(x.step)).replace(/\r\n$/, '')}`);
+    env.print('---> ABOR');
   }
   x.dropControl = true;
   const max = (c.input.lftpRetries ?? LFTP_PROFILE_RETRIES).maxRetries;
@@ -255,6 +258,8 @@ function printReply(c: Ctx, r: FtpReply): void {
 export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
   delays: {
+    /** lftp's net:timeout: how long it waits with nothing happening on the control connection. */
+    lftpNetTimeout: ({ context }) => context.input.connectTimeoutMs ?? context.input.profile.connectTimeoutMs ?? 300_000,
     lftpReconnectDelay: ({ context }) => Math.max(0, (context.lftp.timerEndUs - context.input.env.now()) / 1000),
     stepWait: ({ context }) => {
       const s = current(context);
@@ -296,6 +301,10 @@ export const ftpClientMachine = setup({
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
     lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
+    lftpWaitsForActiveData: ({ context }) => {
+      const x = context.xfer;
+      return context.input.profile.lftpSequence && !!x && !isPassive(x.commands[x.index]!) && !x.dataSock;
+    },
     /** lftp repeats the failed command (retries left). */
     lftpRetries: ({ context }) => !!context.xfer?.lftpRetry,
     /** lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed). */
@@ -465,6 +474,15 @@ export const ftpClientMachine = setup({
         reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
       }
     },
+    /** lftp: net:timeout ran out waiting for the server (active mode): no command, no ABOR, the connection dropped. */
+    lftpNetTimeout: ({ context }) => {
+      const x = context.xfer;
+      if (!x) return;
+      const ms = context.input.connectTimeoutMs ?? context.input.profile.connectTimeoutMs ?? 300_000;
+      if (lftpFail(context, ['**** Timeout - reconnecting'], null)) {
+        reportFailure(context, { kind: 'max-time', seconds: ms / 1000, lastReply: context.lastReply, limit: 'lftp net:timeout' });
+      }
+    },
     /** lftp: PORT refused — passive on (a 5xx, ftp:auto-passive-mode); PASV refused — passive off; then as a data socket error. */
     lftpDataCommandRefused: ({ context, event }) => {
       if (event.type !== 'REPLY' || !context.xfer) return;
@@ -538,8 +556,15 @@ export const ftpClientMachine = setup({
       context.input.env.print('Using binary mode to transfer files.');
     },
     advance: assign(({ context }) => {
-      // lftp's TrySuccess: a command that ended (well or not) leaves the retry count at 0.
-      if (isReported(current(context))) context.lftp.retries = 0;
+      // lftp's TrySuccess: a command that ended (well or not) leaves the retry count at 0. Its
+      // passive flag, switched by a refusal (ftp:auto-passive-mode), holds for that command's
+      // retries only: the next command starts from ftp:passive-mode again (captured:
+      // tests/kernel client-nat-active-no-helper with lftp, PORT for the get after the ls's
+      // "Switching passive mode on").
+      if (isReported(current(context))) {
+        context.lftp.retries = 0;
+        context.lftp.passive = null;
+      }
       return { pc: context.pc + 1, xfer: null };
     }),
     sendStepCommand: ({ context }) => {
@@ -1129,6 +1154,11 @@ export const ftpClientMachine = setup({
         size: sequenceState('beforeTransferCommand', 'beforeCommand'),
         sendCommand: {
           entry: 'sendTransferCommand',
+          // lftp in active mode: the server's data connection never arrives and no reply comes
+          // (a client firewall drops the server's SYNs; vsftpd's own connect_timeout is longer):
+          // lftp gives up on its net:timeout (captured: tests/kernel active-client-firewall-blocked
+          // with lftp, "**** Timeout - reconnecting" 5 s after LIST with net:timeout 5).
+          after: { lftpNetTimeout: { guard: 'lftpWaitsForActiveData', target: 'failed', actions: 'lftpNetTimeout' } },
           on: {
             DATA_ACCEPTED: { actions: 'takeAccepted' },
             DATA_CLOSED: { actions: 'markDataClosed' },

@@ -15,8 +15,12 @@ export type Symptom =
   | { kind: 'reply'; verb: string; code: number; text: string }
   | { kind: 'client-refused'; text: string }
   | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
-  /** The client's own limit on the whole transfer ran out (curl --max-time), not while dialling a data connection. */
-  | { kind: 'max-time'; seconds: number; lastReply?: string }
+  /**
+   * The client's own limit ran out, not while dialling a data connection: curl --max-time (the
+   * whole transfer), or with `limit` another client's (lftp net:timeout: nothing happened on the
+   * control connection for that long).
+   */
+  | { kind: 'max-time'; seconds: number; lastReply?: string; limit?: string }
   /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
   | { kind: 'unfinished'; state: string; budget: boolean };
 
