@@ -42,6 +42,8 @@ export interface RealTransfer {
 }
 
 export const CLIENT_TIMEOUT_S = 5;
+/** curl's --max-time here; the simulator's curl is given the same (simSide). */
+export const CURL_MAX_TIME_S = 15;
 const MARK = 'FTTW-END';
 
 function urlPath(cmd: string): string {
@@ -194,7 +196,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       '--connect-timeout',
       String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S),
       '--max-time',
-      '15',
+      String(CURL_MAX_TIME_S),
       '-u',
       `${firstLogin(c).user}:${firstLogin(c).password}`,
       '-w',
