@@ -220,7 +220,8 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       if (/^(mkdir|rmdir|delete|rename|append)\b/.test(t)) return { unsupported: `curl's -Q commands are not wired here ("${t}")` };
       if (!/^(ls|dir|get|put)\b/.test(t)) continue;
       const base = `${host}/${dirs.map((d) => `${d}/`).join('')}`;
-      if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
+      // `ls DIR` lists DIR: curl lists a URL ending in "/" (without it, DIR is a file to fetch).
+      if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t).replace(/([^/])$/, '$1/')}`, '-o', `${outDir}/t${k}`);
       else if (t.startsWith('get')) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
       else args.push('-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
@@ -346,6 +347,10 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
     };
     p.stdout.on('data', feed('out'));
     p.stderr.on('data', feed('err'));
+    // A client that exits before reading all its input (curl reads none; a client that died)
+    // closes the pipe: that is the client's outcome, read from its output, not the harness's error.
+    p.stdin.on('error', () => {});
+    p.on('error', (e) => lines.push({ t: Date.now() / 1000, text: `harness: could not start ${cmd.program}: ${e.message}` }));
     p.stdin.end(cmd.input);
     p.on('close', (code) => {
       const now = Date.now() / 1000;

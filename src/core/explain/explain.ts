@@ -51,8 +51,17 @@ function reachesListenPort(ctx: ExplainContext, port: number): boolean {
 const isFz = (ctx: Pick<ExplainContext, 'serverKind'>): boolean => ctx.serverKind === 'filezilla';
 /** A device as the texts name it: its display name ("Server firewall"), else its id. */
 const nameOf = (ctx: Pick<ExplainContext, 'names'>, id: string): string => ctx.names?.[id] ?? id;
-/** A drop's reason with its device named as the canvas does ("Dropped by Server firewall, …"). */
-const reasonOf = (ctx: Pick<ExplainContext, 'names'>, e: { device: string; reason: string }): string => nameDevice(e.reason, e.device, nameOf(ctx, e.device));
+/**
+ * A drop's reason with its device named once, as the canvas names it ("Dropped by Server
+ * firewall, …"). A packet addressed to a router itself is said for a beginner: the router
+ * received it, no program there listens on the port, so it refused the connection.
+ */
+function reasonOf(ctx: Pick<ExplainContext, 'names'>, e: { device: string; reason: string; how?: DropEvent['how'] }): string {
+  const name = nameOf(ctx, e.device);
+  if (e.how === 'no-socket')
+    return `it was addressed to ${name} itself (no rule there forwards that port on), and no program on the router listens on that port, so the router refused it`;
+  return nameDevice(e.reason, e.device, name);
+}
 /** The setting that puts an address in the 227: vsftpd's pasv_address, FileZilla Server's Passive IP. */
 const pasvName = (ctx: Pick<ExplainContext, 'serverKind'>): string => (isFz(ctx) ? 'Passive IP' : 'pasv_address');
 /** How to set it to `ip` (or to "the public address"). */

@@ -13,7 +13,7 @@ import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/h
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
-import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
+import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, lostPeerLines, replyFailureLines, type ConnectTarget } from './messages';
 import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import {
   isReported,
@@ -35,6 +35,7 @@ import {
 import { TlsChannel } from '../ftps';
 import { mdtmTime } from '../server/files';
 import { LFTP_PROFILE_RETRIES, type LftpRetries } from './cmdline';
+import { curlCwds, curlUrlPath, freshCurlConn, parseCurlPath, pwdReplyPath, type CurlConnDir } from './curlPath';
 
 /** What the client machine needs from the simulation around it. */
 export interface FtpClientEnv {
@@ -88,8 +89,12 @@ interface Ctx {
   currentType: 'A' | 'I' | null;
   /** The control connection was dropped after a failed transfer; the next one reconnects. */
   ctrlDead: boolean;
-  /** BSD ftp: the server closed the connection while the user typed nothing; noticed only at the next command. */
-  peerGone: boolean;
+  /**
+   * BSD ftp: the server closed the connection while the user typed nothing; noticed only at the
+   * next command. 'idle': its last words (421 Timeout.) are still unread and answer that command;
+   * 'eof': they were read (500 OOPS), the command's answer is the end of the connection.
+   */
+  peerGone: false | 'idle' | 'eof';
   /** Logging in again on a new control connection, for the transfer at `pc`. */
   relogin: boolean;
   /** The user and password of the script's login, for logging in again. */
@@ -111,9 +116,10 @@ interface Ctx {
   extendedOff: DataCommand[];
   /** A PORT was refused once already (tnftp's default-port retry is spent). */
   portRefused: boolean;
-  /** curl: the directories of the URLs' path (the script's cd lines), and how many this connection has changed to. */
+  /** curl: the directories of the URLs' path (the script's cd lines). */
   urlDirs: string[];
-  cwdSent: number;
+  /** curl: what it knows about this control connection's directory (entry path, the last URL's). */
+  curlDir: CurlConnDir;
   /**
    * lftp's NetAccess retry state: `retries` counts connection attempts for the command under way
    * (NextTry: +1 at each connect; TrySuccess: 0 when a command ends), `intervalS` the current
@@ -235,6 +241,9 @@ function lftpFail(c: Ctx, notes: string[], reason: string | null): boolean {
   return true;
 }
 
+/** The argument of RETR/STOR/LIST/SIZE: curl names the file alone (its directories are CWDs). */
+const wireArg = (x: Transfer): string | undefined => (x.curl ? x.curl.url.file || undefined : transferArg(x.step));
+
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
 function send(c: Ctx, verb: string, arg?: string): void {
   if (!c.ctrl) return;
@@ -295,6 +304,7 @@ export const ftpClientMachine = setup({
     dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && (context.xfer?.symptomKind === 'connect' || !!context.xfer?.dropControl),
     lftpFeatFirst: ({ context }) => context.input.profile.lftpSequence,
     isLftp: ({ context }) => context.input.profile.lftpSequence,
+    isCurl: ({ context }) => context.input.profile.id === 'curl',
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
     lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
@@ -321,7 +331,7 @@ export const ftpClientMachine = setup({
     /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
     stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
-    curlNeedsCwd: ({ context }) => context.input.profile.id === 'curl' && context.cwdSent < context.urlDirs.length,
+    curlNeedsCwd: ({ context }) => !!context.xfer?.curl && context.xfer.curl.sent < context.xfer.curl.cwds.length,
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
@@ -419,16 +429,19 @@ export const ftpClientMachine = setup({
     },
     sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
     askAuthTls: assign({ authArg: 'TLS' as const }),
-    /** curl: AUTH refused, so this URL fails (exit 64) before logging in. */
+    /**
+     * curl: AUTH refused (exit 64), or the login refused (USER/PASS: exit 67, "Access denied"),
+     * so this URL fails before its transfer; the next URL tries again on a new connection.
+     */
     failNextTransferOnAuth: assign(({ context, event }) => {
       const i = context.input.script.findIndex((step, k) => k >= context.pc && isTransfer(step));
       if (i < 0 || event.type !== 'REPLY') return { pc: context.input.script.length };
-      authFailure(context, [context.input.script[i]!], event.reply);
+      refusedBeforeTransfer(context, context.lastVerb, [context.input.script[i]!], event.reply);
       return { pc: i + 1 };
     }),
     /** AUTH refused: every transfer still to come fails before logging in. */
     failRemainingOnAuth: ({ context, event }) => {
-      if (event.type === 'REPLY') authFailure(context, context.input.script.slice(context.pc).filter(isTransfer), event.reply);
+      if (event.type === 'REPLY') refusedBeforeTransfer(context, 'AUTH', context.input.script.slice(context.pc).filter(isTransfer), event.reply);
     },
     startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
     sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
@@ -450,7 +463,7 @@ export const ftpClientMachine = setup({
     }),
     // A new control connection: what the last one learnt about EPSV/EPRT and its directory are
     // forgotten, and the session's type is the server's default again.
-    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, cwdSent: 0 }),
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, curlDir: freshCurlConn() }),
     /** lftp: a data connection it could not open; retried on a new connection while net:max-retries allows. */
     lftpDataFailed: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
@@ -481,7 +494,14 @@ export const ftpClientMachine = setup({
       const reply = `${event.reply.code} ${event.reply.text}`;
       if (failing) {
         const arg = isTransfer(failing) ? transferArg(failing) : stepCommand(failing as CommandStep)[1];
-        const name = failing.kind === 'ls' ? 'ls' : failing.kind === 'get' ? 'get' : failing.kind === 'put' || failing.kind === 'append' ? 'put' : stepCommand(failing as CommandStep)[0].toLowerCase();
+        const name =
+          failing.kind === 'ls'
+            ? 'ls'
+            : failing.kind === 'get'
+              ? 'get'
+              : failing.kind === 'put' || failing.kind === 'append'
+                ? 'put'
+                : stepCommand(failing as CommandStep)[0].toLowerCase();
         env.print(`${name}: ${arg ? `${arg}: ` : ''}Login failed: ${reply}`);
       }
       send(context, 'PWD');
@@ -491,7 +511,13 @@ export const ftpClientMachine = setup({
           env.print(`ftp://${context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
           env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
         } else if (i === k) {
-          env.report({ client: env.clientId, command: describeStep(st), ok: false, bytes: 0, symptom: { kind: 'reply', verb: 'PASS', code: event.reply.code, text: event.reply.lines.join('\n') } });
+          env.report({
+            client: env.clientId,
+            command: describeStep(st),
+            ok: false,
+            bytes: 0,
+            symptom: { kind: 'reply', verb: 'PASS', code: event.reply.code, text: event.reply.lines.join('\n') },
+          });
         } else env.report({ client: env.clientId, command: describeStep(st), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
       }
     },
@@ -568,8 +594,28 @@ export const ftpClientMachine = setup({
       const s = current(context);
       return s?.kind === 'cd' ? { urlDirs: [...context.urlDirs, s.dir] } : {};
     }),
-    sendUrlCwd: ({ context }) => send(context, 'CWD', context.urlDirs[context.cwdSent]),
-    noteUrlCwd: assign(({ context }) => ({ cwdSent: context.cwdSent + 1 })),
+    sendUrlCwd: ({ context }) => {
+      const c = context.xfer!.curl!;
+      send(context, 'CWD', c.cwds[c.sent]);
+    },
+    noteUrlCwd: ({ context }) => {
+      context.xfer!.curl!.sent++;
+    },
+    /** curl: a refused CWD; the directory is not remembered (ftp_done: cwdfail). */
+    noteUrlCwdRefused: ({ context }) => {
+      context.xfer!.curl!.cwdFailed = true;
+    },
+    /** curl's entry path: the directory PWD reported after login (it goes back there on a reused connection). */
+    noteEntryPath: assign(({ context, event }) => {
+      if (context.input.profile.id !== 'curl' || event.type !== 'REPLY' || event.reply.code !== 257) return {};
+      return { curlDir: { ...context.curlDir, entryPath: pwdReplyPath(event.reply.text) } };
+    }),
+    /** curl's ftp_done: the connection is reused by the next URL and remembers this one's directory. */
+    curlTransferEnded: assign(({ context }) => {
+      const c = context.xfer?.curl;
+      if (!c) return {};
+      return { curlDir: { ...context.curlDir, reused: true, prevPath: c.cwdFailed ? null : c.url.dir } };
+    }),
     sendLoginCommand: ({ context }) => send(context, nextLoginCommand(context)!),
     loginCommandAnswered: assign(({ context }) => ({ loginStep: context.loginStep + 1 })),
     printSystem: ({ context }) => {
@@ -637,6 +683,11 @@ export const ftpClientMachine = setup({
       const { env, maxTimeMs } = context.input;
       const startedUs = context.urlStartUs ?? env.now();
       const xfer = newTransfer(step, commands, startedUs);
+      // curl: the URL's directories (the script's cd lines and the argument's own), changed to as curl does.
+      if (context.input.profile.id === 'curl') {
+        const url = parseCurlPath(curlUrlPath(context.urlDirs, transferArg(step), step.kind === 'ls'));
+        xfer.curl = { url, cwds: curlCwds(context.curlDir, url), sent: 0, cwdFailed: false };
+      }
       // curl --max-time: one timer per transfer, from its start; cancelled when the transfer ends.
       if (maxTimeMs != null && env.timer) xfer.cancelMaxTime = env.timer(Math.max(0, startedUs + maxTimeMs * 1000 - env.now()), () => self.send({ type: 'MAX_TIME', xfer }));
       // lftp's repeat of a command: what the first try learnt (SIZE, MDTM) is not asked again.
@@ -651,7 +702,7 @@ export const ftpClientMachine = setup({
       const next = nextInPhase(context, params.phase)!;
       x.pending = { phase: params.phase, ...next };
       if (next.cmd.verb !== 'TYPE') {
-        send(context, next.cmd.verb, transferArg(x.step));
+        send(context, next.cmd.verb, wireArg(x));
         return {};
       }
       const type = typeArg(next.cmd, x.step);
@@ -744,8 +795,8 @@ export const ftpClientMachine = setup({
       }
     },
     sendTransferCommand: ({ context }) => {
-      const s = context.xfer!.step;
-      send(context, transferVerb(s), transferArg(s));
+      const x = context.xfer!;
+      send(context, transferVerb(x.step), wireArg(x));
     },
     uploadIfStor: ({ context }) => {
       const x = context.xfer!;
@@ -853,7 +904,7 @@ export const ftpClientMachine = setup({
     extendedOff: [],
     portRefused: false,
     urlDirs: [],
-    cwdSent: 0,
+    curlDir: freshCurlConn(),
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
     lftpDir: '/',
     lftpUtime: { v2: true, v1: true },
@@ -985,7 +1036,7 @@ export const ftpClientMachine = setup({
         REPLY: { actions: 'printReply' },
         // BSD ftp (netkit, inetutils, tnftp) reads nothing while idle: it finds the close (the
         // 421 Timeout.) only when it sends its next command (captured: tests/kernel vsftpd-idle-timeout).
-        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: true }) },
+        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: 'idle' as const }) },
       },
     },
     /** The command sent into a connection the server already closed; then the session is over. */
@@ -995,6 +1046,8 @@ export const ftpClientMachine = setup({
         if (isCommandStep(s)) {
           const [verb, arg] = stepCommand(s);
           send(context, verb, arg);
+          // Its last words already read (500 OOPS): the answer is the end of the connection.
+          if (context.peerGone === 'eof') for (const l of lostPeerLines(context.input.profile, verb)) context.input.env.print(l);
         } else {
           // Passive: its PASV/EPSV (an active PORT would first need a listening port: not modelled).
           const dc = commandsFor(context)[0];
@@ -1003,7 +1056,10 @@ export const ftpClientMachine = setup({
           if (dc === 'PASV' && context.input.profile.id !== 'tnftp') context.input.env.print('Passive mode refused.');
         }
       },
-      always: { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
+      always: [
+        { guard: ({ context }) => context.peerGone === 'eof', target: 'closed', actions: 'closeControl' },
+        { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
+      ],
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -1011,6 +1067,7 @@ export const ftpClientMachine = setup({
         REPLY: [
           { guard: 'is331', target: 'pass', actions: 'printReply' },
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },
@@ -1020,11 +1077,27 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          // curl refused at login sends no QUIT (its control connection counts as valid only once
+          // a transfer began: lib/ftp.c ctl_valid, ftp_quit); this URL fails (exit 67), the next
+          // one logs in again on a new connection (captured: tests/kernel vsftpd-chroot-writable-root).
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
+          // tnftp after vsftpd's 500 OOPS (the server closes): "Login failed.", and it notices the
+          // close only when its next command gets no answer (captured: the same world).
+          {
+            guard: ({ context, event }) => context.input.profile.id === 'tnftp' && code(event) !== 530,
+            target: 'next',
+            // The steps left are lost with the session: reported now, against the OOPS.
+            actions: ['printReply', 'printLoginFailed', 'reportRemainingAsLost', assign({ peerGone: 'eof' as const }), 'advance'],
+          },
           // lftp's login refused with a 5xx other than 530 (vsftpd's 500 OOPS, the server then
           // closing): LoginCheck sets LOGIN_FAILED, but the PWD it queued behind PASS is already
           // flushed (sync mode sends it once PASS is answered): PWD goes out, no QUIT (captured:
           // tests/kernel vsftpd-chroot-writable-root with lftp, twice).
-          { guard: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && code(event) !== 530, target: 'lftpLoginFailed', actions: ['printReply', 'lftpLoginFailed'] },
+          {
+            guard: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && code(event) !== 530,
+            target: 'lftpLoginFailed',
+            actions: ['printReply', 'lftpLoginFailed'],
+          },
           // BSD ftp (netkit, inetutils) asks SYST after its login at connect even when it failed
           // (captured: tests/kernel vsftpd-login-fails), then shows the prompt again.
           {
@@ -1067,7 +1140,7 @@ export const ftpClientMachine = setup({
     /** tnftp asks what the server supports; it goes on whatever the answer. */
     feat: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
     /** curl asks for the entry path; any answer will do (it only remembers it). */
-    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
+    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'noteEntryPath', 'loginCommandAnswered'] } } },
     transfer: {
       initial: 'start',
       // curl --max-time: the transfer's whole time, connect and login included for the first URL.
@@ -1091,7 +1164,7 @@ export const ftpClientMachine = setup({
           on: {
             REPLY: [
               { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteUrlCwd'] },
-              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { target: 'failed', actions: ['printReply', 'noteUrlCwdRefused', 'reportReplyFailure'] },
             ],
           },
         },
@@ -1192,9 +1265,9 @@ export const ftpClientMachine = setup({
             ],
           },
         },
-        done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
+        done: { entry: ['reportSuccess', 'curlTransferEnded'], always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
-          entry: 'cleanupData',
+          entry: ['cleanupData', 'curlTransferEnded'],
           // Every profile goes on with the next command; curl, after a data connection it could
           // not open, on a new control connection (the next URL logs in again).
           always: [
@@ -1218,17 +1291,17 @@ export const ftpClientMachine = setup({
   },
 });
 
-/** The server refused AUTH: these transfers fail with its reply (curl prints exit 64). */
-function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
+/** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */
+function refusedBeforeTransfer(c: Ctx, verb: string, steps: ScriptStep[], reply: FtpReply): void {
   const { env, profile } = c.input;
-  for (const l of replyFailureLines(profile, 'AUTH', reply.code)) env.print(l);
+  for (const l of replyFailureLines(profile, verb, reply.code)) env.print(l);
   for (const step of steps) {
     env.report({
       client: env.clientId,
       command: describeStep(step),
       ok: false,
       bytes: 0,
-      symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') },
+      symptom: { kind: 'reply', verb, code: reply.code, text: reply.lines.join('\n') },
     });
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Ipv4 } from '../../codec/addr';
 import type { ConnectError, TcpSocket } from '../../tcp/hostStack';
+import type { CurlUrlPath } from './curlPath';
 import type { DataCommand, MdtmCommand, SizeCommand, TypeCommand } from './profiles';
 import { isCommandStep, type CommandStep, type ScriptStep } from './script';
 
@@ -89,6 +90,8 @@ export interface Transfer {
   announcedSize?: number;
   /** The passive data connection is open. */
   dataConnected?: boolean;
+  /** curl: the URL's path, the CWDs it sends before the data command, how many were answered, a refusal. */
+  curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean };
   /** Cancels the transfer's --max-time timer. */
   cancelMaxTime?: () => void;
 }
