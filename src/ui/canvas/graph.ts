@@ -5,7 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import { MarkerType } from '@xyflow/svelte';
-import { decodePacket, describePacket, nameDevice, type Trace, type TraceEvent } from '../../core/index';
+import { decodePacket, describePacket, nameDevice, reasonBesideName, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel, payloadText } from '../playback/label';
 import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
@@ -157,7 +157,7 @@ function lastSend(trace: Trace, before: number, packetId: number): Extract<Trace
 export function deviceStep(d: Pick<DeviceView, 'id' | 'label'>, states: Map<string, Partial<DeviceData>>): Pick<DeviceData, 'state' | 'drop' | 'nat'> {
   const s = states.get(d.id);
   // The callout names the device as its title does (reasons are written with ids).
-  return { state: s?.state ?? 'idle', drop: s?.drop && { ...s.drop, reason: nameDevice(s.drop.reason, d.id, d.label) }, nat: s?.nat };
+  return { state: s?.state ?? 'idle', drop: s?.drop && { ...s.drop, reason: nameDevice(reasonBesideName(s.drop.reason, d.id), d.id, d.label) }, nat: s?.nat };
 }
 
 export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>, orient: Orientation = 'horizontal'): Node<DeviceData>[] {
