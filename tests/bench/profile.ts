@@ -77,7 +77,8 @@ async function record(cdp: CDPSession, act: () => Promise<void>) {
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   }
   await cdp.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz',
+    categories:
+      'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz',
     transferMode: 'ReportEvents',
   } as never);
   if (cpu) await cdp.send('Profiler.start');
