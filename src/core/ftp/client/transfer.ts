@@ -52,6 +52,8 @@ export interface Transfer {
   target?: { ip: Ipv4; port: number };
   dataConn?: string;
   dataSock?: TcpSocket;
+  /** lftp: the SITE UTIME form last sent after this upload (2: `SITE UTIME t FILE`, 1: `SITE UTIME FILE t t t UTC`). */
+  utimeSent?: 1 | 2;
   listener?: { close(): void; readonly port: number };
   bytes: number;
   listing: string;
