@@ -460,7 +460,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: limit };
     explanation =
       (s.limit
-        ? `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
+        ? s.limit.startsWith('tnftp')
+          ? `The client's own time-out (${s.limit} ${s.seconds}: more than ${s.seconds} s without data on the data connection) ran out while it waited for the file`
+          : `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
         : `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished`) +
       (drop
         ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`
