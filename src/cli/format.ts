@@ -1,5 +1,5 @@
 /** Plain-text and JSON renderings of a run for the command line. */
-import { describePacket, nameWithId, parseScriptLine, type RunResult, type Trace, type TransferResult, type Verdict } from '../core/index';
+import { culpritDetail, describePacket, nameWithId, parseScriptLine, type RunResult, type Trace, type TransferResult, type Verdict } from '../core/index';
 
 const secs = (us: number): string => (us / 1e6).toFixed(6).padStart(12);
 
@@ -65,7 +65,8 @@ export function formatVerdict(v: Verdict, names: ReadonlyMap<string, string> = n
       if (f.culprit) {
         const c = f.culprit;
         out.push(
-          `      where: ${nameWithId(c.device, names.get(c.device))}${c.rule ? `, ${c.rule.table}/${c.rule.chain} rule ${c.rule.index}: ${c.rule.text}` : c.policy ? `, ${c.policy}` : c.setting ? `, ${c.setting}` : ''}`,
+          // The device once, by name with its id; the detail after it does not name it again.
+          `      where: ${nameWithId(c.device, names.get(c.device))}${culpritDetail(c) ? `, ${culpritDetail(c)!.text}` : ''}`,
         );
       }
       out.push(`      why: ${f.explanation}`);

@@ -27,6 +27,8 @@ export {
   type ScenarioError,
   type ScenarioFile,
   type TextOrLines,
+  type FileSpec,
+  type UserSpec,
 } from './scenario/types';
 
 // Running: the simulation and its verdict.
@@ -35,7 +37,7 @@ export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simu
 export { explain } from './explain/explain';
 export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
-export { nameDevice, nameWithId, reasonAfterName } from './explain/names';
+export { culpritDetail, nameDevice, nameWithId, reasonAfterName, reasonBesideName } from './explain/names';
 export { clientCapabilities, noPassiveReason, passiveSuggestion, type ClientCapabilities } from './explain/capabilities';
 export { simTime, type SimTime } from './sim/scheduler';
 
@@ -70,5 +72,5 @@ export { probeInboundTcp, ALL_PORTS, type InboundProbe, type PortRun, type Admit
 // zod issues as path + sentence (other data formats reuse them).
 export { issueToErrors, formatPath } from './scenario/issues';
 // FileZilla Server 0.9.60 (server.kind "filezilla"): its settings as the scenario file writes them.
-export { SERVER_KINDS, type ServerKind } from './scenario/types';
+export { SERVER_KINDS, type ServerKind, type PasvAddressChoice } from './scenario/types';
 export { FOLDER_RIGHTS, parseFzSettings, type FolderRight, type FzSettingsSpec, type FzFolderSpec, type FzUserSpec, type FzIssue } from './ftp/filezilla/settings';

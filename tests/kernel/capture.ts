@@ -22,7 +22,7 @@ export async function startCaptures(points: CapturePoint[], dir: string): Promis
     proc.stderr?.on('data', (d: Buffer) => (cap.err += d.toString()));
     return cap;
   });
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   while (Date.now() < deadline && !caps.every((c) => /listening on/.test(c.err))) {
     if (caps.some((c) => c.proc.exitCode !== null)) break;
     await new Promise((r) => setTimeout(r, 50));

@@ -26,6 +26,10 @@ export interface WorldResult {
   transfers: TransferView[];
   obs: Observation;
   notes: string[];
+  /** Seconds spent building the world (namespaces, rules, vsftpd, captures), running the clients, reading the captures. */
+  phases?: { setup: number; clients: number; read: number };
+  /** With FTTW_DEBUG: the clients' and vsftpd's output, printed with the world's other lines. */
+  debug?: string;
 }
 
 export type KernelOutcome = { ok: true; result: WorldResult } | { ok: false; notComparable: string } | { ok: false; error: string };
@@ -97,6 +101,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
   let vs: VsftpdRun | null = null;
   let caps: Capture[] = [];
   try {
+    const t0 = Date.now();
     topo = buildTopology(s, prefix);
     for (const d of s.devices) {
       if (d.iptables === null) continue;
@@ -108,7 +113,9 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     vs = await startVsftpd(topo.ns.get(s.server.host)!, workDir, listenPort);
     caps = await startCaptures(topo.captures, workDir);
     // All clients at once; a script that begins with `wait N` starts its client N s later.
+    const t1 = Date.now();
     const outs = await Promise.all(cmds.map(({ c, cmd }) => runClient(topo!.ns.get(c.host)!, cmd, 60, leadingWait(c.script))));
+    const t2 = Date.now();
     const packets = await stopCaptures(caps);
     caps = [];
     const transfers: TransferView[] = [];
@@ -120,11 +127,9 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
       }
     });
     const obs = observe(s, packets, literalPorts, client.connectPort, listenPort);
-    if (process.env.FTTW_DEBUG) {
-      for (const out of outs) console.log(out.lines.map((l) => l.text).join('\n'));
-      console.log(vs.log());
-    }
-    return { ok: true, result: { transfers, obs, notes } };
+    const debug = process.env.FTTW_DEBUG ? [...outs.map((out) => out.lines.map((l) => l.text).join('\n')), vs.log()].join('\n') : undefined;
+    const phases = { setup: (t1 - t0) / 1000, clients: (t2 - t1) / 1000, read: (Date.now() - t2) / 1000 };
+    return { ok: true, result: { transfers, obs, notes, phases, ...(debug !== undefined ? { debug } : {}) } };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   } finally {

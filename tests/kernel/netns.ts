@@ -72,27 +72,32 @@ export function cleanupStale(keepPrefix?: string): string[] {
     if (!n.startsWith(RUN_PREFIX_ROOT)) continue;
     if (keepPrefix !== undefined && n.startsWith(keepPrefix)) continue;
     if (ownerAlive(n)) continue;
-    killInNamespace(n);
-    sh('ip', ['netns', 'del', n]);
-    rmSync(`/etc/netns/${n}`, { recursive: true, force: true });
     gone.push(n);
   }
+  removeNamespaces(gone);
   return gone;
 }
 
-/** Kills processes still inside a namespace (by the PIDs `ip netns pids` names). */
-export function killInNamespace(ns: string): void {
-  const pids = sh('ip', ['netns', 'pids', ns])
-    .out.split('\n')
-    .map((s) => s.trim())
-    .filter((s) => /^\d+$/.test(s));
-  for (const p of pids) {
+function killPids(text: string): void {
+  for (const p of text.split('\n').map((x) => x.trim())) {
+    if (!/^\d+$/.test(p)) continue;
     try {
       process.kill(Number(p), 'SIGKILL');
     } catch {
       // already gone
     }
   }
+}
+
+/**
+ * Stops every process inside these namespaces and removes them with their /etc/netns overlays,
+ * in three process starts whatever their number (names are ours: fttw-…, no shell quoting needed).
+ */
+export function removeNamespaces(names: string[]): void {
+  if (names.length === 0) return;
+  killPids(sh('sh', ['-c', 'for n in "$@"; do ip netns pids "$n"; done', 'sh', ...names]).out);
+  sh('ip', ['-force', '-batch', '-'], names.map((n) => `netns del ${n}`).join('\n') + '\n');
+  for (const n of names) rmSync(`/etc/netns/${n}`, { recursive: true, force: true });
 }
 
 export function ipn(ns: string, args: string[]): string {
@@ -103,67 +108,78 @@ export function nsExec(ns: string, cmd: string, args: string[], input?: string):
   return sh('ip', ['netns', 'exec', ns, cmd, ...args], input);
 }
 
+/**
+ * `ip -batch` inside a namespace: many link, address and route commands for one process (each
+ * process start costs, and costs much more when several worlds are built at once).
+ */
+function ipBatch(ns: string, lines: string[]): void {
+  if (lines.length > 0) must('ip', ['-n', ns, '-batch', '-'], lines.join('\n') + '\n');
+}
+
+/** Several commands in a namespace for one `ip netns exec` (sysctl, ethtool); stops at the first that fails. */
+function nsScript(ns: string, cmds: string[][]): void {
+  if (cmds.length === 0) return;
+  const quote = (a: string) => (/^[\w.=/:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const r = nsExec(ns, 'sh', ['-ec', cmds.map((c) => c.map(quote).join(' ')).join('\n')]);
+  if (r.code !== 0) throw new Error(`in ${ns}: ${r.err.trim() || r.out.trim() || `exit ${r.code}`}`);
+}
+
 /** Builds every namespace, link, address and route; loads no firewall yet. */
 export function buildTopology(s: KScenario, prefix: string): Topology {
   const topo: Topology = { prefix, ns: new Map(), bridges: [], captures: [], etcDirs: [] };
   let i = 0;
-  for (const d of s.devices) {
-    const name = `${prefix}${i++}-${d.id}`.slice(0, 60);
-    must('ip', ['netns', 'add', name]);
-    topo.ns.set(d.id, name);
-    ipn(name, ['link', 'set', 'lo', 'up']);
-    // Short kernel SYN time-outs stand in for the client's short time-outs (compare kinds, not wall time).
-    nsExec(name, 'sysctl', ['-q', '-w', `net.ipv4.ip_forward=${d.kind === 'router' ? 1 : 0}`]);
-    // Measured: syn_retries=2 with linear_timeouts=4 sends 6 SYNs 1 s apart and fails at ~7 s:
-    // after curl's own 5 s, before tnftp's -q 15.
-    nsExec(name, 'sysctl', ['-q', '-w', 'net.ipv4.tcp_syn_retries=2']);
-    nsExec(name, 'sysctl', ['-q', '-w', 'net.ipv4.tcp_syn_linear_timeouts=4']);
-  }
+  for (const d of s.devices) topo.ns.set(d.id, `${prefix}${i++}-${d.id}`.slice(0, 60));
   let b = 0;
+  const bridgeOf = new Map<string, string>();
+  for (const [seg, members] of s.segments) if (members.length !== 2) bridgeOf.set(seg, `${prefix}br${b++}`);
+  topo.bridges = [...bridgeOf.values()];
+  // Every namespace in one process, then each one's links in one batch run inside it.
+  must('ip', ['-batch', '-'], [...topo.ns.values(), ...topo.bridges].map((n) => `netns add ${n}`).join('\n') + '\n');
+  const links = new Map<string, string[]>([...topo.ns.values(), ...topo.bridges].map((n) => [n, ['link set lo up']]));
   for (const [seg, members] of s.segments) {
     if (members.length === 2) {
       const [a, z] = members as [{ device: string; iface: string }, { device: string; iface: string }];
       const nsA = topo.ns.get(a.device)!;
-      const nsZ = topo.ns.get(z.device)!;
       // Created directly inside the namespaces: it never exists in the host's.
-      ipn(nsA, ['link', 'add', a.iface, 'type', 'veth', 'peer', 'name', z.iface, 'netns', nsZ]);
+      links.get(nsA)!.push(`link add ${a.iface} type veth peer name ${z.iface} netns ${topo.ns.get(z.device)!}`);
       topo.captures.push({ segment: seg, ns: nsA, iface: a.iface });
     } else {
-      const br = `${prefix}br${b++}`;
-      must('ip', ['netns', 'add', br]);
-      topo.bridges.push(br);
-      ipn(br, ['link', 'set', 'lo', 'up']);
-      ipn(br, ['link', 'add', 'br0', 'type', 'bridge']);
-      ipn(br, ['link', 'set', 'br0', 'up']);
+      const br = bridgeOf.get(seg)!;
+      const l = links.get(br)!;
+      l.push('link add br0 type bridge', 'link set br0 up');
       members.forEach((m, k) => {
-        const nsM = topo.ns.get(m.device)!;
-        ipn(br, ['link', 'add', `p${k}`, 'type', 'veth', 'peer', 'name', m.iface, 'netns', nsM]);
-        ipn(br, ['link', 'set', `p${k}`, 'master', 'br0']);
-        ipn(br, ['link', 'set', `p${k}`, 'up']);
+        l.push(`link add p${k} type veth peer name ${m.iface} netns ${topo.ns.get(m.device)!}`, `link set p${k} master br0`, `link set p${k} up`);
       });
       topo.captures.push({ segment: seg, ns: br, iface: 'br0' });
     }
   }
+  for (const [ns, l] of links) ipBatch(ns, l);
   for (const d of s.devices) {
     const ns = topo.ns.get(d.id)!;
+    const cmds: string[] = [];
+    const inside: string[][] = [
+      // Short kernel SYN time-outs stand in for the client's short time-outs (compare kinds, not wall time).
+      // Measured: syn_retries=2 with linear_timeouts=4 sends 6 SYNs 1 s apart and fails at ~7 s:
+      // after curl's own 5 s, before tnftp's -q 15.
+      ['sysctl', '-q', '-w', `net.ipv4.ip_forward=${d.kind === 'router' ? 1 : 0}`, 'net.ipv4.tcp_syn_retries=2', 'net.ipv4.tcp_syn_linear_timeouts=4'],
+    ];
     for (const f of d.ifaces) {
-      ipn(ns, ['addr', 'add', `${f.ip}/${f.prefix}`, 'dev', f.name]);
-      for (const x of f.extra) ipn(ns, ['addr', 'add', x, 'dev', f.name]);
-      ipn(ns, ['link', 'set', f.name, 'up']);
+      cmds.push(`addr add ${f.ip}/${f.prefix} dev ${f.name}`);
+      for (const x of f.extra) cmds.push(`addr add ${x} dev ${f.name}`);
+      cmds.push(`link set ${f.name} up`);
       // No segmentation or receive offloads: the capture shows the segments TCP really sent
       // (at most one MSS each) and the receiver ACKs what arrived, not what GRO merged.
-      nsExec(ns, 'ethtool', ['-K', f.name, 'tso', 'off', 'gso', 'off', 'gro', 'off']);
+      inside.push(['ethtool', '-K', f.name, 'tso', 'off', 'gso', 'off', 'gro', 'off']);
       // No IPv6 chatter on the links: only the scenario's IPv4 traffic is captured.
-      nsExec(ns, 'sysctl', ['-q', '-w', `net.ipv6.conf.${f.name}.disable_ipv6=1`]);
+      inside.push(['sysctl', '-q', '-w', `net.ipv6.conf.${f.name}.disable_ipv6=1`]);
     }
-    if (d.gateway !== null) ipn(ns, ['route', 'add', 'default', 'via', d.gateway]);
+    if (d.gateway !== null) cmds.push(`route add default via ${d.gateway}`);
     for (const r of d.routes) {
       const to = r.to === '0.0.0.0/0' ? 'default' : r.to;
-      const args = ['route', 'replace', to];
-      if (r.via !== null) args.push('via', r.via);
-      if (r.dev !== null) args.push('dev', r.dev);
-      ipn(ns, args);
+      cmds.push(['route', 'replace', to, ...(r.via !== null ? ['via', r.via] : []), ...(r.dev !== null ? ['dev', r.dev] : [])].join(' '));
     }
+    nsScript(ns, inside);
+    ipBatch(ns, cmds);
   }
   return topo;
 }
@@ -183,9 +199,6 @@ export function writeEtcOverlay(topo: Topology, ns: string, files: Record<string
 }
 
 export function teardown(topo: Topology): void {
-  for (const ns of [...topo.ns.values(), ...topo.bridges]) {
-    killInNamespace(ns);
-    sh('ip', ['netns', 'del', ns]);
-  }
+  removeNamespaces([...topo.ns.values(), ...topo.bridges]);
   for (const d of topo.etcDirs) rmSync(d, { recursive: true, force: true });
 }

@@ -171,15 +171,15 @@ export async function startVsftpd(ns: string, dir: string, port: number): Promis
   let log = '';
   proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`vsftpd exited at start (${proc.exitCode}): ${log.trim()}`);
     const ss = nsExec(ns, 'ss', ['-Hltn', `sport = :${port}`]).out;
     if (ss.trim() !== '') return { proc, pid: proc.pid!, conf: `${dir}/vsftpd.conf`, log: () => log };
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
   }
   stopProc(proc);
-  throw new Error(`vsftpd did not listen on ${port} within 5 s: ${log.trim()}`);
+  throw new Error(`vsftpd did not listen on ${port} within 15 s: ${log.trim()}`);
 }
 
 /** Stops a process we started, by its PID. */

@@ -51,8 +51,17 @@ function reachesListenPort(ctx: ExplainContext, port: number): boolean {
 const isFz = (ctx: Pick<ExplainContext, 'serverKind'>): boolean => ctx.serverKind === 'filezilla';
 /** A device as the texts name it: its display name ("Server firewall"), else its id. */
 const nameOf = (ctx: Pick<ExplainContext, 'names'>, id: string): string => ctx.names?.[id] ?? id;
-/** A drop's reason with its device named as the canvas does ("Dropped by Server firewall, …"). */
-const reasonOf = (ctx: Pick<ExplainContext, 'names'>, e: { device: string; reason: string }): string => nameDevice(e.reason, e.device, nameOf(ctx, e.device));
+/**
+ * A drop's reason with its device named once, as the canvas names it ("Dropped by Server
+ * firewall, …"). A packet addressed to a router itself is said for a beginner: the router
+ * received it, no program there listens on the port, so it refused the connection.
+ */
+function reasonOf(ctx: Pick<ExplainContext, 'names'>, e: { device: string; reason: string; how?: DropEvent['how'] }): string {
+  const name = nameOf(ctx, e.device);
+  if (e.how === 'no-socket')
+    return `it was addressed to ${name} itself (no rule there forwards that port on), and no program on the router listens on that port, so the router refused it`;
+  return nameDevice(e.reason, e.device, name);
+}
 /** The setting that puts an address in the 227: vsftpd's pasv_address, FileZilla Server's Passive IP. */
 const pasvName = (ctx: Pick<ExplainContext, 'serverKind'>): string => (isFz(ctx) ? 'Passive IP' : 'pasv_address');
 /** How to set it to `ip` (or to "the public address"). */
@@ -447,17 +456,19 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
   } else if (s.kind === 'max-time') {
     // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.
     drop = findDrop(trace, dataOf, startStep) ?? findDrop(trace, `${r.client}/control`, startStep);
-    culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: `--max-time ${s.seconds}` };
+    const limit = s.limit ? `${s.limit.replace(/^lftp /, '')} ${s.seconds}` : `--max-time ${s.seconds}`;
+    culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: limit };
     explanation =
-      `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished` +
+      (s.limit
+        ? `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
+        : `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished`) +
       (drop
         ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`
         : s.lastReply
           ? `; the last reply was "${s.lastReply.split('\n')[0]}".`
           : '.');
-    fix = drop
-      ? `Let the lost packet through (the rule above), or give the transfer more time (a larger --max-time).`
-      : 'Give the transfer more time (a larger --max-time), or make the link faster.';
+    const more = s.limit ? `a larger ${s.limit.replace(/^lftp /, '')}` : 'a larger --max-time';
+    fix = drop ? `Let the lost packet through (the rule above), or give the transfer more time (${more}).` : `Give the transfer more time (${more}), or make the link faster.`;
   } else if (s.kind === 'client-refused') {
     culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;

@@ -5,7 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import { MarkerType } from '@xyflow/svelte';
-import { decodePacket, describePacket, nameDevice, type Trace, type TraceEvent } from '../../core/index';
+import { decodePacket, describePacket, nameDevice, reasonBesideName, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel, payloadText } from '../playback/label';
 import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
@@ -165,7 +165,7 @@ export function buildNodes(devices: DeviceView[], states: Map<string, Partial<De
       position: nodePosition(d, orient),
       width: NODE_W,
       // The callout names the device as its title does (reasons are written with ids).
-      data: { device: d, state, align, orient, drop: s?.drop && { ...s.drop, reason: nameDevice(s.drop.reason, d.id, d.label) }, nat: s?.nat },
+      data: { device: d, state, align, orient, drop: s?.drop && { ...s.drop, reason: nameDevice(reasonBesideName(s.drop.reason, d.id), d.id, d.label) }, nat: s?.nat },
       draggable: false,
       connectable: false,
       ariaLabel: `${d.label} (${d.kind})`,

@@ -35,19 +35,19 @@ describe('display names at the server firewall drop', () => {
     expect(stepPackets(trace, send, nm)[0]!.title).toMatch(/^Sent by Server firewall \(\w+\) to /);
     expect(stepPackets(trace, send, nm)[0]!.title).not.toMatch(bareId);
     const label = stepLabel(trace.events[drop]!, nm);
-    expect(label).toMatch(/^✗ DROP at Server firewall: Dropped by Server firewall, /);
+    expect(label).toMatch(/^✗ DROP at Server firewall: Dropped by the FORWARD chain's policy/);
     expect(label).not.toMatch(bareId);
   });
   it("the step line's detail names the device", () => {
     const line = keyLine(trace, drop, names);
     expect(line.who).toBe('Server firewall');
-    expect(line.detail).toMatch(/^Dropped by Server firewall, the FORWARD chain's policy\. No answer is sent/);
+    expect(line.detail).toMatch(/^Dropped by the FORWARD chain's policy\. No answer is sent/);
     expect(line.detail).not.toMatch(bareId);
   });
   it("the canvas callout's reason names the device", () => {
     const layout = layoutTopology(scenario);
     const node = buildNodes(layout.devices, currentMarks(trace, drop, layout.links).states).find((n) => n.id === 'server-edge')!;
-    expect(node.data.drop?.reason).toMatch(/^Dropped by Server firewall, /);
+    expect(node.data.drop?.reason).toMatch(/^Dropped by the FORWARD chain's policy/);
     expect(node.data.drop?.reason).not.toMatch(bareId);
   });
 });

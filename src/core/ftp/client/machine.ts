@@ -6,14 +6,14 @@
  * the data connection's socket work is in dataConnection.ts, the transfer contract in
  * transfer.ts.
  */
-import { and, assign, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { formatIpv4, ipv4Octets, type Ipv4 } from '../../codec/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
-import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, replyFailureLines, type ConnectTarget } from './messages';
+import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, lostPeerLines, replyFailureLines, type ConnectTarget } from './messages';
 import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import {
   isReported,
@@ -33,7 +33,9 @@ import {
   type TransferReport,
 } from './transfer';
 import { TlsChannel } from '../ftps';
+import { mdtmTime } from '../server/files';
 import { LFTP_PROFILE_RETRIES, type LftpRetries } from './cmdline';
+import { curlCwds, curlUrlPath, freshCurlConn, parseCurlPath, pwdReplyPath, type CurlConnDir } from './curlPath';
 
 /** What the client machine needs from the simulation around it. */
 export interface FtpClientEnv {
@@ -87,8 +89,12 @@ interface Ctx {
   currentType: 'A' | 'I' | null;
   /** The control connection was dropped after a failed transfer; the next one reconnects. */
   ctrlDead: boolean;
-  /** BSD ftp: the server closed the connection while the user typed nothing; noticed only at the next command. */
-  peerGone: boolean;
+  /**
+   * BSD ftp: the server closed the connection while the user typed nothing; noticed only at the
+   * next command. 'idle': its last words (421 Timeout.) are still unread and answer that command;
+   * 'eof': they were read (500 OOPS), the command's answer is the end of the connection.
+   */
+  peerGone: false | 'idle' | 'eof';
   /** Logging in again on a new control connection, for the transfer at `pc`. */
   relogin: boolean;
   /** The user and password of the script's login, for logging in again. */
@@ -110,9 +116,10 @@ interface Ctx {
   extendedOff: DataCommand[];
   /** A PORT was refused once already (tnftp's default-port retry is spent). */
   portRefused: boolean;
-  /** curl: the directories of the URLs' path (the script's cd lines), and how many this connection has changed to. */
+  /** curl: the directories of the URLs' path (the script's cd lines). */
   urlDirs: string[];
-  cwdSent: number;
+  /** curl: what it knows about this control connection's directory (entry path, the last URL's). */
+  curlDir: CurlConnDir;
   /**
    * lftp's NetAccess retry state: `retries` counts connection attempts for the command under way
    * (NextTry: +1 at each connect; TrySuccess: 0 when a command ends), `intervalS` the current
@@ -122,6 +129,12 @@ interface Ctx {
   lftp: { retries: number; intervalS: number; timerEndUs: number; passive: boolean | null; retrying: boolean; optDone: string[] };
   /** lftp: the directory it is in, as it remembers it (it sends `cd pub` as `CWD /pub` and answers pwd itself). */
   lftpDir: string;
+  /**
+   * lftp: whether this control connection may still be asked SITE UTIME in each form
+   * (Connection::site_utime2_supported / site_utime_supported: true on a new connection, false
+   * once the server said it does not know it).
+   */
+  lftpUtime: { v2: boolean; v1: boolean };
 }
 
 type Ev =
@@ -200,9 +213,12 @@ function announce(c: Ctx, cmd: DataCommand, ip: Ipv4, port: number): void {
 
 /**
  * lftp after a data connection it could not open, or a data command refused (ftpclass.cc): its
- * notes, then — unless the data connection timed out — the transfer command it had queued and
- * ABOR (captured), and Disconnect. With retries left (NetAccess::NextTry: net:max-retries counts
- * the connection attempts of one command) the command is repeated on a new control connection,
+ * notes, then — unless the data connection timed out — Disconnect's DataAbort, which flushes the
+ * transfer command it had queued and ABOR into the control connection's send buffer (lftp -d
+ * logs both as `---> `) and closes the connection before that buffer is written: neither
+ * reaches the wire (captured: tests/kernel passive-server-firewall-reject, client-nat-active-
+ * no-helper with lftp). With retries left (NetAccess::NextTry: net:max-retries counts the
+ * connection attempts of one command) the command is repeated on a new control connection,
  * logged in again, once the reconnect timer allows; with none left, the fatal line. Returns
  * true when the command has failed for good.
  */
@@ -211,8 +227,8 @@ function lftpFail(c: Ctx, notes: string[], reason: string | null): boolean {
   const { env } = c.input;
   for (const n of notes) env.print(n);
   if (reason !== null) {
-    send(c, transferVerb(x.step), transferArg(x.step));
-    send(c, 'ABOR');
+    env.print(`---> ${formatFtpCommand(transferVerb(x.step), transferArg(x.step)).replace(/\r\n$/, '')}`);
+    env.print('---> ABOR');
   }
   x.dropControl = true;
   const max = (c.input.lftpRetries ?? LFTP_PROFILE_RETRIES).maxRetries;
@@ -224,6 +240,9 @@ function lftpFail(c: Ctx, notes: string[], reason: string | null): boolean {
   env.print(`${what}: Fatal error: max-retries exceeded${reason !== null ? ` (${reason})` : ''}`);
   return true;
 }
+
+/** The argument of RETR/STOR/LIST/SIZE: curl names the file alone (its directories are CWDs). */
+const wireArg = (x: Transfer): string | undefined => (x.curl ? x.curl.url.file || undefined : transferArg(x.step));
 
 /** Sends one command line on the control connection (through pseudo-TLS after AUTH TLS). */
 function send(c: Ctx, verb: string, arg?: string): void {
@@ -246,6 +265,8 @@ function printReply(c: Ctx, r: FtpReply): void {
 export const ftpClientMachine = setup({
   types: { context: {} as Ctx, events: {} as Ev, input: {} as FtpClientInput },
   delays: {
+    /** lftp's net:timeout: how long it waits with nothing happening on the control connection. */
+    lftpNetTimeout: ({ context }) => context.input.connectTimeoutMs ?? context.input.profile.connectTimeoutMs ?? 300_000,
     lftpReconnectDelay: ({ context }) => Math.max(0, (context.lftp.timerEndUs - context.input.env.now()) / 1000),
     stepWait: ({ context }) => {
       const s = current(context);
@@ -283,9 +304,21 @@ export const ftpClientMachine = setup({
     dropsControl: ({ context }) => context.input.profile.dropsControlAfterFatalError && (context.xfer?.symptomKind === 'connect' || !!context.xfer?.dropControl),
     lftpFeatFirst: ({ context }) => context.input.profile.lftpSequence,
     isLftp: ({ context }) => context.input.profile.lftpSequence,
+    isCurl: ({ context }) => context.input.profile.id === 'curl',
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
     lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
+    /** lftp: an upload is done and a SITE UTIME form is still worth asking on this connection. */
+    lftpSetsFileTime: ({ context }) => {
+      const x = context.xfer;
+      return context.input.profile.lftpSequence && !!x && isUpload(x.step) && (context.lftpUtime.v2 || context.lftpUtime.v1);
+    },
+    /** The server does not know the `SITE UTIME t FILE` just sent: lftp tries the other form, if this connection still allows it. */
+    lftpTriesOtherUtime: ({ context, event }) => code(event) >= 500 && code(event) <= 502 && context.xfer?.utimeSent === 2 && context.lftpUtime.v1,
+    lftpWaitsForActiveData: ({ context }) => {
+      const x = context.xfer;
+      return context.input.profile.lftpSequence && !!x && !isPassive(x.commands[x.index]!) && !x.dataSock;
+    },
     /** lftp repeats the failed command (retries left). */
     lftpRetries: ({ context }) => !!context.xfer?.lftpRetry,
     /** lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed). */
@@ -298,7 +331,7 @@ export const ftpClientMachine = setup({
     /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
     stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
-    curlNeedsCwd: ({ context }) => context.input.profile.id === 'curl' && context.cwdSent < context.urlDirs.length,
+    curlNeedsCwd: ({ context }) => !!context.xfer?.curl && context.xfer.curl.sent < context.xfer.curl.cwds.length,
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
@@ -321,6 +354,15 @@ export const ftpClientMachine = setup({
     connectTimeUsedUp: ({ context }) => {
       const x = context.xfer;
       return !!x && x.connectDeadlineUs !== undefined && context.input.env.now() >= x.connectDeadlineUs;
+    },
+    /**
+     * BSD ftp and curl read a download's data connection to its end before the control
+     * connection: an error reply, or the control connection's end, waits unread meanwhile.
+     */
+    blockedOnData: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || context.input.profile.readsControlDuringTransfer || !x.dataSock || x.dataClosed) return false;
+      return event.type !== 'REPLY' || event.reply.code >= 400;
     },
     transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
   },
@@ -363,6 +405,7 @@ export const ftpClientMachine = setup({
         tls: null,
         currentType: null,
         authArg: context.input.profile.authArg,
+        lftpUtime: { v2: true, v1: true },
       };
     }),
     printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
@@ -395,16 +438,19 @@ export const ftpClientMachine = setup({
     },
     sendAuthTls: ({ context }) => send(context, 'AUTH', context.authArg),
     askAuthTls: assign({ authArg: 'TLS' as const }),
-    /** curl: AUTH refused, so this URL fails (exit 64) before logging in. */
+    /**
+     * curl: AUTH refused (exit 64), or the login refused (USER/PASS: exit 67, "Access denied"),
+     * so this URL fails before its transfer; the next URL tries again on a new connection.
+     */
     failNextTransferOnAuth: assign(({ context, event }) => {
       const i = context.input.script.findIndex((step, k) => k >= context.pc && isTransfer(step));
       if (i < 0 || event.type !== 'REPLY') return { pc: context.input.script.length };
-      authFailure(context, [context.input.script[i]!], event.reply);
+      refusedBeforeTransfer(context, context.lastVerb, [context.input.script[i]!], event.reply);
       return { pc: i + 1 };
     }),
     /** AUTH refused: every transfer still to come fails before logging in. */
     failRemainingOnAuth: ({ context, event }) => {
-      if (event.type === 'REPLY') authFailure(context, context.input.script.slice(context.pc).filter(isTransfer), event.reply);
+      if (event.type === 'REPLY') refusedBeforeTransfer(context, 'AUTH', context.input.script.slice(context.pc).filter(isTransfer), event.reply);
     },
     startTls: assign(({ context }) => ({ tls: new TlsChannel(context.input.env.clientId) })),
     sendPbsz: ({ context }) => send(context, 'PBSZ', '0'),
@@ -426,7 +472,7 @@ export const ftpClientMachine = setup({
     }),
     // A new control connection: what the last one learnt about EPSV/EPRT and its directory are
     // forgotten, and the session's type is the server's default again.
-    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, cwdSent: 0 }),
+    prepareRelogin: assign({ ctrlDead: false, relogin: true, extendedOff: [] as DataCommand[], currentType: null, curlDir: freshCurlConn() }),
     /** lftp: a data connection it could not open; retried on a new connection while net:max-retries allows. */
     lftpDataFailed: ({ context, event }) => {
       if (event.type !== 'DATA_FAILED' || !context.xfer) return;
@@ -441,6 +487,76 @@ export const ftpClientMachine = setup({
       }
       if (lftpFail(context, notes, timedOut ? null : errno)) {
         reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
+      }
+    },
+    /**
+     * lftp's login failed: `pwd` lines before the first command that needs the server are
+     * answered from memory (lftp connects only for such a command: captured, pwd ok before the
+     * login), that command fails with "Login failed: <reply>", the rest are lost.
+     */
+    lftpLoginFailed: ({ context, event }) => {
+      if (event.type !== 'REPLY') return;
+      const { env, script } = context.input;
+      const rest = script.slice(context.pc + 1);
+      const k = rest.findIndex((st) => (isTransfer(st) || isCommandStep(st)) && st.kind !== 'pwd');
+      const failing = k < 0 ? undefined : rest[k];
+      const reply = `${event.reply.code} ${event.reply.text}`;
+      if (failing) {
+        const arg = isTransfer(failing) ? transferArg(failing) : stepCommand(failing as CommandStep)[1];
+        const name =
+          failing.kind === 'ls'
+            ? 'ls'
+            : failing.kind === 'get'
+              ? 'get'
+              : failing.kind === 'put' || failing.kind === 'append'
+                ? 'put'
+                : stepCommand(failing as CommandStep)[0].toLowerCase();
+        env.print(`${name}: ${arg ? `${arg}: ` : ''}Login failed: ${reply}`);
+      }
+      send(context, 'PWD');
+      for (const [i, st] of rest.entries()) {
+        if (!isReported(st)) continue;
+        if (st.kind === 'pwd' && (k < 0 || i < k)) {
+          env.print(`ftp://${context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
+          env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
+        } else if (i === k) {
+          env.report({
+            client: env.clientId,
+            command: describeStep(st),
+            ok: false,
+            bytes: 0,
+            symptom: { kind: 'reply', verb: 'PASS', code: event.reply.code, text: event.reply.lines.join('\n') },
+          });
+        } else env.report({ client: env.clientId, command: describeStep(st), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
+      }
+    },
+    /** lftp's SITE UTIME in the first form this connection still allows, with the local file's time. */
+    sendSiteUtime: ({ context }) => {
+      const x = context.xfer!;
+      const file = transferArg(x.step) ?? '';
+      // The local file's time: written before the session began (the simulated clock's start).
+      const t = mdtmTime(0);
+      if (context.lftpUtime.v2 && x.utimeSent === undefined) {
+        x.utimeSent = 2;
+        send(context, 'SITE', `UTIME ${t} ${file}`);
+      } else {
+        x.utimeSent = 1;
+        send(context, 'SITE', `UTIME ${file} ${t} ${t} ${t} UTC`);
+      }
+    },
+    noteSiteUtimeAnswer: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || event.type !== 'REPLY' || ![500, 501, 502].includes(event.reply.code)) return;
+      if (x.utimeSent === 2) context.lftpUtime.v2 = false;
+      else context.lftpUtime.v1 = false;
+    },
+    /** lftp: net:timeout ran out waiting for the server (active mode): no command, no ABOR, the connection dropped. */
+    lftpNetTimeout: ({ context }) => {
+      const x = context.xfer;
+      if (!x) return;
+      const ms = context.input.connectTimeoutMs ?? context.input.profile.connectTimeoutMs ?? 300_000;
+      if (lftpFail(context, ['**** Timeout - reconnecting'], null)) {
+        reportFailure(context, { kind: 'max-time', seconds: ms / 1000, lastReply: context.lastReply, limit: 'lftp net:timeout' });
       }
     },
     /** lftp: PORT refused — passive on (a 5xx, ftp:auto-passive-mode); PASV refused — passive off; then as a data socket error. */
@@ -487,8 +603,28 @@ export const ftpClientMachine = setup({
       const s = current(context);
       return s?.kind === 'cd' ? { urlDirs: [...context.urlDirs, s.dir] } : {};
     }),
-    sendUrlCwd: ({ context }) => send(context, 'CWD', context.urlDirs[context.cwdSent]),
-    noteUrlCwd: assign(({ context }) => ({ cwdSent: context.cwdSent + 1 })),
+    sendUrlCwd: ({ context }) => {
+      const c = context.xfer!.curl!;
+      send(context, 'CWD', c.cwds[c.sent]);
+    },
+    noteUrlCwd: ({ context }) => {
+      context.xfer!.curl!.sent++;
+    },
+    /** curl: a refused CWD; the directory is not remembered (ftp_done: cwdfail). */
+    noteUrlCwdRefused: ({ context }) => {
+      context.xfer!.curl!.cwdFailed = true;
+    },
+    /** curl's entry path: the directory PWD reported after login (it goes back there on a reused connection). */
+    noteEntryPath: assign(({ context, event }) => {
+      if (context.input.profile.id !== 'curl' || event.type !== 'REPLY' || event.reply.code !== 257) return {};
+      return { curlDir: { ...context.curlDir, entryPath: pwdReplyPath(event.reply.text) } };
+    }),
+    /** curl's ftp_done: the connection is reused by the next URL and remembers this one's directory. */
+    curlTransferEnded: assign(({ context }) => {
+      const c = context.xfer?.curl;
+      if (!c) return {};
+      return { curlDir: { ...context.curlDir, reused: true, prevPath: c.cwdFailed ? null : c.url.dir } };
+    }),
     sendLoginCommand: ({ context }) => send(context, nextLoginCommand(context)!),
     loginCommandAnswered: assign(({ context }) => ({ loginStep: context.loginStep + 1 })),
     printSystem: ({ context }) => {
@@ -496,8 +632,15 @@ export const ftpClientMachine = setup({
       context.input.env.print('Using binary mode to transfer files.');
     },
     advance: assign(({ context }) => {
-      // lftp's TrySuccess: a command that ended (well or not) leaves the retry count at 0.
-      if (isReported(current(context))) context.lftp.retries = 0;
+      // lftp's TrySuccess: a command that ended (well or not) leaves the retry count at 0. Its
+      // passive flag, switched by a refusal (ftp:auto-passive-mode), holds for that command's
+      // retries only: the next command starts from ftp:passive-mode again (captured:
+      // tests/kernel client-nat-active-no-helper with lftp, PORT for the get after the ls's
+      // "Switching passive mode on").
+      if (isReported(current(context))) {
+        context.lftp.retries = 0;
+        context.lftp.passive = null;
+      }
       return { pc: context.pc + 1, xfer: null };
     }),
     sendStepCommand: ({ context }) => {
@@ -549,6 +692,11 @@ export const ftpClientMachine = setup({
       const { env, maxTimeMs } = context.input;
       const startedUs = context.urlStartUs ?? env.now();
       const xfer = newTransfer(step, commands, startedUs);
+      // curl: the URL's directories (the script's cd lines and the argument's own), changed to as curl does.
+      if (context.input.profile.id === 'curl') {
+        const url = parseCurlPath(curlUrlPath(context.urlDirs, transferArg(step), step.kind === 'ls'));
+        xfer.curl = { url, cwds: curlCwds(context.curlDir, url), sent: 0, cwdFailed: false };
+      }
       // curl --max-time: one timer per transfer, from its start; cancelled when the transfer ends.
       if (maxTimeMs != null && env.timer) xfer.cancelMaxTime = env.timer(Math.max(0, startedUs + maxTimeMs * 1000 - env.now()), () => self.send({ type: 'MAX_TIME', xfer }));
       // lftp's repeat of a command: what the first try learnt (SIZE, MDTM) is not asked again.
@@ -563,7 +711,7 @@ export const ftpClientMachine = setup({
       const next = nextInPhase(context, params.phase)!;
       x.pending = { phase: params.phase, ...next };
       if (next.cmd.verb !== 'TYPE') {
-        send(context, next.cmd.verb, transferArg(x.step));
+        send(context, next.cmd.verb, wireArg(x));
         return {};
       }
       const type = typeArg(next.cmd, x.step);
@@ -656,8 +804,8 @@ export const ftpClientMachine = setup({
       }
     },
     sendTransferCommand: ({ context }) => {
-      const s = context.xfer!.step;
-      send(context, transferVerb(s), transferArg(s));
+      const x = context.xfer!;
+      send(context, transferVerb(x.step), wireArg(x));
     },
     uploadIfStor: ({ context }) => {
       const x = context.xfer!;
@@ -734,6 +882,19 @@ export const ftpClientMachine = setup({
       for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
+    /** An event read later (blockedOnData). */
+    hold: ({ context, event }) => {
+      const x = context.xfer!;
+      if (event.type === 'REPLY' || event.type === 'CTRL_CLOSED' || event.type === 'CTRL_FAILED') (x.held ??= []).push(event);
+    },
+    /** The held events, read now, in the order they came. */
+    replayHeld: enqueueActions(({ context, enqueue }) => {
+      const x = context.xfer;
+      const held = x?.held;
+      if (!x || !held) return;
+      x.held = undefined;
+      for (const e of held) enqueue.raise(e);
+    }),
     cleanupData: ({ context }) => {
       context.xfer?.cancelMaxTime?.();
       if (context.xfer) closeData(context.xfer);
@@ -765,9 +926,10 @@ export const ftpClientMachine = setup({
     extendedOff: [],
     portRefused: false,
     urlDirs: [],
-    cwdSent: 0,
+    curlDir: freshCurlConn(),
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
     lftpDir: '/',
+    lftpUtime: { v2: true, v1: true },
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -896,7 +1058,7 @@ export const ftpClientMachine = setup({
         REPLY: { actions: 'printReply' },
         // BSD ftp (netkit, inetutils, tnftp) reads nothing while idle: it finds the close (the
         // 421 Timeout.) only when it sends its next command (captured: tests/kernel vsftpd-idle-timeout).
-        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: true }) },
+        CTRL_CLOSED: { guard: ({ context }) => BSD_FTP.includes(context.input.profile.id), actions: assign({ peerGone: 'idle' as const }) },
       },
     },
     /** The command sent into a connection the server already closed; then the session is over. */
@@ -906,6 +1068,8 @@ export const ftpClientMachine = setup({
         if (isCommandStep(s)) {
           const [verb, arg] = stepCommand(s);
           send(context, verb, arg);
+          // Its last words already read (500 OOPS): the answer is the end of the connection.
+          if (context.peerGone === 'eof') for (const l of lostPeerLines(context.input.profile, verb)) context.input.env.print(l);
         } else {
           // Passive: its PASV/EPSV (an active PORT would first need a listening port: not modelled).
           const dc = commandsFor(context)[0];
@@ -914,7 +1078,10 @@ export const ftpClientMachine = setup({
           if (dc === 'PASV' && context.input.profile.id !== 'tnftp') context.input.env.print('Passive mode refused.');
         }
       },
-      always: { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
+      always: [
+        { guard: ({ context }) => context.peerGone === 'eof', target: 'closed', actions: 'closeControl' },
+        { target: 'closed', actions: ['reportRemainingAsLost', 'closeControl'] },
+      ],
     },
     user: {
       entry: ['takeCredentials', 'sendUser'],
@@ -922,6 +1089,7 @@ export const ftpClientMachine = setup({
         REPLY: [
           { guard: 'is331', target: 'pass', actions: 'printReply' },
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
           { target: 'quitting', actions: ['printReply', 'reportReplyFailure', 'reportRemainingAsLost'] },
         ],
       },
@@ -931,6 +1099,27 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is230', target: 'loggedIn', actions: 'printReply' },
+          // curl refused at login sends no QUIT (its control connection counts as valid only once
+          // a transfer began: lib/ftp.c ctl_valid, ftp_quit); this URL fails (exit 67), the next
+          // one logs in again on a new connection (captured: tests/kernel vsftpd-chroot-writable-root).
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'failNextTransferOnAuth', 'dropControl'] },
+          // tnftp after vsftpd's 500 OOPS (the server closes): "Login failed.", and it notices the
+          // close only when its next command gets no answer (captured: the same world).
+          {
+            guard: ({ context, event }) => context.input.profile.id === 'tnftp' && code(event) !== 530,
+            target: 'next',
+            // The steps left are lost with the session: reported now, against the OOPS.
+            actions: ['printReply', 'printLoginFailed', 'reportRemainingAsLost', assign({ peerGone: 'eof' as const }), 'advance'],
+          },
+          // lftp's login refused with a 5xx other than 530 (vsftpd's 500 OOPS, the server then
+          // closing): LoginCheck sets LOGIN_FAILED, but the PWD it queued behind PASS is already
+          // flushed (sync mode sends it once PASS is answered): PWD goes out, no QUIT (captured:
+          // tests/kernel vsftpd-chroot-writable-root with lftp, twice).
+          {
+            guard: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && code(event) !== 530,
+            target: 'lftpLoginFailed',
+            actions: ['printReply', 'lftpLoginFailed'],
+          },
           // BSD ftp (netkit, inetutils) asks SYST after its login at connect even when it failed
           // (captured: tests/kernel vsftpd-login-fails), then shows the prompt again.
           {
@@ -957,6 +1146,8 @@ export const ftpClientMachine = setup({
     // Its steps are reported already: a close now only ends the session.
     systThenQuit: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'quitting', actions: 'printReply' }, CTRL_CLOSED: 'closed', CTRL_FAILED: 'closed' } },
     systAfterFailure: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'next', actions: ['printReply', 'advance'] } } },
+    /** lftp after its login failed: the queued PWD's answer (if the server still gives one), then the end. */
+    lftpLoginFailed: { on: { REPLY: { actions: 'printReply' }, CTRL_CLOSED: 'closed', CTRL_FAILED: 'closed' } },
     /** The profile's after-login commands, one at a time; then the next script line. */
     loggedIn: {
       always: [
@@ -971,7 +1162,7 @@ export const ftpClientMachine = setup({
     /** tnftp asks what the server supports; it goes on whatever the answer. */
     feat: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
     /** curl asks for the entry path; any answer will do (it only remembers it). */
-    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'loginCommandAnswered'] } } },
+    pwd: { entry: 'sendLoginCommand', on: { REPLY: { target: 'loggedIn', actions: ['printReply', 'noteEntryPath', 'loginCommandAnswered'] } } },
     transfer: {
       initial: 'start',
       // curl --max-time: the transfer's whole time, connect and login included for the first URL.
@@ -995,7 +1186,7 @@ export const ftpClientMachine = setup({
           on: {
             REPLY: [
               { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteUrlCwd'] },
-              { target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { target: 'failed', actions: ['printReply', 'noteUrlCwdRefused', 'reportReplyFailure'] },
             ],
           },
         },
@@ -1051,6 +1242,11 @@ export const ftpClientMachine = setup({
         size: sequenceState('beforeTransferCommand', 'beforeCommand'),
         sendCommand: {
           entry: 'sendTransferCommand',
+          // lftp in active mode: the server's data connection never arrives and no reply comes
+          // (a client firewall drops the server's SYNs; vsftpd's own connect_timeout is longer):
+          // lftp gives up on its net:timeout (captured: tests/kernel active-client-firewall-blocked
+          // with lftp, "**** Timeout - reconnecting" 5 s after LIST with net:timeout 5).
+          after: { lftpNetTimeout: { guard: 'lftpWaitsForActiveData', target: 'failed', actions: 'lftpNetTimeout' } },
           on: {
             DATA_ACCEPTED: { actions: 'takeAccepted' },
             DATA_CLOSED: { actions: 'markDataClosed' },
@@ -1064,25 +1260,49 @@ export const ftpClientMachine = setup({
         transferring: {
           always: [
             { guard: and(['transferComplete', { type: 'nextInPhaseWaitsIn', params: { phase: 'afterDownload' as const, state: 'mdtm' as const } }]), target: 'mdtm' },
+            { guard: and(['transferComplete', 'lftpSetsFileTime']), target: 'utime' },
             { guard: 'transferComplete', target: 'done' },
           ],
           on: {
             DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
-            DATA_CLOSED: { actions: 'markDataClosed' },
-            REPLY: [{ guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] }, { actions: ['printReply', 'mark226'] }],
+            DATA_CLOSED: { actions: ['markDataClosed', 'replayHeld'] },
+            REPLY: [
+              { guard: 'blockedOnData', actions: 'hold' },
+              { guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { actions: ['printReply', 'mark226'] },
+            ],
+            CTRL_CLOSED: { guard: 'blockedOnData', actions: 'hold' },
+            CTRL_FAILED: { guard: 'blockedOnData', actions: 'hold' },
           },
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */
         mdtm: sequenceState('afterDownload', 'transferring'),
-        done: { entry: 'reportSuccess', always: { target: '#ftpClient.next', actions: 'advance' } },
+        /**
+         * lftp after an upload the server confirmed (ftpclass.cc Expect::TRANSFER, 2xx with every
+         * byte sent): SendUTimeRequest sets the remote file's time to the local file's, in the
+         * first form this connection still allows (vsftpd announces neither MFMT nor MFF):
+         * `SITE UTIME <time> FILE`, then `SITE UTIME FILE <time> <time> <time> UTC`; a 500, 501
+         * or 502 answer (site_cmd_unsupported) rules that form out and tries the next.
+         */
+        utime: {
+          entry: 'sendSiteUtime',
+          on: {
+            REPLY: [
+              { guard: 'lftpTriesOtherUtime', target: 'utime', reenter: true, actions: ['printReply', 'noteSiteUtimeAnswer'] },
+              { target: 'done', actions: ['printReply', 'noteSiteUtimeAnswer'] },
+            ],
+          },
+        },
+        done: { entry: ['reportSuccess', 'curlTransferEnded'], always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
-          entry: 'cleanupData',
+          entry: ['cleanupData', 'curlTransferEnded'],
           // Every profile goes on with the next command; curl, after a data connection it could
           // not open, on a new control connection (the next URL logs in again).
           always: [
             { guard: 'lftpRetries', target: '#ftpClient.next', actions: ['dropControl', 'markLftpRetry'] },
             { guard: 'dropsControl', target: '#ftpClient.next', actions: ['dropControl', 'advance'] },
-            { target: '#ftpClient.next', actions: 'advance' },
+            // What came on the control connection meanwhile is read now: it answers the next command.
+            { target: '#ftpClient.next', actions: ['replayHeld', 'advance'] },
           ],
         },
       },
@@ -1100,17 +1320,17 @@ export const ftpClientMachine = setup({
   },
 });
 
-/** The server refused AUTH: these transfers fail with its reply (curl prints exit 64). */
-function authFailure(c: Ctx, steps: ScriptStep[], reply: FtpReply): void {
+/** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */
+function refusedBeforeTransfer(c: Ctx, verb: string, steps: ScriptStep[], reply: FtpReply): void {
   const { env, profile } = c.input;
-  for (const l of replyFailureLines(profile, 'AUTH', reply.code)) env.print(l);
+  for (const l of replyFailureLines(profile, verb, reply.code)) env.print(l);
   for (const step of steps) {
     env.report({
       client: env.clientId,
       command: describeStep(step),
       ok: false,
       bytes: 0,
-      symptom: { kind: 'reply', verb: 'AUTH', code: reply.code, text: reply.lines.join('\n') },
+      symptom: { kind: 'reply', verb, code: reply.code, text: reply.lines.join('\n') },
     });
   }
 }

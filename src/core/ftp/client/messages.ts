@@ -150,3 +150,14 @@ export function dataFallbackLines(profile: ClientProfile, cmd: string): string[]
 export function unroutablePasvLines(profile: ClientProfile): string[] {
   return profile.id === 'filezilla' ? ['Status: Server sent passive reply with unroutable address. Using server address instead.'] : [];
 }
+
+/**
+ * BSD ftp reading the end of its control connection where it waited for a reply (getreply:
+ * lostpeer), then what the command says about it. Captured: tnftp "421 Service not available,
+ * remote server has closed connection." and, for pwd, "Unable to determine remote directory";
+ * inetutils the same 421 line without the period.
+ */
+export function lostPeerLines(profile: ClientProfile, verb: string): string[] {
+  if (profile.id === 'tnftp') return ['421 Service not available, remote server has closed connection.', ...(verb === 'PWD' ? ['Unable to determine remote directory'] : [])];
+  return ['421 Service not available, remote server has closed connection'];
+}

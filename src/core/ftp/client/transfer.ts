@@ -4,6 +4,8 @@
  */
 import type { Ipv4 } from '../../codec/addr';
 import type { ConnectError, TcpSocket } from '../../tcp/hostStack';
+import type { FtpReply } from '../../codec/ftp';
+import type { CurlUrlPath } from './curlPath';
 import type { DataCommand, MdtmCommand, SizeCommand, TypeCommand } from './profiles';
 import { isCommandStep, type CommandStep, type ScriptStep } from './script';
 
@@ -13,8 +15,12 @@ export type Symptom =
   | { kind: 'reply'; verb: string; code: number; text: string }
   | { kind: 'client-refused'; text: string }
   | { kind: 'control-lost'; err?: ConnectError; lastReply?: string; during?: boolean }
-  /** The client's own limit on the whole transfer ran out (curl --max-time), not while dialling a data connection. */
-  | { kind: 'max-time'; seconds: number; lastReply?: string }
+  /**
+   * The client's own limit ran out, not while dialling a data connection: curl --max-time (the
+   * whole transfer), or with `limit` another client's (lftp net:timeout: nothing happened on the
+   * control connection for that long).
+   */
+  | { kind: 'max-time'; seconds: number; lastReply?: string; limit?: string }
   /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
   | { kind: 'unfinished'; state: string; budget: boolean };
 
@@ -46,6 +52,8 @@ export interface Transfer {
   target?: { ip: Ipv4; port: number };
   dataConn?: string;
   dataSock?: TcpSocket;
+  /** lftp: the SITE UTIME form last sent after this upload (2: `SITE UTIME t FILE`, 1: `SITE UTIME FILE t t t UTC`). */
+  utimeSent?: 1 | 2;
   listener?: { close(): void; readonly port: number };
   bytes: number;
   listing: string;
@@ -83,6 +91,10 @@ export interface Transfer {
   announcedSize?: number;
   /** The passive data connection is open. */
   dataConnected?: boolean;
+  /** curl: the URL's path, the CWDs it sends before the data command, how many were answered, a refusal. */
+  curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean };
+  /** Replies and the control connection's end that came while the client read the data connection (read later). */
+  held?: ({ type: 'REPLY'; reply: FtpReply } | { type: 'CTRL_CLOSED' } | { type: 'CTRL_FAILED'; err: ConnectError })[];
   /** Cancels the transfer's --max-time timer. */
   cancelMaxTime?: () => void;
 }

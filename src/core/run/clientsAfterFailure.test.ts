@@ -1,0 +1,98 @@
+/**
+ * What curl, tnftp and inetutils ftp send and print when the session goes wrong under them, as
+ * captured on a real kernel (tests/kernel, Linux 6.18, vsftpd 3.0.3, curl 7.88.1, tnftp 20230507,
+ * inetutils ftp 2.4): after vsftpd's login OOPS, and while a middlebox resets the data
+ * connection towards the server only.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SCENARIOS } from '../../scenarios/index';
+import { formatScenarioError, loadScenario } from '../scenario/load';
+import { runScenario, type RunResult } from '../runScenario';
+import type { TraceEvent } from '../sim/trace';
+
+function run(id: string, edit: (j: any) => void): RunResult {
+  const j = structuredClone(BUILTIN_SCENARIOS.find((s) => s.id === id)!.json) as any;
+  edit(j);
+  const r = loadScenario(j, `${id}.json`);
+  if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
+  return runScenario(r.scenario);
+}
+type Ftp = Extract<TraceEvent, { kind: 'ftp' }>;
+type Console = Extract<TraceEvent, { kind: 'console' }>;
+/** The command lines the client sent, in order (the server's record of them left out). */
+const commands = (r: RunResult, host: string): string[] => r.trace.events.filter((e): e is Ftp => e.kind === 'ftp' && e.dir === 'command' && e.host === host).map((e) => e.text);
+const said = (r: RunResult): string[] => r.trace.events.filter((e): e is Console => e.kind === 'console').map((e) => e.text);
+
+describe('after vsftpd’s 500 OOPS at login (vsftpd-chroot-writable-root)', () => {
+  const oops = (profile: string, script?: string[]) =>
+    run('vsftpd-chroot-writable-root', (j) => {
+      j.client.profile = profile;
+      if (script) j.script = script;
+    });
+
+  it('curl sends no QUIT: the URL fails with exit 67 and the connection is closed', () => {
+    const r = oops('curl');
+    expect(commands(r, 'laptop')).toEqual(['USER alice', 'PASS wonderland']);
+    expect(said(r)).toContain('curl: (67) Access denied: 500');
+    // curl has no pwd: the one URL is the only step it reports.
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([['get notes.txt', false]]);
+  });
+
+  it('curl with two URLs logs in again for the second, and is refused again', () => {
+    const r = oops('curl', ['login', 'get notes.txt', 'get notes.txt', 'quit']);
+    expect(commands(r, 'laptop')).toEqual(['USER alice', 'PASS wonderland', 'USER alice', 'PASS wonderland']);
+    expect(said(r).filter((l) => l.startsWith('curl: (67)'))).toHaveLength(2);
+  });
+
+  it('tnftp says "Login failed." and sends its next command into the closed connection, then sees the end', () => {
+    const r = oops('tnftp');
+    expect(commands(r, 'laptop')).toEqual(['USER alice', 'PASS wonderland', 'PWD']);
+    const out = said(r);
+    const at = out.indexOf('500 OOPS: vsftpd: refusing to run with writable root inside chroot()');
+    expect(out.slice(at + 1, at + 6)).toEqual([
+      'Login failed.',
+      'ftp> pwd',
+      '---> PWD',
+      '421 Service not available, remote server has closed connection.',
+      'Unable to determine remote directory',
+    ]);
+  });
+
+  it('inetutils (the classic client’s stand-in) asks SYST, as before', () => {
+    expect(commands(oops('inetutils'), 'laptop')).toEqual(['USER alice', 'PASS wonderland', 'SYST']);
+  });
+});
+
+describe('a middlebox resets the download towards the server only (vsftpd-426-reset-mid-transfer)', () => {
+  const reset = (client: object) => run('vsftpd-426-reset-mid-transfer', (j) => (j.client = { host: 'client', ...client }));
+  const NOT_READ = '426 Failure writing network stream.';
+
+  it('curl reads the data connection, which stays silent: --max-time ends it (exit 28, 0 bytes of the size the 150 announced), the 426 unread, no QUIT', () => {
+    const r = reset({ command: 'curl --max-time 15 ftp://203.0.113.10/big.iso' });
+    expect(commands(r, 'client')).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPSV', 'TYPE I', 'SIZE big.iso', 'RETR big.iso']);
+    const out = said(r);
+    expect(out).toContain('curl: (28) Operation timed out after 15000 milliseconds with 0 out of 1048576 bytes received');
+    expect(out).not.toContain(NOT_READ);
+    expect(r.verdict.transfers[0]).toMatchObject({ command: 'get big.iso', ok: false, failure: { kind: 'client-timeout' } });
+    // The explanation points at the rule that reset the data connection.
+    expect(r.verdict.transfers[0]!.failure!.explanation).toMatch(/REJECT --reject-with tcp-reset/);
+  });
+
+  it('tnftp and inetutils wait on the data connection for ever: the 426 is never read, nothing more is sent', () => {
+    for (const [profile, last] of [
+      ['tnftp', 'RETR big.iso'],
+      ['inetutils', 'RETR big.iso'],
+    ] as const) {
+      const r = reset({ profile, mode: 'passive' });
+      const sent = commands(r, 'client');
+      expect(sent[sent.length - 1]).toBe(last);
+      expect(said(r)).not.toContain(NOT_READ);
+      expect(r.verdict.transfers[0]).toMatchObject({ ok: false, failure: { kind: 'stalled' } });
+    }
+  });
+
+  it('lftp (the scenario’s own client) reads the control connection meanwhile and stops at the 426', () => {
+    const r = run('vsftpd-426-reset-mid-transfer', () => undefined);
+    expect(said(r)).toContain(NOT_READ);
+  });
+});

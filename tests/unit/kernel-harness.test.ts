@@ -1,0 +1,155 @@
+/**
+ * The kernel check's own machinery (tests/kernel): the pool that runs worlds side by side, the
+ * plan that gives each world its own namespaces and folder, and the comparison of two runs'
+ * rows. The kernel runs themselves need root and namespaces (npm run test:kernel).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseClientCommand, type ScenarioFile } from '../../src/core/index';
+import { commandLineClient, withHarnessBounds } from '../kernel/commandLine';
+import { defaultJobs, jobsOption, runPool } from '../kernel/pool';
+import { planWorlds } from '../kernel/world';
+import { rowDifferences } from '../kernel/sameRows';
+import { clientSays, maskTimes, type Row } from '../kernel/compare';
+
+const builtins = readdirSync('src/scenarios')
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => ({ id: f.replace(/\.json$/, ''), file: JSON.parse(readFileSync(`src/scenarios/${f}`, 'utf8')) as ScenarioFile }));
+
+describe('kernel check: worlds in parallel', () => {
+  it('runs at most N jobs at once and returns results in the plan order, each heard as it finishes', async () => {
+    const delays = [40, 5, 30, 1, 20, 10, 2];
+    let running = 0;
+    let most = 0;
+    const heard: number[] = [];
+    const out = await runPool(
+      delays.map((d, i) => ({ i, d })),
+      3,
+      async (j) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, j.d));
+        running--;
+        return j.i * 10;
+      },
+      (r) => heard.push(r),
+    );
+    expect(out).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(most).toBe(3);
+    // Finished out of order (the short ones first), reported as they finished.
+    expect(heard).not.toEqual(out);
+    expect([...heard].sort((a, b) => a - b)).toEqual(out);
+  });
+
+  it('one job at a time is the sequential run', async () => {
+    const order: number[] = [];
+    await runPool([3, 1, 2], 1, async (j) => {
+      order.push(j);
+      await new Promise((r) => setTimeout(r, j));
+      return j;
+    });
+    expect(order).toEqual([3, 1, 2]);
+  });
+
+  it('reads --jobs, refuses nonsense by name, and defaults to several worlds per core', () => {
+    expect(jobsOption(['--only', 'x', '--jobs', '3'], 2)).toBe(3);
+    expect(jobsOption(['--jobs=1'], 2)).toBe(1);
+    expect(jobsOption([], 2)).toBe(defaultJobs(2));
+    expect(defaultJobs(2)).toBeGreaterThan(2);
+    expect(jobsOption(['--jobs', '0'], 2)).toEqual({ error: expect.stringContaining('--jobs') });
+    expect(jobsOption(['--jobs', 'many'], 2)).toEqual({ error: expect.stringContaining('"many"') });
+  });
+
+  it('gives every world of the full run its own namespace prefix and work folder', () => {
+    const plan = planWorlds(builtins, { only: null, onlyClients: null, variants: true, variantsFor: null, kernelOnly: false, prefix: 'fttw-1-', workRoot: '/tmp/w' });
+    expect(plan.length).toBeGreaterThan(builtins.length * 2);
+    expect(new Set(plan.map((j) => j.label)).size).toBe(plan.length);
+    expect(new Set(plan.map((j) => j.workDir)).size).toBe(plan.length);
+    // No prefix is the start of another's (fttw-1-1- vs fttw-1-11-): each world's namespaces are its own.
+    const prefixes = plan.map((j) => j.nsPrefix);
+    for (const p of prefixes) expect(prefixes.filter((q) => q.startsWith(p))).toEqual([p]);
+    expect(plan.map((j) => j.index)).toEqual(plan.map((_, i) => i));
+  });
+});
+
+describe('kernel check: two runs compared row by row', () => {
+  const row = (scenario: string, check: string, status: Row['status'], kernel: string, sim = ''): Row => ({ scenario, check, status, kernel, sim });
+  const a = [row('s', 'outcome ls', 'agree', 'ok', 'ok'), row('s', 'kind get', 'disagree', 'timeout', 'ftp-425')];
+  it('finds nothing between equal runs', () => {
+    expect(
+      rowDifferences(
+        a,
+        a.map((r) => ({ ...r })),
+      ),
+    ).toEqual([]);
+  });
+  it('names a row whose status or text changed, a missing row and a changed order', () => {
+    expect(rowDifferences(a, [a[0]!, { ...a[1]!, kernel: 'timeout+425' }])).toEqual([expect.stringContaining('s | kind get')]);
+    expect(rowDifferences(a, [a[0]!, { ...a[1]!, status: 'agree' }])[0]).toContain('second: agree');
+    expect(rowDifferences(a, [a[0]!])).toEqual([expect.stringContaining('only in the first run')]);
+    expect(rowDifferences(a, [a[1]!, a[0]!])).toEqual(['the rows are in a different order']);
+  });
+});
+
+describe('kernel check: wall time kept out of the compared texts', () => {
+  it("masks a client's count of the milliseconds it waited, in both spellings", () => {
+    expect(maskTimes("curl: (28) Failed to connect to 203.0.113.1 port 21 after 5001 ms: Couldn't connect to server")).toBe(
+      "curl: (28) Failed to connect to 203.0.113.1 port 21 after N ms: Couldn't connect to server",
+    );
+    expect(clientSays(['curl: (28) Operation timed out after 15002 milliseconds with 0 out of 1048576 bytes received'])).toBe(
+      'curl: (28) Operation timed out after N milliseconds with 0 out of 1048576 bytes received',
+    );
+  });
+});
+
+describe('kernel check: a client given as a command line, run as written', () => {
+  it("adds only the harness's time-outs to the line both worlds run, and only where the line sets none", () => {
+    const curl = withHarnessBounds('curl -v --disable-epsv --no-ftp-skip-pasv-ip --max-time 20 ftp://203.0.113.1/readme.txt');
+    expect(curl).toEqual({
+      command: 'curl -v --disable-epsv --no-ftp-skip-pasv-ip --max-time 20 ftp://203.0.113.1/readme.txt --connect-timeout 5',
+      added: ['--connect-timeout 5'],
+    });
+    expect(withHarnessBounds('curl --connect-timeout=9 -m 3 ftp://h/x').added).toEqual([]);
+    const lftp = withHarnessBounds("lftp -e 'set net:max-retries 3; get readme.txt' 203.0.113.10");
+    expect(lftp.command).toBe("lftp -e 'set net:timeout 5; set net:max-retries 3; get readme.txt' 203.0.113.10");
+    // The model reads the new line as the same client with the harness's time-out.
+    const parsed = parseClientCommand(lftp.command);
+    expect(parsed.ok && parsed.fields).toMatchObject({ connectTimeoutS: 5, script: ['login', 'get readme.txt', 'quit'], connectTo: '203.0.113.10' });
+    expect(withHarnessBounds('ftp -p 203.0.113.10').added).toEqual([]);
+  });
+
+  it('runs the same program with the same options, adding only what reads the run', () => {
+    const curl = commandLineClient('curl -v --disable-epsv ftp://203.0.113.1/readme.txt ftp://203.0.113.1/', '/w', 'MARK');
+    expect(curl).toMatchObject({ program: 'stdbuf', cwd: '/w' });
+    const args = (curl as { args: string[] }).args;
+    expect(args.slice(2, 6)).toEqual(['curl', '-v', '--disable-epsv', 'ftp://203.0.113.1/readme.txt']);
+    // Two downloads, two -o, and the marker after each URL.
+    expect(args.filter((a) => a === '-o')).toHaveLength(2);
+    expect(args).toContain('MARK %{exitcode} %{size_download} %{size_upload}\\n');
+    const lftp = commandLineClient("lftp -e 'set net:max-retries 3; cd pub; get readme.txt' 203.0.113.10", '/w', 'MARK') as { args: string[]; input: string };
+    expect(lftp.args).toEqual(['-oL', '-eL', 'lftp', '-d', '-e', 'set net:max-retries 3; cd pub; echo MARK; get readme.txt; echo MARK', '203.0.113.10']);
+    expect(lftp.input).toBe('quit\n');
+    expect(commandLineClient('ftp -p 203.0.113.10', '/w', 'MARK')).toBeNull();
+    expect(commandLineClient('curl -w %{http_code} ftp://h/x', '/w', 'MARK')).toEqual({ unsupported: expect.stringContaining('-w') });
+  });
+
+  it('plans a command-line scenario once, with its own program (no variants: the line names it)', () => {
+    const plan = planWorlds(builtins, {
+      only: ['lftp-retries-passive-reject', 'server-nat-curl-trusts-227'],
+      onlyClients: null,
+      variants: true,
+      variantsFor: null,
+      kernelOnly: false,
+      prefix: 'p-',
+      workRoot: '/w',
+    });
+    expect(plan.map((j) => [j.label, j.primaryProfile])).toEqual([
+      ['lftp-retries-passive-reject', 'lftp'],
+      ['server-nat-curl-trusts-227', 'curl'],
+    ]);
+    const lftpOnly = planWorlds(builtins, { only: null, onlyClients: ['lftp'], variants: false, variantsFor: null, kernelOnly: false, prefix: 'p-', workRoot: '/w' });
+    expect(lftpOnly.map((j) => j.label)).toContain('lftp-retries-passive-reject');
+    expect(lftpOnly.map((j) => j.label)).not.toContain('server-nat-curl-trusts-227');
+  });
+});
