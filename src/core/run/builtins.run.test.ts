@@ -437,6 +437,44 @@ describe('built-in scenarios through the simulator', () => {
       expect(f.explanation).toMatch(/net:timeout 5/);
     });
 
+    it('lftp after a login OOPS: its pwd answered from memory, the PWD queued behind PASS still sent, no QUIT; the get fails with "Login failed"', () => {
+      const r = run('vsftpd-chroot-writable-root', (j) => (j.client.profile = 'lftp'));
+      expect(commandsOf(r, 'laptop')).toEqual(['FEAT', 'AUTH TLS', 'USER alice', 'PASS wonderland', 'PWD']);
+      expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([
+        ['pwd', true],
+        ['get notes.txt', false],
+      ]);
+      const f = r.verdict.transfers[1]!.failure!;
+      expect(f.clientSees).toContain('get: notes.txt: Login failed: 500 OOPS: vsftpd: refusing to run with writable root inside chroot()');
+      expect(f.kind).toBe('ftp-error');
+    });
+
+    it('lftp sets an uploaded file’s time with SITE UTIME in both forms; vsftpd knows neither (500 Unknown SITE command.), so a later upload on that connection asks nothing', () => {
+      const r = run('vsftpd-chroot-upload-folder', (j) => {
+        j.client.profile = 'lftp';
+        j.script = ['login', 'cd upload', 'put draft.txt 4096', 'put second.txt 10', 'quit'];
+      });
+      expect(r.verdict.ok).toBe(true);
+      expect(commandsOf(r, 'laptop').slice(-6)).toEqual([
+        'STOR draft.txt',
+        'SITE UTIME 19700101000000 draft.txt',
+        'SITE UTIME draft.txt 19700101000000 19700101000000 19700101000000 UTC',
+        'PASV',
+        'STOR second.txt',
+        'QUIT',
+      ]);
+      expect(payloads(r, 'server', '500 ')).toEqual(['500 Unknown SITE command.\r\n', '500 Unknown SITE command.\r\n']);
+      // Anonymous: SITE is refused before handle_site (550 Permission denied.), which is not "unknown": one try.
+      const anon = run('vsftpd-chroot-upload-folder', (j) => {
+        j.client.profile = 'lftp';
+        j.client.user = 'anonymous';
+        j.client.password = 'guest@';
+        j.server.vsftpd.push('anonymous_enable=YES', 'anon_upload_enable=YES', 'write_enable=YES');
+        j.script = ['login', 'cd upload', 'put draft.txt 4096', 'quit'];
+      });
+      expect(commandsOf(anon, 'laptop').filter((c) => c.startsWith('SITE'))).toEqual(['SITE UTIME 19700101000000 draft.txt']);
+    });
+
     it("curl: a refused EPRT is not tried again on that connection; its exit line is curl 7.88's stale inet_ntop text", () => {
       const r = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'curl'), (j.client.mode = 'active')));
       expect(verbs(r)).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPRT', 'PORT', 'PORT', 'QUIT']);
