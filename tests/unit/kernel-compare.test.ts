@@ -34,10 +34,18 @@ describe('kernel comparison: lftp turned away at the greeting', () => {
   it('a FEAT elsewhere, or another command after the 421, still disagrees', () => {
     const k = world([...base, 'c2> USER anonymous', 'c1> QUIT']);
     const s = world([...base, 'c1> QUIT']);
-    expect(compareWorlds('x', k, s).filter((r) => r.status === 'disagree').map((r) => r.check)).toEqual(['lines @lan', 'client commands']);
+    expect(
+      compareWorlds('x', k, s)
+        .filter((r) => r.status === 'disagree')
+        .map((r) => r.check),
+    ).toEqual(['lines @lan', 'client commands']);
     const k2 = world(['c1< 220 (vsFTPd 3.0.3)', 'c1> FEAT', 'c1< 211 End']);
     const s2 = world(['c1< 220 (vsFTPd 3.0.3)']);
-    expect(compareWorlds('x', k2, s2).filter((r) => r.status === 'disagree').map((r) => r.check)).toEqual(['lines @lan', 'client commands']);
+    expect(
+      compareWorlds('x', k2, s2)
+        .filter((r) => r.status === 'disagree')
+        .map((r) => r.check),
+    ).toEqual(['lines @lan', 'client commands']);
   });
 });
 
@@ -65,14 +73,7 @@ describe('kernel observation: a control connection the client closed first', () 
 
   it('what the server writes after the client’s FIN is not compared (vsftpd’s late 425 after lftp gave up)', () => {
     const packets = new Map([
-      [
-        'lan',
-        [
-          pkt(1, C, 40000, S, 21, 'LIST\r\n'),
-          pkt(6, C, 40000, S, 21, '', true),
-          pkt(8, S, 21, C, 40000, '425 Failed to establish connection.\r\n'),
-        ],
-      ],
+      ['lan', [pkt(1, C, 40000, S, 21, 'LIST\r\n'), pkt(6, C, 40000, S, 21, '', true), pkt(8, S, 21, C, 40000, '425 Failed to establish connection.\r\n')]],
     ]);
     expect(observe(s, packets, new Set([21]), 21).lines.lan).toEqual(['c1> LIST']);
     // Before the client's FIN the same reply counts.

@@ -78,6 +78,13 @@ describe('ftp (tnftp, netkit, inetutils)', () => {
     expect(problems('ftp -p')).toEqual([expect.stringMatching(/ftp needs the server/)]);
     expect(problems('ftp 203.0.113.10 99999')).toEqual([expect.stringMatching(/^18: "99999" is not a port/)]);
   });
+
+  it('tnftp -q: a stalled transfer’s time-out in seconds, separate or attached; only tnftp has it', () => {
+    expect(ok('tnftp -q 15 203.0.113.10')).toMatchObject({ stallTimeoutS: 15, connectTo: '203.0.113.10' });
+    expect(ok('ftp -pq15 203.0.113.10')).toMatchObject({ stallTimeoutS: 15, mode: 'passive' });
+    expect(problems('ftp -q x 203.0.113.10')).toEqual([expect.stringMatching(/^8: tnftp -q needs a whole number of seconds/)]);
+    expect(problems('inetutils-ftp -q 15 203.0.113.10')).toEqual([expect.stringMatching(/only tnftp has -q/)]);
+  });
 });
 
 describe('lftp', () => {
