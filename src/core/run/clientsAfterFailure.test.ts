@@ -69,7 +69,7 @@ describe('a middlebox resets the download towards the server only (vsftpd-426-re
 
   it('curl reads the data connection, which stays silent: --max-time ends it (exit 28, 0 bytes of the size the 150 announced), the 426 unread, no QUIT', () => {
     const r = reset({ command: 'curl --max-time 15 ftp://203.0.113.10/big.iso' });
-    expect(commands(r, 'client')).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPSV', 'TYPE I', 'SIZE big.iso', 'RETR big.iso']);
+    expect(commands(r, 'client')).toEqual(['USER anonymous', expect.stringMatching(/^PASS /), 'PWD', 'EPSV', 'TYPE I', 'SIZE big.iso', 'RETR big.iso']);
     const out = said(r);
     expect(out).toContain('curl: (28) Operation timed out after 15000 milliseconds with 0 out of 1048576 bytes received');
     expect(out).not.toContain(NOT_READ);

@@ -265,7 +265,6 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
   }
   if (urls.length === 0) problems.push({ message: 'curl needs a URL (ftp://203.0.113.10/readme.txt)', column: 1 });
   const script: string[] = ['login'];
-  let dir: string | null = null;
   for (const u of urls) {
     const url = readFtpUrl(u, problems);
     if (!url) continue;
@@ -279,18 +278,13 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
       f.user = url.user;
       if (url.password !== undefined) f.password = url.password;
     }
+    // The URL's path as the step's argument: curl changes to its directories itself (curlPath.ts).
     const at = url.path.lastIndexOf('/');
-    const d = at < 0 ? '' : url.path.slice(0, at);
+    const dir = url.path.slice(0, at + 1);
     const file = url.path.slice(at + 1);
-    if (dir !== null && d !== dir)
-      problems.push({ message: `every URL must be in the same directory ("/${dir}"); the model's curl changes directory once per connection`, column: u.column });
-    if (dir === null) {
-      dir = d;
-      for (const part of d.split('/').filter(Boolean)) script.push(`cd ${part}`);
-    }
     const upload = uploads.shift();
-    if (upload) script.push(`put ${file || upload.text.replace(/^.*\//, '')}`);
-    else script.push(file === '' ? 'ls' : `get ${file}`);
+    if (upload) script.push(`put ${dir}${file || upload.text.replace(/^.*\//, '')}`);
+    else script.push(file === '' ? (dir === '' ? 'ls' : `ls ${dir}`) : `get ${dir}${file}`);
   }
   script.push('quit');
   f.script = script;
