@@ -72,5 +72,5 @@ export { probeInboundTcp, ALL_PORTS, type InboundProbe, type PortRun, type Admit
 // zod issues as path + sentence (other data formats reuse them).
 export { issueToErrors, formatPath } from './scenario/issues';
 // FileZilla Server 0.9.60 (server.kind "filezilla"): its settings as the scenario file writes them.
-export { SERVER_KINDS, type ServerKind } from './scenario/types';
+export { SERVER_KINDS, type ServerKind, type PasvAddressChoice } from './scenario/types';
 export { FOLDER_RIGHTS, parseFzSettings, type FolderRight, type FzSettingsSpec, type FzFolderSpec, type FzUserSpec, type FzIssue } from './ftp/filezilla/settings';

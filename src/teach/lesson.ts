@@ -5,7 +5,7 @@
  * every task's solution reaches its goal and the goal is not already met). Pure.
  */
 import type { z } from 'zod';
-import { formatScenarioError, parseJsonText, type ScenarioError, type ScenarioFile } from '../core/index';
+import { formatScenarioError, loadScenario, parseJsonText, type ClientProfileId, type ScenarioError, type ScenarioFile } from '../core/index';
 import { BUILTIN_SCENARIOS } from '../scenarios/index';
 import { applyEdit } from './edit';
 import { hasTerm } from './glossary';
@@ -16,6 +16,7 @@ import { runFile } from './lessonRun';
 import { resolvePosition } from './positions';
 import { PROBE_NAMES, lessonSchema, type Edit, type Lesson, type ScenarioRef } from './schema';
 import { checkTarget } from './targets';
+import { claimProblems } from './clientClaims';
 
 export type LessonError = ScenarioError;
 export const formatLessonError = formatScenarioError;
@@ -128,6 +129,14 @@ export function scenarioFileFor(ref: ScenarioRef): { ok: true; file: ScenarioFil
   return r.ok ? r : { ok: false, message: `edit: ${r.message}` };
 }
 
+/** The client program a scenario reference runs (its first client's profile), or null when it does not load. */
+export function programOf(ref: ScenarioRef): ClientProfileId | null {
+  const f = scenarioFileFor(ref);
+  if (!f.ok) return null;
+  const l = loadScenario(f.file);
+  return l.ok ? (l.scenario.clients[0]?.profile ?? null) : null;
+}
+
 /** The scenario each step shows: its own, or the one before it (the lesson's for step 1). */
 export function stepScenarios(lesson: Lesson): ScenarioRef[] {
   let cur = lesson.scenario;
@@ -215,6 +224,7 @@ export function checkLesson(lesson: Lesson, opts: { text?: string; fileName?: st
           err([...here, 'predict', 'answer'], `states ${JSON.stringify(q.answer)}, but the simulation gives ${JSON.stringify(v.value)}`);
       }
     }
+    if (step.client) for (const m of claimProblems(ctx, step.client)) err([...here, 'client'], m);
     if (step.task) {
       const g = step.task.goal;
       const before = runProbe(ctx, g.probe);

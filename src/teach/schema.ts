@@ -117,6 +117,23 @@ export const targetSchema = z.union([
   z.strictObject({ panel: z.enum(PANELS) }),
 ]);
 
+const DATA_COMMAND_WORDS = ['PORT', 'EPRT', 'LPRT', 'PASV', 'EPSV'] as const;
+
+/**
+ * What a step's texts say about the client program (clientClaims.ts): checked against the run,
+ * and against the learner's run when the learner changes the client.
+ */
+export const clientClaimSchema = z.strictObject({
+  /** The program the texts describe (the step's scenario must run it). */
+  program: z.enum(PROFILES).optional(),
+  /** Data commands the texts say the client sends, in this order. */
+  sends: z.array(z.enum(DATA_COMMAND_WORDS)).min(1).optional(),
+  /** Data commands the texts name that this client does not send in this run ("instead of PORT …"). */
+  without: z.array(z.enum(DATA_COMMAND_WORDS)).min(1).optional(),
+  /** What the texts say it does with the address in a 227 reply. */
+  pasvAddress: z.enum(['trusts', 'ignores', 'refuses-mismatch', 'fixes-private']).optional(),
+});
+
 export const stepSchema = z.strictObject({
   /** A short heading for the step list. */
   title: z.string().min(1).max(80).optional(),
@@ -127,6 +144,7 @@ export const stepSchema = z.strictObject({
   highlight: targetSchema.optional(),
   predict: predictSchema.optional(),
   task: taskSchema.optional(),
+  client: clientClaimSchema.optional(),
 });
 
 export const lessonSchema = z.strictObject({
@@ -147,3 +165,5 @@ export type Target = z.infer<typeof targetSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type Lesson = z.infer<typeof lessonSchema>;
 export type Answer = string | number;
+export type ClientClaim = z.infer<typeof clientClaimSchema>;
+export type DataCommandWord = (typeof DATA_COMMAND_WORDS)[number];

@@ -47,6 +47,10 @@ export interface RealTransfer {
 }
 
 export const CLIENT_TIMEOUT_S = 5;
+/** curl's --max-time here; the simulator's curl is given the same (simSide). */
+export const CURL_MAX_TIME_S = 15;
+/** tnftp's -q (a stalled transfer's time-out) here; the simulator's tnftp is given the same. */
+export const TNFTP_QUIT_S = CLIENT_TIMEOUT_S * 3;
 const MARK = 'FTTW-END';
 
 function urlPath(cmd: string): string {
@@ -203,7 +207,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       '--connect-timeout',
       String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S),
       '--max-time',
-      '15',
+      String(CURL_MAX_TIME_S),
       '-u',
       `${firstLogin(c).user}:${firstLogin(c).password}`,
       '-w',
@@ -291,11 +295,13 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
           writeFileSync(`${outDir}/u${k}/${base}`, Buffer.alloc(Number(args[1] ?? '1024'), 0x61));
           return [`lcd ${outDir}/u${k}`, `put ${base} -o ${args[0]}`];
         }
+        case 'append':
+        case 'appe':
+          // lftp(1) 4.9.2: `put -a` is ASCII mode and `put -c` (reput) resumes with REST + STOR;
+          // nothing sends APPE with a data connection (ftpclass.cc: STORE is always STOR).
+          return '!lftp has no append: its put -a is ASCII mode, put -c resumes with REST + STOR, and nothing of it sends APPE';
         default:
-          return (
-            treeLine(v, args, { delete: 'rm', rename: 'mv' }) ??
-            `!lftp has no plain "${v}" command (its put -a is ASCII mode, sent as TYPE A + STOR — captured; an append is not wired)`
-          );
+          return treeLine(v, args, { delete: 'rm', rename: 'mv' }) ?? `!lftp has no plain "${v}" command`;
       }
     });
     if (!Array.isArray(lines)) return lines;
@@ -320,7 +326,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     const passive = ['passive', 'pasv', 'epsv', 'auto'].includes(c.mode);
     return {
       program: 'stdbuf',
-      args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 3), c.connectTo, String(c.connectPort)],
+      args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(TNFTP_QUIT_S), c.connectTo, String(c.connectPort)],
       input: [...head, ...lines].join('\n') + '\n',
       // tnftp's `auto` is its own default: passive, active for the session once passive fails.
       env: { FTPMODE: c.mode === 'auto' ? 'auto' : passive ? 'passive' : 'active' },

@@ -380,23 +380,11 @@ describe('built-in scenarios through the simulator', () => {
       // ICMP host-prohibited: lftp -d logs the command and ABOR, but closes the control connection
       // before they are written (captured: neither on the wire), without QUIT; the next command
       // logs in on a new one (no PWD the second time).
+      // lftp's login on each new connection; again for the get, which asks TYPE I, SIZE and MDTM first.
+      const login = ['FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@'];
+      const loginForGet = [...login, 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt'];
       const r = run('passive-server-firewall-reject', lftp);
-      expect(verbs(r)).toEqual([
-        'FEAT',
-        'AUTH TLS',
-        'USER anonymous',
-        'PASS guest@',
-        'PWD',
-        'PASV',
-        'FEAT',
-        'AUTH TLS',
-        'USER anonymous',
-        'PASS guest@',
-        'TYPE I',
-        'SIZE readme.txt',
-        'MDTM readme.txt',
-        'PASV',
-      ]);
+      expect(verbs(r)).toEqual([...login, 'PWD', 'PASV', ...loginForGet, 'PASV']);
       expect(firstFailure(r)!.clientSees).toEqual(
         expect.arrayContaining(['**** Data socket error (No route to host) - reconnecting', '---> LIST', '---> ABOR', 'ls: Fatal error: max-retries exceeded (No route to host)']),
       );
@@ -407,34 +395,55 @@ describe('built-in scenarios through the simulator', () => {
       // PORT refused: "Switching passive mode on" (for this command's retries only: the get
       // starts with PORT again), the same end.
       const port = run('client-nat-active-no-helper', (j) => ((j.client.profile = 'lftp'), (j.client.mode = 'active')));
-      expect(verbs(port)).toEqual(['FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'PWD', 'PORT', 'FEAT', 'AUTH TLS', 'USER anonymous', 'PASS guest@', 'TYPE I', 'SIZE readme.txt', 'MDTM readme.txt', 'PORT']);
+      expect(verbs(port)).toEqual([...login, 'PWD', 'PORT', ...loginForGet, 'PORT']);
       expect(port.verdict.transfers.map((t) => t.failure?.kind)).toEqual(['illegal-port', 'illegal-port']);
       expect(firstFailure(port)!.clientSees).toContain('ls: Fatal error: max-retries exceeded (500 Illegal PORT command.)');
       // Active mode, the server's SYNs dropped by the client's firewall: no reply comes before
       // lftp's net:timeout (5 s here; vsftpd's connect_timeout is 60 s): it gives up, no ABOR.
       const blocked = run('active-client-firewall-blocked', (j) => ((j.client.profile = 'lftp'), (j.client.connectTimeoutS = 5)));
-      expect(verbs(blocked)).toEqual([
-        'FEAT',
-        'AUTH TLS',
-        'USER anonymous',
-        'PASS guest@',
-        'PWD',
-        'PORT',
-        'LIST',
-        'FEAT',
-        'AUTH TLS',
-        'USER anonymous',
-        'PASS guest@',
-        'TYPE I',
-        'SIZE readme.txt',
-        'MDTM readme.txt',
-        'PORT',
-        'RETR readme.txt',
-      ]);
+      expect(verbs(blocked)).toEqual([...login, 'PWD', 'PORT', 'LIST', ...loginForGet, 'PORT', 'RETR readme.txt']);
       const f = firstFailure(blocked)!;
       expect(f.kind).toBe('client-timeout');
       expect(f.clientSees.slice(-2)).toEqual(['**** Timeout - reconnecting', 'ls: Fatal error: max-retries exceeded']);
       expect(f.explanation).toMatch(/net:timeout 5/);
+    });
+
+    it('lftp after a login OOPS: its pwd answered from memory, the PWD queued behind PASS still sent, no QUIT; the get fails with "Login failed"', () => {
+      const r = run('vsftpd-chroot-writable-root', (j) => (j.client.profile = 'lftp'));
+      expect(commandsOf(r, 'laptop')).toEqual(['FEAT', 'AUTH TLS', 'USER alice', 'PASS wonderland', 'PWD']);
+      expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([
+        ['pwd', true],
+        ['get notes.txt', false],
+      ]);
+      const f = r.verdict.transfers[1]!.failure!;
+      expect(f.clientSees).toContain('get: notes.txt: Login failed: 500 OOPS: vsftpd: refusing to run with writable root inside chroot()');
+      expect(f.kind).toBe('ftp-error');
+    });
+
+    it('lftp sets an uploaded file’s time with SITE UTIME in both forms; vsftpd knows neither (500 Unknown SITE command.), so a later upload on that connection asks nothing', () => {
+      const r = run('vsftpd-chroot-upload-folder', (j) => {
+        j.client.profile = 'lftp';
+        j.script = ['login', 'cd upload', 'put draft.txt 4096', 'put second.txt 10', 'quit'];
+      });
+      expect(r.verdict.ok).toBe(true);
+      expect(commandsOf(r, 'laptop').slice(-6)).toEqual([
+        'STOR draft.txt',
+        'SITE UTIME 19700101000000 draft.txt',
+        'SITE UTIME draft.txt 19700101000000 19700101000000 19700101000000 UTC',
+        'PASV',
+        'STOR second.txt',
+        'QUIT',
+      ]);
+      expect(payloads(r, 'server', '500 ')).toEqual(['500 Unknown SITE command.\r\n', '500 Unknown SITE command.\r\n']);
+      // Anonymous: SITE is refused before handle_site (550 Permission denied.), which is not "unknown": one try.
+      const anon = run('vsftpd-chroot-upload-folder', (j) => {
+        j.client.profile = 'lftp';
+        j.client.user = 'anonymous';
+        j.client.password = 'guest@';
+        j.server.vsftpd.push('anonymous_enable=YES', 'anon_upload_enable=YES', 'write_enable=YES');
+        j.script = ['login', 'cd upload', 'put draft.txt 4096', 'quit'];
+      });
+      expect(commandsOf(anon, 'laptop').filter((c) => c.startsWith('SITE'))).toEqual(['SITE UTIME 19700101000000 draft.txt']);
     });
 
     it("curl: a refused EPRT is not tried again on that connection; its exit line is curl 7.88's stale inet_ntop text", () => {

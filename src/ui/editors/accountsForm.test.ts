@@ -38,6 +38,12 @@ describe('account fields: messages that name the field', () => {
     const two = ok(setUserField(addUser(file), 1, 'name', 'bob'));
     expect(setUserField(two, 1, 'name', 'alice')).toEqual({ ok: false, message: 'User 2 (bob), name: "alice" is already user 1' });
   });
+  it('a rename keeps the files: they belong to the user (its id), not to the name', () => {
+    const r = ok(setUserField(file, 0, 'name', 'alicia'));
+    expect(Object.values(r.server.files!).map((f) => f.owner)).toEqual(['alicia', 'alicia', 'alicia']);
+    expect(r.server.userList).toEqual(file.server.userList);
+    expect(run(r).verdict.transfers.length).toBeGreaterThan(0);
+  });
   it('a home folder', () => {
     expect(setUserField(file, 0, 'home', 'home/alice')).toEqual({
       ok: false,

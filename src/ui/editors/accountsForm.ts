@@ -90,7 +90,12 @@ export function setUserField(file: ScenarioFile, index: number, key: 'name' | 'p
     next = { ...u, home: home === '' ? undefined : home };
     if (next.home === undefined) delete next.home;
   }
-  return { ok: true, file: withServer(file, { users: users.map((x, i) => (i === index ? next : x)) }) };
+  const renamed = withServer(file, { users: users.map((x, i) => (i === index ? next : x)) });
+  if (key !== 'name' || next.name === u.name) return { ok: true, file: renamed };
+  // Files belong to a user id, which a rename keeps (usermod -l): they follow the new name.
+  // The user list, chroot list and per-user settings are files of names, which do not.
+  const files = Object.fromEntries(Object.entries(file.server.files ?? {}).map(([p, f]) => [p, f.owner === u.name ? { ...f, owner: next.name } : f]));
+  return { ok: true, file: file.server.files ? withServer(renamed, { files }) : renamed };
 }
 
 // ── the user list and the chroot list ──

@@ -6,7 +6,7 @@
  * the data connection's socket work is in dataConnection.ts, the transfer contract in
  * transfer.ts.
  */
-import { and, assign, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { formatIpv4, ipv4Octets, type Ipv4 } from '../../codec/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
@@ -33,6 +33,7 @@ import {
   type TransferReport,
 } from './transfer';
 import { TlsChannel } from '../ftps';
+import { mdtmTime } from '../server/files';
 import { LFTP_PROFILE_RETRIES, type LftpRetries } from './cmdline';
 import { curlCwds, curlUrlPath, freshCurlConn, parseCurlPath, pwdReplyPath, type CurlConnDir } from './curlPath';
 
@@ -71,6 +72,8 @@ export interface FtpClientInput {
   connectTimeoutMs: number | null;
   /** curl --max-time: each transfer's whole time limit (ms), counted from its start; null = none. */
   maxTimeMs?: number | null;
+  /** tnftp -q: a download with no data for longer than this is aborted (ms), checked once a second; null = never. */
+  stallTimeoutMs?: number | null;
   /** lftp's net:max-retries and net:reconnect-interval-* (absent: LFTP_PROFILE_RETRIES, max-retries 1). */
   lftpRetries?: LftpRetries;
 }
@@ -128,10 +131,17 @@ interface Ctx {
   lftp: { retries: number; intervalS: number; timerEndUs: number; passive: boolean | null; retrying: boolean; optDone: string[] };
   /** lftp: the directory it is in, as it remembers it (it sends `cd pub` as `CWD /pub` and answers pwd itself). */
   lftpDir: string;
+  /**
+   * lftp: whether this control connection may still be asked SITE UTIME in each form
+   * (Connection::site_utime2_supported / site_utime_supported: true on a new connection, false
+   * once the server said it does not know it).
+   */
+  lftpUtime: { v2: boolean; v1: boolean };
 }
 
 type Ev =
   | { type: 'MAX_TIME'; xfer: Transfer }
+  | { type: 'STALL_TICK'; xfer: Transfer }
   | { type: 'CTRL_CONNECTED' }
   | { type: 'CTRL_FAILED'; err: ConnectError }
   | { type: 'CTRL_CLOSED' }
@@ -301,6 +311,13 @@ export const ftpClientMachine = setup({
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
     lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
+    /** lftp: an upload is done and a SITE UTIME form is still worth asking on this connection. */
+    lftpSetsFileTime: ({ context }) => {
+      const x = context.xfer;
+      return context.input.profile.lftpSequence && !!x && isUpload(x.step) && (context.lftpUtime.v2 || context.lftpUtime.v1);
+    },
+    /** The server does not know the `SITE UTIME t FILE` just sent: lftp tries the other form, if this connection still allows it. */
+    lftpTriesOtherUtime: ({ context, event }) => code(event) >= 500 && code(event) <= 502 && context.xfer?.utimeSent === 2 && context.lftpUtime.v1,
     lftpWaitsForActiveData: ({ context }) => {
       const x = context.xfer;
       return context.input.profile.lftpSequence && !!x && !isPassive(x.commands[x.index]!) && !x.dataSock;
@@ -340,6 +357,22 @@ export const ftpClientMachine = setup({
     connectTimeUsedUp: ({ context }) => {
       const x = context.xfer;
       return !!x && x.connectDeadlineUs !== undefined && context.input.env.now() >= x.connectDeadlineUs;
+    },
+    /**
+     * BSD ftp and curl read a download's data connection to its end before the control
+     * connection: an error reply, or the control connection's end, waits unread meanwhile.
+     */
+    blockedOnData: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || context.input.profile.readsControlDuringTransfer || !x.dataSock || x.dataClosed) return false;
+      return event.type !== 'REPLY' || event.reply.code >= 400;
+    },
+    /** tnftp's progressmeter: whole seconds since data last came, more than -q allows. */
+    stalledTooLong: ({ context, event }) => {
+      const x = context.xfer;
+      const q = context.input.stallTimeoutMs;
+      if (event.type !== 'STALL_TICK' || event.xfer !== x || !x?.stall || q == null) return false;
+      return x.bytes === x.stall.lastBytes && Math.floor((context.input.env.now() - x.stall.lastUpdateUs) / 1_000_000) > q / 1000;
     },
     transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
   },
@@ -382,6 +415,7 @@ export const ftpClientMachine = setup({
         tls: null,
         currentType: null,
         authArg: context.input.profile.authArg,
+        lftpUtime: { v2: true, v1: true },
       };
     }),
     printConnected: ({ context }) => context.input.env.print(`Connected to ${formatIpv4(context.input.server)}.`),
@@ -464,6 +498,67 @@ export const ftpClientMachine = setup({
       if (lftpFail(context, notes, timedOut ? null : errno)) {
         reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
       }
+    },
+    /**
+     * lftp's login failed: `pwd` lines before the first command that needs the server are
+     * answered from memory (lftp connects only for such a command: captured, pwd ok before the
+     * login), that command fails with "Login failed: <reply>", the rest are lost.
+     */
+    lftpLoginFailed: ({ context, event }) => {
+      if (event.type !== 'REPLY') return;
+      const { env, script } = context.input;
+      const rest = script.slice(context.pc + 1);
+      const k = rest.findIndex((st) => (isTransfer(st) || isCommandStep(st)) && st.kind !== 'pwd');
+      const failing = k < 0 ? undefined : rest[k];
+      const reply = `${event.reply.code} ${event.reply.text}`;
+      if (failing) {
+        const arg = isTransfer(failing) ? transferArg(failing) : stepCommand(failing as CommandStep)[1];
+        const name =
+          failing.kind === 'ls'
+            ? 'ls'
+            : failing.kind === 'get'
+              ? 'get'
+              : failing.kind === 'put' || failing.kind === 'append'
+                ? 'put'
+                : stepCommand(failing as CommandStep)[0].toLowerCase();
+        env.print(`${name}: ${arg ? `${arg}: ` : ''}Login failed: ${reply}`);
+      }
+      send(context, 'PWD');
+      for (const [i, st] of rest.entries()) {
+        if (!isReported(st)) continue;
+        if (st.kind === 'pwd' && (k < 0 || i < k)) {
+          env.print(`ftp://${context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
+          env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
+        } else if (i === k) {
+          env.report({
+            client: env.clientId,
+            command: describeStep(st),
+            ok: false,
+            bytes: 0,
+            symptom: { kind: 'reply', verb: 'PASS', code: event.reply.code, text: event.reply.lines.join('\n') },
+          });
+        } else env.report({ client: env.clientId, command: describeStep(st), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
+      }
+    },
+    /** lftp's SITE UTIME in the first form this connection still allows, with the local file's time. */
+    sendSiteUtime: ({ context }) => {
+      const x = context.xfer!;
+      const file = transferArg(x.step) ?? '';
+      // The local file's time: written before the session began (the simulated clock's start).
+      const t = mdtmTime(0);
+      if (context.lftpUtime.v2 && x.utimeSent === undefined) {
+        x.utimeSent = 2;
+        send(context, 'SITE', `UTIME ${t} ${file}`);
+      } else {
+        x.utimeSent = 1;
+        send(context, 'SITE', `UTIME ${file} ${t} ${t} ${t} UTC`);
+      }
+    },
+    noteSiteUtimeAnswer: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || event.type !== 'REPLY' || ![500, 501, 502].includes(event.reply.code)) return;
+      if (x.utimeSent === 2) context.lftpUtime.v2 = false;
+      else context.lftpUtime.v1 = false;
     },
     /** lftp: net:timeout ran out waiting for the server (active mode): no command, no ABOR, the connection dropped. */
     lftpNetTimeout: ({ context }) => {
@@ -797,6 +892,51 @@ export const ftpClientMachine = setup({
       for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
+    /**
+     * tnftp -q: its progress meter checks once a second from the start of the download's data
+     * (progressbar.c progressmeter: 1 Hz alarm; `wait.tv_sec > quit_time` aborts).
+     */
+    watchStall: ({ context, self }) => {
+      const x = context.xfer;
+      const { env, stallTimeoutMs } = context.input;
+      if (!x || x.stall || stallTimeoutMs == null || !env.timer || x.step.kind !== 'get' || !x.dataSock || x.dataClosed) return;
+      const stall = { lastBytes: x.bytes, lastUpdateUs: env.now() };
+      x.stall = stall;
+      const tick = () => {
+        if (x.dataClosed || x.reported || x.stall !== stall) return;
+        env.timer!(1_000_000, tick);
+        self.send({ type: 'STALL_TICK', xfer: x });
+      };
+      env.timer(1_000_000, tick);
+    },
+    noteProgress: ({ context, event }) => {
+      const x = context.xfer;
+      if (event.type !== 'STALL_TICK' || event.xfer !== x || !x?.stall || x.bytes === x.stall.lastBytes) return;
+      x.stall.lastBytes = x.bytes;
+      x.stall.lastUpdateUs = context.input.env.now();
+    },
+    /** tnftp gives up the stalled download and goes back to its prompt; the control connection's news stays unread. */
+    reportStall: ({ context }) => {
+      const x = context.xfer!;
+      const { env, stallTimeoutMs } = context.input;
+      const sec = Math.floor((env.now() - x.stall!.lastUpdateUs) / 1_000_000);
+      env.print(`ftp: transfer aborted because stalled for ${sec} sec.`);
+      x.stall = undefined;
+      reportFailure(context, { kind: 'max-time', seconds: (stallTimeoutMs ?? 0) / 1000, lastReply: context.lastReply, limit: 'tnftp -q' });
+    },
+    /** An event read later (blockedOnData). */
+    hold: ({ context, event }) => {
+      const x = context.xfer!;
+      if (event.type === 'REPLY' || event.type === 'CTRL_CLOSED' || event.type === 'CTRL_FAILED') (x.held ??= []).push(event);
+    },
+    /** The held events, read now, in the order they came. */
+    replayHeld: enqueueActions(({ context, enqueue }) => {
+      const x = context.xfer;
+      const held = x?.held;
+      if (!x || !held) return;
+      x.held = undefined;
+      for (const e of held) enqueue.raise(e);
+    }),
     cleanupData: ({ context }) => {
       context.xfer?.cancelMaxTime?.();
       if (context.xfer) closeData(context.xfer);
@@ -831,6 +971,7 @@ export const ftpClientMachine = setup({
     curlDir: freshCurlConn(),
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
     lftpDir: '/',
+    lftpUtime: { v2: true, v1: true },
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -1012,6 +1153,15 @@ export const ftpClientMachine = setup({
             // The steps left are lost with the session: reported now, against the OOPS.
             actions: ['printReply', 'printLoginFailed', 'reportRemainingAsLost', assign({ peerGone: 'eof' as const }), 'advance'],
           },
+          // lftp's login refused with a 5xx other than 530 (vsftpd's 500 OOPS, the server then
+          // closing): LoginCheck sets LOGIN_FAILED, but the PWD it queued behind PASS is already
+          // flushed (sync mode sends it once PASS is answered): PWD goes out, no QUIT (captured:
+          // tests/kernel vsftpd-chroot-writable-root with lftp, twice).
+          {
+            guard: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 500 && code(event) !== 530,
+            target: 'lftpLoginFailed',
+            actions: ['printReply', 'lftpLoginFailed'],
+          },
           // BSD ftp (netkit, inetutils) asks SYST after its login at connect even when it failed
           // (captured: tests/kernel vsftpd-login-fails), then shows the prompt again.
           {
@@ -1038,6 +1188,8 @@ export const ftpClientMachine = setup({
     // Its steps are reported already: a close now only ends the session.
     systThenQuit: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'quitting', actions: 'printReply' }, CTRL_CLOSED: 'closed', CTRL_FAILED: 'closed' } },
     systAfterFailure: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'next', actions: ['printReply', 'advance'] } } },
+    /** lftp after its login failed: the queued PWD's answer (if the server still gives one), then the end. */
+    lftpLoginFailed: { on: { REPLY: { actions: 'printReply' }, CTRL_CLOSED: 'closed', CTRL_FAILED: 'closed' } },
     /** The profile's after-login commands, one at a time; then the next script line. */
     loggedIn: {
       always: [
@@ -1148,18 +1300,44 @@ export const ftpClientMachine = setup({
           },
         },
         transferring: {
+          entry: 'watchStall',
           always: [
             { guard: and(['transferComplete', { type: 'nextInPhaseWaitsIn', params: { phase: 'afterDownload' as const, state: 'mdtm' as const } }]), target: 'mdtm' },
+            { guard: and(['transferComplete', 'lftpSetsFileTime']), target: 'utime' },
             { guard: 'transferComplete', target: 'done' },
           ],
           on: {
             DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
-            DATA_CLOSED: { actions: 'markDataClosed' },
-            REPLY: [{ guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] }, { actions: ['printReply', 'mark226'] }],
+            DATA_CLOSED: { actions: ['markDataClosed', 'replayHeld'] },
+            REPLY: [
+              { guard: 'blockedOnData', actions: 'hold' },
+              { guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { actions: ['printReply', 'mark226'] },
+            ],
+            CTRL_CLOSED: { guard: 'blockedOnData', actions: 'hold' },
+            CTRL_FAILED: { guard: 'blockedOnData', actions: 'hold' },
+            // tnftp -q: once a second, has data come? Stalled longer than allowed: the transfer is abandoned.
+            STALL_TICK: [{ guard: 'stalledTooLong', target: 'failed', actions: 'reportStall' }, { actions: 'noteProgress' }],
           },
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */
         mdtm: sequenceState('afterDownload', 'transferring'),
+        /**
+         * lftp after an upload the server confirmed (ftpclass.cc Expect::TRANSFER, 2xx with every
+         * byte sent): SendUTimeRequest sets the remote file's time to the local file's, in the
+         * first form this connection still allows (vsftpd announces neither MFMT nor MFF):
+         * `SITE UTIME <time> FILE`, then `SITE UTIME FILE <time> <time> <time> UTC`; a 500, 501
+         * or 502 answer (site_cmd_unsupported) rules that form out and tries the next.
+         */
+        utime: {
+          entry: 'sendSiteUtime',
+          on: {
+            REPLY: [
+              { guard: 'lftpTriesOtherUtime', target: 'utime', reenter: true, actions: ['printReply', 'noteSiteUtimeAnswer'] },
+              { target: 'done', actions: ['printReply', 'noteSiteUtimeAnswer'] },
+            ],
+          },
+        },
         done: { entry: ['reportSuccess', 'curlTransferEnded'], always: { target: '#ftpClient.next', actions: 'advance' } },
         failed: {
           entry: ['cleanupData', 'curlTransferEnded'],
@@ -1168,7 +1346,8 @@ export const ftpClientMachine = setup({
           always: [
             { guard: 'lftpRetries', target: '#ftpClient.next', actions: ['dropControl', 'markLftpRetry'] },
             { guard: 'dropsControl', target: '#ftpClient.next', actions: ['dropControl', 'advance'] },
-            { target: '#ftpClient.next', actions: 'advance' },
+            // What came on the control connection meanwhile is read now: it answers the next command.
+            { target: '#ftpClient.next', actions: ['replayHeld', 'advance'] },
           ],
         },
       },

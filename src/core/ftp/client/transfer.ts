@@ -4,6 +4,7 @@
  */
 import type { Ipv4 } from '../../codec/addr';
 import type { ConnectError, TcpSocket } from '../../tcp/hostStack';
+import type { FtpReply } from '../../codec/ftp';
 import type { CurlUrlPath } from './curlPath';
 import type { DataCommand, MdtmCommand, SizeCommand, TypeCommand } from './profiles';
 import { isCommandStep, type CommandStep, type ScriptStep } from './script';
@@ -51,6 +52,8 @@ export interface Transfer {
   target?: { ip: Ipv4; port: number };
   dataConn?: string;
   dataSock?: TcpSocket;
+  /** lftp: the SITE UTIME form last sent after this upload (2: `SITE UTIME t FILE`, 1: `SITE UTIME FILE t t t UTC`). */
+  utimeSent?: 1 | 2;
   listener?: { close(): void; readonly port: number };
   bytes: number;
   listing: string;
@@ -90,6 +93,10 @@ export interface Transfer {
   dataConnected?: boolean;
   /** curl: the URL's path, the CWDs it sends before the data command, how many were answered, a refusal. */
   curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean };
+  /** Replies and the control connection's end that came while the client read the data connection (read later). */
+  held?: ({ type: 'REPLY'; reply: FtpReply } | { type: 'CTRL_CLOSED' } | { type: 'CTRL_FAILED'; err: ConnectError })[];
+  /** tnftp -q: the byte count at its last progress check that saw data come, and when. */
+  stall?: { lastBytes: number; lastUpdateUs: number };
   /** Cancels the transfer's --max-time timer. */
   cancelMaxTime?: () => void;
 }

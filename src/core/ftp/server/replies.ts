@@ -139,6 +139,9 @@ const TABLE = {
   idleTimeout: { code: 421, vsftpd: 'Timeout.' },
   goodbye: { code: 221, vsftpd: 'Goodbye.' },
   unknown: { code: 500, vsftpd: 'Unknown command.', proftpd: (a) => `${a.what ?? ''} not understood` },
+  // postlogin.c handle_site: a sub-command other than CHMOD, UMASK, HELP (lftp's SITE UTIME).
+  siteUnknown: { code: 500, vsftpd: 'Unknown SITE command.' },
+  siteHelp: { code: 214, vsftpd: (a) => a.what ?? '' },
   // ssl.c
   authOk: { code: 234, vsftpd: 'Proceed with negotiation.', proftpd: 'AUTH TLS successful' },
   authBad: { code: 504, vsftpd: 'Unknown AUTH type.' },

@@ -389,6 +389,15 @@ export function decideLoggedIn(s: SessionState, env: SessionEnv, c: Cmd): Outcom
   if (c.verb === 'ALLO') return out(env, 'allo');
   if (conf.ssl_enable && c.verb === 'PBSZ') return out(env, s.controlTls ? 'pbszOk' : 'pbszBad');
   if (conf.ssl_enable && c.verb === 'PROT') return decideProt(s, env, c.arg);
+  if (!s.anonymous && c.verb === 'SITE') {
+    // handle_site (local users only; anonymous SITE is "550 Permission denied." below): the
+    // sub-command is the argument's first word. CHMOD and UMASK are not modelled; chmod_enable
+    // is not a modelled key (vsftpd's default YES).
+    const sub = c.arg.split(' ')[0]!.toUpperCase();
+    const chmod = conf.write_enable;
+    if (sub === 'HELP') return out(env, 'siteHelp', { what: chmod ? 'CHMOD UMASK HELP' : 'UMASK HELP' });
+    if (sub !== 'CHMOD' && sub !== 'UMASK') return out(env, 'siteUnknown');
+  }
   if (DENIABLE.has(c.verb)) return out(env, 'permissionDenied');
   if (c.verb === '' && c.arg === '') return { replies: [], patch: {}, effects: [] };
   return out(env, 'unknown', { what: c.verb });
