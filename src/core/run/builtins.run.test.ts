@@ -441,6 +441,8 @@ describe('built-in scenarios through the simulator', () => {
         j.client.user = 'anonymous';
         j.client.password = 'guest@';
         j.server.vsftpd.push('anonymous_enable=YES', 'anon_upload_enable=YES', 'write_enable=YES');
+        // Anonymous uploads run as the ftp user: a folder of its own (a folder without an owner is root's 755).
+        j.server.files['/upload'] = { dir: true, owner: 'ftp', mode: '755' };
         j.script = ['login', 'cd upload', 'put draft.txt 4096', 'quit'];
       });
       expect(commandsOf(anon, 'laptop').filter((c) => c.startsWith('SITE'))).toEqual(['SITE UTIME 19700101000000 draft.txt']);
