@@ -93,8 +93,14 @@ for (const [w, h] of [
     await serverTab(page);
     for (const s of await page.locator('[data-target="editor:vsftpd-accounts"] summary').all()) await s.click();
     await page.getByRole('checkbox', { name: /Read per-user settings/ }).check();
-    const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();
-    expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    // A bad entry on screen too, so its message and marking are checked.
+    await page.getByRole('textbox', { name: 'Mode of /home/alice/upload' }).fill('79');
+    await expect(page.getByRole('alert').filter({ hasText: 'Mode of /home/alice/upload: "79" is not three digits' })).toBeVisible();
+    for (const colorScheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();
+      expect(result.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
     const form = page.locator('[data-target="editor:vsftpd-accounts"]');
     // Nothing wider than the panel: no sideways scrolling inside the form.
     const overflow = await form.evaluate((el) => [...el.querySelectorAll('*')].filter((c) => c.getBoundingClientRect().right > el.getBoundingClientRect().right + 1).length);

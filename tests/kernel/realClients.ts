@@ -16,12 +16,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { KClient } from './scenarioFile';
 import { isStepLine, stepsOf } from './scenarioFile';
+import { commandLineClient } from './commandLine';
 
 export interface ClientCommand {
   program: string;
   args: string[];
   input: string;
   env: Record<string, string>;
+  /** The client's current directory (a command line's downloads land there); the harness's own by default. */
+  cwd?: string;
   /** Marker line printed after each transfer (curl -w / tnftp `!echo`). */
   marker: string;
 }
@@ -42,6 +45,8 @@ export interface RealTransfer {
 }
 
 export const CLIENT_TIMEOUT_S = 5;
+/** curl's --max-time here; the simulator's curl is given the same (simSide). */
+export const CURL_MAX_TIME_S = 15;
 const MARK = 'FTTW-END';
 
 function urlPath(cmd: string): string {
@@ -174,6 +179,10 @@ function bsdFtpSays(c: KClient, outDir: string) {
 }
 
 export function clientCommand(c: KClient, outDir: string): ClientCommand | { unsupported: string } {
+  if (c.command !== null) {
+    const cmd = commandLineClient(c.command, outDir, MARK);
+    if (cmd !== null) return cmd;
+  }
   // What each program can be told about the 227 address (its default needs no option).
   const pasvOptions: Record<string, Record<string, string[]>> = {
     curl: { ignore: [], trust: ['--no-ftp-skip-pasv-ip'] },
@@ -194,7 +203,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       '--connect-timeout',
       String(c.connectTimeoutS ?? CLIENT_TIMEOUT_S),
       '--max-time',
-      '15',
+      String(CURL_MAX_TIME_S),
       '-u',
       `${firstLogin(c).user}:${firstLogin(c).password}`,
       '-w',
@@ -335,6 +344,7 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
     const p = spawn('timeout', ['-k', '2', String(limitS), 'ip', 'netns', 'exec', ns, cmd.program, ...cmd.args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...cmd.env },
+      ...(cmd.cwd !== undefined ? { cwd: cmd.cwd } : {}),
     });
     const lines: Line[] = [];
     const partial = { out: '', err: '' };

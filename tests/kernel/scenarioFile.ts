@@ -49,6 +49,8 @@ export interface KClient {
   /** How it treats a 227 address, or null for the program's default. */
   pasvAddress: string | null;
   script: string[];
+  /** The command line the scenario gives the client as (client.command), run as written; else null. */
+  command: string | null;
 }
 
 export interface KScenario {
@@ -173,6 +175,7 @@ export function readScenario(id: string, file: ScenarioFile): KScenario {
       connectTimeoutS: c.connectTimeoutS ?? null,
       pasvAddress: c.pasvAddress ?? null,
       script: c.script ?? file.script ?? DEFAULT_SCRIPT,
+      command: spec.command ?? null,
     };
   });
   return {

@@ -5,8 +5,9 @@
  * files) is its own, and it reports its rows and log lines as one result. run.ts plans the jobs
  * and runs them, several at a time, each in a worker thread (worker.ts).
  */
-import type { ClientSpec, ScenarioFile } from '../../src/core/index';
+import { parseClientCommand, type ClientSpec, type ScenarioFile } from '../../src/core/index';
 import { CLIENT_TIMEOUT_S } from './realClients';
+import { withHarnessBounds } from './commandLine';
 import { runOnKernel, type WorldResult } from './kernelSide';
 import { runOnSimulator } from './simSide';
 import { compareWorlds, type Row } from './compare';
@@ -51,7 +52,8 @@ export async function runWorld(job: WorldJob): Promise<WorldOutcome> {
       log.push(`${label}: not comparable: ${notSetUp}`);
       return done();
     }
-    const idle = shortIdle(withClientTimeouts(file));
+    const bounded = clientTimeouts(file);
+    const idle = shortIdle(bounded.file);
     const pin = pinPassive(idle.file);
     const ks = readScenario(label, pin.file);
     const listen = Number(confValue(ks.server.conf, 'listen_port') ?? '21');
@@ -66,7 +68,7 @@ export async function runWorld(job: WorldJob): Promise<WorldOutcome> {
       return done();
     }
     const k = kernel.result;
-    const notes = [...(pin.note ? [pin.note] : []), ...(idle.note ? [idle.note] : []), ...k.notes];
+    const notes = [...(bounded.note ? [bounded.note] : []), ...(pin.note ? [pin.note] : []), ...(idle.note ? [idle.note] : []), ...k.notes];
     const ph = k.phases ? ` (set-up ${k.phases.setup.toFixed(1)}, clients ${k.phases.clients.toFixed(1)}, reading ${k.phases.read.toFixed(1)})` : '';
     log.push(`${label}: kernel ${secs} s${ph} — ${k.transfers.map((t) => `${t.command}: ${t.kind}`).join('; ')}`);
     if (process.env.FTTW_DEBUG && k.debug) log.push(k.debug);
@@ -128,12 +130,16 @@ export function planWorlds(scenarios: { id: string; file: ScenarioFile }[], o: P
   };
   for (const { id, file } of scenarios) {
     if (o.only && !o.only.includes(id)) continue;
-    const own = file.client?.profile ?? file.clients?.[0]?.profile;
+    const first = file.client ?? file.clients?.[0];
+    const parsed = first?.command !== undefined ? parseClientCommand(first.command, first.profile) : null;
+    const own = first?.profile ?? (parsed?.ok ? parsed.fields.profile : undefined);
     if (!o.onlyClients || o.onlyClients.includes(realProgramOf(own ?? 'curl'))) add(id, file, own);
     // The same world with each other real client, compared with that client's model.
     const tls = [file.client, ...(file.clients ?? [])].some((c) => c?.tls);
-    // A world the kernel cannot build (FileZilla Server) is one "not comparable" row, not one per client.
-    if (!o.variants || tls || (o.variantsFor && !o.variantsFor.includes(id)) || notComparableScenario(id, file) !== null) continue;
+    // A world the kernel cannot build (FileZilla Server) is one "not comparable" row, not one per
+    // client; a client given as a command line is that program (the line names it), run as written.
+    const asCommand = [file.client, ...(file.clients ?? [])].some((c) => c?.command !== undefined);
+    if (!o.variants || tls || asCommand || (o.variantsFor && !o.variantsFor.includes(id)) || notComparableScenario(id, file) !== null) continue;
     for (const other of REAL_CLIENTS) {
       if (own !== undefined && realProgramOf(own) === other) continue;
       if (o.onlyClients && !o.onlyClients.includes(other)) continue;
@@ -206,8 +212,26 @@ function shortIdle(file: ScenarioFile): { file: ScenarioFile; note: string | nul
  * worlds race the same timers.
  */
 function withClientTimeouts(file: ScenarioFile): ScenarioFile {
-  const fix = (c: ClientSpec): ClientSpec => ((c.profile === 'curl' || c.profile === 'lftp') && c.connectTimeoutS === undefined ? { ...c, connectTimeoutS: CLIENT_TIMEOUT_S } : c);
-  return { ...file, ...(file.client ? { client: fix(file.client) } : {}), ...(file.clients ? { clients: file.clients.map(fix) } : {}) };
+  return clientTimeouts(file).file;
+}
+
+/**
+ * withClientTimeouts, saying what it added to a command line: a client given as a command line
+ * gets the harness's time-outs in the line itself (commandLine.ts withHarnessBounds), which both
+ * worlds then run.
+ */
+function clientTimeouts(file: ScenarioFile): { file: ScenarioFile; note: string | null } {
+  const added: string[] = [];
+  const fix = (c: ClientSpec): ClientSpec => {
+    if (c.command !== undefined) {
+      const b = withHarnessBounds(c.command);
+      added.push(...b.added);
+      return { ...c, command: b.command };
+    }
+    return (c.profile === 'curl' || c.profile === 'lftp') && c.connectTimeoutS === undefined ? { ...c, connectTimeoutS: CLIENT_TIMEOUT_S } : c;
+  };
+  const out = { ...file, ...(file.client ? { client: fix(file.client) } : {}), ...(file.clients ? { clients: file.clients.map(fix) } : {}) };
+  return { file: out, note: added.length > 0 ? `the command line run with ${added.join(', ')} added (the harness's bounds) in both worlds` : null };
 }
 
 /**
@@ -264,15 +288,10 @@ function kernelRows(id: string, k: WorldResult, why: string, status: Row['status
 
 /**
  * Scenarios the real-kernel world cannot build, and why: FileZilla Server is a Windows program
- * (its model is checked against its source: docs/FIDELITY-NOTES.md); a client given as a
- * command line would need that very line run (its --max-time, net:max-retries …), which the
- * harness does not do yet.
+ * (its model is checked against its source: docs/FIDELITY-NOTES.md).
  */
-function notComparableScenario(_label: string, file: ScenarioFile): string | null {
+export function notComparableScenario(_label: string, file: ScenarioFile): string | null {
   const server = (file as { server?: { kind?: string } }).server;
   if (server?.kind === 'filezilla') return 'FileZilla Server does not run on Linux; its model is checked against its source (docs/FIDELITY-NOTES.md)';
-  const specs = [file.client, ...(file.clients ?? [])] as ({ command?: string } | undefined)[];
-  if (specs.some((c) => c?.command !== undefined))
-    return 'the client is given as a command line (client.command); the harness runs clients from profile, mode and options, not command lines yet';
   return null;
 }

@@ -5,7 +5,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ScenarioFile } from '../../src/core/index';
+import { parseClientCommand, type ScenarioFile } from '../../src/core/index';
+import { commandLineClient, withHarnessBounds } from '../kernel/commandLine';
 import { defaultJobs, jobsOption, runPool } from '../kernel/pool';
 import { planWorlds } from '../kernel/world';
 import { rowDifferences } from '../kernel/sameRows';
@@ -99,5 +100,56 @@ describe('kernel check: wall time kept out of the compared texts', () => {
     expect(clientSays(['curl: (28) Operation timed out after 15002 milliseconds with 0 out of 1048576 bytes received'])).toBe(
       'curl: (28) Operation timed out after N milliseconds with 0 out of 1048576 bytes received',
     );
+  });
+});
+
+describe('kernel check: a client given as a command line, run as written', () => {
+  it("adds only the harness's time-outs to the line both worlds run, and only where the line sets none", () => {
+    const curl = withHarnessBounds('curl -v --disable-epsv --no-ftp-skip-pasv-ip --max-time 20 ftp://203.0.113.1/readme.txt');
+    expect(curl).toEqual({
+      command: 'curl -v --disable-epsv --no-ftp-skip-pasv-ip --max-time 20 ftp://203.0.113.1/readme.txt --connect-timeout 5',
+      added: ['--connect-timeout 5'],
+    });
+    expect(withHarnessBounds('curl --connect-timeout=9 -m 3 ftp://h/x').added).toEqual([]);
+    const lftp = withHarnessBounds("lftp -e 'set net:max-retries 3; get readme.txt' 203.0.113.10");
+    expect(lftp.command).toBe("lftp -e 'set net:timeout 5; set net:max-retries 3; get readme.txt' 203.0.113.10");
+    // The model reads the new line as the same client with the harness's time-out.
+    const parsed = parseClientCommand(lftp.command);
+    expect(parsed.ok && parsed.fields).toMatchObject({ connectTimeoutS: 5, script: ['login', 'get readme.txt', 'quit'], connectTo: '203.0.113.10' });
+    expect(withHarnessBounds('ftp -p 203.0.113.10').added).toEqual([]);
+  });
+
+  it('runs the same program with the same options, adding only what reads the run', () => {
+    const curl = commandLineClient('curl -v --disable-epsv ftp://203.0.113.1/readme.txt ftp://203.0.113.1/', '/w', 'MARK');
+    expect(curl).toMatchObject({ program: 'stdbuf', cwd: '/w' });
+    const args = (curl as { args: string[] }).args;
+    expect(args.slice(2, 6)).toEqual(['curl', '-v', '--disable-epsv', 'ftp://203.0.113.1/readme.txt']);
+    // Two downloads, two -o, and the marker after each URL.
+    expect(args.filter((a) => a === '-o')).toHaveLength(2);
+    expect(args).toContain('MARK %{exitcode} %{size_download} %{size_upload}\\n');
+    const lftp = commandLineClient("lftp -e 'set net:max-retries 3; cd pub; get readme.txt' 203.0.113.10", '/w', 'MARK') as { args: string[]; input: string };
+    expect(lftp.args).toEqual(['-oL', '-eL', 'lftp', '-d', '-e', 'set net:max-retries 3; cd pub; echo MARK; get readme.txt; echo MARK', '203.0.113.10']);
+    expect(lftp.input).toBe('quit\n');
+    expect(commandLineClient('ftp -p 203.0.113.10', '/w', 'MARK')).toBeNull();
+    expect(commandLineClient('curl -w %{http_code} ftp://h/x', '/w', 'MARK')).toEqual({ unsupported: expect.stringContaining('-w') });
+  });
+
+  it('plans a command-line scenario once, with its own program (no variants: the line names it)', () => {
+    const plan = planWorlds(builtins, {
+      only: ['lftp-retries-passive-reject', 'server-nat-curl-trusts-227'],
+      onlyClients: null,
+      variants: true,
+      variantsFor: null,
+      kernelOnly: false,
+      prefix: 'p-',
+      workRoot: '/w',
+    });
+    expect(plan.map((j) => [j.label, j.primaryProfile])).toEqual([
+      ['lftp-retries-passive-reject', 'lftp'],
+      ['server-nat-curl-trusts-227', 'curl'],
+    ]);
+    const lftpOnly = planWorlds(builtins, { only: null, onlyClients: ['lftp'], variants: false, variantsFor: null, kernelOnly: false, prefix: 'p-', workRoot: '/w' });
+    expect(lftpOnly.map((j) => j.label)).toContain('lftp-retries-passive-reject');
+    expect(lftpOnly.map((j) => j.label)).not.toContain('server-nat-curl-trusts-227');
   });
 });

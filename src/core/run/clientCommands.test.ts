@@ -150,3 +150,20 @@ describe('lftp with its own defaults', () => {
     expect(r.ok && r.warnings.map(formatScenarioError)).toEqual([expect.stringMatching(/^client\.command: lftp retries a failed command up to 1000 times/)]);
   });
 });
+
+describe('the anonymous password of a command line without -u (captured by the kernel check)', () => {
+  const pass = (r: RunResult) =>
+    r.trace.events
+      .filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === 'client')
+      .map((e) => (e as { text: string }).text)
+      .find((t) => t.startsWith('PASS '));
+  it("is the program's own: curl ftp@example.com, lftp lftp@", () => {
+    expect(pass(run('server-nat-curl-trusts-227'))).toBe('PASS ftp@example.com');
+    expect(pass(run('lftp-retries-passive-reject'))).toBe('PASS lftp@');
+  });
+  it('a password given (-u, or the field) is the one sent; a structured client keeps guest@', () => {
+    expect(pass(run('server-nat-curl-trusts-227', (j) => (j.client.command += ' -u anonymous:me@example.org')))).toBe('PASS me@example.org');
+    expect(pass(run('server-nat-curl-trusts-227', (j) => (j.client.password = 'x@y')))).toBe('PASS x@y');
+    expect(pass(run('server-nat-curl-trusts-227', (j) => (j.client = { host: 'client', profile: 'curl', mode: 'pasv', connectTo: '203.0.113.1' })))).toBe('PASS guest@');
+  });
+});

@@ -62,3 +62,37 @@ describe('after vsftpd’s 500 OOPS at login (vsftpd-chroot-writable-root)', () 
     expect(commands(oops('inetutils'), 'laptop')).toEqual(['USER alice', 'PASS wonderland', 'SYST']);
   });
 });
+
+describe('a middlebox resets the download towards the server only (vsftpd-426-reset-mid-transfer)', () => {
+  const reset = (client: object) => run('vsftpd-426-reset-mid-transfer', (j) => (j.client = { host: 'client', ...client }));
+  const NOT_READ = '426 Failure writing network stream.';
+
+  it('curl reads the data connection, which stays silent: --max-time ends it (exit 28, 0 bytes of the size the 150 announced), the 426 unread, no QUIT', () => {
+    const r = reset({ command: 'curl --max-time 15 ftp://203.0.113.10/big.iso' });
+    expect(commands(r, 'client')).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPSV', 'TYPE I', 'SIZE big.iso', 'RETR big.iso']);
+    const out = said(r);
+    expect(out).toContain('curl: (28) Operation timed out after 15000 milliseconds with 0 out of 1048576 bytes received');
+    expect(out).not.toContain(NOT_READ);
+    expect(r.verdict.transfers[0]).toMatchObject({ command: 'get big.iso', ok: false, failure: { kind: 'client-timeout' } });
+    // The explanation points at the rule that reset the data connection.
+    expect(r.verdict.transfers[0]!.failure!.explanation).toMatch(/REJECT --reject-with tcp-reset/);
+  });
+
+  it('tnftp and inetutils wait on the data connection for ever: the 426 is never read, nothing more is sent', () => {
+    for (const [profile, last] of [
+      ['tnftp', 'RETR big.iso'],
+      ['inetutils', 'RETR big.iso'],
+    ] as const) {
+      const r = reset({ profile, mode: 'passive' });
+      const sent = commands(r, 'client');
+      expect(sent[sent.length - 1]).toBe(last);
+      expect(said(r)).not.toContain(NOT_READ);
+      expect(r.verdict.transfers[0]).toMatchObject({ ok: false, failure: { kind: 'stalled' } });
+    }
+  });
+
+  it('lftp (the scenario’s own client) reads the control connection meanwhile and stops at the 426', () => {
+    const r = run('vsftpd-426-reset-mid-transfer', () => undefined);
+    expect(said(r)).toContain(NOT_READ);
+  });
+});

@@ -519,7 +519,7 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
         controlPort: c.controlPort === undefined ? null : asPort(c.controlPort),
         connectTimeoutS: c.connectTimeoutS ?? null,
         user,
-        password: c.password ?? 'guest@',
+        password: c.password ?? (given.command !== undefined && anonymous ? (COMMAND_ANON_PASSWORD[c.profile] ?? 'guest@') : 'guest@'),
         tls: c.tls ?? false,
         pasvAddress: c.pasvAddress ?? null,
         script: [...script],
@@ -531,6 +531,14 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
   }
   return out;
 }
+
+/**
+ * The password a program sends for an anonymous login it was given no password for, when the
+ * client is given as its command line (no -u): curl's built-in `ftp@example.com`, lftp's
+ * `ftp:anon-pass` default `lftp@` (both captured by the kernel check). Structured clients keep
+ * the scenario default, guest@.
+ */
+const COMMAND_ANON_PASSWORD: Partial<Record<string, string>> = { curl: 'ftp@example.com', lftp: 'lftp@' };
 
 /**
  * A client spec with its command line read into the structured fields. Both may be given; they

@@ -216,7 +216,7 @@ export interface ClientSpec {
   connectTimeoutS?: number;
   /** Login name. Default anonymous. */
   user?: string;
-  /** Password. Default guest@. */
+  /** Password. Default guest@ (a client given as a command line without one: the program's own, curl ftp@example.com, lftp lftp@). */
   password?: string;
   /** Explicit FTPS: AUTH TLS after the greeting. Default false. */
   tls?: boolean;

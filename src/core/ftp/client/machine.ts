@@ -6,7 +6,7 @@
  * the data connection's socket work is in dataConnection.ts, the transfer contract in
  * transfer.ts.
  */
-import { and, assign, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { formatIpv4, ipv4Octets, type Ipv4 } from '../../codec/addr';
 import { FtpReplyParser, formatFtpCommand, type FtpReply } from '../../codec/ftp';
 import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/hostport';
@@ -354,6 +354,15 @@ export const ftpClientMachine = setup({
     connectTimeUsedUp: ({ context }) => {
       const x = context.xfer;
       return !!x && x.connectDeadlineUs !== undefined && context.input.env.now() >= x.connectDeadlineUs;
+    },
+    /**
+     * BSD ftp and curl read a download's data connection to its end before the control
+     * connection: an error reply, or the control connection's end, waits unread meanwhile.
+     */
+    blockedOnData: ({ context, event }) => {
+      const x = context.xfer;
+      if (!x || context.input.profile.readsControlDuringTransfer || !x.dataSock || x.dataClosed) return false;
+      return event.type !== 'REPLY' || event.reply.code >= 400;
     },
     transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
   },
@@ -873,6 +882,19 @@ export const ftpClientMachine = setup({
       for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
+    /** An event read later (blockedOnData). */
+    hold: ({ context, event }) => {
+      const x = context.xfer!;
+      if (event.type === 'REPLY' || event.type === 'CTRL_CLOSED' || event.type === 'CTRL_FAILED') (x.held ??= []).push(event);
+    },
+    /** The held events, read now, in the order they came. */
+    replayHeld: enqueueActions(({ context, enqueue }) => {
+      const x = context.xfer;
+      const held = x?.held;
+      if (!x || !held) return;
+      x.held = undefined;
+      for (const e of held) enqueue.raise(e);
+    }),
     cleanupData: ({ context }) => {
       context.xfer?.cancelMaxTime?.();
       if (context.xfer) closeData(context.xfer);
@@ -1243,8 +1265,14 @@ export const ftpClientMachine = setup({
           ],
           on: {
             DATA_ACCEPTED: { actions: ['takeAccepted', 'uploadIfStor'] },
-            DATA_CLOSED: { actions: 'markDataClosed' },
-            REPLY: [{ guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] }, { actions: ['printReply', 'mark226'] }],
+            DATA_CLOSED: { actions: ['markDataClosed', 'replayHeld'] },
+            REPLY: [
+              { guard: 'blockedOnData', actions: 'hold' },
+              { guard: 'isError', target: 'failed', actions: ['printReply', 'reportReplyFailure'] },
+              { actions: ['printReply', 'mark226'] },
+            ],
+            CTRL_CLOSED: { guard: 'blockedOnData', actions: 'hold' },
+            CTRL_FAILED: { guard: 'blockedOnData', actions: 'hold' },
           },
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */
@@ -1273,7 +1301,8 @@ export const ftpClientMachine = setup({
           always: [
             { guard: 'lftpRetries', target: '#ftpClient.next', actions: ['dropControl', 'markLftpRetry'] },
             { guard: 'dropsControl', target: '#ftpClient.next', actions: ['dropControl', 'advance'] },
-            { target: '#ftpClient.next', actions: 'advance' },
+            // What came on the control connection meanwhile is read now: it answers the next command.
+            { target: '#ftpClient.next', actions: ['replayHeld', 'advance'] },
           ],
         },
       },

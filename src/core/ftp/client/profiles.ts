@@ -131,6 +131,14 @@ export interface ClientProfile {
    * next transfer, as curl with several URLs does (captured).
    */
   dropsControlAfterFatalError: boolean;
+  /**
+   * Does it read the control connection while a download's data connection is open? BSD ftp
+   * (recvrequest) and curl read the data connection to its end first: a 426 the server sends
+   * meanwhile waits unread while they wait for data that never comes (captured: tests/kernel
+   * vsftpd-426-reset-mid-transfer — curl until --max-time, tnftp until -q, inetutils for ever).
+   * lftp and FileZilla watch both at once and stop at the 426.
+   */
+  readsControlDuringTransfer: boolean;
   /** The AUTH argument for FTPS: curl asks for SSL first, the others for TLS. */
   authArg: 'TLS' | 'SSL';
   /** Default connect time-out in ms for its own sockets; null = the kernel's SYN time-out. */
@@ -163,6 +171,7 @@ const CLASSIC: ClientProfile = {
   bindFailureText: 'ftp: bind: Address already in use',
   aborAfterPasvRefusal: false,
   lftpSequence: false,
+  readsControlDuringTransfer: false,
   dropsControlAfterFatalError: false,
   authArg: 'TLS',
   connectTimeoutMs: null,
@@ -198,6 +207,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     bindFailureText: '',
     aborAfterPasvRefusal: false,
     lftpSequence: false,
+    readsControlDuringTransfer: false,
     dropsControlAfterFatalError: true,
     authArg: 'SSL',
     connectTimeoutMs: 300_000,
@@ -247,6 +257,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     bindFailureText: "ftp: Can't bind for data connection: Address already in use",
     aborAfterPasvRefusal: false,
     lftpSequence: false,
+    readsControlDuringTransfer: false,
     dropsControlAfterFatalError: false,
     authArg: 'TLS',
     connectTimeoutMs: null,
@@ -281,6 +292,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     bindFailureText: '',
     aborAfterPasvRefusal: false,
     lftpSequence: false,
+    readsControlDuringTransfer: true,
     dropsControlAfterFatalError: false,
     authArg: 'TLS',
     connectTimeoutMs: 20_000,
@@ -313,6 +325,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     bindFailureText: '',
     aborAfterPasvRefusal: false,
     lftpSequence: true,
+    readsControlDuringTransfer: true,
     dropsControlAfterFatalError: true,
     authArg: 'TLS',
     connectTimeoutMs: 300_000,

@@ -4,6 +4,7 @@
  */
 import type { Ipv4 } from '../../codec/addr';
 import type { ConnectError, TcpSocket } from '../../tcp/hostStack';
+import type { FtpReply } from '../../codec/ftp';
 import type { CurlUrlPath } from './curlPath';
 import type { DataCommand, MdtmCommand, SizeCommand, TypeCommand } from './profiles';
 import { isCommandStep, type CommandStep, type ScriptStep } from './script';
@@ -92,6 +93,8 @@ export interface Transfer {
   dataConnected?: boolean;
   /** curl: the URL's path, the CWDs it sends before the data command, how many were answered, a refusal. */
   curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean };
+  /** Replies and the control connection's end that came while the client read the data connection (read later). */
+  held?: ({ type: 'REPLY'; reply: FtpReply } | { type: 'CTRL_CLOSED' } | { type: 'CTRL_FAILED'; err: ConnectError })[];
   /** Cancels the transfer's --max-time timer. */
   cancelMaxTime?: () => void;
 }

@@ -1,0 +1,15 @@
+import { test, expect } from '@playwright/test';
+
+// A device is named once where a reason follows its name: the verdict's Where line and the
+// step line say the reason without the device again (the CLI's where line likewise, unit-tested).
+
+test('a SYN to the router itself: Where names Server firewall once, the explanation says it for a beginner', async ({ page }) => {
+  await page.goto('./#/scenario/server-nat-helper-and-pasv-address');
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict.getByTestId('transfer').first()).toBeVisible();
+  const where = verdict.locator('dt', { hasText: 'Where' }).first().locator('xpath=following-sibling::dd[1]');
+  await expect(where).toHaveText(/^Server firewall\s+— nothing listens at that port/);
+  expect((await where.innerText()).match(/Server firewall/g)).toHaveLength(1);
+  await expect(verdict).toContainText('it was addressed to Server firewall itself (no rule there forwards that port on), and no program on the router listens on that port');
+  await expect(verdict).not.toContainText('nothing listens on Server firewall');
+});
