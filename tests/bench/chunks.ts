@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const DIST = join(import.meta.dirname, '..', '..', 'dist');
+/** The build measured: dist/, or another build's folder named by BENCH_DIST (to compare two builds A/B). */
+export const DIST = process.env.BENCH_DIST ?? join(import.meta.dirname, '..', '..', 'dist');
 
 /** The budget for the JS a first screen needs, gzipped. */
 export const JS_BUDGET_GZIP_KB = 300;

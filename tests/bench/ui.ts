@@ -38,6 +38,7 @@ function newest(dir: string): number {
 
 /** dist/ is fresh when it is newer than every source the build reads. */
 function buildIfStale(): boolean {
+  if (process.env.BENCH_DIST) return false;
   const index = join(DIST, 'index.html');
   const inputs = [join(ROOT, 'src'), join(ROOT, 'static')].filter(existsSync).map(newest);
   for (const f of ['index.html', 'vite.config.ts', 'package.json']) if (existsSync(join(ROOT, f))) inputs.push(statSync(join(ROOT, f)).mtimeMs);
@@ -60,7 +61,7 @@ function freePort(): Promise<number> {
 
 async function startPreview(port: number): Promise<ChildProcess> {
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', DIST], { cwd: ROOT, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);

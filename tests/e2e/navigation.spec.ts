@@ -37,10 +37,10 @@ test('jump by FTP line, connection and drop; fold retransmissions; the timeline 
   await expect(pos(page)).toContainText('step 1 of');
 
   // Folding retransmissions shrinks the step count; the ladder shows the fold.
-  await page.getByLabel(/hide \d+ repeated packets/).check();
+  await page.getByLabel(/hide \d+ resent packets/).check();
   const folded = Number((await pos(page).textContent())!.match(/of (\d+)/)![1]);
   expect(folded).toBeLessThan(466 / 2);
-  await expect(pos(page)).toContainText(`(${466 - folded} repeated packets hidden)`);
+  await expect(pos(page)).toContainText(`(${466 - folded} resent packets hidden)`);
   // From the first (original) drop, the next shown drop is the last of the folded retries.
   await page.keyboard.press('Home');
   await page.keyboard.press('>');

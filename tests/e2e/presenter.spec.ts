@@ -18,8 +18,12 @@ test('presenter mode: P and the button, large type, answer hidden until revealed
   const lineSize = await page.getByTestId('step-line').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(lineSize).toBeGreaterThanOrEqual(24);
   const zoom = Number(await page.getByTestId('topology').getAttribute('data-zoom'));
-  expect(zoom * 13).toBeGreaterThanOrEqual(14);
+  // (the canvas fits between the header or band and the transport: ≥ 12 px, the rule at 1280×720)
+  expect(zoom * 13).toBeGreaterThanOrEqual(12);
   await expect(page.getByTestId('topology')).toHaveClass(/laser/);
+  // The whole canvas is above the step line and transport (nothing of it behind the bar).
+  const canvas = (await page.getByTestId('topology').boundingBox())!;
+  expect(canvas.y + canvas.height).toBeLessThanOrEqual((await page.getByTestId('step-line').boundingBox())!.y + 1);
   await page.keyboard.press(']');
   await expect(page.getByTestId('packet-marker')).toBeVisible();
   const glow = await page

@@ -12,7 +12,7 @@ test('the verdict, conntrack panel and ladder name devices as the canvas does', 
   await expect(page.getByTestId('device-server-edge')).toContainText('Server firewall');
 
   const verdict = page.getByTestId('verdict');
-  await expect(verdict).toContainText('Dropped by Server firewall');
+  await expect(verdict).toContainText('Server firewall dropped it: no rule of its FORWARD chain accepted it');
   await expect(verdict.getByTestId('verdict-fix').first()).toContainText('Open the whole passive range 3001:3300 on Server firewall');
   expect(await verdict.innerText()).not.toMatch(BARE_ID);
   // Where: the display name, the id in its tooltip.

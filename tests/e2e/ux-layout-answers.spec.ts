@@ -63,7 +63,7 @@ test('the step count mentions folded packets only when some are hidden, in plain
   await expect(page.getByTestId('hidden-steps')).toBeVisible();
   const shownCount = Number((await pos.textContent())!.match(/of (\d+)/)![1]);
   expect(shownCount).toBeLessThan(466);
-  await expect(page.getByTestId('hidden-steps')).toHaveText(`(${466 - shownCount} repeated packets hidden)`);
+  await expect(page.getByTestId('hidden-steps')).toHaveText(`(${466 - shownCount} resent packets hidden)`);
   expect(total).toBeGreaterThan(0);
   await page.screenshot({ path: 'screenshots/presenter-hidden-steps-1280x720.png' });
 });

@@ -66,7 +66,7 @@ test('a lesson in presenter mode at 1280×720: the text shown and the whole canv
 
 async function compare(page: Page, id: string) {
   await page.goto(`./#/scenario/${id}/step/40?mode=presenter`);
-  await expect(page.getByTestId('position')).toContainText('step 41 of');
+  await expect(page.getByTestId('position')).toContainText('step 41 of', { timeout: 20_000 });
   await page.getByTestId('compare').selectOption('mode');
   const sbs = page.getByTestId('side-by-side');
   await expect(sbs.getByTestId('topology')).toHaveCount(2);

@@ -65,7 +65,8 @@ export function classifyReal(t: RealTransfer, cause: string | null): { kind: str
   if (code) return { kind: `ftp-${code}`, detail };
   if (/Connection refused/i.test(text)) return { kind: 'refused', detail };
   if (/No route to host/i.test(text)) return { kind: 'icmp-prohibited', detail };
-  if (/timed out|Timeout/i.test(text)) return { kind: 'timeout', detail };
+  // tnftp -q: "transfer aborted because stalled for 16 sec." is its own time-out.
+  if (/timed out|Timeout|stalled for \d+ sec/i.test(text)) return { kind: 'timeout', detail };
   return { kind: 'other', detail: detail || t.lines.slice(-1)[0] || '(no output)' };
 }
 

@@ -47,6 +47,8 @@ export interface RealTransfer {
 export const CLIENT_TIMEOUT_S = 5;
 /** curl's --max-time here; the simulator's curl is given the same (simSide). */
 export const CURL_MAX_TIME_S = 15;
+/** tnftp's -q (a stalled transfer's time-out) here; the simulator's tnftp is given the same. */
+export const TNFTP_QUIT_S = CLIENT_TIMEOUT_S * 3;
 const MARK = 'FTTW-END';
 
 function urlPath(cmd: string): string {
@@ -320,7 +322,7 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     const passive = ['passive', 'pasv', 'epsv', 'auto'].includes(c.mode);
     return {
       program: 'stdbuf',
-      args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(CLIENT_TIMEOUT_S * 3), c.connectTo, String(c.connectPort)],
+      args: ['-oL', '-eL', '/usr/bin/tnftp', '-n', '-d', '-v', '-q', String(TNFTP_QUIT_S), c.connectTo, String(c.connectPort)],
       input: [...head, ...lines].join('\n') + '\n',
       // tnftp's `auto` is its own default: passive, active for the session once passive fails.
       env: { FTPMODE: c.mode === 'auto' ? 'auto' : passive ? 'passive' : 'active' },

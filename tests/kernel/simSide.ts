@@ -8,7 +8,7 @@ import type { Pkt } from './pcap';
 import { parseIpv4 } from './pcap';
 import { observe } from './observe';
 import { clientSays } from './compare';
-import { CURL_MAX_TIME_S } from './realClients';
+import { CURL_MAX_TIME_S, TNFTP_QUIT_S } from './realClients';
 import { confValue, type KScenario } from './scenarioFile';
 import type { TransferView, WorldResult } from './kernelSide';
 
@@ -41,8 +41,11 @@ export async function runOnSimulator(s: KScenario, fileText: string, literalPort
   try {
     const loaded = core.loadScenario(fileText, `${s.id}.json`);
     if (!loaded.ok) return { ok: false, phase: 'run', error: `loadScenario: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` };
-    // The real curl runs with --max-time (realClients): the simulator's curl gets the same limit.
-    for (const c of loaded.scenario.clients) if (c.profile === 'curl' && c.maxTimeS === null) c.maxTimeS = CURL_MAX_TIME_S;
+    // The real curl runs with --max-time and tnftp with -q (realClients): the simulator's get the same limits.
+    for (const c of loaded.scenario.clients) {
+      if (c.profile === 'curl' && c.maxTimeS === null) c.maxTimeS = CURL_MAX_TIME_S;
+      if (c.profile === 'tnftp' && c.stallTimeoutS === null) c.stallTimeoutS = TNFTP_QUIT_S;
+    }
     const { trace, verdict } = core.runScenario(loaded.scenario);
     const segOf = new Map<string, string>();
     for (const d of s.devices) for (const i of d.ifaces) segOf.set(`${d.id}/${i.name}`, i.segment);

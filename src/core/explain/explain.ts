@@ -60,6 +60,14 @@ function reasonOf(ctx: Pick<ExplainContext, 'names'>, e: { device: string; reaso
   const name = nameOf(ctx, e.device);
   if (e.how === 'no-socket')
     return `it was addressed to ${name} itself (no rule there forwards that port on), and no program on the router listens on that port, so the router refused it`;
+  // "Dropped by server-edge, the FORWARD chain's policy" → "Server firewall dropped it: no rule of
+  // its FORWARD chain accepted it, so the chain's policy (DROP) applied".
+  const m = /^(Dropped|Rejected) by (\S+), (.*)$/.exec(e.reason);
+  if (m && m[2] === e.device) {
+    const verb = `${name} ${m[1]!.toLowerCase()} it`;
+    const policy = /^the (\S+) chain's policy$/.exec(m[3]!);
+    return policy ? `${verb}: no rule of its ${policy[1]} chain accepted it, so the chain's policy (DROP) applied` : `${verb} by ${nameDevice(m[3]!, e.device, name)}`;
+  }
   return nameDevice(e.reason, e.device, name);
 }
 /** The setting that puts an address in the 227: vsftpd's pasv_address, FileZilla Server's Passive IP. */
@@ -460,7 +468,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     culprit = drop ? culpritOf(drop.e) : { device: r.client, rule: null, setting: limit };
     explanation =
       (s.limit
-        ? `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
+        ? s.limit.startsWith('tnftp')
+          ? `The client's own time-out (${s.limit} ${s.seconds}: more than ${s.seconds} s without data on the data connection) ran out while it waited for the file`
+          : `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
         : `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished`) +
       (drop
         ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`

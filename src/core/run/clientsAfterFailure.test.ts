@@ -69,7 +69,7 @@ describe('a middlebox resets the download towards the server only (vsftpd-426-re
 
   it('curl reads the data connection, which stays silent: --max-time ends it (exit 28, 0 bytes of the size the 150 announced), the 426 unread, no QUIT', () => {
     const r = reset({ command: 'curl --max-time 15 ftp://203.0.113.10/big.iso' });
-    expect(commands(r, 'client')).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'EPSV', 'TYPE I', 'SIZE big.iso', 'RETR big.iso']);
+    expect(commands(r, 'client')).toEqual(['USER anonymous', expect.stringMatching(/^PASS /), 'PWD', 'EPSV', 'TYPE I', 'SIZE big.iso', 'RETR big.iso']);
     const out = said(r);
     expect(out).toContain('curl: (28) Operation timed out after 15000 milliseconds with 0 out of 1048576 bytes received');
     expect(out).not.toContain(NOT_READ);
@@ -89,6 +89,20 @@ describe('a middlebox resets the download towards the server only (vsftpd-426-re
       expect(said(r)).not.toContain(NOT_READ);
       expect(r.verdict.transfers[0]).toMatchObject({ ok: false, failure: { kind: 'stalled' } });
     }
+  });
+
+  it('tnftp -q 15: at the first once-a-second check past 15 s it gives up ("stalled for 16 sec."); its QUIT then reads the 426 as its answer (captured)', () => {
+    const r = reset({ command: 'ftp -q 15 203.0.113.10', profile: 'tnftp' });
+    const sent = commands(r, 'client');
+    expect(sent.slice(-2)).toEqual(['RETR big.iso', 'QUIT']);
+    const out = said(r);
+    const at = out.indexOf('ftp: transfer aborted because stalled for 16 sec.');
+    expect(out.slice(at, at + 4)).toEqual(['ftp: transfer aborted because stalled for 16 sec.', 'ftp> quit', '---> QUIT', NOT_READ]);
+    const lines = r.trace.events.filter((e): e is Console => e.kind === 'console');
+    const started = lines.find((e) => e.text.startsWith('150 '))!.t;
+    expect(lines.find((e) => e.text.includes('stalled'))!.t - started).toBe(16_000_000);
+    expect(r.verdict.transfers[0]).toMatchObject({ ok: false, failure: { kind: 'client-timeout' } });
+    expect(r.verdict.transfers[0]!.failure!.explanation).toMatch(/tnftp -q 15: more than 15 s without data/);
   });
 
   it('lftp (the scenario’s own client) reads the control connection meanwhile and stops at the 426', () => {

@@ -232,6 +232,7 @@ export function runEngine(input: SimInput): Simulation {
         // curl --max-time bounds the control connection's connect too (Curl_timeleft takes the smaller).
         connectTimeoutMs: minOf(c.connectTimeoutMs ?? profile.connectTimeoutMs, c.maxTimeMs ?? null),
         ...(c.maxTimeMs != null ? { maxTimeMs: c.maxTimeMs } : {}),
+        ...(c.stallTimeoutMs != null ? { stallTimeoutMs: c.stallTimeoutMs } : {}),
         ...(c.lftpRetries ? { lftpRetries: c.lftpRetries } : {}),
       },
     });

@@ -61,6 +61,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
       connectTimeoutMs: c.connectTimeoutS === null ? null : c.connectTimeoutS * 1000,
       ...(c.pasvAddress !== null ? { pasvAddress: c.pasvAddress } : {}),
       ...(c.maxTimeS !== null ? { maxTimeMs: Math.round(c.maxTimeS * 1000) } : {}),
+      ...(c.stallTimeoutS !== null ? { stallTimeoutMs: Math.round(c.stallTimeoutS * 1000) } : {}),
       ...(c.lftpRetries !== null ? { lftpRetries: c.lftpRetries } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,

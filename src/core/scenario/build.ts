@@ -525,6 +525,7 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
         script: [...script],
         command: given.command ?? null,
         maxTimeS: c.maxTimeS ?? null,
+        stallTimeoutS: c.stallTimeoutS ?? null,
         lftpRetries: c.lftpRetries ?? null,
       },
     });
@@ -546,7 +547,11 @@ const COMMAND_ANON_PASSWORD: Partial<Record<string, string>> = { curl: 'ftp@exam
  * line's own script (curl's URLs, lftp -e) replaces the scenario's top-level script but not a
  * client's own `script`, which is then an error.
  */
-function withCommand(c: ClientSpec, path: string, p: Problems): (ClientSpec & { profile: ClientProfileId } & Pick<CommandFields, 'maxTimeS' | 'lftpRetries'>) | null {
+function withCommand(
+  c: ClientSpec,
+  path: string,
+  p: Problems,
+): (ClientSpec & { profile: ClientProfileId } & Pick<CommandFields, 'maxTimeS' | 'stallTimeoutS' | 'lftpRetries'>) | null {
   if (c.command === undefined) {
     if (c.profile === undefined) {
       p.error(`${path}.profile`, 'missing field "profile" (or give the client as a "command" line, like "curl ftp://203.0.113.10/readme.txt")');
@@ -609,6 +614,7 @@ function withCommand(c: ClientSpec, path: string, p: Problems): (ClientSpec & { 
     ...(cmd.tls !== undefined && c.tls === undefined ? { tls: cmd.tls } : {}),
     ...(cmd.script !== undefined ? { script: cmd.script } : {}),
     ...(cmd.maxTimeS !== undefined ? { maxTimeS: cmd.maxTimeS } : {}),
+    ...(cmd.stallTimeoutS !== undefined ? { stallTimeoutS: cmd.stallTimeoutS } : {}),
     ...(cmd.lftpRetries !== undefined ? { lftpRetries: cmd.lftpRetries } : {}),
   };
 }

@@ -371,6 +371,8 @@ export interface Client {
   command: string | null;
   /** curl --max-time: the whole transfer's limit in seconds; null = none. */
   maxTimeS: number | null;
+  /** tnftp -q: a transfer with no data for longer than this is aborted (seconds); null = never. */
+  stallTimeoutS: number | null;
   /** lftp's net:max-retries and net:reconnect-interval-*; null = lftp's defaults. */
   lftpRetries: LftpRetries | null;
 }

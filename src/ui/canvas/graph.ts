@@ -153,19 +153,24 @@ function lastSend(trace: Trace, before: number, packetId: number): Extract<Trace
   return null;
 }
 
+/** What the current step did at one device: its state, and the refusal or rewrite to call out. */
+export function deviceStep(d: Pick<DeviceView, 'id' | 'label'>, states: Map<string, Partial<DeviceData>>): Pick<DeviceData, 'state' | 'drop' | 'nat'> {
+  const s = states.get(d.id);
+  // The callout names the device as its title does (reasons are written with ids).
+  return { state: s?.state ?? 'idle', drop: s?.drop && { ...s.drop, reason: nameDevice(reasonBesideName(s.drop.reason, d.id), d.id, d.label) }, nat: s?.nat };
+}
+
 export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>, orient: Orientation = 'horizontal'): Node<DeviceData>[] {
   const last = Math.max(0, ...devices.map((d) => d.column));
   return devices.map((d) => {
-    const s = states.get(d.id);
     const align = d.column === 0 ? 'left' : d.column === last ? 'right' : 'center';
-    const state = s?.state ?? 'idle';
+    const { state, drop, nat } = deviceStep(d, states);
     return {
       id: d.id,
       type: 'device',
       position: nodePosition(d, orient),
       width: NODE_W,
-      // The callout names the device as its title does (reasons are written with ids).
-      data: { device: d, state, align, orient, drop: s?.drop && { ...s.drop, reason: nameDevice(reasonBesideName(s.drop.reason, d.id), d.id, d.label) }, nat: s?.nat },
+      data: { device: d, state, align, orient, drop, nat },
       draggable: false,
       connectable: false,
       ariaLabel: `${d.label} (${d.kind})`,

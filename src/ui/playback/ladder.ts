@@ -29,10 +29,18 @@ export interface LadderRow {
 }
 
 export function ladderRows(trace: Trace, steps: readonly number[], colW: number = COL): LadderRow[] {
+  return steps.map(ladderRowMaker(trace, colW));
+}
+
+/**
+ * One row at a time: `(eventIndex, step) => row`. The ladder makes only the rows it shows (a
+ * long transfer has thousands, each decoding its packet), when they are first scrolled into view.
+ */
+export function ladderRowMaker(trace: Trace, colW: number = COL): (ev: number, step: number) => LadderRow {
   const col = new Map(trace.devices.map((d, i) => [d, i]));
   const role = new Map(trace.connections.map((c) => [c.id, c.role]));
   const center = (i: number) => i * colW + colW / 2;
-  return steps.map((ev, step): LadderRow => {
+  return (ev, step): LadderRow => {
     const e = trace.events[ev]!;
     const base = { step, t: e.t, from: null, to: null, at: null, conn: 'none' as const, ok: true, title: stepLabel(e), anchor: 'middle' as const };
     if (e.kind === 'send') {
@@ -67,7 +75,7 @@ export function ladderRows(trace: Trace, steps: readonly number[], colW: number 
       return { ...base, kind: 'transfer', at, ok: e.ok, text, ...placeAt(center(at), text, trace.devices.length * colW) };
     }
     return { ...base, kind: 'other', text: e.kind, textX: colW / 2 };
-  });
+  };
 }
 
 /** A label about one lifeline: centred on it, or pushed inward so it stays inside the diagram. */

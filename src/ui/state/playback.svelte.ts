@@ -1,7 +1,7 @@
 /**
  * The playback cursor over a run's packet steps (see playback/steps.ts). Stepping back is
  * moving an index; nothing is undone or recomputed. Playing advances the same index on a
- * wall-clock timer, so seeking, pausing and reduced motion all behave the same.
+ * wall-clock timer (checked on animation frames), so seeking, pausing and reduced motion all behave the same.
  *
  * The cursor is always an index into every step (the URL and the ladder count that way).
  * Folding retransmissions hides steps from stepping, playing and the count; landmark jumps
@@ -14,6 +14,7 @@ import { defaultRate, findStep, stepInfos, visibleWhenFolded, type Landmark, typ
 export class Playback {
   readonly #trace: () => Trace | null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #frame = 0;
 
   /** Index into `steps` (0-based; shown as "step n of N" with n = cursor + 1). */
   cursor = $state(0);
@@ -118,8 +119,7 @@ export class Playback {
   };
   pause = (): void => {
     this.playing = false;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel();
   };
   toggle = (): void => (this.playing ? this.pause() : this.play());
 
@@ -127,16 +127,49 @@ export class Playback {
     this.chosenRate = r;
   }
 
+  #advance(): void {
+    if (this.rate.unit === 'ftp') {
+      const i = findStep(this.infos, this.cursor, 1, 'ftp', this.#isShown);
+      if (i < 0) this.toEnd();
+      else this.seek(i);
+    } else this.next();
+  }
+
+  /**
+   * Steps on animation frames where the browser has them: at most one step per frame, taken
+   * when the rate's interval has passed, so a step's rendering lands in the frame it is
+   * painted in (a timer of its own fired between frames and could cost two renders in one).
+   * Elsewhere (tests, tools) a plain timer.
+   */
   #schedule(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
+    this.#cancel();
+    if (typeof requestAnimationFrame !== 'function') {
+      this.#timer = setTimeout(() => {
+        if (!this.playing) return;
+        this.#advance();
+        if (this.playing) this.#schedule();
+      }, 1000 / this.rate.perSecond);
+      return;
+    }
+    let last = performance.now();
+    const tick = (now: number) => {
       if (!this.playing) return;
-      if (this.rate.unit === 'ftp') {
-        const i = findStep(this.infos, this.cursor, 1, 'ftp', this.#isShown);
-        if (i < 0) this.toEnd();
-        else this.seek(i);
-      } else this.next();
-      if (this.playing) this.#schedule();
-    }, 1000 / this.rate.perSecond);
+      const interval = 1000 / this.rate.perSecond;
+      // A frame is 16.7 ms at 60 Hz: 1 ms of slack lets a 60-per-second rate step every frame.
+      if (now - last >= interval - 1) {
+        // Behind by more than an interval (a slow frame): start counting again rather than catch up in a burst.
+        last = now - last >= 2 * interval ? now : last + interval;
+        this.#advance();
+      }
+      if (this.playing) this.#frame = requestAnimationFrame(tick);
+    };
+    this.#frame = requestAnimationFrame(tick);
+  }
+
+  #cancel(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
   }
 }

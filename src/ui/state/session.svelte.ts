@@ -18,6 +18,9 @@ import { INTERACTIVE_BUDGET, type RunFn, type RunOutcome } from './runner';
 
 export type CursorAfterRun = 'start' | 'end' | number;
 
+/** A run in flight this long is shown as running (Session.runningLong). */
+export const RUN_SHOWN_AFTER_MS = 150;
+
 export class Session {
   /** The file as the user edits it (may be invalid; the editors show why). */
   file: ScenarioFile | null = $state.raw(null);
@@ -33,6 +36,12 @@ export class Session {
   runError: string | null = $state(null);
   /** A run in flight: events simulated so far, and whether it has the full budget. */
   running: { events: number; full: boolean } | null = $state.raw(null);
+  /**
+   * The run in flight has taken RUN_SHOWN_AFTER_MS: only then does the page say it is running.
+   * An edit's re-run is usually back sooner, and a bar shown and removed around it moved the
+   * page under it twice on the way to the new verdict (docs/DECISIONS.md, "UI speed").
+   */
+  runningLong = $state(false);
   /** The run on screen was stopped by the interactive budget: "run it all" is offered. */
   stoppedEarly = $state(false);
   /** Name and purpose of the file that last loaded, known before its run comes back (the heading). */
@@ -41,6 +50,7 @@ export class Session {
   readonly playback = new Playback(() => this.run?.trace ?? null);
   readonly #runFn: RunFn;
   #token = 0;
+  #longTimer: ReturnType<typeof setTimeout> | undefined;
   #controller: AbortController | null = null;
   #fullBudget = false;
 
@@ -119,6 +129,8 @@ export class Session {
     this.#controller?.abort();
     this.#controller = null;
     this.running = null;
+    clearTimeout(this.#longTimer);
+    this.runningLong = false;
   }
 
   #start(file: ScenarioFile, scenario: Scenario, cursor: CursorAfterRun): void {
@@ -128,6 +140,9 @@ export class Session {
     this.#controller = controller;
     const full = this.#fullBudget;
     this.running = { events: 0, full };
+    this.#longTimer = setTimeout(() => {
+      if (token === this.#token) this.runningLong = true;
+    }, RUN_SHOWN_AFTER_MS);
     const out = this.#runFn(
       { file, budget: full ? null : INTERACTIVE_BUDGET },
       {
@@ -144,6 +159,8 @@ export class Session {
   #finish(token: number, out: RunOutcome, scenario: Scenario, cursor: CursorAfterRun): void {
     if (token !== this.#token) return; // superseded by a newer change: never shown
     this.running = null;
+    clearTimeout(this.#longTimer);
+    this.runningLong = false;
     this.#controller = null;
     switch (out.kind) {
       case 'done':

@@ -3,11 +3,11 @@
  * a newer change supersedes a run in flight, errors keep the last good run, opening starts at
  * step 1, a run can be stopped, and a run stopped by the interactive budget offers "run it all".
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import type { ScenarioFile } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
-import { Session } from './session.svelte';
+import { RUN_SHOWN_AFTER_MS, Session } from './session.svelte';
 import type { RunOptions, RunOutcome, RunRequest } from './runner';
 import { runDirect } from './work';
 
@@ -72,6 +72,34 @@ describe('Session with a run function that answers later (the worker pool)', () 
     expect(s.running).toBeNull();
     expect(s.errors.length).toBeGreaterThan(0);
     expect(s.run).toBe(good);
+  });
+
+  it('a run is said to be running only once it has taken RUN_SHOWN_AFTER_MS (a quick re-run shows no progress bar)', async () => {
+    vi.useFakeTimers();
+    try {
+      const { fn, calls } = deferredRunner();
+      const s = new Session(fn);
+      s.open(file('passive-server-firewall-reject'), 'start');
+      vi.advanceTimersByTime(RUN_SHOWN_AFTER_MS - 10);
+      expect(s.running).not.toBeNull();
+      expect(s.runningLong).toBe(false);
+      await calls[0]!.release();
+      expect(s.runningLong).toBe(false);
+      vi.advanceTimersByTime(1000);
+      expect(s.runningLong).toBe(false);
+      // A slow one is shown, and a newer edit starts its own wait.
+      s.setFile(file('seed-passive-session'), 'end');
+      vi.advanceTimersByTime(RUN_SHOWN_AFTER_MS);
+      expect(s.runningLong).toBe(true);
+      s.setFile(file('passive-server-firewall-reject'), 'end');
+      expect(s.runningLong).toBe(false);
+      vi.advanceTimersByTime(RUN_SHOWN_AFTER_MS);
+      expect(s.runningLong).toBe(true);
+      await calls[2]!.release();
+      expect(s.runningLong).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('progress is shown while a run is in flight, and Stop keeps the last run', async () => {

@@ -28,8 +28,14 @@ describe('shell words', () => {
 describe('curl', () => {
   it('active mode with -P -, the URL’s directory and file become the script', () => {
     const f = ok('curl -v --ftp-port - ftp://203.0.113.10/pub/readme.txt');
-    expect(f).toMatchObject({ profile: 'curl', mode: 'active', connectTo: '203.0.113.10', script: ['login', 'cd pub', 'get readme.txt', 'quit'] });
+    expect(f).toMatchObject({ profile: 'curl', mode: 'active', connectTo: '203.0.113.10', script: ['login', 'get pub/readme.txt', 'quit'] });
     expect(f.connectPort).toBeUndefined();
+  });
+
+  it('URLs in different directories: each step keeps its path (curl changes directory per URL)', () => {
+    // Each -T goes with the URL in the same place (the first -T with the first URL).
+    const f = ok('curl -T a.txt ftp://203.0.113.10/up/ ftp://203.0.113.10/pub/readme.txt ftp://203.0.113.10/notes.txt ftp://203.0.113.10/pub/');
+    expect(f.script).toEqual(['login', 'put up/a.txt', 'get pub/readme.txt', 'get notes.txt', 'ls pub/', 'quit']);
   });
 
   it('each mode option', () => {
@@ -46,7 +52,7 @@ describe('curl', () => {
     expect(f).toMatchObject({ pasvAddress: 'trust', maxTimeS: 7, connectTimeoutS: 2.5, user: 'bob', password: 'secret', connectPort: 2121, script: ['login', 'ls', 'quit'] });
     expect(ok('curl --ftp-skip-pasv-ip ftp://192.0.2.1/a').pasvAddress).toBe('ignore');
     expect(ok('curl -m 3 -o out.txt ftp://alice:pw@192.0.2.1/a').maxTimeS).toBe(3);
-    expect(ok('curl -T up.bin ftp://192.0.2.1/incoming/').script).toEqual(['login', 'cd incoming', 'put up.bin', 'quit']);
+    expect(ok('curl -T up.bin ftp://192.0.2.1/incoming/').script).toEqual(['login', 'put incoming/up.bin', 'quit']);
   });
 
   it('refuses what it does not know, naming the option and its column', () => {
@@ -77,6 +83,13 @@ describe('ftp (tnftp, netkit, inetutils)', () => {
     expect(problems('netkit-ftp -A 203.0.113.10')).toEqual([expect.stringMatching(/netkit ftp has no -A/)]);
     expect(problems('ftp -p')).toEqual([expect.stringMatching(/ftp needs the server/)]);
     expect(problems('ftp 203.0.113.10 99999')).toEqual([expect.stringMatching(/^18: "99999" is not a port/)]);
+  });
+
+  it('tnftp -q: a stalled transfer’s time-out in seconds, separate or attached; only tnftp has it', () => {
+    expect(ok('tnftp -q 15 203.0.113.10')).toMatchObject({ stallTimeoutS: 15, connectTo: '203.0.113.10' });
+    expect(ok('ftp -pq15 203.0.113.10')).toMatchObject({ stallTimeoutS: 15, mode: 'passive' });
+    expect(problems('ftp -q x 203.0.113.10')).toEqual([expect.stringMatching(/^8: tnftp -q needs a whole number of seconds/)]);
+    expect(problems('inetutils-ftp -q 15 203.0.113.10')).toEqual([expect.stringMatching(/only tnftp has -q/)]);
   });
 });
 

@@ -52,6 +52,8 @@ export interface CommandFields {
   tls?: boolean;
   /** curl --max-time: the whole transfer's limit, seconds. */
   maxTimeS?: number;
+  /** tnftp -q: give up a transfer after this many seconds without data, seconds. */
+  stallTimeoutS?: number;
   /** lftp's retry settings: lftp 4.9.2's defaults, changed by any `set net:…`. */
   lftpRetries?: LftpRetries;
   /** Script lines the command line itself gives (curl's URLs, lftp -e/-c commands). */
@@ -269,7 +271,6 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
   }
   if (urls.length === 0) problems.push({ message: 'curl needs a URL (ftp://203.0.113.10/readme.txt)', column: 1 });
   const script: string[] = ['login'];
-  let dir: string | null = null;
   for (const u of urls) {
     const url = readFtpUrl(u, problems);
     if (!url) continue;
@@ -283,18 +284,13 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
       f.user = url.user;
       if (url.password !== undefined) f.password = url.password;
     }
+    // The URL's path as the step's argument: curl changes to its directories itself (curlPath.ts).
     const at = url.path.lastIndexOf('/');
-    const d = at < 0 ? '' : url.path.slice(0, at);
+    const dir = url.path.slice(0, at + 1);
     const file = url.path.slice(at + 1);
-    if (dir !== null && d !== dir)
-      problems.push({ message: `every URL must be in the same directory ("/${dir}"); the model's curl changes directory once per connection`, column: u.column });
-    if (dir === null) {
-      dir = d;
-      for (const part of d.split('/').filter(Boolean)) script.push(`cd ${part}`);
-    }
     const upload = uploads.shift();
-    if (upload) script.push(`put ${file || upload.text.replace(/^.*\//, '')}`);
-    else script.push(file === '' ? 'ls' : `get ${file}`);
+    if (upload) script.push(`put ${dir}${file || upload.text.replace(/^.*\//, '')}`);
+    else script.push(file === '' ? (dir === '' ? 'ls' : `ls ${dir}`) : `get ${dir}${file}`);
   }
   script.push('quit');
   f.script = script;
@@ -330,14 +326,26 @@ function parseFtp(args: Word[], problems: CommandProblem[], named: ProfileId | n
   const profile: ProfileId = named ?? (hint && FTP_PROFILES.includes(hint) ? hint : 'tnftp');
   const f: CommandFields = { program: 'ftp', profile };
   const rest: Word[] = [];
-  for (const w of args) {
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
     if (!w.text.startsWith('-') || w.text === '-') {
       rest.push(w);
       continue;
     }
-    for (const [k, letter] of w.text.slice(1).split('').entries()) {
+    letters: for (const [k, letter] of w.text.slice(1).split('').entries()) {
       const column = w.column + 1 + k;
       switch (letter) {
+        case 'q': {
+          // tnftp -q QUITTIME: a transfer stalled longer than that is aborted (progressbar.c).
+          const attached = w.text.slice(2 + k);
+          const v = attached !== '' ? { text: attached, column: column + 1 } : args[++i];
+          const n = Number(v?.text);
+          if (profile !== 'tnftp') problems.push({ message: `only tnftp has -q (a stalled transfer's time-out)`, column });
+          else if (!v || !/^\d+$/.test(v.text) || n < 1) problems.push({ message: 'tnftp -q needs a whole number of seconds (-q 15)', column: v?.column ?? column });
+          else f.stallTimeoutS = n;
+          // The letters after -q were its value.
+          break letters;
+        }
         case 'p':
           // tnftp: passive, without its fallback to active; netkit and inetutils: passive.
           f.mode = 'passive';
@@ -355,7 +363,7 @@ function parseFtp(args: Word[], problems: CommandProblem[], named: ProfileId | n
         case 'g':
           break;
         default:
-          problems.push({ message: `unknown ftp option "-${letter}" (the model knows -p, -A, -n, -v, -d, -i, -g)`, column });
+          problems.push({ message: `unknown ftp option "-${letter}" (the model knows -p, -A, -q, -n, -v, -d, -i, -g)`, column });
       }
     }
   }

@@ -57,7 +57,9 @@ describe('each client sends its own commands, in its own order', () => {
   });
 
   it('put sends the upload on the data connection and counts its bytes (anonymous uploads allowed)', () => {
-    const s = run('curl', ['login', 'put up.bin 5000'], { conf: { write_enable: true, anon_upload_enable: true } });
+    // Into a directory the anonymous user (ftp) may write in: "/" is root's 0755.
+    const incoming = { '/incoming': { dir: true, owner: { uid: 100, gid: 100 }, mode: 0o755 } };
+    const s = run('curl', ['login', 'cd incoming', 'put up.bin 5000'], { conf: { write_enable: true, anon_upload_enable: true }, files: incoming });
     expect(s.commands).toContain('STOR up.bin');
     expect(s.reports[0]).toMatchObject({ ok: true, bytes: 5000 });
   });

@@ -9,6 +9,7 @@ import { seconds } from '../../sim/scheduler';
 import { makeTestNet, SERVER_IP } from '../../tcp/testNet.testkit';
 import { defaultVsftpdConf, type VsftpdConf } from '../vsftpd/conf';
 import { startFtpServer } from '../vsftpd/server';
+import type { FileSpec } from '../server/files';
 import { ftpClientMachine } from './machine';
 import { PROFILES, type ModeChoice, type ProfileId } from './profiles';
 import { parseScriptLine, type ScriptStep } from './script';
@@ -30,7 +31,7 @@ export interface RunOptions {
   mode?: ModeChoice;
   conf?: Partial<VsftpdConf>;
   /** More files and directories on the server (beside /readme.txt and /pub). */
-  files?: Record<string, { size?: number; dir?: boolean }>;
+  files?: Record<string, FileSpec>;
   user?: string;
   password?: string;
   /** curl --max-time (ms). */

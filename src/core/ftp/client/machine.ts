@@ -72,6 +72,8 @@ export interface FtpClientInput {
   connectTimeoutMs: number | null;
   /** curl --max-time: each transfer's whole time limit (ms), counted from its start; null = none. */
   maxTimeMs?: number | null;
+  /** tnftp -q: a download with no data for longer than this is aborted (ms), checked once a second; null = never. */
+  stallTimeoutMs?: number | null;
   /** lftp's net:max-retries and net:reconnect-interval-* (absent: LFTP_PROFILE_RETRIES, max-retries 1). */
   lftpRetries?: LftpRetries;
 }
@@ -139,6 +141,7 @@ interface Ctx {
 
 type Ev =
   | { type: 'MAX_TIME'; xfer: Transfer }
+  | { type: 'STALL_TICK'; xfer: Transfer }
   | { type: 'CTRL_CONNECTED' }
   | { type: 'CTRL_FAILED'; err: ConnectError }
   | { type: 'CTRL_CLOSED' }
@@ -363,6 +366,13 @@ export const ftpClientMachine = setup({
       const x = context.xfer;
       if (!x || context.input.profile.readsControlDuringTransfer || !x.dataSock || x.dataClosed) return false;
       return event.type !== 'REPLY' || event.reply.code >= 400;
+    },
+    /** tnftp's progressmeter: whole seconds since data last came, more than -q allows. */
+    stalledTooLong: ({ context, event }) => {
+      const x = context.xfer;
+      const q = context.input.stallTimeoutMs;
+      if (event.type !== 'STALL_TICK' || event.xfer !== x || !x?.stall || q == null) return false;
+      return x.bytes === x.stall.lastBytes && Math.floor((context.input.env.now() - x.stall.lastUpdateUs) / 1_000_000) > q / 1000;
     },
     transferComplete: ({ context }) => !!context.xfer && context.xfer.dataClosed && context.xfer.got226,
   },
@@ -882,6 +892,38 @@ export const ftpClientMachine = setup({
       for (const l of connectFailureLines(profile, dataTarget(context), event.err, env.now() - x.startedUs)) env.print(l);
       reportFailure(context, { kind: 'connect', conn: x.dataConn!, target: `${formatIpv4(x.target!.ip)}:${x.target!.port}`, err: event.err, role: 'data' });
     },
+    /**
+     * tnftp -q: its progress meter checks once a second from the start of the download's data
+     * (progressbar.c progressmeter: 1 Hz alarm; `wait.tv_sec > quit_time` aborts).
+     */
+    watchStall: ({ context, self }) => {
+      const x = context.xfer;
+      const { env, stallTimeoutMs } = context.input;
+      if (!x || x.stall || stallTimeoutMs == null || !env.timer || x.step.kind !== 'get' || !x.dataSock || x.dataClosed) return;
+      const stall = { lastBytes: x.bytes, lastUpdateUs: env.now() };
+      x.stall = stall;
+      const tick = () => {
+        if (x.dataClosed || x.reported || x.stall !== stall) return;
+        env.timer!(1_000_000, tick);
+        self.send({ type: 'STALL_TICK', xfer: x });
+      };
+      env.timer(1_000_000, tick);
+    },
+    noteProgress: ({ context, event }) => {
+      const x = context.xfer;
+      if (event.type !== 'STALL_TICK' || event.xfer !== x || !x?.stall || x.bytes === x.stall.lastBytes) return;
+      x.stall.lastBytes = x.bytes;
+      x.stall.lastUpdateUs = context.input.env.now();
+    },
+    /** tnftp gives up the stalled download and goes back to its prompt; the control connection's news stays unread. */
+    reportStall: ({ context }) => {
+      const x = context.xfer!;
+      const { env, stallTimeoutMs } = context.input;
+      const sec = Math.floor((env.now() - x.stall!.lastUpdateUs) / 1_000_000);
+      env.print(`ftp: transfer aborted because stalled for ${sec} sec.`);
+      x.stall = undefined;
+      reportFailure(context, { kind: 'max-time', seconds: (stallTimeoutMs ?? 0) / 1000, lastReply: context.lastReply, limit: 'tnftp -q' });
+    },
     /** An event read later (blockedOnData). */
     hold: ({ context, event }) => {
       const x = context.xfer!;
@@ -1261,6 +1303,7 @@ export const ftpClientMachine = setup({
           },
         },
         transferring: {
+          entry: 'watchStall',
           always: [
             { guard: and(['transferComplete', { type: 'nextInPhaseWaitsIn', params: { phase: 'afterDownload' as const, state: 'mdtm' as const } }]), target: 'mdtm' },
             { guard: and(['transferComplete', 'lftpSetsFileTime']), target: 'utime' },
@@ -1276,6 +1319,8 @@ export const ftpClientMachine = setup({
             ],
             CTRL_CLOSED: { guard: 'blockedOnData', actions: 'hold' },
             CTRL_FAILED: { guard: 'blockedOnData', actions: 'hold' },
+            // tnftp -q: once a second, has data come? Stalled longer than allowed: the transfer is abandoned.
+            STALL_TICK: [{ guard: 'stalledTooLong', target: 'failed', actions: 'reportStall' }, { actions: 'noteProgress' }],
           },
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */

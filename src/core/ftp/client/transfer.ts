@@ -95,6 +95,8 @@ export interface Transfer {
   curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean };
   /** Replies and the control connection's end that came while the client read the data connection (read later). */
   held?: ({ type: 'REPLY'; reply: FtpReply } | { type: 'CTRL_CLOSED' } | { type: 'CTRL_FAILED'; err: ConnectError })[];
+  /** tnftp -q: the byte count at its last progress check that saw data come, and when. */
+  stall?: { lastBytes: number; lastUpdateUs: number };
   /** Cancels the transfer's --max-time timer. */
   cancelMaxTime?: () => void;
 }

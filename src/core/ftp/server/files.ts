@@ -191,17 +191,10 @@ export class VirtualFs {
   }
 
   /**
-   * Owner and permission bits the scenario gave a node or an upload created it with; null when
-   * it has none (such a node is open to every user: the tree keeps the model's old behaviour
-   * until a scenario says who owns what).
+   * Owner and permission bits of a node: root's, 0644 for a file and 0755 for a directory,
+   * unless the scenario or an upload set them — as the kernel check's real tree has them, where
+   * an anonymous upload into a directory nobody was given is refused (553). null: no such node.
    */
-  explicitOwnerOf(path: string): UnixOwner | null {
-    const n = this.nodes.get(this.at(path));
-    if (!n || (n.uid === undefined && n.mode === undefined)) return null;
-    return this.ownerOf(path);
-  }
-
-  /** Owner and permission bits of a node (root and 0644/0755 unless the scenario or an upload set them). */
   ownerOf(path: string): UnixOwner | null {
     const n = this.nodes.get(this.at(path));
     if (!n) return null;

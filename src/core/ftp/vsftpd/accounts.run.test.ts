@@ -137,7 +137,8 @@ describe('home directories and chroot_local_user', () => {
 
 describe('user_config_dir', () => {
   const server = { userConfig: { alice: ['write_enable=NO'], bob: ['local_root=/srv/shared'] } };
-  const files = { '/home/alice': { dir: true }, '/home/bob': { dir: true }, '/srv/shared': { dir: true } };
+  // bob's local_root is his to write in (a directory nobody was given is root's 0755, as on the kernel).
+  const files = { '/home/alice': { dir: true }, '/home/bob': { dir: true }, '/srv/shared': { dir: true, owner: 'bob', mode: '755' } };
 
   it("applies a user's own file over vsftpd.conf: alice may not write, bob may", () => {
     const alice = run({ conf: ['user_config_dir=/etc/vsftpd/user_conf'], server, files, script: ['login', 'put report.txt 10', 'quit'] });
@@ -169,5 +170,24 @@ describe('user_config_dir', () => {
     );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map(formatScenarioError).join('\n')).toMatch(/userConfig\["alice"\].*line 2.*write_enabel/s);
+  });
+});
+
+describe('files and directories nobody was given (as the kernel check builds them)', () => {
+  const anon = ['anonymous_enable=YES', 'anon_upload_enable=YES', 'anon_mkdir_write_enable=YES'];
+  it('are root’s, 0755 and 0644: an anonymous upload or mkdir into "/" is refused', () => {
+    const { lines } = run({ conf: anon, user: 'anonymous', password: 'guest@', files: { '/readme.txt': { size: 10 } }, script: ['login', 'put up.txt 10', 'mkdir new', 'quit'] });
+    expect(answerTo(lines, 'STOR up.txt')).toBe('553 Could not create file.');
+    expect(answerTo(lines, 'MKD new')).toBe('550 Create directory operation failed.');
+  });
+  it('a directory given to ftp takes them', () => {
+    const files = { '/incoming': { dir: true, owner: 'ftp', mode: '755' } };
+    const { lines } = run({ conf: anon, user: 'anonymous', password: 'guest@', files, script: ['login', 'cd incoming', 'put up.txt 10', 'mkdir new', 'quit'] });
+    expect(answerTo(lines, 'STOR up.txt')).toBe('150 Ok to send data.');
+    expect(answerTo(lines, 'MKD new')).toBe('257 "/incoming/new" created');
+  });
+  it("a local user's tree outside the home is root's: write_enable alone does not open it", () => {
+    const { lines } = run({ files: { '/home/alice': { dir: true }, '/srv': { dir: true } }, script: ['login', 'cd /srv', 'put up.txt 10', 'quit'] });
+    expect(answerTo(lines, 'STOR up.txt')).toBe('553 Could not create file.');
   });
 });

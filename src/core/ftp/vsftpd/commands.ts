@@ -209,12 +209,12 @@ function placeLocalUser(env: SessionEnv, name: string, user: VsftpdUser | undefi
   const eff = own ?? conf;
   const dir = fs.resolve('/', eff.local_root ?? homeOf(fs, { name, home: user?.home }));
   const cred = credOf(name, false, env.users);
-  const owner = fs.explicitOwnerOf(dir);
+  const owner = fs.ownerOf(dir);
   const access = (want: 'w' | 'x') => owner === null || unixAccess(cred, owner, want);
   if (!fs.isDir(dir) || !access('x')) return { oops: `cannot change directory:${dir}` };
   if (!chroot) return { root: '/', cwd: dir, conf: own };
   // vsf_sysutil_write_access("/") after the chroot(): a directory the scenario gave no owner
-  // counts as root's (drwxr-xr-x), as system directories are.
+  // is root's (drwxr-xr-x), as system directories are.
   if (!eff.allow_writeable_chroot && owner !== null && unixAccess(cred, owner, 'w')) return { oops: 'vsftpd: refusing to run with writable root inside chroot()' };
   return { root: dir, cwd: '/', conf: own };
 }
@@ -471,7 +471,7 @@ function decideTransfer(s: SessionState, env: SessionEnv, c: Cmd): Outcome {
 
 /** The session's user may do `want` on `path` (the kernel's check; a missing path passes here). */
 function may(s: SessionState, env: SessionEnv, path: string, want: 'r' | 'w' | 'x'): boolean {
-  const o = env.fs.explicitOwnerOf(path);
+  const o = env.fs.ownerOf(path);
   return o === null || unixAccess(credOf(s.user, s.anonymous, env.users), o, want);
 }
 

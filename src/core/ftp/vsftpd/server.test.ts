@@ -7,6 +7,7 @@ import { TraceRecorder } from '../../sim/trace';
 import type { HostStack, SocketHandlers, TcpSocket } from '../../tcp/hostStack';
 import { drawPasvPort } from './session.machine';
 import { startFtpServer } from './server';
+import { FTP_UID } from './accounts';
 import type { ReplyStyle } from '../server/replies';
 import type { FileSpec } from '../server/files';
 import { TlsChannel } from '../ftps';
@@ -207,6 +208,8 @@ describe('login', () => {
 
   it('renames with RNFR/RNTO and appends with APPE where write_enable allows it', () => {
     const t = setup({ local_enable: true, write_enable: true }, { users: [{ name: 'alice', password: 'pw' }] });
+    // Her home is "/" here: hers to write in (a directory nobody was given is root's 0755).
+    t.server.fs.adopt('/', { uid: 1000, gid: 1000, mode: 0o755 });
     t.take();
     t.cmd('USER alice');
     t.cmd('PASS pw');
@@ -257,6 +260,8 @@ describe('simple commands', () => {
     expect(ro.cmd('MKD new')).toBe('550 Permission denied.\r\n');
     expect(ro.cmd('DELE readme.txt')).toBe('550 Permission denied.\r\n');
     const rw = setup({ local_enable: true, write_enable: true });
+    // bob (no account of his own here: ftp's uid) owns the tree he writes in; root's 0755 would refuse him.
+    rw.server.fs.adopt('/', { uid: FTP_UID, gid: FTP_UID, mode: 0o755 });
     rw.take();
     rw.cmd('USER bob');
     rw.cmd('PASS x');
@@ -498,6 +503,7 @@ describe('transfer checks', () => {
     const ro = loggedIn();
     expect(ro.cmd('STOR up.bin')).toBe('550 Permission denied.\r\n');
     const t = setup({ local_enable: true, write_enable: true });
+    t.server.fs.adopt('/', { uid: FTP_UID, gid: FTP_UID, mode: 0o755 });
     t.take();
     t.cmd('USER bob');
     t.cmd('PASS x');
