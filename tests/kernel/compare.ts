@@ -80,15 +80,16 @@ export function replyCodesOnly(lines: readonly string[]): string[] {
 }
 
 /**
- * lftp turned away at the greeting (vsftpd's `421 There are too many connected users…`, then
- * the close) has its FEAT already queued: it reaches the wire when lftp writes before it reads
- * the 421 and the end of the connection, and not when it reads first (ftpclass.cc: FEAT is sent
- * in CONNECTED_STATE, held in sync mode until the greeting is answered; Disconnect on the
- * non-2xx greeting). Seen both ways on the kernel in runs of the same world, so a race, not a
- * difference: a connection's FEAT right after its own 421 greeting is left out on both sides
- * (lines, and the same command in the client's command list).
+ * Two commands lftp has queued when vsftpd answers and closes at once, which reach the wire when
+ * lftp writes before it reads the reply and the end of the connection, and not when it reads
+ * first; each seen both ways on the kernel in runs of the same world, so a race, not a
+ * difference, and left out on both sides (lines, and the same command in the command list):
+ * - its FEAT right after a `421` greeting (vsftpd's `421 There are too many connected users…`):
+ *   ftpclass.cc queues FEAT in CONNECTED_STATE, held in sync mode until the greeting is answered;
+ * - its PWD right after a `500 OOPS: …` to PASS (a login refused, the session process gone):
+ *   PWD is queued behind PASS and flushed once PASS is answered, before LoginCheck's error.
  */
-export function withoutFeatAfter421(obs: WorldResult['obs']): WorldResult['obs'] {
+export function withoutRacingCommands(obs: WorldResult['obs']): WorldResult['obs'] {
   const dropped = new Map<string, number[]>();
   const lines: Record<string, string[]> = {};
   for (const [seg, ls] of Object.entries(obs.lines)) {
@@ -96,10 +97,14 @@ export function withoutFeatAfter421(obs: WorldResult['obs']): WorldResult['obs']
     const sent: number[] = [];
     let n = 0;
     for (const [i, l] of ls.entries()) {
-      const m = l.match(/^(c\d+)> FEAT$/);
+      const m = l.match(/^(c\d+)> (FEAT|PWD)$/);
       const conn = m?.[1];
-      const first = conn !== undefined && ls.findIndex((x) => x.startsWith(`${conn}<`) || x.startsWith(`${conn}>`)) === i - 1;
-      if (conn !== undefined && first && ls[i - 1]!.startsWith(`${conn}< 421 `)) sent.push(n);
+      const before = i > 0 ? ls[i - 1]! : '';
+      const greeting = conn !== undefined && ls.findIndex((x) => x.startsWith(`${conn}<`) || x.startsWith(`${conn}>`)) === i - 1;
+      const racing =
+        conn !== undefined &&
+        (m![2] === 'FEAT' ? greeting && before.startsWith(`${conn}< 421 `) : before.startsWith(`${conn}< 500 OOPS: `) && (ls[i - 2] ?? '').startsWith(`${conn}> PASS `));
+      if (racing) sent.push(n);
       else out.push(l);
       if (/^c\d+> /.test(l)) n++;
     }
@@ -113,8 +118,8 @@ export function withoutFeatAfter421(obs: WorldResult['obs']): WorldResult['obs']
 }
 
 export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult, opts: { replyCodesOnly?: boolean } = {}): Row[] {
-  k = { ...k, obs: withoutFeatAfter421(k.obs) };
-  s = { ...s, obs: withoutFeatAfter421(s.obs) };
+  k = { ...k, obs: withoutRacingCommands(k.obs) };
+  s = { ...s, obs: withoutRacingCommands(s.obs) };
   const rows: Row[] = [];
   const n = Math.max(k.transfers.length, s.transfers.length);
   for (let i = 0; i < n; i++) {

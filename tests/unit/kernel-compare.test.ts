@@ -81,3 +81,22 @@ describe('kernel observation: a control connection the client closed first', () 
     expect(observe(s, early, new Set([21]), 21).lines.lan).toEqual(['c1> LIST', 'c1< 425 Failed to establish connection.']);
   });
 });
+
+describe('kernel comparison: lftp after a login OOPS', () => {
+  const oops = [
+    'c1< 220 (vsFTPd 3.0.3)',
+    'c1> USER alice',
+    'c1< 331 Please specify the password.',
+    'c1> PASS wonderland',
+    'c1< 500 OOPS: vsftpd: refusing to run with writable root inside chroot()',
+  ];
+  it('its PWD queued behind PASS, on the wire or not, agrees; a PWD after a successful login does not', () => {
+    expect(compareWorlds('x', world(oops), world([...oops, 'c1> PWD'])).filter((r) => r.status !== 'agree')).toEqual([]);
+    const ok = ['c1> PASS wonderland', 'c1< 230 Login successful.'];
+    expect(
+      compareWorlds('x', world(ok), world([...ok, 'c1> PWD']))
+        .filter((r) => r.status === 'disagree')
+        .map((r) => r.check),
+    ).toEqual(['lines @lan', 'client commands']);
+  });
+});

@@ -435,17 +435,6 @@ describe('built-in scenarios through the simulator', () => {
         'QUIT',
       ]);
       expect(payloads(r, 'server', '500 ')).toEqual(['500 Unknown SITE command.\r\n', '500 Unknown SITE command.\r\n']);
-      // Anonymous: SITE is refused before handle_site (550 Permission denied.), which is not "unknown": one try.
-      const anon = run('vsftpd-chroot-upload-folder', (j) => {
-        j.client.profile = 'lftp';
-        j.client.user = 'anonymous';
-        j.client.password = 'guest@';
-        j.server.vsftpd.push('anonymous_enable=YES', 'anon_upload_enable=YES', 'write_enable=YES');
-        // Anonymous uploads run as the ftp user: a folder of its own (a folder without an owner is root's 755).
-        j.server.files['/upload'] = { dir: true, owner: 'ftp', mode: '755' };
-        j.script = ['login', 'cd upload', 'put draft.txt 4096', 'quit'];
-      });
-      expect(commandsOf(anon, 'laptop').filter((c) => c.startsWith('SITE'))).toEqual(['SITE UTIME 19700101000000 draft.txt']);
     });
 
     it("curl: a refused EPRT is not tried again on that connection; its exit line is curl 7.88's stale inet_ntop text", () => {

@@ -85,6 +85,8 @@ describe('lftp retries a command it cannot complete', () => {
     // Logged in again each time; SIZE and MDTM only on the first try, TYPE and PASV every time.
     const sent = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === 'client').map((e) => (e as { text: string }).text.split(' ')[0]);
     expect(sent.filter((v) => v === 'USER')).toHaveLength(3);
+    // No user on the command line: lftp's own anonymous login asks no AUTH TLS (ftp:ssl-allow-anonymous off; captured).
+    expect(sent.filter((v) => v === 'AUTH')).toHaveLength(0);
     expect(sent.filter((v) => v === 'PASV')).toHaveLength(3);
     expect(sent.filter((v) => v === 'SIZE')).toHaveLength(1);
     // The RETR and ABOR lftp -d logs after each data socket error never reach the wire (captured).

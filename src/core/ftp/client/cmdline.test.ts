@@ -96,14 +96,16 @@ describe('ftp (tnftp, netkit, inetutils)', () => {
 describe('lftp', () => {
   it('-e settings and commands; lftp’s defaults for what is not set', () => {
     const f = ok(`lftp -e 'set ftp:passive-mode off; get readme.txt' 203.0.113.10`);
-    expect(f).toMatchObject({ profile: 'lftp', mode: 'active', connectTo: '203.0.113.10', script: ['login', 'get readme.txt', 'quit'], lftpRetries: LFTP_RETRY_DEFAULTS });
+    expect(f).toMatchObject({ profile: 'lftp', mode: 'active', connectTo: '203.0.113.10', script: ['login', 'get readme.txt', 'quit'], lftpRetries: { ...LFTP_RETRY_DEFAULTS, anonymous: true } });
     const g = ok(
       `lftp -u bob,pw -p 2121 -e 'set net:max-retries 3; set net:reconnect-interval-base 5; set net:reconnect-interval-multiplier 2; set net:reconnect-interval-max 8; set net:timeout 1m; set ftp:ignore-pasv-address yes; ls; quit' ftp://203.0.113.10`,
     );
     expect(g).toMatchObject({ user: 'bob', password: 'pw', connectPort: 2121, connectTimeoutS: 60, pasvAddress: 'ignore', script: ['login', 'ls', 'quit'] });
     expect(g.lftpRetries).toEqual({ maxRetries: 3, baseS: 5, multiplier: 2, maxS: 8 });
     expect(ok(`lftp -e 'set ftp:fix-pasv-address no' 203.0.113.10`).pasvAddress).toBe('trust');
-    expect(ok('lftp 203.0.113.10').lftpRetries).toEqual(LFTP_RETRY_DEFAULTS);
+    // No user named: lftp's own anonymous login (no AUTH TLS); a user named (-u, or in the URL): not.
+    expect(ok('lftp 203.0.113.10').lftpRetries).toEqual({ ...LFTP_RETRY_DEFAULTS, anonymous: true });
+    expect(ok('lftp ftp://anonymous:x@203.0.113.10').lftpRetries).toEqual(LFTP_RETRY_DEFAULTS);
   });
 
   it('an unknown setting, value or command is named with its column', () => {

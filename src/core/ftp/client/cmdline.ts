@@ -18,6 +18,12 @@ export interface LftpRetries {
   multiplier: number;
   /** net:reconnect-interval-max, seconds. Default 300. */
   maxS: number;
+  /**
+   * The command line names no user (no -u, no user@ in the URL): lftp logs in as anonymous by
+   * itself and, with ftp:ssl-allow-anonymous off (its default), asks no AUTH TLS
+   * (ftpclass.cc: ssl-allow only when a user and password are set).
+   */
+  anonymous?: boolean;
 }
 
 export const LFTP_RETRY_DEFAULTS: LftpRetries = { maxRetries: 1000, baseS: 15, multiplier: 1.5, maxS: 300 };
@@ -446,6 +452,7 @@ function parseLftp(args: Word[], problems: CommandProblem[]): CommandFields {
   if (extra) problems.push({ message: `unexpected "${extra.text}" (lftp takes one site)`, column: extra.column });
   if (commands) readLftpCommands(commands, f, problems);
   else f.lftpRetries = { ...LFTP_RETRY_DEFAULTS };
+  if (f.user === undefined) f.lftpRetries = { ...f.lftpRetries!, anonymous: true };
   return f;
 }
 

@@ -1024,6 +1024,9 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'isTls', target: 'authTls', actions: 'printReply' },
+          // Its own anonymous login (no user on the command line): no AUTH TLS (ftp:ssl-allow-anonymous
+          // off; captured: tests/kernel lftp-retries-passive-reject).
+          { guard: ({ context }) => !!context.input.lftpRetries?.anonymous, target: 'next', actions: 'printReply' },
           { target: 'lftpAuth', actions: 'printReply' },
         ],
       },
