@@ -7,6 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { KScenario } from './scenarioFile';
 
+/** tcp_syn_retries in every namespace (with tcp_syn_linear_timeouts=4); the simulator side runs with the same (simSide). */
+export const KERNEL_SYN_RETRIES = 2;
+
 export interface ShResult {
   code: number;
   out: string;
@@ -161,7 +164,7 @@ export function buildTopology(s: KScenario, prefix: string): Topology {
       // Short kernel SYN time-outs stand in for the client's short time-outs (compare kinds, not wall time).
       // Measured: syn_retries=2 with linear_timeouts=4 sends 6 SYNs 1 s apart and fails at ~7 s:
       // after curl's own 5 s, before tnftp's -q 15.
-      ['sysctl', '-q', '-w', `net.ipv4.ip_forward=${d.kind === 'router' ? 1 : 0}`, 'net.ipv4.tcp_syn_retries=2', 'net.ipv4.tcp_syn_linear_timeouts=4'],
+      ['sysctl', '-q', '-w', `net.ipv4.ip_forward=${d.kind === 'router' ? 1 : 0}`, `net.ipv4.tcp_syn_retries=${KERNEL_SYN_RETRIES}`, 'net.ipv4.tcp_syn_linear_timeouts=4'],
     ];
     for (const f of d.ifaces) {
       cmds.push(`addr add ${f.ip}/${f.prefix} dev ${f.name}`);

@@ -4,6 +4,7 @@
  * transfers from its verdict. Loaded lazily so the kernel half runs while the simulator is
  * still incomplete; any failure to load or run is reported, never hidden.
  */
+import { KERNEL_SYN_RETRIES } from './netns';
 import type { Pkt } from './pcap';
 import { parseIpv4 } from './pcap';
 import { observe } from './observe';
@@ -42,6 +43,8 @@ export async function runOnSimulator(s: KScenario, fileText: string, literalPort
     const loaded = core.loadScenario(fileText, `${s.id}.json`);
     if (!loaded.ok) return { ok: false, phase: 'run', error: `loadScenario: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` };
     // The real curl runs with --max-time and tnftp with -q (realClients): the simulator's get the same limits.
+    // The namespaces' short SYN time-out (netns.ts), so a dropped SYN gives up as early in both worlds.
+    loaded.scenario.tcp.synRetries = KERNEL_SYN_RETRIES;
     for (const c of loaded.scenario.clients) {
       if (c.profile === 'curl' && c.maxTimeS === null) c.maxTimeS = CURL_MAX_TIME_S;
       if (c.profile === 'tnftp' && c.stallTimeoutS === null) c.stallTimeoutS = TNFTP_QUIT_S;

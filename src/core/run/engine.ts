@@ -48,6 +48,8 @@ export interface SimClient extends Omit<FtpClientInput, 'env' | 'profile' | 'ser
 export interface SimInput {
   seed: number;
   synSchedule: SynSchedule;
+  /** tcp_syn_retries, when not the schedule's own. */
+  synRetries?: number;
   devices: SimDevice[];
   latencyUs: Record<string, number>;
   /** `filezilla` set: FileZilla Server 0.9.60 with these settings runs instead of vsftpd. */
@@ -127,6 +129,7 @@ export function runEngine(input: SimInput): Simulation {
       prng: prng.fork(`tcp:${d.id}`),
       trace,
       synSchedule: input.synSchedule,
+      ...(input.synRetries !== undefined ? { synRetries: input.synRetries } : {}),
       transmit: (bytes, meta) => net.transmitFromHost(d.id, bytes, meta.conn),
     });
     stacks.set(d.id, stack);

@@ -42,6 +42,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
   return {
     seed: s.seed,
     synSchedule: s.tcp.synSchedule,
+    ...(s.tcp.synRetries !== undefined ? { synRetries: s.tcp.synRetries } : {}),
     devices,
     latencyUs,
     server: { host: s.server.host, conf, files, style: s.server.style, filezilla: s.server.filezilla, users: s.server.users, accounts: s.server.accounts },

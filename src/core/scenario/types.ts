@@ -382,7 +382,11 @@ export interface Scenario {
   teaches: string;
   description: string;
   seed: number;
-  tcp: { synSchedule: SynSchedule };
+  /**
+   * synRetries: tcp_syn_retries for every host (the schedule's own when absent). Not in the file
+   * format: the kernel check sets it to match the sysctl its namespaces run with.
+   */
+  tcp: { synSchedule: SynSchedule; synRetries?: number };
   segments: Segment[];
   hosts: Host[];
   routers: Router[];

@@ -34,6 +34,8 @@ export interface TcpEndpointInput {
   /** active: connect(); passive: a SYN reached a listening port (the Tcb already holds its ISN and MSS). */
   mode: 'active' | 'passive';
   synSchedule: SynSchedule;
+  /** tcp_syn_retries, when not the schedule's own. */
+  synRetries?: number;
   /** The application's own connect time-out (ms), if any. */
   connectTimeoutMs?: number;
   hooks: EndpointHooks;
@@ -269,7 +271,7 @@ export const tcpEndpointMachine = setup({
   },
 }).createMachine({
   id: 'tcp',
-  context: ({ input }) => ({ ...input, synPlan: planFor(input.synSchedule), synAckPlan: planFor('synack') }),
+  context: ({ input }) => ({ ...input, synPlan: planFor(input.synSchedule, input.synRetries), synAckPlan: planFor('synack') }),
   initial: 'start',
   on: {
     ABORT: [{ guard: 'synchronized', target: '.CLOSED', actions: 'sendReset' }, { target: '.CLOSED' }],

@@ -51,6 +51,8 @@ export interface HostStackOptions {
   prng: Prng;
   trace: TraceRecorder;
   synSchedule: SynSchedule;
+  /** tcp_syn_retries, when not the schedule's own. */
+  synRetries?: number;
   transmit: (bytes: Uint8Array, meta: { conn?: string }) => void;
 }
 
@@ -369,6 +371,7 @@ export class HostStack {
         tcb: t,
         mode,
         synSchedule: this.opts.synSchedule,
+        ...(this.opts.synRetries !== undefined ? { synRetries: this.opts.synRetries } : {}),
         connectTimeoutMs,
         hooks: sock,
         trace: this.opts.trace,

@@ -40,4 +40,11 @@ describe('SYN retransmission plan (kernel rule)', () => {
     expect(p.sendAtMs).toEqual([0, 1, 2, 3, 4, 5, 6].map((s) => s * 1000));
     expect(p.giveUpAtMs).toBe(7000);
   });
+  it('planFor with tcp_syn_retries=2 (the kernel check’s namespaces): 6 SYNs 1 s apart, given up at 7 s, as measured', () => {
+    const p = planFor('linux', 2);
+    expect(p.sendAtMs).toEqual([0, 1, 2, 3, 4, 5].map((s) => s * 1000));
+    expect(p.giveUpAtMs).toBe(7000);
+    // The default plan is untouched by the other one's cache entry.
+    expect(planFor('linux').sendAtMs).toHaveLength(11);
+  });
 });

@@ -79,11 +79,13 @@ export function nextDelayMs(plan: RetransmitPlan, sent: number): number {
 
 const cache = new Map<string, RetransmitPlan>();
 /** Plans are immutable; compute each once. */
-export function planFor(kind: SynSchedule | 'synack'): RetransmitPlan {
-  let p = cache.get(kind);
+export function planFor(kind: SynSchedule | 'synack', synRetries?: number): RetransmitPlan {
+  const key = synRetries === undefined || kind === 'synack' ? kind : `${kind}:${synRetries}`;
+  let p = cache.get(key);
   if (!p) {
-    p = retransmitPlan(kind === 'synack' ? SYNACK_KNOBS : SYN_KNOBS[kind]);
-    cache.set(kind, p);
+    const knobs = kind === 'synack' ? SYNACK_KNOBS : SYN_KNOBS[kind];
+    p = retransmitPlan(synRetries === undefined || kind === 'synack' ? knobs : { ...knobs, retries: synRetries });
+    cache.set(key, p);
   }
   return p;
 }
