@@ -8,7 +8,7 @@
  * Options: --kernel-only (no simulator), --only ID[,ID…], --no-variants (each scenario's own client
  * only, not also curl, tnftp, inetutils ftp and lftp), --client PROGRAM[,…] (only the runs with
  * these real clients), --variants-for ID[,…] (every scenario with its own client, these also with
- * the other real clients: CI's subset), --jobs N (worlds run at once, each in a worker thread;
+ * the other real clients), --variants-except ID[,…] (these with their own client only), --jobs N (worlds run at once, each in a worker thread;
  * default pool.ts defaultJobs), --out FILE (the results elsewhere than test-results/kernel.json),
  * FTTW_DEBUG=1 (client and vsftpd output).
  */
@@ -160,6 +160,7 @@ async function main(): Promise<number> {
     onlyClients: listOption(argv, '--client'),
     variants: !argv.includes('--no-variants'),
     variantsFor: listOption(argv, '--variants-for'),
+    variantsExcept: listOption(argv, '--variants-except'),
     kernelOnly: argv.includes('--kernel-only'),
     prefix,
     workRoot,

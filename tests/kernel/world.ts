@@ -104,6 +104,8 @@ export interface PlanOptions {
   variants: boolean;
   /** With variants: only these scenarios get them (CI's subset); null = all. */
   variantsFor: string[] | null;
+  /** With variants: these scenarios get none (each still runs with its own client). */
+  variantsExcept: string[] | null;
   kernelOnly: boolean;
   /** The run's namespace prefix (`fttw-PID-`) and work root. */
   prefix: string;
@@ -139,7 +141,7 @@ export function planWorlds(scenarios: { id: string; file: ScenarioFile }[], o: P
     // A world the kernel cannot build (FileZilla Server) is one "not comparable" row, not one per
     // client; a client given as a command line is that program (the line names it), run as written.
     const asCommand = [file.client, ...(file.clients ?? [])].some((c) => c?.command !== undefined);
-    if (!o.variants || tls || asCommand || (o.variantsFor && !o.variantsFor.includes(id)) || notComparableScenario(id, file) !== null) continue;
+    if (!o.variants || tls || asCommand || (o.variantsFor && !o.variantsFor.includes(id)) || o.variantsExcept?.includes(id) || notComparableScenario(id, file) !== null) continue;
     for (const other of REAL_CLIENTS) {
       if (own !== undefined && realProgramOf(own) === other) continue;
       if (o.onlyClients && !o.onlyClients.includes(other)) continue;

@@ -62,7 +62,16 @@ describe('kernel check: worlds in parallel', () => {
   });
 
   it('gives every world of the full run its own namespace prefix and work folder', () => {
-    const plan = planWorlds(builtins, { only: null, onlyClients: null, variants: true, variantsFor: null, kernelOnly: false, prefix: 'fttw-1-', workRoot: '/tmp/w' });
+    const plan = planWorlds(builtins, {
+      only: null,
+      onlyClients: null,
+      variants: true,
+      variantsFor: null,
+      variantsExcept: null,
+      kernelOnly: false,
+      prefix: 'fttw-1-',
+      workRoot: '/tmp/w',
+    });
     expect(plan.length).toBeGreaterThan(builtins.length * 2);
     expect(new Set(plan.map((j) => j.label)).size).toBe(plan.length);
     expect(new Set(plan.map((j) => j.workDir)).size).toBe(plan.length);
@@ -70,6 +79,16 @@ describe('kernel check: worlds in parallel', () => {
     const prefixes = plan.map((j) => j.nsPrefix);
     for (const p of prefixes) expect(prefixes.filter((q) => q.startsWith(p))).toEqual([p]);
     expect(plan.map((j) => j.index)).toEqual(plan.map((_, i) => i));
+  });
+
+  it('--variants-except: those scenarios run with their own client only, every other one with every client', () => {
+    const opts = { only: null, onlyClients: null, variants: true, variantsFor: null, kernelOnly: false, prefix: 'p-', workRoot: '/w' };
+    const all = planWorlds(builtins, { ...opts, variantsExcept: null });
+    const except = planWorlds(builtins, { ...opts, variantsExcept: ['vsftpd-426-reset-mid-transfer'] });
+    const of426 = (plan: typeof all) => plan.filter((j) => j.label.startsWith('vsftpd-426-reset-mid-transfer')).map((j) => j.label);
+    expect(of426(all).length).toBeGreaterThan(1);
+    expect(of426(except)).toEqual(['vsftpd-426-reset-mid-transfer']);
+    expect(except.length).toBe(all.length - of426(all).length + 1);
   });
 });
 
@@ -140,6 +159,7 @@ describe('kernel check: a client given as a command line, run as written', () =>
       onlyClients: null,
       variants: true,
       variantsFor: null,
+      variantsExcept: null,
       kernelOnly: false,
       prefix: 'p-',
       workRoot: '/w',
@@ -148,7 +168,16 @@ describe('kernel check: a client given as a command line, run as written', () =>
       ['lftp-retries-passive-reject', 'lftp'],
       ['server-nat-curl-trusts-227', 'curl'],
     ]);
-    const lftpOnly = planWorlds(builtins, { only: null, onlyClients: ['lftp'], variants: false, variantsFor: null, kernelOnly: false, prefix: 'p-', workRoot: '/w' });
+    const lftpOnly = planWorlds(builtins, {
+      only: null,
+      onlyClients: ['lftp'],
+      variants: false,
+      variantsFor: null,
+      variantsExcept: null,
+      kernelOnly: false,
+      prefix: 'p-',
+      workRoot: '/w',
+    });
     expect(lftpOnly.map((j) => j.label)).toContain('lftp-retries-passive-reject');
     expect(lftpOnly.map((j) => j.label)).not.toContain('server-nat-curl-trusts-227');
   });
