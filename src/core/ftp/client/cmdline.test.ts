@@ -96,7 +96,13 @@ describe('ftp (tnftp, netkit, inetutils)', () => {
 describe('lftp', () => {
   it('-e settings and commands; lftp’s defaults for what is not set', () => {
     const f = ok(`lftp -e 'set ftp:passive-mode off; get readme.txt' 203.0.113.10`);
-    expect(f).toMatchObject({ profile: 'lftp', mode: 'active', connectTo: '203.0.113.10', script: ['login', 'get readme.txt', 'quit'], lftpRetries: { ...LFTP_RETRY_DEFAULTS, anonymous: true } });
+    expect(f).toMatchObject({
+      profile: 'lftp',
+      mode: 'active',
+      connectTo: '203.0.113.10',
+      script: ['login', 'get readme.txt', 'quit'],
+      lftpRetries: { ...LFTP_RETRY_DEFAULTS, anonymous: true },
+    });
     const g = ok(
       `lftp -u bob,pw -p 2121 -e 'set net:max-retries 3; set net:reconnect-interval-base 5; set net:reconnect-interval-multiplier 2; set net:reconnect-interval-max 8; set net:timeout 1m; set ftp:ignore-pasv-address yes; ls; quit' ftp://203.0.113.10`,
     );
