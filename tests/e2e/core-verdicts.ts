@@ -21,6 +21,7 @@ for (const s of BUILTIN_SCENARIOS) {
     transfers: verdict.transfers.map((t) => ({ command: t.command, ok: t.ok })),
     steps: packetSteps(trace).length,
     connections: trace.connections.map((c) => ({ role: c.role, opener: c.opener, acceptor: c.acceptor })),
+    clientHosts: [...new Set(loaded.scenario.clients.map((c) => c.host))],
   };
 }
 process.stdout.write(JSON.stringify(out));

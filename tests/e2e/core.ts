@@ -7,6 +7,8 @@ export interface CoreResult {
   transfers: { command: string; ok: boolean }[];
   steps: number;
   connections: { role: 'control' | 'data'; opener: string; acceptor: string }[];
+  /** The scenario's client machines, in order. */
+  clientHosts: string[];
   error?: string[];
 }
 

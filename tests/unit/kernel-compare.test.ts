@@ -100,3 +100,20 @@ describe('kernel comparison: lftp after a login OOPS', () => {
     ).toEqual(['lines @lan', 'client commands']);
   });
 });
+
+describe('kernel comparison: tnftp writing into a closed control connection', () => {
+  const failed = (kind: string, says: string): WorldResult => ({ ...world([]), transfers: [{ command: 'get notes.txt', ok: false, kind, says }] as WorldResult['transfers'] });
+  it('SIGPIPE on the kernel (the RST came back first) is a race: not comparable, with the reason', () => {
+    const rows = compareWorlds('x', failed('other', 'ftp: lostpeer due to signal 13'), failed('ftp-500', 'Login failed.'));
+    const race = rows.filter((r) => r.check.endsWith('get notes.txt') && !r.check.startsWith('outcome'));
+    expect(race.map((r) => [r.check, r.status])).toEqual([
+      ['kind get notes.txt', 'not-comparable'],
+      ['client says get notes.txt', 'not-comparable'],
+    ]);
+    expect(race[0]!.note).toContain('race');
+  });
+  it('any other difference in what tnftp says still disagrees', () => {
+    const rows = compareWorlds('x', failed('other', 'ftp: something else'), failed('ftp-500', 'Login failed.'));
+    expect(rows.filter((r) => r.status === 'disagree').map((r) => r.check)).toEqual(['kind get notes.txt', 'client says get notes.txt']);
+  });
+});

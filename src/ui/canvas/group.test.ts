@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadScenario, runScenario } from '../../core/index';
 import { layoutTopology } from './layout';
-import { clientGroup, focusSteps, groupLayout, groupTrace, GROUP_ID } from './group';
+import { clientGroup, clientOfEvent, focusSteps, groupLayout, groupTrace, GROUP_ID } from './group';
 
 function classOf30() {
   const r = loadScenario(JSON.parse(readFileSync('src/scenarios/filezilla-class-per-ip-limit.json', 'utf8')));
@@ -60,5 +60,21 @@ describe('lifelines of the grouped view', () => {
     const s = classOf30();
     const v = groupTrace(runScenario(s).trace, clientGroup(s, 'student07')!);
     expect(v.devices.slice(0, 2)).toEqual(['student07', GROUP_ID]);
+  });
+
+  it('a failure of a client in the group belongs to that client (a jump shows it in full)', () => {
+    const s = classOf30();
+    const run = runScenario(s);
+    const g = clientGroup(s, null)!;
+    const failed = run.verdict.transfers.filter((t) => !t.ok && t.failure);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const t of failed) {
+      const who = clientOfEvent(run.trace, t.failure!.step, g);
+      // A failure on the wire is its own client's; a session ended earlier ("stalled") points at
+      // the run's last event, some client's socket closing: shown in full all the same.
+      if (t.failure!.kind === 'stalled') expect(g.hosts).toContain(who);
+      else expect(who).toBe(t.client);
+    }
+    expect(failed.some((t) => g.hidden.has(clientOfEvent(run.trace, t.failure!.step, g)!))).toBe(true);
   });
 });

@@ -147,3 +147,23 @@ export function focusSteps(trace: Trace, steps: readonly number[], g: ClientGrou
   });
   return out;
 }
+
+/**
+ * The client machine an event belongs to (through its connection, or its packet's first hop), when
+ * that is one of the group's: a jump to another client's failure shows that client in full.
+ */
+export function clientOfEvent(trace: Trace, eventIndex: number, g: ClientGroup): string | null {
+  const e = trace.events[eventIndex] as { conn?: string; packetId?: number; device?: string; actor?: string } | undefined;
+  if (!e) return null;
+  // A state change names its actor "host/…".
+  const owner = e.actor?.split('/')[0];
+  if (owner !== undefined && g.hosts.includes(owner)) return owner;
+  let conn = e.conn;
+  if (conn === undefined && e.packetId !== undefined) {
+    const first = trace.events.find((x) => x.kind === 'send' && x.packetId === e.packetId && x.conn !== undefined) as { conn?: string } | undefined;
+    conn = first?.conn;
+  }
+  const c = conn !== undefined ? trace.connections.find((x) => x.id === conn) : undefined;
+  for (const d of c ? [c.opener, c.acceptor] : e.device !== undefined ? [e.device] : []) if (g.hosts.includes(d)) return d;
+  return null;
+}
