@@ -21,18 +21,11 @@ import {
   verifyLessonText,
   type Lesson,
 } from './index';
+import { ctxFor } from './lesson.testkit';
 import { LESSONS, TRACK_MISSING } from './lessons/index';
 
 const dir = join(process.cwd(), 'src', 'teach', 'lessons');
 const textOf = (id: string) => readFileSync(join(dir, `${id}.json`), 'utf8');
-
-function ctxFor(ref: Parameters<typeof scenarioFileFor>[0]) {
-  const f = scenarioFileFor(ref);
-  if (!f.ok) throw new Error(f.message);
-  const r = runFile(f.file);
-  if (!r.ok) throw new Error(r.message);
-  return r.ctx;
-}
 
 describe('the built-in track', () => {
   it('has at least 12 lessons, each file named by its id', () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../core/index';
 import { claimProblems, clientFacts, clientNote } from './clientClaims';
 import { joinText, loadLesson, runFile, scenarioFileFor, stepScenarios, applyEdit, type Lesson } from './index';
+import { ctxFor } from './lesson.testkit';
 import { LESSONS } from './lessons/index';
 
 const COMMAND = /\b(PORT|EPRT|LPRT|PASV|EPSV)\b/g;
@@ -21,14 +22,6 @@ function textsOf(s: Lesson['steps'][number]): string {
     .filter((p): p is string | string[] => p !== undefined)
     .map((p) => joinText(p))
     .join(' ');
-}
-
-function ctxFor(ref: Parameters<typeof scenarioFileFor>[0]) {
-  const f = scenarioFileFor(ref);
-  if (!f.ok) throw new Error(f.message);
-  const r = runFile(f.file);
-  if (!r.ok) throw new Error(r.message);
-  return r.ctx;
 }
 
 describe('what lesson texts say about the client is what the run shows', () => {
