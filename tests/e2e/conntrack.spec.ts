@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 import { execFileSync } from 'node:child_process';
 
 // The Conntrack tab against the core's own trace: the FTP helper's expectation on the
@@ -86,7 +86,7 @@ test("conntrack tab: the helper's expectation on the client router is created an
   await expect(used.filter({ hasText: core.related.tuple })).toHaveCount(1);
   await page.screenshot({ path: 'screenshots/conntrack-related.png' });
 
-  const r = await new AxeBuilder({ page }).include('[data-testid="conntrack"]').analyze();
+  const r = await runAxe(page, '[data-testid="conntrack"]');
   expect(
     r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

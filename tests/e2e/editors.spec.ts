@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 
 // The learner's loop: open a failing built-in scenario, fix it in the editors, and watch the
 // app's verdict (data-verdict) flip. Each edit re-runs the simulation.
@@ -105,7 +105,7 @@ test.describe('scenario editors', () => {
       await page.emulateMedia({ colorScheme });
       for (const name of [/^Firewalls/, /^NAT/, /^Server/, /^Client/]) {
         await page.getByTestId('editors').getByRole('tab', { name }).click();
-        const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();
+        const result = await runAxe(page, '[data-testid="editors"]');
         expect(result.violations.map((v) => `${colorScheme} ${String(name)} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
       }
     }

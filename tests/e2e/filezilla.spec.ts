@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 
 // FileZilla Server's settings in the Server tab: a folder right changes the run's outcome.
 
@@ -53,7 +53,7 @@ test.describe('FileZilla Server settings', () => {
 
   test('the FileZilla form passes axe, and fits a phone and a projector', async ({ page }) => {
     await openServerTab(page, 'filezilla-seed-003-port-3069');
-    const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();
+    const result = await runAxe(page, '[data-testid="editors"]');
     expect(result.violations).toEqual([]);
     await page.getByRole('checkbox', { name: '/share/upload: Write files (upload)' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'test-results/filezilla-form-1280.png' });

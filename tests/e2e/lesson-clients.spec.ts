@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 
 // A lesson step describes its scenario's client program. When the learner picks another
 // program, the step says which program it was written for and what the running one did instead.
@@ -17,7 +17,7 @@ test('passive-range step 2 with the classic client: the note names both programs
   await expect(note).toContainText('This step was written for curl 7.88. Your scenario now runs ftp (netkit, classic)');
   await expect(note).toContainText('it sent PASV');
   await expect(note).toContainText('where the text says EPSV');
-  const result = await new AxeBuilder({ page }).include('[data-testid="client-note"]').analyze();
+  const result = await runAxe(page, '[data-testid="client-note"]');
   expect(result.violations).toEqual([]);
   // Back to curl: the text holds again, the note goes.
   await program.selectOption('curl');

@@ -4,21 +4,7 @@
  * the verdict and the inspector, progress that survives a reload, and axe in both schemes.
  */
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-
-async function noSeriousViolations(page: Page) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')})`,
-    ),
-  ).toEqual([]);
-}
+import { noSeriousViolations } from '../support/axe';
 
 /** Presses Tab until the focused element matches `selector` (keyboard only, as a learner would). */
 async function tabTo(page: Page, selector: string, max = 120) {

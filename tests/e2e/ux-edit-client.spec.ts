@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 
 // Issue 16, editing: an option the chosen client program does not have is disabled with the
 // reason beside it, and the verdict's fix never suggests it.
@@ -41,7 +41,7 @@ test('a scenario asking ftp.exe for passive mode says it cannot, and one click s
   await expect(note).toContainText('it always sends PORT');
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const axe = await new AxeBuilder({ page }).include('[data-testid="editor-panel"]').analyze();
+    const axe = await runAxe(page, '[data-testid="editor-panel"]');
     expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
   }
   await note.getByRole('button', { name: 'Set mode to active' }).click();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 
 // Issue 16, editing: re-roll the seed (shown, and in the URL) and run the scenario at 20
 // seeds in the worker pool. The seed incident (vsftpd 3001–3300, firewall 3001–3100) fails
@@ -49,7 +49,7 @@ test('run with 20 seeds: the seed incident fails for some seeds and works for ot
   await expect(summary.getByTestId('seed-row')).toHaveCount(20);
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const axe = await new AxeBuilder({ page }).include('[data-testid="seed-controls"]').analyze();
+    const axe = await runAxe(page, '[data-testid="seed-controls"]');
     expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
   }
   const firstFailing = summary.locator('[data-testid="seed-row"][data-ok="false"] button').first();

@@ -5,6 +5,7 @@
  * packets and, at the run's end, the lesson; P in and out.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { runAxe } from '../support/axe';
 
 const px = (page: Page, testId: string) => page.getByTestId(testId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 
@@ -110,11 +111,10 @@ test('a lesson in presenter mode on a phone and at 200 % zoom: band, canvas and 
 });
 
 test('a lesson in presenter mode passes axe (serious and critical)', async ({ page }) => {
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
   await page.goto('./#/lesson/client-firewall-active/step/2?mode=presenter');
   await expect(page.getByTestId('topology')).toBeVisible();
   await page.getByRole('toolbar', { name: 'Playback' }).getByRole('button', { name: 'More' }).click();
-  const r = await new AxeBuilder({ page }).analyze();
+  const r = await runAxe(page);
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}`)).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from '../support/axe';
 
 // vsftpd's accounts in the Server tab: users, the user list, chroot, per-user settings and the
 // files' owners and modes, edited without JSON; the verdict re-runs, undo groups typing.
@@ -98,7 +98,7 @@ for (const [w, h] of [
     await expect(page.getByRole('alert').filter({ hasText: 'Mode of /home/alice/upload: "79" is not three digits' })).toBeVisible();
     for (const colorScheme of ['dark', 'light'] as const) {
       await page.emulateMedia({ colorScheme });
-      const result = await new AxeBuilder({ page }).include('[data-testid="editors"]').analyze();
+      const result = await runAxe(page, '[data-testid="editors"]');
       expect(result.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     }
     const form = page.locator('[data-target="editor:vsftpd-accounts"]');
