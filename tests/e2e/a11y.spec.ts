@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { noSeriousViolations } from '../support/axe';
+import { describeViolations, noSeriousViolations, runAxe } from '../support/axe';
 
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme} colour scheme`, () => {
@@ -35,3 +35,15 @@ for (const scheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+// The helper every axe check goes through (tests/support/axe.ts) reports what axe finds: a page
+// with two known faults fails it, inside and outside an `include`.
+test('the axe helper reports violations: an image without alt text, a button without a name', async ({ page }) => {
+  await page.setContent('<html lang="en"><title>t</title><main><h1>t</h1><div id="a"><img src="data:,"></div><button id="b"></button></main></html>');
+  expect((await runAxe(page)).violations.map((v) => v.id).sort()).toEqual(['button-name', 'image-alt']);
+  expect((await runAxe(page, '#a')).violations.map((v) => v.id)).toEqual(['image-alt']);
+  expect(describeViolations(await runAxe(page), ['critical'])).toEqual([
+    'button-name: Buttons must have discernible text (#b)',
+    'image-alt: Images must have alternative text (img)',
+  ]);
+});

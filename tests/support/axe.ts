@@ -6,8 +6,9 @@
  * opens and loads axe into as well: 3–12 s a check on this 2-core machine, about half the time of
  * the whole e2e run (docs/DECISIONS.md, "CI time"). Here the source is evaluated once per document
  * (a hash change keeps it; a reload brings a new document, which gets it again) and `axe.run`
- * runs in the page itself: the same axe-core, the same rules, the same context. A page with
- * frames (none today) goes through AxeBuilder, which reaches into every frame.
+ * runs in the page itself: the same axe-core, the same rules, the same context, the same
+ * violations. A page with frames (none today) goes through AxeBuilder, which reaches into every
+ * frame.
  */
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -22,14 +23,16 @@ declare global {
 /** Every rule axe-core has, on the whole page or only inside `include` (a CSS selector). */
 export async function runAxe(page: Page, include?: string): Promise<AxeResults> {
   if (page.frames().length > 1) {
-    const builder = new AxeBuilder({ page });
+    const builder = new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
     return (include ? builder.include(include) : builder).analyze();
   }
   if (!(await page.evaluate(() => typeof window.axe?.run === 'function'))) {
     await page.evaluate(axe.source);
     await page.evaluate(() => window.axe!.configure({ allowedOrigins: ['<same_origin>'], branding: { application: 'playwright' } }));
   }
-  return page.evaluate((sel) => window.axe!.run(sel ? { include: [sel] } : document), include ?? null);
+  // Only the violations in full: the passing checks' details (1.4 MB of JSON on the main view,
+  // 60 kB without) cost a second to serialise and no test reads them.
+  return page.evaluate((sel) => window.axe!.run(sel ? { include: [sel] } : document, { resultTypes: ['violations'] }), include ?? null);
 }
 
 /** One line per violation: its rule, what it asks, and (at most three of) the elements it found. */
