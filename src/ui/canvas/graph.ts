@@ -200,7 +200,7 @@ export function graphBounds(
     const left = minX - ctrl - 12;
     const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + 260);
     // Room under the last box for a packet refused there (its marker and pill); compact boxes keep less.
-    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (devices.every((d) => d.compact) ? 30 : 70) };
+    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (devices.every((d) => d.compact) ? 16 : 70) };
   }
   // Labels sit on the arcs' peaks; a refusal's callout hangs under its device.
   const arcs = opts.arcs ?? planArcs(devices, connections, orient);

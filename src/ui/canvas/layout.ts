@@ -43,8 +43,8 @@ export const ROW_HEIGHT = 170;
 /** Vertical orientation (narrow screens): one device under the other, clients side by side. */
 export const V_COLUMN_WIDTH = 230;
 export const V_ROW_HEIGHT = 140;
-/** Vertical pitch of compact boxes (48 units tall, a 32-unit link between them for the packet). */
-export const V_ROW_COMPACT = 80;
+/** Vertical pitch of compact boxes (48 units tall, a 28-unit link between them holds the 22-unit packet dot). */
+export const V_ROW_COMPACT = 76;
 
 /** Horizontal: left to right by hops. Vertical: top to bottom, for a phone's portrait screen. */
 export type Orientation = 'horizontal' | 'vertical';
