@@ -130,10 +130,13 @@ for (const { id, step } of [
     // Nothing of the page scrolled away: ladder and side panel end above the transport.
     const bar = (await page.getByRole('toolbar', { name: 'Playback' }).boundingBox())!;
     expect(ladder.y + ladder.height).toBeLessThanOrEqual(bar.y);
-    // A callout (the NAT rewrite at step 2) is inside the canvas, not cut off at its bottom.
-    for (const c of await topo.locator('.callout').all()) {
+    // A callout (a NAT rewrite) is inside the canvas, not cut off at its bottom, and covers no device.
+    const callouts = await topo.locator('.callout').all();
+    if (id !== 'active-client-firewall-blocked') expect(callouts.length).toBeGreaterThan(0);
+    for (const c of callouts) {
       const cb = (await c.boundingBox())!;
       expect(cb.y + cb.height, 'callout inside the canvas').toBeLessThanOrEqual(canvas.y + canvas.height + 0.5);
+      for (const n of await nodes(page).all()) expect(overlap(cb, (await n.locator('.device').boundingBox())!), 'callout over a device').toBe(false);
     }
     await page.screenshot({ path: `screenshots/ladder-rows-${id}-1280x720.png` });
   });

@@ -269,8 +269,10 @@ export function deviceStep(d: Pick<DeviceView, 'id' | 'label'>, states: Map<stri
 
 export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>, orient: Orientation = 'horizontal'): Node<DeviceData>[] {
   const last = Math.max(0, ...devices.map((d) => d.column));
+  // A close pair in the column before (a class's group under its client) reaches under this device's left half: the callout starts at its left edge.
+  const pairIn = new Set(devices.filter((d) => d.stacked).map((d) => d.column));
   return devices.map((d) => {
-    const align = d.column === 0 ? 'left' : d.column === last ? 'right' : 'center';
+    const align = d.column === 0 || (orient === 'horizontal' && pairIn.has(d.column - 1)) ? 'left' : d.column === last ? 'right' : 'center';
     const { state, drop, nat } = deviceStep(d, states);
     return {
       id: d.id,
