@@ -47,6 +47,15 @@ for (const id of ['active-client-firewall-blocked', 'passive-server-firewall-dro
       // The addresses are one hover away (the box's tooltip).
       await expect(devices.first().locator('.kind')).toHaveAttribute('title', /\d+\.\d+\.\d+\.\d+\/\d+/);
     }
+    // The packet's pill (a PORT command's words) covers no device box.
+    for (const pill of await sbs.locator('[data-testid="packet-marker"] .pill').all()) {
+      const pb = (await pill.boundingBox())!;
+      for (const d of await sbs.locator('.svelte-flow__node .device').all()) {
+        const db = (await d.boundingBox())!;
+        const hit = pb.x < db.x + db.width && db.x < pb.x + pb.width && pb.y < db.y + db.height && db.y < pb.y + pb.height;
+        expect(hit, `${id}: the packet's words over a device`).toBe(false);
+      }
+    }
     // Nothing scrolled: both halves (titles, step lines, canvases) end above the transport.
     expect(await page.locator('.scroller').evaluate((el) => el.scrollTop)).toBe(0);
     // (each canvas's picture: a vertical chain's list of connections follows it, under the fold)

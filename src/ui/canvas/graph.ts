@@ -198,9 +198,11 @@ export function graphBounds(
     const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
     const left = minX - ctrl - 12;
-    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + 260);
+    // The packet's pill beside the chain: 200 px wide, 320 beside compact boxes (one line for a PORT command; 28 units between boxes hold one line).
+    const compact = devices.every((d) => d.compact);
+    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + (compact ? 350 : 260));
     // Room under the last box for a packet refused there (its marker and pill); compact boxes keep less.
-    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (devices.every((d) => d.compact) ? 16 : 70) };
+    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (compact ? 16 : 70) };
   }
   // Labels sit on the arcs' peaks; a refusal's callout hangs under its device.
   const arcs = opts.arcs ?? planArcs(devices, connections, orient);
