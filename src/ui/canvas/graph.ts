@@ -71,7 +71,8 @@ export function connLanes(conns: readonly { role: 'control' | 'data'; opener: st
 /** Where a device box sits. Horizontal: columns are hops from the client; vertical: they are rows. */
 export function nodePosition(d: Pick<DeviceView, 'column' | 'row' | 'y' | 'compact'>, orient: Orientation): { x: number; y: number } {
   return orient === 'vertical'
-    ? { x: d.row * V_COLUMN_WIDTH, y: d.column * (d.compact ? V_ROW_COMPACT : V_ROW_HEIGHT) } : { x: d.column * COLUMN_WIDTH, y: d.y ?? d.row * ROW_HEIGHT };
+    ? { x: d.row * V_COLUMN_WIDTH, y: d.column * (d.compact ? V_ROW_COMPACT : V_ROW_HEIGHT) }
+    : { x: d.column * COLUMN_WIDTH, y: d.y ?? d.row * ROW_HEIGHT };
 }
 
 /** A connection as the arc planner sees it (a trace's connection, or a visible one). */
@@ -147,7 +148,14 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
     const control = c.role === 'control';
     const side = control ? 'top' : 'bottom';
     // The handles ConnEdge draws from: top centre for control, bottom centre for data (the east end for a stacked pair).
-    const hx = (id: string, b: { x: number }) => b.x + (eastEnd(devices.find((d) => d.id === id), side) ? NODE_W * EAST : NODE_W / 2);
+    const hx = (id: string, b: { x: number }) =>
+      b.x +
+      (eastEnd(
+        devices.find((d) => d.id === id),
+        side,
+      )
+        ? NODE_W * EAST
+        : NODE_W / 2);
     const [sx, tx] = [hx(c.opener, s), hx(c.acceptor, t)];
     const [sy, ty] = control ? [s.y, t.y] : [s.y + s.h, t.y + t.h];
     const w = labelWidth(labels ? labels(c) : arcLabelText(c));
