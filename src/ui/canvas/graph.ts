@@ -138,6 +138,7 @@ const overlaps = (a: Box, b: Box, gap = 4) => a.x < b.x + b.w + gap && b.x < a.x
 export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orient: Orientation, labels?: (c: ArcConn) => string): ArcPlace[] {
   const lanes = connLanes(conns);
   const at = new Map(devices.map((d) => [d.id, { ...nodePosition(d, orient), h: nodeHeight(d) }]));
+  const byId = new Map(devices.map((d) => [d.id, d]));
   if (orient === 'vertical') return conns.map((c, i) => ({ lift: arcLift(lanes[i]!, orient), label: null, reach: 0 }));
   const obstacles: Box[] = [...at.values()].map((b) => ({ x: b.x, y: b.y, w: NODE_W, h: b.h }));
   return conns.map((c, i) => {
@@ -148,14 +149,7 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
     const control = c.role === 'control';
     const side = control ? 'top' : 'bottom';
     // The handles ConnEdge draws from: top centre for control, bottom centre for data (the east end for a stacked pair).
-    const hx = (id: string, b: { x: number }) =>
-      b.x +
-      (eastEnd(
-        devices.find((d) => d.id === id),
-        side,
-      )
-        ? NODE_W * EAST
-        : NODE_W / 2);
+    const hx = (id: string, b: { x: number }) => b.x + NODE_W * (eastEnd(byId.get(id), side) ? EAST : 0.5);
     const [sx, tx] = [hx(c.opener, s), hx(c.acceptor, t)];
     const [sy, ty] = control ? [s.y, t.y] : [s.y + s.h, t.y + t.h];
     const w = labelWidth(labels ? labels(c) : arcLabelText(c));
