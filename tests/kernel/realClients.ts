@@ -44,9 +44,19 @@ export interface RealTransfer {
   /** Wall-clock window of this transfer (seconds), for matching captured packets. */
   from: number;
   to: number;
+  /** The client was killed (the harness's timeout(1), HARNESS_KILL_S) before this transfer ended. */
+  killed?: boolean;
 }
 
 export const CLIENT_TIMEOUT_S = 5;
+/**
+ * timeout(1) around every real client: killed this many seconds after it starts (TERM, KILL 2 s
+ * later). The simulator's client is killed at the same time (simSide: killAfterS), so a client
+ * that would wait for ever ends the same way in both worlds.
+ */
+export const HARNESS_KILL_S = 60;
+/** timeout(1)'s exit status when it killed the program: 124 (TERM), 137 (KILL after -k). */
+export const killedByTimeout = (code: number | null): boolean => code === 124 || code === 137;
 /** curl's --max-time here; the simulator's curl is given the same (simSide). */
 export const CURL_MAX_TIME_S = 15;
 /** tnftp's -q (a stalled transfer's time-out) here; the simulator's tnftp is given the same. */
@@ -381,7 +391,7 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
 }
 
 /** Splits the output at the markers into one result per transfer. */
-export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }): RealTransfer[] {
+export function splitTransfers(c: KClient, out: { lines: Line[]; start: number; code?: number | null }): RealTransfer[] {
   const transfers = stepsOf(c.profile, c.script);
   const res: RealTransfer[] = [];
   let cur: string[] = [];
@@ -406,7 +416,7 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }
   }
   // Transfers the client never reached (it died or timed out): failures with the rest of the output.
   for (; k < transfers.length; k++) {
-    res.push({ command: transfers[k]!, ok: false, lines: cur, from, to: end + 1 });
+    res.push({ command: transfers[k]!, ok: false, lines: cur, from, to: end + 1, ...(killedByTimeout(out.code ?? null) ? { killed: true } : {}) });
     cur = [];
   }
   return res;

@@ -137,6 +137,8 @@ interface Ctx {
    * once the server said it does not know it).
    */
   lftpUtime: { v2: boolean; v1: boolean };
+  /** A reply came after QUIT's answer, while the process was exiting: never read (its close is then a RST). */
+  unreadAtExit: boolean;
 }
 
 type Ev =
@@ -271,6 +273,7 @@ export const ftpClientMachine = setup({
     /** lftp's net:timeout: how long it waits with nothing happening on the control connection. */
     lftpNetTimeout: ({ context }) => context.input.connectTimeoutMs ?? context.input.profile.connectTimeoutMs ?? 300_000,
     lftpReconnectDelay: ({ context }) => Math.max(0, (context.lftp.timerEndUs - context.input.env.now()) / 1000),
+    exitAfterQuit: ({ context }) => (context.input.profile.exitAfterQuitUs ?? 0) / 1000,
     stepWait: ({ context }) => {
       const s = current(context);
       return s?.kind === 'wait' ? s.seconds * 1000 : 0;
@@ -943,6 +946,8 @@ export const ftpClientMachine = setup({
     },
     sendQuit: ({ context }) => send(context, 'QUIT'),
     closeControl: ({ context }) => context.ctrl?.close(),
+    /** Linux closes a socket with unread data by RST (tcp_close), else by FIN. */
+    closeAtExit: ({ context }) => (context.unreadAtExit ? context.ctrl?.abort() : context.ctrl?.close()),
   },
 }).createMachine({
   id: 'ftpClient',
@@ -972,6 +977,7 @@ export const ftpClientMachine = setup({
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
     lftpDir: '/',
     lftpUtime: { v2: true, v1: true },
+    unreadAtExit: false,
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -1360,13 +1366,39 @@ export const ftpClientMachine = setup({
       always: { guard: 'controlDead', target: 'closed' },
       entry: 'sendQuit',
       on: {
-        REPLY: { target: 'closed', actions: ['printReply', 'closeControl'] },
+        REPLY: [
+          { guard: ({ context }) => (context.input.profile.exitAfterQuitUs ?? 0) > 0, target: 'exiting', actions: 'printReply' },
+          { target: 'closed', actions: ['printReply', 'closeControl'] },
+        ],
         CTRL_CLOSED: 'closed',
       },
+    },
+    /**
+     * QUIT answered (by whatever reply was read first): the process exits, and the kernel closes
+     * the socket then (profile exitAfterQuitUs). What arrives meanwhile stays unread; the server's
+     * FIN changes nothing here.
+     */
+    exiting: {
+      on: { REPLY: { actions: assign({ unreadAtExit: true }) }, CTRL_CLOSED: {} },
+      after: { exitAfterQuit: { target: 'closed', actions: 'closeAtExit' } },
     },
     closed: { type: 'final' },
   },
 });
+
+/**
+ * The program is killed (timeout(1) around it): the kernel closes what it had open, as at any
+ * exit. A socket with data the program never read is closed by RST (Linux tcp_close), else by
+ * FIN: the control connection holding a reply read later (blockedOnData) or one that came while
+ * the process was exiting; the data connection, read as it comes, by FIN; a listener just goes.
+ */
+export function closeAtKill(c: Pick<Ctx, 'ctrl' | 'xfer' | 'unreadAtExit'>): void {
+  const x = c.xfer;
+  if (x?.dataSock && !x.dataClosed) x.dataSock.close();
+  x?.listener?.close();
+  if (c.unreadAtExit || x?.held?.some((e) => e.type === 'REPLY')) c.ctrl?.abort();
+  else c.ctrl?.close();
+}
 
 /** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */
 function refusedBeforeTransfer(c: Ctx, verb: string, steps: ScriptStep[], reply: FtpReply): void {

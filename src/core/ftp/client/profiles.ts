@@ -149,6 +149,15 @@ export interface ClientProfile {
    * the transfer's first data connect attempt.
    */
   connectBudgetFrom: 'transfer' | 'data-connect';
+  /**
+   * Microseconds from reading QUIT's answer to the control socket's close, which comes with the
+   * process's exit (absent: the same instant). tnftp's `disconnect` reads one reply, closes only
+   * its writing stream (`cleanuppeer`: `fclose(cout)`; the socket stays open through `cin`) and
+   * `quit` calls exit(0): the kernel closes the socket then. Measured on the kernel: 1.1–8.5 ms.
+   * A reply that arrives meanwhile is never read, and Linux answers a close with unread data by
+   * RST instead of FIN (tests/kernel vsftpd-426-reset-mid-transfer · tnftp).
+   */
+  exitAfterQuitUs?: number;
 }
 
 // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
@@ -262,6 +271,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     authArg: 'TLS',
     connectTimeoutMs: null,
     connectBudgetFrom: 'data-connect',
+    exitAfterQuitUs: 3_000,
     commands: {
       afterLogin: ['SYST', 'FEAT'],
       beforeDataCommand: [
