@@ -127,7 +127,9 @@ function promptScript(c: KClient, outDir: string, say: (verb: string, args: stri
     if (typeof cmds === 'string') return { unsupported: cmds.slice(1) };
     out.push(...cmds);
     if (isStepLine(t, c.profile)) {
-      out.push(`!echo ${MARK}`);
+      // The shell stamps the marker when it runs (`sh -c`, tnftp's and inetutils' `!`): a line's
+      // arrival in this process can lag behind under load, and the transfer's window with it.
+      out.push(`!echo ${MARK} @$(date +%s.%N)`);
       k++;
     }
   }
@@ -390,6 +392,12 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
   });
 }
 
+/** When the marker was written: its shell's stamp (`@seconds.nanoseconds`) if it has one and it is earlier, else when the line arrived. */
+export function markerTime(marker: string, arrived: number): number {
+  const at = marker.match(/ @(\d+\.\d+)/);
+  return at ? Math.min(arrived, Number(at[1])) : arrived;
+}
+
 /** Splits the output at the markers into one result per transfer. */
 export function splitTransfers(c: KClient, out: { lines: Line[]; start: number; code?: number | null }): RealTransfer[] {
   const transfers = stepsOf(c.profile, c.script);
@@ -409,9 +417,10 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number; 
     if (before.trim() !== '') cur.push(before);
     const transfer = /^(ls|get|put|append)\b/.test(command);
     const ok = c.profile === 'curl' ? m[1] === '0' : !transfer ? commandOk(c.profile, command, cur) : c.profile === 'lftp' ? lftpOk(cur) : tnftpOk(cur);
-    res.push({ command, ok, lines: cur, from, to: l.t });
+    const at = markerTime(l.text.slice(m.index), l.t);
+    res.push({ command, ok, lines: cur, from, to: at });
     cur = [];
-    from = l.t;
+    from = at;
     k++;
   }
   // Transfers the client never reached (it died or timed out): failures with the rest of the output.
