@@ -174,3 +174,34 @@ describe('a middlebox resets the download towards the server only (vsftpd-426-re
     expect(said(r)).toContain(NOT_READ);
   });
 });
+
+describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-login-530, captured)', () => {
+  const refused = (profile: string) =>
+    run('vsftpd-login-fails', (j) => {
+      j.client = { host: j.client.host, profile, mode: 'passive', user: 'slacker', password: 'wrong' };
+      j.script = ['login slacker wrong', 'ls', 'get readme.txt', 'quit'];
+    });
+
+  it('lftp: the queued PWD (530), then QUIT; the command says "Login failed"; the next one connects and logs in again', () => {
+    const r = refused('lftp');
+    const once = ['FEAT', 'AUTH TLS', 'USER slacker', 'PASS wrong', 'PWD', 'QUIT'];
+    expect(commands(r, 'testbox1')).toEqual([...once, ...once]);
+    expect(said(r).filter((l) => l.includes('Login failed'))).toEqual(['ls: Login failed: 530 Login incorrect.', 'get: readme.txt: Login failed: 530 Login incorrect.']);
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok, t.failure?.kind])).toEqual([
+      ['ls', false, 'ftp-error'],
+      ['get readme.txt', false, 'ftp-error'],
+    ]);
+  });
+
+  it('tnftp stays connected, not logged in: EPSV, PASV (530 each, "Passive mode refused."), the get only PASV, no TYPE or SIZE; then QUIT', () => {
+    const r = refused('tnftp');
+    expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'EPSV', 'PASV', 'PASV', 'QUIT']);
+    expect(said(r).filter((l) => l === 'Passive mode refused.')).toHaveLength(2);
+  });
+
+  it('inetutils: SYST after the refusal, then PASV and LPSV for each transfer (530 each), "Passive mode refused."; then QUIT', () => {
+    const r = refused('inetutils');
+    expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'SYST', 'PASV', 'LPSV', 'PASV', 'LPSV', 'QUIT']);
+    expect(r.verdict.transfers.map((t) => t.failure?.clientSees.slice(-1)[0])).toEqual(['Passive mode refused.', 'Passive mode refused.']);
+  });
+});

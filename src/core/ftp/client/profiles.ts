@@ -5,8 +5,8 @@
  * (messages.ts holds each client's words).
  */
 export type ProfileId = 'curl' | 'classic' | 'inetutils' | 'tnftp' | 'filezilla' | 'lftp' | 'windows';
-/** LPRT (RFC 1639): inetutils ftp tries it, on the same port, after a refused PORT. */
-export type DataCommand = 'PORT' | 'EPRT' | 'LPRT' | 'PASV' | 'EPSV';
+/** LPRT and LPSV (RFC 1639): inetutils ftp tries them after a refused PORT (on the same port) or PASV. */
+export type DataCommand = 'PORT' | 'EPRT' | 'LPRT' | 'PASV' | 'EPSV' | 'LPSV';
 export type ModeChoice = 'auto' | 'active' | 'passive' | 'port' | 'eprt' | 'pasv' | 'epsv';
 
 /** How the client treats the address inside a 227 reply. */
@@ -241,6 +241,8 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     label: 'ftp (GNU inetutils)',
     pasvAddress: 'refuse-mismatch',
     active: ['PORT', 'LPRT'],
+    // A refused PASV: LPSV, then "Passive mode refused." (captured: tests/kernel lftp-login-530, both 530).
+    passive: ['PASV', 'LPSV'],
     fallbackOnReply: true,
     reuseDataPortOnRetry: true,
     aborAfterPasvRefusal: true,
@@ -379,4 +381,4 @@ export function dataCommandsFor(profile: ClientProfile, mode: ModeChoice): DataC
   }
 }
 
-export const isPassive = (c: DataCommand): boolean => c === 'PASV' || c === 'EPSV';
+export const isPassive = (c: DataCommand): boolean => c === 'PASV' || c === 'EPSV' || c === 'LPSV';
