@@ -78,7 +78,7 @@ async function record(cdp: CDPSession, act: () => Promise<void>) {
   }
   await cdp.send('Tracing.start', {
     categories:
-      'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz',
+      'devtools.timeline,blink.user_timing,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz',
     transferMode: 'ReportEvents',
   } as never);
   if (cpu) await cdp.send('Profiler.start');
@@ -268,6 +268,7 @@ async function edit(page: Page, base: string, cdp: CDPSession) {
           const badge = () => document.querySelector('[data-testid="verdict-badge"]')!.getAttribute('data-verdict');
           const before = badge();
           const t0 = performance.now();
+          performance.mark('edit-start');
           (document.querySelector('[data-bench="helper"]') as HTMLElement).click();
           await new Promise<void>((resolve) => {
             const obs = new MutationObserver(() => {
