@@ -7,6 +7,7 @@
  *   npx vite build --minify false --outDir /tmp/dist-prof    # readable names (optional)
  *   npx tsx tests/bench/profile.ts play|step|edit|edit-pasv|idle [--dist DIR] [--seconds 3] [--top 25] [--no-cpu] [--dump trace.json]
  *
+ * --invalidations records what invalidated style, layout and paint (node and reason; see --dump).
  * --no-cpu leaves the sampling profiler off (it slows the page): the per-thread CPU times
  * (threads[].ms, from the trace's thread durations) are then the figures to compare.
  */
@@ -79,7 +80,8 @@ async function record(cdp: CDPSession, act: () => Promise<void>) {
   }
   await cdp.send('Tracing.start', {
     categories:
-      'devtools.timeline,blink.user_timing,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz',
+      'devtools.timeline,blink.user_timing,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz' +
+      (args.includes('--invalidations') ? ',disabled-by-default-devtools.timeline.invalidationTracking' : ''),
     transferMode: 'ReportEvents',
   } as never);
   if (cpu) await cdp.send('Profiler.start');
