@@ -100,10 +100,10 @@ test("an edit's re-run keeps the canvas: the flow is not rebuilt when the pictur
  */
 async function watchEdit(page: Page, act: () => Promise<void>) {
   await page.evaluate(() => {
-    const w = window as unknown as { watch: { flip: number; raf: number; frame: number; edges: number; rows: number; urlAt: number[] } };
+    const w = window as unknown as { watch: { flip: number; raf: number; frame: number; edges: number; rows: number; made: number; urlAt: number[] } };
     const badge = document.querySelector('[data-testid="verdict-badge"]')!;
     const before = badge.getAttribute('data-verdict');
-    w.watch = { flip: 0, raf: 0, frame: 0, edges: 0, rows: 0, urlAt: [] };
+    w.watch = { flip: 0, raf: 0, frame: 0, edges: 0, rows: 0, made: 0, urlAt: [] };
     if (!(history.replaceState as { watched?: true }).watched) {
       const replace = history.replaceState.bind(history);
       history.replaceState = Object.assign(
@@ -115,6 +115,7 @@ async function watchEdit(page: Page, act: () => Promise<void>) {
       );
     }
     const obs = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLLIElement && n.closest('.ladder ol')) w.watch.made++;
       if (!w.watch.flip) {
         const b = document.querySelector('[data-testid="verdict-badge"]');
         if (!b || b.getAttribute('data-verdict') === before) return;
@@ -146,7 +147,7 @@ async function watchEdit(page: Page, act: () => Promise<void>) {
   await act();
   await page.waitForFunction(() => (window as unknown as { watch: { frame: number } }).watch.frame > 0);
   await page.waitForTimeout(300);
-  return page.evaluate(() => (window as unknown as { watch: { flip: number; raf: number; frame: number; edges: number; rows: number; urlAt: number[] } }).watch);
+  return page.evaluate(() => (window as unknown as { watch: { flip: number; raf: number; frame: number; edges: number; rows: number; made: number; urlAt: number[] } }).watch);
 }
 
 test("an edit's new run is drawn at once: no edges or ladder rows are added after the verdict, and the URL follows after its frame", async ({ page }) => {
@@ -168,13 +169,16 @@ test("an edit's new run is drawn at once: no edges or ladder rows are added afte
     if (want === 'success') await expect(badges).toContainText('FTP helper');
     else await expect(badges).not.toContainText('FTP helper');
     console.log(
-      `helper → ${want}: ${w.edges} edges and ${w.rows} ladder rows added after the verdict; URL written ${w.urlAt.map((t) => (t - w.flip).toFixed(1)).join(', ')} ms after it`,
+      `helper → ${want}: ${w.made} ladder rows made; ${w.edges} edges and ${w.rows} ladder rows added after the verdict; URL written ${w.urlAt.map((t) => (t - w.flip).toFixed(1)).join(', ')} ms after it`,
     );
     // The FTP server's node gains a badge ("FTP helper"): its node object kept, xyflow does not
     // re-measure it and drop its edges until the next frame, then add them again.
     expect(w.edges).toBe(0);
     // The ladder's rows for the new end are made once, in the update that shows the verdict.
     expect(w.rows).toBe(0);
+    // The ladder's rows are refilled in place: only the rows the new window has beyond the
+    // old one are made (a screenful, ≈ 28 at 1280×720, when rows were keyed by step).
+    expect(w.made).toBeLessThanOrEqual(12);
     // The URL is written once the frame showing the verdict has begun (after its paint), not in
     // the middle of the update.
     expect(w.urlAt.length).toBeGreaterThan(0);
