@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { buildTopology, loadIptables, sh, teardown } from './netns';
 import { startCaptures, stopCaptures, type Capture } from './capture';
-import { clientCommand, leadingWait, runClient, splitTransfers, type ClientCommand, type RealTransfer } from './realClients';
+import { clientCommand, HARNESS_KILL_S, leadingWait, runClient, splitTransfers, type ClientCommand, type RealTransfer } from './realClients';
 import { observe, dataCause, type Observation } from './observe';
 import { confValue, type KClient, type KScenario } from './scenarioFile';
 import { clientSays } from './compare';
@@ -54,6 +54,8 @@ export function classifyReal(t: RealTransfer, cause: string | null): { kind: str
   const last = replies[replies.length - 1];
   const detail = last ?? t.lines.filter((l) => /curl: \(|ftp: |Connection|timed out|No route|refused/i.test(l)).slice(-1)[0] ?? '';
   if (t.ok) return { kind: 'ok', detail: '' };
+  // Still waiting when the harness's timeout(1) killed it (the simulator's client is killed at the same time).
+  if (t.killed) return { kind: 'killed', detail: `killed by the harness at ${HARNESS_KILL_S} s${detail ? `; last: ${detail}` : ''}` };
   if (/Illegal (PORT|EPRT)/i.test(text)) return { kind: 'illegal-port', detail };
   if (/address mismatch/i.test(text)) return { kind: 'client-refused', detail: t.lines.find((l) => /address mismatch/i.test(l)) ?? detail };
   const code = last?.slice(0, 3);
@@ -116,7 +118,7 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     caps = await startCaptures(topo.captures, workDir);
     // All clients at once; a script that begins with `wait N` starts its client N s later.
     const t1 = Date.now();
-    const outs = await Promise.all(cmds.map(({ c, cmd }) => runClient(topo!.ns.get(c.host)!, cmd, 60, leadingWait(c.script))));
+    const outs = await Promise.all(cmds.map(({ c, cmd }) => runClient(topo!.ns.get(c.host)!, cmd, HARNESS_KILL_S, leadingWait(c.script))));
     const t2 = Date.now();
     const packets = await stopCaptures(caps);
     caps = [];

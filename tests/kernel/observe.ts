@@ -184,7 +184,7 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
 
 /** Command verbs the clients here send (an encrypted control connection matches none). */
 const FTP_COMMAND =
-  /^(USER|PASS|ACCT|PWD|CWD|CDUP|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|PORT|EPRT|LPRT|LIST|NLST|RETR|STOR|APPE|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR|MKD|RMD|DELE|RNFR|RNTO)(?: .*)?$/;
+  /^(USER|PASS|ACCT|PWD|CWD|CDUP|SYST|FEAT|OPTS|TYPE|MODE|STRU|EPSV|PASV|LPSV|PORT|EPRT|LPRT|LIST|NLST|RETR|STOR|APPE|SIZE|MDTM|REST|QUIT|AUTH|PBSZ|PROT|ABOR|MKD|RMD|DELE|RNFR|RNTO)(?: .*)?$/;
 
 /**
  * Why a data connection opened in [from, to] failed, read off the packets:

@@ -44,9 +44,19 @@ export interface RealTransfer {
   /** Wall-clock window of this transfer (seconds), for matching captured packets. */
   from: number;
   to: number;
+  /** The client was killed (the harness's timeout(1), HARNESS_KILL_S) before this transfer ended. */
+  killed?: boolean;
 }
 
 export const CLIENT_TIMEOUT_S = 5;
+/**
+ * timeout(1) around every real client: killed this many seconds after it starts (TERM, KILL 2 s
+ * later). The simulator's client is killed at the same time (simSide: killAfterS), so a client
+ * that would wait for ever ends the same way in both worlds.
+ */
+export const HARNESS_KILL_S = 60;
+/** timeout(1)'s exit status when it killed the program: 124 (TERM), 137 (KILL after -k). */
+export const killedByTimeout = (code: number | null): boolean => code === 124 || code === 137;
 /** curl's --max-time here; the simulator's curl is given the same (simSide). */
 export const CURL_MAX_TIME_S = 15;
 /** tnftp's -q (a stalled transfer's time-out) here; the simulator's tnftp is given the same. */
@@ -117,7 +127,9 @@ function promptScript(c: KClient, outDir: string, say: (verb: string, args: stri
     if (typeof cmds === 'string') return { unsupported: cmds.slice(1) };
     out.push(...cmds);
     if (isStepLine(t, c.profile)) {
-      out.push(`!echo ${MARK}`);
+      // The shell stamps the marker when it runs (`sh -c`, tnftp's and inetutils' `!`): a line's
+      // arrival in this process can lag behind under load, and the transfer's window with it.
+      out.push(`!echo ${MARK} @$(date +%s.%N)`);
       k++;
     }
   }
@@ -380,8 +392,14 @@ export async function runClient(ns: string, cmd: ClientCommand, limitS: number, 
   });
 }
 
+/** When the marker was written: its shell's stamp (`@seconds.nanoseconds`) if it has one and it is earlier, else when the line arrived. */
+export function markerTime(marker: string, arrived: number): number {
+  const at = marker.match(/ @(\d+\.\d+)/);
+  return at ? Math.min(arrived, Number(at[1])) : arrived;
+}
+
 /** Splits the output at the markers into one result per transfer. */
-export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }): RealTransfer[] {
+export function splitTransfers(c: KClient, out: { lines: Line[]; start: number; code?: number | null }): RealTransfer[] {
   const transfers = stepsOf(c.profile, c.script);
   const res: RealTransfer[] = [];
   let cur: string[] = [];
@@ -399,14 +417,15 @@ export function splitTransfers(c: KClient, out: { lines: Line[]; start: number }
     if (before.trim() !== '') cur.push(before);
     const transfer = /^(ls|get|put|append)\b/.test(command);
     const ok = c.profile === 'curl' ? m[1] === '0' : !transfer ? commandOk(c.profile, command, cur) : c.profile === 'lftp' ? lftpOk(cur) : tnftpOk(cur);
-    res.push({ command, ok, lines: cur, from, to: l.t });
+    const at = markerTime(l.text.slice(m.index), l.t);
+    res.push({ command, ok, lines: cur, from, to: at });
     cur = [];
-    from = l.t;
+    from = at;
     k++;
   }
   // Transfers the client never reached (it died or timed out): failures with the rest of the output.
   for (; k < transfers.length; k++) {
-    res.push({ command: transfers[k]!, ok: false, lines: cur, from, to: end + 1 });
+    res.push({ command: transfers[k]!, ok: false, lines: cur, from, to: end + 1, ...(killedByTimeout(out.code ?? null) ? { killed: true } : {}) });
     cur = [];
   }
   return res;

@@ -9,7 +9,7 @@ import type { Pkt } from './pcap';
 import { parseIpv4 } from './pcap';
 import { observe } from './observe';
 import { clientSays } from './compare';
-import { CURL_MAX_TIME_S, TNFTP_QUIT_S } from './realClients';
+import { CURL_MAX_TIME_S, HARNESS_KILL_S, leadingWait, TNFTP_QUIT_S } from './realClients';
 import { confValue, type KScenario } from './scenarioFile';
 import type { TransferView, WorldResult } from './kernelSide';
 
@@ -19,12 +19,17 @@ interface FailureLike {
   kind: string;
   clientSees: string[];
   explanation: string;
+  killedAfterS?: number;
 }
 
 export function simKind(ok: boolean, f: FailureLike | undefined): { kind: string; detail: string } {
   if (ok || !f) return { kind: 'ok', detail: '' };
   const code = f.clientSees.join('\n').match(/(?:^|\n|\s)([45]\d\d)[ -]/)?.[1];
   const detail = f.clientSees.join(' / ');
+  if (f.killedAfterS !== undefined) {
+    const last = [...f.clientSees].reverse().find((l) => /^[45]\d\d[ -]/.test(l)) ?? f.clientSees.filter((l) => /^[1-5]\d\d[ -]/.test(l)).slice(-1)[0];
+    return { kind: 'killed', detail: `killed by the harness at ${f.killedAfterS} s${last ? `; last: ${last}` : ''}` };
+  }
   if (f.kind === 'syn-timeout' || f.kind === 'client-timeout') return { kind: 'timeout', detail };
   if (f.kind === 'ftp-error') return { kind: code ? `ftp-${code}` : 'ftp-error', detail };
   // The session ended under the step (the server's 421, or an earlier failure closed it).
@@ -48,6 +53,8 @@ export async function runOnSimulator(s: KScenario, fileText: string, literalPort
     for (const c of loaded.scenario.clients) {
       if (c.profile === 'curl' && c.maxTimeS === null) c.maxTimeS = CURL_MAX_TIME_S;
       if (c.profile === 'tnftp' && c.stallTimeoutS === null) c.stallTimeoutS = TNFTP_QUIT_S;
+      // timeout(1) around the real client, started after the script's leading wait (runClient).
+      c.killAfterS = HARNESS_KILL_S + leadingWait(c.script);
     }
     const { trace, verdict } = core.runScenario(loaded.scenario);
     const segOf = new Map<string, string>();

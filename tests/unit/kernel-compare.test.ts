@@ -117,3 +117,19 @@ describe('kernel comparison: tnftp writing into a closed control connection', ()
     expect(rows.filter((r) => r.status === 'disagree').map((r) => r.check)).toEqual(['kind get notes.txt', 'client says get notes.txt']);
   });
 });
+
+describe('kernel comparison: the 221 to a QUIT the client answered with an unread error', () => {
+  const stalled = ['c1< 150 Opening BINARY mode data connection for big.iso (1048576 bytes).', 'c1< 426 Failure writing network stream.', 'c1> QUIT'];
+  const lines = (seg: WorldResult) => compareWorlds('x', seg, world([...stalled, 'c1< 221 Goodbye.'])).find((r) => r.check === 'lines @lan')!;
+  it('the client’s close before or after that 221 is a race (seen both ways on the kernel): agree, with the reason', () => {
+    const row = lines(world(stalled));
+    expect(row.status).toBe('agree');
+    expect(row.note).toContain('race');
+    expect(lines(world([...stalled, 'c1< 221 Goodbye.'])).note).toBeUndefined();
+  });
+  it('a 221 missing after a QUIT that followed a 226 still disagrees, and so does any other line', () => {
+    const ok = ['c1< 226 Transfer complete.', 'c1> QUIT'];
+    expect(compareWorlds('x', world(ok), world([...ok, 'c1< 221 Goodbye.'])).find((r) => r.check === 'lines @lan')!.status).toBe('disagree');
+    expect(lines(world([...stalled, 'c1< 500 OOPS: other'])).status).toBe('disagree');
+  });
+});

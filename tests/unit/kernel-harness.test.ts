@@ -11,6 +11,9 @@ import { defaultJobs, jobsOption, runPool } from '../kernel/pool';
 import { planWorlds } from '../kernel/world';
 import { rowDifferences } from '../kernel/sameRows';
 import { clientSays, maskTimes, type Row } from '../kernel/compare';
+import { clientCommand, splitTransfers, HARNESS_KILL_S } from '../kernel/realClients';
+import { classifyReal } from '../kernel/kernelSide';
+import { simKind } from '../kernel/simSide';
 
 const builtins = readdirSync('src/scenarios')
   .filter((f) => f.endsWith('.json'))
@@ -180,5 +183,65 @@ describe('kernel check: a client given as a command line, run as written', () =>
     });
     expect(lftpOnly.map((j) => j.label)).toContain('lftp-retries-passive-reject');
     expect(lftpOnly.map((j) => j.label)).not.toContain('server-nat-curl-trusts-227');
+  });
+});
+
+describe('kernel check: a client still waiting when the harness kills it', () => {
+  const client = { profile: 'inetutils', script: ['login', 'get big.iso', 'quit'] } as unknown as Parameters<typeof splitTransfers>[0];
+  const out = (code: number | null) => ({ lines: [{ t: 1, text: '150 Opening BINARY mode data connection for big.iso (1048576 bytes).' }], start: 0, code });
+  it('timeout(1)’s exit status (124, or 137 after -k) makes the unfinished transfer "killed" on the kernel side', () => {
+    for (const code of [124, 137]) {
+      const [t] = splitTransfers(client, out(code));
+      expect(t!.killed).toBe(true);
+      expect(classifyReal(t!, null)).toEqual({
+        kind: 'killed',
+        detail: `killed by the harness at ${HARNESS_KILL_S} s; last: 150 Opening BINARY mode data connection for big.iso (1048576 bytes).`,
+      });
+    }
+    const [died] = splitTransfers(client, out(1));
+    expect(died!.killed).toBeUndefined();
+    expect(classifyReal(died!, null).kind).not.toBe('killed');
+  });
+  it('the simulator’s client killed at the same time is "killed" too; an unfinished one that was not, is not', () => {
+    const f = { kind: 'stalled', clientSees: ['150 Opening BINARY mode data connection for big.iso (1048576 bytes).'], explanation: '' };
+    expect(simKind(false, { ...f, killedAfterS: 60 }).kind).toBe('killed');
+    expect(simKind(false, f).kind).toBe('closed');
+  });
+});
+
+describe('kernel check: a transfer’s window from the shell’s stamp on its marker', () => {
+  it('BSD ftp’s marker is stamped by the shell that prints it; a late-read line does not move the window past the packets', () => {
+    const client = { profile: 'tnftp', script: ['login', 'ls', 'get readme.txt', 'quit'] } as unknown as Parameters<typeof splitTransfers>[0];
+    const out = {
+      start: 100,
+      code: 0,
+      lines: [
+        { t: 100.5, text: "ftp: Can't connect to `203.0.113.10:50100': Bad file descriptor" },
+        // Stamped at 100.20 by the shell, read 0.3 s later by a busy harness.
+        { t: 100.5, text: 'FTTW-END @100.200000000' },
+        { t: 100.6, text: "ftp: Can't connect to `203.0.113.10:50100': Bad file descriptor" },
+        { t: 100.6, text: 'FTTW-END' },
+      ],
+    };
+    const [ls, get] = splitTransfers(client, out);
+    expect([ls!.from, ls!.to]).toEqual([100, 100.2]);
+    expect([get!.from, get!.to]).toEqual([100.2, 100.6]);
+    // The command tnftp is given prints that stamp.
+    const cmd = clientCommand(
+      {
+        ...(client as object),
+        id: 'c',
+        host: 'h',
+        mode: 'passive',
+        tls: false,
+        pasvAddress: null,
+        connectTo: '203.0.113.10',
+        connectPort: 21,
+        connectTimeoutS: null,
+        command: null,
+      } as never,
+      '/w',
+    );
+    expect('input' in cmd && cmd.input).toContain('!echo FTTW-END @$(date +%s.%N)');
   });
 });

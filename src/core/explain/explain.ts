@@ -284,6 +284,17 @@ function curlPortNote(clientSees: string[], target: string): string {
   return ` (curl's message names ${names}, its control connection's, not the data connection's ${m[1] !== dataIp ? `${dataIp}:${dataPort}` : `port ${dataPort}`}.)`;
 }
 
+/** The last packet on one of `client`'s connections, or FTP line of its session, in the trace. */
+function lastStepOf(trace: Trace, client: string): number | null {
+  const mine = `${client}/`;
+  for (let i = trace.events.length - 1; i >= 0; i--) {
+    const e = trace.events[i]!;
+    if ((e.kind === 'send' || e.kind === 'recv') && e.conn?.startsWith(mine)) return i;
+    if (e.kind === 'ftp' && e.client === client) return i;
+  }
+  return null;
+}
+
 /** The server's last reply to `client` before `beforeStep` (a 221 Goodbye aside), with the command it answered. */
 function lastServerReply(trace: Trace, server: string, client: string, beforeStep: number): { step: number; text: string; command: string | null } | null {
   for (let i = Math.min(beforeStep, trace.events.length) - 1; i >= 0; i--) {
@@ -483,6 +494,9 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     culprit = { device: ctx.serverHost, rule: null, setting: `${pasvName(ctx)} unset` };
     explanation = `The 227 reply named an address other than the server the client is connected to (the server's private address behind NAT), and this client refuses it: "${s.text}"`;
     fix = `${setPasv(ctx, null)}, or attach the FTP helper on the server's NAT router so it rewrites the 227.`;
+  } else if (s.kind === 'unfinished' && s.killedAfterS !== undefined) {
+    explanation = `The client was still waiting in state ${s.state} when it was killed ${s.killedAfterS} s after it started (timeout ${s.killedAfterS} around the program); the kernel closed its connections.`;
+    fix = 'Look at the ladder for the last packet each side sent: what the client was waiting for never came.';
   } else if (s.kind === 'unfinished') {
     explanation = s.budget
       ? `The run reached its event budget while the client was still in state ${s.state}.`
@@ -541,13 +555,17 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     explanation += ` (curl's last line, "${CURL_ACTIVE_STALE_ERROR}", is a leftover from looking up its own address for -P -: curl 7.88 prints it for any failure after an active-mode announcement. The server's reply above is what failed.)`;
   // "Jump to the failure" goes to the refused packet: this failure's, else the passive one's,
   // else the server's refusing reply.
-  const step = drop?.step ?? first?.step ?? replyStep ?? Math.max(0, trace.events.length - 1);
+  // A session that stalled or was ended by an earlier failure: where it stopped, its own last
+  // packet or FTP line (the run's last event may belong to another client).
+  const kind = wireKind ?? failureKindFor(s);
+  const stopped = kind === 'stalled' ? lastStepOf(trace, r.client) : null;
+  const step = drop?.step ?? first?.step ?? replyStep ?? stopped ?? Math.max(0, trace.events.length - 1);
   return {
     client: r.client,
     command: r.command,
     ok: false,
     bytes: r.bytes,
-    failure: { kind: wireKind ?? failureKindFor(s), step, culprit, clientSees, explanation, fix },
+    failure: { kind, step, culprit, clientSees, explanation, fix, ...(s.kind === 'unfinished' && s.killedAfterS !== undefined ? { killedAfterS: s.killedAfterS } : {}) },
   };
 }
 

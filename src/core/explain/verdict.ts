@@ -59,6 +59,8 @@ export interface TransferResult {
     explanation: string;
     /** The smallest change that would make it work. */
     fix: string;
+    /** The client was killed this many seconds after it started (a bound its caller set, like timeout(1)). */
+    killedAfterS?: number;
   };
 }
 

@@ -9,6 +9,7 @@ import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { formatScenarioError, loadScenario } from '../scenario/load';
 import { runScenario, type RunResult } from '../runScenario';
 import type { TraceEvent } from '../sim/trace';
+import { decodePacket } from '../codec/packet';
 
 function run(id: string, edit: (j: any) => void): RunResult {
   const j = structuredClone(BUILTIN_SCENARIOS.find((s) => s.id === id)!.json) as any;
@@ -22,6 +23,20 @@ type Console = Extract<TraceEvent, { kind: 'console' }>;
 /** The command lines the client sent, in order (the server's record of them left out). */
 const commands = (r: RunResult, host: string): string[] => r.trace.events.filter((e): e is Ftp => e.kind === 'ftp' && e.dir === 'command' && e.host === host).map((e) => e.text);
 const said = (r: RunResult): string[] => r.trace.events.filter((e): e is Console => e.kind === 'console').map((e) => e.text);
+
+/** Port-21 segments at the client host, sent or received, in order: who sent it, its flags (F, R, A), its text. */
+function controlSegments(r: RunResult, client: string): { t: number; from: string; flags: string; text: string }[] {
+  const out: { t: number; from: string; flags: string; text: string }[] = [];
+  for (const e of r.trace.events) {
+    if ((e.kind !== 'send' && e.kind !== 'recv') || e.device !== client) continue;
+    const p = decodePacket(e.bytes);
+    if (!p.ok || !p.value.tcp || (p.value.tcp.dstPort !== 21 && p.value.tcp.srcPort !== 21)) continue;
+    const t = p.value.tcp;
+    const flags = (t.flags.fin ? 'F' : '') + (t.flags.rst ? 'R' : '') + (t.flags.ack ? 'A' : '');
+    out.push({ t: e.t, from: e.kind === 'send' ? 'client' : 'server', flags, text: new TextDecoder('latin1').decode(t.payload).trim() });
+  }
+  return out;
+}
 
 describe('after vsftpd’s 500 OOPS at login (vsftpd-chroot-writable-root)', () => {
   const oops = (profile: string, script?: string[]) =>
@@ -105,8 +120,88 @@ describe('a middlebox resets the download towards the server only (vsftpd-426-re
     expect(r.verdict.transfers[0]!.failure!.explanation).toMatch(/tnftp -q 15: more than 15 s without data/);
   });
 
+  it('tnftp -q 15: its socket closes at its exit, 3 ms after QUIT read the 426: vsftpd’s 221 came first, unread, so the close is a RST (captured)', () => {
+    const r = reset({ command: 'ftp -q 15 203.0.113.10', profile: 'tnftp' });
+    const seen = controlSegments(r, 'client');
+    const quit = seen.findIndex((s) => s.text === 'QUIT');
+    const after = seen.slice(quit + 1).filter((s) => s.text !== '' || s.flags !== 'A');
+    expect(after.map((s) => `${s.from} ${s.text || s.flags}`)).toEqual(['server 221 Goodbye.', 'server FA', 'client RA']);
+    expect(after[2]!.t - seen[quit]!.t).toBe(3_000);
+  });
+
+  it('tnftp after a 221 read in turn: the server’s FIN comes first, the client’s FIN at its exit (captured: seed-passive-session)', () => {
+    const ok = run('vsftpd-426-reset-mid-transfer', (j) => {
+      j.client = { host: 'client', command: 'ftp 203.0.113.10', profile: 'tnftp' };
+      j.routers[0].iptables = j.routers[0].iptables.filter((l: string) => !l.startsWith('-A FORWARD'));
+    });
+    expect(ok.verdict.ok).toBe(true);
+    const seen = controlSegments(ok, 'client');
+    const goodbye = seen.findIndex((s) => s.text === '221 Goodbye.');
+    const closes = seen.slice(goodbye).filter((s) => s.flags.includes('F') || s.flags.includes('R'));
+    expect(closes.map((s) => `${s.from} ${s.flags}`)).toEqual(['server FA', 'client FA']);
+    expect(closes[1]!.t - seen[goodbye]!.t).toBe(3_000);
+  });
+
+  it('inetutils killed at 60 s (timeout 60 around it, as the kernel check runs it): the data connection closes by FIN, the control connection with the 426 unread by RST; vsftpd says no more (captured)', () => {
+    const j = structuredClone(BUILTIN_SCENARIOS.find((s) => s.id === 'vsftpd-426-reset-mid-transfer')!.json) as any;
+    j.client = { host: 'client', profile: 'inetutils', mode: 'passive' };
+    const loaded = loadScenario(j, 'x.json');
+    if (!loaded.ok) throw new Error(loaded.errors.map(formatScenarioError).join('\n'));
+    const free = runScenario(loaded.scenario);
+    loaded.scenario.clients[0]!.killAfterS = 60;
+    const r = runScenario(loaded.scenario);
+    // Left alone, the model waits until vsftpd's idle time-out.
+    expect(free.trace.events.some((e) => e.kind === 'ftp' && e.dir === 'reply' && e.text === '421 Timeout.')).toBe(true);
+    expect(r.trace.events.some((e) => e.kind === 'ftp' && e.dir === 'reply' && e.text === '421 Timeout.')).toBe(false);
+    const kill = r.trace.events.find((e) => e.kind === 'timer' && e.name === 'killed')!;
+    expect(kill.t).toBe(60_000_000);
+    const closes = r.trace.events.flatMap((e) => {
+      if (e.kind !== 'send' || e.device !== 'client' || e.t !== kill.t) return [];
+      const p = decodePacket(e.bytes);
+      return p.ok && p.value.tcp && (p.value.tcp.flags.fin || p.value.tcp.flags.rst)
+        ? [`${p.value.tcp.dstPort === 21 ? 'control' : 'data'} ${p.value.tcp.flags.rst ? 'RST' : 'FIN'}`]
+        : [];
+    });
+    expect(closes).toEqual(['data FIN', 'control RST']);
+    const f = r.verdict.transfers[0]!.failure!;
+    expect(f.killedAfterS).toBe(60);
+    expect(f.explanation).toMatch(/killed 60 s after it started \(timeout 60 around the program\)/);
+    expect(free.verdict.transfers[0]!.failure!.killedAfterS).toBeUndefined();
+  });
+
   it('lftp (the scenario’s own client) reads the control connection meanwhile and stops at the 426', () => {
     const r = run('vsftpd-426-reset-mid-transfer', () => undefined);
     expect(said(r)).toContain(NOT_READ);
+  });
+});
+
+describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-login-530, captured)', () => {
+  const refused = (profile: string) =>
+    run('vsftpd-login-fails', (j) => {
+      j.client = { host: j.client.host, profile, mode: 'passive', user: 'slacker', password: 'wrong' };
+      j.script = ['login slacker wrong', 'ls', 'get readme.txt', 'quit'];
+    });
+
+  it('lftp: the queued PWD (530), then QUIT; the command says "Login failed"; the next one connects and logs in again', () => {
+    const r = refused('lftp');
+    const once = ['FEAT', 'AUTH TLS', 'USER slacker', 'PASS wrong', 'PWD', 'QUIT'];
+    expect(commands(r, 'testbox1')).toEqual([...once, ...once]);
+    expect(said(r).filter((l) => l.includes('Login failed'))).toEqual(['ls: Login failed: 530 Login incorrect.', 'get: readme.txt: Login failed: 530 Login incorrect.']);
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok, t.failure?.kind])).toEqual([
+      ['ls', false, 'ftp-error'],
+      ['get readme.txt', false, 'ftp-error'],
+    ]);
+  });
+
+  it('tnftp stays connected, not logged in: EPSV, PASV (530 each, "Passive mode refused."), the get only PASV, no TYPE or SIZE; then QUIT', () => {
+    const r = refused('tnftp');
+    expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'EPSV', 'PASV', 'PASV', 'QUIT']);
+    expect(said(r).filter((l) => l === 'Passive mode refused.')).toHaveLength(2);
+  });
+
+  it('inetutils: SYST after the refusal, then PASV and LPSV for each transfer (530 each), "Passive mode refused."; then QUIT', () => {
+    const r = refused('inetutils');
+    expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'SYST', 'PASV', 'LPSV', 'PASV', 'LPSV', 'QUIT']);
+    expect(r.verdict.transfers.map((t) => t.failure?.clientSees.slice(-1)[0])).toEqual(['Passive mode refused.', 'Passive mode refused.']);
   });
 });

@@ -10,7 +10,7 @@ import { Netfilter } from '../net/netfilter';
 import type { Ruleset } from '../net/iptables/parse';
 import type { VsftpdConf } from '../ftp/vsftpd/conf';
 import { HostStack, type SynSchedule } from '../tcp/hostStack';
-import { ftpClientMachine, type FtpClientInput } from '../ftp/client/machine';
+import { closeAtKill, ftpClientMachine, type FtpClientInput } from '../ftp/client/machine';
 import type { TransferReport } from '../ftp/client/transfer';
 import { PROFILES, type PasvAddressPolicy, type ProfileId } from '../ftp/client/profiles';
 import { describeStep } from '../ftp/client/script';
@@ -43,6 +43,8 @@ export interface SimClient extends Omit<FtpClientInput, 'env' | 'profile' | 'ser
   connectTo: Ipv4;
   /** Overrides the profile's treatment of the 227 address (curl --no-ftp-skip-pasv-ip …). */
   pasvAddress?: PasvAddressPolicy;
+  /** The program is killed this long after it starts, as timeout(1) around it would (the kernel check's bound). */
+  killAfterMs?: number;
 }
 
 export interface SimInput {
@@ -183,6 +185,8 @@ export function runEngine(input: SimInput): Simulation {
 
   const reports: ClientReport[] = [];
   const starts = new Map<string, number>();
+  /** Clients killed by their killAfterMs, with the seconds. */
+  const killed = new Map<string, number>();
   let running = 0;
   const actors: { c: SimClient; actor: { getSnapshot(): { status: string; value: unknown } } }[] = [];
   for (const c of input.clients) {
@@ -256,6 +260,23 @@ export function runEngine(input: SimInput): Simulation {
     });
     actor.start();
     actors.push({ c, actor });
+    if (c.killAfterMs != null) {
+      const afterS = c.killAfterMs / 1000;
+      scheduler.after(c.killAfterMs * 1000, () => {
+        const snap = actor.getSnapshot();
+        if (snap.status !== 'active') return;
+        trace.emit({
+          kind: 'timer',
+          actor: c.id,
+          name: 'killed',
+          note: `the program was killed ${afterS} s after it started (timeout ${afterS} around it): its sockets closed as at any exit`,
+        });
+        actor.stop();
+        running--;
+        killed.set(c.id, afterS);
+        closeAtKill(snap.context);
+      });
+    }
   }
 
   let budgetExhausted = false;
@@ -294,7 +315,12 @@ export function runEngine(input: SimInput): Simulation {
         command: describeStep(step),
         ok: false,
         bytes: 0,
-        symptom: { kind: 'unfinished', state: JSON.stringify(snap.value), budget: budgetExhausted },
+        symptom: {
+          kind: 'unfinished',
+          state: JSON.stringify(snap.value),
+          budget: budgetExhausted && !killed.has(c.id),
+          ...(killed.has(c.id) ? { killedAfterS: killed.get(c.id)! } : {}),
+        },
       };
       reports.push({ report: r, startStep: starts.get(c.id) ?? 0, printed: [] });
     }

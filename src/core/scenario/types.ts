@@ -373,6 +373,8 @@ export interface Client {
   maxTimeS: number | null;
   /** tnftp -q: a transfer with no data for longer than this is aborted (seconds); null = never. */
   stallTimeoutS: number | null;
+  /** Not in the file format: the program is killed this many seconds after it starts, as timeout(1) around it would (the kernel check sets it). */
+  killAfterS?: number;
   /** lftp's net:max-retries and net:reconnect-interval-*; null = lftp's defaults. */
   lftpRetries: LftpRetries | null;
 }

@@ -137,6 +137,17 @@ interface Ctx {
    * once the server said it does not know it).
    */
   lftpUtime: { v2: boolean; v1: boolean };
+  /** A reply came after QUIT's answer, while the process was exiting: never read (its close is then a RST). */
+  unreadAtExit: boolean;
+  /** lftp refused with 530: the script line whose command failed with it (the session ends after PWD and QUIT). */
+  lftpRefusedAt: number | null;
+  /**
+   * BSD ftp whose login was refused (530) with no other login to try: it stays connected, not
+   * logged in, and sends each later command anyway (each answered `530 Please login with USER
+   * and PASS.`), without the TYPE/SIZE it would send logged in (captured: tests/kernel
+   * lftp-login-530 with tnftp and inetutils).
+   */
+  loginRefused: boolean;
 }
 
 type Ev =
@@ -179,7 +190,8 @@ const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
 const nextLoginCommand = (c: Ctx): LoginCommand | undefined => c.input.profile.commands.afterLogin[c.loginStep];
 
 /** The next command of a phase of the profile's sequence this transfer needs, if any. */
-const nextInPhase = (c: Ctx, phase: SequencePhase) => (c.xfer ? nextSequenceCommand(c.input.profile.commands[phase], c.xfer, phase, c.currentType) : null);
+// Not logged in (BSD ftp after a refused login): no TYPE, SIZE or MDTM around a transfer (captured).
+const nextInPhase = (c: Ctx, phase: SequencePhase) => (c.xfer && !c.loginRefused ? nextSequenceCommand(c.input.profile.commands[phase], c.xfer, phase, c.currentType) : null);
 
 /**
  * The state that waits for a sequence command's answer. The names are the ones the trace has
@@ -271,6 +283,7 @@ export const ftpClientMachine = setup({
     /** lftp's net:timeout: how long it waits with nothing happening on the control connection. */
     lftpNetTimeout: ({ context }) => context.input.connectTimeoutMs ?? context.input.profile.connectTimeoutMs ?? 300_000,
     lftpReconnectDelay: ({ context }) => Math.max(0, (context.lftp.timerEndUs - context.input.env.now()) / 1000),
+    exitAfterQuit: ({ context }) => (context.input.profile.exitAfterQuitUs ?? 0) / 1000,
     stepWait: ({ context }) => {
       const s = current(context);
       return s?.kind === 'wait' ? s.seconds * 1000 : 0;
@@ -540,6 +553,50 @@ export const ftpClientMachine = setup({
         } else env.report({ client: env.clientId, command: describeStep(st), ok: false, bytes: 0, symptom: { kind: 'control-lost' } });
       }
     },
+    /**
+     * lftp's login refused with 530 (ftp:retry-530 not matching): the command that needed the
+     * server fails with `CMD: ARG: Login failed: 530 …`; the PWD queued behind PASS still goes out
+     * (and is answered 530), then QUIT. Only that command fails: the next one connects and logs in
+     * again (captured: tests/kernel/scenarios/lftp-login-530).
+     */
+    lftpLogin530: assign(({ context, event }) => {
+      if (event.type !== 'REPLY') return {};
+      const { env, script } = context.input;
+      send(context, 'PWD');
+      // Logging in again: the waiting command; at the script's login, the first one that needs the server.
+      let at = context.pc;
+      if (!context.relogin) {
+        at = context.pc + 1;
+        while (at < script.length && !((isTransfer(script[at]) || isCommandStep(script[at])) && script[at]!.kind !== 'pwd')) {
+          if (script[at]!.kind === 'pwd') {
+            env.print(`ftp://${context.credentials?.user ?? context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
+            env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
+          }
+          at++;
+        }
+      }
+      const failing = script[at];
+      if (failing && (isTransfer(failing) || isCommandStep(failing))) {
+        env.print(`ftp> ${describeStep(failing)}`);
+        const arg = isTransfer(failing) ? transferArg(failing) : stepCommand(failing as CommandStep)[1];
+        const name = isTransfer(failing) ? (failing.kind === 'append' ? 'put' : failing.kind) : stepCommand(failing as CommandStep)[0].toLowerCase();
+        env.print(`${name}: ${arg ? `${arg}: ` : ''}Login failed: ${event.reply.code} ${event.reply.text}`);
+        env.report({
+          client: env.clientId,
+          command: describeStep(failing),
+          ok: false,
+          bytes: 0,
+          symptom: { kind: 'reply', verb: 'PASS', code: event.reply.code, text: event.reply.lines.join('\n') },
+        });
+      }
+      context.lftp.retries = 0;
+      return { lftpRefusedAt: at };
+    }),
+    /** After lftp's QUIT: the refused command is done; the next one needs a new connection. */
+    lftpAfterRefusal: assign(({ context }) => {
+      context.ctrl?.close();
+      return { ctrl: null, ctrlDead: true, relogin: false, pc: (context.lftpRefusedAt ?? context.pc) + 1, xfer: null, loginStep: 0, lftpRefusedAt: null };
+    }),
     /** lftp's SITE UTIME in the first form this connection still allows, with the local file's time. */
     sendSiteUtime: ({ context }) => {
       const x = context.xfer!;
@@ -943,6 +1000,8 @@ export const ftpClientMachine = setup({
     },
     sendQuit: ({ context }) => send(context, 'QUIT'),
     closeControl: ({ context }) => context.ctrl?.close(),
+    /** Linux closes a socket with unread data by RST (tcp_close), else by FIN. */
+    closeAtExit: ({ context }) => (context.unreadAtExit ? context.ctrl?.abort() : context.ctrl?.close()),
   },
 }).createMachine({
   id: 'ftpClient',
@@ -972,6 +1031,9 @@ export const ftpClientMachine = setup({
     lftp: { retries: 0, intervalS: 0, timerEndUs: 0, passive: null, retrying: false, optDone: [] },
     lftpDir: '/',
     lftpUtime: { v2: true, v1: true },
+    unreadAtExit: false,
+    lftpRefusedAt: null,
+    loginRefused: false,
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -1156,6 +1218,7 @@ export const ftpClientMachine = setup({
             // The steps left are lost with the session: reported now, against the OOPS.
             actions: ['printReply', 'printLoginFailed', 'reportRemainingAsLost', assign({ peerGone: 'eof' as const }), 'advance'],
           },
+          { guard: ({ context, event }) => context.input.profile.lftpSequence && code(event) === 530, target: 'lftpRefused', actions: ['printReply', 'lftpLogin530'] },
           // lftp's login refused with a 5xx other than 530 (vsftpd's 500 OOPS, the server then
           // closing): LoginCheck sets LOGIN_FAILED, but the PWD it queued behind PASS is already
           // flushed (sync mode sends it once PASS is answered): PWD goes out, no QUIT (captured:
@@ -1178,6 +1241,18 @@ export const ftpClientMachine = setup({
             target: 'next',
             actions: ['printReply', 'printLoginFailed', 'advance'],
           },
+          // BSD ftp refused for good with 530: "Login failed.", (netkit/inetutils at connect: SYST),
+          // then the prompt again, still connected; the script goes on, not logged in.
+          {
+            guard: ({ context, event }) => code(event) === 530 && BSD_FTP.includes(context.input.profile.id) && firstLoginAtConnect(context),
+            target: 'systAfterFailure',
+            actions: ['printReply', 'printLoginFailed', assign({ loginRefused: true })],
+          },
+          {
+            guard: ({ context, event }) => code(event) === 530 && BSD_FTP.includes(context.input.profile.id) && !context.relogin,
+            target: 'next',
+            actions: ['printReply', 'printLoginFailed', assign({ loginRefused: true }), 'advance'],
+          },
           // The same SYST when the login at connect fails for good (500 OOPS: the server has closed).
           {
             guard: ({ context }) => firstLoginAtConnect(context),
@@ -1193,6 +1268,9 @@ export const ftpClientMachine = setup({
     systAfterFailure: { entry: ({ context }) => send(context, 'SYST'), on: { REPLY: { target: 'next', actions: ['printReply', 'advance'] } } },
     /** lftp after its login failed: the queued PWD's answer (if the server still gives one), then the end. */
     lftpLoginFailed: { on: { REPLY: { actions: 'printReply' }, CTRL_CLOSED: 'closed', CTRL_FAILED: 'closed' } },
+    /** lftp refused with 530: PWD's answer, then QUIT and its answer; the next command connects again. */
+    lftpRefused: { on: { REPLY: { target: 'lftpRefusedQuit', actions: ['printReply', 'sendQuit'] }, CTRL_CLOSED: { target: 'next', actions: 'lftpAfterRefusal' } } },
+    lftpRefusedQuit: { on: { REPLY: { target: 'next', actions: ['printReply', 'lftpAfterRefusal'] }, CTRL_CLOSED: { target: 'next', actions: 'lftpAfterRefusal' } } },
     /** The profile's after-login commands, one at a time; then the next script line. */
     loggedIn: {
       always: [
@@ -1360,13 +1438,39 @@ export const ftpClientMachine = setup({
       always: { guard: 'controlDead', target: 'closed' },
       entry: 'sendQuit',
       on: {
-        REPLY: { target: 'closed', actions: ['printReply', 'closeControl'] },
+        REPLY: [
+          { guard: ({ context }) => (context.input.profile.exitAfterQuitUs ?? 0) > 0, target: 'exiting', actions: 'printReply' },
+          { target: 'closed', actions: ['printReply', 'closeControl'] },
+        ],
         CTRL_CLOSED: 'closed',
       },
+    },
+    /**
+     * QUIT answered (by whatever reply was read first): the process exits, and the kernel closes
+     * the socket then (profile exitAfterQuitUs). What arrives meanwhile stays unread; the server's
+     * FIN changes nothing here.
+     */
+    exiting: {
+      on: { REPLY: { actions: assign({ unreadAtExit: true }) }, CTRL_CLOSED: {} },
+      after: { exitAfterQuit: { target: 'closed', actions: 'closeAtExit' } },
     },
     closed: { type: 'final' },
   },
 });
+
+/**
+ * The program is killed (timeout(1) around it): the kernel closes what it had open, as at any
+ * exit. A socket with data the program never read is closed by RST (Linux tcp_close), else by
+ * FIN: the control connection holding a reply read later (blockedOnData) or one that came while
+ * the process was exiting; the data connection, read as it comes, by FIN; a listener just goes.
+ */
+export function closeAtKill(c: Pick<Ctx, 'ctrl' | 'xfer' | 'unreadAtExit'>): void {
+  const x = c.xfer;
+  if (x?.dataSock && !x.dataClosed) x.dataSock.close();
+  x?.listener?.close();
+  if (c.unreadAtExit || x?.held?.some((e) => e.type === 'REPLY')) c.ctrl?.abort();
+  else c.ctrl?.close();
+}
 
 /** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */
 function refusedBeforeTransfer(c: Ctx, verb: string, steps: ScriptStep[], reply: FtpReply): void {

@@ -135,6 +135,8 @@ export function replyFailureLines(profile: ClientProfile, verb: string, code: nu
   if (profile.id === 'curl') return [curlReplyFailure(verb, code, activeAnnounced)];
   // tnftp told to stay passive (captured); in its default mode it would have gone active.
   if (profile.id === 'tnftp' && (verb === 'PASV' || verb === 'EPSV')) return ['Passive mode refused.'];
+  // inetutils after its LPSV (RFC 1639) was refused too (captured).
+  if (profile.id === 'inetutils' && verb === 'LPSV') return ['Passive mode refused.'];
   return [];
 }
 

@@ -5,8 +5,8 @@
  * (messages.ts holds each client's words).
  */
 export type ProfileId = 'curl' | 'classic' | 'inetutils' | 'tnftp' | 'filezilla' | 'lftp' | 'windows';
-/** LPRT (RFC 1639): inetutils ftp tries it, on the same port, after a refused PORT. */
-export type DataCommand = 'PORT' | 'EPRT' | 'LPRT' | 'PASV' | 'EPSV';
+/** LPRT and LPSV (RFC 1639): inetutils ftp tries them after a refused PORT (on the same port) or PASV. */
+export type DataCommand = 'PORT' | 'EPRT' | 'LPRT' | 'PASV' | 'EPSV' | 'LPSV';
 export type ModeChoice = 'auto' | 'active' | 'passive' | 'port' | 'eprt' | 'pasv' | 'epsv';
 
 /** How the client treats the address inside a 227 reply. */
@@ -149,6 +149,15 @@ export interface ClientProfile {
    * the transfer's first data connect attempt.
    */
   connectBudgetFrom: 'transfer' | 'data-connect';
+  /**
+   * Microseconds from reading QUIT's answer to the control socket's close, which comes with the
+   * process's exit (absent: the same instant). tnftp's `disconnect` reads one reply, closes only
+   * its writing stream (`cleanuppeer`: `fclose(cout)`; the socket stays open through `cin`) and
+   * `quit` calls exit(0): the kernel closes the socket then. Measured on the kernel: 1.1–8.5 ms.
+   * A reply that arrives meanwhile is never read, and Linux answers a close with unread data by
+   * RST instead of FIN (tests/kernel vsftpd-426-reset-mid-transfer · tnftp).
+   */
+  exitAfterQuitUs?: number;
 }
 
 // The seeds' "standard FTP command line client" (netkit ftp -d): active unless `passive`.
@@ -232,6 +241,8 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     label: 'ftp (GNU inetutils)',
     pasvAddress: 'refuse-mismatch',
     active: ['PORT', 'LPRT'],
+    // A refused PASV: LPSV, then "Passive mode refused." (captured: tests/kernel lftp-login-530, both 530).
+    passive: ['PASV', 'LPSV'],
     fallbackOnReply: true,
     reuseDataPortOnRetry: true,
     aborAfterPasvRefusal: true,
@@ -262,6 +273,7 @@ export const PROFILES: Record<ProfileId, ClientProfile> = {
     authArg: 'TLS',
     connectTimeoutMs: null,
     connectBudgetFrom: 'data-connect',
+    exitAfterQuitUs: 3_000,
     commands: {
       afterLogin: ['SYST', 'FEAT'],
       beforeDataCommand: [
@@ -369,4 +381,4 @@ export function dataCommandsFor(profile: ClientProfile, mode: ModeChoice): DataC
   }
 }
 
-export const isPassive = (c: DataCommand): boolean => c === 'PASV' || c === 'EPSV';
+export const isPassive = (c: DataCommand): boolean => c === 'PASV' || c === 'EPSV' || c === 'LPSV';

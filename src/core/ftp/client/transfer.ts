@@ -22,7 +22,7 @@ export type Symptom =
    */
   | { kind: 'max-time'; seconds: number; lastReply?: string; limit?: string }
   /** The run ended while the client was still waiting (event budget, or nothing left to happen). */
-  | { kind: 'unfinished'; state: string; budget: boolean };
+  | { kind: 'unfinished'; state: string; budget: boolean; killedAfterS?: number };
 
 export interface TransferReport {
   client: string;
