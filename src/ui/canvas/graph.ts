@@ -185,7 +185,7 @@ export function graphBounds(
   devices: DeviceView[],
   connections: readonly ArcConn[],
   orient: Orientation,
-  opts: { callouts?: ReadonlySet<string>; arcs?: ArcPlace[] } = {},
+  opts: { callouts?: ReadonlySet<string>; arcs?: ArcPlace[]; pillRoom?: number } = {},
 ): { x: number; y: number; width: number; height: number } {
   if (devices.length === 0) return { x: 0, y: 0, width: NODE_W, height: 100 };
   const boxes = devices.map((d) => ({ id: d.id, ...nodePosition(d, orient), h: nodeHeight(d) }));
@@ -200,9 +200,9 @@ export function graphBounds(
     const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
     const left = minX - ctrl - 12;
-    // The packet's pill beside the chain: 200 px wide, 320 beside compact boxes (one line for a PORT command; 28 units between boxes hold one line).
+    // The packet's pill beside the chain: 200 px wide (260 units from the chain's middle), or as asked (opts.pillRoom).
     const compact = devices.every((d) => d.compact);
-    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + (compact ? 350 : 260));
+    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + (opts.pillRoom ?? 260));
     // Room under the last box for a packet refused there (its marker and pill); compact boxes keep less.
     return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (compact ? 16 : 70) };
   }
