@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
-import { connLanes, currentMarks } from './graph';
-import { layoutTopology } from './layout';
+import { arcLabelText, connLanes, currentMarks, graphBounds, nodePosition, planArcs, type Box } from './graph';
+import { layoutTopology, nodeHeight, NODE_W } from './layout';
+import { clientGroup, groupLayout, groupTrace } from './group';
 
 function atFailure(id: string) {
   const json = BUILTIN_SCENARIOS.find((s) => s.id === id)!.json;
@@ -45,5 +46,40 @@ describe('connLanes', () => {
     expect(new Set(connLanes(students))).toEqual(new Set([0]));
     // One client: control on 0; data connections (passive, then active back) stack 0, 1, 2.
     expect(connLanes([c('control', 'pc', 'srv'), c('data', 'pc', 'srv'), c('data', 'srv', 'pc'), c('data', 'pc', 'srv')])).toEqual([0, 0, 1, 2]);
+  });
+});
+
+describe('planArcs: a class of 30, the group close under the chosen client', () => {
+  const r = loadScenario(BUILTIN_SCENARIOS.find((s) => s.id === 'filezilla-class-per-ip-limit')!.json, 'class.json');
+  if (!r.ok) throw new Error('does not load');
+  const s = r.scenario;
+  const g = clientGroup(s, null)!;
+  const view = groupTrace(runScenario(s).trace, g);
+  const layout = groupLayout(layoutTopology(s), g, true);
+  const names = new Map(layout.devices.map((d) => [d.id, d.label]));
+  const arcs = planArcs(layout.devices, view.connections, 'horizontal', (c) => arcLabelText(c, (id) => names.get(id) ?? id));
+  const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+  it('no arc label sits on another label or on a device box', () => {
+    const labels = arcs.map((a) => a.label!);
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    const boxes = layout.devices.map((d) => ({ ...nodePosition(d, 'horizontal'), w: NODE_W, h: nodeHeight(d) }));
+    labels.forEach((a, i) => {
+      labels.slice(i + 1).forEach((b) => expect(overlap(a, b)).toBe(false));
+      boxes.forEach((b) => expect(overlap(a, b)).toBe(false));
+    });
+    // Both control arcs end at the server; the group's, starting lower, is moved off the chosen client's label.
+    const ctrl = view.connections.flatMap((c, i) => (c.role === 'control' ? [arcs[i]!] : []));
+    expect(ctrl).toHaveLength(2);
+    expect(ctrl[1]!.lift).not.toBe(ctrl[0]!.lift);
+  });
+
+  it('the picture is short enough for six ladder rows under it at 1280×720 (≤ 364 units)', () => {
+    const callouts = new Set([s.server.host, ...view.events.flatMap((e) => (e.kind === 'drop' || e.kind === 'nat' ? [e.device] : []))]);
+    const b = graphBounds(layout.devices, view.connections, 'horizontal', { callouts, arcs });
+    expect(b.height).toBeLessThanOrEqual(364);
+    // A full row down (the group not close), it did not fit.
+    const far = groupLayout(layoutTopology(s), g, false);
+    expect(graphBounds(far.devices, view.connections, 'horizontal').height).toBeGreaterThan(364);
   });
 });

@@ -8,7 +8,7 @@ import { MarkerType } from '@xyflow/svelte';
 import { decodePacket, describePacket, nameDevice, reasonBesideName, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel, payloadText } from '../playback/label';
-import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
+import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_COMPACT, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
 
 export type DeviceState = 'idle' | 'sending' | 'receiving' | 'dropped' | 'nat' | 'done' | 'failed';
 
@@ -43,6 +43,8 @@ export interface ConnData extends Record<string, unknown> {
   label: string;
   /** Stacking of several data connections on the same side. */
   lane: number;
+  /** How far the arc bulges (planArcs); the lane's when left out. */
+  lift?: number;
   orient: Orientation;
 }
 
@@ -67,39 +69,148 @@ export function connLanes(conns: readonly { role: 'control' | 'data'; opener: st
 }
 
 /** Where a device box sits. Horizontal: columns are hops from the client; vertical: they are rows. */
-export function nodePosition(d: Pick<DeviceView, 'column' | 'row'>, orient: Orientation): { x: number; y: number } {
-  return orient === 'vertical' ? { x: d.row * V_COLUMN_WIDTH, y: d.column * V_ROW_HEIGHT } : { x: d.column * COLUMN_WIDTH, y: d.row * ROW_HEIGHT };
+export function nodePosition(d: Pick<DeviceView, 'column' | 'row' | 'y' | 'compact'>, orient: Orientation): { x: number; y: number } {
+  return orient === 'vertical'
+    ? { x: d.row * V_COLUMN_WIDTH, y: d.column * (d.compact ? V_ROW_COMPACT : V_ROW_HEIGHT) }
+    : { x: d.column * COLUMN_WIDTH, y: d.y ?? d.row * ROW_HEIGHT };
+}
+
+/** A connection as the arc planner sees it (a trace's connection, or a visible one). */
+export interface ArcConn {
+  id?: string;
+  role: 'control' | 'data';
+  opener: string;
+  acceptor: string;
+  /** "ip:port" as dialled: the label reads "control :21". */
+  dialled?: string;
+}
+
+/** Where along the box's top or bottom edge a stacked pair's arcs leave (ConnEdge's east handles). */
+export const EAST = 0.92;
+
+/**
+ * Whether a device's arcs on that side leave from the east end of its edge, not the middle:
+ * a class's group stands close under the chosen client, so the group's control arcs (top) and
+ * the chosen client's data arcs (bottom) start where the other box does not cover them.
+ */
+export function eastEnd(d: Pick<DeviceView, 'stacked'> | undefined, side: 'top' | 'bottom'): boolean {
+  return !!d && d.stacked === (side === 'top' ? 'below' : 'above');
+}
+
+/** A box in flow units. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** One arc as drawn: how far it bulges, where its label sits (horizontal only) and its outermost point. */
+export interface ArcPlace {
+  lift: number;
+  label: Box | null;
+  /** The arc's extreme y (top for control, bottom for data), label included. */
+  reach: number;
+}
+
+/** A connection label's size in flow units: 13 px type, ≈ 7.4 units a character, padding and border. */
+export const LABEL_H = 24;
+export function labelWidth(text: string): number {
+  return Math.ceil(text.length * 7.4) + 22;
+}
+
+/** The words on an arc's label: "control :21 student01 → FileZilla Server" (and the refusal, when it has one). */
+export function arcLabelText(c: ArcConn, name: (id: string) => string = (id) => id, refused = false): string {
+  const port = c.dialled ? c.dialled.slice(c.dialled.lastIndexOf(':') + 1) : '';
+  const head = c.role === 'control' ? `control :${port}` : `data → :${port}`;
+  return `${head}${refused ? ' ✗ never connected' : ''} ${name(c.opener)} → ${name(c.acceptor)}`;
+}
+
+const overlaps = (a: Box, b: Box, gap = 4) => a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap;
+
+/**
+ * Where every connection's arc goes. Vertical: lanes outwards (labels are listed under the
+ * canvas). Horizontal: an arc starts at its lane's lift and is lifted further while its label
+ * would touch a device or a label placed before it — the chosen client's "control :21" and the
+ * group's below it start at different heights and would otherwise sit on each other.
+ * `labels` gives each label's text (default: role and port only).
+ */
+export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orient: Orientation, labels?: (c: ArcConn) => string): ArcPlace[] {
+  const lanes = connLanes(conns);
+  const at = new Map(devices.map((d) => [d.id, { ...nodePosition(d, orient), h: nodeHeight(d) }]));
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  if (orient === 'vertical') return conns.map((c, i) => ({ lift: arcLift(lanes[i]!, orient), label: null, reach: 0 }));
+  const obstacles: Box[] = [...at.values()].map((b) => ({ x: b.x, y: b.y, w: NODE_W, h: b.h }));
+  return conns.map((c, i) => {
+    const s = at.get(c.opener);
+    const t = at.get(c.acceptor);
+    const base = arcLift(lanes[i]!, orient);
+    if (!s || !t) return { lift: base, label: null, reach: 0 };
+    const control = c.role === 'control';
+    const side = control ? 'top' : 'bottom';
+    // The handles ConnEdge draws from: top centre for control, bottom centre for data (the east end for a stacked pair).
+    const hx = (id: string, b: { x: number }) => b.x + NODE_W * (eastEnd(byId.get(id), side) ? EAST : 0.5);
+    const [sx, tx] = [hx(c.opener, s), hx(c.acceptor, t)];
+    const [sy, ty] = control ? [s.y, t.y] : [s.y + s.h, t.y + t.h];
+    const w = labelWidth(labels ? labels(c) : arcLabelText(c));
+    const place = (lift: number): Box => {
+      const cy = control ? Math.min(sy, ty) - 2 * lift : Math.max(sy, ty) + 2 * lift;
+      const lx = 0.25 * sx + (0.5 * (sx + tx)) / 2 + 0.25 * tx;
+      const ly = 0.25 * sy + 0.5 * cy + 0.25 * ty;
+      return { x: lx - w / 2, y: ly - LABEL_H / 2, w, h: LABEL_H };
+    };
+    // The lane's lift if its label is clear; else the nearest clear one, a lower arc first (a smaller picture).
+    const tries = [base, ...Array.from({ length: 24 }, (_, k) => base + (k % 2 ? 1 : -1) * 15 * Math.ceil((k + 1) / 2))].filter((l) => l >= 20);
+    const lift = tries.find((l) => !obstacles.some((o) => overlaps(place(l), o))) ?? tries[tries.length - 1]!;
+    const label = place(lift);
+    const cy = control ? Math.min(sy, ty) - 2 * lift : Math.max(sy, ty) + 2 * lift;
+    obstacles.push(label);
+    // The curve's extreme: a quadratic Bézier's turning point, when it lies between the ends.
+    const den = sy - 2 * cy + ty;
+    const tt = den !== 0 ? (sy - cy) / den : 0.5;
+    const curve = tt > 0 && tt < 1 ? (1 - tt) ** 2 * sy + 2 * tt * (1 - tt) * cy + tt ** 2 * ty : control ? Math.min(sy, ty) : Math.max(sy, ty);
+    const reach = control ? Math.min(curve, label.y) : Math.max(curve, label.y + label.h);
+    return { lift, label, reach };
+  });
 }
 
 /**
  * The area the picture needs in flow units: the devices plus the arcs of every connection the
  * run opens (all of them, so the zoom does not jump while stepping) and their labels. The
- * page sizes the canvas from it, so text keeps its size and nothing is cut off.
+ * page sizes the canvas from it, so text keeps its size and nothing is cut off. A refusal's or
+ * rewrite's callout hangs under its device: room is kept under the devices in `callouts`
+ * (every device when it is left out).
  */
 export function graphBounds(
   devices: DeviceView[],
-  connections: readonly { role: 'control' | 'data'; opener: string; acceptor: string }[],
+  connections: readonly ArcConn[],
   orient: Orientation,
+  opts: { callouts?: ReadonlySet<string>; arcs?: ArcPlace[]; pillRoom?: number } = {},
 ): { x: number; y: number; width: number; height: number } {
   if (devices.length === 0) return { x: 0, y: 0, width: NODE_W, height: 100 };
-  const boxes = devices.map((d) => ({ ...nodePosition(d, orient), h: nodeHeight(d) }));
+  const boxes = devices.map((d) => ({ id: d.id, ...nodePosition(d, orient), h: nodeHeight(d) }));
   const minX = Math.min(...boxes.map((b) => b.x));
   const maxX = Math.max(...boxes.map((b) => b.x + NODE_W));
   const minY = Math.min(...boxes.map((b) => b.y));
   const maxY = Math.max(...boxes.map((b) => b.y + b.h));
-  const lanes = connLanes(connections);
-  const maxLane = (role: 'control' | 'data') => Math.max(-1, ...connections.map((c, i) => (c.role === role ? lanes[i]! : -1)));
-  const ctrl = maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0;
-  const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
   if (orient === 'vertical') {
+    const lanes = connLanes(connections);
+    const maxLane = (role: 'control' | 'data') => Math.max(-1, ...connections.map((c, i) => (c.role === role ? lanes[i]! : -1)));
+    const ctrl = maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0;
+    const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
     const left = minX - ctrl - 12;
-    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + 260);
-    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + 70 };
+    // The packet's pill beside the chain: 200 px wide (260 units from the chain's middle), or as asked (opts.pillRoom).
+    const compact = devices.every((d) => d.compact);
+    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + (opts.pillRoom ?? 260));
+    // Room under the last box for a packet refused there (its marker and pill); compact boxes keep less.
+    return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (compact ? 16 : 70) };
   }
-  // Labels sit on the arcs' peaks (about 28 units tall); a refusal's callout hangs under its device.
-  const top = minY - (ctrl ? ctrl + 18 : 8);
-  const bottom = Math.max(maxY + (data ? data + 18 : 8), maxY + 110);
+  // Labels sit on the arcs' peaks; a refusal's callout hangs under its device.
+  const arcs = opts.arcs ?? planArcs(devices, connections, orient);
+  const top = Math.min(minY - 8, ...arcs.map((a, i) => (connections[i]!.role === 'control' && a.label ? a.reach - 6 : minY)));
+  const under = boxes.map((b) => b.y + b.h + (opts.callouts && !opts.callouts.has(b.id) ? 8 : 110));
+  const bottom = Math.max(maxY + 8, ...under, ...arcs.map((a, i) => (connections[i]!.role === 'data' && a.label ? a.reach + 6 : maxY)));
   return { x: minX - 8, y: top, width: maxX - minX + 16, height: bottom - top };
 }
 
@@ -162,8 +273,10 @@ export function deviceStep(d: Pick<DeviceView, 'id' | 'label'>, states: Map<stri
 
 export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>, orient: Orientation = 'horizontal'): Node<DeviceData>[] {
   const last = Math.max(0, ...devices.map((d) => d.column));
+  // A close pair in the column before (a class's group under its client) reaches under this device's left half: the callout starts at its left edge.
+  const pairIn = new Set(devices.filter((d) => d.stacked).map((d) => d.column));
   return devices.map((d) => {
-    const align = d.column === 0 ? 'left' : d.column === last ? 'right' : 'center';
+    const align = d.column === 0 || (orient === 'horizontal' && pairIn.has(d.column - 1)) ? 'left' : d.column === last ? 'right' : 'center';
     const { state, drop, nat } = deviceStep(d, states);
     return {
       id: d.id,
@@ -179,7 +292,13 @@ export function buildNodes(devices: DeviceView[], states: Map<string, Partial<De
   });
 }
 
-export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet: { link: string; mark: PacketMark } | null, orient: Orientation = 'horizontal'): Edge[] {
+export function buildEdges(
+  links: LinkView[],
+  conns: VisibleConnection[],
+  packet: { link: string; mark: PacketMark } | null,
+  orient: Orientation = 'horizontal',
+  lifts?: ReadonlyMap<string, number>,
+): Edge[] {
   const vertical = orient === 'vertical';
   const linkEdges: Edge<LinkData>[] = links.map((l) => ({
     id: l.id,
@@ -204,7 +323,7 @@ export function buildEdges(links: LinkView[], conns: VisibleConnection[], packet
       target: c.acceptor,
       sourceHandle: vertical ? (control ? 'ls' : 'rs') : control ? 'ts' : 'bs',
       targetHandle: vertical ? (control ? 'lt' : 'rt') : control ? 'tt' : 'bt',
-      data: { conn: c, label, lane, orient },
+      data: { conn: c, label, lane, lift: lifts?.get(c.id), orient },
       markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: control ? 'var(--control)' : 'var(--data)' },
       ariaLabel: `${label}: ${c.opener} connected to ${c.acceptor} (${c.dialled})${c.state === 'refused' ? ', refused' : ''}`,
       domAttributes: { 'data-kind': c.role, 'data-state': c.state, 'data-opener': c.opener, 'data-acceptor': c.acceptor } as Record<string, string>,

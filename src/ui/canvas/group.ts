@@ -7,7 +7,7 @@
  * canvas draws one arc for the group, not thirty.
  */
 import type { Scenario, Trace, TraceEvent } from '../../core/index';
-import type { DeviceView, LinkView } from './layout';
+import { nodeHeight, type DeviceView, type LinkView } from './layout';
 
 /** From this many client machines on, the others are drawn as one group. */
 export const GROUP_FROM = 5;
@@ -35,8 +35,16 @@ export function groupLabel(g: ClientGroup): string {
   return `${g.hidden.size} other clients`;
 }
 
-/** The layout with the hidden clients replaced by one group device (in the first hidden one's place) and its links merged. */
-export function groupLayout(layout: { devices: DeviceView[]; links: LinkView[] }, g: ClientGroup): { devices: DeviceView[]; links: LinkView[] } {
+/** The gap between the chosen client's box and the group's under it (horizontal), in flow units. */
+export const GROUP_GAP = 22;
+
+/**
+ * The layout with the hidden clients replaced by one group device (in the first hidden one's
+ * place) and its links merged. `close`: the group's box stands right under the chosen client's
+ * (GROUP_GAP), not a full row down — the picture is shorter, so a 1280×720 screen keeps room for
+ * the ladder. Left out when the chosen client has a callout to show under it (a refusal at it).
+ */
+export function groupLayout(layout: { devices: DeviceView[]; links: LinkView[] }, g: ClientGroup, close = false): { devices: DeviceView[]; links: LinkView[] } {
   const hiddenViews = layout.devices.filter((d) => g.hidden.has(d.id));
   const first = hiddenViews[0];
   if (!first) return layout;
@@ -61,6 +69,12 @@ export function groupLayout(layout: { devices: DeviceView[]; links: LinkView[] }
     rows.set(d.column, row + 1);
     return { ...d, row };
   });
+  const focus = placed.find((d) => d.id === g.focus);
+  const grp = placed.find((d) => d.id === GROUP_ID)!;
+  if (close && focus && focus.column === grp.column && grp.row === focus.row + 1 && focus.row === 0) {
+    grp.y = nodeHeight(focus) + GROUP_GAP;
+    [grp.stacked, focus.stacked] = ['below', 'above'];
+  }
   const seen = new Set<string>();
   const links: LinkView[] = [];
   for (const l of layout.links) {

@@ -18,6 +18,15 @@ export interface DeviceView {
   badges: Badge[];
   column: number;
   row: number;
+  /**
+   * Horizontal orientation: where the box's top is, when it stands right under the device
+   * above it rather than a full row (ROW_HEIGHT) down — a class's group under the chosen client.
+   */
+  y?: number;
+  /** One of a close pair in a column (the chosen client 'above' its group, the group 'below'): their arcs leave from the east end. */
+  stacked?: 'above' | 'below';
+  /** Kind, badges and name only (two runs side by side): the addresses are in the box's tooltip. */
+  compact?: boolean;
 }
 
 export interface LinkView {
@@ -34,12 +43,15 @@ export const ROW_HEIGHT = 170;
 /** Vertical orientation (narrow screens): one device under the other, clients side by side. */
 export const V_COLUMN_WIDTH = 230;
 export const V_ROW_HEIGHT = 140;
+/** Vertical pitch of compact boxes (48 units tall, a 28-unit link between them holds the 22-unit packet dot). */
+export const V_ROW_COMPACT = 76;
 
 /** Horizontal: left to right by hops. Vertical: top to bottom, for a phone's portrait screen. */
 export type Orientation = 'horizontal' | 'vertical';
 
 /** A device box's height, estimated from what it shows (kind, name, one line per address, badges). */
-export function nodeHeight(d: Pick<DeviceView, 'addresses' | 'badges'>): number {
+export function nodeHeight(d: Pick<DeviceView, 'addresses' | 'badges' | 'compact'>): number {
+  if (d.compact) return 8 + 18 + 22;
   return 8 + 16 + 22 + 18 * d.addresses.length + (d.badges.length ? 24 : 0);
 }
 
