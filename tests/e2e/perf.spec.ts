@@ -12,6 +12,10 @@ async function metrics(page: Page): Promise<() => Promise<Record<string, number>
 }
 
 test('a step costs one layout, not one per canvas node: the canvas is not re-measured while stepping', async ({ page }) => {
+  // At 1920×1080 the ladder holds these 20 steps' rows without scrolling, so the count is the
+  // canvas's and the step line's. Where the ladder is a few rows high (1280×720) it scrolls on
+  // nearly every step, and setting its scroll position is one more layout per step.
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('./#/scenario/passive-server-firewall-reject');
   await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'failure');
   const position = page.getByTestId('position');
