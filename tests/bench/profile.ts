@@ -5,8 +5,9 @@
  * two builds, run A/B interleaved on a busy machine by comparing CPU time, not wall clock.
  *
  *   npx vite build --minify false --outDir /tmp/dist-prof    # readable names (optional)
- *   npx tsx tests/bench/profile.ts play|step|edit|idle [--dist DIR] [--seconds 3] [--top 25] [--no-cpu] [--dump trace.json]
+ *   npx tsx tests/bench/profile.ts play|step|edit|edit-pasv|idle [--dist DIR] [--seconds 3] [--top 25] [--no-cpu] [--dump trace.json]
  *
+ * --invalidations records what invalidated style, layout and paint (node and reason; see --dump).
  * --no-cpu leaves the sampling profiler off (it slows the page): the per-thread CPU times
  * (threads[].ms, from the trace's thread durations) are then the figures to compare.
  */
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { SourceMapConsumer } from 'source-map-js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
+import { helperEdit, pasvEdit, timeVerdictFlip } from './edits';
 
 const lz = createRequire(import.meta.url)('lz-string') as { compressToEncodedURIComponent: (s: string) => string };
 const encodeShare = (file: unknown, step: number) => `#s=${lz.compressToEncodedURIComponent(JSON.stringify(file))}&step=${step}`;
@@ -78,7 +80,8 @@ async function record(cdp: CDPSession, act: () => Promise<void>) {
   }
   await cdp.send('Tracing.start', {
     categories:
-      'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz',
+      'devtools.timeline,blink.user_timing,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,disabled-by-default-devtools.timeline.frame,v8,blink,cc,gpu,viz' +
+      (args.includes('--invalidations') ? ',disabled-by-default-devtools.timeline.invalidationTracking' : ''),
     transferMode: 'ReportEvents',
   } as never);
   if (cpu) await cdp.send('Profiler.start');
@@ -252,44 +255,24 @@ async function idle(page: Page, base: string, cdp: CDPSession) {
   return record(cdp, () => page.waitForTimeout(seconds * 1000));
 }
 
-async function edit(page: Page, base: string, cdp: CDPSession) {
-  await page.goto(base);
-  await page.locator('[data-scenario="passive-server-firewall-reject"]').click();
-  await page.locator('.svelte-flow__node').first().waitFor();
-  await page.getByRole('tab', { name: 'Edit scenario' }).click();
-  const box = page.getByRole('checkbox', { name: /FTP helper for FTP server/ });
-  await box.waitFor();
-  await box.evaluate((el) => el.setAttribute('data-bench', 'helper'));
+/** The bench's edits (tests/bench/edits.ts), six rounds, marked per edit ("edit-start", then "flip-<dom ms>-<on screen ms>"). */
+async function editRounds(page: Page, cdp: CDPSession, act: (i: number) => string) {
   const times: number[] = [];
   const r = await record(cdp, async () => {
     for (let i = 0; i < 6; i++) {
-      times.push(
-        await page.evaluate(async () => {
-          const badge = () => document.querySelector('[data-testid="verdict-badge"]')!.getAttribute('data-verdict');
-          const before = badge();
-          const t0 = performance.now();
-          (document.querySelector('[data-bench="helper"]') as HTMLElement).click();
-          await new Promise<void>((resolve) => {
-            const obs = new MutationObserver(() => {
-              if (badge() !== before) {
-                obs.disconnect();
-                resolve();
-              }
-            });
-            obs.observe(document.body, { subtree: true, attributes: true, childList: true });
-          });
-          const dom = performance.now() - t0;
-          await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-          performance.mark(`flip-${dom.toFixed(1)}-${(performance.now() - t0).toFixed(1)}`);
-          return dom;
-        }),
-      );
+      await page.evaluate(() => performance.mark('edit-start'));
+      const t = await timeVerdictFlip(page, act(i));
+      await page.evaluate((m) => performance.mark(m), `flip-${t.dom.toFixed(1)}-${t.frame.toFixed(1)}`);
+      times.push(t.dom);
       await page.waitForTimeout(300);
     }
   });
   console.error(`edit → verdict DOM ms: ${times.map((t) => t.toFixed(1)).join(' ')}`);
   return r;
 }
+
+const edit = async (page: Page, base: string, cdp: CDPSession) => editRounds(page, cdp, await helperEdit(page, base));
+const editPasv = async (page: Page, base: string, cdp: CDPSession) => editRounds(page, cdp, await pasvEdit(page, base));
 
 const port = 20000 + (process.pid % 20000);
 const server = await preview(port);
@@ -301,7 +284,7 @@ try {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   const base = `http://127.0.0.1:${port}/`;
-  const { events, profile } = await ({ edit, step, play, idle }[what] ?? play)(page, base, cdp);
+  const { events, profile } = await ({ edit, 'edit-pasv': editPasv, step, play, idle }[what] ?? play)(page, base, cdp);
   const dump = opt('dump', '');
   if (dump) writeFileSync(dump, JSON.stringify({ traceEvents: events, profile }));
   console.log(JSON.stringify(summarise(events, profile), null, 1));

@@ -7,14 +7,13 @@
  * trace of ≥ 1,000 events. Measured in Debian's chromium driven by Playwright against
  * `vite preview`; times are read in the page (performance.now, requestAnimationFrame).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { BUILTIN_SCENARIOS } from '../../src/scenarios/index';
+import { chromium, type Browser } from '@playwright/test';
 import { DIST, JS_BUDGET_GZIP_KB, jsChunks, sizeOf } from './chunks';
+import { builtin, editToVerdict, freePort, median, newContext, round, startPreview, stats } from './edits';
 import { loadScenario, runScenario } from '../../src/core/index';
 import { packetSteps } from '../../src/ui/playback/steps';
 
@@ -45,57 +44,6 @@ function buildIfStale(): boolean {
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...inputs)) return false;
   execFileSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return true;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPreview(port: number): Promise<ChildProcess> {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const child = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', DIST], { cwd: ROOT, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('vite preview did not start within 15 s');
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
-};
-const round = (x: number) => +x.toFixed(1);
-const stats = (xs: number[]) => ({ median: round(median(xs)), max: round(Math.max(...xs)), n: xs.length });
-
-function builtin(id: string): unknown {
-  const s = BUILTIN_SCENARIOS.find((b) => b.id === id);
-  if (!s) throw new Error(`no built-in scenario ${id}`);
-  return s.json;
-}
-
-/**
- * A 1280×720 context. tsx compiles this file with esbuild's keepNames, so functions handed
- * to the page call a `__name` helper that only exists in Node: the page gets a no-op one.
- */
-async function newContext(browser: Browser) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-  return ctx;
 }
 
 /**
@@ -139,82 +87,6 @@ async function firstCanvas(browser: Browser, base: string, runs: number): Promis
     await ctx.close();
   }
   return { dom, painted, jsBefore };
-}
-
-/**
- * Runs `act` in the page and returns the time until the verdict badge's data-verdict
- * changed (DOM) and until the frame after it (on screen).
- */
-async function timeVerdictFlip(page: Page, act: string): Promise<{ dom: number; frame: number }> {
-  return page.evaluate(async (actSrc) => {
-    const badge = document.querySelector('[data-testid="verdict-badge"]')!;
-    const before = badge.getAttribute('data-verdict');
-    const done = new Promise<{ dom: number; frame: number }>((resolve) => {
-      const obs = new MutationObserver(() => {
-        const b = document.querySelector('[data-testid="verdict-badge"]');
-        if (!b || b.getAttribute('data-verdict') === before) return;
-        obs.disconnect();
-        const dom = performance.now() - t0;
-        requestAnimationFrame(() => setTimeout(() => resolve({ dom, frame: performance.now() - t0 }), 0));
-      });
-      obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-verdict'], childList: true });
-    });
-    const t0 = performance.now();
-    new Function(actSrc)();
-    return done;
-  }, act);
-}
-
-async function openBuiltin(page: Page, base: string, id: string) {
-  await page.goto(base);
-  await page.locator(`[data-scenario="${id}"]`).click();
-  await page.locator('.svelte-flow__node').first().waitFor();
-}
-
-/** Edits through the editors' own controls, timed from the DOM event to the new verdict. */
-async function editToVerdict(browser: Browser, base: string, rounds: number) {
-  const ctx = await newContext(browser);
-  const page = await ctx.newPage();
-  const helper: number[] = [];
-  const helperFrame: number[] = [];
-  const pasv: number[] = [];
-  const pasvFrame: number[] = [];
-  try {
-    // The FTP helper checkbox fixes passive-server-firewall-reject (and unchecking breaks it again).
-    await openBuiltin(page, base, 'passive-server-firewall-reject');
-    await page.getByRole('tab', { name: 'Edit scenario' }).click();
-    const box = page.getByRole('checkbox', { name: /FTP helper for FTP server/ });
-    await box.waitFor();
-    await box.evaluate((el) => el.setAttribute('data-bench', 'helper'));
-    for (let i = 0; i < rounds; i++) {
-      const r = await timeVerdictFlip(page, `document.querySelector('[data-bench="helper"]').click()`);
-      helper.push(r.dom);
-      helperFrame.push(r.frame);
-    }
-    // pasv_max_port in the vsftpd text fixes seed-incident-pasv-range.
-    await openBuiltin(page, base, 'seed-incident-pasv-range');
-    await page.getByRole('tab', { name: 'Edit scenario' }).click();
-    await page.getByRole('tab', { name: /Server/ }).click();
-    const text = page.getByRole('textbox', { name: 'vsftpd.conf text' });
-    await text.waitFor();
-    await text.evaluate((el) => el.setAttribute('data-bench', 'vsftpd'));
-    const original = await text.inputValue();
-    const m = /^pasv_max_port=(\d+)$/m.exec(original);
-    if (!m) throw new Error('seed-incident-pasv-range has no pasv_max_port line');
-    const fixed = original.replace(/^pasv_max_port=\d+$/m, 'pasv_max_port=3100');
-    for (let i = 0; i < rounds; i++) {
-      const next = i % 2 === 0 ? fixed : original;
-      const r = await timeVerdictFlip(
-        page,
-        `const t = document.querySelector('[data-bench="vsftpd"]'); t.value = ${JSON.stringify(next)}; t.dispatchEvent(new Event('input', { bubbles: true }));`,
-      );
-      pasv.push(r.dom);
-      pasvFrame.push(r.frame);
-    }
-  } finally {
-    await ctx.close();
-  }
-  return { helperToggle: { dom: stats(helper), onScreen: stats(helperFrame) }, pasvMaxPortEdit: { dom: stats(pasv), onScreen: stats(pasvFrame) } };
 }
 
 /**
@@ -309,7 +181,7 @@ async function main() {
   let preview: ChildProcess | null = null;
   let browser: Browser | null = null;
   try {
-    preview = await startPreview(port);
+    preview = await startPreview(port, DIST);
     const base = `http://127.0.0.1:${port}/`;
     browser = await chromium.launch({
       ...(executablePath ? { executablePath } : {}),

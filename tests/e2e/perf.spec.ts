@@ -12,6 +12,10 @@ async function metrics(page: Page): Promise<() => Promise<Record<string, number>
 }
 
 test('a step costs one layout, not one per canvas node: the canvas is not re-measured while stepping', async ({ page }) => {
+  // At 1920×1080 the ladder holds these 20 steps' rows without scrolling, so the count is the
+  // canvas's and the step line's. Where the ladder is a few rows high (1280×720) it scrolls on
+  // nearly every step, and setting its scroll position is one more layout per step.
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('./#/scenario/passive-server-firewall-reject');
   await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'failure');
   const position = page.getByTestId('position');
@@ -92,4 +96,99 @@ test("an edit's re-run keeps the canvas: the flow is not rebuilt when the pictur
   // …and the canvas shows the new run: the data connection is drawn, not refused.
   await page.keyboard.press('End');
   await expect(page.getByTestId('topology').locator('.svelte-flow__edge[data-kind="data"]').first()).toBeVisible();
+});
+
+/**
+ * Watches one edit: what the page adds to the canvas's edges and the ladder's rows from the
+ * moment the new verdict is in the DOM until three frames later, and when the URL is written.
+ */
+async function watchEdit(page: Page, act: () => Promise<void>) {
+  await page.evaluate(() => {
+    const w = window as unknown as { watch: { flip: number; raf: number; frame: number; edges: number; rows: number; made: number; urlAt: number[] } };
+    const badge = document.querySelector('[data-testid="verdict-badge"]')!;
+    const before = badge.getAttribute('data-verdict');
+    w.watch = { flip: 0, raf: 0, frame: 0, edges: 0, rows: 0, made: 0, urlAt: [] };
+    if (!(history.replaceState as { watched?: true }).watched) {
+      const replace = history.replaceState.bind(history);
+      history.replaceState = Object.assign(
+        (...a: Parameters<History['replaceState']>) => {
+          w.watch.urlAt.push(performance.now());
+          return replace(...a);
+        },
+        { watched: true as const },
+      );
+    }
+    const obs = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLLIElement && n.closest('.ladder ol')) w.watch.made++;
+      if (!w.watch.flip) {
+        const b = document.querySelector('[data-testid="verdict-badge"]');
+        if (!b || b.getAttribute('data-verdict') === before) return;
+        w.watch.flip = performance.now();
+        // The frame that shows it and the two after it (a scroll position the browser
+        // clamped in one frame is reported to the page in the next).
+        requestAnimationFrame(() => {
+          w.watch.raf = performance.now();
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() =>
+              setTimeout(() => {
+                w.watch.frame = performance.now();
+                obs.disconnect();
+              }, 0),
+            ),
+          );
+        });
+        return;
+      }
+      for (const r of records)
+        for (const n of r.addedNodes) {
+          if (!(n instanceof Element)) continue;
+          if (n.matches('.svelte-flow__edge') || n.querySelector('.svelte-flow__edge')) w.watch.edges++;
+          if (n.closest('.ladder ol')) w.watch.rows++;
+        }
+    });
+    obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-verdict'] });
+  });
+  await act();
+  await page.waitForFunction(() => (window as unknown as { watch: { frame: number } }).watch.frame > 0);
+  await page.waitForTimeout(300);
+  return page.evaluate(() => (window as unknown as { watch: { flip: number; raf: number; frame: number; edges: number; rows: number; made: number; urlAt: number[] } }).watch);
+}
+
+test("an edit's new run is drawn at once: the canvas's edges and the ladder's rows are not made again after the verdict, and the URL follows after its frame", async ({ page }) => {
+  await page.goto('./');
+  await page.locator('[data-scenario="passive-server-firewall-reject"]').click();
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  const badge = page.getByTestId('verdict-badge');
+  await expect(badge).toHaveAttribute('data-verdict', 'failure');
+  const helper = page.getByRole('checkbox', { name: /FTP helper for FTP server/ });
+  // Both ways: the fixed run is longer (the ladder scrolls down to its end), the broken one
+  // shorter (the browser clamps the ladder's scroll position to the new end).
+  for (const [act, want] of [
+    [() => helper.check(), 'success'],
+    [() => helper.uncheck(), 'failure'],
+  ] as const) {
+    const w = await watchEdit(page, act);
+    await expect(badge).toHaveAttribute('data-verdict', want);
+    const badges = page.locator('.svelte-flow__node[data-id="server"] .badges');
+    if (want === 'success') await expect(badges).toContainText('FTP helper');
+    else await expect(badges).not.toContainText('FTP helper');
+    console.log(
+      `helper → ${want}: ${w.made} ladder rows made; ${w.edges} edges and ${w.rows} ladder rows added after the verdict; URL written ${w.urlAt.map((t) => (t - w.flip).toFixed(1)).join(', ')} ms after it`,
+    );
+    // The FTP server's node gains a badge ("FTP helper"): its node object kept, xyflow does not
+    // re-measure it and drop its edges until the next frame, then add them again.
+    expect(w.edges).toBe(0);
+    // The ladder's rows for the new end are made in the update that shows the verdict (a
+    // shorter run's clamped scroll position made ≈ 20 more a frame later). A row or two may
+    // follow: the canvas takes its new picture's height, and the ladder box under it, once
+    // measured, shows a row more or less.
+    expect(w.rows).toBeLessThanOrEqual(2);
+    // The ladder's rows are refilled in place: only the rows the new window has beyond the
+    // old one are made (a screenful, ≈ 28 at 1280×720, when rows were keyed by step).
+    expect(w.made).toBeLessThanOrEqual(12);
+    // The URL is written once the frame showing the verdict has begun (after its paint), not in
+    // the middle of the update.
+    expect(w.urlAt.length).toBeGreaterThan(0);
+    for (const t of w.urlAt) expect(t).toBeGreaterThan(w.raf);
+  }
 });

@@ -119,7 +119,7 @@ for (const { id, step } of [
 ])
   test(`${id} at 1280×720: canvas text ≥ 12 px and at least six ladder rows on screen under it, without scrolling`, async ({ page }) => {
     await page.goto(`./#/scenario/${id}/step/${step}`);
-    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 20_000 });
+    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 45_000 });
     const topo = page.getByTestId('topology');
     await expect(topo).toHaveAttribute('data-orientation', 'horizontal');
     expect(await minCanvasText(page)).toBeGreaterThanOrEqual(12);
@@ -144,7 +144,7 @@ for (const { id, step } of [
 for (const step of [40, 2600])
   test(`a class of 30 at step ${step + 1}: no arc label overlaps another label or a device`, async ({ page }) => {
     await page.goto(`./#/scenario/filezilla-class-per-ip-limit/step/${step}`);
-    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 20_000 });
+    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 45_000 });
     const labels = page.getByTestId('conn-label');
     await expect(labels.first()).toBeVisible();
     const lb: Box[] = [];

@@ -230,8 +230,14 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
     if (c.mode === 'pasv') args.push('--disable-epsv');
     if (c.tls) args.push('--ssl-reqd', '-k');
     args.push(...pasvOpt);
-    // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR).
+    // A script's `cd DIR` becomes the path of the URLs after it (curl then sends CWD DIR). Its
+    // mkdir, rmdir, delete and rename become `-Q` quote commands of the next URL (sent before that
+    // URL's CWDs), its append `-a`: each URL then gets its options of its own (`--next` groups,
+    // each with the options above).
+    const grouped = c.script.some((l) => /^\s*(mkdir|rmdir|delete|rename|append)\b/.test(l));
+    const common = [...args];
     const dirs: string[] = [];
+    let quotes: string[] = [];
     let k = 0;
     for (const raw of c.script) {
       const t = raw.trim();
@@ -241,15 +247,28 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       }
       if (/^(wait|sleep)\b/.test(t) && raw === c.script[0]) continue;
       if (/^(wait|sleep)\b/.test(t)) return { unsupported: 'curl cannot wait between two URLs on one connection (a script with wait)' };
-      if (/^(mkdir|rmdir|delete|rename|append)\b/.test(t)) return { unsupported: `curl's -Q commands are not wired here ("${t}")` };
-      if (!/^(ls|dir|get|put)\b/.test(t)) continue;
+      const w = t.split(/\s+/);
+      if (w[0] === 'mkdir' || w[0] === 'rmdir' || w[0] === 'delete') {
+        quotes.push('-Q', `${{ mkdir: 'MKD', rmdir: 'RMD', delete: 'DELE' }[w[0]]} ${w[1] ?? ''}`);
+        continue;
+      }
+      if (w[0] === 'rename') {
+        quotes.push('-Q', `RNFR ${w[1] ?? ''}`, '-Q', `RNTO ${w[2] ?? ''}`);
+        continue;
+      }
+      if (!/^(ls|dir|get|put|append)\b/.test(t)) continue;
+      if (grouped && k > 0) args.push('--next', ...common);
+      args.push(...quotes);
+      quotes = [];
       const base = `${host}/${dirs.map((d) => `${d}/`).join('')}`;
       // `ls DIR` lists DIR: curl lists a URL ending in "/" (without it, DIR is a file to fetch).
       if (/^(ls|dir)\b/.test(t)) args.push(`${base}${urlPath(t).replace(/([^/])$/, '$1/')}`, '-o', `${outDir}/t${k}`);
       else if (t.startsWith('get')) args.push(`${base}${urlPath(t)}`, '-o', `${outDir}/t${k}`);
-      else args.push('-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
+      else args.push(...(t.startsWith('append') ? ['-a'] : []), '-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
     }
+    if (quotes.length > 0)
+      return { unsupported: `curl's -Q commands go with a URL; the script's last ones have none after them ("${quotes.filter((_, i) => i % 2 === 1).join('", "')}")` };
     // Line-buffered: each transfer's lines (and its -w marker) arrive when written, so their
     // times bound the transfer's packets (a pipe would hold them all to the end).
     // One connection, one user: curl is given the script's first login (-u), as the curl model

@@ -3,8 +3,10 @@
  * plan that gives each world its own namespaces and folder, and the comparison of two runs'
  * rows. The kernel runs themselves need root and namespaces (npm run test:kernel).
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseClientCommand, type ScenarioFile } from '../../src/core/index';
 import { commandLineClient, withHarnessBounds } from '../kernel/commandLine';
 import { defaultJobs, jobsOption, runPool } from '../kernel/pool';
@@ -243,5 +245,47 @@ describe('kernel check: a transfer’s window from the shell’s stamp on its ma
       '/w',
     );
     expect('input' in cmd && cmd.input).toContain('!echo FTTW-END @$(date +%s.%N)');
+  });
+});
+
+describe('kernel check: curl given a script with commands', () => {
+  // The uploads' local files are written into the run's folder.
+  const dir = mkdtempSync(join(tmpdir(), 'fttw-unit-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const curl = (script: string[]) =>
+    clientCommand(
+      {
+        profile: 'curl',
+        script,
+        id: 'c',
+        host: 'h',
+        mode: 'passive',
+        tls: false,
+        pasvAddress: null,
+        connectTo: '203.0.113.10',
+        connectPort: 21,
+        connectTimeoutS: null,
+        command: null,
+        user: 'u',
+        password: 'p',
+      } as never,
+      dir,
+    );
+  it('each URL in its own --next group; mkdir/delete/rename as -Q of the next URL, append as -a', () => {
+    const cmd = curl(['login', 'cd incoming', 'put a.txt 100', 'append a.txt 10', 'rename a.txt b.txt', 'mkdir d', 'get b.txt', 'quit']);
+    const args = (cmd as { args: string[] }).args;
+    const groups = args
+      .join('\u0000')
+      .split('\u0000--next\u0000')
+      .map((g) => g.split('\u0000'));
+    expect(groups).toHaveLength(3);
+    expect(groups[1]).toContain('-a');
+    expect(groups[0]).not.toContain('-a');
+    const q = (g: string[]) => g.flatMap((a, i) => (g[i - 1] === '-Q' ? [a] : []));
+    expect(groups.map(q)).toEqual([[], [], ['RNFR a.txt', 'RNTO b.txt', 'MKD d']]);
+    expect(groups[2]![groups[2]!.length - 3]).toBe('ftp://203.0.113.10:21/incoming/b.txt');
+  });
+  it('commands after the last URL have none to go with: not comparable, with the reason', () => {
+    expect(curl(['login', 'put a.txt 100', 'delete a.txt', 'quit'])).toEqual({ unsupported: expect.stringContaining('"DELE a.txt"') });
   });
 });

@@ -205,3 +205,31 @@ describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-l
     expect(r.verdict.transfers.map((t) => t.failure?.clientSees.slice(-1)[0])).toEqual(['Passive mode refused.', 'Passive mode refused.']);
   });
 });
+
+describe('curl: the script’s commands as -Q quote commands of the next URL (lib/ftp.c ftp_state_quote)', () => {
+  const local = (script: string[]) =>
+    run('vsftpd-chroot-upload-folder', (j) => {
+      j.client = { host: j.client.host, profile: 'curl', mode: 'passive', user: j.client.user, password: j.client.password };
+      j.script = script;
+    });
+
+  it('rename then ls: RNFR and RNTO go first in the listing’s DO phase, before its data command; no step of their own', () => {
+    const r = local(['login', 'cd upload', 'put draft.txt 4096', 'rename draft.txt report.txt', 'ls', 'quit']);
+    const sent = commands(r, 'laptop');
+    const at = sent.indexOf('RNFR draft.txt');
+    expect(sent.slice(at, at + 3)).toEqual(['RNFR draft.txt', 'RNTO report.txt', 'EPSV']);
+    expect(r.verdict.transfers.map((t) => t.command)).toEqual(['put draft.txt', 'ls']);
+  });
+
+  it('a refused quote ends that URL with exit 21, the rest not sent, the connection dropped without QUIT; the next URL logs in again', () => {
+    const r = local(['login', 'mkdir /nope/sub', 'delete x', 'get notes.txt', 'get notes.txt', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.filter((c) => c.startsWith('MKD') || c.startsWith('DELE'))).toEqual(['MKD /nope/sub']);
+    expect(said(r)).toContain('curl: (21) QUOT command failed with 550');
+    expect(sent.filter((c) => c.startsWith('USER'))).toHaveLength(2);
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([
+      ['get notes.txt', false],
+      ['get notes.txt', true],
+    ]);
+  });
+});

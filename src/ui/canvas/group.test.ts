@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadScenario, runScenario } from '../../core/index';
 import { layoutTopology } from './layout';
-import { clientGroup, clientOfEvent, focusSteps, groupLayout, groupTrace, GROUP_ID } from './group';
+import { clientGroup, clientOfEvent, focusStepAt, focusSteps, groupLayout, groupTrace, GROUP_ID } from './group';
 
 function classOf30() {
   const r = loadScenario(JSON.parse(readFileSync('src/scenarios/filezilla-class-per-ip-limit.json', 'utf8')));
@@ -76,5 +76,25 @@ describe('lifelines of the grouped view', () => {
       else expect(who).toBe(t.client);
     }
     expect(failed.some((t) => g.hidden.has(clientOfEvent(run.trace, t.failure!.step, g)!))).toBe(true);
+  });
+});
+
+describe('a jump to a failure in the grouped view', () => {
+  it("lands on a step of the failing client's own packets, at or before the failure (a row the ladder lists)", () => {
+    const s = classOf30();
+    const run = runScenario(s);
+    const steps = run.trace.events.flatMap((e, i) => (e.kind === 'send' || e.kind === 'drop' || e.kind === 'nat' ? [i] : []));
+    const failed = run.verdict.transfers.filter((t) => !t.ok && t.failure);
+    expect(failed.length).toBeGreaterThan(0);
+    // (a stalled session's failure points at a packet received, which is no step)
+    expect(failed.some((t) => !steps.includes(t.failure!.step))).toBe(true);
+    for (const t of failed) {
+      const e = t.failure!.step;
+      const g = clientGroup(s, clientOfEvent(run.trace, e, clientGroup(s, null)!))!;
+      const at = focusStepAt(run.trace, steps, g, e);
+      expect(at).not.toBeNull();
+      expect(focusSteps(run.trace, steps, g)).toContain(at);
+      expect(steps[at!]!).toBeLessThanOrEqual(e);
+    }
   });
 });

@@ -181,3 +181,15 @@ export function clientOfEvent(trace: Trace, eventIndex: number, g: ClientGroup):
   for (const d of c ? [c.opener, c.acceptor] : e.device !== undefined ? [e.device] : []) if (g.hosts.includes(d)) return d;
   return null;
 }
+
+/**
+ * The step a jump to an event lands on in the grouped view: the chosen client's last step at or
+ * before it (a failure can point at an event that is no step, a packet received; the step at or
+ * before it may then be another client's packet, which the ladder does not list). Null when the
+ * chosen client has no step that early.
+ */
+export function focusStepAt(trace: Trace, steps: readonly number[], g: ClientGroup, eventIndex: number): number | null {
+  let best: number | null = null;
+  for (const i of focusSteps(trace, steps, g)) if (steps[i]! <= eventIndex) best = i;
+  return best;
+}

@@ -9,7 +9,7 @@
 import { getContext, setContext } from 'svelte';
 import type { ConnState } from '../playback/context';
 import type { DeviceData, PacketMark } from './graph';
-import type { Orientation } from './layout';
+import type { DeviceView, Orientation } from './layout';
 
 export interface CanvasStep {
   /** What the step did at each device it touched (absent: idle). */
@@ -19,6 +19,12 @@ export interface CanvasStep {
   readonly orient: Orientation;
   /** A connection's state at this step (absent: not opened yet). */
   connState(id: string): ConnState | undefined;
+  /**
+   * What a device box shows (addresses, badges): an edit that adds a badge or an address
+   * changes the box, not xyflow's node object (a new node object is re-measured from
+   * scratch, and its edges are dropped until it is).
+   */
+  device(id: string): DeviceView | undefined;
 }
 
 const KEY = Symbol('canvas-step');

@@ -148,6 +148,12 @@ interface Ctx {
    * lftp-login-530 with tnftp and inetutils).
    */
   loginRefused: boolean;
+  /**
+   * curl: the script's commands (mkdir, rmdir, delete, rename) since the last URL, as `-Q` quote
+   * commands of the next URL: sent first in its DO phase, before its CWDs (lib/ftp.c ftp_perform →
+   * ftp_state_quote); a reply ≥ 400 ends that URL (exit 21) and the connection (ftp_done: no QUIT).
+   */
+  curlQuotes: string[];
 }
 
 type Ev =
@@ -344,6 +350,8 @@ export const ftpClientMachine = setup({
     /** curl has no cd/pwd: a cd becomes the path of the URLs after it. */
     stepIsCurlCd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'cd',
     stepIsCurlPwd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'pwd',
+    stepIsCurlQuote: ({ context }) => context.input.profile.id === 'curl' && ['mkdir', 'rmdir', 'delete', 'rename'].includes(current(context)?.kind ?? ''),
+    curlQuotePending: ({ context }) => !!context.xfer?.curl && context.curlQuotes.length > 0,
     /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
     stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
@@ -666,6 +674,26 @@ export const ftpClientMachine = setup({
     },
     sendAbor: ({ context }) => send(context, 'ABOR'),
     sendFeatNow: ({ context }) => send(context, 'FEAT'),
+    addCurlQuote: assign(({ context }) => {
+      const st = current(context) as CommandStep;
+      const [verb, arg] = stepCommand(st);
+      const lines = [arg === undefined ? verb : `${verb} ${arg}`, ...(st.kind === 'rename' ? [`RNTO ${st.to}`] : [])];
+      return { curlQuotes: [...context.curlQuotes, ...lines] };
+    }),
+    sendCurlQuote: assign(({ context }) => {
+      const [line, ...rest] = context.curlQuotes;
+      const sp = line!.indexOf(' ');
+      send(context, sp < 0 ? line! : line!.slice(0, sp), sp < 0 ? undefined : line!.slice(sp + 1));
+      return { curlQuotes: rest };
+    }),
+    /** A quote command refused: `curl: (21) QUOT command failed with NNN`; the rest are not sent, the connection is dropped. */
+    curlQuoteFailed: assign(({ context, event }) => {
+      if (event.type !== 'REPLY' || !context.xfer) return {};
+      context.input.env.print(`curl: (21) QUOT command failed with ${event.reply.code}`);
+      context.xfer.dropControl = true;
+      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+      return { curlQuotes: [] };
+    }),
     addUrlDir: assign(({ context }) => {
       const s = current(context);
       return s?.kind === 'cd' ? { urlDirs: [...context.urlDirs, s.dir] } : {};
@@ -1034,6 +1062,7 @@ export const ftpClientMachine = setup({
     unreadAtExit: false,
     lftpRefusedAt: null,
     loginRefused: false,
+    curlQuotes: [],
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -1135,6 +1164,7 @@ export const ftpClientMachine = setup({
         // curl dropped the control connection after a failed transfer: a new one for this one.
         { guard: 'stepIsCurlCd', target: 'next', reenter: true, actions: ['addUrlDir', 'advance'] },
         { guard: 'stepIsCurlPwd', target: 'next', reenter: true, actions: 'advance' },
+        { guard: 'stepIsCurlQuote', target: 'next', reenter: true, actions: ['addCurlQuote', 'advance'] },
         { guard: 'stepIsLftpPwd', target: 'next', reenter: true, actions: ['echoPrompt', 'reportLftpPwd', 'advance'] },
         { guard: and(['lftpMustWait', ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context)))]), target: 'lftpDelay' },
         { guard: ({ context }) => context.ctrlDead && (isTransfer(current(context)) || isCommandStep(current(context))), target: 'connecting', actions: 'prepareRelogin' },
@@ -1295,6 +1325,7 @@ export const ftpClientMachine = setup({
         /** The profile's commands before the data command (TYPE, SIZE), then the data command. */
         start: {
           always: [
+            { guard: 'curlQuotePending', target: 'urlQuote' },
             { guard: 'curlNeedsCwd', target: 'urlCwd' },
             ...(['type', 'typeFirst', 'sizeFirst'] as const).map((state) => ({
               guard: { type: 'nextInPhaseWaitsIn' as const, params: { phase: 'beforeDataCommand' as const, state } },
@@ -1302,6 +1333,16 @@ export const ftpClientMachine = setup({
             })),
             { target: 'dataCommand' },
           ],
+        },
+        /** curl: the URL's -Q commands, one at a time, before its CWDs. */
+        urlQuote: {
+          entry: 'sendCurlQuote',
+          on: {
+            REPLY: [
+              { guard: ({ event }) => code(event) < 400, target: 'start', actions: 'printReply' },
+              { target: 'failed', actions: ['printReply', 'curlQuoteFailed'] },
+            ],
+          },
         },
         /** curl: CWD to each directory of the URL's path, once per control connection; a refusal ends the URL (exit 9). */
         urlCwd: {

@@ -120,7 +120,7 @@ function curlReplyFailureLine(verb: string, code: number): string {
   if (verb === 'PORT' || verb === 'EPRT' || verb === 'LPRT') return `curl: (30) Failed to do PORT`;
   if (verb === 'USER' || verb === 'PASS') return `curl: (67) Access denied: ${code}`;
   if (verb === 'RETR' || verb === 'LIST' || verb === 'NLST') return `curl: (19) RETR response: ${code}`;
-  if (verb === 'STOR') return `curl: (25) Failed FTP upload: ${code}`;
+  if (verb === 'STOR' || verb === 'APPE') return `curl: (25) Failed FTP upload: ${code}`;
   // A download is sized first: 550 there ends it before RETR (captured with curl 7.88).
   if (verb === 'SIZE' && code === 550) return `curl: (78) The file does not exist`;
   if (verb === 'TYPE') return `curl: (17) Couldn't set desired mode`;
