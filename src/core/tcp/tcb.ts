@@ -32,7 +32,7 @@
  *   segment acknowledged, back to one after a time-out. Linux's default is CUBIC with
  *   fast retransmit and recovery; for the loss-free transfers the model mostly runs,
  *   both open the window the same way. Bytes in flight stay below the smaller of the
- *   congestion window and the peer's window. The window we advertise stays at its
+ *   congestion window and the peer's advertised window; the window we advertise stays at its
  *   initial size (Linux grows it as data arrives, tcp_grow_window); SWS avoidance only
  *   (no partial segment while data is in flight unless it is the end of what was written);
  * - every data segment is ACKed at once (no delayed ACK) — by the application's answer when
@@ -266,7 +266,7 @@ export class Tcb {
 
   private emit(flags: Flags, seq: number, ack: number, payload?: Uint8Array, options?: TcpOption[], windowValue = this.windowField()): void {
     // The header's window field, keyed by name: src/core names no browser global, not even as a key.
-    const fields = { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, ['window']: windowValue, options, payload };
+    const fields = { srcPort: this.localPort, dstPort: this.remotePort, seq, ack, flags, window: windowValue, options, payload };
     const bytes = encodeTcpPacket({ src: this.localIp, dst: this.remoteIp, ttl: IP_TTL, identification: this.ipId, dontFragment: true }, fields);
     this.ipId = (this.ipId + 1) & 0xffff;
     this.segmentsSent++;
