@@ -22,6 +22,21 @@ const builtins = readdirSync('src/scenarios')
   .sort()
   .map((f) => ({ id: f.replace(/\.json$/, ''), file: JSON.parse(readFileSync(`src/scenarios/${f}`, 'utf8')) as ScenarioFile }));
 
+/** A client as the harness gets it from a built scenario: the given fields, on a passive client 'c' of host 'h' reaching 203.0.113.10:21. */
+const resolvedClient = (c: object) =>
+  ({
+    ...c,
+    id: 'c',
+    host: 'h',
+    mode: 'passive',
+    tls: false,
+    pasvAddress: null,
+    connectTo: '203.0.113.10',
+    connectPort: 21,
+    connectTimeoutS: null,
+    command: null,
+  }) as never;
+
 describe('kernel check: worlds in parallel', () => {
   it('runs at most N jobs at once and returns results in the plan order, each heard as it finishes', async () => {
     const delays = [40, 5, 30, 1, 20, 10, 2];
@@ -229,21 +244,7 @@ describe('kernel check: a transfer’s window from the shell’s stamp on its ma
     expect([ls!.from, ls!.to]).toEqual([100, 100.2]);
     expect([get!.from, get!.to]).toEqual([100.2, 100.6]);
     // The command tnftp is given prints that stamp.
-    const cmd = clientCommand(
-      {
-        ...(client as object),
-        id: 'c',
-        host: 'h',
-        mode: 'passive',
-        tls: false,
-        pasvAddress: null,
-        connectTo: '203.0.113.10',
-        connectPort: 21,
-        connectTimeoutS: null,
-        command: null,
-      } as never,
-      '/w',
-    );
+    const cmd = clientCommand(resolvedClient(client as object), '/w');
     expect('input' in cmd && cmd.input).toContain('!echo FTTW-END @$(date +%s.%N)');
   });
 });
@@ -252,25 +253,7 @@ describe('kernel check: curl given a script with commands', () => {
   // The uploads' local files are written into the run's folder.
   const dir = mkdtempSync(join(tmpdir(), 'fttw-unit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const curl = (script: string[]) =>
-    clientCommand(
-      {
-        profile: 'curl',
-        script,
-        id: 'c',
-        host: 'h',
-        mode: 'passive',
-        tls: false,
-        pasvAddress: null,
-        connectTo: '203.0.113.10',
-        connectPort: 21,
-        connectTimeoutS: null,
-        command: null,
-        user: 'u',
-        password: 'p',
-      } as never,
-      dir,
-    );
+  const curl = (script: string[]) => clientCommand(resolvedClient({ profile: 'curl', script, user: 'u', password: 'p' }), dir);
   it('each URL in its own --next group; mkdir/delete/rename as -Q of the next URL, append as -a', () => {
     const cmd = curl(['login', 'cd incoming', 'put a.txt 100', 'append a.txt 10', 'rename a.txt b.txt', 'mkdir d', 'get b.txt', 'quit']);
     const args = (cmd as { args: string[] }).args;
