@@ -24,7 +24,10 @@ test('a blank network opens with five devices and four links', async ({ page }) 
 test('importing an invalid file lists its errors with path and line and keeps the scenario', async ({ page }) => {
   await page.goto('./');
   await page.locator('[data-scenario]').first().click();
-  const title = await page.locator('h1').innerText();
+  // The scenario's own heading, once it is open (the picker's h1 is still there for a moment).
+  const heading = page.getByTestId('scenario-title');
+  await expect(heading).toBeVisible();
+  const title = await heading.innerText();
   await page.getByRole('button', { name: 'Back to the scenario list' }).click();
   await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "name": "x",\n  "hosts": [\n') });
   const errors = page.getByTestId('load-errors');
@@ -40,7 +43,7 @@ test('importing an invalid file lists its errors with path and line and keeps th
   await expect(errors).toContainText('hosts');
   // Still on the picker, and the scenario opened before is still the one open.
   await page.getByTestId('continue').click();
-  await expect(page.locator('h1')).toHaveText(title);
+  await expect(heading).toHaveText(title);
 });
 
 test('importing a valid file opens it', async ({ page }) => {
