@@ -158,3 +158,44 @@ for (const step of [40, 2600])
       for (const d of devs) expect(overlap(lb[i]!, d), `label ${i} on a device`).toBe(false);
     }
   });
+
+/**
+ * Each connection's arc as drawn (points along its SVG path, on screen) against the boxes of
+ * the devices it does not join: none may pass behind one (a class's group arc used to cross
+ * the Client router, the chosen client's data arc the router and the group's box).
+ */
+async function arcsThroughBoxes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('[data-testid="topology"] .svelte-flow__node')].map((n) => ({
+      id: n.getAttribute('data-id')!,
+      r: n.querySelector('.device')!.getBoundingClientRect(),
+    }));
+    const out: string[] = [];
+    for (const g of document.querySelectorAll('[data-testid="topology"] .svelte-flow__edge[data-opener]')) {
+      const path = g.querySelector('path.conn-path') as SVGPathElement;
+      const m = path.getScreenCTM()!;
+      const ends = [g.getAttribute('data-opener'), g.getAttribute('data-acceptor')];
+      const len = path.getTotalLength();
+      for (let l = 0; l <= len; l += 2) {
+        const p = new DOMPoint(path.getPointAtLength(l).x, path.getPointAtLength(l).y).matrixTransform(m);
+        for (const b of boxes) {
+          if (ends.includes(b.id)) continue;
+          if (p.x > b.r.left + 2 && p.x < b.r.right - 2 && p.y > b.r.top + 2 && p.y < b.r.bottom - 2) out.push(`${ends.join('→')} through ${b.id}`);
+        }
+      }
+    }
+    return [...new Set(out)];
+  });
+}
+
+for (const { id, step, conns } of [
+  { id: 'filezilla-class-per-ip-limit', step: 40, conns: 2 },
+  { id: 'filezilla-class-per-ip-limit', step: 2600, conns: 4 },
+  { id: 'passive-server-firewall-reject', step: 240, conns: 3 },
+])
+  test(`${id} at step ${step + 1}, 1280×720: no connection arc passes behind a device box it does not join`, async ({ page }) => {
+    await page.goto(`./#/scenario/${id}/step/${step}`);
+    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 45_000 });
+    await expect.poll(() => page.locator('.svelte-flow__edge[data-opener]').count()).toBeGreaterThanOrEqual(conns);
+    expect(await arcsThroughBoxes(page)).toEqual([]);
+  });
