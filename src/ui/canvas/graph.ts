@@ -47,6 +47,8 @@ export interface ConnData extends Record<string, unknown> {
   lift?: number;
   /** Its way round boxes in its path (planArcs), when it has one. */
   route?: ArcRoute;
+  /** Compact boxes, vertical: where its short label goes (compactTags). */
+  tag?: ArcTag;
   orient: Orientation;
 }
 
@@ -284,6 +286,45 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
 }
 
 /**
+ * Two runs side by side (compact boxes, vertical chain): where each arc's short label goes —
+ * "control :21" left of the control arcs (its right end there), "data → :5050" right of the data
+ * arcs (its left end there), outside the outermost arc of its side and level with a device
+ * row near the arc's middle: the packet's pill sits between rows, so the two never meet.
+ * One label a row on each side.
+ */
+export interface ArcTag {
+  side: 'left' | 'right';
+  x: number;
+  y: number;
+}
+/** The short label's words: "control :21", "data → :5050". */
+export function tagText(c: Pick<ArcConn, 'role' | 'dialled'>): string {
+  const port = c.dialled ? c.dialled.slice(c.dialled.lastIndexOf(':') + 1) : '';
+  return c.role === 'control' ? `control :${port}` : `data → :${port}`;
+}
+/** Room a side's short labels take: the longest, with its ✗ for a refused one, and the gap to the arc. */
+const tagRoom = (conns: readonly ArcConn[], role: 'control' | 'data') => Math.max(0, ...conns.filter((c) => c.role === role).map((c) => labelWidth(`${tagText(c)} ✗`) + 6));
+export function compactTags(devices: DeviceView[], conns: readonly ArcConn[]): ArcTag[] {
+  const lanes = connLanes(conns);
+  const at = new Map(devices.map((d) => [d.id, d]));
+  const xs = devices.map((d) => nodePosition(d, 'vertical').x);
+  const [minX, maxX] = [Math.min(...xs), Math.max(...xs) + NODE_W];
+  const outer = (role: 'control' | 'data') => Math.max(0, ...conns.map((c, i) => (c.role === role ? arcLift(lanes[i]!, 'vertical') : 0)));
+  const rows = [...new Set(devices.map((d) => d.column))].sort((a, b) => a - b);
+  const taken = { left: new Set<number>(), right: new Set<number>() };
+  const h = devices[0] ? nodeHeight(devices[0]) : 0;
+  return conns.map((c) => {
+    const side = c.role === 'control' ? 'left' : 'right';
+    const [s, t] = [at.get(c.opener), at.get(c.acceptor)];
+    const mid = s && t ? (s.column + t.column) / 2 : 0;
+    const near = [...rows].sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || a - b);
+    const row = near.find((r) => !taken[side].has(r)) ?? near[0] ?? 0;
+    taken[side].add(row);
+    return { side, x: side === 'left' ? minX - outer('control') - 6 : maxX + outer('data') + 6, y: row * V_ROW_COMPACT + h / 2 };
+  });
+}
+
+/**
  * The area the picture needs in flow units: the devices plus the arcs of every connection the
  * run opens (all of them, so the zoom does not jump while stepping) and their labels. The
  * page sizes the canvas from it, so text keeps its size and nothing is cut off. A refusal's or
@@ -308,10 +349,11 @@ export function graphBounds(
     const ctrl = maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0;
     const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
-    const left = minX - ctrl - 12;
-    // The packet's pill beside the chain: 200 px wide (260 units from the chain's middle), or as asked (opts.pillRoom).
+    // Compact boxes (two runs side by side) carry each arc's short label outside its side's arcs (compactTags).
     const compact = devices.every((d) => d.compact);
-    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + (opts.pillRoom ?? 260));
+    const left = minX - ctrl - 12 - (compact ? tagRoom(connections, 'control') : 0);
+    // The packet's pill beside the chain: 200 px wide (260 units from the chain's middle), or as asked (opts.pillRoom).
+    const right = Math.max(maxX + data + 12 + (compact ? tagRoom(connections, 'data') : 0), minX + NODE_W / 2 + (opts.pillRoom ?? 260));
     // Room under the last box for a packet refused there (its marker and pill); compact boxes keep less.
     return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (compact ? 16 : 70) };
   }
