@@ -199,3 +199,46 @@ for (const { id, step, conns } of [
     await expect.poll(() => page.locator('.svelte-flow__edge[data-opener]').count()).toBeGreaterThanOrEqual(conns);
     expect(await arcsThroughBoxes(page)).toEqual([]);
   });
+
+/**
+ * 1280×720 with the browser at 150 % (853×480 CSS px) and 200 % (640×360), and a phone: the
+ * canvas keeps 13 px × 0.93 ≥ 12 CSS px type, whatever the width or height fit would give; a
+ * picture too wide for that scrolls sideways in its box (with the hint), never the page, and
+ * follows the step: the device that dropped the packet is on screen.
+ */
+for (const size of [
+  { width: 853, height: 480, scale: 1.5 },
+  { width: 640, height: 360, scale: 2 },
+  { width: 390, height: 844, scale: 2 },
+])
+  for (const { url, what } of [
+    { url: './#/scenario/passive-server-firewall-drop', what: 'a DROP at the server, explore' },
+    { url: './#/scenario/filezilla-class-per-ip-limit/step/40?mode=presenter', what: 'a class of 30, presenter' },
+  ])
+    test(`${size.width}×${size.height} ×${size.scale}, ${what}: canvas text ≥ 12 CSS px, the picture scrolls sideways rather than shrink`, async ({ browser }) => {
+      const ctx = await browser.newContext({ viewport: { width: size.width, height: size.height }, deviceScaleFactor: size.scale });
+      const page = await ctx.newPage();
+      await page.goto(url);
+      const topo = page.getByTestId('topology');
+      await expect(topo.locator('.svelte-flow__node').first()).toBeVisible({ timeout: 30_000 });
+      if (what.includes('DROP')) {
+        await page.getByRole('button', { name: 'Jump to the failure' }).click();
+        await expect(topo.locator('.device.dropped')).toHaveCount(1);
+      }
+      await page.waitForTimeout(300);
+      expect(Number(await topo.getAttribute('data-zoom')) * 13).toBeGreaterThanOrEqual(12);
+      expect(await minCanvasText(page)).toBeGreaterThanOrEqual(12);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      const box = topo.locator('.box');
+      const [sw, cw] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      if (sw > cw + 1) await expect(page.getByTestId('canvas-scroll-hint')).toBeVisible();
+      const b = (await box.boundingBox())!;
+      if (what.includes('DROP')) {
+        // The step's device is inside the box's visible width (scrolled to it when it was not).
+        const d = (await topo.locator('.device.dropped').boundingBox())!;
+        expect(d.x).toBeGreaterThanOrEqual(b.x - 0.5);
+        expect(d.x + d.width).toBeLessThanOrEqual(b.x + b.width + 0.5);
+      }
+      await page.screenshot({ path: `screenshots/readable-${size.width}x${size.height}-${what.includes('DROP') ? 'drop' : 'class-presenter'}.png` });
+      await ctx.close();
+    });
