@@ -1,7 +1,7 @@
 /**
  * Presenter mode on screens a class really uses: a lesson at 1280×720 with the browser at
- * 150 % (853×480 CSS px) shows its question and the whole canvas, readable, the text one
- * toggle away; "Compare active vs passive" is side by side from 1000 px wide, each canvas's
+ * 150 % (853×480 CSS px) shows its question and the canvas at ≥ 12 CSS px type (scrolling
+ * sideways and down for the rest of it), the text one toggle away; "Compare active vs passive" is side by side from 1000 px wide, each canvas's
  * text at least 12 CSS px, and stacked on a tablet in portrait.
  */
 import { test, expect, type Page, type Locator } from '@playwright/test';
