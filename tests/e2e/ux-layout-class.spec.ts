@@ -158,3 +158,87 @@ for (const step of [40, 2600])
       for (const d of devs) expect(overlap(lb[i]!, d), `label ${i} on a device`).toBe(false);
     }
   });
+
+/**
+ * Each connection's arc as drawn (points along its SVG path, on screen) against the boxes of
+ * the devices it does not join: none may pass behind one (a class's group arc used to cross
+ * the Client router, the chosen client's data arc the router and the group's box).
+ */
+async function arcsThroughBoxes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('[data-testid="topology"] .svelte-flow__node')].map((n) => ({
+      id: n.getAttribute('data-id')!,
+      r: n.querySelector('.device')!.getBoundingClientRect(),
+    }));
+    const out: string[] = [];
+    for (const g of document.querySelectorAll('[data-testid="topology"] .svelte-flow__edge[data-opener]')) {
+      const path = g.querySelector('path.conn-path') as SVGPathElement;
+      const m = path.getScreenCTM()!;
+      const ends = [g.getAttribute('data-opener'), g.getAttribute('data-acceptor')];
+      const len = path.getTotalLength();
+      for (let l = 0; l <= len; l += 2) {
+        const p = new DOMPoint(path.getPointAtLength(l).x, path.getPointAtLength(l).y).matrixTransform(m);
+        for (const b of boxes) {
+          if (ends.includes(b.id)) continue;
+          if (p.x > b.r.left + 2 && p.x < b.r.right - 2 && p.y > b.r.top + 2 && p.y < b.r.bottom - 2) out.push(`${ends.join('→')} through ${b.id}`);
+        }
+      }
+    }
+    return [...new Set(out)];
+  });
+}
+
+for (const { id, step, conns } of [
+  { id: 'filezilla-class-per-ip-limit', step: 40, conns: 2 },
+  { id: 'filezilla-class-per-ip-limit', step: 2600, conns: 4 },
+  { id: 'passive-server-firewall-reject', step: 240, conns: 3 },
+])
+  test(`${id} at step ${step + 1}, 1280×720: no connection arc passes behind a device box it does not join`, async ({ page }) => {
+    await page.goto(`./#/scenario/${id}/step/${step}`);
+    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 45_000 });
+    await expect.poll(() => page.locator('.svelte-flow__edge[data-opener]').count()).toBeGreaterThanOrEqual(conns);
+    expect(await arcsThroughBoxes(page)).toEqual([]);
+  });
+
+/**
+ * 1280×720 with the browser at 150 % (853×480 CSS px) and 200 % (640×360), and a phone: the
+ * canvas keeps 13 px × 0.93 ≥ 12 CSS px type, whatever the width or height fit would give; a
+ * picture too wide for that scrolls sideways in its box (with the hint), never the page, and
+ * follows the step: the device that dropped the packet is on screen.
+ */
+for (const size of [
+  { width: 853, height: 480, scale: 1.5 },
+  { width: 640, height: 360, scale: 2 },
+  { width: 390, height: 844, scale: 2 },
+])
+  for (const { url, what } of [
+    { url: './#/scenario/passive-server-firewall-drop', what: 'a DROP at the server, explore' },
+    { url: './#/scenario/filezilla-class-per-ip-limit/step/40?mode=presenter', what: 'a class of 30, presenter' },
+  ])
+    test(`${size.width}×${size.height} ×${size.scale}, ${what}: canvas text ≥ 12 CSS px, the picture scrolls sideways rather than shrink`, async ({ browser }) => {
+      const ctx = await browser.newContext({ viewport: { width: size.width, height: size.height }, deviceScaleFactor: size.scale });
+      const page = await ctx.newPage();
+      await page.goto(url);
+      const topo = page.getByTestId('topology');
+      await expect(topo.locator('.svelte-flow__node').first()).toBeVisible({ timeout: 30_000 });
+      if (what.includes('DROP')) {
+        await page.getByRole('button', { name: 'Jump to the failure' }).click();
+        await expect(topo.locator('.device.dropped')).toHaveCount(1);
+      }
+      await page.waitForTimeout(300);
+      expect(Number(await topo.getAttribute('data-zoom')) * 13).toBeGreaterThanOrEqual(12);
+      expect(await minCanvasText(page)).toBeGreaterThanOrEqual(12);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      const box = topo.locator('.box');
+      const [sw, cw] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      if (sw > cw + 1) await expect(page.getByTestId('canvas-scroll-hint')).toBeVisible();
+      const b = (await box.boundingBox())!;
+      if (what.includes('DROP')) {
+        // The step's device is inside the box's visible width (scrolled to it when it was not).
+        const d = (await topo.locator('.device.dropped').boundingBox())!;
+        expect(d.x).toBeGreaterThanOrEqual(b.x - 0.5);
+        expect(d.x + d.width).toBeLessThanOrEqual(b.x + b.width + 0.5);
+      }
+      await page.screenshot({ path: `screenshots/readable-${size.width}x${size.height}-${what.includes('DROP') ? 'drop' : 'class-presenter'}.png` });
+      await ctx.close();
+    });

@@ -72,3 +72,59 @@ for (const id of ['active-client-firewall-blocked', 'passive-server-firewall-dro
     }
     await page.screenshot({ path: `screenshots/compare-${id}-1280x720.png` });
   });
+
+for (const { id, step, data } of [
+  { id: 'passive-server-firewall-drop', step: 40, data: 0 },
+  { id: 'passive-server-firewall-drop', step: 71, data: 1 },
+  { id: 'server-nat-pasv-address', step: 200, data: 2 },
+])
+  test(`compare ${id} at step ${step + 1}, 1280×720: compact arcs carry their short labels, readable, clear of boxes, pills and each other`, async ({ page }) => {
+    await page.goto(`./#/scenario/${id}/step/${step}?mode=presenter`);
+    await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 20_000 });
+    await page.getByTestId('compare').selectOption('mode');
+    const sbs = page.getByTestId('side-by-side');
+    await expect(sbs.getByTestId('topology')).toHaveCount(2);
+    const topo = sbs.getByTestId('topology').first();
+    await expect(topo).toHaveAttribute('data-orientation', 'vertical');
+    // The control arc's label as full boxes show it ("control :21"), and one per data connection so far.
+    await expect(topo.getByTestId('conn-label').filter({ hasText: 'control :21' })).toHaveCount(1);
+    await expect(topo.getByTestId('conn-label').filter({ hasText: /^data → :\d+/ })).toHaveCount(data);
+    type Box = { x: number; y: number; width: number; height: number };
+    const hit = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const devices: Box[] = [];
+    for (const d of await sbs.locator('.svelte-flow__node .device').all()) devices.push((await d.boundingBox())!);
+    const pills: Box[] = [];
+    for (const p of await sbs.locator('[data-testid="packet-marker"] .pill').all()) pills.push((await p.boundingBox())!);
+    const labels: Box[] = [];
+    for (const l of await sbs.getByTestId('conn-label').all()) {
+      const b = (await l.boundingBox())!;
+      // 13 px type × the canvas's zoom: at least 12 px.
+      expect(b.height).toBeGreaterThan(0);
+      expect(
+        await l.evaluate(
+          (el) =>
+            parseFloat(getComputedStyle(el).fontSize) * new DOMMatrixReadOnly(getComputedStyle(el.closest('.svelte-flow')!.querySelector('.svelte-flow__viewport')!).transform).a,
+        ),
+      ).toBeGreaterThanOrEqual(12);
+      labels.push(b);
+    }
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    for (const [i, l] of labels.entries()) {
+      for (const d of devices) expect(hit(l, d), `label ${i} on a device`).toBe(false);
+      for (const p of pills) expect(hit(l, p), `label ${i} on the packet's words`).toBe(false);
+      for (const m of labels.slice(i + 1)) expect(hit(l, m), `label ${i} on another`).toBe(false);
+    }
+    // On the picture beside its arc (not a list under the canvas), whole: nothing cut off at the half's edges.
+    for (const t of [0, 1]) {
+      const half = sbs.getByTestId('topology').nth(t);
+      const box = (await half.locator('.box').boundingBox())!;
+      for (const l of await half.getByTestId('conn-label').all()) {
+        const b = (await l.boundingBox())!;
+        expect(b.x, `half ${t}: label cut off at the left`).toBeGreaterThanOrEqual(box.x);
+        expect(b.x + b.width, `half ${t}: label cut off at the right`).toBeLessThanOrEqual(box.x + box.width);
+        expect(b.y, `half ${t}: label above the picture`).toBeGreaterThanOrEqual(box.y);
+        expect(b.y + b.height, `half ${t}: label under the picture`).toBeLessThanOrEqual(box.y + box.height);
+      }
+    }
+    await page.screenshot({ path: `screenshots/compare-labels-${id}-${step}-1280x720.png` });
+  });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
-import { arcLabelText, connLanes, currentMarks, graphBounds, nodePosition, planArcs, type Box } from './graph';
+import { arcGeometry, arcLabelText, connLanes, currentMarks, EAST, eastEnd, graphBounds, nodePosition, planArcs, type ArcConn, type Box } from './graph';
 import { layoutTopology, nodeHeight, NODE_W } from './layout';
 import { clientGroup, groupLayout, groupTrace } from './group';
 
@@ -81,5 +81,65 @@ describe('planArcs: a class of 30, the group close under the chosen client', () 
     // A full row down (the group not close), it did not fit.
     const far = groupLayout(layoutTopology(s), g, false);
     expect(graphBounds(far.devices, view.connections, 'horizontal').height).toBeGreaterThan(364);
+  });
+});
+
+describe('planArcs: no arc passes through a device box it does not join', () => {
+  /** Each arc's drawn path (arcGeometry from the handles planArcs assumes) against every other box. */
+  function crossings(devices: ReturnType<typeof layoutTopology>['devices'], conns: readonly ArcConn[]): string[] {
+    const arcs = planArcs(devices, conns, 'horizontal');
+    const box = new Map(devices.map((d) => [d.id, { ...nodePosition(d, 'horizontal'), w: NODE_W, h: nodeHeight(d), d }]));
+    const out: string[] = [];
+    conns.forEach((c, i) => {
+      const [s, t] = [box.get(c.opener), box.get(c.acceptor)];
+      if (!s || !t) return;
+      const control = c.role === 'control';
+      const side = control ? 'top' : 'bottom';
+      const at = (b: typeof s) => ({ x: b.x + NODE_W * (eastEnd(b.d, side) ? EAST : 0.5), y: control ? b.y : b.y + b.h });
+      const { points } = arcGeometry(at(s), at(t), control, arcs[i]!.lift, arcs[i]!.route);
+      for (const [id, b] of box) {
+        if (id === c.opener || id === c.acceptor) continue;
+        if (points.some((p) => p.x > b.x + 1 && p.x < b.x + b.w - 1 && p.y > b.y + 1 && p.y < b.y + b.h - 1)) out.push(`${c.role} ${c.opener}→${c.acceptor} through ${id}`);
+      }
+    });
+    return out;
+  }
+  const load = (id: string) => {
+    const r = loadScenario(BUILTIN_SCENARIOS.find((s) => s.id === id)!.json, `${id}.json`);
+    if (!r.ok) throw new Error(`${id} does not load`);
+    return r.scenario;
+  };
+
+  it('a class of 30: the group’s control arc and the chosen client’s data arcs go round the Client router and the other box of the pair', () => {
+    const s = load('filezilla-class-per-ip-limit');
+    const trace = runScenario(s).trace;
+    for (const focus of ['student01', 'student07', 'student30'])
+      for (const close of [true, false]) {
+        const g = clientGroup(s, focus)!;
+        const layout = groupLayout(layoutTopology(s), g, close);
+        const view = groupTrace(trace, g);
+        if (focus === 'student01') expect(view.connections.some((c) => c.role === 'data' && c.opener === focus)).toBe(true);
+        expect(crossings(layout.devices, view.connections), `${focus} ${close ? 'close' : 'a row down'}`).toEqual([]);
+      }
+  });
+
+  it('every built-in scenario: each connection of its run clear of the boxes between its ends', () => {
+    for (const { id } of BUILTIN_SCENARIOS) {
+      if (id === 'filezilla-class-per-ip-limit') continue;
+      const s = load(id);
+      expect(crossings(layoutTopology(s).devices, runScenario(s).trace.connections), id).toEqual([]);
+    }
+  });
+
+  it('a plain arc stays one curve; a routed one leaves its handles straight and ends where it should', () => {
+    const plain = arcGeometry({ x: 0, y: 0 }, { x: 400, y: 0 }, true, 60);
+    expect(plain.d).toMatch(/^M 0,0 Q 200,-120 400,0$/);
+    expect(plain.label).toEqual({ x: 200, y: -60 });
+    const r = arcGeometry({ x: 180, y: 86 }, { x: 1026, y: 0 }, true, 60, { from: { x: 214, rise: 22, level: -10 } });
+    // Up out of the gap at x 214, along it to y -10, the bridge's top where a plain curve 60 out has its label, into the target from straight above.
+    expect(r.d.startsWith('M 180,86 C 180,75 214,75 214,64 L 214,-10 C 214,')).toBe(true);
+    expect(r.d.endsWith(' 1026,0')).toBe(true);
+    expect(r.label.y).toBeCloseTo(0.25 * (-10 + 0) + 0.5 * (-10 - 120), 5);
+    expect(Math.min(...r.points.map((p) => p.y))).toBeCloseTo(-67.5, 0);
   });
 });

@@ -45,6 +45,10 @@ export interface ConnData extends Record<string, unknown> {
   lane: number;
   /** How far the arc bulges (planArcs); the lane's when left out. */
   lift?: number;
+  /** Its way round boxes in its path (planArcs), when it has one. */
+  route?: ArcRoute;
+  /** Compact boxes, vertical: where its short label goes (compactTags). */
+  tag?: ArcTag;
   orient: Orientation;
 }
 
@@ -105,9 +109,37 @@ export interface Box {
   h: number;
 }
 
-/** One arc as drawn: how far it bulges, where its label sits (horizontal only) and its outermost point. */
+/** A point in flow units. */
+export interface Pt {
+  x: number;
+  y: number;
+}
+
+/**
+ * One end of a routed arc stepping sideways out from under (or over) the box next to it: an
+ * S-bend `rise` units up (control) or down (data) into the gap between the columns at `x`,
+ * then straight along the gap to `level`, beyond every box, where the arc proper starts.
+ */
+export interface ArcJog {
+  x: number;
+  rise: number;
+  level: number;
+}
+
+/**
+ * An arc routed round the boxes a plain curve would cross (planArcs): its ends leave their
+ * handles straight up (control) or down (data) — stepping aside first where a box stands in
+ * the way — and meet in a bridge whose top is `lift` beyond them.
+ */
+export interface ArcRoute {
+  from?: ArcJog;
+  to?: ArcJog;
+}
+
+/** One arc as drawn: how far it bulges, its route round boxes, where its label sits (horizontal only) and its outermost point. */
 export interface ArcPlace {
   lift: number;
+  route?: ArcRoute;
   label: Box | null;
   /** The arc's extreme y (top for control, bottom for data), label included. */
   reach: number;
@@ -128,11 +160,76 @@ export function arcLabelText(c: ArcConn, name: (id: string) => string = (id) => 
 
 const overlaps = (a: Box, b: Box, gap = 4) => a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap;
 
+const cubicAt = (p: Pt[], t: number): Pt => {
+  const u = 1 - t;
+  const [a, b, c, d] = [u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t];
+  return { x: a * p[0]!.x + b * p[1]!.x + c * p[2]!.x + d * p[3]!.x, y: a * p[0]!.y + b * p[1]!.y + c * p[2]!.y + d * p[3]!.y };
+};
+
+/**
+ * A horizontal arc's path from s to t: one quadratic curve `lift` out (its peak half way to
+ * the control point), or, routed, the jogs and a cubic bridge (ArcRoute). Returns the SVG path,
+ * the label's centre and points along the path (every few units, for the planner's checks).
+ */
+export function arcGeometry(s: Pt, t: Pt, control: boolean, lift: number, route?: ArcRoute): { d: string; label: Pt; points: Pt[] } {
+  const f = (p: Pt) => `${+p.x.toFixed(2)},${+p.y.toFixed(2)}`;
+  const points: Pt[] = [];
+  const curve = (p: Pt[]) => {
+    for (let i = 0; i <= 24; i++) points.push(cubicAt(p, i / 24));
+  };
+  if (!route) {
+    const c = { x: (s.x + t.x) / 2, y: control ? Math.min(s.y, t.y) - 2 * lift : Math.max(s.y, t.y) + 2 * lift };
+    // A quadratic as the cubic with control points two thirds of the way to c.
+    curve([s, { x: s.x + (2 / 3) * (c.x - s.x), y: s.y + (2 / 3) * (c.y - s.y) }, { x: t.x + (2 / 3) * (c.x - t.x), y: t.y + (2 / 3) * (c.y - t.y) }, t]);
+    return { d: `M ${f(s)} Q ${f(c)} ${f(t)}`, label: { x: 0.25 * s.x + 0.5 * c.x + 0.25 * t.x, y: 0.25 * s.y + 0.5 * c.y + 0.25 * t.y }, points };
+  }
+  const dir = control ? -1 : 1;
+  const parts: string[] = [`M ${f(s)}`];
+  // An end's jog: the S-bend into the gap and the straight run along it (reversed at the target's end).
+  const jog = (h: Pt, j: ArcJog): Pt[] => {
+    const m = h.y + (dir * j.rise) / 2;
+    return [h, { x: h.x, y: m }, { x: j.x, y: m }, { x: j.x, y: h.y + dir * j.rise }];
+  };
+  const line = (a: Pt, b: Pt) => {
+    const n = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 4));
+    for (let i = 0; i <= n; i++) points.push({ x: a.x + ((b.x - a.x) * i) / n, y: a.y + ((b.y - a.y) * i) / n });
+  };
+  let a = s;
+  if (route.from) {
+    const p = jog(s, route.from);
+    curve(p);
+    a = { x: route.from.x, y: route.from.level };
+    line(p[3]!, a);
+    parts.push(`C ${f(p[1]!)} ${f(p[2]!)} ${f(p[3]!)}`, `L ${f(a)}`);
+  }
+  const b = route.to ? { x: route.to.x, y: route.to.level } : t;
+  // The bridge: vertical at both ends, its middle (t = ½) where a plain curve `lift` out has its label.
+  const peak = 0.25 * (a.y + b.y) + 0.5 * (control ? Math.min(a.y, b.y) - 2 * lift : Math.max(a.y, b.y) + 2 * lift);
+  const cy = (peak - 0.125 * (a.y + b.y)) / 0.75;
+  const bridge = [a, { x: a.x, y: cy }, { x: b.x, y: cy }, b];
+  curve(bridge);
+  parts.push(`C ${f(bridge[1]!)} ${f(bridge[2]!)} ${f(b)}`);
+  if (route.to) {
+    const p = jog(t, route.to).reverse();
+    line(b, p[0]!);
+    curve(p);
+    parts.push(`L ${f(p[0]!)}`, `C ${f(p[1]!)} ${f(p[2]!)} ${f(t)}`);
+  }
+  return { d: parts.join(' '), label: cubicAt(bridge, 0.5), points };
+}
+
+/** Whether a path's points enter a box (inset a little: a handle sits on its own box's border). */
+function crosses(points: readonly Pt[], boxes: readonly Box[]): boolean {
+  return boxes.some((b) => points.some((p) => p.x > b.x + 1 && p.x < b.x + b.w - 1 && p.y > b.y + 1 && p.y < b.y + b.h - 1));
+}
+
 /**
  * Where every connection's arc goes. Vertical: lanes outwards (labels are listed under the
  * canvas). Horizontal: an arc starts at its lane's lift and is lifted further while its label
  * would touch a device or a label placed before it — the chosen client's "control :21" and the
- * group's below it start at different heights and would otherwise sit on each other.
+ * group's below it start at different heights and would otherwise sit on each other. An arc
+ * whose plain curve would pass through a box it does not join (a class's group under its
+ * client; a short server beside a tall router) is routed round it (ArcRoute).
  * `labels` gives each label's text (default: role and port only).
  */
 export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orient: Orientation, labels?: (c: ArcConn) => string): ArcPlace[] {
@@ -140,7 +237,11 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
   const at = new Map(devices.map((d) => [d.id, { ...nodePosition(d, orient), h: nodeHeight(d) }]));
   const byId = new Map(devices.map((d) => [d.id, d]));
   if (orient === 'vertical') return conns.map((c, i) => ({ lift: arcLift(lanes[i]!, orient), label: null, reach: 0 }));
-  const obstacles: Box[] = [...at.values()].map((b) => ({ x: b.x, y: b.y, w: NODE_W, h: b.h }));
+  const boxes = devices.map((d) => ({ id: d.id, x: at.get(d.id)!.x, y: at.get(d.id)!.y, w: NODE_W, h: at.get(d.id)!.h }));
+  const obstacles: Box[] = boxes.map(({ x, y, w, h }) => ({ x, y, w, h }));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.h));
+  const gap = COLUMN_WIDTH - NODE_W;
   return conns.map((c, i) => {
     const s = at.get(c.opener);
     const t = at.get(c.acceptor);
@@ -150,27 +251,76 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
     const side = control ? 'top' : 'bottom';
     // The handles ConnEdge draws from: top centre for control, bottom centre for data (the east end for a stacked pair).
     const hx = (id: string, b: { x: number }) => b.x + NODE_W * (eastEnd(byId.get(id), side) ? EAST : 0.5);
-    const [sx, tx] = [hx(c.opener, s), hx(c.acceptor, t)];
-    const [sy, ty] = control ? [s.y, t.y] : [s.y + s.h, t.y + t.h];
+    const sp = { x: hx(c.opener, s), y: control ? s.y : s.y + s.h };
+    const tp = { x: hx(c.acceptor, t), y: control ? t.y : t.y + t.h };
+    const others = boxes.filter((b) => b.id !== c.opener && b.id !== c.acceptor);
+    // An end with a box straight above (control) or below (data) it steps into the gap beside its column, towards the other end.
+    const jogOf = (h: Pt, box: { x: number }, other: Pt): ArcJog | undefined => {
+      const ahead = others.filter((b) => b.x < h.x + 8 && h.x - 8 < b.x + b.w && (control ? b.y + b.h <= h.y : b.y >= h.y));
+      if (!ahead.length) return undefined;
+      const room = Math.min(...ahead.map((b) => (control ? h.y - (b.y + b.h) : b.y - h.y)));
+      return { x: other.x >= h.x ? box.x + NODE_W + gap / 2 : box.x - gap / 2, rise: Math.min(room, 40), level: control ? top - 10 : bottom + 10 };
+    };
+    const route: ArcRoute = { from: jogOf(sp, s, tp), to: jogOf(tp, t, sp) };
     const w = labelWidth(labels ? labels(c) : arcLabelText(c));
-    const place = (lift: number): Box => {
-      const cy = control ? Math.min(sy, ty) - 2 * lift : Math.max(sy, ty) + 2 * lift;
-      const lx = 0.25 * sx + (0.5 * (sx + tx)) / 2 + 0.25 * tx;
-      const ly = 0.25 * sy + 0.5 * cy + 0.25 * ty;
-      return { x: lx - w / 2, y: ly - LABEL_H / 2, w, h: LABEL_H };
+    const draw = (lift: number, r?: ArcRoute) => {
+      const g = arcGeometry(sp, tp, control, lift, r);
+      const label = { x: g.label.x - w / 2, y: g.label.y - LABEL_H / 2, w, h: LABEL_H };
+      return { lift, route: r, g, label, clear: !crosses(g.points, others), free: !obstacles.some((o) => overlaps(label, o)) };
     };
     // The lane's lift if its label is clear; else the nearest clear one, a lower arc first (a smaller picture).
     const tries = [base, ...Array.from({ length: 24 }, (_, k) => base + (k % 2 ? 1 : -1) * 15 * Math.ceil((k + 1) / 2))].filter((l) => l >= 20);
-    const lift = tries.find((l) => !obstacles.some((o) => overlaps(place(l), o))) ?? tries[tries.length - 1]!;
-    const label = place(lift);
-    const cy = control ? Math.min(sy, ty) - 2 * lift : Math.max(sy, ty) + 2 * lift;
-    obstacles.push(label);
-    // The curve's extreme: a quadratic Bézier's turning point, when it lies between the ends.
-    const den = sy - 2 * cy + ty;
-    const tt = den !== 0 ? (sy - cy) / den : 0.5;
-    const curve = tt > 0 && tt < 1 ? (1 - tt) ** 2 * sy + 2 * tt * (1 - tt) * cy + tt ** 2 * ty : control ? Math.min(sy, ty) : Math.max(sy, ty);
-    const reach = control ? Math.min(curve, label.y) : Math.max(curve, label.y + label.h);
-    return { lift, label, reach };
+    // Routed only where the plain curve at the lane's lift passes through a box: the lane's lift or lower
+    // first (the bridge starts beyond the boxes already, and a class's group arc then stays under its
+    // client's), then higher; a plain curve high enough to clear the boxes last.
+    const down = [...Array.from({ length: Math.floor((base - 20) / 15) + 1 }, (_, k) => base - 15 * k), 20];
+    const cands = draw(base).clear
+      ? tries.map((l) => draw(l))
+      : [...down, ...Array.from({ length: 12 }, (_, k) => base + 15 * (k + 1))].map((l) => draw(l, route)).concat(tries.map((l) => draw(l)));
+    const pick = cands.find((k) => k.clear && k.free) ?? cands.find((k) => k.free) ?? cands[cands.length - 1]!;
+    obstacles.push(pick.label);
+    const ys = pick.g.points.map((p) => p.y);
+    const reach = control ? Math.min(...ys, pick.label.y) : Math.max(...ys, pick.label.y + pick.label.h);
+    return { lift: pick.lift, ...(pick.route ? { route: pick.route } : {}), label: pick.label, reach };
+  });
+}
+
+/**
+ * Two runs side by side (compact boxes, vertical chain): where each arc's short label goes —
+ * "control :21" left of the control arcs (its right end there), "data → :5050" right of the data
+ * arcs (its left end there), outside the outermost arc of its side and level with a device
+ * row near the arc's middle: the packet's pill sits between rows, so the two never meet.
+ * One label a row on each side.
+ */
+export interface ArcTag {
+  side: 'left' | 'right';
+  x: number;
+  y: number;
+}
+/** The short label's words: "control :21", "data → :5050". */
+export function tagText(c: Pick<ArcConn, 'role' | 'dialled'>): string {
+  const port = c.dialled ? c.dialled.slice(c.dialled.lastIndexOf(':') + 1) : '';
+  return c.role === 'control' ? `control :${port}` : `data → :${port}`;
+}
+/** Room a side's short labels take: the longest, with its ✗ for a refused one, and the gap to the arc. */
+const tagRoom = (conns: readonly ArcConn[], role: 'control' | 'data') => Math.max(0, ...conns.filter((c) => c.role === role).map((c) => labelWidth(`${tagText(c)} ✗`) + 6));
+export function compactTags(devices: DeviceView[], conns: readonly ArcConn[]): ArcTag[] {
+  const lanes = connLanes(conns);
+  const at = new Map(devices.map((d) => [d.id, d]));
+  const xs = devices.map((d) => nodePosition(d, 'vertical').x);
+  const [minX, maxX] = [Math.min(...xs), Math.max(...xs) + NODE_W];
+  const outer = (role: 'control' | 'data') => Math.max(0, ...conns.map((c, i) => (c.role === role ? arcLift(lanes[i]!, 'vertical') : 0)));
+  const rows = [...new Set(devices.map((d) => d.column))].sort((a, b) => a - b);
+  const taken = { left: new Set<number>(), right: new Set<number>() };
+  const h = devices[0] ? nodeHeight(devices[0]) : 0;
+  return conns.map((c) => {
+    const side = c.role === 'control' ? 'left' : 'right';
+    const [s, t] = [at.get(c.opener), at.get(c.acceptor)];
+    const mid = s && t ? (s.column + t.column) / 2 : 0;
+    const near = [...rows].sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid) || a - b);
+    const row = near.find((r) => !taken[side].has(r)) ?? near[0] ?? 0;
+    taken[side].add(row);
+    return { side, x: side === 'left' ? minX - outer('control') - 6 : maxX + outer('data') + 6, y: row * V_ROW_COMPACT + h / 2 };
   });
 }
 
@@ -199,10 +349,11 @@ export function graphBounds(
     const ctrl = maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0;
     const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
-    const left = minX - ctrl - 12;
-    // The packet's pill beside the chain: 200 px wide (260 units from the chain's middle), or as asked (opts.pillRoom).
+    // Compact boxes (two runs side by side) carry each arc's short label outside its side's arcs (compactTags).
     const compact = devices.every((d) => d.compact);
-    const right = Math.max(maxX + data + 12, minX + NODE_W / 2 + (opts.pillRoom ?? 260));
+    const left = minX - ctrl - 12 - (compact ? tagRoom(connections, 'control') : 0);
+    // The packet's pill beside the chain: 200 px wide (260 units from the chain's middle), or as asked (opts.pillRoom).
+    const right = Math.max(maxX + data + 12 + (compact ? tagRoom(connections, 'data') : 0), minX + NODE_W / 2 + (opts.pillRoom ?? 260));
     // Room under the last box for a packet refused there (its marker and pill); compact boxes keep less.
     return { x: left, y: minY - 8, width: right - left, height: maxY - minY + (compact ? 16 : 70) };
   }
@@ -297,7 +448,7 @@ export function buildEdges(
   conns: VisibleConnection[],
   packet: { link: string; mark: PacketMark } | null,
   orient: Orientation = 'horizontal',
-  lifts?: ReadonlyMap<string, number>,
+  places?: ReadonlyMap<string, Pick<ArcPlace, 'lift' | 'route'>>,
 ): Edge[] {
   const vertical = orient === 'vertical';
   const linkEdges: Edge<LinkData>[] = links.map((l) => ({
@@ -323,7 +474,7 @@ export function buildEdges(
       target: c.acceptor,
       sourceHandle: vertical ? (control ? 'ls' : 'rs') : control ? 'ts' : 'bs',
       targetHandle: vertical ? (control ? 'lt' : 'rt') : control ? 'tt' : 'bt',
-      data: { conn: c, label, lane, lift: lifts?.get(c.id), orient },
+      data: { conn: c, label, lane, lift: places?.get(c.id)?.lift, ...(places?.get(c.id)?.route ? { route: places.get(c.id)!.route } : {}), orient },
       markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: control ? 'var(--control)' : 'var(--data)' },
       ariaLabel: `${label}: ${c.opener} connected to ${c.acceptor} (${c.dialled})${c.state === 'refused' ? ', refused' : ''}`,
       domAttributes: { 'data-kind': c.role, 'data-state': c.state, 'data-opener': c.opener, 'data-acceptor': c.acceptor } as Record<string, string>,
