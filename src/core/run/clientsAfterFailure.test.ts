@@ -232,4 +232,31 @@ describe('curl: the script’s commands as -Q quote commands of the next URL (li
       ['get notes.txt', true],
     ]);
   });
+
+  // Captured: tests/kernel vsftpd-anon-other-write, vsftpd-anon-upload and curl-postquote-refused with curl.
+  it("commands after the last URL are its post-quote commands: sent after the transfer's 226, then QUIT", () => {
+    const r = local(['login', 'cd upload', 'put draft.txt 4096', 'rename draft.txt report.txt', 'mkdir drafts', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.slice(sent.indexOf('STOR draft.txt'))).toEqual(['STOR draft.txt', 'RNFR draft.txt', 'RNTO report.txt', 'MKD drafts', 'QUIT']);
+    const replies = r.trace.events.filter((e): e is Ftp => e.kind === 'ftp' && e.dir === 'reply' && e.host === 'laptop').map((e) => e.text.slice(0, 3));
+    expect(replies.slice(-5)).toEqual(['226', '350', '250', '257', '221']);
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([['put draft.txt', true]]);
+  });
+
+  it('a refused post-quote fails the URL with exit 21 "QUOT string not accepted", the rest not sent; QUIT still follows', () => {
+    const r = local(['login', 'cd upload', 'put draft.txt 4096', 'rename missing.txt x.txt', 'mkdir drafts', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.slice(sent.indexOf('STOR draft.txt'))).toEqual(['STOR draft.txt', 'RNFR missing.txt', 'QUIT']);
+    expect(said(r)).toContain('curl: (21) QUOT string not accepted: RNFR missing.txt');
+    const t = r.verdict.transfers[0]!;
+    expect([t.command, t.ok, t.failure?.kind]).toEqual(['put draft.txt', false, 'ftp-error']);
+    expect(t.failure?.explanation).toMatch(/^The server answered RNFR with 550 /);
+  });
+
+  it('after a failed last URL no post-quote command is sent', () => {
+    const r = local(['login', 'get no-such-file.txt', 'delete notes.txt', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.some((c) => c.startsWith('DELE'))).toBe(false);
+    expect(sent.at(-1)).toBe('QUIT');
+  });
 });
