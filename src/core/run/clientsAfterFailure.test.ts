@@ -193,6 +193,22 @@ describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-l
     ]);
   });
 
+  it("lftp's next command connects at once after the QUIT: its session is a fresh clone, with no reconnect timer running (captured: 40–50 ms)", () => {
+    const r = refused('lftp');
+    const ctl = controlSegments(r, 'testbox1');
+    const syns = r.trace.events.filter((e) => {
+      if (e.kind !== 'send' || e.device !== 'testbox1') return false;
+      const p = decodePacket(e.bytes);
+      return p.ok && !!p.value.tcp && p.value.tcp.dstPort === 21 && p.value.tcp.flags.syn;
+    });
+    expect(syns).toHaveLength(2);
+    const clientFin = ctl.find((x) => x.from === 'client' && x.flags.includes('F'))!;
+    // From the client's close of the first connection to the second SYN: well under the 15 s of
+    // net:reconnect-interval-base (the kernel check's "reconnect after close" tolerance is 0.5 s).
+    expect(syns[1]!.t - clientFin.t).toBeLessThan(100_000);
+    expect(syns[1]!.t).toBeGreaterThanOrEqual(clientFin.t);
+  });
+
   it('tnftp stays connected, not logged in: EPSV, PASV (530 each, "Passive mode refused."), the get only PASV, no TYPE or SIZE; then QUIT', () => {
     const r = refused('tnftp');
     expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'EPSV', 'PASV', 'PASV', 'QUIT']);

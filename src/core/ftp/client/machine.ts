@@ -366,7 +366,10 @@ export const ftpClientMachine = setup({
     },
     /** lftp repeats the failed command (retries left). */
     lftpRetries: ({ context }) => !!context.xfer?.lftpRetry,
-    /** lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed). */
+    /**
+     * lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed).
+     * The timer is the command's own session's: only a retry of the same command waits for it.
+     */
     lftpMustWait: ({ context }) => context.input.profile.lftpSequence && context.input.env.now() < context.lftp.timerEndUs,
 
     aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
@@ -623,6 +626,9 @@ export const ftpClientMachine = setup({
         });
       }
       context.lftp.retries = 0;
+      // The next command's session is a fresh clone: no reconnect timer to wait for (captured: the
+      // next connection 50 ms after the QUIT's FIN exchange, not 15 s after the first connect).
+      context.lftp.timerEndUs = 0;
       return { lftpRefusedAt: at };
     }),
     /** After lftp's QUIT: the refused command is done; the next one needs a new connection. */
@@ -767,6 +773,9 @@ export const ftpClientMachine = setup({
       if (isReported(current(context))) {
         context.lftp.retries = 0;
         context.lftp.passive = null;
+        // The next command runs on a fresh session (commands.cc: session->Clone(); NetAccess::Init):
+        // its reconnect timer has not been set, so it connects at once when it needs to.
+        context.lftp.timerEndUs = 0;
       }
       return { pc: context.pc + 1, xfer: null };
     }),
