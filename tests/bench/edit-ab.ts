@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { freePort, helperEdit, median, newContext, pasvEdit, round, startPreview, timeVerdictFlip } from './edits';
+import { freePort, helperEdit, median, newContext, pasvEdit, READ_MS, round, startPreview, timeVerdictFlip } from './edits';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -58,7 +58,7 @@ async function measure(browser: Browser, base: string, which: 'helper' | 'pasv')
   const page: Page = await ctx.newPage();
   try {
     const act = which === 'helper' ? await helperEdit(page, base) : await pasvEdit(page, base);
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(READ_MS);
     const cdp = await ctx.newCDPSession(page);
     const dom: number[] = [];
     const frame: number[] = [];

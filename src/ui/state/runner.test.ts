@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { packRun } from './traceWire';
-import { RunnerPool, seedRequests, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
+import { RunnerPool, seedRequests, WARM_RUNS, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
 import { work } from './work';
 
 class FakeWorker implements WorkerLike {
@@ -106,5 +106,72 @@ describe('RunnerPool', () => {
     expect(outs.map((o) => o.kind)).toEqual(['verdict', 'verdict', 'cancelled', 'cancelled']);
     expect(outs[0]!.kind === 'verdict' && outs[0]!.verdict.ok).toBe(false);
     expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
+  });
+
+  it('warms idle workers with a scenario: one run at a time, alternating, until each has made WARM_RUNS runs', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(2, () => new FakeWorker(), 0);
+    const opened = pool.run({ file: json('passive-server-firewall-reject') });
+    FakeWorker.made[0]!.answer();
+    await opened;
+    pool.warm({ file: json('passive-server-firewall-reject') });
+    let warmRuns = 0;
+    for (let i = 0; i < 4 * WARM_RUNS; i++) {
+      await tick();
+      const busy = FakeWorker.made.filter((w) => w.inbox.length > 0);
+      if (busy.length === 0) break;
+      // Never both at once: the other worker stays free for an edit.
+      expect(busy).toHaveLength(1);
+      expect(busy[0]!.inbox[0]!.want).toBe('verdict');
+      busy[0]!.answer();
+      warmRuns++;
+    }
+    // The first worker had made one run (the opening); each ends with WARM_RUNS.
+    expect(warmRuns).toBe(2 * WARM_RUNS - 1);
+    expect(FakeWorker.made).toHaveLength(2);
+    // Warm workers make warm() a no-op.
+    pool.warm({ file: json('seed-passive-session') });
+    await tick();
+    await tick();
+    expect(FakeWorker.made.every((w) => w.inbox.length === 0)).toBe(true);
+  });
+
+  it('an edit made during a warm-up run goes at once to the free worker; warm-up waits until the pool is idle again', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(2, () => new FakeWorker(), 0);
+    const opened = pool.run({ file: json('passive-server-firewall-reject') });
+    FakeWorker.made[0]!.answer();
+    await opened;
+    pool.warm({ file: json('passive-server-firewall-reject') });
+    await tick();
+    // The warm-up run goes to the worker with fewer runs: a new one.
+    expect(FakeWorker.made).toHaveLength(2);
+    const warming = FakeWorker.made[1]!;
+    expect(warming.inbox).toHaveLength(1);
+    const edit = pool.run({ file: json('passive-server-firewall-helper') });
+    expect(FakeWorker.made[0]!.inbox).toHaveLength(1);
+    expect(FakeWorker.made[0]!.inbox[0]!.want).toBeUndefined();
+    FakeWorker.made[0]!.answer();
+    const out = await edit;
+    expect(out.kind === 'done' && out.run.verdict.ok).toBe(true);
+    // While the warm-up run is still in flight, nothing else is started.
+    await tick();
+    expect(FakeWorker.made[0]!.inbox).toHaveLength(0);
+    warming.answer();
+    await tick();
+    expect(FakeWorker.made.filter((w) => w.inbox.length > 0)).toHaveLength(1);
+  });
+
+  it('a scenario too big to warm up with stops the warm-up after one run', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(1, () => new FakeWorker(), 0);
+    pool.warm({ file: json('seed-passive-session') });
+    await tick();
+    const w = FakeWorker.made[0]!;
+    const req = w.inbox.shift()!;
+    w.onmessage?.({ data: { id: req.id, kind: 'verdict', verdict: { ok: true } as never, events: 1, stoppedEarly: true, wallMs: 300 } });
+    await tick();
+    await tick();
+    expect(w.inbox).toHaveLength(0);
   });
 });

@@ -14,7 +14,7 @@
  */
 import { loadScenario, type RunResult, type Scenario, type ScenarioError, type ScenarioFile } from '../../core/index';
 import { Playback } from './playback.svelte';
-import { INTERACTIVE_BUDGET, type RunFn, type RunOutcome } from './runner';
+import { INTERACTIVE_BUDGET, type RunFn, type RunOutcome, type RunRequest } from './runner';
 
 export type CursorAfterRun = 'start' | 'end' | number;
 
@@ -54,8 +54,12 @@ export class Session {
   #controller: AbortController | null = null;
   #fullBudget = false;
 
-  constructor(runFn: RunFn) {
+  readonly #warm: ((req: RunRequest) => void) | undefined;
+
+  /** `warm`: told of every file whose run came back, so an idle pool can warm its workers with it (runner.ts). */
+  constructor(runFn: RunFn, warm?: (req: RunRequest) => void) {
     this.#runFn = runFn;
+    this.#warm = warm;
   }
 
   /**
@@ -65,10 +69,16 @@ export class Session {
    */
   setFile(file: ScenarioFile, cursor: CursorAfterRun, fileName?: string): boolean {
     this.file = file;
+    // The run is asked for first, so the worker starts while this thread loads the file for its
+    // errors and title (the worker loads it too; a file that does not load is dropped here).
+    const loadedAs = this.#start(file, cursor);
     const loaded = loadScenario(file, fileName);
     if (!loaded.ok) {
-      // Whatever was running was for an older version of the file: it is superseded too.
-      this.#supersede();
+      // Its run, and whatever was running for an older version of the file, are never shown.
+      // The request just made is not cancelled: its worker answers "invalid" at once, and
+      // ending a worker would throw away its compiled engine code (runner.ts, `warm`).
+      this.#supersede(false);
+      loadedAs(null);
       this.errors = loaded.errors;
       this.warnings = [];
       return false;
@@ -76,7 +86,7 @@ export class Session {
     this.errors = [];
     this.warnings = loaded.warnings;
     this.title = { name: loaded.scenario.name, teaches: loaded.scenario.teaches };
-    this.#start(file, loaded.scenario, cursor);
+    loadedAs(loaded.scenario);
     return true;
   }
 
@@ -124,16 +134,20 @@ export class Session {
     this.importErrors = null;
   }
 
-  #supersede(): void {
+  #supersede(abort = true): void {
     this.#token++;
-    this.#controller?.abort();
+    if (abort) this.#controller?.abort();
     this.#controller = null;
     this.running = null;
     clearTimeout(this.#longTimer);
     this.runningLong = false;
   }
 
-  #start(file: ScenarioFile, scenario: Scenario, cursor: CursorAfterRun): void {
+  /**
+   * Starts the run; returns what to call once the file has loaded on this thread (with its
+   * scenario, or null when it does not load): a run that answers at once is shown only then.
+   */
+  #start(file: ScenarioFile, cursor: CursorAfterRun): (scenario: Scenario | null) => void {
     this.#supersede();
     const token = this.#token;
     const controller = new AbortController();
@@ -143,20 +157,30 @@ export class Session {
     this.#longTimer = setTimeout(() => {
       if (token === this.#token) this.runningLong = true;
     }, RUN_SHOWN_AFTER_MS);
-    const out = this.#runFn(
-      { file, budget: full ? null : INTERACTIVE_BUDGET },
-      {
-        signal: controller.signal,
-        onProgress: (events) => {
-          if (token === this.#token) this.running = { events, full };
-        },
+    const req: RunRequest = { file, budget: full ? null : INTERACTIVE_BUDGET };
+    const out = this.#runFn(req, {
+      signal: controller.signal,
+      onProgress: (events) => {
+        if (token === this.#token) this.running = { events, full };
       },
-    );
-    if (out instanceof Promise) void out.then((o) => this.#finish(token, o, scenario, cursor));
-    else this.#finish(token, out, scenario, cursor);
+    });
+    let result: RunOutcome | null = out instanceof Promise ? null : out;
+    let scenario: Scenario | null | undefined;
+    const finish = () => {
+      if (result && scenario) this.#finish(token, result, scenario, cursor, req);
+    };
+    if (out instanceof Promise)
+      void out.then((o) => {
+        result = o;
+        finish();
+      });
+    return (s) => {
+      scenario = s;
+      finish();
+    };
   }
 
-  #finish(token: number, out: RunOutcome, scenario: Scenario, cursor: CursorAfterRun): void {
+  #finish(token: number, out: RunOutcome, scenario: Scenario, cursor: CursorAfterRun, req: RunRequest): void {
     if (token !== this.#token) return; // superseded by a newer change: never shown
     this.running = null;
     clearTimeout(this.#longTimer);
@@ -172,6 +196,7 @@ export class Session {
         if (cursor === 'start') this.playback.seek(0);
         else if (cursor === 'end') this.playback.toEnd();
         else this.playback.seek(cursor);
+        this.#warm?.(req);
         return;
       case 'invalid':
         this.errors = out.errors;

@@ -74,6 +74,40 @@ describe('Session with a run function that answers later (the worker pool)', () 
     expect(s.run).toBe(good);
   });
 
+  it("an edit's run is asked for before the file is loaded here; a file that does not load is never shown and its request is not cancelled", async () => {
+    const { fn, calls } = deferredRunner();
+    const s = new Session(fn);
+    s.open(file('passive-server-firewall-reject'), 'start');
+    await calls[0]!.release();
+    const good = s.run;
+    const broken = { ...file('passive-server-firewall-reject'), hosts: [] } as ScenarioFile;
+    expect(s.setFile(broken, 'end')).toBe(false);
+    // The worker was asked (it answers "invalid" at once) and not stopped: stopping it would end its worker.
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.req.file).toBe(broken);
+    expect(calls[1]!.opts.signal!.aborted).toBe(false);
+    const errors = s.errors;
+    expect(errors.length).toBeGreaterThan(0);
+    await calls[1]!.release();
+    expect(s.errors).toBe(errors);
+    expect(s.run).toBe(good);
+    expect(s.running).toBeNull();
+  });
+
+  it('tells the warm-up hook of each run that came back, not of runs that failed to load', async () => {
+    const { fn, calls } = deferredRunner();
+    const warmed: RunRequest[] = [];
+    const s = new Session(fn, (r) => warmed.push(r));
+    const a = file('seed-passive-session');
+    s.open(a, 'start');
+    expect(warmed).toHaveLength(0);
+    await calls[0]!.release();
+    expect(warmed.map((r) => r.file)).toEqual([a]);
+    s.setFile({ ...a, hosts: [] } as ScenarioFile, 'end');
+    await calls[1]!.release();
+    expect(warmed).toHaveLength(1);
+  });
+
   it('a run is said to be running only once it has taken RUN_SHOWN_AFTER_MS (a quick re-run shows no progress bar)', async () => {
     vi.useFakeTimers();
     try {

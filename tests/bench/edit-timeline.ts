@@ -1,0 +1,103 @@
+/**
+ * One edit's timeline: the main thread's and the worker's tasks from the click to the frame
+ * that shows the new verdict, each with its start (ms after the click), its length, and the
+ * trace phases inside it (script, style, layout, paint). A tool for finding where an edit's
+ * time goes; no targets.
+ *
+ *   npx vite build --outDir /tmp/dist-a
+ *   npx tsx tests/bench/edit-timeline.ts [--dist DIR] [--edit helper|pasv] [--rounds 6] [--wait MS after opening]
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { freePort, helperEdit, newContext, pasvEdit, startPreview } from './edits';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const dist = opt('dist', join(import.meta.dirname, '..', '..', 'dist'));
+const which = opt('edit', 'helper');
+const rounds = Number(opt('rounds', '6'));
+const waitMs = Number(opt('wait', '0'));
+
+interface Evt {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string; data?: Record<string, unknown> };
+}
+
+const port = await freePort();
+const preview = await startPreview(port, dist);
+const exe = ['/usr/bin/chromium'].find((p) => existsSync(p));
+const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}), args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const act = which === 'helper' ? await helperEdit(page, `http://127.0.0.1:${port}/`) : await pasvEdit(page, `http://127.0.0.1:${port}/`);
+  await page.waitForTimeout(waitMs);
+  const cdp = await ctx.newCDPSession(page);
+  for (let i = 0; i < rounds; i++) {
+    const events: Evt[] = [];
+    const onData = (e: { value: unknown }) => void events.push(...(e.value as Evt[]));
+    cdp.on('Tracing.dataCollected', onData);
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' } as never);
+    const r = await page.evaluate(async (src) => {
+      const badge = document.querySelector('[data-testid="verdict-badge"]')!;
+      const before = badge.getAttribute('data-verdict');
+      performance.mark('edit-start');
+      const t0 = performance.now();
+      const done = new Promise<{ dom: number; frame: number }>((resolve) => {
+        const obs = new MutationObserver(() => {
+          const b = document.querySelector('[data-testid="verdict-badge"]');
+          if (!b || b.getAttribute('data-verdict') === before) return;
+          obs.disconnect();
+          const dom = performance.now() - t0;
+          requestAnimationFrame(() => setTimeout(() => resolve({ dom, frame: performance.now() - t0 }), 0));
+        });
+        obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-verdict'], childList: true });
+      });
+      new Function(src)();
+      return done;
+    }, act(i));
+    await new Promise((res) => setTimeout(res, 300));
+    const ended = new Promise<void>((res) => cdp.once('Tracing.tracingComplete', () => res()));
+    await cdp.send('Tracing.end');
+    await ended;
+    cdp.off('Tracing.dataCollected', onData);
+    const names = new Map<string, string>();
+    for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+    const mark = events.find((e) => e.name === 'edit-start');
+    if (!mark) throw new Error('no edit-start mark in the trace');
+    const t0 = mark.ts;
+    const end = t0 + r.frame * 1000;
+    const lines: string[] = [];
+    for (const e of events) {
+      const th = names.get(`${e.pid}:${e.tid}`) ?? '';
+      if (e.ph !== 'X' || e.name !== 'RunTask' || !/CrRendererMain|DedicatedWorker/.test(th)) continue;
+      if (e.ts + (e.dur ?? 0) < t0 || e.ts > end) continue;
+      if ((e.dur ?? 0) < 1000) continue;
+      const inside = new Map<string, number>();
+      for (const c of events)
+        if (c.pid === e.pid && c.tid === e.tid && c.ph === 'X' && c.ts >= e.ts && c.ts < e.ts + (e.dur ?? 0) && c.name !== 'RunTask')
+          if (/FunctionCall|EvaluateScript|v8.callFunction|UpdateLayoutTree|Layout|Paint|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch|ParseHTML|V8.GC/.test(c.name))
+            inside.set(c.name, (inside.get(c.name) ?? 0) + (c.dur ?? 0) / 1000);
+      const what = [...inside]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([n, ms]) => `${n} ${ms.toFixed(1)}`)
+        .join(', ');
+      lines.push(`${((e.ts - t0) / 1000).toFixed(1).padStart(7)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)}  ${th.startsWith('Dedicated') ? 'worker' : 'main  '}  ${what}`);
+    }
+    console.log(`round ${i}: verdict in DOM ${r.dom.toFixed(1)} ms, on screen ${r.frame.toFixed(1)} ms`);
+    console.log(lines.join('\n'));
+  }
+} finally {
+  await browser.close();
+  preview.kill('SIGTERM');
+}
