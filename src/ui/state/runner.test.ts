@@ -174,4 +174,24 @@ describe('RunnerPool', () => {
     await tick();
     expect(w.inbox).toHaveLength(0);
   });
+
+  it('no warm-up run starts while the learner is using the page (hold), only once it has been idle', async () => {
+    FakeWorker.made = [];
+    const pool = new RunnerPool(1, () => new FakeWorker(), 40);
+    const opened = pool.run({ file: json('seed-passive-session') });
+    FakeWorker.made[0]!.answer();
+    await opened;
+    pool.warm({ file: json('seed-passive-session') });
+    const w = FakeWorker.made[0]!;
+    // Steps every 20 ms for 120 ms: each postpones the warm-up by another 40 ms.
+    for (let i = 0; i < 6; i++) {
+      pool.hold();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(w.inbox).toHaveLength(0);
+    }
+    await new Promise((r) => setTimeout(r, 80));
+    expect(w.inbox).toHaveLength(1);
+    expect(w.inbox[0]!.want).toBe('verdict');
+    pool.dispose();
+  });
 });

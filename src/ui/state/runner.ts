@@ -126,6 +126,8 @@ export class RunnerPool {
   /** The scenario to warm the workers up with, until each has WARM_RUNS runs. */
   #warmReq: RunRequest | null = null;
   #warmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** No warm-up run starts before this time (performance.now()): the learner is using the page. */
+  #quietUntil = 0;
   /** A request (not a warm-up run) was given to a worker since the last warm-up run started. */
   #busySinceWarm = true;
 
@@ -174,6 +176,15 @@ export class RunnerPool {
     );
   }
 
+  /**
+   * The learner is using the page (a key, a click, a step of the playback): warm-up runs wait
+   * until WARM_AFTER_MS after the last such moment, so that on a machine with few cores they never
+   * compete with stepping or playing.
+   */
+  hold(): void {
+    if (this.#warmReq) this.#quietUntil = performance.now() + this.warmAfterMs;
+  }
+
   /** Requests waiting or running. */
   get pending(): number {
     return this.#queue.length + this.#slots.filter((s) => s.task).length;
@@ -212,6 +223,11 @@ export class RunnerPool {
   #warmOne(): void {
     const req = this.#warmReq;
     if (!req || this.#queue.length > 0 || this.#slots.some((s) => s.task)) return;
+    const wait = this.#quietUntil - performance.now();
+    if (wait > 0) {
+      this.#warmTimer = setTimeout(() => this.#warmOne(), wait);
+      return;
+    }
     const slot = this.#slots.reduce((a, b) => (b.runs < a.runs ? b : a));
     if (slot.runs >= WARM_RUNS) {
       this.#warmReq = null;
