@@ -94,7 +94,11 @@ try {
       const inside = new Map<string, number>();
       for (const c of events)
         if (c.pid === e.pid && c.tid === e.tid && c.ph === 'X' && c.ts >= e.ts && c.ts < e.ts + (e.dur ?? 0) && c.name !== 'RunTask')
-          if (/FunctionCall|EvaluateScript|v8.callFunction|UpdateLayoutTree|Layout|Paint|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch|ParseHTML|V8.GC|v8.compile|V8.Compile|HitTest|MouseMove|Commit|Style|Intersection|Resize|Accessib|Serialize|postMessage|Message/.test(c.name))
+          if (
+            /FunctionCall|EvaluateScript|v8.callFunction|UpdateLayoutTree|Layout|Paint|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch|ParseHTML|V8.GC|v8.compile|V8.Compile|HitTest|MouseMove|Commit|Style|Intersection|Resize|Accessib|Serialize|postMessage|Message/.test(
+              c.name,
+            )
+          )
             inside.set(c.name, (inside.get(c.name) ?? 0) + (c.dur ?? 0) / 1000);
       if ([...inside.values()].reduce((a, b) => a + b, 0) < (e.dur ?? 0) / 2000) {
         // Little of it is script, style or paint: name what else it held.
