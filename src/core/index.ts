@@ -35,7 +35,7 @@ export {
 export { runScenario, type RunResult } from './runScenario';
 export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation, type SimulateOptions } from './run/simulate';
 export { explain } from './explain/explain';
-export type { ConnectionInfo, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
+export type { ConnectionInfo, NetfilterVerdict, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
 export { culpritDetail, nameDevice, nameWithId, reasonAfterName, reasonBesideName } from './explain/names';
 export { clientCapabilities, noPassiveReason, passiveSuggestion, type ClientCapabilities } from './explain/capabilities';

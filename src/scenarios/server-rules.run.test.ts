@@ -176,13 +176,20 @@ describe('vsftpd scenarios', () => {
     expect(r.verdict.transfers.map((x) => x.ok)).toEqual([true, false]);
   });
 
-  it('three wrong passwords: 530 Login incorrect. a second after each, then the close (max_login_fails=3)', () => {
+  it("three wrong passwords: 530 Login incorrect. after PAM's 1–3 s and delay_failed_login's 1 s each, then the close (max_login_fails=3)", () => {
     const r = run('vsftpd-login-fails');
     expect(replies(r).filter((l) => l === '530 Login incorrect.')).toHaveLength(3);
     expect(replies(r)).not.toContain('230 Login successful.');
     const pass = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'command' && e.host === r.server && e.text.startsWith('PASS'));
     const fails = r.trace.events.filter((e) => e.kind === 'ftp' && e.dir === 'reply' && e.host === r.server && e.text.startsWith('530 Login incorrect.'));
-    fails.forEach((f, i) => expect((f.t - pass[i]!.t) / 1e6).toBeCloseTo(1, 3));
+    // Captured (tests/kernel lftp-login-530): 2.39–3.26 s from PASS to 530.
+    const waits = fails.map((f, i) => (f.t - pass[i]!.t) / 1e6);
+    for (const w of waits) {
+      expect(w).toBeGreaterThanOrEqual(2);
+      expect(w).toBeLessThanOrEqual(4);
+    }
+    // PAM varies its delay (seeded by the time in seconds): not the same wait three times.
+    expect(new Set(waits.map((w) => w.toFixed(3))).size).toBeGreaterThan(1);
     expect(r.verdict.ok).toBe(false);
     expect(r.verdict.transfers[0]!.failure!.explanation).toContain('the server answered PASS with "530 Login incorrect."');
     const right = run('vsftpd-login-fails', (j) => (j.script = ['login slacker TmpPass', 'ls', 'quit']));

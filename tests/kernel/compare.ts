@@ -216,7 +216,26 @@ export function compareWorlds(scenario: string, k: WorldResult, s: WorldResult, 
   const kd = k.obs.data.join(', ') || '—';
   const sd = s.obs.data.join(', ') || '—';
   rows.push({ scenario, check: 'data opener → target', status: kd === sd ? 'agree' : 'disagree', kernel: kd, sim: sd });
+  const reconnects = reconnectRow(scenario, k.obs.reconnects ?? [], s.obs.reconnects ?? []);
+  if (reconnects) rows.push(reconnects);
   return rows;
+}
+
+/**
+ * How long each client waited before its next control connection, from its close of the
+ * previous one to the new SYN (lftp's reconnect timer, a client connecting again at once): the
+ * same clients in the same order, each wait within half a second and a tenth of the longer
+ * wait (the kernel's clients take tens of milliseconds to get going, the simulator's none).
+ * A connection opened before the previous one closed agrees with another such, whatever the
+ * overlap. No row when neither world connects twice.
+ */
+export function reconnectRow(scenario: string, k: { client: string; gapS: number }[], s: { client: string; gapS: number }[]): Row | null {
+  if (k.length === 0 && s.length === 0) return null;
+  const show = (xs: { client: string; gapS: number }[]) =>
+    xs.map((x) => (x.gapS < 0 ? `${x.client} before closing the last` : `${x.client} +${x.gapS.toFixed(2)} s`)).join(', ') || '—';
+  const close = (a: number, b: number) => (a < 0 && b < 0) || (a >= 0 && b >= 0 && Math.abs(a - b) <= 0.5 + 0.1 * Math.max(a, b));
+  const same = k.length === s.length && k.every((x, i) => x.client === s[i]!.client && close(x.gapS, s[i]!.gapS));
+  return { scenario, check: 'reconnect after close', status: same ? 'agree' : 'disagree', kernel: show(k), sim: show(s) };
 }
 
 /** The agreement table as plain text, one row per check; both values shown on disagreement. */

@@ -24,6 +24,14 @@ export interface Observation {
   commands: string[];
   /** "opener → address:port" as the opener dialled it, in order. */
   data: string[];
+  /**
+   * Each client's control connections after its first: seconds from the client's close of its
+   * previous control connection (its first FIN or RST there; else its last packet) to the new
+   * one's first SYN (negative: opened before it closed the previous one), seen on the client's
+   * own segment. How long a client waits
+   * before it connects again (lftp's reconnect timer, curl's next URL).
+   */
+  reconnects?: { client: string; gapS: number }[];
 }
 
 export class PortNames {
@@ -99,6 +107,9 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   const lines: Record<string, string[]> = {};
   const evs: Ev[] = [];
   let order = 0;
+  // Each client's control connections (by its end): first SYN, the client's close (first FIN/RST), last packet it sent.
+  type Control = { opened: number | null; closed: number | null; last: number };
+  const controls = new Map<string, Map<string, Control>>();
   const segIfaceIps = new Map<string, Set<string>>();
   // Only hosts run FTP: a router's address on a segment is a NATed copy, not an opener.
   for (const d of s.devices)
@@ -126,6 +137,15 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
     for (const p of pkts) {
       if (p.proto !== 'tcp') continue;
       if (p.fin && (p.dport === controlPort || p.dport === serverPort)) left.add(`${p.src}:${p.sport}`);
+      if (local.has(p.src) && p.dport === controlPort) {
+        const mine = controls.get(p.src) ?? new Map<string, Control>();
+        controls.set(p.src, mine);
+        const c = mine.get(`${p.sport}`) ?? { opened: null, closed: null, last: p.t };
+        mine.set(`${p.sport}`, c);
+        if (p.syn && !p.ack && c.opened === null) c.opened = p.t;
+        if ((p.fin || p.rst) && c.closed === null) c.closed = p.t;
+        c.last = Math.max(c.last, p.t);
+      }
       if (p.payload.length > 0) {
         const key = `${p.src}:${p.sport}>${p.dst}:${p.dport}#${p.seq}`;
         if (seen.has(key)) continue;
@@ -179,7 +199,15 @@ export function observe(s: KScenario, packets: SegmentPackets, literalPorts: Set
   }
   evs.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const e of evs) e.apply();
-  return { texts, lines, data, commands };
+  const reconnects: { client: string; gapS: number }[] = [];
+  for (const [ip, mine] of controls) {
+    const opened = [...mine.values()].filter((c): c is Control & { opened: number } => c.opened !== null).sort((a, b) => a.opened - b.opened);
+    for (let i = 1; i < opened.length; i++) {
+      const prev = opened[i - 1]!;
+      reconnects.push({ client: deviceOfIp(s, ip) ?? ip, gapS: opened[i]!.opened - (prev.closed ?? prev.last) });
+    }
+  }
+  return { texts, lines, data, commands, reconnects };
 }
 
 /** Command verbs the clients here send (an encrypted control connection matches none). */

@@ -267,8 +267,10 @@ export function clientCommand(c: KClient, outDir: string): ClientCommand | { uns
       else args.push(...(t.startsWith('append') ? ['-a'] : []), '-T', uploadFile(outDir, k, Number(t.split(/\s+/)[2] ?? '1024')), `${base}${urlPath(t)}`);
       k++;
     }
-    if (quotes.length > 0)
-      return { unsupported: `curl's -Q commands go with a URL; the script's last ones have none after them ("${quotes.filter((_, i) => i % 2 === 1).join('", "')}")` };
+    // The script's last commands, after its last URL: post-quote commands of that URL (`-Q -CMD`),
+    // which curl sends once the transfer has succeeded (lib/ftp.c ftp_done → ftp_sendquote).
+    if (quotes.length > 0 && k === 0) return { unsupported: `curl's -Q commands go with a URL; the script has none ("${quotes.filter((_, i) => i % 2 === 1).join('", "')}")` };
+    for (let i = 1; i < quotes.length; i += 2) args.push('-Q', `-${quotes[i]!}`);
     // Line-buffered: each transfer's lines (and its -w marker) arrive when written, so their
     // times bound the transfer's packets (a pipe would hold them all to the end).
     // One connection, one user: curl is given the script's first login (-u), as the curl model

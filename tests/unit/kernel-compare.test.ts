@@ -4,7 +4,7 @@
  * is left out on both sides; any other difference still shows.
  */
 import { describe, expect, it } from 'vitest';
-import { compareWorlds } from '../kernel/compare';
+import { compareWorlds, reconnectRow } from '../kernel/compare';
 import type { WorldResult } from '../kernel/kernelSide';
 import { observe } from '../kernel/observe';
 import type { Pkt } from '../kernel/pcap';
@@ -131,5 +131,55 @@ describe('kernel comparison: the 221 to a QUIT the client answered with an unrea
     const ok = ['c1< 226 Transfer complete.', 'c1> QUIT'];
     expect(compareWorlds('x', world(ok), world([...ok, 'c1< 221 Goodbye.'])).find((r) => r.check === 'lines @lan')!.status).toBe('disagree');
     expect(lines(world([...stalled, 'c1< 500 OOPS: other'])).status).toBe('disagree');
+  });
+});
+
+describe('kernel comparison: how long a client waits before it connects again', () => {
+  const C = '192.168.150.80';
+  const S = '192.168.150.90';
+  const seg = (t: number, sport: number, flags: { syn?: boolean; fin?: boolean; rst?: boolean }, text = ''): Pkt => ({
+    t,
+    src: C,
+    dst: S,
+    proto: 'tcp',
+    sport,
+    dport: 21,
+    syn: !!flags.syn,
+    ack: !flags.syn,
+    rst: !!flags.rst,
+    fin: !!flags.fin,
+    seq: t * 1000 + sport,
+    payload: new TextEncoder().encode(text),
+    icmpType: 0,
+    icmpCode: 0,
+    quoted: null,
+  });
+  const s = { devices: [{ id: 'testbox1', kind: 'host', ifaces: [{ name: 'eth0', ip: C, segment: 'lan' }] }] } as unknown as KScenario;
+
+  it("measures from the client's close of a control connection (its first FIN) to the next one's SYN", () => {
+    // lftp-login-530 on the kernel: QUIT, its FIN at 3.0013 s, the next SYN at 3.0533 s; a late RST on the old connection does not count.
+    const packets = new Map([
+      [
+        'lan',
+        [seg(0, 40000, { syn: true }), seg(2.9994, 40000, {}, 'QUIT\r\n'), seg(3.0013, 40000, { fin: true }), seg(3.0533, 40001, { syn: true }), seg(9, 40000, { rst: true })],
+      ],
+    ]);
+    const r = observe(s, packets, new Set([21]), 21).reconnects!;
+    expect(r).toHaveLength(1);
+    expect(r[0]!.client).toBe('testbox1');
+    expect(r[0]!.gapS).toBeCloseTo(0.052, 3);
+    // One connection only: nothing to compare, no row.
+    expect(observe(s, new Map([['lan', [seg(0, 40000, { syn: true })]]]), new Set([21]), 21).reconnects).toEqual([]);
+    expect(reconnectRow('x', [], [])).toBeNull();
+  });
+
+  it("agrees within half a second (and a tenth of the wait); lftp's old 15 s wait after a 530 disagrees", () => {
+    const one = (gapS: number) => [{ client: 'testbox1', gapS }];
+    expect(reconnectRow('x', one(0.052), one(0))!.status).toBe('agree');
+    expect(reconnectRow('x', one(5.02), one(5))!.status).toBe('agree');
+    expect(reconnectRow('x', one(0.052), one(13.99))).toMatchObject({ status: 'disagree', kernel: 'testbox1 +0.05 s', sim: 'testbox1 +13.99 s' });
+    expect(reconnectRow('x', one(0.05), [])!.status).toBe('disagree');
+    // Opened before the previous one was closed, in both: agree whatever the overlap.
+    expect(reconnectRow('x', one(-2), one(-0.5))!.status).toBe('agree');
   });
 });

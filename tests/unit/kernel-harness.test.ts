@@ -268,7 +268,16 @@ describe('kernel check: curl given a script with commands', () => {
     expect(groups.map(q)).toEqual([[], [], ['RNFR a.txt', 'RNTO b.txt', 'MKD d']]);
     expect(groups[2]![groups[2]!.length - 3]).toBe('ftp://203.0.113.10:21/incoming/b.txt');
   });
-  it('commands after the last URL have none to go with: not comparable, with the reason', () => {
-    expect(curl(['login', 'put a.txt 100', 'delete a.txt', 'quit'])).toEqual({ unsupported: expect.stringContaining('"DELE a.txt"') });
+  it("commands after the last URL are that URL's post-quote commands (-Q -CMD), in the last group, in order", () => {
+    const cmd = curl(['login', 'put a.txt 100', 'get a.txt', 'rename a.txt b.txt', 'delete b.txt', 'quit']);
+    const groups = (cmd as { args: string[] }).args
+      .join('\u0000')
+      .split('\u0000--next\u0000')
+      .map((g) => g.split('\u0000'));
+    const q = (g: string[]) => g.flatMap((a, i) => (g[i - 1] === '-Q' ? [a] : []));
+    expect(groups.map(q)).toEqual([[], ['-RNFR a.txt', '-RNTO b.txt', '-DELE b.txt']]);
+  });
+  it('commands with no URL at all have none to go with: not comparable, with the reason', () => {
+    expect(curl(['login', 'delete a.txt', 'quit'])).toEqual({ unsupported: expect.stringContaining('"DELE a.txt"') });
   });
 });

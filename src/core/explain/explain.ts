@@ -7,7 +7,7 @@
 import { decodePacket } from '../codec/packet';
 import { CURL_ACTIVE_STALE_ERROR } from '../ftp/client/messages';
 import { formatIpv4 } from '../codec/addr';
-import type { Rule, Ruleset } from '../net/iptables/types';
+import type { RejectWith, Rule, Ruleset } from '../net/iptables/types';
 import type { Symptom, TransferReport } from '../ftp/client/transfer';
 import { effectivePasvRange } from '../ftp/vsftpd/conf';
 import type { RunReports } from '../run/engine';
@@ -51,24 +51,38 @@ function reachesListenPort(ctx: ExplainContext, port: number): boolean {
 const isFz = (ctx: Pick<ExplainContext, 'serverKind'>): boolean => ctx.serverKind === 'filezilla';
 /** A device as the texts name it: its display name ("Server firewall"), else its id. */
 const nameOf = (ctx: Pick<ExplainContext, 'names'>, id: string): string => ctx.names?.[id] ?? id;
+/** What a REJECT's answer is, for a beginner: the packet the rule sends back instead of the dropped one. */
+const REJECT_ANSWER: Record<RejectWith, string> = {
+  'tcp-reset': 'a TCP RST (reset), which ends the connection at once (a SYN answered so is "connection refused")',
+  'icmp-port-unreachable': 'an ICMP error "port unreachable" (type 3 code 3)',
+  'icmp-net-unreachable': 'an ICMP error "network unreachable" (type 3 code 0)',
+  'icmp-host-unreachable': 'an ICMP error "host unreachable" (type 3 code 1)',
+  'icmp-proto-unreachable': 'an ICMP error "protocol unreachable" (type 3 code 2)',
+  'icmp-net-prohibited': 'an ICMP error "network prohibited" (type 3 code 9)',
+  'icmp-host-prohibited': 'an ICMP error "host prohibited" (type 3 code 10)',
+  'icmp-admin-prohibited': 'an ICMP error "administratively prohibited" (type 3 code 13)',
+};
+
 /**
- * A drop's reason with its device named once, as the canvas names it ("Dropped by Server
- * firewall, …"). A packet addressed to a router itself is said for a beginner: the router
- * received it, no program there listens on the port, so it refused the connection.
+ * Why a packet was dropped or refused, said for a learner with its device named once, as the
+ * canvas names it. A firewall's decision is built from the event's fields (the chain, the rule
+ * number or the policy, the target and its answer); a packet addressed to a router itself is
+ * said for a beginner: the router received it, no program there listens on the port, so it
+ * refused the connection. Other reasons (no route, TTL) are the simulator's own words.
  */
-function reasonOf(ctx: Pick<ExplainContext, 'names'>, e: { device: string; reason: string; how?: DropEvent['how'] }): string {
+function reasonOf(ctx: Pick<ExplainContext, 'names'>, e: DropEvent): string {
   const name = nameOf(ctx, e.device);
   if (e.how === 'no-socket')
     return `it was addressed to ${name} itself (no rule there forwards that port on), and no program on the router listens on that port, so the router refused it`;
-  // "Dropped by server-edge, the FORWARD chain's policy" → "Server firewall dropped it: no rule of
-  // its FORWARD chain accepted it, so the chain's policy (DROP) applied".
-  const m = /^(Dropped|Rejected) by (\S+), (.*)$/.exec(e.reason);
-  if (m && m[2] === e.device) {
-    const verb = `${name} ${m[1]!.toLowerCase()} it`;
-    const policy = /^the (\S+) chain's policy$/.exec(m[3]!);
-    return policy ? `${verb}: no rule of its ${policy[1]} chain accepted it, so the chain's policy (DROP) applied` : `${verb} by ${nameDevice(m[3]!, e.device, name)}`;
-  }
-  return nameDevice(e.reason, e.device, name);
+  const w = e.where;
+  if (!w) return nameDevice(e.reason, e.device, name);
+  const chain = `its ${w.chain} chain${w.table === 'filter' ? '' : ` in the ${w.table} table`}`;
+  if (w.by === 'conntrack') return `${name} dropped it: ${w.why ?? 'connection tracking dropped it'}`;
+  if (w.by === 'policy') return `${name} dropped it: no rule of ${chain} accepted it, so the chain's policy (DROP) applied`;
+  const rule = `rule ${w.by} of ${chain}${e.rule ? `, \`${e.rule.text}\`,` : ''} matched it`;
+  return w.target === 'REJECT'
+    ? `${name} refused it: ${rule}, and REJECT answers the sender with ${REJECT_ANSWER[w.rejectWith ?? 'icmp-port-unreachable']}`
+    : `${name} dropped it: ${rule}, and DROP discards it without any answer`;
 }
 /** The setting that puts an address in the 227: vsftpd's pasv_address, FileZilla Server's Passive IP. */
 const pasvName = (ctx: Pick<ExplainContext, 'serverKind'>): string => (isFz(ctx) ? 'Passive IP' : 'pasv_address');
@@ -193,7 +207,7 @@ function wireKindOf(d: DropEvent): FailureKind {
     case 'ttl':
       return 'icmp-unreachable';
     case 'reject': {
-      const w = /--reject-with (\S+)/.exec(d.rule?.text ?? '')?.[1] ?? 'icmp-port-unreachable';
+      const w = d.where?.rejectWith ?? 'icmp-port-unreachable';
       return w === 'tcp-reset' ? 'refused' : /prohibited/.test(w) ? 'icmp-prohibited' : 'icmp-unreachable';
     }
   }
@@ -447,12 +461,12 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       // The kind stays the 426 (ftp-error): "refused" names a connection that never opened.
       const reset = wireKindOf(drop.e) === 'refused';
       explanation =
-        `The data connection opened and the transfer started, then broke: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}. ` +
+        `The data connection opened and the transfer started, then broke: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}. ` +
         (reset ? `The TCP reset went back to the sender, whose next write failed` : `The data stopped flowing`) +
         `, so the server answered ${s.text.split('\n')[0]}`;
       fix = drop.e.rule
-        ? `Remove or narrow the rule on ${drop.e.device} that ${reset ? 'resets' : 'stops'} the data connection once data flows (${drop.e.rule.table}/${drop.e.rule.chain} rule ${drop.e.rule.index}).`
-        : `Let the data connection through ${drop.e.device} for the whole transfer, not only its handshake.`;
+        ? `Remove or narrow the rule on ${nameOf(ctx, drop.e.device)} that ${reset ? 'resets' : 'stops'} the data connection once data flows (${drop.e.rule.table}/${drop.e.rule.chain} rule ${drop.e.rule.index}).`
+        : `Let the data connection through ${nameOf(ctx, drop.e.device)} for the whole transfer, not only its handshake.`;
     } else if (s.verb === 'AUTH') {
       culprit = { device: ctx.serverHost, rule: null, setting: 'ssl_enable=NO' };
       explanation = `The server refused AUTH with ${s.text.split('\n')[0]} — what vsftpd answers when FTPS is off (ssl_enable=NO). The client requires FTPS, so it gives up before logging in.`;
@@ -484,7 +498,7 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
           : `The client's own time-out (${s.limit} ${s.seconds}: ${s.seconds} s with nothing arriving on the control connection) ran out while it waited for the server's answer`
         : `The client's own limit on the whole transfer (curl --max-time ${s.seconds}: ${s.seconds} s from the start of this transfer, connecting and logging in included) ran out before the transfer finished`) +
       (drop
-        ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${drop.e.reason}.`
+        ? `; the time went waiting for an answer: ${packetSummary(trace, drop.e.packetId)} — ${reasonOf(ctx, drop.e)}.`
         : s.lastReply
           ? `; the last reply was "${s.lastReply.split('\n')[0]}".`
           : '.');

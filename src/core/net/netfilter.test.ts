@@ -35,7 +35,12 @@ describe('a host with the seed 002 firewall', () => {
     const syn = tcp('198.51.100.7', 40001, '203.0.113.10', 3238, { syn: true });
     const r = nf.input(syn, 'eth0', 0);
     expect(r.verdict).toBe('reject');
-    expect(r.culprit).toEqual({ table: 'filter', chain: 'INPUT', rule: { index: 4, line: 10, text: '-A INPUT -j REJECT --reject-with icmp-host-prohibited' } });
+    expect(r.culprit).toEqual({
+      table: 'filter',
+      chain: 'INPUT',
+      rule: { index: 4, line: 10, text: '-A INPUT -j REJECT --reject-with icmp-host-prohibited' },
+      rejectWith: 'icmp-host-prohibited',
+    });
     const reply = dec(r.reply!);
     expect(formatIpv4(reply.ip.header.src)).toBe('203.0.113.10');
     expect(formatIpv4(reply.ip.header.dst)).toBe('198.51.100.7');
@@ -185,6 +190,8 @@ describe('conntrack and the FTP helper on a router', () => {
     expect(r.verdict).toBe('drop');
     expect(r.culprit).toBeUndefined();
     expect(cts(r)).toContain('helper-drop');
+    // No rule and no policy decided: the result says the helper did, and why.
+    expect(r.why).toMatch(/^its FTP helper: partial matching of "PORT": .* cannot be parsed/);
   });
 
   it('only a segment that starts right after a seen newline is parsed', () => {

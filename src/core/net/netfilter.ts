@@ -13,7 +13,7 @@ import { ConntrackTable, ctStateOf, formatTuple, hasDnat, hasSnat, invert, isNat
 import { ftpHelp, helperNames, type HelperConfig } from './ftpHelper';
 import { natFtp } from './ftpNat';
 import { evaluateChain, type ChainVerdict, type MatchContext } from './iptables/match';
-import type { CtStateName, Rule, Ruleset, Target } from './iptables/types';
+import type { CtStateName, RejectWith, Rule, Ruleset, Target } from './iptables/types';
 import { applyManip, bindDst, bindSrc, seqAdjust, translateIcmpError, type Manip } from './nat';
 import { isIcmpError, packetInfo, tupleOf, type PacketInfo } from './packetInfo';
 import { rejectReply } from './reject';
@@ -77,7 +77,13 @@ export interface NfResult {
   bytes: Uint8Array;
   events: NfEvent[];
   reply?: Uint8Array;
-  culprit?: { table: string; chain: string; rule: RuleRefLite | null };
+  /**
+   * For a DROP/REJECT: the table and chain that decided, its rule (null: the chain's policy)
+   * and, for REJECT, the answer it sent. Absent when connection tracking itself dropped the
+   * packet (the FTP helper, an undecodable packet): then `why` says why.
+   */
+  culprit?: { table: string; chain: string; rule: RuleRefLite | null; rejectWith?: RejectWith };
+  why?: string;
 }
 
 const ref = (r: Rule): RuleRefLite => ({ index: r.index, text: r.text, line: r.line });
@@ -165,7 +171,7 @@ export class Netfilter {
     const info0 = packetInfo(bytes, { verifyChecksums });
     if (!info0) {
       events.push({ kind: 'conntrack', device: this.cfg.device, action: 'invalid', tuple: '?', note: 'undecodable packet: dropped' });
-      return { verdict: 'drop', bytes, events };
+      return { verdict: 'drop', bytes, events, why: 'the packet cannot be decoded' };
     }
     return { bytes, original: bytes, info0, infoOf: bytes, info: info0, events, conn: null, dir: 0, ctState: 'INVALID', icmpRelated: false, ...ifaces, notrack: false, nowUs };
   }
@@ -240,7 +246,7 @@ export class Netfilter {
       const iface = this.cfg.interfaces.find((i) => i.name === (w.inIface ?? w.outIface)) ?? this.cfg.interfaces[0];
       const from = local ? w.info0.dst : iface?.ip;
       const reply = from !== undefined ? rejectReply(w.original, w.info0, t.with, from) : undefined;
-      const r: Stop = { verdict: 'reject', bytes: w.bytes, events: w.events, culprit };
+      const r: Stop = { verdict: 'reject', bytes: w.bytes, events: w.events, culprit: { ...culprit, rejectWith: t.with } };
       if (reply) r.reply = reply;
       return r;
     }
@@ -483,7 +489,7 @@ export class Netfilter {
         return null;
       case 'drop':
         this.note(w, 'helper-drop', d.why, tuple);
-        return { verdict: 'drop', bytes: w.bytes, events: w.events };
+        return { verdict: 'drop', bytes: w.bytes, events: w.events, why: `its FTP helper: ${d.why}` };
       case 'ignored':
         this.note(w, 'helper-ignored', d.why, tuple);
         return null;
@@ -493,7 +499,7 @@ export class Netfilter {
           const r = natFtp(this.conntrack, c, w.dir, p.seq, p.payload, d.match, d, nowUs);
           if (!r) {
             this.note(w, 'helper-drop', 'nf_nat_ftp: all ports in use: dropped', tuple);
-            return { verdict: 'drop', bytes: w.bytes, events: w.events };
+            return { verdict: 'drop', bytes: w.bytes, events: w.events, why: 'its FTP helper: nf_nat_ftp: all ports in use' };
           }
           const before = w.bytes;
           const after = rewriteTcpPacket(before, { payload: r.payload }) ?? before;
@@ -519,8 +525,9 @@ export class Netfilter {
           return null;
         }
         if (this.conntrack.clashes(d.dst, d.dport, c)) {
-          this.note(w, 'helper-drop', 'cannot add expectation (another connection expects the same address and port): dropped', tuple);
-          return { verdict: 'drop', bytes: w.bytes, events: w.events };
+          const why = 'cannot add expectation (another connection expects the same address and port)';
+          this.note(w, 'helper-drop', `${why}: dropped`, tuple);
+          return { verdict: 'drop', bytes: w.bytes, events: w.events, why: `its FTP helper: ${why}` };
         }
         const { replaced } = this.conntrack.expect({
           master: c,

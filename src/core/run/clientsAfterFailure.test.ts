@@ -193,6 +193,22 @@ describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-l
     ]);
   });
 
+  it("lftp's next command connects at once after the QUIT: its session is a fresh clone, with no reconnect timer running (captured: 40–50 ms)", () => {
+    const r = refused('lftp');
+    const ctl = controlSegments(r, 'testbox1');
+    const syns = r.trace.events.filter((e) => {
+      if (e.kind !== 'send' || e.device !== 'testbox1') return false;
+      const p = decodePacket(e.bytes);
+      return p.ok && !!p.value.tcp && p.value.tcp.dstPort === 21 && p.value.tcp.flags.syn;
+    });
+    expect(syns).toHaveLength(2);
+    const clientFin = ctl.find((x) => x.from === 'client' && x.flags.includes('F'))!;
+    // From the client's close of the first connection to the second SYN: well under the 15 s of
+    // net:reconnect-interval-base (the kernel check's "reconnect after close" tolerance is 0.5 s).
+    expect(syns[1]!.t - clientFin.t).toBeLessThan(100_000);
+    expect(syns[1]!.t).toBeGreaterThanOrEqual(clientFin.t);
+  });
+
   it('tnftp stays connected, not logged in: EPSV, PASV (530 each, "Passive mode refused."), the get only PASV, no TYPE or SIZE; then QUIT', () => {
     const r = refused('tnftp');
     expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'EPSV', 'PASV', 'PASV', 'QUIT']);
@@ -231,5 +247,32 @@ describe('curl: the script’s commands as -Q quote commands of the next URL (li
       ['get notes.txt', false],
       ['get notes.txt', true],
     ]);
+  });
+
+  // Captured: tests/kernel vsftpd-anon-other-write, vsftpd-anon-upload and curl-postquote-refused with curl.
+  it("commands after the last URL are its post-quote commands: sent after the transfer's 226, then QUIT", () => {
+    const r = local(['login', 'cd upload', 'put draft.txt 4096', 'rename draft.txt report.txt', 'mkdir drafts', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.slice(sent.indexOf('STOR draft.txt'))).toEqual(['STOR draft.txt', 'RNFR draft.txt', 'RNTO report.txt', 'MKD drafts', 'QUIT']);
+    const replies = r.trace.events.filter((e): e is Ftp => e.kind === 'ftp' && e.dir === 'reply' && e.host === 'laptop').map((e) => e.text.slice(0, 3));
+    expect(replies.slice(-5)).toEqual(['226', '350', '250', '257', '221']);
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([['put draft.txt', true]]);
+  });
+
+  it('a refused post-quote fails the URL with exit 21 "QUOT string not accepted", the rest not sent; QUIT still follows', () => {
+    const r = local(['login', 'cd upload', 'put draft.txt 4096', 'rename missing.txt x.txt', 'mkdir drafts', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.slice(sent.indexOf('STOR draft.txt'))).toEqual(['STOR draft.txt', 'RNFR missing.txt', 'QUIT']);
+    expect(said(r)).toContain('curl: (21) QUOT string not accepted: RNFR missing.txt');
+    const t = r.verdict.transfers[0]!;
+    expect([t.command, t.ok, t.failure?.kind]).toEqual(['put draft.txt', false, 'ftp-error']);
+    expect(t.failure?.explanation).toMatch(/^The server answered RNFR with 550 /);
+  });
+
+  it('after a failed last URL no post-quote command is sent', () => {
+    const r = local(['login', 'get no-such-file.txt', 'delete notes.txt', 'quit']);
+    const sent = commands(r, 'laptop');
+    expect(sent.some((c) => c.startsWith('DELE'))).toBe(false);
+    expect(sent.at(-1)).toBe('QUIT');
   });
 });

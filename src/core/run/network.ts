@@ -12,7 +12,7 @@ import { packetInfo } from '../net/packetInfo';
 import { rejectReply } from '../net/reject';
 import { lookupRoute, type RouteChoice, type StaticRoute } from '../net/routing';
 import type { Scheduler } from '../sim/scheduler';
-import type { RuleRef, TraceRecorder } from '../sim/trace';
+import type { NetfilterVerdict, RuleRef, TraceRecorder } from '../sim/trace';
 
 export interface IfaceSpec {
   name: string;
@@ -254,17 +254,26 @@ export class Network {
   }
 
   private refuse(d: Device, meta: PacketMeta, r: NfResult, chain: string): void {
-    const rule: RuleRef | null = r.culprit?.rule ? { table: r.culprit.table, chain: r.culprit.chain, ...r.culprit.rule } : null;
-    const where = rule ? `rule ${rule.index} of ${rule.table}/${rule.chain}: ${rule.text}` : `the ${r.culprit?.chain ?? chain} chain's policy`;
+    const c = r.culprit;
+    const rule: RuleRef | null = c?.rule ? { table: c.table, chain: c.chain, ...c.rule } : null;
+    const where: NetfilterVerdict = {
+      table: c?.table ?? 'filter',
+      chain: c?.chain ?? chain,
+      by: !c ? 'conntrack' : c.rule ? c.rule.index : 'policy',
+      target: r.verdict === 'reject' ? 'REJECT' : 'DROP',
+    };
+    if (c?.rejectWith) where.rejectWith = c.rejectWith;
+    if (!c) where.why = r.why ?? 'connection tracking dropped it';
+    const said = rule ? `rule ${rule.index} of ${rule.table}/${rule.chain}: ${rule.text}` : c ? `the ${where.chain} chain's policy` : where.why;
     this.trace.emit({
       kind: 'drop',
       device: d.id,
       packetId: meta.packetId,
       conn: meta.conn,
-      how: r.verdict === 'reject' ? 'reject' : r.culprit ? 'drop' : 'helper',
-      reason: `${r.verdict === 'reject' ? 'Rejected' : 'Dropped'} by ${d.id}, ${where}`,
+      how: r.verdict === 'reject' ? 'reject' : c ? 'drop' : 'helper',
+      reason: `${r.verdict === 'reject' ? 'Rejected' : 'Dropped'} by ${d.id}, ${said}`,
       rule,
-      where: { table: r.culprit?.table ?? 'filter', chain: r.culprit?.chain ?? chain },
+      where,
     });
     if (r.verdict === 'reject' && r.reply) this.emitLocal(d, r.reply, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }

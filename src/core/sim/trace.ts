@@ -3,6 +3,7 @@
  * core and the UI/CLI: the UI renders it and moves a cursor over it; it never re-derives
  * network behaviour.
  */
+import type { RejectWith } from '../net/iptables/types';
 import type { SimTime } from './scheduler';
 
 /** Which logical connection a segment belongs to, as its opener sees it. */
@@ -29,6 +30,23 @@ export interface RuleRef {
   /** Line in the device's iptables-save text. */
   line: number;
   text: string;
+}
+
+/**
+ * Which part of a device's netfilter refused a packet: the table and chain, and in it a rule
+ * (its 1-based number; the event's `rule` has its text), the chain's policy, or connection
+ * tracking itself (the FTP helper, an undecodable packet: no rule at all); what it did — DROP
+ * (no answer) or REJECT with the answer it sent.
+ */
+export interface NetfilterVerdict {
+  table: string;
+  chain: string;
+  by: number | 'policy' | 'conntrack';
+  target: 'DROP' | 'REJECT';
+  /** For REJECT: the answer (`--reject-with`, icmp-port-unreachable when the rule names none). */
+  rejectWith?: RejectWith;
+  /** For `by: 'conntrack'`: why it dropped the packet. */
+  why?: string;
 }
 
 interface Base {
@@ -80,8 +98,8 @@ export type TraceEvent = Base &
         how: 'drop' | 'reject' | 'no-route' | 'ttl' | 'no-socket' | 'helper';
         reason: string;
         rule: RuleRef | null;
-        /** For a netfilter verdict: the table and chain whose rule or policy decided. */
-        where?: { table: string; chain: string };
+        /** For a netfilter verdict: what decided, as fields (the learner's sentence is built from them). */
+        where?: NetfilterVerdict;
       }
     | {
         kind: 'nat';

@@ -152,8 +152,12 @@ interface Ctx {
    * curl: the script's commands (mkdir, rmdir, delete, rename) since the last URL, as `-Q` quote
    * commands of the next URL: sent first in its DO phase, before its CWDs (lib/ftp.c ftp_perform →
    * ftp_state_quote); a reply ≥ 400 ends that URL (exit 21) and the connection (ftp_done: no QUIT).
+   * The commands after the last URL are its post-quote commands (`-Q -CMD`): sent after its
+   * transfer succeeded (ftp_done → ftp_sendquote), queued here too.
    */
   curlQuotes: string[];
+  /** curl: the quote command last sent, as curl names a refused post-quote ("QUOT string not accepted: RNFR a.txt"). */
+  curlQuoteSent: string | null;
 }
 
 type Ev =
@@ -191,6 +195,25 @@ function dataTarget(c: Ctx): ConnectTarget {
 
 const code = (e: Ev): number => (e.type === 'REPLY' ? e.reply.code : 0);
 const current = (c: Ctx): ScriptStep | undefined => c.input.script[c.pc];
+
+const CURL_QUOTE_STEPS: readonly string[] = ['mkdir', 'rmdir', 'delete', 'rename'];
+/** A script command curl sends as a quote command: its FTP line (a rename two, RNFR and RNTO). */
+function curlQuoteLines(st: CommandStep): string[] {
+  const [verb, arg] = stepCommand(st);
+  return [arg === undefined ? verb : `${verb} ${arg}`, ...(st.kind === 'rename' ? [`RNTO ${st.to}`] : [])];
+}
+/**
+ * curl: the script's commands after the current transfer, up to quit, when no transfer follows
+ * them: the last URL's post-quote commands (`-Q -CMD`), sent once its transfer succeeded.
+ */
+function curlPostQuotes(c: Ctx): string[] {
+  if (c.input.profile.id !== 'curl') return [];
+  const rest = c.input.script.slice(c.pc + 1);
+  const quit = rest.findIndex((st) => st.kind === 'quit');
+  const tail = quit < 0 ? rest : rest.slice(0, quit);
+  if (tail.some(isTransfer)) return [];
+  return tail.filter((st) => CURL_QUOTE_STEPS.includes(st.kind)).flatMap((st) => curlQuoteLines(st as CommandStep));
+}
 
 /** The profile's next after-login command for this login, if any. */
 const nextLoginCommand = (c: Ctx): LoginCommand | undefined => c.input.profile.commands.afterLogin[c.loginStep];
@@ -343,15 +366,20 @@ export const ftpClientMachine = setup({
     },
     /** lftp repeats the failed command (retries left). */
     lftpRetries: ({ context }) => !!context.xfer?.lftpRetry,
-    /** lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed). */
+    /**
+     * lftp's reconnect timer still runs: no new control connection before it (NetAccess::ReconnectAllowed).
+     * The timer is the command's own session's: only a retry of the same command waits for it.
+     */
     lftpMustWait: ({ context }) => context.input.profile.lftpSequence && context.input.env.now() < context.lftp.timerEndUs,
 
     aborsAfterRefusal: ({ context }) => context.input.profile.aborAfterPasvRefusal && context.xfer?.symptomKind === 'client-refused',
     /** curl has no cd/pwd: a cd becomes the path of the URLs after it. */
     stepIsCurlCd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'cd',
     stepIsCurlPwd: ({ context }) => context.input.profile.id === 'curl' && current(context)?.kind === 'pwd',
-    stepIsCurlQuote: ({ context }) => context.input.profile.id === 'curl' && ['mkdir', 'rmdir', 'delete', 'rename'].includes(current(context)?.kind ?? ''),
+    stepIsCurlQuote: ({ context }) => context.input.profile.id === 'curl' && CURL_QUOTE_STEPS.includes(current(context)?.kind ?? ''),
     curlQuotePending: ({ context }) => !!context.xfer?.curl && context.curlQuotes.length > 0,
+    /** curl: this is the last URL and script commands follow it (its post-quote commands). */
+    curlHasPostQuotes: ({ context }) => curlPostQuotes(context).length > 0,
     /** lftp answers pwd from memory (its URL), sending nothing (captured: tests/kernel cd-pub). */
     stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
@@ -598,6 +626,9 @@ export const ftpClientMachine = setup({
         });
       }
       context.lftp.retries = 0;
+      // The next command's session is a fresh clone: no reconnect timer to wait for (captured: the
+      // next connection 50 ms after the QUIT's FIN exchange, not 15 s after the first connect).
+      context.lftp.timerEndUs = 0;
       return { lftpRefusedAt: at };
     }),
     /** After lftp's QUIT: the refused command is done; the next one needs a new connection. */
@@ -674,17 +705,24 @@ export const ftpClientMachine = setup({
     },
     sendAbor: ({ context }) => send(context, 'ABOR'),
     sendFeatNow: ({ context }) => send(context, 'FEAT'),
-    addCurlQuote: assign(({ context }) => {
-      const st = current(context) as CommandStep;
-      const [verb, arg] = stepCommand(st);
-      const lines = [arg === undefined ? verb : `${verb} ${arg}`, ...(st.kind === 'rename' ? [`RNTO ${st.to}`] : [])];
-      return { curlQuotes: [...context.curlQuotes, ...lines] };
-    }),
+    addCurlQuote: assign(({ context }) => ({ curlQuotes: [...context.curlQuotes, ...curlQuoteLines(current(context) as CommandStep)] })),
+    takeCurlPostQuotes: assign(({ context }) => ({ curlQuotes: curlPostQuotes(context) })),
     sendCurlQuote: assign(({ context }) => {
       const [line, ...rest] = context.curlQuotes;
       const sp = line!.indexOf(' ');
       send(context, sp < 0 ? line! : line!.slice(0, sp), sp < 0 ? undefined : line!.slice(sp + 1));
-      return { curlQuotes: rest };
+      return { curlQuotes: rest, curlQuoteSent: line! };
+    }),
+    /**
+     * A post-quote command refused (ftp_sendquote: `curl: (21) QUOT string not accepted: CMD`): the
+     * URL fails though its transfer went through, the rest are not sent; the connection stays
+     * (QUIT at exit). Captured: tests/kernel curl-postquote-refused.
+     */
+    curlPostQuoteFailed: assign(({ context, event }) => {
+      if (event.type !== 'REPLY' || !context.xfer) return {};
+      context.input.env.print(`curl: (21) QUOT string not accepted: ${context.curlQuoteSent ?? context.lastVerb}`);
+      reportFailure(context, { kind: 'reply', verb: context.lastVerb, code: event.reply.code, text: event.reply.lines.join('\n') });
+      return { curlQuotes: [] };
     }),
     /** A quote command refused: `curl: (21) QUOT command failed with NNN`; the rest are not sent, the connection is dropped. */
     curlQuoteFailed: assign(({ context, event }) => {
@@ -735,6 +773,9 @@ export const ftpClientMachine = setup({
       if (isReported(current(context))) {
         context.lftp.retries = 0;
         context.lftp.passive = null;
+        // The next command runs on a fresh session (commands.cc: session->Clone(); NetAccess::Init):
+        // its reconnect timer has not been set, so it connects at once when it needs to.
+        context.lftp.timerEndUs = 0;
       }
       return { pc: context.pc + 1, xfer: null };
     }),
@@ -1063,6 +1104,7 @@ export const ftpClientMachine = setup({
     lftpRefusedAt: null,
     loginRefused: false,
     curlQuotes: [],
+    curlQuoteSent: null,
   }),
   initial: 'start',
   // The server may close or reset the control connection at any point (421, 500 OOPS …).
@@ -1426,6 +1468,7 @@ export const ftpClientMachine = setup({
           always: [
             { guard: and(['transferComplete', { type: 'nextInPhaseWaitsIn', params: { phase: 'afterDownload' as const, state: 'mdtm' as const } }]), target: 'mdtm' },
             { guard: and(['transferComplete', 'lftpSetsFileTime']), target: 'utime' },
+            { guard: and(['transferComplete', 'curlHasPostQuotes']), target: 'postQuote', actions: 'takeCurlPostQuotes' },
             { guard: 'transferComplete', target: 'done' },
           ],
           on: {
@@ -1440,6 +1483,22 @@ export const ftpClientMachine = setup({
             CTRL_FAILED: { guard: 'blockedOnData', actions: 'hold' },
             // tnftp -q: once a second, has data come? Stalled longer than allowed: the transfer is abandoned.
             STALL_TICK: [{ guard: 'stalledTooLong', target: 'failed', actions: 'reportStall' }, { actions: 'noteProgress' }],
+          },
+        },
+        /**
+         * curl, after the last URL's transfer: its post-quote commands one at a time (lib/ftp.c
+         * ftp_done → ftp_sendquote, only when the transfer succeeded); a refusal fails the URL.
+         * Captured: tests/kernel vsftpd-anon-other-write with curl (RNFR, RNTO, DELE, MKD after the
+         * APPE's 226, then QUIT), curl-postquote-refused (RNFR 550: exit 21, MKD not sent, QUIT).
+         */
+        postQuote: {
+          entry: 'sendCurlQuote',
+          on: {
+            REPLY: [
+              { guard: ({ context, event }) => code(event) < 400 && context.curlQuotes.length > 0, target: 'postQuote', reenter: true, actions: 'printReply' },
+              { guard: ({ event }) => code(event) < 400, target: 'done', actions: 'printReply' },
+              { target: 'failed', actions: ['printReply', 'curlPostQuoteFailed'] },
+            ],
           },
         },
         /** After a download (tnftp: MDTM, to set the local copy's time). */

@@ -171,7 +171,11 @@ function decidePass(s: SessionState, env: SessionEnv, carried: Partial<SessionSt
   if (s.user === null) return out(env, 'needUser');
   const local = !s.anonymous && env.users !== undefined ? env.users.find((u) => u.name === s.user) : undefined;
   const allowed = s.anonymous ? env.conf.anonymous_enable : env.conf.local_enable && (env.users === undefined || (local !== undefined && local.password === password));
-  if (!allowed) return loginFailed(s, env, 'loginIncorrect');
+  // A local user's password goes to PAM (vsf_sysdep_check_auth → pam_authenticate), which
+  // sleeps before it says no; an anonymous login never reaches PAM (without anonymous_enable,
+  // "anonymous" is a local user name like any other).
+  const viaPam = env.conf.local_enable && (!s.anonymous || !env.conf.anonymous_enable);
+  if (!allowed) return loginFailed(s, env, 'loginIncorrect', viaPam ? pamFailDelayS(env.nowS) : 0);
   const place = s.anonymous ? { root: '/', cwd: '/', conf: userConf(env, 'ftp') } : placeLocalUser(env, s.user, local);
   // die(): "500 OOPS: …" instead of the 230, and the session ends.
   if ('oops' in place) return out(env, 'oops', { what: place.oops }, { effects: [{ kind: 'close', how: 'close' }] });
@@ -219,11 +223,33 @@ function placeLocalUser(env: SessionEnv, name: string, user: VsftpdUser | undefi
   return { root: dir, cwd: '/', conf: own };
 }
 
-/** A refused login: the reply after delay_failed_login, the session closed at max_login_fails. */
-function loginFailed(s: SessionState, env: SessionEnv, id: ReplyId): Outcome {
+/**
+ * How long PAM sleeps after a failed authentication (Linux-PAM libpam/pam_delay.c
+ * _pam_compute_delay): the largest delay a module asked for — pam_unix's 2 s (pam_fail_delay,
+ * Debian's common-auth has no `nodelay`) — times 1 + (the mean of three pseudo-random numbers in
+ * [0, 1) − 0.5): 1–3 s, most often near 2 s. The numbers come from PAM's own linear congruential
+ * generator seeded with the time in seconds (its fallback without getrandom), so the same run
+ * gives the same delay. Captured (tests/kernel lftp-login-530, vsftpd 3.0.3 on Debian 12): PASS →
+ * 530 in 2.39–3.26 s, this plus delay_failed_login's 1 s.
+ */
+export function pamFailDelayS(nowS: number, baseUs = 2_000_000): number {
+  let seed = nowS >>> 0;
+  let sum = 0;
+  for (let i = 0; i < 3; i++) {
+    seed = (Math.imul(1664525, seed) + 1013904223) >>> 0;
+    sum += Math.floor(seed / 10) % 1_000_000;
+  }
+  const us = Math.floor(baseUs * (1 + sum / 3 / 1e6 - 0.5));
+  // Whole milliseconds: the session's timers run in ms.
+  return Math.round(us / 1000) / 1000;
+}
+
+/** A refused login: the reply after PAM's delay (a local user's password) and delay_failed_login, the session closed at max_login_fails. */
+function loginFailed(s: SessionState, env: SessionEnv, id: ReplyId, pamS = 0): Outcome {
   const loginFails = s.loginFails + 1;
   const effects: Effect[] = [];
-  if (env.conf.delay_failed_login > 0) effects.push({ kind: 'delay', seconds: env.conf.delay_failed_login });
+  const seconds = pamS + env.conf.delay_failed_login;
+  if (seconds > 0) effects.push({ kind: 'delay', seconds });
   const o = out(env, id, {}, { patch: { user: null, loginFails }, effects });
   if (loginFails >= env.conf.max_login_fails) o.effects.push({ kind: 'close', how: 'close' });
   return o;

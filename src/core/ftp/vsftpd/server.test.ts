@@ -6,6 +6,7 @@ import { Scheduler, seconds } from '../../sim/scheduler';
 import { TraceRecorder } from '../../sim/trace';
 import type { HostStack, SocketHandlers, TcpSocket } from '../../tcp/hostStack';
 import { drawPasvPort } from './session.machine';
+import { pamFailDelayS } from './commands';
 import { startFtpServer } from './server';
 import { FTP_UID } from './accounts';
 import type { ReplyStyle } from '../server/replies';
@@ -161,7 +162,10 @@ describe('login', () => {
     const c = setup({ anonymous_enable: false, local_enable: true, delay_failed_login: 0 });
     c.take();
     expect(c.cmd('USER anonymous')).toBe('331 Please specify the password.\r\n');
-    expect(c.cmd('PASS x')).toBe('530 Login incorrect.\r\n');
+    // Without anonymous_enable "anonymous" is a local user name: PAM says no, after its delay.
+    expect(c.cmd('PASS x')).toBe('');
+    c.scheduler.run({ until: c.scheduler.now + 3_000_000 });
+    expect(c.take()).toBe('530 Login incorrect.\r\n');
   });
 
   it('closes the session after the third failed login', () => {
@@ -174,20 +178,24 @@ describe('login', () => {
     expect(t.ctl.how).toBe('close');
   });
 
-  it("checks a local user's password; answers a wrong one after delay_failed_login; closes at max_login_fails", () => {
+  it("checks a local user's password; answers a wrong one after PAM's delay and delay_failed_login; closes at max_login_fails", () => {
     const t = setup({ local_enable: true, max_login_fails: 2 }, { users: [{ name: 'alice', password: 'right' }] });
     t.take();
     t.cmd('USER alice');
     const t0 = t.scheduler.now;
+    // pam_unix's 2 s, scaled by PAM (1–3 s), then vsftpd's own second.
+    const wait = Math.round((pamFailDelayS(Math.floor(t0 / 1_000_000)) + 1) * 1_000_000);
+    expect(wait).toBeGreaterThanOrEqual(2_000_000);
+    expect(wait).toBeLessThanOrEqual(4_000_000);
     expect(t.cmd('PASS wrong')).toBe('');
-    t.scheduler.run({ until: t0 + 999_000 });
+    t.scheduler.run({ until: t0 + wait - 1_000 });
     expect(t.take()).toBe('');
-    t.scheduler.run({ until: t0 + 1_000_000 });
+    t.scheduler.run({ until: t0 + wait });
     expect(t.take()).toBe('530 Login incorrect.\r\n');
     expect(t.ctl.how).toBe('open');
     t.cmd('USER bob');
     t.cmd('PASS right');
-    t.scheduler.run({ until: t0 + 3_000_000 });
+    t.scheduler.run({ until: t0 + 9_000_000 });
     expect(t.take()).toBe('530 Login incorrect.\r\n');
     expect(t.ctl.how).toBe('close');
     const ok = setup({ local_enable: true }, { users: [{ name: 'alice', password: 'right' }] });
@@ -609,5 +617,16 @@ describe('trace', () => {
     expect(ftp.every((e) => e.kind === 'ftp' && e.conn === 'c1/control' && e.client === 'c1' && e.host === 'srv')).toBe(true);
     const states = t.trace.events.filter((e) => e.kind === 'state').map((e) => (e.kind === 'state' ? e.to : ''));
     expect(states).toEqual(['preLogin', 'ready']);
+  });
+});
+
+describe("PAM's delay after a failed password (Linux-PAM pam_delay.c)", () => {
+  it("is pam_unix's 2 s scaled by 1 + (mean of three LCG numbers − 0.5), seeded with the time in seconds", () => {
+    // Worked by hand from _pam_compute_delay with its fallback generator (N1 1664525, N2 1013904223).
+    expect([0, 1, 2, 3].map((n) => pamFailDelayS(n))).toEqual([2.347, 2.152, 1.956, 2.092]);
+    const all = Array.from({ length: 2000 }, (_, n) => pamFailDelayS(n));
+    expect(Math.min(...all)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...all)).toBeLessThanOrEqual(3);
+    expect(all.reduce((a, b) => a + b, 0) / all.length).toBeCloseTo(2, 1);
   });
 });
