@@ -3,7 +3,6 @@
  * core and the UI/CLI: the UI renders it and moves a cursor over it; it never re-derives
  * network behaviour.
  */
-import type { RejectWith } from '../net/iptables/types';
 import type { SimTime } from './scheduler';
 
 /** Which logical connection a segment belongs to, as its opener sees it. */
@@ -31,6 +30,17 @@ export interface RuleRef {
   line: number;
   text: string;
 }
+
+/** What an iptables REJECT answers with (`--reject-with`): an ICMP error or a TCP reset. */
+export type RejectWith =
+  | 'icmp-net-unreachable'
+  | 'icmp-host-unreachable'
+  | 'icmp-proto-unreachable'
+  | 'icmp-port-unreachable'
+  | 'icmp-net-prohibited'
+  | 'icmp-host-prohibited'
+  | 'icmp-admin-prohibited'
+  | 'tcp-reset';
 
 /**
  * Which part of a device's netfilter refused a packet: the table and chain, and in it a rule

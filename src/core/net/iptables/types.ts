@@ -4,6 +4,7 @@
  */
 import type { Cidr, Ipv4 } from '../../codec/addr';
 import { IPPROTO } from '../../codec/ipv4';
+import type { RejectWith } from '../../sim/trace';
 
 export type TableName = 'raw' | 'nat' | 'filter' | 'mangle';
 export type CtStateName = 'INVALID' | 'NEW' | 'RELATED' | 'ESTABLISHED' | 'UNTRACKED';
@@ -76,15 +77,8 @@ export type Match =
   | { kind: 'helper'; name: string; invert: boolean }
   | { kind: 'comment'; text: string };
 
-export type RejectWith =
-  | 'icmp-net-unreachable'
-  | 'icmp-host-unreachable'
-  | 'icmp-proto-unreachable'
-  | 'icmp-port-unreachable'
-  | 'icmp-net-prohibited'
-  | 'icmp-host-prohibited'
-  | 'icmp-admin-prohibited'
-  | 'tcp-reset';
+/** REJECT's answers: defined with the trace, whose drop events name them (sim/trace.ts). */
+export type { RejectWith };
 
 export interface NatRange {
   /** Absent for MASQUERADE/REDIRECT (the address comes from the interface). */
