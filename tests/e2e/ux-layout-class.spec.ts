@@ -188,12 +188,15 @@ async function arcsThroughBoxes(page: Page): Promise<string[]> {
   });
 }
 
-for (const { id, step, conns } of [
-  { id: 'filezilla-class-per-ip-limit', step: 40, conns: 2 },
-  { id: 'filezilla-class-per-ip-limit', step: 2600, conns: 4 },
-  { id: 'passive-server-firewall-reject', step: 240, conns: 3 },
+for (const { id, step, conns, width, height } of [
+  { id: 'filezilla-class-per-ip-limit', step: 40, conns: 2, width: 1280, height: 720 },
+  { id: 'filezilla-class-per-ip-limit', step: 2600, conns: 4, width: 1280, height: 720 },
+  { id: 'passive-server-firewall-reject', step: 240, conns: 3, width: 1280, height: 720 },
+  // A phone: the chain vertical, the group beside the chosen client (its control arc went left through the client router).
+  { id: 'filezilla-class-per-ip-limit', step: 2600, conns: 4, width: 390, height: 844 },
 ])
-  test(`${id} at step ${step + 1}, 1280×720: no connection arc passes behind a device box it does not join`, async ({ page }) => {
+  test(`${id} at step ${step + 1}, ${width}×${height}: no connection arc passes behind a device box it does not join`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
     await page.goto(`./#/scenario/${id}/step/${step}`);
     await expect(page.getByTestId('position')).toContainText(`step ${step + 1} of`, { timeout: 45_000 });
     await expect.poll(() => page.locator('.svelte-flow__edge[data-opener]').count()).toBeGreaterThanOrEqual(conns);

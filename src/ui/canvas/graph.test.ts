@@ -86,17 +86,19 @@ describe('planArcs: a class of 30, the group close under the chosen client', () 
 
 describe('planArcs: no arc passes through a device box it does not join', () => {
   /** Each arc's drawn path (arcGeometry from the handles planArcs assumes) against every other box. */
-  function crossings(devices: ReturnType<typeof layoutTopology>['devices'], conns: readonly ArcConn[]): string[] {
-    const arcs = planArcs(devices, conns, 'horizontal');
-    const box = new Map(devices.map((d) => [d.id, { ...nodePosition(d, 'horizontal'), w: NODE_W, h: nodeHeight(d), d }]));
+  function crossings(devices: ReturnType<typeof layoutTopology>['devices'], conns: readonly ArcConn[], orient: 'horizontal' | 'vertical' = 'horizontal'): string[] {
+    const arcs = planArcs(devices, conns, orient);
+    const box = new Map(devices.map((d) => [d.id, { ...nodePosition(d, orient), w: NODE_W, h: nodeHeight(d), d }]));
     const out: string[] = [];
     conns.forEach((c, i) => {
       const [s, t] = [box.get(c.opener), box.get(c.acceptor)];
       if (!s || !t) return;
       const control = c.role === 'control';
       const side = control ? 'top' : 'bottom';
-      const at = (b: typeof s) => ({ x: b.x + NODE_W * (eastEnd(b.d, side) ? EAST : 0.5), y: control ? b.y : b.y + b.h });
-      const { points } = arcGeometry(at(s), at(t), control, arcs[i]!.lift, arcs[i]!.route);
+      // Horizontal: top/bottom centre (the east end for a stacked pair); vertical: the middle of the left/right side.
+      const at = (b: typeof s) =>
+        orient === 'vertical' ? { x: control ? b.x : b.x + NODE_W, y: b.y + b.h / 2 } : { x: b.x + NODE_W * (eastEnd(b.d, side) ? EAST : 0.5), y: control ? b.y : b.y + b.h };
+      const { points } = arcGeometry(at(s), at(t), control, arcs[i]!.lift, arcs[i]!.route, orient);
       for (const [id, b] of box) {
         if (id === c.opener || id === c.acceptor) continue;
         if (points.some((p) => p.x > b.x + 1 && p.x < b.x + b.w - 1 && p.y > b.y + 1 && p.y < b.y + b.h - 1)) out.push(`${c.role} ${c.opener}→${c.acceptor} through ${id}`);
@@ -120,6 +122,8 @@ describe('planArcs: no arc passes through a device box it does not join', () => 
         const view = groupTrace(trace, g);
         if (focus === 'student01') expect(view.connections.some((c) => c.role === 'data' && c.opener === focus)).toBe(true);
         expect(crossings(layout.devices, view.connections), `${focus} ${close ? 'close' : 'a row down'}`).toEqual([]);
+        // A phone: the chain vertical, the group beside the chosen client.
+        if (!close) expect(crossings(layout.devices, view.connections, 'vertical'), `${focus} vertical`).toEqual([]);
       }
   });
 
@@ -127,7 +131,9 @@ describe('planArcs: no arc passes through a device box it does not join', () => 
     for (const { id } of BUILTIN_SCENARIOS) {
       if (id === 'filezilla-class-per-ip-limit') continue;
       const s = load(id);
-      expect(crossings(layoutTopology(s).devices, runScenario(s).trace.connections), id).toEqual([]);
+      const conns = runScenario(s).trace.connections;
+      expect(crossings(layoutTopology(s).devices, conns), id).toEqual([]);
+      expect(crossings(layoutTopology(s).devices, conns, 'vertical'), `${id} vertical`).toEqual([]);
     }
   });
 

@@ -171,7 +171,13 @@ const cubicAt = (p: Pt[], t: number): Pt => {
  * the control point), or, routed, the jogs and a cubic bridge (ArcRoute). Returns the SVG path,
  * the label's centre and points along the path (every few units, for the planner's checks).
  */
-export function arcGeometry(s: Pt, t: Pt, control: boolean, lift: number, route?: ArcRoute): { d: string; label: Pt; points: Pt[] } {
+export function arcGeometry(s: Pt, t: Pt, control: boolean, lift: number, route?: ArcRoute, orient: Orientation = 'horizontal'): { d: string; label: Pt; points: Pt[] } {
+  if (orient === 'vertical') {
+    // The horizontal arc turned on its side: left is "up" (control), right "down" (data).
+    const T = (p: Pt): Pt => ({ x: p.y, y: p.x });
+    const g = arcGeometry(T(s), T(t), control, lift, route);
+    return { d: g.d.replace(/(-?[\d.]+),(-?[\d.]+)/g, '$2,$1'), label: T(g.label), points: g.points.map(T) };
+  }
   const f = (p: Pt) => `${+p.x.toFixed(2)},${+p.y.toFixed(2)}`;
   const points: Pt[] = [];
   const curve = (p: Pt[]) => {
@@ -224,24 +230,30 @@ function crosses(points: readonly Pt[], boxes: readonly Box[]): boolean {
 }
 
 /**
- * Where every connection's arc goes. Vertical: lanes outwards (labels are listed under the
- * canvas). Horizontal: an arc starts at its lane's lift and is lifted further while its label
- * would touch a device or a label placed before it — the chosen client's "control :21" and the
- * group's below it start at different heights and would otherwise sit on each other. An arc
- * whose plain curve would pass through a box it does not join (a class's group under its
- * client; a short server beside a tall router) is routed round it (ArcRoute).
+ * Where every connection's arc goes. Horizontal: an arc starts at its lane's lift and is lifted
+ * further while its label would touch a device or a label placed before it — the chosen
+ * client's "control :21" and the group's below it start at different heights and would
+ * otherwise sit on each other. Vertical: lanes outwards (labels are listed under the canvas,
+ * or beside compact boxes). In both, an arc whose plain curve would pass through a box it does
+ * not join (a class's group beside or under its client; a short server beside a tall router)
+ * is routed round it (ArcRoute). A vertical chain is planned as the horizontal one turned on
+ * its side (x and y swapped: left is "up"), so its route's numbers are in that frame.
  * `labels` gives each label's text (default: role and port only).
  */
 export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orient: Orientation, labels?: (c: ArcConn) => string): ArcPlace[] {
   const lanes = connLanes(conns);
-  const at = new Map(devices.map((d) => [d.id, { ...nodePosition(d, orient), h: nodeHeight(d) }]));
+  const vertical = orient === 'vertical';
   const byId = new Map(devices.map((d) => [d.id, d]));
-  if (orient === 'vertical') return conns.map((c, i) => ({ lift: arcLift(lanes[i]!, orient), label: null, reach: 0 }));
-  const boxes = devices.map((d) => ({ id: d.id, x: at.get(d.id)!.x, y: at.get(d.id)!.y, w: NODE_W, h: at.get(d.id)!.h }));
-  const obstacles: Box[] = boxes.map(({ x, y, w, h }) => ({ x, y, w, h }));
+  // Boxes in the planning frame (vertical: transposed).
+  const boxes = devices.map((d) => {
+    const p = nodePosition(d, orient);
+    const h = nodeHeight(d);
+    return vertical ? { id: d.id, x: p.y, y: p.x, w: h, h: NODE_W } : { id: d.id, x: p.x, y: p.y, w: NODE_W, h };
+  });
+  const at = new Map(boxes.map((b) => [b.id, b]));
+  const obstacles: Box[] = vertical ? [] : boxes.map(({ x, y, w, h }) => ({ x, y, w, h }));
   const top = Math.min(...boxes.map((b) => b.y));
   const bottom = Math.max(...boxes.map((b) => b.y + b.h));
-  const gap = COLUMN_WIDTH - NODE_W;
   return conns.map((c, i) => {
     const s = at.get(c.opener);
     const t = at.get(c.acceptor);
@@ -249,24 +261,30 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
     if (!s || !t) return { lift: base, label: null, reach: 0 };
     const control = c.role === 'control';
     const side = control ? 'top' : 'bottom';
-    // The handles ConnEdge draws from: top centre for control, bottom centre for data (the east end for a stacked pair).
-    const hx = (id: string, b: { x: number }) => b.x + NODE_W * (eastEnd(byId.get(id), side) ? EAST : 0.5);
+    // The handles ConnEdge draws from: top centre for control, bottom centre for data (the east end for a
+    // stacked pair); vertical: the middle of the left side for control, of the right side for data.
+    const hx = (id: string, b: { x: number; w: number }) => b.x + b.w * (!vertical && eastEnd(byId.get(id), side) ? EAST : 0.5);
     const sp = { x: hx(c.opener, s), y: control ? s.y : s.y + s.h };
     const tp = { x: hx(c.acceptor, t), y: control ? t.y : t.y + t.h };
     const others = boxes.filter((b) => b.id !== c.opener && b.id !== c.acceptor);
-    // An end with a box straight above (control) or below (data) it steps into the gap beside its column, towards the other end.
-    const jogOf = (h: Pt, box: { x: number }, other: Pt): ArcJog | undefined => {
+    // An end with a box straight above (control) or below (data) it steps into the gap beside it, towards the other end.
+    const jogOf = (h: Pt, box: { x: number; w: number }, other: Pt): ArcJog | undefined => {
       const ahead = others.filter((b) => b.x < h.x + 8 && h.x - 8 < b.x + b.w && (control ? b.y + b.h <= h.y : b.y >= h.y));
       if (!ahead.length) return undefined;
       const room = Math.min(...ahead.map((b) => (control ? h.y - (b.y + b.h) : b.y - h.y)));
-      return { x: other.x >= h.x ? box.x + NODE_W + gap / 2 : box.x - gap / 2, rise: Math.min(room, 40), level: control ? top - 10 : bottom + 10 };
+      // The gap: to the nearest box beyond this one on that side (the next column; 36 units when there is none).
+      const right = other.x >= h.x;
+      const edge = right ? box.x + box.w : box.x;
+      const beyond = boxes.map((b) => (right ? b.x - edge : edge - (b.x + b.w))).filter((g) => g >= 0);
+      const gap = beyond.length ? Math.min(...beyond) : COLUMN_WIDTH - NODE_W;
+      return { x: right ? edge + gap / 2 : edge - gap / 2, rise: Math.min(room, 40), level: control ? top - 10 : bottom + 10 };
     };
     const route: ArcRoute = { from: jogOf(sp, s, tp), to: jogOf(tp, t, sp) };
     const w = labelWidth(labels ? labels(c) : arcLabelText(c));
     const draw = (lift: number, r?: ArcRoute) => {
       const g = arcGeometry(sp, tp, control, lift, r);
-      const label = { x: g.label.x - w / 2, y: g.label.y - LABEL_H / 2, w, h: LABEL_H };
-      return { lift, route: r, g, label, clear: !crosses(g.points, others), free: !obstacles.some((o) => overlaps(label, o)) };
+      const label = vertical ? null : { x: g.label.x - w / 2, y: g.label.y - LABEL_H / 2, w, h: LABEL_H };
+      return { lift, route: r, g, label, clear: !crosses(g.points, others), free: !label || !obstacles.some((o) => overlaps(label, o)) };
     };
     // The lane's lift if its label is clear; else the nearest clear one, a lower arc first (a smaller picture).
     const tries = [base, ...Array.from({ length: 24 }, (_, k) => base + (k % 2 ? 1 : -1) * 15 * Math.ceil((k + 1) / 2))].filter((l) => l >= 20);
@@ -275,12 +293,12 @@ export function planArcs(devices: DeviceView[], conns: readonly ArcConn[], orien
     // client's), then higher; a plain curve high enough to clear the boxes last.
     const down = [...Array.from({ length: Math.floor((base - 20) / 15) + 1 }, (_, k) => base - 15 * k), 20];
     const cands = draw(base).clear
-      ? tries.map((l) => draw(l))
+      ? (vertical ? [base] : tries).map((l) => draw(l))
       : [...down, ...Array.from({ length: 12 }, (_, k) => base + 15 * (k + 1))].map((l) => draw(l, route)).concat(tries.map((l) => draw(l)));
     const pick = cands.find((k) => k.clear && k.free) ?? cands.find((k) => k.free) ?? cands[cands.length - 1]!;
-    obstacles.push(pick.label);
+    if (pick.label) obstacles.push(pick.label);
     const ys = pick.g.points.map((p) => p.y);
-    const reach = control ? Math.min(...ys, pick.label.y) : Math.max(...ys, pick.label.y + pick.label.h);
+    const reach = control ? Math.min(...ys, pick.label?.y ?? Infinity) : Math.max(...ys, pick.label ? pick.label.y + pick.label.h : -Infinity);
     return { lift: pick.lift, ...(pick.route ? { route: pick.route } : {}), label: pick.label, reach };
   });
 }
@@ -309,7 +327,10 @@ export function compactTags(devices: DeviceView[], conns: readonly ArcConn[]): A
   const at = new Map(devices.map((d) => [d.id, d]));
   const xs = devices.map((d) => nodePosition(d, 'vertical').x);
   const [minX, maxX] = [Math.min(...xs), Math.max(...xs) + NODE_W];
-  const outer = (role: 'control' | 'data') => Math.max(0, ...conns.map((c, i) => (c.role === role ? arcLift(lanes[i]!, 'vertical') : 0)));
+  // Outside the outermost arc of the side (its reach: a routed one may bulge further than its lane).
+  const arcs = planArcs(devices, conns, 'vertical');
+  const outer = (role: 'control' | 'data') =>
+    Math.max(0, ...conns.map((c, i) => (c.role === role ? Math.max(arcLift(lanes[i]!, 'vertical'), role === 'control' ? minX - arcs[i]!.reach : arcs[i]!.reach - maxX) : 0)));
   const rows = [...new Set(devices.map((d) => d.column))].sort((a, b) => a - b);
   const taken = { left: new Set<number>(), right: new Set<number>() };
   const h = devices[0] ? nodeHeight(devices[0]) : 0;
@@ -346,8 +367,12 @@ export function graphBounds(
   if (orient === 'vertical') {
     const lanes = connLanes(connections);
     const maxLane = (role: 'control' | 'data') => Math.max(-1, ...connections.map((c, i) => (c.role === role ? lanes[i]! : -1)));
-    const ctrl = maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0;
-    const data = maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0;
+    // How far the arcs bulge left (control) and right (data): their lanes, or further where routed round a box.
+    const arcs = opts.arcs ?? planArcs(devices, connections, orient);
+    const out = (role: 'control' | 'data') =>
+      Math.max(0, ...connections.map((c, i) => (c.role === role ? (role === 'control' ? minX - arcs[i]!.reach : arcs[i]!.reach - maxX) : 0)));
+    const ctrl = Math.max(maxLane('control') >= 0 ? arcLift(maxLane('control'), orient) : 0, out('control'));
+    const data = Math.max(maxLane('data') >= 0 ? arcLift(maxLane('data'), orient) : 0, out('data'));
     // Arcs bulge left (control) and right (data); their labels are listed under the canvas.
     // Compact boxes (two runs side by side) carry each arc's short label outside its side's arcs (compactTags).
     const compact = devices.every((d) => d.compact);
