@@ -3,6 +3,8 @@ import { test, expect } from '@playwright/test';
 test('presenter mode: P and the button, large type, answer hidden until revealed, clicker keys, laser on the packet', async ({ page }) => {
   await page.goto('./');
   await page.locator('[data-scenario="passive-server-firewall-drop"]').click();
+  // P is the main view's key: pressed before the scenario is on screen, the start page had it.
+  await expect(page.getByTestId('verdict-badge')).toBeVisible();
   await page.keyboard.press('p');
   await expect(page).toHaveURL(/[?&]mode=presenter/);
   // Answers hidden: the badge says nothing, the verdict is not on the page.
