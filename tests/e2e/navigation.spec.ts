@@ -81,9 +81,24 @@ test('the default play rate shows a whole session in under a minute', async ({ p
   expect(466 / Number(perSecond)).toBeLessThan(60);
   // Playing FTP lines per second jumps from one FTP line to the next.
   await speed.selectOption('ftp:2');
+  // Every step line shown while playing, recorded in the page (a line shows for half a second:
+  // polling from the test could miss one).
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __lines: string[] }).__lines = seen;
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="step-line"]')?.textContent ?? '';
+      if (seen.at(-1) !== t) seen.push(t);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByRole('button', { name: 'Play (Space)' }).click();
-  await expect(page.getByTestId('step-line')).toContainText('"220 ', { timeout: 3000 });
+  await expect(page.getByTestId('step-line')).toContainText('"230 ', { timeout: 5000 });
   await page.getByRole('button', { name: 'Pause (Space)' }).click();
+  const lines = await page.evaluate(() => (window as unknown as { __lines: string[] }).__lines);
+  // From the first SYN straight to the 220 greeting, then one FTP line after another.
+  const ftp = lines.filter((l) => /"\d{3} |"[A-Z]{3,4}/.test(l));
+  expect(ftp[0]).toContain('"220 ');
+  expect(lines.filter((l) => !/"\d{3} |"[A-Z]{3,4}/.test(l) && !/SYN/.test(l))).toEqual([]);
 });
 
 test('inspector: clicking a field highlights its bytes, clicking a byte highlights its field', async ({ page }) => {

@@ -234,7 +234,12 @@ for (const size of [
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
       const box = topo.locator('.box');
       const [sw, cw] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
-      if (sw > cw + 1) await expect(page.getByTestId('canvas-scroll-hint')).toBeVisible();
+      if (sw > cw + 1) {
+        await expect(page.getByTestId('canvas-scroll-hint')).toBeVisible();
+        // A box that scrolls can be reached with the keyboard, and says what it is.
+        await expect(box).toHaveAttribute('tabindex', '0');
+        await expect(page.getByRole('region', { name: /Network picture.*scroll it sideways/ })).toBeVisible();
+      }
       const b = (await box.boundingBox())!;
       if (what.includes('DROP')) {
         // The step's device is inside the box's visible width (scrolled to it when it was not).
