@@ -238,7 +238,7 @@ for (const size of [
         await expect(page.getByTestId('canvas-scroll-hint')).toBeVisible();
         // A box that scrolls can be reached with the keyboard, and says what it is.
         await expect(box).toHaveAttribute('tabindex', '0');
-        await expect(page.getByRole('region', { name: /Network picture.*scroll it sideways/ })).toBeVisible();
+        await expect(page.getByRole('group', { name: /Network picture.*scroll it sideways/ })).toBeVisible();
       }
       const b = (await box.boundingBox())!;
       if (what.includes('DROP')) {
