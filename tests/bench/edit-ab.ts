@@ -14,27 +14,13 @@
 import { existsSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { freePort, helperEdit, median, newContext, pasvEdit, READ_MS, round, startPreview, timeVerdictFlip } from './edits';
+import { benchOpt, freePort, helperEdit, median, newContext, pasvEdit, READ_MS, round, startPreview, timeVerdictFlip, type TraceEvt } from './edits';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const opt = benchOpt;
 const dists = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 const reps = Number(opt('reps', '3'));
 const rounds = Number(opt('rounds', '6'));
-
-interface TraceEvt {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
 
 /** CPU ms of the busiest renderer main thread and of the workers over a trace. */
 async function traced(cdp: CDPSession, act: () => Promise<void>): Promise<{ main: number; worker: number }> {

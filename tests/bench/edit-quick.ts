@@ -8,13 +8,10 @@
 import { existsSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { chromium } from '@playwright/test';
-import { editToVerdict, freePort, median, READ_MS, round, startPreview } from './edits';
+import { benchOpt, editToVerdict, freePort, median, READ_MS, round, startPreview } from './edits';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const opt = benchOpt;
 const dists = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 const reps = Number(opt('reps', '3'));
 const rounds = Number(opt('rounds', '6'));

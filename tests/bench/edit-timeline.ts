@@ -10,28 +10,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { freePort, helperEdit, newContext, pasvEdit, startPreview } from './edits';
+import { benchOpt, freePort, helperEdit, newContext, pasvEdit, startPreview, timeVerdictFlip, type TraceEvt } from './edits';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const opt = benchOpt;
 const dist = opt('dist', join(import.meta.dirname, '..', '..', 'dist'));
 const which = opt('edit', 'helper');
 const rounds = Number(opt('rounds', '6'));
 const waitMs = Number(opt('wait', '0'));
 const gapMs = Number(opt('gap', '0'));
-
-interface Evt {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  args?: { name?: string; data?: Record<string, unknown> };
-}
 
 const port = await freePort();
 const preview = await startPreview(port, dist);
@@ -44,34 +30,13 @@ try {
   await page.waitForTimeout(waitMs);
   const cdp = await ctx.newCDPSession(page);
   // One trace over all rounds, made back to back as the bench makes them (tests/bench/edits.ts).
-  const events: Evt[] = [];
-  cdp.on('Tracing.dataCollected', (e: { value: unknown }) => void events.push(...(e.value as Evt[])));
+  const events: TraceEvt[] = [];
+  cdp.on('Tracing.dataCollected', (e: { value: unknown }) => void events.push(...(e.value as TraceEvt[])));
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' } as never);
   const results: { dom: number; frame: number }[] = [];
   for (let i = 0; i < rounds; i++) {
-    results.push(
-      await page.evaluate(
-        async ([src, k]) => {
-          const badge = document.querySelector('[data-testid="verdict-badge"]')!;
-          const before = badge.getAttribute('data-verdict');
-          performance.mark(`edit-start-${k}`);
-          const t0 = performance.now();
-          const done = new Promise<{ dom: number; frame: number }>((resolve) => {
-            const obs = new MutationObserver(() => {
-              const b = document.querySelector('[data-testid="verdict-badge"]');
-              if (!b || b.getAttribute('data-verdict') === before) return;
-              obs.disconnect();
-              const dom = performance.now() - t0;
-              requestAnimationFrame(() => setTimeout(() => resolve({ dom, frame: performance.now() - t0 }), 0));
-            });
-            obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-verdict'], childList: true });
-          });
-          new Function(src)();
-          return done;
-        },
-        [act(i), i] as const,
-      ),
-    );
+    // The bench's own clock (edits.ts), with a mark in the trace where this edit starts.
+    results.push(await timeVerdictFlip(page, `performance.mark('edit-start-${i}'); ${act(i)}`));
     if (gapMs > 0) await page.waitForTimeout(gapMs);
   }
   const ended = new Promise<void>((res) => cdp.once('Tracing.tracingComplete', () => res()));

@@ -40,6 +40,25 @@ export async function startPreview(port: number, dist: string): Promise<ChildPro
   throw new Error('vite preview did not start within 15 s');
 }
 
+/** `--name value` from the command line, or the default. */
+export function benchOpt(name: string, dflt: string): string {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+}
+
+/** A Chrome trace event, as the DevTools protocol's Tracing domain reports it. */
+export interface TraceEvt {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: Record<string, unknown> };
+}
+
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;

@@ -45,6 +45,16 @@ class FakeWorker implements WorkerLike {
 const json = (id: string) => BUILTIN_SCENARIOS.find((b) => b.id === id)!.json;
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/** A pool of fake workers (warm-up after `warmAfterMs`) whose first worker has run a scenario, as after opening it. */
+async function openedPool(size: number, warmAfterMs: number, id: string): Promise<RunnerPool> {
+  FakeWorker.made = [];
+  const pool = new RunnerPool(size, () => new FakeWorker(), warmAfterMs);
+  const opened = pool.run({ file: json(id) });
+  FakeWorker.made[0]!.answer();
+  await opened;
+  return pool;
+}
+
 describe('RunnerPool', () => {
   it('spreads requests over its workers and queues the rest', async () => {
     FakeWorker.made = [];
@@ -109,11 +119,7 @@ describe('RunnerPool', () => {
   });
 
   it('warms idle workers with a scenario: one run at a time, alternating, until each has made WARM_RUNS runs', async () => {
-    FakeWorker.made = [];
-    const pool = new RunnerPool(2, () => new FakeWorker(), 0);
-    const opened = pool.run({ file: json('passive-server-firewall-reject') });
-    FakeWorker.made[0]!.answer();
-    await opened;
+    const pool = await openedPool(2, 0, 'passive-server-firewall-reject');
     pool.warm({ file: json('passive-server-firewall-reject') });
     let warmRuns = 0;
     for (let i = 0; i < 4 * WARM_RUNS; i++) {
@@ -137,11 +143,7 @@ describe('RunnerPool', () => {
   });
 
   it('an edit made during a warm-up run goes at once to the free worker; warm-up waits until the pool is idle again', async () => {
-    FakeWorker.made = [];
-    const pool = new RunnerPool(2, () => new FakeWorker(), 0);
-    const opened = pool.run({ file: json('passive-server-firewall-reject') });
-    FakeWorker.made[0]!.answer();
-    await opened;
+    const pool = await openedPool(2, 0, 'passive-server-firewall-reject');
     pool.warm({ file: json('passive-server-firewall-reject') });
     await tick();
     // The warm-up run goes to the worker with fewer runs: a new one.
@@ -176,11 +178,7 @@ describe('RunnerPool', () => {
   });
 
   it('no warm-up run starts while the learner is using the page (hold), only once it has been idle', async () => {
-    FakeWorker.made = [];
-    const pool = new RunnerPool(1, () => new FakeWorker(), 40);
-    const opened = pool.run({ file: json('seed-passive-session') });
-    FakeWorker.made[0]!.answer();
-    await opened;
+    const pool = await openedPool(1, 40, 'seed-passive-session');
     pool.warm({ file: json('seed-passive-session') });
     const w = FakeWorker.made[0]!;
     // Steps every 20 ms for 120 ms: each postpones the warm-up by another 40 ms.
