@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../scenarios/index';
 import type { ScenarioFile } from '../core/index';
 import { runFile, stepCaption } from './index';
+import { ftpPayloadLine } from './targets';
 
 describe('stepCaption with display names', () => {
   const r = runFile(BUILTIN_SCENARIOS.find((b) => b.id === 'passive-server-firewall-drop')!.json as ScenarioFile);
@@ -17,5 +18,11 @@ describe('stepCaption with display names', () => {
     expect(stepCaption(trace, first, { name, hop: false })).toBe('Laptop opens the control connection: a SYN to 203.0.113.10:21.');
     const drop = trace.events.findIndex((e) => e.kind === 'drop');
     expect(stepCaption(trace, drop, { name, hop: false })).toMatch(/^FTP server drops the packet: /);
+  });
+
+  it('shows the password as it goes on the wire, and says it is not encrypted', () => {
+    const pass = trace.events.findIndex((e) => e.kind === 'send' && /^PASS /.test(ftpPayloadLine(e.bytes) ?? ''));
+    expect(pass).toBeGreaterThan(0);
+    expect(stepCaption(trace, pass, { hop: false })).toMatch(/^The client sends its password: "PASS [^"*]+"\. Plain FTP does not encrypt it/);
   });
 });

@@ -42,7 +42,9 @@ export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumber
         const meaning = code ? glossaryEntry(code) : undefined;
         if (meaning) return `Reply ${code}: ${plainText(meaning.text)}${tail(hop)}`;
         if (code) return `The server replies "${line}".${tail(hop)}`;
-        return `The client sends the command "${/^PASS /i.test(line) ? 'PASS ****' : line}".${tail(hop)}`;
+        // The password is shown, as on the wire: that FTP sends it unencrypted is the lesson.
+        if (/^PASS /i.test(line)) return `The client sends its password: "${line}". Plain FTP does not encrypt it: anyone who can see these packets can read it.${tail(hop)}`;
+        return `The client sends the command "${line}".${tail(hop)}`;
       }
       const p = decodePacket(e.bytes, { verifyChecksums: false });
       const tcp = p.ok ? p.value.tcp : undefined;

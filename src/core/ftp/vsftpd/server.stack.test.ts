@@ -124,4 +124,16 @@ describe('ftpServer over HostStack', () => {
     expect(w.server.sessions).toBe(1);
     expect(open(w.cli, 40004).got()).toBe('220 (vsFTPd 3.0.3)\r\n');
   });
+
+  it('neither login on: every connection gets 500 OOPS instead of a greeting, then the close (before max_clients)', () => {
+    const w = world({ anonymous_enable: false, local_enable: false, max_clients: 1 });
+    for (const port of [40011, 40012]) {
+      let got = '';
+      let closed = false;
+      w.other.connect({ dst: SERVER, dstPort: 21, srcPort: port, conn: `c${port}/control` }, { onData: (b) => (got += dec(b)), onPeerClosed: () => (closed = true) });
+      w.settle();
+      expect(got).toBe('500 OOPS: vsftpd: both local and anonymous access disabled!\r\n');
+      expect(closed).toBe(true);
+    }
+  });
 });

@@ -169,11 +169,14 @@ describe('login', () => {
   });
 
   it('closes the session after the third failed login', () => {
-    const t = setup({ anonymous_enable: false, delay_failed_login: 0 });
+    // (With neither login on, vsftpd would not greet at all: local_enable is on, "ftp" a local name.)
+    const t = setup({ anonymous_enable: false, local_enable: true, delay_failed_login: 0 });
     t.take();
     for (let i = 0; i < 3; i++) {
       t.cmd('USER ftp');
-      expect(t.cmd('PASS x')).toBe('530 Login incorrect.\r\n');
+      t.cmd('PASS x');
+      t.scheduler.run({ until: t.scheduler.now + 3_100_000 });
+      expect(t.take()).toBe('530 Login incorrect.\r\n');
     }
     expect(t.ctl.how).toBe('close');
   });

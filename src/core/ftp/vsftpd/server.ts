@@ -12,7 +12,7 @@ import { splitCommand } from './commands';
 import { uidOf } from './accounts';
 import type { VsftpdConf } from './conf';
 import { VirtualFs, type FileSpec } from '../server/files';
-import { encodeReplyText, replyTraceText, type Reply } from '../server/replies';
+import { encodeReplyText, reply, replyTraceText, type Reply, type ReplyStyle } from '../server/replies';
 import { clientOf, ftpServerMachine, latin1, latin1Text, type ServerEnv } from './session.machine';
 
 export type { ConnLabel } from './session.machine';
@@ -29,8 +29,14 @@ export interface FtpServerHandle {
   readonly sessions: number;
 }
 
-/** vsftpd's connection limits (prelogin.c check_limits), answered before any greeting. */
-function limitReply(conf: VsftpdConf, total: number, fromIp: number): Reply | null {
+/**
+ * What a new connection is answered instead of a greeting: vsftpd's main.c dies with "500
+ * OOPS: vsftpd: both local and anonymous access disabled!" in every session when neither login
+ * is on (seen on the kernel: the OOPS, then the close; tests/kernel/scenarios/vsftpd-no-logins),
+ * before prelogin.c's check_limits answers a connection over max_clients / max_per_ip with 421.
+ */
+function refusalAtConnect(conf: VsftpdConf, style: ReplyStyle, total: number, fromIp: number): Reply | null {
+  if (!conf.local_enable && !conf.anonymous_enable) return reply(style, 'oops', { what: 'vsftpd: both local and anonymous access disabled!' });
   if (conf.max_clients > 0 && total > conf.max_clients) return { code: 421, lines: ['There are too many connected users, please try later.'] };
   if (conf.max_per_ip > 0 && fromIp > conf.max_per_ip) return { code: 421, lines: ['There are too many connections from your internet address.'] };
   return null;
@@ -61,7 +67,7 @@ export function startFtpServer(opts: FtpServerOptions): FtpServerHandle {
     (sock) => {
       const conn = sock.conn;
       const sameIp = (perIp.get(sock.remoteIp) ?? 0) + 1;
-      const refusal = limitReply(conf, live.size + 1, sameIp);
+      const refusal = refusalAtConnect(conf, opts.style, live.size + 1, sameIp);
       if (refusal) {
         trace.emit({ kind: 'ftp', host: hostId, client: clientOf(conn), conn, dir: 'reply', text: replyTraceText(refusal) });
         sock.send(latin1(encodeReplyText(refusal)));
