@@ -84,3 +84,46 @@ test('presenter mode on a phone', async ({ browser }) => {
   await page.screenshot({ path: 'screenshots/presenter-phone.png' });
   await ctx.close();
 });
+
+test('presenter at 1280×720: the step line keeps its height through NAT steps, so the canvas keeps its zoom; "more" shows the whole line', async ({ page }) => {
+  await page.goto('./#/scenario/passive-server-firewall-drop/step/0?mode=presenter');
+  const line = page.getByTestId('step-line');
+  const topo = page.getByTestId('topology');
+  await expect(page.getByTestId('position')).toContainText('step 1 of');
+  const seen: { kind: string; h: number; zoom: string }[] = [];
+  for (let i = 0; i < 10; i++) {
+    await expect(page.getByTestId('position')).toContainText(`step ${i + 1} of`);
+    // (after the frame in which the line measured itself)
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    seen.push({ kind: (await line.getAttribute('data-kind'))!, h: (await line.boundingBox())!.height, zoom: (await topo.getAttribute('data-zoom'))! });
+    await page.keyboard.press('ArrowRight');
+  }
+  // NAT rewrites (five lines of text in the room's type) and plain packets among them.
+  expect(seen.map((s) => s.kind)).toContain('nat');
+  expect(seen.map((s) => s.kind)).toContain('send');
+  expect(new Set(seen.map((s) => Math.round(s.h))).size).toBe(1);
+  expect(new Set(seen.map((s) => s.zoom)).size).toBe(1);
+  // Three lines of 26 px type.
+  expect(seen[0]!.h).toBeGreaterThanOrEqual(3 * 26 * 1.3);
+
+  // Back on a NAT step: its text is cut, and "more" shows all of it; "less" cuts it again.
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await expect(line).toHaveAttribute('data-kind', 'nat');
+  const more = line.getByTestId('step-more');
+  await expect(more).toHaveText('more');
+  const cutH = (await line.boundingBox())!.height;
+  await more.click();
+  await expect(more).toHaveText('less');
+  await expect.poll(async () => (await line.boundingBox())!.height).toBeGreaterThan(cutH + 20);
+  const whole = await line.evaluate((el) => [...el.querySelectorAll<HTMLElement>('.head, .detail')].every((e) => e.scrollHeight <= e.clientHeight + 1));
+  expect(whole).toBe(true);
+  await more.click();
+  await expect.poll(async () => Math.round((await line.boundingBox())!.height)).toBe(Math.round(cutH));
+  // Opened, then the next step: that step starts cut again.
+  await more.click();
+  await expect(more).toHaveText('less');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('position')).toContainText('step 3 of');
+  await expect.poll(async () => Math.round((await line.boundingBox())!.height)).toBe(Math.round(cutH));
+});
