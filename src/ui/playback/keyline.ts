@@ -4,10 +4,11 @@
  * DROP and REJECT are told apart in words and symbols, not by colour: a DROP is silent (⧖,
  * the sender hears nothing and retries until it gives up), a REJECT answers at once (⛔).
  */
-import { describePacket, nameDevice, reasonBesideName, type Trace } from '../../core/index';
+import { nameDevice, reasonBesideName, type Trace } from '../../core/index';
 import { packetLabel, payloadText } from './label';
 import { decodePacket } from '../../core/index';
 import { portArithmetic } from '../../teach/arithmetic';
+import { natLine } from './natLine';
 
 export interface KeyLine {
   kind: 'send' | 'drop' | 'reject' | 'refused' | 'nat' | 'transfer' | 'none';
@@ -75,8 +76,7 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names, opts: { 
         kind: 'nat',
         icon: '⇄',
         who: n(e.device),
-        text: `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`,
-        detail: `before ${describePacket(e.before)} · after ${describePacket(e.after)}`,
+        ...natLine(e),
       };
     case 'transfer':
       return { kind: 'transfer', icon: e.ok ? '✓' : '✗', who: n(e.client), text: `${e.command}: ${e.ok ? 'done' : 'failed'}`, detail: e.note };
