@@ -35,9 +35,10 @@ export {
 export { runScenario, type RunResult } from './runScenario';
 export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation, type SimulateOptions } from './run/simulate';
 export { explain } from './explain/explain';
-export type { ConnectionInfo, NetfilterVerdict, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
+export type { ConnectionInfo, DropCause, DropHow, NetfilterVerdict, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
+export { refusalAfterName, refusalBesideName, refusalNamed, type Refusal } from './sim/refusal';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';
-export { culpritDetail, nameDevice, nameWithId, reasonAfterName, reasonBesideName } from './explain/names';
+export { culpritDetail, nameWithId } from './explain/names';
 export { clientCapabilities, noPassiveReason, passiveSuggestion, type ClientCapabilities } from './explain/capabilities';
 export { simTime, type SimTime } from './sim/scheduler';
 

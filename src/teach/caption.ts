@@ -3,7 +3,7 @@
  * beginner reads ("The server answers PASV: it will wait for a connection on port 50069
  * (195×256+149)"), a drop with its reason, a NAT rewrite, a transfer's end. Pure.
  */
-import { decodePacket, describePacket, type Trace } from '../core/index';
+import { decodePacket, describePacket, refusalAfterName, type Trace } from '../core/index';
 import { portArithmetic } from './arithmetic';
 import { glossaryEntry } from './glossary';
 import { plainText } from './markup';
@@ -21,7 +21,7 @@ export function stepCaption(trace: Trace, eventIndex: number, opts: { hideNumber
   const tail = (s: string) => (opts.hop === false ? '' : ` (${s})`);
   switch (e.kind) {
     case 'drop':
-      return `${nm(e.device)} ${e.how === 'reject' ? 'refuses' : 'drops'} the packet: ${e.reason}`;
+      return `${nm(e.device)} ${e.how === 'reject' ? 'refuses' : 'drops'} the packet: ${refusalAfterName(e)}`;
     case 'nat':
       return `${nm(e.device)} rewrites the packet (${e.what}): ${e.note}`;
     case 'transfer':

@@ -13,8 +13,8 @@ import { effectivePasvRange } from '../ftp/vsftpd/conf';
 import type { RunReports } from '../run/engine';
 import type { Scenario } from '../scenario/types';
 import type { Trace, TraceEvent } from '../sim/trace';
-import type { Culprit, FailureKind, TransferResult, Verdict } from './verdict';
-import { nameDevice } from './names';
+import type { Culprit, CulpritDrop, FailureKind, TransferResult, Verdict } from './verdict';
+import { refusalNamed } from '../sim/refusal';
 import { ALL_CAPABILITIES, clientCapabilities, passiveSuggestion, type ClientCapabilities } from './capabilities';
 
 /** Facts about the scenario the explanations refer to. */
@@ -68,14 +68,14 @@ const REJECT_ANSWER: Record<RejectWith, string> = {
  * canvas names it. A firewall's decision is built from the event's fields (the chain, the rule
  * number or the policy, the target and its answer); a packet addressed to a router itself is
  * said for a beginner: the router received it, no program there listens on the port, so it
- * refused the connection. Other reasons (no route, TTL) are the simulator's own words.
+ * refused the connection. Other reasons (no route, TTL) are the drop's sentence (sim/refusal.ts) with the name.
  */
 function reasonOf(ctx: Pick<ExplainContext, 'names'>, e: DropEvent): string {
   const name = nameOf(ctx, e.device);
   if (e.how === 'no-socket')
     return `it was addressed to ${name} itself (no rule there forwards that port on), and no program on the router listens on that port, so the router refused it`;
   const w = e.where;
-  if (!w) return nameDevice(e.reason, e.device, name);
+  if (!w) return refusalNamed(e, name);
   const chain = `its ${w.chain} chain${w.table === 'filter' ? '' : ` in the ${w.table} table`}`;
   if (w.by === 'conntrack') return `${name} dropped it: ${w.why ?? 'connection tracking dropped it'}`;
   if (w.by === 'policy') return `${name} dropped it: no rule of ${chain} accepted it, so the chain's policy (DROP) applied`;
@@ -155,10 +155,12 @@ function dialledIp(trace: Trace, conn: string): string | null {
   return c ? c.dialled.split(':')[0]! : null;
 }
 
+/** The device and rule of a drop, with the drop's fields (its sentences are built from them); `policy`/`setting` keep its sentence with the device's id for the JSON. */
 function culpritOf(d: DropEvent): Culprit {
-  if (d.rule) return { device: d.device, rule: d.rule };
-  if (d.how === 'drop' || d.how === 'helper') return { device: d.device, rule: null, policy: d.reason };
-  return { device: d.device, rule: null, setting: d.reason };
+  const drop: CulpritDrop = d.where ? { how: d.how, where: d.where } : { how: d.how, cause: d.cause };
+  if (d.rule) return { device: d.device, rule: d.rule, drop };
+  if (d.how === 'drop' || d.how === 'helper') return { device: d.device, rule: null, policy: d.reason, drop };
+  return { device: d.device, rule: null, setting: d.reason, drop };
 }
 
 function fixForDataDrop(ctx: ExplainContext, d: DropEvent, port: number | null, role: 'control' | 'data', active: boolean): string {

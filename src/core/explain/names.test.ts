@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadScenario, runScenario } from '../index';
-import { culpritDetail, nameDevice, nameWithId, reasonAfterName, reasonBesideName } from './names';
+import { culpritDetail, nameWithId } from './names';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { formatVerdict } from '../../cli/format';
 
@@ -16,11 +16,7 @@ function verdictOf(id: string) {
 }
 
 describe('device names', () => {
-  it('renames whole ids only', () => {
-    expect(nameDevice('Dropped by server-edge, the FORWARD chain’s policy', 'server-edge', 'Server firewall')).toBe('Dropped by Server firewall, the FORWARD chain’s policy');
-    expect(nameDevice('nothing listens on server at that port', 'server', 'FTP server')).toBe('nothing listens on FTP server at that port');
-    expect(nameDevice('server-edge and ftp-server', 'server', 'FTP server')).toBe('server-edge and ftp-server');
-    expect(nameDevice('a $& b', 'a', '$1')).toBe('$1 $& b');
+  it('the command line names a device with its id', () => {
     expect(nameWithId('server-edge', 'Server firewall')).toBe('Server firewall (server-edge)');
     expect(nameWithId('server', undefined)).toBe('server');
   });
@@ -35,45 +31,33 @@ describe('device names', () => {
     expect(text).toContain(name);
     expect(text).not.toMatch(new RegExp(`(?<![\\w-])${deviceId}(?![\\w-])`));
   });
-
-  it('a refusal reason shown after its device drops the repeated "by <device>"', () => {
-    expect(reasonAfterName('Dropped by server-edge, the FORWARD chain’s policy', 'server-edge')).toBe('dropped by the FORWARD chain’s policy');
-    expect(reasonAfterName('Rejected by crouter, rule 2 of filter/FORWARD: -j REJECT', 'crouter')).toBe('rejected by rule 2 of filter/FORWARD: -j REJECT');
-    // Another device's reason, or text not in that form, is left as it is.
-    expect(reasonAfterName('Dropped by server-edge-2, the INPUT chain’s policy', 'server-edge')).toBe('Dropped by server-edge-2, the INPUT chain’s policy');
-    expect(reasonAfterName('nothing listens here on server', 'server')).toBe('nothing listens here on server');
-  });
 });
 
 describe('a reason shown once, after its device', () => {
-  it('every reason form that names its device drops the device', () => {
-    const cases: [string, string, string][] = [
-      [
-        'nothing listens on server-edge at that port, so it answers with RST (TCP) or ICMP port unreachable',
-        'server-edge',
-        'nothing listens at that port, so it answers with RST (TCP) or ICMP port unreachable',
-      ],
-      ['server-edge has no route to 10.0.0.10', 'server-edge', 'no route to 10.0.0.10'],
-      ['client is not 10.0.0.10 and does not forward', 'client', 'not 10.0.0.10, and it does not forward'],
-      ['TTL expired at core (a routing loop?)', 'core', 'TTL expired (a routing loop?)'],
-    ];
-    for (const [text, id, out] of cases) expect(reasonAfterName(text, id)).toBe(out);
-    // Whole ids only: server's reason is not server-edge's.
-    expect(reasonAfterName('nothing listens on server-edge at that port', 'server')).toBe('nothing listens on server-edge at that port');
-    expect(reasonBesideName('Dropped by server-edge, the FORWARD chain’s policy', 'server-edge')).toBe('Dropped by the FORWARD chain’s policy');
-  });
-
   it('a label that starts with its id is not followed by the id again', () => {
     expect(nameWithId('testbox2', 'testbox2 (FileZilla Server)')).toBe('testbox2 (FileZilla Server)');
     expect(nameWithId('server', 'testbox2')).toBe('testbox2 (server)');
   });
 
-  it('culpritDetail: a setting that is a simulator reason is a reason, without the device', () => {
-    expect(culpritDetail({ device: 'server-edge', rule: null, setting: 'nothing listens on server-edge at that port, so …' })).toEqual({
+  it('culpritDetail: a dropped packet is said from the drop’s fields, without the device; a setting as it is', () => {
+    // The texts kept for the JSON (with the id) are not what the line says: it is built from `drop`.
+    expect(culpritDetail({ device: 'server-edge', rule: null, setting: 'kept for the JSON', drop: { how: 'no-socket', cause: { kind: 'closed-port', port: 50044 } } })).toEqual({
       kind: 'reason',
-      text: 'nothing listens at that port, so …',
+      text: 'nothing listens at that port, so it answers with RST (TCP) or ICMP port unreachable',
+    });
+    expect(
+      culpritDetail({ device: 'edge', rule: null, policy: 'kept', drop: { how: 'drop', where: { table: 'filter', chain: 'FORWARD', by: 'policy', target: 'DROP' } } }),
+    ).toEqual({
+      kind: 'policy',
+      text: "dropped by the FORWARD chain's policy",
+    });
+    expect(culpritDetail({ device: 'edge', rule: null, setting: 'kept', drop: { how: 'no-route', cause: { kind: 'no-route', dst: '10.0.0.10' } } })).toEqual({
+      kind: 'reason',
+      text: 'no route to 10.0.0.10',
     });
     expect(culpritDetail({ device: 'server', rule: null, setting: 'pasv_address unset' })).toEqual({ kind: 'setting', text: 'pasv_address unset' });
+    // A setting that names a field after the device's id is not a sentence about the device: left whole.
+    expect(culpritDetail({ device: 'server', rule: null, setting: 'local_enable / server.users' })).toEqual({ kind: 'setting', text: 'local_enable / server.users' });
   });
 
   // Every built-in's failures, as the CLI prints them: the where line names the device once by its

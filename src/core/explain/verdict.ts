@@ -2,7 +2,7 @@
  * The outcome of a run, as the verdict panel and the CLI's --json show it.
  * Keep this shape stable: the CLI documents it.
  */
-import type { RuleRef } from '../sim/trace';
+import type { DropFacts, DropHow, RuleRef } from '../sim/trace';
 
 export type FailureKind =
   /**
@@ -39,7 +39,17 @@ export interface Culprit {
   policy?: string;
   /** A setting responsible, e.g. `pasv_address` unset, or the helper's `ports=`. */
   setting?: string;
+  /**
+   * When a dropped or refused packet made the transfer fail: the drop's fields, as the trace's
+   * drop event has them (`where` for a netfilter verdict, `cause` for no route, nothing
+   * listening, TTL). `policy`/`setting` then hold its sentence with the device's id; a line
+   * that names the device builds its own from these fields (explain/names.ts culpritDetail).
+   */
+  drop?: CulpritDrop;
 }
+
+/** A drop's fields in a culprit (its rule is the culprit's `rule`). */
+export type CulpritDrop = { how: DropHow } & DropFacts;
 
 export interface TransferResult {
   client: string;

@@ -137,7 +137,9 @@ describe('built-in scenarios through the simulator', () => {
     expect(f.clientSees).toContain('425 Failed to establish connection.');
     expect(f.explanation).toMatch(/answered by an ICMP error \(Server router has no route there: network unreachable\): it gave up at once/);
     const drop = r.trace.events[f.step]!;
-    expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'no-route' });
+    // The address with no route is a field (the PORT address), and the culprit carries it.
+    expect(drop).toMatchObject({ kind: 'drop', device: 'server-edge', how: 'no-route', cause: { kind: 'no-route', dst: '192.168.1.100' } });
+    expect(f.culprit).toMatchObject({ device: 'server-edge', rule: null, drop: { how: 'no-route', cause: { kind: 'no-route', dst: '192.168.1.100' } } });
     // At once: the 425 follows the server's SYN within the link latencies, not after a time-out.
     const reply = r.trace.events.findIndex((e, i) => i > f.step && e.kind === 'ftp' && e.text.startsWith('425'));
     expect(r.trace.events[reply]!.t - drop.t).toBeLessThan(100_000);

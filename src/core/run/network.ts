@@ -12,7 +12,8 @@ import { packetInfo } from '../net/packetInfo';
 import { rejectReply } from '../net/reject';
 import { lookupRoute, type RouteChoice, type StaticRoute } from '../net/routing';
 import type { Scheduler } from '../sim/scheduler';
-import type { NetfilterVerdict, RuleRef, TraceRecorder } from '../sim/trace';
+import { refusalNamed } from '../sim/refusal';
+import type { DropCause, DropHow, NetfilterVerdict, RuleRef, TraceRecorder } from '../sim/trace';
 
 export interface IfaceSpec {
   name: string;
@@ -95,9 +96,7 @@ export class Network {
         device: d.id,
         packetId: meta.packetId,
         conn: meta.conn,
-        how: 'no-route',
-        reason: `${d.id} has no route to ${formatIpv4(ip.dst)}`,
-        rule: null,
+        ...refusal('no-route', { kind: 'no-route', dst: formatIpv4(ip.dst) }, d.id),
       });
       return;
     }
@@ -126,9 +125,7 @@ export class Network {
         device: d.id,
         packetId: meta.packetId,
         conn: meta.conn,
-        how: 'no-route',
-        reason: `nothing on ${hop.iface.segment} answers for ${formatIpv4(hop.nextHop)} (ARP failed)`,
-        rule: null,
+        ...refusal('no-route', { kind: 'no-neighbour', segment: hop.iface.segment, nextHop: formatIpv4(hop.nextHop) }, d.id),
       });
       if (d.kind === 'router') this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.HOST, meta);
       return;
@@ -152,9 +149,7 @@ export class Network {
         device: d.id,
         packetId: meta.packetId,
         conn: meta.conn,
-        how: 'no-socket',
-        reason: `${d.id} is not ${formatIpv4(ip.dst)} and does not forward`,
-        rule: null,
+        ...refusal('no-socket', { kind: 'not-addressed', dst: formatIpv4(ip.dst) }, d.id),
       });
       return;
     }
@@ -182,7 +177,7 @@ export class Network {
     if (!ip) return;
     const own = d.ifaces.some((i) => i.ip === ip.dst);
     if (ip.ttl <= 1 && !own) {
-      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how: 'ttl', reason: `TTL expired at ${d.id} (a routing loop?)`, rule: null });
+      this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, ...refusal('ttl', { kind: 'ttl' }, d.id) });
       this.icmpBack(d, bytes, ICMP_TYPE.TIME_EXCEEDED, 0, meta);
       return;
     }
@@ -214,9 +209,7 @@ export class Network {
         device: d.id,
         packetId: meta.packetId,
         conn: meta.conn,
-        how: 'no-route',
-        reason: `${d.id} has no route to ${formatIpv4(dst.dst)}`,
-        rule: null,
+        ...refusal('no-route', { kind: 'no-route', dst: formatIpv4(dst.dst) }, d.id),
       });
       this.icmpBack(d, bytes, ICMP_TYPE.DEST_UNREACH, UNREACH_CODE.NET, meta);
       return;
@@ -230,16 +223,14 @@ export class Network {
    * unreachable.
    */
   private closedPort(d: Device, inIface: IfaceSpec, bytes: Uint8Array, meta: PacketMeta): void {
+    const p = packetInfo(bytes);
     this.trace.emit({
       kind: 'drop',
       device: d.id,
       packetId: meta.packetId,
       conn: meta.conn,
-      how: 'no-socket',
-      reason: `nothing listens on ${d.id} at that port, so it answers with RST (TCP) or ICMP port unreachable`,
-      rule: null,
+      ...refusal('no-socket', { kind: 'closed-port', port: p?.dport ?? null }, d.id),
     });
-    const p = packetInfo(bytes);
     if (!p) return;
     // From the address the packet was sent to (one of the router's, maybe an extra one on the
     // interface, not the interface's first): icmp_send answers a local packet from its daddr.
@@ -264,17 +255,8 @@ export class Network {
     };
     if (c?.rejectWith) where.rejectWith = c.rejectWith;
     if (!c) where.why = r.why ?? 'connection tracking dropped it';
-    const said = rule ? `rule ${rule.index} of ${rule.table}/${rule.chain}: ${rule.text}` : c ? `the ${where.chain} chain's policy` : where.why;
-    this.trace.emit({
-      kind: 'drop',
-      device: d.id,
-      packetId: meta.packetId,
-      conn: meta.conn,
-      how: r.verdict === 'reject' ? 'reject' : c ? 'drop' : 'helper',
-      reason: `${r.verdict === 'reject' ? 'Rejected' : 'Dropped'} by ${d.id}, ${said}`,
-      rule,
-      where,
-    });
+    const how = r.verdict === 'reject' ? 'reject' : c ? 'drop' : 'helper';
+    this.trace.emit({ kind: 'drop', device: d.id, packetId: meta.packetId, conn: meta.conn, how, reason: refusalNamed({ how, rule, where }, d.id), rule, where });
     if (r.verdict === 'reject' && r.reply) this.emitLocal(d, r.reply, { packetId: this.trace.newPacketId(), conn: meta.conn });
   }
 
@@ -304,6 +286,11 @@ export class Network {
     d.routeCache.set(dst, hop);
     return hop;
   }
+}
+
+/** A drop no firewall decided: its cause as fields, and the trace's sentence (with the device's id) built from them. */
+function refusal(how: DropHow, cause: DropCause, deviceId: string) {
+  return { how, cause, rule: null, reason: refusalNamed({ how, cause, rule: null }, deviceId) };
 }
 
 function nfEventToTrace(device: string, packetId: number, e: NfEvent) {

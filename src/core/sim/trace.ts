@@ -59,6 +59,24 @@ export interface NetfilterVerdict {
   why?: string;
 }
 
+export type DropHow = 'drop' | 'reject' | 'no-route' | 'ttl' | 'no-socket' | 'helper';
+
+/**
+ * Why a packet went no further where no firewall decided it, as fields: no route to `dst`; no
+ * device on the segment answering ARP for the next hop; a host that received a packet for an
+ * address not its own (it does not forward); a packet for a router itself, at a port nothing
+ * listens on (`port`: the TCP or UDP destination port, null for other packets); the TTL ran out.
+ */
+export type DropCause =
+  | { kind: 'no-route'; dst: string }
+  | { kind: 'no-neighbour'; segment: string; nextHop: string }
+  | { kind: 'not-addressed'; dst: string }
+  | { kind: 'closed-port'; port: number | null }
+  | { kind: 'ttl' };
+
+/** What decided a drop: a netfilter verdict (`where`), or another cause (`cause`). Exactly one. */
+export type DropFacts = { where: NetfilterVerdict; cause?: never } | { cause: DropCause; where?: never };
+
 interface Base {
   /** Simulated time in microseconds. */
   t: SimTime;
@@ -99,18 +117,20 @@ export type TraceEvent = Base &
         rule: RuleRef | null;
         ctState: string;
       }
-    | {
-        /** A packet was dropped or refused here; `reason` says why in plain words. */
+    | ({
+        /**
+         * A packet was dropped or refused here. Its sentences are built from its fields
+         * (sim/refusal.ts): `where` for a netfilter verdict, `cause` for any other drop.
+         */
         kind: 'drop';
         device: string;
         packetId: number;
         conn?: string;
-        how: 'drop' | 'reject' | 'no-route' | 'ttl' | 'no-socket' | 'helper';
+        how: DropHow;
+        /** The sentence naming the device by id ("Dropped by server-edge, …"), for the CLI's trace and JSON. */
         reason: string;
         rule: RuleRef | null;
-        /** For a netfilter verdict: what decided, as fields (the learner's sentence is built from them). */
-        where?: NetfilterVerdict;
-      }
+      } & DropFacts)
     | {
         kind: 'nat';
         device: string;

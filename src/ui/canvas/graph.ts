@@ -5,7 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/svelte';
 import { MarkerType } from '@xyflow/svelte';
-import { decodePacket, describePacket, nameDevice, reasonBesideName, type Trace, type TraceEvent } from '../../core/index';
+import { decodePacket, describePacket, refusalBesideName, type Trace, type TraceEvent } from '../../core/index';
 import type { VisibleConnection } from '../playback/context';
 import { packetLabel, payloadText } from '../playback/label';
 import { COLUMN_WIDTH, NODE_W, ROW_HEIGHT, V_COLUMN_WIDTH, V_ROW_COMPACT, V_ROW_HEIGHT, nodeHeight, type DeviceView, type LinkView, type Orientation } from './layout';
@@ -407,7 +407,8 @@ export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]
     const l = linkBetween(links, e.device, e.to);
     if (l) packet = { link: l.id, mark: { at: 0.5, forward: l.source === e.device, label: packetLabel(e.bytes), refused: null, orient: 'horizontal' } };
   } else if (e.kind === 'drop') {
-    states.set(e.device, { state: 'dropped', drop: { how: e.how, reason: e.reason, rule: e.rule ? e.rule.text : null } });
+    // The callout is under the device's name: the reason does not name it again.
+    states.set(e.device, { state: 'dropped', drop: { how: e.how, reason: refusalBesideName(e), rule: e.rule ? e.rule.text : null } });
     const hop = lastSend(trace, eventIndex, e.packetId);
     const l = hop && linkBetween(links, hop.device, e.device);
     if (hop && l) {
@@ -441,10 +442,9 @@ function lastSend(trace: Trace, before: number, packetId: number): Extract<Trace
 }
 
 /** What the current step did at one device: its state, and the refusal or rewrite to call out. */
-export function deviceStep(d: Pick<DeviceView, 'id' | 'label'>, states: Map<string, Partial<DeviceData>>): Pick<DeviceData, 'state' | 'drop' | 'nat'> {
+export function deviceStep(d: Pick<DeviceView, 'id'>, states: Map<string, Partial<DeviceData>>): Pick<DeviceData, 'state' | 'drop' | 'nat'> {
   const s = states.get(d.id);
-  // The callout names the device as its title does (reasons are written with ids).
-  return { state: s?.state ?? 'idle', drop: s?.drop && { ...s.drop, reason: nameDevice(reasonBesideName(s.drop.reason, d.id), d.id, d.label) }, nat: s?.nat };
+  return { state: s?.state ?? 'idle', drop: s?.drop, nat: s?.nat };
 }
 
 export function buildNodes(devices: DeviceView[], states: Map<string, Partial<DeviceData>>, orient: Orientation = 'horizontal'): Node<DeviceData>[] {

@@ -3,11 +3,11 @@
  * fails for some seeds only, and the summary says which passive ports were blocked.
  */
 import { describe, expect, it } from 'vitest';
-import type { ScenarioFile } from '../../core/index';
+import type { Culprit, ScenarioFile } from '../../core/index';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { seedRequests, type RunOutcome } from '../state/runner';
 import { runDirect } from '../state/work';
-import { SUMMARY_SEEDS, nextSeed, parseSeed, seedOf, summariseSeeds } from './seeds';
+import { SUMMARY_SEEDS, nextSeed, parseSeed, seedOf, summariseSeeds, type SeedResult } from './seeds';
 
 const file = (id: string) => BUILTIN_SCENARIOS.find((b) => b.id === id)!.json as ScenarioFile;
 const runSeeds = (f: ScenarioFile) => seedRequests(f, SUMMARY_SEEDS).map((req, i) => ({ seed: SUMMARY_SEEDS[i]!, outcome: runDirect(req) as RunOutcome }));
@@ -43,6 +43,41 @@ describe('seeds', () => {
     expect(s.details).toContain(`Dropped by Server firewall, the FORWARD chain's policy (${s.failed.length} of ${s.failed.length} failed seeds).`);
     expect(s.details.join('\n')).not.toMatch(/server-edge/);
     expect(s.rows.map((r) => r.seed)).toEqual([...SUMMARY_SEEDS]);
+  });
+
+  it("what stopped a seed: a dropped packet's sentence from its fields, a setting as it is", () => {
+    const failedWith = (seed: number, culprit: Culprit): SeedResult => ({
+      seed,
+      outcome: {
+        kind: 'verdict',
+        events: 1,
+        stoppedEarly: false,
+        wallMs: 0,
+        verdict: {
+          ok: false,
+          budgetExhausted: false,
+          endTime: 0,
+          summary: '',
+          transfers: [{ client: 'client', command: 'ls', ok: false, bytes: 0, failure: { kind: 'refused', step: 0, culprit, clientSees: [], explanation: '', fix: '' } }],
+        },
+      },
+    });
+    const names = new Map([
+      ['server-edge', 'Server firewall'],
+      ['server', 'testbox2'],
+    ]);
+    const s = summariseSeeds(
+      file('seed-incident-pasv-range'),
+      [
+        // The JSON's id sentence is not what the summary says: it is built from `drop`.
+        failedWith(1, { device: 'server-edge', rule: null, setting: 'kept for the JSON', drop: { how: 'no-socket', cause: { kind: 'closed-port', port: 3101 } } }),
+        failedWith(2, { device: 'server', rule: null, setting: 'local_enable / server.users' }),
+      ],
+      names,
+    );
+    expect(s.details).toContain('nothing listens on Server firewall at that port, so it answers with RST (TCP) or ICMP port unreachable (1 of 2 failed seeds).');
+    // "server.users" is a field of the scenario file, not the device "server": not renamed.
+    expect(s.details).toContain('Stopped by testbox2, setting local_enable / server.users (1 of 2 failed seeds).');
   });
 
   it('the fixed range works for all 20 seeds; a cancelled batch says so', () => {

@@ -5,7 +5,7 @@
  * incident (vsftpd's 3001–3300 vs the firewall's 3001–3100) failing only sometimes.
  * Pure: no DOM; the component runs the batch.
  */
-import { nameDevice, type ScenarioFile } from '../../core/index';
+import { refusalNamed, type ScenarioFile } from '../../core/index';
 import type { DataConnFact, RunOutcome } from '../state/runner';
 
 /** The seeds a summary runs: always the same twenty, so two runs of it (and a test) agree. */
@@ -104,13 +104,13 @@ export function summariseSeeds(file: ScenarioFile, results: SeedResult[], names:
     if (failure?.culprit) {
       const c = failure.culprit;
       const who = names.get(c.device) ?? c.device;
-      // "Dropped by Server firewall, the FORWARD chain's policy" as the simulator says it, the device by its display name.
+      // "Dropped by Server firewall, the FORWARD chain's policy": a dropped packet's sentence, the device by its display name.
       const cause = c.rule
         ? `Stopped by ${who}, rule \`${c.rule.text}\``
-        : c.policy
-          ? nameDevice(c.policy, c.device, who)
+        : c.drop
+          ? refusalNamed({ ...c.drop, rule: null }, who)
           : c.setting
-            ? `Stopped by ${who}, setting ${nameDevice(c.setting, c.device, who)}`
+            ? `Stopped by ${who}, setting ${c.setting}`
             : `Stopped by ${who}`;
       causes.set(cause, (causes.get(cause) ?? 0) + 1);
     }

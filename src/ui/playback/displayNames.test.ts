@@ -10,6 +10,7 @@ import { layoutTopology } from '../canvas/layout';
 import { stepPackets } from './context';
 import { keyLine } from './keyline';
 import { stepLabel } from './label';
+import { ladderRows } from './ladder';
 
 const json = BUILTIN_SCENARIOS.find((s) => s.id === 'seed-incident-pasv-range')!.json;
 const loaded = loadScenario(json, 'seed-incident-pasv-range.json');
@@ -43,6 +44,13 @@ describe('display names at the server firewall drop', () => {
     expect(line.who).toBe('Server firewall');
     expect(line.detail).toMatch(/^Dropped by the FORWARD chain's policy\. No answer is sent/);
     expect(line.detail).not.toMatch(bareId);
+  });
+  it('the ladder row names the device by its display name, its title after the name', () => {
+    const [row] = ladderRows(trace, [drop], undefined, nm);
+    expect(row!.text).toBe("DROP (silent): Dropped by Server firewall, the FORWARD chain's policy");
+    expect(row!.title).toBe("✗ DROP at Server firewall: Dropped by the FORWARD chain's policy");
+    // Without names (the CLI's ids), the same sentence with the id.
+    expect(ladderRows(trace, [drop])[0]!.text).toBe("DROP (silent): Dropped by server-edge, the FORWARD chain's policy");
   });
   it("the canvas callout's reason names the device", () => {
     const layout = layoutTopology(scenario);

@@ -4,7 +4,7 @@
  * DROP and REJECT are told apart in words and symbols, not by colour: a DROP is silent (⧖,
  * the sender hears nothing and retries until it gives up), a REJECT answers at once (⛔).
  */
-import { nameDevice, reasonBesideName, type Trace } from '../../core/index';
+import { refusalBesideName, type Trace } from '../../core/index';
 import { packetLabel, payloadText } from './label';
 import { decodePacket } from '../../core/index';
 import { portArithmetic } from '../../teach/arithmetic';
@@ -49,9 +49,8 @@ export function keyLine(trace: Trace, eventIndex: number, names: Names, opts: { 
       return { kind: 'send', icon: '▶', who: `${n(e.device)} → ${n(e.to)}`, text, detail: sum ? sum.text : '' };
     }
     case 'drop': {
-      // The simulator writes its reasons with ids ("Dropped by server-edge, …"); the line names the
-      // device already ("Server firewall:"), so the reason does not again ("Dropped by the FORWARD chain's policy").
-      const reason = nameDevice(reasonBesideName(e.reason, e.device), e.device, n(e.device));
+      // The line names the device already ("Server firewall:"), so the reason does not again ("Dropped by the FORWARD chain's policy").
+      const reason = refusalBesideName(e);
       const rule = e.rule ? `rule ${e.rule.index} of ${e.rule.table}/${e.rule.chain}: ${e.rule.text}` : reason;
       if (e.how === 'drop')
         return {

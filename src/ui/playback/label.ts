@@ -2,7 +2,7 @@
  * One short line per step for the ladder and the canvas marker, read from the packet's
  * bytes through the core's decoder (the UI never builds its own view of a packet).
  */
-import { decodePacket, formatTcpFlags, describeIcmp, nameDevice, reasonBesideName, type TraceEvent } from '../../core/index';
+import { decodePacket, formatTcpFlags, describeIcmp, refusalBesideName, type TraceEvent } from '../../core/index';
 
 const MAX = 60;
 
@@ -42,7 +42,7 @@ export function stepLabel(e: TraceEvent, name: (id: string) => string = (id) => 
     case 'send':
       return packetLabel(e.bytes);
     case 'drop':
-      return `✗ ${e.how.toUpperCase()} at ${name(e.device)}: ${nameDevice(reasonBesideName(e.reason, e.device), e.device, name(e.device))}`;
+      return `✗ ${e.how.toUpperCase()} at ${name(e.device)}: ${refusalBesideName(e)}`;
     case 'nat':
       return `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`;
     case 'transfer':

@@ -1,5 +1,5 @@
 /** Rows of the ladder diagram: one per packet step, placed on the devices' lifelines. */
-import type { Trace } from '../../core/index';
+import { refusalNamed, type Trace } from '../../core/index';
 import { packetLabel, stepLabel } from './label';
 import { fullPacketText } from './keyline';
 
@@ -28,21 +28,21 @@ export interface LadderRow {
   ok: boolean;
 }
 
-export function ladderRows(trace: Trace, steps: readonly number[], colW: number = COL): LadderRow[] {
-  return steps.map(ladderRowMaker(trace, colW));
+export function ladderRows(trace: Trace, steps: readonly number[], colW: number = COL, name: (id: string) => string = (id) => id): LadderRow[] {
+  return steps.map(ladderRowMaker(trace, colW, name));
 }
 
 /**
  * One row at a time: `(eventIndex, step) => row`. The ladder makes only the rows it shows (a
  * long transfer has thousands, each decoding its packet), when they are first scrolled into view.
  */
-export function ladderRowMaker(trace: Trace, colW: number = COL): (ev: number, step: number) => LadderRow {
+export function ladderRowMaker(trace: Trace, colW: number = COL, name: (id: string) => string = (id) => id): (ev: number, step: number) => LadderRow {
   const col = new Map(trace.devices.map((d, i) => [d, i]));
   const role = new Map(trace.connections.map((c) => [c.id, c.role]));
   const center = (i: number) => i * colW + colW / 2;
   return (ev, step): LadderRow => {
     const e = trace.events[ev]!;
-    const base = { step, t: e.t, from: null, to: null, at: null, conn: 'none' as const, ok: true, title: stepLabel(e), anchor: 'middle' as const };
+    const base = { step, t: e.t, from: null, to: null, at: null, conn: 'none' as const, ok: true, title: stepLabel(e, name), anchor: 'middle' as const };
     if (e.kind === 'send') {
       const from = col.get(e.device) ?? 0;
       const to = col.get(e.to) ?? from;
@@ -55,12 +55,12 @@ export function ladderRowMaker(trace: Trace, colW: number = COL): (ev: number, s
       const rightHalf = lo + hi > trace.devices.length * colW;
       const anchor = !wide ? 'middle' : rightHalf ? 'end' : 'start';
       const textX = anchor === 'middle' ? (lo + hi) / 2 : anchor === 'start' ? lo + 4 : hi - 4;
-      return { ...base, kind: 'send', from, to, conn: (e.conn && role.get(e.conn)) || 'none', text, textX, anchor, title: `${e.device} → ${e.to}: ${text}` };
+      return { ...base, kind: 'send', from, to, conn: (e.conn && role.get(e.conn)) || 'none', text, textX, anchor, title: `${name(e.device)} → ${name(e.to)}: ${text}` };
     }
     if (e.kind === 'drop') {
       const at = col.get(e.device) ?? 0;
       const how = e.how === 'drop' ? 'DROP (silent)' : e.how === 'reject' ? 'REJECT (answered)' : e.how.toUpperCase();
-      const text = `${how}: ${e.rule ? e.rule.text : e.reason}`;
+      const text = `${how}: ${e.rule ? e.rule.text : refusalNamed(e, name(e.device))}`;
       return { ...base, kind: 'drop', at, text, ...placeAt(center(at), text, trace.devices.length * colW) };
     }
     if (e.kind === 'nat') {

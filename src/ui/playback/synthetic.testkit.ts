@@ -4,7 +4,7 @@
  * firewall. It exercises every step kind; it is not a claim about network behaviour —
  * real runs come from the core's runScenario.
  */
-import { encodeTcpPacket, parseIpv4, type Ipv4, type Trace, type TraceEvent, type TraceEventInput, type Verdict } from '../../core/index';
+import { encodeTcpPacket, parseIpv4, refusalNamed, type Ipv4, type Refusal, type Trace, type TraceEvent, type TraceEventInput, type Verdict } from '../../core/index';
 
 const ip = (s: string) => parseIpv4(s) as Ipv4;
 const enc = new TextEncoder();
@@ -25,15 +25,15 @@ export function syntheticRun(): { trace: Trace; verdict: Verdict } {
     for (let i = from; i !== to; i += dir) {
       if (drop && i === drop.at) {
         emit({ kind: 'recv', device: path[i]!, iface: 'eth1', packetId: id, conn, bytes, from: path[i - dir]! });
-        return emit({
-          kind: 'drop',
-          device: path[i]!,
-          packetId: id,
-          conn,
-          how: drop.how,
-          reason: 'FORWARD chain policy DROP',
-          rule: drop.how === 'reject' ? { table: 'filter', chain: 'FORWARD', index: 3, line: 9, text: '-A FORWARD -j REJECT --reject-with icmp-host-prohibited' } : null,
-        });
+        const refusal: Refusal =
+          drop.how === 'reject'
+            ? {
+                how: 'reject',
+                rule: { table: 'filter', chain: 'FORWARD', index: 3, line: 9, text: '-A FORWARD -j REJECT --reject-with icmp-host-prohibited' },
+                where: { table: 'filter', chain: 'FORWARD', by: 3, target: 'REJECT', rejectWith: 'icmp-host-prohibited' },
+              }
+            : { how: 'drop', rule: null, where: { table: 'filter', chain: 'FORWARD', by: 'policy', target: 'DROP' } };
+        return emit({ kind: 'drop', device: path[i]!, packetId: id, conn, ...refusal, reason: refusalNamed(refusal, path[i]!) });
       }
       if (i !== from) emit({ kind: 'recv', device: path[i]!, iface: 'eth0', packetId: id, conn, bytes, from: path[i - dir]! });
       emit({ kind: 'send', device: path[i]!, iface: 'eth0', packetId: id, conn, bytes, to: path[i + dir]! });
