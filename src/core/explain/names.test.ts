@@ -43,7 +43,7 @@ describe('a reason shown once, after its device', () => {
     // The texts kept for the JSON (with the id) are not what the line says: it is built from `drop`.
     expect(culpritDetail({ device: 'server-edge', rule: null, setting: 'kept for the JSON', drop: { how: 'no-socket', cause: { kind: 'closed-port', port: 50044 } } })).toEqual({
       kind: 'reason',
-      text: 'nothing listens at that port, so it answers with RST (TCP) or ICMP port unreachable',
+      text: 'nothing listens at port 50044, so it answers with RST (TCP) or ICMP port unreachable',
     });
     expect(
       culpritDetail({ device: 'edge', rule: null, policy: 'kept', drop: { how: 'drop', where: { table: 'filter', chain: 'FORWARD', by: 'policy', target: 'DROP' } } }),

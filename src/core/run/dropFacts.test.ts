@@ -76,7 +76,7 @@ describe('drop facts, set where the network decides', () => {
   it('a packet for the router itself, at a port nothing listens on: closed-port, with the port', () => {
     const d = lab().send('c', '10.1.0.1', '10.1.0.254', 2121);
     expect(d).toMatchObject({ device: 'r', how: 'no-socket', cause: { kind: 'closed-port', port: 2121 } });
-    expect(d?.reason).toBe('nothing listens on r at that port, so it answers with RST (TCP) or ICMP port unreachable');
+    expect(d?.reason).toBe('nothing listens on r at port 2121, so it answers with RST (TCP) or ICMP port unreachable');
   });
 
   it('a TTL that runs out at a router: ttl', () => {

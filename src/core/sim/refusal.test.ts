@@ -55,8 +55,8 @@ const cases: [string, Refusal, string, string][] = [
   [
     'nothing listening at the router',
     { how: 'no-socket', rule: null, cause: { kind: 'closed-port', port: 2121 } },
-    'nothing listens on Server firewall at that port, so it answers with RST (TCP) or ICMP port unreachable',
-    'nothing listens at that port, so it answers with RST (TCP) or ICMP port unreachable',
+    'nothing listens on Server firewall at port 2121, so it answers with RST (TCP) or ICMP port unreachable',
+    'nothing listens at port 2121, so it answers with RST (TCP) or ICMP port unreachable',
   ],
   ['TTL', { how: 'ttl', rule: null, cause: { kind: 'ttl' } }, 'TTL expired at Server firewall (a routing loop?)', 'TTL expired (a routing loop?)'],
 ];

@@ -17,6 +17,8 @@ function decider(w: NetfilterVerdict, rule: RuleRef | null): string {
   return w.why ?? 'connection tracking dropped it';
 }
 
+/** "port 2121", or "that port" when the packet had none to read. */
+const portWords = (port: number | null): string => (port === null ? 'that port' : `port ${port}`);
 const verb = (w: NetfilterVerdict): string => (w.target === 'REJECT' ? 'Rejected' : 'Dropped');
 
 /** The sentence that names the device `name`: "Dropped by Server firewall, the FORWARD chain's policy", "Server router has no route to 10.0.0.10". */
@@ -31,7 +33,7 @@ export function refusalNamed(r: Refusal, name: string): string {
     case 'not-addressed':
       return `${name} is not ${c.dst} and does not forward`;
     case 'closed-port':
-      return `nothing listens on ${name} at that port, so it answers with RST (TCP) or ICMP port unreachable`;
+      return `nothing listens on ${name} at ${portWords(c.port)}, so it answers with RST (TCP) or ICMP port unreachable`;
     case 'ttl':
       return `TTL expired at ${name} (a routing loop?)`;
   }
@@ -49,7 +51,7 @@ export function refusalAfterName(r: Refusal): string {
     case 'not-addressed':
       return `not ${c.dst}, and it does not forward`;
     case 'closed-port':
-      return 'nothing listens at that port, so it answers with RST (TCP) or ICMP port unreachable';
+      return `nothing listens at ${portWords(c.port)}, so it answers with RST (TCP) or ICMP port unreachable`;
     case 'ttl':
       return 'TTL expired (a routing loop?)';
   }

@@ -75,7 +75,7 @@ describe('seeds', () => {
       ],
       names,
     );
-    expect(s.details).toContain('nothing listens on Server firewall at that port, so it answers with RST (TCP) or ICMP port unreachable (1 of 2 failed seeds).');
+    expect(s.details).toContain('nothing listens on Server firewall at port 3101, so it answers with RST (TCP) or ICMP port unreachable (1 of 2 failed seeds).');
     // "server.users" is a field of the scenario file, not the device "server": not renamed.
     expect(s.details).toContain('Stopped by testbox2, setting local_enable / server.users (1 of 2 failed seeds).');
   });
