@@ -40,3 +40,34 @@ for (const { what, w, h, dsf, url } of [
     }
   });
 }
+
+for (const { id, head } of [
+  { id: 'passive-server-firewall-drop', head: /DROP — silent, no answer/ },
+  { id: 'passive-server-firewall-reject', head: /REJECT — refused with an answer/ },
+])
+  test(`a refused packet in a row of devices: its device's callout names it, and nothing lies across the callout (${id})`, async ({ page }) => {
+    await page.goto(`./#/scenario/${id}/step/0`);
+    await expect(page.getByTestId('position')).toContainText('step 1 of');
+    await page.locator('h1').click();
+    await page.keyboard.press('>'); // the first drop
+    const marker = page.getByTestId('packet-marker');
+    await expect(marker).toHaveAttribute('data-state', 'refused');
+    // No pill beside the callout: the dot's symbol and the callout carry the words.
+    await expect(marker.locator('.pill')).toHaveCount(0);
+    const callout = page.locator('.callout.drop');
+    await expect(callout).toHaveText(head);
+    await expect(callout.getByTestId('callout-packet')).toHaveText('the packet: SYN');
+    // What is on top at points across the callout's first two lines is the callout.
+    const covered = await callout.evaluate((c) => {
+      const r = c.getBoundingClientRect();
+      const out: string[] = [];
+      for (const fy of [0.15, 0.4])
+        for (let i = 1; i < 10; i++) {
+          const [x, y] = [r.left + (r.width * i) / 10, r.top + r.height * fy];
+          const top = document.elementFromPoint(x, y);
+          if (top && !c.contains(top)) out.push(`${Math.round(x)},${Math.round(y)}: ${top.className || top.tagName}`);
+        }
+      return out;
+    });
+    expect(covered).toEqual([]);
+  });

@@ -19,7 +19,8 @@ export interface DeviceData extends Record<string, unknown> {
   align: 'left' | 'center' | 'right';
   orient: Orientation;
   /** Set when this device refused the current packet. */
-  drop?: { how: string; reason: string; rule: string | null };
+  /** `packet`: the refused packet's label, shown in the callout (the pill is left out beside it). */
+  drop?: { how: string; reason: string; rule: string | null; packet?: string };
   /** Set when this device rewrote the current packet. */
   nat?: { before: string; after: string; note: string };
 }
@@ -408,8 +409,11 @@ export function currentMarks(trace: Trace, eventIndex: number, links: LinkView[]
     if (l) packet = { link: l.id, mark: { at: 0.5, forward: l.source === e.device, label: packetLabel(e.bytes), refused: null, orient: 'horizontal' } };
   } else if (e.kind === 'drop') {
     // The callout is under the device's name: the reason does not name it again.
-    states.set(e.device, { state: 'dropped', drop: { how: e.how, reason: refusalBesideName(e), rule: e.rule ? e.rule.text : null } });
     const hop = lastSend(trace, eventIndex, e.packetId);
+    states.set(e.device, {
+      state: 'dropped',
+      drop: { how: e.how, reason: refusalBesideName(e), rule: e.rule ? e.rule.text : null, ...(hop ? { packet: packetLabel(hop.bytes) } : {}) },
+    });
     const l = hop && linkBetween(links, hop.device, e.device);
     if (hop && l) {
       const forward = l.source === hop.device;
