@@ -4,7 +4,7 @@
  * that dies fails only its own request, and a batch reports its progress. The fake workers do
  * the real work (runner.work with the core) and answer through the real packing.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { packRun } from './traceWire';
 import { RunnerPool, seedRequests, WARM_RUNS, type WorkerLike, type WorkerReply, type WorkerRequest } from './runner';
@@ -178,18 +178,28 @@ describe('RunnerPool', () => {
   });
 
   it('no warm-up run starts while the learner is using the page (hold), only once it has been idle', async () => {
-    const pool = await openedPool(1, 40, 'seed-passive-session');
-    pool.warm({ file: json('seed-passive-session') });
-    const w = FakeWorker.made[0]!;
-    // Steps every 20 ms for 120 ms: each postpones the warm-up by another 40 ms.
-    for (let i = 0; i < 6; i++) {
-      pool.hold();
-      await new Promise((r) => setTimeout(r, 20));
+    // The pool's clock (setTimeout, performance.now) is the test's: a busy machine's late timer
+    // made the real-time version of this test fail (a 20 ms wait took over 40 ms).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const pool = await openedPool(1, 40, 'seed-passive-session');
+      pool.warm({ file: json('seed-passive-session') });
+      const w = FakeWorker.made[0]!;
+      // Steps every 20 ms for 120 ms: each postpones the warm-up by another 40 ms.
+      for (let i = 0; i < 6; i++) {
+        pool.hold();
+        await vi.advanceTimersByTimeAsync(20);
+        expect(w.inbox).toHaveLength(0);
+      }
+      // Idle: 40 ms after the last step it starts.
+      await vi.advanceTimersByTimeAsync(19);
       expect(w.inbox).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(2);
+      expect(w.inbox).toHaveLength(1);
+      expect(w.inbox[0]!.want).toBe('verdict');
+      pool.dispose();
+    } finally {
+      vi.useRealTimers();
     }
-    await new Promise((r) => setTimeout(r, 80));
-    expect(w.inbox).toHaveLength(1);
-    expect(w.inbox[0]!.want).toBe('verdict');
-    pool.dispose();
   });
 });
