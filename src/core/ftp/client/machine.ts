@@ -1679,7 +1679,10 @@ function greetingRefused(c: Ctx, step: ScriptStep, reply: FtpReply): void {
   env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'reply', verb: '', code: reply.code, text: reply.lines.join('\n') } });
 }
 
-/** The lftp command a script step is typed as (its name in lftp's error lines), with the file for get and put. */
+/**
+ * The lftp command a script step is typed as (its name in lftp's error lines), with the file for
+ * get and put (captured for ls and get; the tree commands' names are lftp's, their lines not captured).
+ */
 function lftpCommandName(st: ScriptStep): string {
   switch (st.kind) {
     case 'ls':
