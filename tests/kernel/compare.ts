@@ -84,7 +84,8 @@ export function replyCodesOnly(lines: readonly string[]): string[] {
  * lftp writes before it reads the reply and the end of the connection, and not when it reads
  * first; each seen both ways on the kernel in runs of the same world, so a race, not a
  * difference, and left out on both sides (lines, and the same command in the command list):
- * - its FEAT right after a `421` greeting (vsftpd's `421 There are too many connected users…`):
+ * - its FEAT right after a `421` or `500` in place of the greeting (vsftpd's `421 There are too
+ *   many connected users…`, its `500 OOPS: vsftpd: both local and anonymous access disabled!`):
  *   ftpclass.cc queues FEAT in CONNECTED_STATE, held in sync mode until the greeting is answered;
  * - its PWD right after a `500 OOPS: …` to PASS (a login refused, the session process gone):
  *   PWD is queued behind PASS and flushed once PASS is answered, before LoginCheck's error.
@@ -103,7 +104,7 @@ export function withoutRacingCommands(obs: WorldResult['obs']): WorldResult['obs
       const greeting = conn !== undefined && ls.findIndex((x) => x.startsWith(`${conn}<`) || x.startsWith(`${conn}>`)) === i - 1;
       const racing =
         conn !== undefined &&
-        (m![2] === 'FEAT' ? greeting && before.startsWith(`${conn}< 421 `) : before.startsWith(`${conn}< 500 OOPS: `) && (ls[i - 2] ?? '').startsWith(`${conn}> PASS `));
+        (m![2] === 'FEAT' ? greeting && /^c\d+< [45]\d\d /.test(before) : before.startsWith(`${conn}< 500 OOPS: `) && (ls[i - 2] ?? '').startsWith(`${conn}> PASS `));
       if (racing) sent.push(n);
       else out.push(l);
       if (/^c\d+> /.test(l)) n++;

@@ -1,6 +1,6 @@
 /**
  * The kernel comparison's one tolerance for lftp turned away at the greeting: whether its queued
- * FEAT reaches the wire after vsftpd's 421 is a race (seen both ways on the kernel), so that FEAT
+ * FEAT reaches the wire after vsftpd's 421 or 500 OOPS is a race (seen both ways on the kernel), so that FEAT
  * is left out on both sides; any other difference still shows.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,15 @@ describe('kernel comparison: lftp turned away at the greeting', () => {
     const rows = compareWorlds('max-clients', k, s);
     expect(rows.filter((r) => r.status !== 'agree')).toEqual([]);
     expect(rows.find((r) => r.check === 'client commands')?.kernel).toBe('FEAT, QUIT');
+  });
+
+  it('the same after a 500 OOPS in place of the greeting (vsftpd with both logins off: seen with and without the FEAT)', () => {
+    const OOPS = 'c1< 500 OOPS: vsftpd: both local and anonymous access disabled!';
+    const k = world([OOPS, 'c2< 500 OOPS: vsftpd: both local and anonymous access disabled!']);
+    const s = world([OOPS, 'c1> FEAT', 'c2< 500 OOPS: vsftpd: both local and anonymous access disabled!', 'c2> FEAT']);
+    expect(compareWorlds('no-logins', k, s).filter((r) => r.status !== 'agree')).toEqual([]);
+    // A FEAT after a 220 is no race.
+    expect(compareWorlds('x', world(['c1< 220 (vsFTPd 3.0.3)']), world(['c1< 220 (vsFTPd 3.0.3)', 'c1> FEAT'])).filter((r) => r.status === 'disagree')).toHaveLength(2);
   });
 
   it('a FEAT elsewhere, or another command after the 421, still disagrees', () => {

@@ -327,6 +327,29 @@ function lastServerReply(trace: Trace, server: string, client: string, beforeSte
   return null;
 }
 
+/** vsftpd's answers to a new connection in place of its greeting, and what to change. */
+function greetingRefusal(text: string): { setting: string; explanation: string; fix: string } | null {
+  if (/^500 OOPS: vsftpd: both local and anonymous access disabled!/.test(text))
+    return {
+      setting: 'anonymous_enable=NO, local_enable=NO',
+      explanation: 'With anonymous logins and local (user) logins both turned off, nobody could log in, so vsftpd refuses every connection before any login.',
+      fix: "Turn one way of logging in on: anonymous_enable=YES for anonymous logins, or local_enable=YES for the server's users.",
+    };
+  if (/^421 There are too many connected users/.test(text))
+    return {
+      setting: 'max_clients',
+      explanation: 'vsftpd already had as many clients connected as max_clients allows.',
+      fix: 'Raise max_clients (0 means no limit), or connect again once another client has left.',
+    };
+  if (/^421 There are too many connections from your internet address/.test(text))
+    return {
+      setting: 'max_per_ip',
+      explanation: 'vsftpd already had as many connections from this address as max_per_ip allows (behind NAT, many users share one address).',
+      fix: 'Raise max_per_ip (0 means no limit), or close the other connections from this address first.',
+    };
+  return null;
+}
+
 /** vsftpd's session-ending replies of the account model, and what to change. */
 function sessionEndFix(text: string): { setting: string; explanation: string; fix: string } | null {
   if (/^500 OOPS: vsftpd: refusing to run with writable root inside chroot\(\)/.test(text))
@@ -469,6 +492,12 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       fix = drop.e.rule
         ? `Remove or narrow the rule on ${nameOf(ctx, drop.e.device)} that ${reset ? 'resets' : 'stops'} the data connection once data flows (${drop.e.rule.table}/${drop.e.rule.chain} rule ${drop.e.rule.index}).`
         : `Let the data connection through ${nameOf(ctx, drop.e.device)} for the whole transfer, not only its handshake.`;
+    } else if (s.verb === '') {
+      // No command was sent: the server answered the connection itself, instead of greeting.
+      const why = greetingRefusal(s.text);
+      culprit = { device: ctx.serverHost, rule: null, setting: why?.setting ?? `reply ${s.code} to a new connection` };
+      explanation = `The server did not let the client in: it answered the new connection with "${s.text.split('\n')[0]}" instead of its 220 greeting, and closed it.${why ? ` ${why.explanation}` : ''}`;
+      fix = why?.fix ?? 'See the reply text.';
     } else if (s.verb === 'AUTH') {
       culprit = { device: ctx.serverHost, rule: null, setting: 'ssl_enable=NO' };
       explanation = `The server refused AUTH with ${s.text.split('\n')[0]} — what vsftpd answers when FTPS is off (ssl_enable=NO). The client requires FTPS, so it gives up before logging in.`;
@@ -543,8 +572,16 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     // (a refused login, a vsftpd OOPS), when the client printed nothing more useful.
     // (The lines after a lost session are reported at its end: the last reply is the one that ended it.)
     const last = lastServerReply(trace, ctx.serverHost, r.client, trace.events.length);
+    // These texts only ever answer a new connection.
+    const greeting = last ? greetingRefusal(last.text) : null;
     const why = last ? sessionEndFix(last.text) : null;
-    if (last && why) {
+    if (last && greeting) {
+      culprit = { device: ctx.serverHost, rule: null, setting: greeting.setting };
+      replyStep = last.step;
+      wireKind = 'ftp-error';
+      explanation = `The session ended before this command ran: the server answered the connection with "${last.text.split('\n')[0]}" instead of its 220 greeting, and closed it. ${greeting.explanation}`;
+      fix = greeting.fix;
+    } else if (last && why) {
       culprit = { device: ctx.serverHost, rule: null, setting: why.setting };
       replyStep = last.step;
       // A refusal in words, not a stall: the kind is the server's error reply.

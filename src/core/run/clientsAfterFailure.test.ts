@@ -4,6 +4,7 @@
  * inetutils ftp 2.4): after vsftpd's login OOPS, and while a middlebox resets the data
  * connection towards the server only.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { formatScenarioError, loadScenario } from '../scenario/load';
@@ -12,7 +13,8 @@ import type { TraceEvent } from '../sim/trace';
 import { decodePacket } from '../codec/packet';
 
 function run(id: string, edit: (j: any) => void): RunResult {
-  const j = structuredClone(BUILTIN_SCENARIOS.find((s) => s.id === id)!.json) as any;
+  // A built-in scenario, or a kernel world's file (tests/kernel/scenarios/…).
+  const j = (id.endsWith('.json') ? JSON.parse(readFileSync(id, 'utf8')) : structuredClone(BUILTIN_SCENARIOS.find((s) => s.id === id)!.json)) as any;
   edit(j);
   const r = loadScenario(j, `${id}.json`);
   if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
@@ -274,5 +276,95 @@ describe('curl: the script’s commands as -Q quote commands of the next URL (li
     const sent = commands(r, 'laptop');
     expect(sent.some((c) => c.startsWith('DELE'))).toBe(false);
     expect(sent.at(-1)).toBe('QUIT');
+  });
+});
+
+describe('turned away instead of greeted: vsftpd answers the connection with 500 OOPS or 421 and closes (captured)', () => {
+  // tests/kernel/scenarios/vsftpd-no-logins: anonymous_enable=NO and local_enable=NO; the script is
+  // `login ftp guest@`, `ls`, `login bob secret`, `ls`, `quit`.
+  const OOPS = '500 OOPS: vsftpd: both local and anonymous access disabled!';
+  const noLogins = (profile: string) => run('tests/kernel/scenarios/vsftpd-no-logins.json', (j) => (j.client.profile = profile));
+  const syns = (r: RunResult, host: string) =>
+    r.trace.events.filter((e) => {
+      if (e.kind !== 'send' || e.device !== host) return false;
+      const p = decodePacket(e.bytes);
+      return p.ok && !!p.value.tcp && p.value.tcp.dstPort === 21 && p.value.tcp.flags.syn;
+    });
+  const kinds = (r: RunResult) => r.verdict.transfers.map((t) => [t.command, t.ok, t.failure?.kind]);
+
+  it('curl: "Got a 500 ftp-server response when 220 was expected" (exit 8), not a byte sent, no QUIT; the next URL connects again at once and is refused the same', () => {
+    const r = noLogins('curl');
+    const ctl = controlSegments(r, 'testbox1');
+    expect(ctl.filter((x) => x.from === 'client' && x.text !== '')).toEqual([]);
+    expect(ctl.filter((x) => x.from === 'server' && x.text !== '').map((x) => x.text)).toEqual([OOPS, OOPS]);
+    expect(said(r).filter((l) => l.startsWith('curl: '))).toEqual([
+      'curl: (8) Got a 500 ftp-server response when 220 was expected',
+      'curl: (8) Got a 500 ftp-server response when 220 was expected',
+    ]);
+    // The server's refusal is the failure (the kernel check's kind ftp-500), not a lost session.
+    expect(kinds(r)).toEqual([
+      ['ls', false, 'ftp-error'],
+      ['ls', false, 'ftp-error'],
+    ]);
+    const two = syns(r, 'testbox1');
+    expect(two).toHaveLength(2);
+    const fin = ctl.find((x) => x.from === 'client' && x.flags.includes('F'))!;
+    expect(two[1]!.t - fin.t).toBeGreaterThanOrEqual(0);
+    expect(two[1]!.t - fin.t).toBeLessThan(100_000);
+  });
+
+  it('lftp: only its FEAT (queued before the greeting is read), "ls: Fatal error: max-retries exceeded (500 OOPS: …)"; its `user` line sets the next login, the next ls connects again', () => {
+    const r = noLogins('lftp');
+    expect(commands(r, 'testbox1')).toEqual(['FEAT', 'FEAT']);
+    expect(said(r).filter((l) => l.includes('Fatal error'))).toEqual([`ls: Fatal error: max-retries exceeded (${OOPS})`, `ls: Fatal error: max-retries exceeded (${OOPS})`]);
+    expect(kinds(r)).toEqual([
+      ['ls', false, 'ftp-error'],
+      ['ls', false, 'ftp-error'],
+    ]);
+    expect(syns(r, 'testbox1')).toHaveLength(2);
+  });
+
+  it('lftp with retries left connects again once its reconnect timer, counted from the refusal, runs out', () => {
+    const r = run('tests/kernel/scenarios/vsftpd-no-logins.json', (j) => {
+      j.client = { host: 'testbox1', command: "lftp -u ftp,guest@ -e 'set net:max-retries 3; set net:reconnect-interval-base 2; ls; quit' ftp://192.168.150.90" };
+    });
+    const at = syns(r, 'testbox1').map((e) => e.t);
+    expect(at).toHaveLength(3);
+    // 2 s, then 2 × 1.5 (net:reconnect-interval-multiplier), each from the refusal (a millisecond after the SYN).
+    expect(Math.round((at[1]! - at[0]!) / 100_000) / 10).toBe(2);
+    expect(Math.round((at[2]! - at[1]!) / 100_000) / 10).toBe(3);
+    expect(said(r).filter((l) => l.includes('Fatal error'))).toEqual([`ls: Fatal error: max-retries exceeded (${OOPS})`]);
+  });
+
+  it('tnftp and inetutils print the OOPS and stop; the explanation names the two settings', () => {
+    for (const profile of ['tnftp', 'inetutils']) {
+      const r = noLogins(profile);
+      expect(commands(r, 'testbox1')).toEqual([]);
+      expect(syns(r, 'testbox1')).toHaveLength(1);
+      const t = r.verdict.transfers[0]!;
+      expect(t.failure?.kind).toBe('ftp-error');
+      expect(t.failure?.culprit?.setting).toBe('anonymous_enable=NO, local_enable=NO');
+      expect(t.failure?.fix).toMatch(/anonymous_enable=YES .* local_enable=YES/);
+    }
+  });
+
+  it('curl after vsftpd’s 421 (max_clients): any 421 is a time-out to curl, "curl: (28) Timeout was reached", for each URL (tests/kernel/scenarios/vsftpd-max-clients-curl)', () => {
+    const r = run('tests/kernel/scenarios/vsftpd-max-clients-curl.json', () => undefined);
+    const out = r.trace.events.filter((e): e is Console => e.kind === 'console' && e.client === 'testbox3').map((e) => e.text);
+    expect(out.filter((l) => l.startsWith('curl: '))).toEqual(['curl: (28) Timeout was reached', 'curl: (28) Timeout was reached']);
+    expect(commands(r, 'testbox3')).toEqual([]);
+    const mine = r.verdict.transfers.filter((t) => t.client === 'testbox3');
+    expect(mine.map((t) => [t.command, t.failure?.kind, t.failure?.culprit?.setting])).toEqual([
+      ['ls', 'ftp-error', 'max_clients'],
+      ['get readme.txt', 'ftp-error', 'max_clients'],
+    ]);
+    expect(mine[0]!.failure?.explanation).toMatch(/^The server did not let the client in: it answered the new connection with "421 There are too many connected users/);
+  });
+
+  it('curl reads a 421 to PASS the same way (ftp_readresp, whatever the state; FileZilla Server’s per-address limit, from the source)', () => {
+    const r = run('filezilla-class-per-ip-limit', (j) => (j.clients = j.clients.map((c: any) => ({ ...c, profile: 'curl' }))));
+    const refused = r.verdict.transfers.filter((t) => !t.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const t of refused) expect(t.failure?.clientSees.at(-1)).toBe('curl: (28) Timeout was reached');
   });
 });

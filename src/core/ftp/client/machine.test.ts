@@ -111,3 +111,32 @@ describe('lftp remembers its directory (captured: tests/kernel/scenarios/cd-pub.
     expect(s.printed).toContain('ftp://anonymous@203.0.113.10/pub');
   });
 });
+
+describe('lftp and curl connect for a command that needs the server (seen on the kernel: a script of logins, pwd and quit opens no connection)', () => {
+  const connected = (s: { printed: string[] }) => s.printed.some((l) => l.startsWith('Connected to'));
+
+  it('lftp with only a login and pwd: pwd answered from memory, not a packet sent, also after a wait', () => {
+    for (const script of [
+      ['login', 'pwd', 'quit'],
+      ['wait 1', 'login', 'pwd', 'quit'],
+    ]) {
+      const s = run('lftp', script);
+      expect(connected(s)).toBe(false);
+      expect(s.commands).toEqual([]);
+      expect(s.reports.map((r) => [r.command, r.ok])).toEqual([['pwd', true]]);
+      expect(s.done).toBe(true);
+    }
+  });
+
+  it('curl with no URL (only logins): no connection, no login', () => {
+    const s = run('curl', ['login', 'login bob secret', 'quit']);
+    expect(connected(s)).toBe(false);
+    expect(s.commands).toEqual([]);
+    expect(s.done).toBe(true);
+  });
+
+  it('a cd is a command lftp connects for; a listing is a URL curl connects for', () => {
+    expect(run('lftp', ['login', 'cd pub', 'quit']).commands).toContain('CWD /pub');
+    expect(run('curl', ['login', 'ls', 'quit']).verbs).toContain('LIST');
+  });
+});

@@ -13,7 +13,16 @@ import { encodeHostPort, formatEprtArg, parse227, parse229 } from '../../codec/h
 import type { ConnectError, HostStack, TcpSocket } from '../../tcp/hostStack';
 import { closeData, dialServer, listenForServer, passiveTarget, stopListening, takeAccepted, type DataEvent } from './dataConnection';
 import { dataCommandsFor, isPassive, type ClientProfile, type DataCommand, type LoginCommand, type ModeChoice } from './profiles';
-import { connectErrno, connectFailureLines, connectTimeUsedUpLines, dataFallbackLines, lostPeerLines, replyFailureLines, type ConnectTarget } from './messages';
+import {
+  connectErrno,
+  connectFailureLines,
+  connectTimeUsedUpLines,
+  curlGreetingFailure,
+  dataFallbackLines,
+  lostPeerLines,
+  replyFailureLines,
+  type ConnectTarget,
+} from './messages';
 import { describeStep, isCommandStep, type CommandStep, type ScriptStep } from './script';
 import {
   isReported,
@@ -350,6 +359,13 @@ export const ftpClientMachine = setup({
     lftpFeatFirst: ({ context }) => context.input.profile.lftpSequence,
     isLftp: ({ context }) => context.input.profile.lftpSequence,
     isCurl: ({ context }) => context.input.profile.id === 'curl',
+    /** curl or lftp, and no step left that would make it connect: curl's URLs; lftp's transfers and commands but pwd. */
+    connectsForNothing: ({ context }) => {
+      const { profile, script } = context.input;
+      const lftp = profile.lftpSequence;
+      if (profile.id !== 'curl' && !lftp) return false;
+      return !script.slice(context.pc).some((st) => isTransfer(st) || (lftp && isCommandStep(st) && st.kind !== 'pwd'));
+    },
     /** lftp asks its after-login commands (PWD) on its first login only. */
     lftpRelogin: ({ context }) => context.input.profile.lftpSequence && context.relogin,
     lftpDataCommandRefused: ({ context, event }) => context.input.profile.lftpSequence && code(event) >= 400 && ['PORT', 'EPRT', 'PASV', 'EPSV'].includes(context.lastVerb),
@@ -507,6 +523,78 @@ export const ftpClientMachine = setup({
       refusedBeforeTransfer(context, context.lastVerb, [context.input.script[i]!], event.reply);
       return { pc: i + 1 };
     }),
+    /**
+     * curl turned away instead of greeted (lib/ftp.c): ftp_readresp takes any 421 as a time-out
+     * (CURLE_OPERATION_TIMEDOUT, exit 28, no message of its own), and in FTP_WAIT220 any other
+     * code than 220 is CURLE_WEIRD_SERVER_REPLY (exit 8, "Got a 500 ftp-server response when 220
+     * was expected"). The URL fails before its DO phase, so no QUIT (ctl_valid is still false);
+     * the connection is closed and the next URL connects again (captured: tests/kernel
+     * vsftpd-no-logins with curl, the second connection at once).
+     */
+    curlGreetingRefused: assign(({ context, event }) => {
+      if (event.type !== 'REPLY') return {};
+      const { env, script } = context.input;
+      const r = event.reply;
+      env.print(curlGreetingFailure(r.code));
+      // The URL this connection was for: the next transfer. The script's cd lines before it are
+      // still the path of the later URLs; its quote commands went with it.
+      const urlDirs = [...context.urlDirs];
+      let i = context.pc;
+      for (; i < script.length && !isTransfer(script[i]); i++) {
+        const st = script[i]!;
+        if (st.kind === 'cd') urlDirs.push(st.dir);
+      }
+      const failing = script[i];
+      if (failing) greetingRefused(context, failing, r);
+      context.ctrl?.close();
+      return { ctrl: null, ctrlDead: true, relogin: false, xfer: null, urlStartUs: null, urlDirs, curlQuotes: [], pc: Math.min(i + 1, script.length) };
+    }),
+    /**
+     * lftp turned away instead of greeted (ftpclass.cc, Expect::READY not 2xx): Disconnect,
+     * NextPeer, and the reconnect interval counted from now. It had connected for its next
+     * command that needs the server (a `user` line only sets the login, pwd is answered from
+     * memory): with net:max-retries spent that command fails, "ls: Fatal error: max-retries
+     * exceeded (500 OOPS: …)"; the next one is a fresh session and connects at once (captured:
+     * tests/kernel vsftpd-no-logins with lftp, vsftpd-max-clients). With retries left it
+     * connects again once the reconnect timer allows.
+     */
+    lftpGreetingRefused: assign(({ context, event }) => {
+      if (event.type !== 'REPLY') return {};
+      const { env, script } = context.input;
+      let credentials = context.credentials;
+      let k = context.pc;
+      for (; k < script.length; k++) {
+        const st = script[k]!;
+        if (st.kind === 'login') credentials = loginCredentials(context, st);
+        else if (st.kind === 'pwd') {
+          env.print(`ftp://${context.input.user}@${formatIpv4(context.input.server)}${context.lftpDir}`);
+          env.report({ client: env.clientId, command: 'pwd', ok: true, bytes: 0 });
+        } else break;
+      }
+      context.ctrl?.close();
+      const dead = { ctrl: null, ctrlDead: true, relogin: false, credentials, xfer: null, urlStartUs: null };
+      const failing = script[k];
+      if (!failing || !isReported(failing)) return { ...dead, pc: k };
+      const l = context.lftp;
+      const max = (context.input.lftpRetries ?? LFTP_PROFILE_RETRIES).maxRetries;
+      if (max === 0 || l.retries < max) {
+        l.timerEndUs = env.now() + Math.round(l.intervalS * 1_000_000);
+        return { ...dead, pc: k };
+      }
+      const r = event.reply;
+      env.print(`${lftpCommandName(failing)}: Fatal error: max-retries exceeded (${r.code} ${r.text})`);
+      greetingRefused(context, failing, r);
+      // As at the end of any command (advance): the next one runs on a fresh session.
+      l.retries = 0;
+      l.passive = null;
+      l.timerEndUs = 0;
+      return { ...dead, pc: k + 1 };
+    }),
+    /** lftp's `user` line while it has no connection: the login it will send on the next one. */
+    takeLoginForNextConnection: assign(({ context }) => {
+      const s = current(context);
+      return s?.kind === 'login' ? { credentials: loginCredentials(context, s) } : {};
+    }),
     /** AUTH refused: every transfer still to come fails before logging in. */
     failRemainingOnAuth: ({ context, event }) => {
       if (event.type === 'REPLY') refusedBeforeTransfer(context, 'AUTH', context.input.script.slice(context.pc).filter(isTransfer), event.reply);
@@ -518,7 +606,7 @@ export const ftpClientMachine = setup({
     takeCredentials: assign(({ context }) => {
       if (context.relogin && context.credentials) return {};
       const s = current(context);
-      return { credentials: { user: (s?.kind === 'login' && s.user) || context.input.user, password: (s?.kind === 'login' && s.password) || context.input.password } };
+      return { credentials: loginCredentials(context, s?.kind === 'login' ? s : undefined) };
     }),
     sendUser: ({ context }) => send(context, 'USER', context.credentials!.user),
     sendPass: ({ context }) => send(context, 'PASS', context.credentials!.password),
@@ -1114,8 +1202,16 @@ export const ftpClientMachine = setup({
   },
   states: {
     /** A script that begins with `wait`: the user opens the connection only after it. */
-    start: { always: [{ guard: ({ context }) => current(context)?.kind === 'wait', target: 'startWait', actions: 'printWait' }, { target: 'connecting' }] },
-    startWait: { after: { stepWait: { target: 'connecting', actions: 'advance' } } },
+    start: {
+      always: [
+        { guard: ({ context }) => current(context)?.kind === 'wait', target: 'startWait', actions: 'printWait' },
+        // lftp and curl connect for a command that needs the server: with none left (only logins,
+        // lftp's pwd, quit) they open no connection at all (seen on the kernel).
+        { guard: 'connectsForNothing', target: 'next', actions: assign({ ctrlDead: true }) },
+        { target: 'connecting' },
+      ],
+    },
+    startWait: { after: { stepWait: { target: 'start', actions: 'advance' } } },
     connecting: {
       entry: 'openControl',
       on: {
@@ -1127,25 +1223,12 @@ export const ftpClientMachine = setup({
       on: {
         REPLY: [
           { guard: 'is220', target: 'tlsCheck', actions: 'printReply' },
-          // Turned away at the greeting (421 too many users): the server closes, the client sends
-          // no QUIT; lftp still sends its FEAT first (captured: tests/kernel vsftpd-max-clients).
-          {
-            guard: 'isLftp',
-            target: 'closed',
-            actions: [
-              'printReply',
-              'sendFeatNow',
-              ({ context, event }) => {
-                const s = context.input.script.slice(context.pc).find((st) => isTransfer(st));
-                if (s && event.type === 'REPLY')
-                  context.input.env.print(
-                    `${s.kind === 'ls' ? 'ls' : `${s.kind === 'get' ? 'get' : 'put'}: ${transferArg(s) ?? ''}`}: Fatal error: max-retries exceeded (${event.reply.code} ${event.reply.text})`,
-                  );
-              },
-              'reportRemainingAsLost',
-              'closeControl',
-            ],
-          },
+          // Turned away instead of greeted (vsftpd's 421 too many users, its 500 OOPS with both logins
+          // off): the server closes. curl fails the URL and goes on with the next on a new
+          // connection; lftp fails the command it connected for, with its FEAT first (captured:
+          // tests/kernel vsftpd-max-clients, vsftpd-no-logins). Neither sends QUIT.
+          { guard: 'isCurl', target: 'next', actions: ['printReply', 'curlGreetingRefused'] },
+          { guard: 'isLftp', target: 'next', actions: ['printReply', 'sendFeatNow', 'lftpGreetingRefused'] },
           { target: 'closed', actions: ['printReply', 'reportRemainingAsLost', 'closeControl'] },
         ],
       },
@@ -1195,6 +1278,16 @@ export const ftpClientMachine = setup({
         { guard: ({ context }) => context.pc >= context.input.script.length, target: 'quitting' },
         { guard: ({ context }) => current(context)?.kind === 'quit', target: 'quitting', actions: 'echoPrompt' },
         { guard: 'relogin', target: 'user' },
+        // lftp's `user` while it has no connection: the login for the next one.
+        { guard: and(['isLftp', 'controlDead', 'stepIsLogin']), target: 'next', reenter: true, actions: ['takeLoginForNextConnection', 'advance'] },
+        // curl logs in once per connection, with the script's first login (-u): the later ones have no place on its command line.
+        // Nor does it log in without a URL to fetch.
+        {
+          guard: and(['isCurl', 'stepIsLogin', ({ context }) => context.ctrlDead || context.input.script.findIndex((st) => st.kind === 'login') !== context.pc]),
+          target: 'next',
+          reenter: true,
+          actions: 'advance',
+        },
         // lftp's `user` only sets the login for the next connection: of several in a row only the last is sent (captured).
         {
           guard: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'login' && context.input.script[context.pc + 1]?.kind === 'login',
@@ -1570,6 +1663,42 @@ export function closeAtKill(c: Pick<Ctx, 'ctrl' | 'xfer' | 'unreadAtExit'>): voi
   x?.listener?.close();
   if (c.unreadAtExit || x?.held?.some((e) => e.type === 'REPLY')) c.ctrl?.abort();
   else c.ctrl?.close();
+}
+
+/** A login line's user and password, the client's own where it names none. */
+function loginCredentials(c: Ctx, st: Extract<ScriptStep, { kind: 'login' }> | undefined): { user: string; password: string } {
+  return { user: st?.user || c.input.user, password: st?.password || c.input.password };
+}
+
+/**
+ * The step a connection was opened for fails with the server's answer to the connection itself
+ * (no command was sent: `verb` is empty).
+ */
+function greetingRefused(c: Ctx, step: ScriptStep, reply: FtpReply): void {
+  const { env } = c.input;
+  env.report({ client: env.clientId, command: describeStep(step), ok: false, bytes: 0, symptom: { kind: 'reply', verb: '', code: reply.code, text: reply.lines.join('\n') } });
+}
+
+/**
+ * The lftp command a script step is typed as (its name in lftp's error lines), with the file for
+ * get and put (captured for ls and get; the tree commands' names are lftp's, their lines not captured).
+ */
+function lftpCommandName(st: ScriptStep): string {
+  switch (st.kind) {
+    case 'ls':
+      return 'ls';
+    case 'get':
+      return `get: ${st.file}`;
+    case 'put':
+    case 'append':
+      return `put: ${st.file}`;
+    case 'delete':
+      return 'rm';
+    case 'rename':
+      return 'mv';
+    default:
+      return st.kind;
+  }
 }
 
 /** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */

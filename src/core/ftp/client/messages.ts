@@ -116,7 +116,20 @@ export function curlReplyFailure(verb: string, code: number, activeAnnounced = f
   return activeAnnounced ? line.replace(/^(curl: \(\d+\) ).*$/, `$1${CURL_ACTIVE_STALE_ERROR}`) : line;
 }
 
+/**
+ * curl's exit line when a 421 is read, whatever it answered: lib/ftp.c ftp_readresp turns any 421
+ * into CURLE_OPERATION_TIMEDOUT without a message of its own, so curl prints the code's text
+ * (captured in place of the greeting: tests/kernel vsftpd-max-clients-curl).
+ */
+export const CURL_421 = 'curl: (28) Timeout was reached';
+
+/** curl's exit line when the server answers a new connection with something else than 220 (lib/ftp.c FTP_WAIT220). */
+export function curlGreetingFailure(code: number): string {
+  return code === 421 ? CURL_421 : `curl: (8) Got a ${code} ftp-server response when 220 was expected`;
+}
+
 function curlReplyFailureLine(verb: string, code: number): string {
+  if (code === 421) return CURL_421;
   if (verb === 'PORT' || verb === 'EPRT' || verb === 'LPRT') return `curl: (30) Failed to do PORT`;
   if (verb === 'USER' || verb === 'PASS') return `curl: (67) Access denied: ${code}`;
   if (verb === 'RETR' || verb === 'LIST' || verb === 'NLST') return `curl: (19) RETR response: ${code}`;
