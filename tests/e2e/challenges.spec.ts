@@ -98,6 +98,31 @@ test.describe('phone', () => {
     await expect(page.getByTestId('symptom')).toBeVisible();
     await shot(page, 'trainee-390');
   });
+
+  test('the problem is the first thing on the screen, over the canvas; its button opens the task and "Check my fix"', async ({ page }) => {
+    await page.goto('./#/challenge/seed-incident');
+    const band = page.getByTestId('lead-band');
+    await expect(band).toBeInViewport();
+    await expect(band).toContainText('The problem');
+    // The user's words, with `ls` as code, not as backticks.
+    await expect(band.locator('blockquote')).toContainText('I can log in to ftp.example every time');
+    await expect(band.locator('blockquote code')).toHaveText('ls');
+    await expect(band).not.toContainText('`');
+    const canvas = page.getByTestId('topology');
+    expect((await band.boundingBox())!.y + (await band.boundingBox())!.height).toBeLessThanOrEqual((await canvas.boundingBox())!.y + 1);
+    // The task and the checker are far down the page until asked for.
+    const check = page.getByTestId('check-fix');
+    await expect(check).not.toBeInViewport();
+    await page.getByTestId('lead-jump').click();
+    await expect(page.getByRole('tab', { name: 'Challenge' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('challenge-panel').getByRole('heading', { name: 'Your task' })).toBeInViewport();
+  });
+});
+
+test('at 1280×720 the problem is in its tab beside the ladder: no band over the canvas', async ({ page }) => {
+  await page.goto('./#/challenge/seed-incident');
+  await expect(page.getByTestId('symptom')).toBeInViewport();
+  await expect(page.getByTestId('lead-band')).toHaveCount(0);
 });
 
 test('an instructor makes a challenge from a scenario; its link round-trips into trainee mode', async ({ page }) => {
