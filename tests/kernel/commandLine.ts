@@ -9,8 +9,10 @@
  * - what it needs to read the run, which changes nothing on the wire, on the kernel only: curl's
  *   -v/--stderr -/-sS, -w (a marker after each URL) and -o for downloads, lftp's -d and an `echo`
  *   marker after each step, line-buffered output (stdbuf), a work folder of its own as the
- *   current directory and HOME (`commandLineClient`).
+ *   current directory and HOME (`commandLineClient`), and the local file of each curl -T there
+ *   (1024 bytes, the size the model's `put` gives a file the command line names no size for).
  */
+import { writeFileSync } from 'node:fs';
 import { shellWords } from '../../src/core/ftp/client/cmdline';
 import type { ClientCommand } from './realClients';
 import { isStepLine } from './scenarioFile';
@@ -18,6 +20,8 @@ import { isStepLine } from './scenarioFile';
 /** The harness's own time-outs (seconds): curl --connect-timeout / lftp net:timeout, and curl's --max-time. */
 export const HARNESS_CONNECT_S = 5;
 export const HARNESS_MAX_TIME_S = 15;
+/** The size of the local file a command line's curl -T names (the model's `put` without a size). */
+const UPLOAD_SIZE = 1024;
 
 /** Words back into a line a POSIX shell (and the model's reader) splits into the same words. */
 export function shellJoin(words: readonly string[]): string {
@@ -90,6 +94,13 @@ export function commandLineClient(command: string, outDir: string, marker: strin
     const urls = args.filter((a, k) => /^ftps?:\/\//i.test(a) && !['-o', '--output', '-T', '--upload-file'].includes(args[k - 1] ?? '')).length;
     const extra: string[] = [];
     for (let k = outputs + uploads; k < urls; k++) extra.push('-o', `${outDir}/t${k}`);
+    // Each -T file, in the work folder (the current directory): the model's put sends 1024 bytes.
+    for (const [k, a] of args.entries()) {
+      const name = (a === '-T' || a === '--upload-file') && args[k + 1];
+      if (!name) continue;
+      if (!/^[\w.-]+$/.test(name)) return { unsupported: `curl -T ${name}: the harness writes each -T file into the work folder, so it must be a plain name` };
+      writeFileSync(`${outDir}/${name}`, Buffer.alloc(UPLOAD_SIZE, 0x61));
+    }
     return {
       program: 'stdbuf',
       args: ['-oL', '-eL', 'curl', ...args, '-sS', '-v', '--stderr', '-', '-w', `${marker} %{exitcode} %{size_download} %{size_upload}\\n`, ...extra],

@@ -241,6 +241,7 @@ export function runEngine(input: SimInput): Simulation {
         ...(c.maxTimeMs != null ? { maxTimeMs: c.maxTimeMs } : {}),
         ...(c.stallTimeoutMs != null ? { stallTimeoutMs: c.stallTimeoutMs } : {}),
         ...(c.lftpRetries ? { lftpRetries: c.lftpRetries } : {}),
+        ...(c.createDirs ? { createDirs: true } : {}),
       },
     });
     let last = '';

@@ -64,6 +64,7 @@ export function toSimInput(s: Scenario, opts: SimulateOptions = {}): SimInput {
       ...(c.maxTimeS !== null ? { maxTimeMs: Math.round(c.maxTimeS * 1000) } : {}),
       ...(c.stallTimeoutS !== null ? { stallTimeoutMs: Math.round(c.stallTimeoutS * 1000) } : {}),
       ...(c.lftpRetries !== null ? { lftpRetries: c.lftpRetries } : {}),
+      ...(c.createDirs ? { createDirs: true } : {}),
       ...(c.killAfterS !== undefined ? { killAfterMs: Math.round(c.killAfterS * 1000) } : {}),
     })),
     budget: opts.budget ?? DEFAULT_BUDGET,

@@ -527,6 +527,7 @@ function buildClients(f: ScenarioFile, p: Problems, ctx: ClientCtx): { client: C
         maxTimeS: c.maxTimeS ?? null,
         stallTimeoutS: c.stallTimeoutS ?? null,
         lftpRetries: c.lftpRetries ?? null,
+        ...(c.createDirs ? { createDirs: true } : {}),
       },
     });
   }
@@ -551,7 +552,7 @@ function withCommand(
   c: ClientSpec,
   path: string,
   p: Problems,
-): (ClientSpec & { profile: ClientProfileId } & Pick<CommandFields, 'maxTimeS' | 'stallTimeoutS' | 'lftpRetries'>) | null {
+): (ClientSpec & { profile: ClientProfileId } & Pick<CommandFields, 'maxTimeS' | 'stallTimeoutS' | 'lftpRetries' | 'createDirs'>) | null {
   if (c.command === undefined) {
     if (c.profile === undefined) {
       p.error(`${path}.profile`, 'missing field "profile" (or give the client as a "command" line, like "curl ftp://203.0.113.10/readme.txt")');
@@ -616,6 +617,7 @@ function withCommand(
     ...(cmd.maxTimeS !== undefined ? { maxTimeS: cmd.maxTimeS } : {}),
     ...(cmd.stallTimeoutS !== undefined ? { stallTimeoutS: cmd.stallTimeoutS } : {}),
     ...(cmd.lftpRetries !== undefined ? { lftpRetries: cmd.lftpRetries } : {}),
+    ...(cmd.createDirs ? { createDirs: true } : {}),
   };
 }
 

@@ -377,6 +377,8 @@ export interface Client {
   killAfterS?: number;
   /** lftp's net:max-retries and net:reconnect-interval-*; null = lftp's defaults. */
   lftpRetries: LftpRetries | null;
+  /** curl --ftp-create-dirs (only from a command line): a directory of the URL it cannot change to is made (MKD), then changed to again. */
+  createDirs?: boolean;
 }
 
 export interface Scenario {

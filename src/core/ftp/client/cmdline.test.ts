@@ -55,8 +55,15 @@ describe('curl', () => {
     expect(ok('curl -T up.bin ftp://192.0.2.1/incoming/').script).toEqual(['login', 'put incoming/up.bin', 'quit']);
   });
 
+  it('--ftp-create-dirs (its --no- form undoes it)', () => {
+    const f = ok('curl -T report.txt --ftp-create-dirs ftp://192.0.2.1/new/dir/report.txt');
+    expect(f).toMatchObject({ createDirs: true, script: ['login', 'put new/dir/report.txt', 'quit'] });
+    expect(ok('curl ftp://192.0.2.1/a').createDirs).toBeUndefined();
+    expect(ok('curl --ftp-create-dirs --no-ftp-create-dirs ftp://192.0.2.1/a').createDirs).toBeUndefined();
+  });
+
   it('refuses what it does not know, naming the option and its column', () => {
-    expect(problems('curl --ftp-create-dirs ftp://192.0.2.1/a')).toEqual([expect.stringMatching(/^6: unknown curl option "--ftp-create-dirs"/)]);
+    expect(problems('curl --ftp-create-dirs-now ftp://192.0.2.1/a')).toEqual([expect.stringMatching(/^6: unknown curl option "--ftp-create-dirs-now"/)]);
     expect(problems('curl -sZ ftp://192.0.2.1/a')).toEqual([expect.stringMatching(/^8: unknown curl option "-Z"/)]);
     expect(problems('curl --max-time soon ftp://192.0.2.1/a')).toEqual([expect.stringMatching(/^17: curl --max-time takes a number of seconds/)]);
     expect(problems('curl --max-time')).toContainEqual(expect.stringMatching(/^6: curl option "--max-time" needs a value/));

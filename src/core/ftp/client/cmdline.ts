@@ -52,6 +52,8 @@ export interface CommandFields {
   tls?: boolean;
   /** curl --max-time: the whole transfer's limit, seconds. */
   maxTimeS?: number;
+  /** curl --ftp-create-dirs: a refused CWD of the URL's path is answered with MKD, then that CWD again. */
+  createDirs?: boolean;
   /** tnftp -q: give up a transfer after this many seconds without data, seconds. */
   stallTimeoutS?: number;
   /** lftp's retry settings: lftp 4.9.2's defaults, changed by any `set net:…`. */
@@ -246,6 +248,12 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
       case '--ftp-ssl-reqd':
         f.tls = true;
         break;
+      case '--ftp-create-dirs':
+        f.createDirs = true;
+        break;
+      case '--no-ftp-create-dirs':
+        delete f.createDirs;
+        break;
       case '-T':
       case '--upload-file': {
         const v = value();
@@ -256,7 +264,7 @@ function parseCurl(args: Word[], problems: CommandProblem[]): CommandFields {
         // Its value, if it has one, is not a URL: leave it out of further complaints.
         if (words[i + 1] && !words[i + 1]!.text.startsWith('-') && !words[i + 1]!.text.includes('://')) i++;
         problems.push({
-          message: `unknown curl option "${w.text}" (the model knows --ftp-port/-P, --ftp-pasv, --disable-epsv, --disable-eprt, --ftp-skip-pasv-ip, --no-ftp-skip-pasv-ip, --max-time/-m, --connect-timeout, --user/-u, --ssl-reqd, --upload-file/-T, -v, -s, -S, -O, -o)`,
+          message: `unknown curl option "${w.text}" (the model knows --ftp-port/-P, --ftp-pasv, --disable-epsv, --disable-eprt, --ftp-skip-pasv-ip, --no-ftp-skip-pasv-ip, --max-time/-m, --connect-timeout, --user/-u, --ssl-reqd, --upload-file/-T, --ftp-create-dirs, -v, -s, -S, -O, -o)`,
           column: w.column,
         });
     }

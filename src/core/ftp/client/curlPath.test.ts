@@ -5,7 +5,7 @@
  * `CWD incoming`, gets `550 Failed to change directory.` and exits 9).
  */
 import { describe, expect, it } from 'vitest';
-import { curlCwds, curlUrlPath, parseCurlPath, pwdReplyPath } from './curlPath';
+import { curlCwds, curlMkdAfterRefusedCwd, curlUrlPath, parseCurlPath, pwdReplyPath } from './curlPath';
 import { FILE_SIZE, run } from './machine.testkit';
 
 describe('curl reads a URL path the multicwd way', () => {
@@ -90,5 +90,46 @@ describe('curl on the wire', () => {
   it('the script’s cd is the URL’s directory: cd pub, get readme.txt is CWD pub once; ls after it lists there without CWD', () => {
     const s = run('curl', ['login', 'cd pub', 'get readme.txt', 'ls'], { files });
     expect(cwdAndTransfer(s.commands)).toEqual(['CWD pub', 'SIZE readme.txt', 'RETR readme.txt', 'LIST']);
+  });
+});
+
+describe('curl --ftp-create-dirs (lib/ftp.c FTP_CWD, FTP_MKD; the tool asks CURLFTP_CREATE_DIR_RETRY)', () => {
+  const up = { write_enable: true, anon_upload_enable: true, anon_mkdir_write_enable: true };
+  // incoming/ is the anonymous user's (ftp, uid 100), locked/ root's.
+  const files = { '/incoming': { dir: true, owner: { uid: 100, gid: 100 }, mode: 0o755 }, '/locked': { dir: true, owner: { uid: 0, gid: 0 }, mode: 0o755 } };
+  const cwdMkd = (commands: string[]) => commands.filter((c) => /^(CWD|MKD|STOR|RETR)\b/.test(c));
+
+  it('which refusals are answered with MKD: a directory of the URL’s path, once; not the way back to the entry path', () => {
+    const url = parseCurlPath('new/dir/f.txt');
+    expect(curlMkdAfterRefusedCwd(['new', 'dir'], url, 0, false)).toBe('new');
+    expect(curlMkdAfterRefusedCwd(['new', 'dir'], url, 1, false)).toBe('dir');
+    expect(curlMkdAfterRefusedCwd(['new', 'dir'], url, 1, true)).toBeNull();
+    expect(curlMkdAfterRefusedCwd(['/home/a', 'new', 'dir'], url, 0, false)).toBeNull();
+    expect(curlMkdAfterRefusedCwd(['/home/a', 'new', 'dir'], url, 2, false)).toBe('dir');
+  });
+
+  it('put into directories that do not exist: each refused CWD is answered with MKD, then the same CWD, and the file is stored there', () => {
+    const s = run('curl', ['login', 'put incoming/new/deep/report.txt 2048'], { conf: up, files, createDirs: true });
+    expect(cwdMkd(s.commands)).toEqual(['CWD incoming', 'CWD new', 'MKD new', 'CWD new', 'CWD deep', 'MKD deep', 'CWD deep', 'STOR report.txt']);
+    expect(s.printed).toContain('257 "/incoming/new" created');
+    expect(s.printed).toContain('257 "/incoming/new/deep" created');
+    expect(s.reports).toEqual([expect.objectContaining({ ok: true, bytes: 2048 })]);
+  });
+
+  it('MKD refused too: the CWD is asked once more, and its second refusal ends the URL as without the option (exit 9); QUIT follows', () => {
+    const s = run('curl', ['login', 'put locked/sub/x.txt 10'], { conf: up, files, createDirs: true });
+    expect(s.commands).toEqual(['USER anonymous', 'PASS guest@', 'PWD', 'CWD locked', 'CWD sub', 'MKD sub', 'CWD sub', 'QUIT']);
+    expect(s.printed.filter((l) => /^(550|curl:)/.test(l))).toEqual([
+      '550 Failed to change directory.',
+      '550 Create directory operation failed.',
+      '550 Failed to change directory.',
+      'curl: (9) Server denied you to change to the given directory',
+    ]);
+    expect(s.reports).toEqual([expect.objectContaining({ ok: false, symptom: expect.objectContaining({ kind: 'reply', verb: 'CWD', code: 550 }) })]);
+  });
+
+  it('without the option the first refusal ends the URL, no MKD', () => {
+    const s = run('curl', ['login', 'put incoming/new/report.txt'], { conf: up, files });
+    expect(cwdMkd(s.commands)).toEqual(['CWD incoming', 'CWD new']);
   });
 });

@@ -66,6 +66,20 @@ export function curlCwds(conn: CurlConnDir, url: CurlUrlPath): string[] {
   return conn.reused && conn.entryPath !== null && !absolute ? [conn.entryPath, ...url.dirs] : url.dirs;
 }
 
+/**
+ * curl --ftp-create-dirs (the curl tool sets CURLFTP_CREATE_DIR_RETRY; lib/ftp.c ftp_statemachine,
+ * FTP_CWD and FTP_MKD): the directory to make after `cwds[index]` was refused, or null when the
+ * refusal ends the URL. Only a directory of the URL's path is made, not the way back to the entry
+ * path (cwdcount 0), and only once per CWD (count2). Whatever the MKD's answer, the same CWD
+ * follows (count3 lets one MKD fail: another client may have made it meanwhile), and a second
+ * refusal ends the URL as without the option (exit 9, "Server denied you to change to the given
+ * directory"); curl's own "Failed to MKD dir" is out of the tool's reach.
+ */
+export function curlMkdAfterRefusedCwd(cwds: readonly string[], url: CurlUrlPath, index: number, mkdTried: boolean): string | null {
+  if (mkdTried || index < cwds.length - url.dirs.length) return null;
+  return cwds[index] ?? null;
+}
+
 /** The path in a 257 reply (`257 "/home/a ""b""" is …`: doubled quotes are one), or null. */
 export function pwdReplyPath(text: string): string | null {
   const m = /"((?:[^"]|"")*)"/.exec(text);

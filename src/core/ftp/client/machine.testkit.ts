@@ -36,6 +36,8 @@ export interface RunOptions {
   password?: string;
   /** curl --max-time (ms). */
   maxTimeMs?: number;
+  /** curl --ftp-create-dirs. */
+  createDirs?: boolean;
   /** Something done to the network before the run (a middlebox). */
   setup?: (net: ReturnType<typeof makeTestNet>) => void;
   /** How long the run may take (s). */
@@ -97,6 +99,7 @@ export function run(profile: ProfileId, script: string[], opts: RunOptions = {})
       tls: false,
       connectTimeoutMs: p.connectTimeoutMs,
       ...(opts.maxTimeMs !== undefined ? { maxTimeMs: opts.maxTimeMs } : {}),
+      ...(opts.createDirs ? { createDirs: true } : {}),
     },
   });
   actor.subscribe((snap) => {

@@ -44,7 +44,7 @@ import {
 import { TlsChannel } from '../ftps';
 import { mdtmTime } from '../server/files';
 import { LFTP_PROFILE_RETRIES, type LftpRetries } from './cmdline';
-import { curlCwds, curlUrlPath, freshCurlConn, parseCurlPath, pwdReplyPath, type CurlConnDir } from './curlPath';
+import { curlCwds, curlMkdAfterRefusedCwd, curlUrlPath, freshCurlConn, parseCurlPath, pwdReplyPath, type CurlConnDir } from './curlPath';
 
 /** What the client machine needs from the simulation around it. */
 export interface FtpClientEnv {
@@ -85,6 +85,8 @@ export interface FtpClientInput {
   stallTimeoutMs?: number | null;
   /** lftp's net:max-retries and net:reconnect-interval-* (absent: LFTP_PROFILE_RETRIES, max-retries 1). */
   lftpRetries?: LftpRetries;
+  /** curl --ftp-create-dirs: a refused CWD of the URL's path is answered with MKD, then that CWD again. */
+  createDirs?: boolean;
 }
 
 interface Ctx {
@@ -400,6 +402,11 @@ export const ftpClientMachine = setup({
     stepIsLftpPwd: ({ context }) => context.input.profile.lftpSequence && current(context)?.kind === 'pwd',
     /** curl: the URL's directories not yet changed to on this control connection (CWD before EPSV/EPRT). */
     curlNeedsCwd: ({ context }) => !!context.xfer?.curl && context.xfer.curl.sent < context.xfer.curl.cwds.length,
+    /** curl --ftp-create-dirs: the refused CWD is one of the URL's directories, not yet answered with MKD. */
+    curlMakesDir: ({ context }) => {
+      const c = context.xfer?.curl;
+      return !!c && !!context.input.createDirs && curlMkdAfterRefusedCwd(c.cwds, c.url, c.sent, c.mkdTried) !== null;
+    },
     dropsControlOnFailure: ({ context }) => context.input.profile.dropsControlAfterFatalError,
     mayAskAuthTls: ({ context }) => context.lastVerb === 'AUTH' && context.authArg === 'SSL',
     currentIsPassive: ({ context }) => !!context.xfer && isPassive(context.xfer.commands[context.xfer.index]!),
@@ -830,6 +837,13 @@ export const ftpClientMachine = setup({
     },
     noteUrlCwd: ({ context }) => {
       context.xfer!.curl!.sent++;
+      context.xfer!.curl!.mkdTried = false;
+    },
+    /** curl --ftp-create-dirs: MKD the directory it could not change to (then that CWD again). */
+    sendUrlMkd: ({ context }) => {
+      const c = context.xfer!.curl!;
+      c.mkdTried = true;
+      send(context, 'MKD', c.cwds[c.sent]);
     },
     /** curl: a refused CWD; the directory is not remembered (ftp_done: cwdfail). */
     noteUrlCwdRefused: ({ context }) => {
@@ -919,7 +933,7 @@ export const ftpClientMachine = setup({
       // curl: the URL's directories (the script's cd lines and the argument's own), changed to as curl does.
       if (context.input.profile.id === 'curl') {
         const url = parseCurlPath(curlUrlPath(context.urlDirs, transferArg(step), step.kind === 'ls'));
-        xfer.curl = { url, cwds: curlCwds(context.curlDir, url), sent: 0, cwdFailed: false };
+        xfer.curl = { url, cwds: curlCwds(context.curlDir, url), sent: 0, cwdFailed: false, mkdTried: false };
       }
       // curl --max-time: one timer per transfer, from its start; cancelled when the transfer ends.
       if (maxTimeMs != null && env.timer) xfer.cancelMaxTime = env.timer(Math.max(0, startedUs + maxTimeMs * 1000 - env.now()), () => self.send({ type: 'MAX_TIME', xfer }));
@@ -1485,10 +1499,13 @@ export const ftpClientMachine = setup({
           on: {
             REPLY: [
               { guard: 'isPositive', target: 'start', actions: ['printReply', 'noteUrlCwd'] },
+              { guard: 'curlMakesDir', target: 'urlMkd', actions: 'printReply' },
               { target: 'failed', actions: ['printReply', 'noteUrlCwdRefused', 'reportReplyFailure'] },
             ],
           },
         },
+        /** curl --ftp-create-dirs: MKD after a refused CWD; whatever the answer, that CWD again (curlPath.ts curlMkdAfterRefusedCwd). */
+        urlMkd: { entry: 'sendUrlMkd', on: { REPLY: { target: 'urlCwd', actions: 'printReply' } } },
         type: sequenceState('beforeDataCommand', 'start'),
         typeFirst: sequenceState('beforeDataCommand', 'start'),
         sizeFirst: sequenceState('beforeDataCommand', 'start'),

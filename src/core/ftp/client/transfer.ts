@@ -91,8 +91,11 @@ export interface Transfer {
   announcedSize?: number;
   /** The passive data connection is open. */
   dataConnected?: boolean;
-  /** curl: the URL's path, the CWDs it sends before the data command, how many were answered, a refusal. */
-  curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean };
+  /**
+   * curl: the URL's path, the CWDs it sends before the data command, how many were answered, a
+   * refusal; `mkdTried`: --ftp-create-dirs already answered the refusal of the CWD under way with MKD.
+   */
+  curl?: { url: CurlUrlPath; cwds: string[]; sent: number; cwdFailed: boolean; mkdTried: boolean };
   /** Replies and the control connection's end that came while the client read the data connection (read later). */
   held?: ({ type: 'REPLY'; reply: FtpReply } | { type: 'CTRL_CLOSED' } | { type: 'CTRL_FAILED'; err: ConnectError })[];
   /** tnftp -q: the byte count at its last progress check that saw data come, and when. */
