@@ -224,6 +224,53 @@ describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-l
   });
 });
 
+describe('curl refused at login: the URL fails, the next connects and logs in again, the script’s cd lines still its path', () => {
+  it('a wrong password: each URL its own connection, USER and PASS, 530, "curl: (67) Access denied: 530", no QUIT, no CWD (tests/kernel/scenarios/curl-login-530-cd)', () => {
+    const r = run('tests/kernel/scenarios/curl-login-530-cd.json', () => undefined);
+    expect(commands(r, 'testbox1')).toEqual(['USER slacker', 'PASS wrong', 'USER slacker', 'PASS wrong']);
+    expect(said(r).filter((l) => l.startsWith('curl: '))).toEqual(['curl: (67) Access denied: 530', 'curl: (67) Access denied: 530']);
+    expect(r.verdict.transfers.map((t) => [t.command, t.ok])).toEqual([
+      ['get pub/readme.txt', false],
+      ['get pub/notes.txt', false],
+    ]);
+  });
+
+  it('a refusal that passes (a home another user makes meanwhile): the later URL still changes to the directory of the cd before the refused one', () => {
+    // carol's home does not exist at first: vsftpd answers her PASS with 500 OOPS (exit 67). alice
+    // (tnftp) makes it, 755 (local_umask=022; vsftpd's default 077 would keep carol out); carol's second URL logs in and fetches /srv/readme.txt, the cd still its path.
+    const json = {
+      name: 'x',
+      teaches: 'x',
+      hosts: [
+        { id: 'alicebox', ip: '10.0.0.2/24', role: 'client' },
+        { id: 'carolbox', ip: '10.0.0.3/24', role: 'client' },
+        { id: 'server', ip: '10.0.0.10/24', role: 'server' },
+      ],
+      server: {
+        host: 'server',
+        vsftpd: ['listen=YES', 'anonymous_enable=NO', 'local_enable=YES', 'write_enable=YES', 'local_umask=022', 'pasv_min_port=50000', 'pasv_max_port=50100'],
+        files: { '/home': { dir: true, owner: 'alice', mode: '755' }, '/srv/readme.txt': { size: 100 } },
+        users: [
+          { name: 'alice', password: 'a', home: '/home' },
+          { name: 'carol', password: 'c', home: '/home/carol' },
+        ],
+      },
+      clients: [
+        { host: 'alicebox', profile: 'tnftp', mode: 'passive', user: 'alice', password: 'a', script: ['wait 1', 'login', 'mkdir carol', 'quit'] },
+        { host: 'carolbox', profile: 'curl', mode: 'passive', user: 'carol', password: 'c', script: ['login', 'cd /srv', 'get readme.txt', 'wait 3', 'get readme.txt', 'quit'] },
+      ],
+    };
+    const loaded = loadScenario(json, 'x.json');
+    if (!loaded.ok) throw new Error(loaded.errors.map(formatScenarioError).join('\n'));
+    const r = runScenario(loaded.scenario);
+    expect(commands(r, 'carolbox').filter((c) => /^(USER|CWD|RETR|QUIT)\b/.test(c))).toEqual(['USER carol', 'USER carol', 'CWD /', 'CWD srv', 'RETR readme.txt', 'QUIT']);
+    expect(r.verdict.transfers.filter((t) => t.client === 'carolbox').map((t) => [t.command, t.ok])).toEqual([
+      ['get readme.txt', false],
+      ['get readme.txt', true],
+    ]);
+  });
+});
+
 describe('curl: the script’s commands as -Q quote commands of the next URL (lib/ftp.c ftp_state_quote)', () => {
   const local = (script: string[]) =>
     run('vsftpd-chroot-upload-folder', (j) => {

@@ -525,10 +525,10 @@ export const ftpClientMachine = setup({
      * so this URL fails before its transfer; the next URL tries again on a new connection.
      */
     failNextTransferOnAuth: assign(({ context, event }) => {
-      const i = context.input.script.findIndex((step, k) => k >= context.pc && isTransfer(step));
-      if (i < 0 || event.type !== 'REPLY') return { pc: context.input.script.length };
+      const { i, urlDirs } = curlRefusedUrl(context);
+      if (i >= context.input.script.length || event.type !== 'REPLY') return { pc: context.input.script.length, urlDirs, curlQuotes: [] };
       refusedBeforeTransfer(context, context.lastVerb, [context.input.script[i]!], event.reply);
-      return { pc: i + 1 };
+      return { pc: i + 1, urlDirs, curlQuotes: [] };
     }),
     /**
      * curl turned away instead of greeted (lib/ftp.c): ftp_readresp takes any 421 as a time-out
@@ -543,14 +543,7 @@ export const ftpClientMachine = setup({
       const { env, script } = context.input;
       const r = event.reply;
       env.print(curlGreetingFailure(r.code));
-      // The URL this connection was for: the next transfer. The script's cd lines before it are
-      // still the path of the later URLs; its quote commands went with it.
-      const urlDirs = [...context.urlDirs];
-      let i = context.pc;
-      for (; i < script.length && !isTransfer(script[i]); i++) {
-        const st = script[i]!;
-        if (st.kind === 'cd') urlDirs.push(st.dir);
-      }
+      const { i, urlDirs } = curlRefusedUrl(context);
       const failing = script[i];
       if (failing) greetingRefused(context, failing, r);
       context.ctrl?.close();
@@ -1716,6 +1709,23 @@ function lftpCommandName(st: ScriptStep): string {
     default:
       return st.kind;
   }
+}
+
+/**
+ * curl refused before a URL's transfer (turned away at the greeting, AUTH or the login refused):
+ * the URL this connection was for is the next transfer from `pc` (its index, or the script's
+ * length if none). The script's cd lines before it are part of every later URL's path, so they
+ * are kept; its quote commands went with it.
+ */
+function curlRefusedUrl(c: Ctx): { i: number; urlDirs: string[] } {
+  const { script } = c.input;
+  const urlDirs = [...c.urlDirs];
+  let i = c.pc;
+  for (; i < script.length && !isTransfer(script[i]); i++) {
+    const st = script[i]!;
+    if (st.kind === 'cd') urlDirs.push(st.dir);
+  }
+  return { i, urlDirs };
 }
 
 /** The server refused AUTH (curl prints exit 64) or the login (curl: 67): these transfers fail with its reply. */
