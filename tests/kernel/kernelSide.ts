@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { buildTopology, loadIptables, sh, teardown } from './netns';
 import { startCaptures, stopCaptures, type Capture } from './capture';
 import { clientCommand, HARNESS_KILL_S, leadingWait, runClient, splitTransfers, type ClientCommand, type RealTransfer } from './realClients';
-import { observe, dataCause, type Observation } from './observe';
+import { observe, dataCause, pinnedPortRace, type Observation } from './observe';
 import { confValue, type KClient, type KScenario } from './scenarioFile';
 import { clientSays } from './compare';
 import { prepareVsftpd, startVsftpd, stopProc, type VsftpdRun } from './vsftpd';
@@ -30,6 +30,8 @@ export interface WorldResult {
   phases?: { setup: number; clients: number; read: number };
   /** With FTTW_DEBUG: the clients' and vsftpd's output, printed with the world's other lines. */
   debug?: string;
+  /** vsftpd refused a PASV/EPSV because an earlier session still listened on the pinned port (observe.ts pinnedPortRace). */
+  pinRace?: boolean;
 }
 
 export type KernelOutcome = { ok: true; result: WorldResult } | { ok: false; notComparable: string } | { ok: false; error: string };
@@ -133,7 +135,8 @@ export async function runOnKernel(s: KScenario, prefix: string, workDir: string,
     const obs = observe(s, packets, literalPorts, client.connectPort, listenPort);
     const debug = process.env.FTTW_DEBUG ? [...outs.map((out) => out.lines.map((l) => l.text).join('\n')), vs.log()].join('\n') : undefined;
     const phases = { setup: (t1 - t0) / 1000, clients: (t2 - t1) / 1000, read: (Date.now() - t2) / 1000 };
-    return { ok: true, result: { transfers, obs, notes, phases, ...(debug !== undefined ? { debug } : {}) } };
+    const pinRace = pasvPort !== null && pinnedPortRace(packets, listenPort, pasvPort);
+    return { ok: true, result: { transfers, obs, notes, phases, ...(debug !== undefined ? { debug } : {}), ...(pinRace ? { pinRace } : {}) } };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   } finally {

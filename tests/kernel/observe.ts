@@ -245,3 +245,55 @@ export function dataCause(s: KScenario, packets: SegmentPackets, from: number, t
   }
   return cause;
 }
+
+/**
+ * The harness's pinned passive port met an earlier session still ending on it: vsftpd answered
+ * a PASV/EPSV with `500 OOPS: vsf_sysutil_bind` while another control connection of the same
+ * server had announced the pinned port (227/229), no data connection had been accepted on that
+ * port since, the client had already closed that connection (its FIN or RST), and the server
+ * had not yet (its FIN or RST comes later, or never): vsftpd's process for it had not yet read
+ * the close and exited. The simulator's server ends such a session in the instant it reads
+ * the close, so only the kernel can show this. (Two sessions both still in use on one pinned
+ * port collide in both worlds alike: not this.) vsftpd retries a busy port (EADDRINUSE) with other draws from its range, so
+ * with the scenario's own range (several ports) this would not happen: it is the pin's doing
+ * (world.ts pinPassive). Seen on each segment on its own (the server's end is `serverPort`).
+ */
+export function pinnedPortRace(packets: SegmentPackets, serverPort: number, pinned: number): boolean {
+  for (const pkts of packets.values()) {
+    // Per control connection (keyed by the client's end as seen here): the server's close, its last announcement of the pinned port.
+    const conns = new Map<string, { clientClose: number | null; serverClose: number | null; announced: number | null }>();
+    const accepts: number[] = [];
+    const oopses: { t: number; conn: string }[] = [];
+    for (const p of pkts) {
+      if (p.proto !== 'tcp') continue;
+      if (p.sport === pinned && p.syn && p.ack) accepts.push(p.t);
+      if (p.dport === serverPort && (p.fin || p.rst)) {
+        const c = conns.get(`${p.src}:${p.sport}`) ?? { clientClose: null, serverClose: null, announced: null };
+        conns.set(`${p.src}:${p.sport}`, c);
+        c.clientClose ??= p.t;
+      }
+      if (p.sport !== serverPort) continue;
+      const conn = `${p.dst}:${p.dport}`;
+      const c = conns.get(conn) ?? { clientClose: null, serverClose: null, announced: null };
+      conns.set(conn, c);
+      if ((p.fin || p.rst) && c.serverClose === null) c.serverClose = p.t;
+      if (p.payload.length === 0) continue;
+      const text = Buffer.from(p.payload).toString('latin1');
+      const m227 = /^227 .*\(\d+,\d+,\d+,\d+,(\d+),(\d+)\)/m.exec(text);
+      const m229 = /^229 .*\(\|\|\|(\d+)\|\)/m.exec(text);
+      const port = m227 ? Number(m227[1]) * 256 + Number(m227[2]) : m229 ? Number(m229[1]) : null;
+      if (port === pinned) c.announced = p.t;
+      if (/^500 OOPS: vsf_sysutil_bind/m.test(text)) oopses.push({ t: p.t, conn });
+    }
+    for (const o of oopses) {
+      for (const [conn, c] of conns) {
+        if (conn === o.conn || c.announced === null || c.announced > o.t) continue;
+        const stillOpen = c.clientClose !== null && c.clientClose < o.t && (c.serverClose === null || c.serverClose > o.t);
+        const announced = c.announced;
+        const acceptedSince = accepts.some((t) => t > announced && t < o.t);
+        if (stillOpen && !acceptedSince) return true;
+      }
+    }
+  }
+  return false;
+}

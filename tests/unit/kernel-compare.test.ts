@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareWorlds, reconnectRow } from '../kernel/compare';
 import type { WorldResult } from '../kernel/kernelSide';
-import { observe } from '../kernel/observe';
+import { observe, pinnedPortRace } from '../kernel/observe';
 import type { Pkt } from '../kernel/pcap';
 import type { KScenario } from '../kernel/scenarioFile';
 
@@ -190,5 +190,46 @@ describe('kernel comparison: how long a client waits before it connects again', 
     expect(reconnectRow('x', one(0.05), [])!.status).toBe('disagree');
     // Opened before the previous one was closed, in both: agree whatever the overlap.
     expect(reconnectRow('x', one(-2), one(-0.5))!.status).toBe('agree');
+  });
+});
+
+describe('kernel comparison: the pinned passive port’s race (observe.ts pinnedPortRace)', () => {
+  const C = '192.168.150.80';
+  const S = '192.168.150.90';
+  const tcp = (t: number, src: string, sport: number, dst: string, dport: number, flags: { syn?: boolean; ack?: boolean; fin?: boolean } = {}, text = ''): Pkt => ({
+    t,
+    src,
+    dst,
+    proto: 'tcp',
+    sport,
+    dport,
+    syn: !!flags.syn,
+    ack: flags.ack ?? true,
+    rst: false,
+    fin: !!flags.fin,
+    seq: Math.round(t * 1000) + sport,
+    payload: new TextEncoder().encode(text),
+    icmpType: 0,
+    icmpCode: 0,
+    quoted: null,
+  });
+  const fromServer = (t: number, port: number, text: string, fin = false) => tcp(t, S, 21, C, port, { fin }, text);
+  // server-nat-ctstate-dnat with curl, as captured once under load: the first session announced
+  // 50100, the client left it (FIN), the second session's PASV came before vsftpd closed the first.
+  const first = [fromServer(1, 40000, '227 Entering Passive Mode (10,0,0,10,195,180).\r\n'), tcp(6, C, 40000, S, 21, { fin: true })];
+  const oops = fromServer(6.01, 40001, '500 OOPS: vsf_sysutil_bind\r\n');
+
+  it('an OOPS while an earlier session that announced the pinned port is not yet closed by the server', () => {
+    expect(pinnedPortRace(new Map([['lan', [...first, oops, fromServer(6.02, 40000, '', true)]]]), 21, 50100)).toBe(true);
+  });
+
+  it('not when the earlier session’s client is still in it, when it had closed, when its data connection was accepted, or for another port', () => {
+    expect(pinnedPortRace(new Map([['lan', [...first, fromServer(6.005, 40000, '', true), oops]]]), 21, 50100)).toBe(false);
+    expect(pinnedPortRace(new Map([['lan', [...first, tcp(2, S, 50100, C, 50954, { syn: true }), oops]]]), 21, 50100)).toBe(false);
+    expect(pinnedPortRace(new Map([['lan', [...first, oops]]]), 21, 50099)).toBe(false);
+    // No OOPS, no race.
+    expect(pinnedPortRace(new Map([['lan', first]]), 21, 50100)).toBe(false);
+    // The earlier session still in use (its client has not left): a collision the simulator has too.
+    expect(pinnedPortRace(new Map([['lan', [first[0]!, oops]]]), 21, 50100)).toBe(false);
   });
 });

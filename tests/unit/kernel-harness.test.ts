@@ -249,6 +249,20 @@ describe('kernel check: a transfer’s window from the shell’s stamp on its ma
   });
 });
 
+describe('kernel check: a curl command line with -T', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fttw-unit-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('writes each -T file into the work folder, 1024 bytes (a model put without a size); a path is not comparable', () => {
+    const cmd = commandLineClient('curl --ftp-create-dirs -T report.txt ftp://h/new/report.txt --upload-file x.txt ftp://h/x.txt', dir, 'MARK');
+    expect(cmd).toMatchObject({ cwd: dir });
+    expect(readFileSync(join(dir, 'report.txt')).length).toBe(1024);
+    expect(readFileSync(join(dir, 'x.txt')).length).toBe(1024);
+    // Uploads need no -o.
+    expect((cmd as { args: string[] }).args).not.toContain('-o');
+    expect(commandLineClient('curl -T /etc/passwd ftp://h/x', dir, 'MARK')).toEqual({ unsupported: expect.stringContaining('plain name') });
+  });
+});
+
 describe('kernel check: curl given a script with commands', () => {
   // The uploads' local files are written into the run's folder.
   const dir = mkdtempSync(join(tmpdir(), 'fttw-unit-'));
