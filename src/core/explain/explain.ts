@@ -380,6 +380,21 @@ function sessionEndFix(text: string): { setting: string; explanation: string; fi
   return null;
 }
 
+/**
+ * The server's refusal of the client's last MKD before the CWD that failed (curl
+ * --ftp-create-dirs: MKD, then the same CWD again), as the client saw it; null when it sent no
+ * MKD or the MKD was answered 2xx.
+ */
+function mkdRefusedBefore(clientSees: readonly string[]): string | null {
+  let at = -1;
+  clientSees.forEach((l, i) => {
+    if (/^---> MKD /.test(l)) at = i;
+  });
+  if (at < 0) return null;
+  const reply = clientSees.slice(at + 1).find((l) => /^\d{3} /.test(l));
+  return reply && Number(reply.slice(0, 3)) >= 400 ? reply : null;
+}
+
 /** FileZilla Server's refusals, and what to change in its settings. */
 function fzReplyFix(code: number, text: string): string {
   if (code === 530)
@@ -505,17 +520,23 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
     } else {
       culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
       explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;
+      const mkd = s.verb === 'CWD' && !isFz(ctx) ? mkdRefusedBefore(clientSees) : null;
+      if (mkd) explanation = `${explanation.replace(/\.?$/, '.')} The client had asked the server to make that directory first (MKD, curl --ftp-create-dirs), and the server refused that too: ${mkd}`;
       fix = /OOPS: vsf_sysutil_bind/.test(s.text)
         ? BIND_FIX
         : isFz(ctx)
           ? fzReplyFix(s.code, s.text)
           : s.code === 530
             ? 'Log in with an account the server accepts (anonymous_enable / local_enable).'
-            : s.code === 550
-              ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
-              : s.code === 553
-                ? "vsftpd could not create the file: upload into a directory that exists and that the user may write to and enter (w and x for its owner, group or others in the server's files); anonymous uploads also need anon_upload_enable=YES."
-                : 'See the reply text.';
+            : s.code === 550 && s.verb === 'CWD'
+              ? mkd
+                ? "The directory is not there and this user may not make it: make it on the server, or let the user write to the directory above it (write_enable=YES and w for its owner, group or others in the server's files; anonymous users also need anon_mkdir_write_enable=YES)."
+                : "Use a directory that exists and the user may enter (x for its owner, group or others in the server's files)."
+              : s.code === 550
+                ? 'Use a file that exists and the server lets you read or write (write_enable for uploads).'
+                : s.code === 553
+                  ? "vsftpd could not create the file: upload into a directory that exists and that the user may write to and enter (w and x for its owner, group or others in the server's files); anonymous uploads also need anon_upload_enable=YES."
+                  : 'See the reply text.';
     }
   } else if (s.kind === 'max-time') {
     // curl --max-time: the limit covers the whole transfer; say where the time went when a packet was lost.

@@ -224,6 +224,45 @@ describe('a wrong password, no other login to try (tests/kernel/scenarios/lftp-l
   });
 });
 
+describe('curl --ftp-create-dirs (tests/kernel/scenarios/curl-create-dirs, captured)', () => {
+  const world = 'tests/kernel/scenarios/curl-create-dirs.json';
+
+  it('the directories are made and the file stored; where MKD is refused too, the explanation says so and what to change', () => {
+    const r = run(world, () => undefined);
+    expect(commands(r, 'testbox1').filter((c) => /^(CWD|MKD|STOR)\b/.test(c))).toEqual([
+      'CWD incoming',
+      'CWD new',
+      'MKD new',
+      'CWD new',
+      'CWD deep',
+      'MKD deep',
+      'CWD deep',
+      'STOR report.txt',
+      'CWD /',
+      'CWD locked',
+      'CWD sub',
+      'MKD sub',
+      'CWD sub',
+    ]);
+    const [made, refused] = r.verdict.transfers;
+    expect(made).toMatchObject({ ok: true, bytes: 1024 });
+    expect(refused!.failure!.explanation).toMatch(
+      /asked the server to make that directory first \(MKD, curl --ftp-create-dirs\), and the server refused that too: 550 Create directory operation failed\.$/,
+    );
+    expect(refused!.failure!.fix).toMatch(/^The directory is not there and this user may not make it/);
+  });
+
+  it('without the option: no MKD, the first refused CWD ends the URL; the fix is about a directory, not a file', () => {
+    const r = run(world, (j) => (j.client.command = j.client.command.replace('--ftp-create-dirs ', '')));
+    expect(commands(r, 'testbox1').filter((c) => c.startsWith('MKD'))).toEqual([]);
+    const failed = r.verdict.transfers.map((t) => t.failure?.fix);
+    expect(failed).toEqual([
+      "Use a directory that exists and the user may enter (x for its owner, group or others in the server's files).",
+      "Use a directory that exists and the user may enter (x for its owner, group or others in the server's files).",
+    ]);
+  });
+});
+
 describe('curl refused at login: the URL fails, the next connects and logs in again, the script’s cd lines still its path', () => {
   it('a wrong password: each URL its own connection, USER and PASS, 530, "curl: (67) Access denied: 530", no QUIT, no CWD (tests/kernel/scenarios/curl-login-530-cd)', () => {
     const r = run('tests/kernel/scenarios/curl-login-530-cd.json', () => undefined);
