@@ -521,7 +521,8 @@ export function explainTransfer(trace: Trace, r: TransferReport, startStep: numb
       culprit = { device: ctx.serverHost, rule: null, setting: `reply ${s.code} to ${s.verb}` };
       explanation = `The server answered ${s.verb} with ${s.text.split('\n')[0]}`;
       const mkd = s.verb === 'CWD' && !isFz(ctx) ? mkdRefusedBefore(clientSees) : null;
-      if (mkd) explanation = `${explanation.replace(/\.?$/, '.')} The client had asked the server to make that directory first (MKD, curl --ftp-create-dirs), and the server refused that too: ${mkd}`;
+      if (mkd)
+        explanation = `${explanation.replace(/\.?$/, '.')} The client had asked the server to make that directory first (MKD, curl --ftp-create-dirs), and the server refused that too: ${mkd}`;
       fix = /OOPS: vsf_sysutil_bind/.test(s.text)
         ? BIND_FIX
         : isFz(ctx)
