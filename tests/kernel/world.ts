@@ -65,7 +65,8 @@ export async function runWorld(job: WorldJob): Promise<WorldOutcome> {
     while (pin.note !== null && run.ok && run.result.pinRace && raced < PIN_RACE_RERUNS) {
       raced++;
       log.push(`${label}: the kernel's vsftpd hit the pinned port's race (500 OOPS: vsf_sysutil_bind); running the kernel side again`);
-      run = await runOnKernel(ks, job.nsPrefix, job.workDir, pin.port, literal);
+      // A fresh folder: the first run's uploads and new directories must not be there.
+      run = await runOnKernel(ks, job.nsPrefix, `${job.workDir}/again${raced}`, pin.port, literal);
     }
     const kernel = run;
     const secs = ((Date.now() - started) / 1000).toFixed(1);
