@@ -37,6 +37,9 @@ describe('seed-incident: 3001–3300 behind a firewall opening 3001–3100', () 
     const r = await check(challenge(id), challenge(id).scenarioFile);
     expect(r.solved).toBe(false);
     expect(failures(r)).toMatch(/^\[goal\] Fails in 13 of 20 runs .*data connection to 203\.0\.113\.10:3\d\d\d got no answer/);
+    // A count a learner is shown comes with the arithmetic that made it.
+    const closed = r.items.find((i) => i.kind === 'constraint' && i.detail.includes('stay closed'));
+    expect(closed?.detail).toBe('65,434 ports of 203.0.113.10 stay closed to new connections from the internet (65,535 ports in all − 101 open).');
   });
   it('accepts opening exactly 3001:3300, or narrowing the server to 3001–3100, or the helper', async () => {
     expect((await judged(id, open('3001:3300'))).solved).toBe(true);

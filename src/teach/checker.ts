@@ -280,7 +280,11 @@ function constraintItem(ch: Challenge, s: Scenario, k: Constraint, i: number, ru
       const p = probeDevice(s, k.device, k.to);
       if ('error' in p) return item(false, `Could not probe: ${p.error}.`);
       const target = formatIpv4(p.to);
-      if (p.count < ALL_PORTS) return item(true, `${plural(ALL_PORTS - p.count, 'port')} of ${target} stay closed to new connections from the internet.`);
+      if (p.count < ALL_PORTS)
+        return item(
+          true,
+          `${plural(ALL_PORTS - p.count, 'port')} of ${target} stay closed to new connections from the internet (${n(ALL_PORTS)} ports in all − ${n(p.count)} open).`,
+        );
       const big = [...p.admitted].sort((a, b) => b.to - b.from - (a.to - a.from))[0]!;
       const who = big.by.rule
         ? `Rule ${big.by.rule.index} of ${big.by.chain} (\`${big.by.rule.text}\`) accepts`

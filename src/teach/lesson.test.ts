@@ -56,6 +56,21 @@ describe('the built-in track', () => {
         });
       });
 
+      // "The session from the seed", "the seed's incident": the project's own word for the
+      // transcripts it was built from, which a beginner cannot know (and the glossary's seed is
+      // a run's random number). Only that sense, linked, may appear.
+      it("says 'seed' only for a run's seed, linked to the glossary", () => {
+        const texts: string[] = [];
+        const walk = (v: unknown, key: string) => {
+          if (typeof v === 'string') {
+            if (key !== 'scenario' && key !== 'id') texts.push(v);
+          } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+          else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+        };
+        walk(JSON.parse(text), '');
+        for (const t of texts) expect(t.replace(/\[\[seed(\|[^\]]*)?\]\]/g, ''), t).not.toMatch(/\bseeds?\b/i);
+      });
+
       it("every predict question's stated answer is the simulator's", () => {
         lesson.steps.forEach((s, k) => {
           if (!s.predict) return;

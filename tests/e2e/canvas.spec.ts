@@ -20,3 +20,25 @@ test('the canvas draws devices, links and the connections opener → acceptor', 
   await expect(canvas.getByTestId('conn-label').filter({ hasText: 'data →' }).first()).toBeVisible();
   await page.screenshot({ path: 'screenshots/canvas-active.png' });
 });
+
+// The links and connections on the canvas are Tab stops (each is named: "control :21: Laptop
+// connected to FTP server"), but an outline is not drawn round an SVG group: a keyboard user's
+// focus vanished on them. The focused line now has a halo.
+test('a link or connection focused from the keyboard is marked on the canvas', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('./#/scenario/seed-active-session/step/5');
+  const canvas = page.getByTestId('topology');
+  await expect(canvas.locator('.svelte-flow__node').first()).toBeVisible();
+  const edge = canvas.locator('.svelte-flow__edge').first();
+  const box = (await edge.boundingBox())!;
+  const clip = { x: box.x - 6, y: box.y - 6, width: box.width + 12, height: box.height + 12 };
+  const before = await page.screenshot({ clip });
+  let onEdge = false;
+  for (let i = 0; i < 60 && !onEdge; i++) {
+    await page.keyboard.press('Tab');
+    onEdge = await edge.evaluate((el) => el === document.activeElement);
+  }
+  expect(onEdge, 'the first edge is reached with Tab').toBe(true);
+  const after = await page.screenshot({ clip });
+  expect(after.equals(before), 'the focused edge looks different from the unfocused one').toBe(false);
+});

@@ -14,7 +14,7 @@ const verdict = (page: Page) => page.getByTestId('verdict-badge');
 test.describe('FileZilla Server settings', () => {
   test('unchecking Write on upload/ makes the upload fail; checking it again (keyboard) brings success back', async ({ page }) => {
     await openServerTab(page, 'filezilla-seed-003-port-3069');
-    await expect(page.getByRole('heading', { name: 'Server: FileZilla Server 0.9.60 on testbox2' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Server: FileZilla Server 0.9.60 on testbox2 (FileZilla Server)' })).toBeVisible();
     await expect(verdict(page)).toHaveAttribute('data-verdict', 'success');
     const write = page.getByRole('checkbox', { name: '/share/upload: Write files (upload)' });
     await expect(write).toBeChecked();
@@ -66,3 +66,21 @@ test.describe('FileZilla Server settings', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 });
+
+// "Don't use the Passive IP for clients on private addresses" wrapped, as a whole, to the line
+// under its checkbox (at 390×844 and in the 480 px side panel at 1920×1080). A box and its
+// words share a row; the words wrap beside it.
+for (const viewport of [
+  { width: 390, height: 844 },
+  { width: 1920, height: 1080 },
+])
+  test(`a FileZilla checkbox is on its words' row at ${viewport.width}×${viewport.height}`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await openServerTab(page, 'filezilla-nat-passive-ip');
+    for (const name of ["Don't use the Passive IP for clients on private addresses", 'Autoban: ban an address after failed logins']) {
+      const box = (await page.getByRole('checkbox', { name }).boundingBox())!;
+      const words = (await page.locator('label', { hasText: name }).boundingBox())!;
+      expect(words.x, `${name}: words right of the box`).toBeGreaterThanOrEqual(box.x + box.width - 1);
+      expect(words.y, `${name}: words start on the box's row`).toBeLessThanOrEqual(box.y + box.height);
+    }
+  });

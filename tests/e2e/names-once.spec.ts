@@ -13,3 +13,12 @@ test('a SYN to the router itself: Where names Server firewall once, the explanat
   await expect(verdict).toContainText('it was addressed to Server firewall itself (no rule there forwards that port on), and no program on the router listens on that port');
   await expect(verdict).not.toContainText('nothing listens on Server firewall');
 });
+
+// The heading said the failure's code ("2 of 2 transfers failed: ls — syn-timeout."); it says
+// what the code means, in words a beginner reads.
+test("the verdict's heading says what failed in words, not the failure's code", async ({ page }) => {
+  await page.goto('./#/scenario/passive-server-firewall-drop');
+  const heading = page.getByTestId('verdict').getByRole('heading').first();
+  await expect(heading).toHaveText(/failed: ls — a connection went unanswered until it timed out\.$/);
+  await expect(heading).not.toContainText('syn-timeout');
+});

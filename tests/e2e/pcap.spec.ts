@@ -16,7 +16,10 @@ test('the exported .pcap at the chosen interface decodes in tshark as FTP', asyn
   await expect(page.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'success');
   const select = page.getByLabel('Capture point for the .pcap export');
   const points = await select.locator('option').allTextContents();
-  expect(points).toContain('server:eth0');
+  // Each point by the device's name on the canvas and its interface (it showed ids: "server:eth0").
+  expect(points).toContain('FTP server eth0');
+  expect(points).toContain('Server firewall eth1');
+  expect(points.filter((p) => p.includes(':'))).toEqual([]);
   await select.selectOption('server:eth0');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export .pcap' }).click();

@@ -74,3 +74,22 @@ test('the URL follows stepping (replacing, not pushing): a reload keeps the step
   await page.goForward();
   await expect(page.getByTestId('position')).toContainText('step 5 of');
 });
+
+// The toolbar's "Import JSON" is a label for a file input clipped out of sight; Tab reached the
+// input and nothing on screen changed. The label now shows the focus.
+test('Import JSON shows the keyboard focus', async ({ page }) => {
+  await page.goto('./#/scenario/seed-active-session');
+  const label = page.locator('.share-controls .import');
+  await expect(label).toBeVisible();
+  const input = page.locator('.share-controls input[type="file"]');
+  const box = (await label.boundingBox())!;
+  const clip = { x: box.x - 6, y: box.y - 6, width: box.width + 12, height: box.height + 12 };
+  const before = await page.screenshot({ clip });
+  let onInput = false;
+  for (let i = 0; i < 20 && !onInput; i++) {
+    await page.keyboard.press('Tab');
+    onInput = await input.evaluate((el) => el === document.activeElement);
+  }
+  expect(onInput, 'Tab reaches the file input').toBe(true);
+  expect((await page.screenshot({ clip })).equals(before), 'the label looks focused').toBe(false);
+});

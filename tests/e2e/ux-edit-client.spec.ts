@@ -49,3 +49,39 @@ test('a scenario asking ftp.exe for passive mode says it cannot, and one click s
   await expect(note).not.toContainText('The mode chosen is not available');
   await expect(note).toContainText('no passive mode');
 });
+
+// The form put each label beside its select: the selects got what the labels left and cut their
+// own choice ("passive (the client's…", "a fresh ephemeral p…") on a phone and in the 480 px
+// side panel at 1920×1080. Each label is now above its control.
+for (const viewport of [
+  { width: 390, height: 844 },
+  { width: 1920, height: 1080 },
+])
+  test(`the client form's selects show their whole choice at ${viewport.width}×${viewport.height}`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await openClientEditor(page, 'seed-passive-session');
+    const selects = page.getByTestId('editor-panel').locator('select');
+    await expect(selects).toHaveCount(3);
+    const cut = await selects.evaluateAll((els) =>
+      els.flatMap((el) => {
+        const s = el as HTMLSelectElement;
+        const cs = getComputedStyle(s);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const text = s.selectedOptions[0]?.text ?? '';
+        // The room for the text: the box less its padding and the drop-down arrow (about 20 px).
+        const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+        const w = ctx.measureText(text).width;
+        return w > room ? [`${s.id}: "${text}" needs ${Math.round(w)} px, has ${Math.round(room)}`] : [];
+      }),
+    );
+    expect(cut).toEqual([]);
+    // The FTPS box is beside its own words, on one row.
+    const box = (await page.getByLabel(/Explicit FTPS/).boundingBox())!;
+    const words = (await page
+      .getByTestId('editor-panel')
+      .getByText(/^Explicit FTPS/)
+      .boundingBox())!;
+    expect(words.x).toBeGreaterThan(box.x + box.width - 1);
+    expect(words.y).toBeLessThan(box.y + box.height);
+  });

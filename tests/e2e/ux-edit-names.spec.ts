@@ -33,3 +33,12 @@ test('the verdict, conntrack panel and ladder name devices as the canvas does', 
   await expect(edge.getByRole('table', { name: 'Connections on Server firewall' })).toBeVisible();
   expect(await ct.innerText()).not.toMatch(BARE_ID);
 });
+
+// The Server editor's heading named the machine by its id ("vsftpd 3.0.3 on server").
+test("the Server editor's heading names the machine as the canvas does", async ({ page }) => {
+  await page.goto('./#/scenario/seed-incident-pasv-range');
+  await expect(page.getByTestId('verdict-badge')).toBeVisible();
+  await page.getByRole('tab', { name: 'Edit scenario' }).click();
+  await page.getByRole('tab', { name: /^Server/ }).click();
+  await expect(page.getByRole('heading', { name: 'Server: vsftpd 3.0.3 on FTP server' })).toBeVisible();
+});

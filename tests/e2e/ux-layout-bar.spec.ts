@@ -114,3 +114,20 @@ test('a lesson on a phone: the simulator under the step, its bar under a quarter
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await ctx.close();
 });
+
+// In a lesson at 1024×768 the bar is 724 px wide and wraps: "Speed" stayed at the end of one
+// row and its menu started the next. A label and its control wrap together.
+test('the Speed label stays beside its menu when the bar wraps (lesson at 1024×768)', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto('./#/lesson/active-mode/step/2');
+  const bar = page.getByRole('toolbar', { name: 'Playback' });
+  const label = bar.getByText('Speed', { exact: true });
+  const select = bar.getByLabel('Speed');
+  await expect(select).toBeVisible();
+  const l = (await label.boundingBox())!;
+  const s = (await select.boundingBox())!;
+  expect(l.y + l.height / 2, "the label is on its menu's row").toBeGreaterThan(s.y);
+  expect(l.y + l.height / 2).toBeLessThan(s.y + s.height);
+  expect(l.x + l.width, 'the label is just left of its menu').toBeLessThanOrEqual(s.x + 1);
+  expect(s.x - (l.x + l.width)).toBeLessThan(20);
+});

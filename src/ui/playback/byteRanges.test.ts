@@ -48,6 +48,9 @@ describe('TCP options in the tree and their bytes', () => {
   );
 
   it('each option is a field with its size; header and payload show their arithmetic', () => {
+    // The IP header's length is counted in 4-byte words too: the tree says so, as it does for TCP's.
+    const ipv4 = packetTree(syn).find((s) => s.title.startsWith('Internet Protocol'))!;
+    expect(Object.fromEntries(ipv4.fields)['Header length']).toBe('20 bytes (5 × 4)');
     const tcp = packetTree(syn).find((s) => s.title.startsWith('Transmission Control'))!;
     const fields = Object.fromEntries(tcp.fields);
     expect(fields['Header length']).toBe('40 bytes (10 × 4) = 20 fixed + 20 of options');

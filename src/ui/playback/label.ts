@@ -36,6 +36,25 @@ export function packetLabel(bytes: Uint8Array): string {
   return `IP protocol ${p.value.ip.header.protocol}`;
 }
 
+/**
+ * A NAT step's short name for the ladder and the inspector. The iptables targets keep their names
+ * (DNAT, SNAT, MASQUERADE, REDIRECT: what the rules say, in the glossary); the kernel's own
+ * steps were shown as the simulator's codes ("NAT reply-translate", "NAT ftp-payload") and are
+ * said in words.
+ */
+export function natLabel(what: Extract<TraceEvent, { kind: 'nat' }>['what']): string {
+  switch (what) {
+    case 'reply-translate':
+      return 'NAT: reply changed back';
+    case 'ftp-payload':
+      return 'NAT: FTP text rewritten';
+    case 'seq-adjust':
+      return 'NAT: TCP numbers shifted';
+    default:
+      return `NAT ${what}`;
+  }
+}
+
 /** What a step is, in words, for the ladder row's accessible name and the inspector; `name` gives a device's display name. */
 export function stepLabel(e: TraceEvent, name: (id: string) => string = (id) => id): string {
   switch (e.kind) {
@@ -44,7 +63,7 @@ export function stepLabel(e: TraceEvent, name: (id: string) => string = (id) => 
     case 'drop':
       return `✗ ${e.how.toUpperCase()} at ${name(e.device)}: ${refusalBesideName(e)}`;
     case 'nat':
-      return `NAT ${e.what}${e.note ? ` (${e.note})` : ''}`;
+      return `${natLabel(e.what)}${e.note ? ` (${e.note})` : ''}`;
     case 'transfer':
       return `${e.ok ? '✓' : '✗'} ${e.command}: ${e.note}`;
     default:

@@ -1,6 +1,6 @@
 /** Rows of the ladder diagram: one per packet step, placed on the devices' lifelines. */
 import { refusalNamed, type Trace } from '../../core/index';
-import { packetLabel, stepLabel } from './label';
+import { natLabel, packetLabel, stepLabel } from './label';
 import { fullPacketText } from './keyline';
 
 /** Width of one lifeline column in pixels (the widest; narrow screens pass a smaller one). */
@@ -65,7 +65,7 @@ export function ladderRowMaker(trace: Trace, colW: number = COL, name: (id: stri
     }
     if (e.kind === 'nat') {
       const at = col.get(e.device) ?? 0;
-      const text = `NAT ${e.what}`;
+      const text = natLabel(e.what);
       return { ...base, kind: 'nat', at, text, ...placeAt(center(at), text, trace.devices.length * colW) };
     }
     if (e.kind === 'transfer') {

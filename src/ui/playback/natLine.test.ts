@@ -4,10 +4,17 @@ import { BUILTIN_SCENARIOS } from '../../scenarios/index';
 import { runFile } from '../../teach/index';
 import type { ScenarioFile, TraceEvent } from '../../core/index';
 import { keyLine } from './keyline';
+import { ladderRows } from './ladder';
+import { stepLabel } from './label';
 
-function natSteps(id: string) {
+function runTrace(id: string) {
   const r = runFile(BUILTIN_SCENARIOS.find((b) => b.id === id)!.json as ScenarioFile);
   if (!r.ok) throw new Error(r.message);
+  return r;
+}
+
+function natSteps(id: string) {
+  const r = runTrace(id);
   const trace = r.ctx.run.trace;
   const names = new Map([...r.ctx.scenario.hosts, ...r.ctx.scenario.routers].map((d) => [d.id, d.label]));
   return trace.events
@@ -44,5 +51,23 @@ describe('NAT step line', () => {
     // "PORT 192,168,1,100,…" → "PORT 198,51,100,1,…": one byte shorter, said in words.
     expect(a).not.toBe(b);
     expect(rw.line.detail).toContain(`The text got ${Math.abs(a! - b!)} byte${Math.abs(a! - b!) === 1 ? '' : 's'} ${a! > b! ? 'longer' : 'shorter'}`);
+  });
+});
+
+describe('NAT rows of the ladder', () => {
+  // The ladder showed the simulator's codes ("NAT reply-translate", "NAT ftp-payload"); the
+  // iptables targets keep their names, the kernel's own steps are said in words.
+  it('name the iptables target, or say in words what the kernel did', () => {
+    const trace = runTrace('client-nat-active-helper').ctx.run.trace;
+    const steps = trace.events.map((_, i) => i);
+    const nat = ladderRows(trace, steps).filter((r) => r.kind === 'nat');
+    const texts = new Set(nat.map((r) => r.text));
+    expect(texts).toContain('NAT MASQUERADE');
+    expect(texts).toContain('NAT: reply changed back');
+    expect(texts).toContain('NAT: FTP text rewritten');
+    for (const t of texts) expect(t).toMatch(/^NAT (DNAT|SNAT|MASQUERADE|REDIRECT)$|^NAT: [a-zA-Z ]+$/);
+    // The inspector's line for the step starts with the same words.
+    const i = trace.events.findIndex((e) => e.kind === 'nat' && e.what === 'ftp-payload');
+    expect(stepLabel(trace.events[i]!)).toMatch(/^NAT: FTP text rewritten/);
   });
 });

@@ -4,7 +4,7 @@
  * technical note stays on the canvas's NAT callout and in the CLI.
  */
 import { decodePacket, formatIpv4, type Ipv4 } from '../../core/index';
-import { payloadText } from './label';
+import { natLabel, payloadText } from './label';
 
 export interface NatStep {
   what: string;
@@ -52,7 +52,7 @@ const len = (n: number) => `${Math.abs(n)} byte${Math.abs(n) === 1 ? '' : 's'}`;
 export function natLine(e: NatStep): { text: string; detail: string } {
   const b = ends(e.before);
   const a = ends(e.after);
-  if (!b || !a) return { text: `NAT ${e.what}`, detail: e.note };
+  if (!b || !a) return { text: natLabel(e.what), detail: e.note };
   if (e.what === 'ftp-payload') {
     const grew = a.payloadLength - b.payloadLength;
     const shift =
@@ -73,7 +73,7 @@ export function natLine(e: NatStep): { text: string; detail: string } {
   if (b.src !== a.src) changes.push(`sender ${b.src} → ${a.src}`);
   if (b.dst !== a.dst) changes.push(`destination ${b.dst} → ${a.dst}`);
   return {
-    text: changes.length > 0 ? `NAT changes the ${changes.join(', the ')}` : `NAT ${e.what}: no address changed`,
+    text: changes.length > 0 ? `NAT changes the ${changes.join(', the ')}` : `${natLabel(e.what)} — no address changed`,
     detail: WHY[e.what] ?? e.note,
   };
 }

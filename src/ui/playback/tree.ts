@@ -49,7 +49,7 @@ export function packetTree(bytes: Uint8Array): TreeSection[] {
       title: `Internet Protocol Version 4, Src: ${formatIpv4(h.src)}, Dst: ${formatIpv4(h.dst)}`,
       fields: [
         ['Version', String(h.version)],
-        ['Header length', `${h.ihl * 4} bytes (${h.ihl})`],
+        ['Header length', `${h.ihl * 4} bytes (${h.ihl} × 4)`],
         ['DSCP / ECN', `${h.dscp} / ${h.ecn}`],
         ['Total length', String(h.totalLength)],
         ['Identification', `${hex(h.identification, 4)} (${h.identification})`],
