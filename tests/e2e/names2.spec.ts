@@ -35,6 +35,8 @@ test('at the server firewall drop, the inspector, step line and canvas callout n
   await page.getByRole('tab', { name: 'Packet' }).click();
   const inspector = page.getByTestId('inspector');
   await expect(inspector.getByTestId('inspector-summary')).toContainText("DROP at Server firewall: Dropped by the FORWARD chain's policy");
+  // The step's kind in a word, not the trace's code ("drop —").
+  await expect(inspector.getByTestId('inspector-summary')).toHaveText(/^Refused — ✗ DROP at /);
   const title = inspector.getByTestId('packet-title');
   await expect(title).toContainText('Refused by Server firewall (as it arrived)');
   await expect(title).toHaveAttribute('title', 'device id: server-edge');

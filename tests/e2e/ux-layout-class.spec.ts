@@ -66,6 +66,8 @@ test('a class of 30 on a phone (390×844): the canvas keeps 12 px type and scrol
   const [sw, cw] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
   expect(sw).toBeGreaterThan(cw);
   await expect(page.getByTestId('canvas-scroll-hint')).toBeVisible();
+  // (a mouse here: the hint says how to scroll with one, not to swipe)
+  await expect(page.getByTestId('canvas-scroll-hint')).toContainText('scroll it sideways (Shift + mouse wheel');
   // Scrolled to its end, the group's box is on screen whole.
   await box.evaluate((el) => (el.scrollLeft = el.scrollWidth));
   const b2 = (await page.locator('.svelte-flow__node[data-id="group:clients"]').boundingBox())!;
