@@ -34,7 +34,7 @@ export {
 // Running: the simulation and its verdict.
 export { runScenario, type RunResult } from './runScenario';
 export { simulate, DEFAULT_BUDGET, type ClientReport, type RunReports, type Simulation, type SimulateOptions } from './run/simulate';
-export { explain } from './explain/explain';
+export { explain, transfersSummary } from './explain/explain';
 export type { ConnectionInfo, DropCause, DropHow, NetfilterVerdict, RuleRef, Trace, TraceEvent, TraceEventInput, TraceKind } from './sim/trace';
 export { refusalAfterName, refusalBesideName, refusalNamed, type Refusal } from './sim/refusal';
 export type { Culprit, FailureKind, TransferResult, Verdict } from './explain/verdict';

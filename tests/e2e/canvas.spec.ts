@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { tabToAndLook } from './focus';
 import { readFileSync } from 'node:fs';
 
 const seed = JSON.parse(readFileSync('src/scenarios/seed-active-session.json', 'utf8')) as { client: { host: string } };
@@ -30,15 +31,7 @@ test('a link or connection focused from the keyboard is marked on the canvas', a
   const canvas = page.getByTestId('topology');
   await expect(canvas.locator('.svelte-flow__node').first()).toBeVisible();
   const edge = canvas.locator('.svelte-flow__edge').first();
-  const box = (await edge.boundingBox())!;
-  const clip = { x: box.x - 6, y: box.y - 6, width: box.width + 12, height: box.height + 12 };
-  const before = await page.screenshot({ clip });
-  let onEdge = false;
-  for (let i = 0; i < 60 && !onEdge; i++) {
-    await page.keyboard.press('Tab');
-    onEdge = await edge.evaluate((el) => el === document.activeElement);
-  }
-  expect(onEdge, 'the first edge is reached with Tab').toBe(true);
-  const after = await page.screenshot({ clip });
-  expect(after.equals(before), 'the focused edge looks different from the unfocused one').toBe(false);
+  const { reached, looksDifferent } = await tabToAndLook(page, edge, edge, 60);
+  expect(reached, 'the first edge is reached with Tab').toBe(true);
+  expect(looksDifferent, 'the focused edge looks different from the unfocused one').toBe(true);
 });

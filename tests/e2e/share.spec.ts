@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { tabToAndLook } from './focus';
 import { readFileSync } from 'node:fs';
 import lz from 'lz-string';
 
@@ -82,14 +83,7 @@ test('Import JSON shows the keyboard focus', async ({ page }) => {
   const label = page.locator('.share-controls .import');
   await expect(label).toBeVisible();
   const input = page.locator('.share-controls input[type="file"]');
-  const box = (await label.boundingBox())!;
-  const clip = { x: box.x - 6, y: box.y - 6, width: box.width + 12, height: box.height + 12 };
-  const before = await page.screenshot({ clip });
-  let onInput = false;
-  for (let i = 0; i < 20 && !onInput; i++) {
-    await page.keyboard.press('Tab');
-    onInput = await input.evaluate((el) => el === document.activeElement);
-  }
-  expect(onInput, 'Tab reaches the file input').toBe(true);
-  expect((await page.screenshot({ clip })).equals(before), 'the label looks focused').toBe(false);
+  const { reached, looksDifferent } = await tabToAndLook(page, label, input, 20);
+  expect(reached, 'Tab reaches the file input').toBe(true);
+  expect(looksDifferent, 'the label looks focused').toBe(true);
 });

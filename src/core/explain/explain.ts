@@ -711,8 +711,19 @@ export function explain(scenario: Scenario, trace: Trace, reports: RunReports): 
         ? `The run stopped after its budget of ${budget} events.`
         : transfers.length === 0
           ? 'No transfer ran.'
-          : failed.length === 0
-            ? `All ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} succeeded.`
-            : `${failed.length} of ${transfers.length} transfer${transfers.length > 1 ? 's' : ''} failed: ${failed[0]!.command} — ${failed[0]!.failure?.kind}.`;
+          : transfersSummary(transfers);
   return { ok, transfers, budgetExhausted, endTime: reports.endTime, summary };
+}
+
+/**
+ * The summary of a run whose transfers all ended: "All 2 transfers succeeded.", or "2 of 2
+ * transfers failed: ls — syn-timeout." with the first failure's kind as `kind` says it (the
+ * code by default; the app says it in words).
+ */
+export function transfersSummary(transfers: readonly TransferResult[], kind: (k: FailureKind) => string = (k) => k): string {
+  const failed = transfers.filter((t) => !t.ok);
+  const n = `${transfers.length} transfer${transfers.length > 1 ? 's' : ''}`;
+  if (failed.length === 0) return `All ${n} succeeded.`;
+  const f = failed[0]!.failure;
+  return `${failed.length} of ${n} failed: ${failed[0]!.command} — ${f ? kind(f.kind) : 'undefined'}.`;
 }

@@ -2,7 +2,7 @@
  * A failure in words a beginner reads. The core's verdict summary ends with the failure's kind,
  * a code ("ls — syn-timeout."); the panels say what the kind means instead.
  */
-import type { FailureKind, Verdict } from '../../core/index';
+import { transfersSummary, type FailureKind, type Verdict } from '../../core/index';
 
 /** What went wrong, in a few words (the full explanation is in the verdict's rows). */
 export const FAILURE_WORDS: Record<FailureKind, string> = {
@@ -19,14 +19,10 @@ export const FAILURE_WORDS: Record<FailureKind, string> = {
 };
 
 /**
- * The verdict's heading: the core's summary, except that a failure names its first failed
- * command and says what went wrong in words ("2 of 2 transfers failed: ls — a connection went
- * unanswered until it timed out."), not the kind's code.
+ * The verdict's heading: the core's summary, with a failure's kind said in words ("2 of 2
+ * transfers failed: ls — a connection went unanswered until it timed out."), not as its code.
+ * A run stopped early keeps the core's own summary.
  */
 export function verdictHeadline(v: Verdict): string {
-  const failed = v.transfers.filter((t) => !t.ok);
-  const first = failed[0];
-  if (v.budgetExhausted || !first?.failure || !v.summary.endsWith(` — ${first.failure.kind}.`)) return v.summary;
-  const n = v.transfers.length;
-  return `${failed.length} of ${n} transfer${n > 1 ? 's' : ''} failed: ${first.command} — ${FAILURE_WORDS[first.failure.kind]}.`;
+  return v.summary === transfersSummary(v.transfers) ? transfersSummary(v.transfers, (k) => FAILURE_WORDS[k]) : v.summary;
 }
